@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# vendor_static.sh: reproduce static/vendor/ from pinned npm packages (npm pack into a temp dir, then copy).
+set -euo pipefail
+
+HTMX_VERSION="2.0.11"   # htmx.org 2.0.x; do NOT move to 4.x (see STACK-NOTES.md)
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DEST="$ROOT/static/vendor"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+mkdir -p "$DEST"
+cd "$TMP"
+
+npm pack --silent "htmx.org@${HTMX_VERSION}" >/dev/null
+tar -xzf "htmx.org-${HTMX_VERSION}.tgz"
+cp package/dist/htmx.min.js "$DEST/htmx-${HTMX_VERSION}.min.js"
+cp package/LICENSE "$DEST/htmx-${HTMX_VERSION}.LICENSE"
+
+echo "vendored htmx ${HTMX_VERSION} into $DEST"
+ls -l "$DEST"

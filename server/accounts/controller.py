@@ -1,0 +1,119 @@
+"""Routes for logging in and out, the user's own page, and the admin's account list."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from server.accounts import queries
+from server.accounts.forms import LoginForm, PasswordChangeForm, parse_locale, safe_next
+from server.accounts.login import attempt_login
+from server.accounts.passwords import verify_password
+from server.accounts.sessions import end_session, set_flash
+from server.audit.queries import record
+from server.i18n import N_
+from server.web.auth import client_ip, current_user, expired_session_cookie, session_cookie
+from server.web.guards import requires_admin
+from server.web.templating import local_time, page
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class LoginController(Controller):
+    """Public: the login form."""
+
+    opt = {"exclude_from_auth": True}  # noqa: RUF012
+
+    @get("/login")
+    async def login_form(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:
+        return await page(request, "accounts/login.html", form=LoginForm(next=safe_next(next)))
+
+    @post("/login")
+    async def login(self, request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
+        form = LoginForm.parse(data)
+        if form.errors:
+            return await page(request, "accounts/login.html", form=form, status_code=400)
+        outcome = await attempt_login(
+            form.username, form.password, ip=client_ip(request), user_agent=request.headers.get("user-agent", "")
+        )
+        if outcome.token is None:
+            form.password = ""
+            context: dict[str, Any] = {"form": form, "error": outcome.error}
+            if outcome.locked_until:
+                context["locked_until"] = local_time(outcome.locked_until, "%H:%M")
+            return await page(request, "accounts/login.html", status_code=401, **context)
+        response = Redirect(path=form.next, status_code=303)
+        response.set_cookie(session_cookie(outcome.token))
+        return response
+
+
+class AccountController(Controller):
+    """The logged-in user's own account: profile, language, password, logout."""
+
+    @get("/me")
+    async def me(self, request: Request[Any, Any, Any]) -> Template:
+        return await page(request, "accounts/me.html", password_form=PasswordChangeForm())
+
+    @post("/logout")
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        user = current_user(request)
+        await end_session(user.session_key)
+        await record("logout", actor_id=user.id, actor_label=user.username, ip=client_ip(request))
+        response = Redirect(path="/login?logged_out=1", status_code=303)
+        response.set_cookie(expired_session_cookie())
+        return response
+
+    @post("/me/locale")
+    async def change_locale(self, request: Request[Any, Any, Any], data: Form) -> Redirect:
+        user = current_user(request)
+        if locale := parse_locale(data):
+            await queries.set_locale(user.id, locale)
+        return Redirect(path="/me", status_code=303)
+
+    @post("/me/password")
+    async def change_password(self, request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
+        user = current_user(request)
+        form = PasswordChangeForm.parse(data, user.username)
+        if not form.errors and not verify_password(await queries.password_hash_of(user.id), form.current):
+            form.errors["current_password"] = N_("The current password is wrong.")
+        if form.errors:
+            return await page(request, "accounts/me.html", password_form=form, status_code=422)
+        await queries.change_password(user.id, form.new)
+        await record("password_changed", actor_id=user.id, actor_label=user.username, ip=client_ip(request))
+        await set_flash(user.session_key, "success", N_("Your password was changed."))
+        return Redirect(path="/me", status_code=303)
+
+
+class UserAdminController(Controller):
+    """The township admin's list of accounts: disable, enable (which also unlocks)."""
+
+    path = "/admin/users"
+    guards = [requires_admin]  # noqa: RUF012
+
+    @get("/")
+    async def users(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
+        user = current_user(request)
+        rows = await queries.users_of_township(user.township_id, search=q.strip())
+        return await page(request, "accounts/users.html", fragment="accounts/_user_rows.html", users=rows, q=q)
+
+    @post("/{user_id:int}/active")
+    async def set_active(self, request: Request[Any, Any, Any], user_id: FromPath[int], data: Form) -> Redirect:
+        admin = current_user(request)
+        active = data.get("active") == "1"
+        if user_id == admin.id or not await queries.set_user_active(user_id, admin.township_id, active):
+            raise NotFoundException()
+        await record(
+            "user_enabled" if active else "user_disabled",
+            actor_id=admin.id,
+            actor_label=admin.username,
+            target_type="user",
+            target_id=user_id,
+            ip=client_ip(request),
+        )
+        await set_flash(admin.session_key, "success", N_("Account enabled.") if active else N_("Account disabled."))
+        return Redirect(path="/admin/users", status_code=303)

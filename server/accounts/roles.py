@@ -1,0 +1,27 @@
+"""The four roles and what each may do at the coarsest level."""
+
+from enum import StrEnum
+
+from server.i18n import N_
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # 扶贫办 / 镇扶贫工作站
+    LEADER = "leader"  # 领导干部
+    CADRE = "cadre"  # 一般党员干部
+    EMPLOYER = "employer"  # 企业 / 用工单位
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: N_("Township poverty office"),
+    Role.LEADER: N_("Leader"),
+    Role.CADRE: N_("Party member cadre"),
+    Role.EMPLOYER: N_("Employer"),
+}
+
+# Roles that belong to a township and see its households.
+TOWNSHIP_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.CADRE})

@@ -1,0 +1,112 @@
+"""Server-side sessions in PostgreSQL: they survive restarts and are shared by every worker."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from server.accounts.roles import Role
+from server.accounts.tables import WebSession
+
+ABSOLUTE_LIFETIME = timedelta(hours=12)
+# last_seen_at is written at most this often, so most requests only read.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The logged-in user as every request sees it; the source of every scope decision."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    township_id: int | None
+    village_id: int | None
+    employer_id: int | None
+    locale: str
+    session_key: str  # the stored hash of the cookie token
+    flash: tuple[str, str] | None = None  # (kind, message) left by the previous action
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role is Role.LEADER
+
+    @property
+    def is_cadre(self) -> bool:
+        return self.role is Role.CADRE
+
+    @property
+    def is_employer(self) -> bool:
+        return self.role is Role.EMPLOYER
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def start_session(user_id: int, user_agent: str) -> str:
+    """Create a session with a fresh random token (never one the browser sent: no fixation)."""
+    token = secrets.token_urlsafe(32)
+    await WebSession.insert(WebSession(token_hash=token_hash(token), user=user_id, user_agent=user_agent[:200]))
+    return token
+
+
+_LOAD_SESSION = """
+SELECT s.last_seen_at < now() - {}::interval AS stale, s.data -> 'flash' AS flash,
+       u.id, u.username, u.display_name, u.role, u.township, u.village, u.employer, u.locale
+FROM web_session s JOIN app_user u ON u.id = s.user
+WHERE s.token_hash = {} AND u.is_active
+  AND s.last_seen_at > now() - {}::interval
+  AND s.created_at > now() - {}::interval
+"""
+
+
+async def load_session_user(token: str, idle: timedelta) -> CurrentUser | None:
+    """The user of a live session; None when unknown, idle too long, too old, or the user is disabled."""
+    key = token_hash(token)
+    rows = await WebSession.raw(_LOAD_SESSION, TOUCH_INTERVAL, key, idle, ABSOLUTE_LIFETIME)
+    if not rows:
+        return None
+    row = rows[0]
+    if row["stale"]:
+        await WebSession.raw("UPDATE web_session SET last_seen_at = now() WHERE token_hash = {}", key)
+    return CurrentUser(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        township_id=row["township"],
+        village_id=row["village"],
+        employer_id=row["employer"],
+        locale=row["locale"],
+        session_key=key,
+        flash=tuple(json.loads(row["flash"])) if row["flash"] else None,  # type: ignore[arg-type]
+    )
+
+
+async def end_session(session_key: str) -> None:
+    await WebSession.delete().where(WebSession.token_hash == session_key)
+
+
+async def end_sessions_of(user_id: int) -> None:
+    await WebSession.delete().where(WebSession.user == user_id)
+
+
+async def set_flash(session_key: str, kind: str, message: str) -> None:
+    await WebSession.raw(
+        "UPDATE web_session SET data = jsonb_set(data, ARRAY['flash'], {}::jsonb) WHERE token_hash = {}",
+        json.dumps([kind, message]),
+        session_key,
+    )
+
+
+async def clear_flash(session_key: str) -> None:
+    await WebSession.raw("UPDATE web_session SET data = data - 'flash' WHERE token_hash = {}", session_key)

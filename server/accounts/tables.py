@@ -1,0 +1,39 @@
+"""User accounts and their server-side sessions."""
+
+from piccolo.columns import JSONB, Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from server.employers.tables import Employer
+from server.places.tables import Township, Village
+
+
+class User(Table, tablename="app_user"):
+    """A person who logs in. `role` is one of server.accounts.roles.Role."""
+
+    username = Varchar(length=40, unique=True)
+    phone = Varchar(length=20, null=True, default=None, unique=True)
+    display_name = Varchar(length=40)
+    title = Varchar(length=60, default="")  # 职务, e.g. 镇党委副书记
+    role = Varchar(length=12, index=True)
+    township = ForeignKey(Township, null=True, default=None, index=True)
+    village = ForeignKey(Village, null=True, default=None)
+    employer = ForeignKey(Employer, null=True, default=None)
+    password_hash = Varchar(length=200, secret=True)
+    is_active = Boolean(default=True)
+    failed_logins = Integer(default=0)
+    locked_until = Timestamptz(null=True, default=None)
+    locale = Varchar(length=8, default="zh_CN")
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+
+
+class WebSession(Table, tablename="web_session"):
+    """A logged-in browser. Only the SHA-256 of the cookie token is stored."""
+
+    token_hash = Varchar(length=64, primary_key=True)
+    user = ForeignKey(User, null=False, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_seen_at = Timestamptz(default=TimestamptzNow())
+    data = JSONB(default={})
+    user_agent = Varchar(length=200, default="")

@@ -1,0 +1,78 @@
+"""The application factory: routes, middleware, templates, CSRF and the database lifespan."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
+from litestar.middleware import DefineMiddleware
+from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.static_files import create_static_files_router
+
+from server.accounts.controller import AccountController, LoginController, UserAdminController
+from server.database import open_database, close_database
+from server.home.controller import HomeController, PublicController
+from server.settings import get_settings
+from server.web.assets import STATIC
+from server.web.auth import SessionAuthMiddleware
+from server.web.errors import EXCEPTION_HANDLERS
+from server.web.security import security_headers_middleware
+from server.web.templating import template_config
+
+ROUTES = [
+    PublicController,
+    LoginController,
+    HomeController,
+    AccountController,
+    UserAdminController,
+]
+
+
+@asynccontextmanager
+async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
+    await open_database(get_settings())
+    try:
+        yield
+    finally:
+        await close_database()
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    mimetypes.add_type("application/manifest+json", ".webmanifest")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    static_files = create_static_files_router(
+        path="/static",
+        directories=[STATIC],
+        opt={"exclude_from_auth": True},
+        # URLs carry a content hash (server.web.assets.static_url), so they never change in place.
+        cache_control=CacheControlHeader(public=True, max_age=31_536_000, immutable=True),
+        include_in_schema=False,
+    )
+    return Litestar(
+        route_handlers=[*ROUTES, static_files],
+        middleware=[
+            security_headers_middleware(hsts=settings.secure_cookies),
+            DefineMiddleware(SessionAuthMiddleware),
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="bangfu_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            exclude=["^/healthz$"],
+        ),
+        template_config=template_config(),
+        exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[HTMXPlugin()],
+        request_class=HTMXRequest,
+        lifespan=[database_lifespan],
+        openapi_config=None,
+        debug=False,
+    )

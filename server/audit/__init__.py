@@ -1,0 +1,1 @@
+"""The append-only audit trail of logins, changes, reveals and exports."""

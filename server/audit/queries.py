@@ -1,0 +1,38 @@
+"""Writing to and reading from the audit trail: the one place that records what happened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.audit.tables import AuditEvent
+
+
+async def record(
+    action: str,
+    *,
+    actor_id: int | None = None,
+    actor_label: str = "",
+    target_type: str = "",
+    target_id: object = "",
+    ip: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append one event. Runs inside the caller's transaction when there is one."""
+    await AuditEvent.insert(
+        AuditEvent(
+            actor=actor_id,
+            actor_label=actor_label[:80],
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            ip=ip,
+            detail=detail or {},
+        )
+    )
+
+
+async def recent_events(action: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False).limit(limit)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return await query

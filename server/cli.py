@@ -1,0 +1,163 @@
+"""The `bangfu` command: serve, migrate, demo, createuser."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import getpass
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import click
+
+from server.database import DatabaseUnavailable, close_pool, connect, database_server, open_pool, use_database
+from server.settings import get_settings
+
+
+def friendly_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """One clear line and a non-zero exit instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except DatabaseUnavailable as error:
+            click.echo(f"错误: {error}", err=True)
+            sys.exit(3)
+        except KeyboardInterrupt:
+            sys.exit(130)
+
+    return wrapper
+
+
+def run_with_database(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run `work` with the database (embedded or DATABASE_URL) started and a pool open."""
+    with database_server(get_settings()) as url:
+        use_database(url)
+
+        async def main() -> Any:
+            await open_pool(max_size=4)
+            try:
+                return await work()
+            finally:
+                await close_pool()
+
+        return asyncio.run(main())
+
+
+@click.group()
+def main() -> None:
+    """Bangfu (帮扶): pairing, visits, jobs and monitoring for township poverty-alleviation teams."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default BANGFU_HOST or 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default BANGFU_PORT or 8000).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default BANGFU_WORKERS).")
+@friendly_errors
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the web app with Granian."""
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    settings = get_settings()
+    with database_server(settings) as url:
+        use_database(url)  # the workers inherit DATABASE_URL
+        asyncio.run(_check_reachable(url))
+        address, listen_port = host or settings.host, port or settings.port
+        click.echo(f"Bangfu 已启动: http://{address}:{listen_port}  (Ctrl+C 停止)")
+        Granian(
+            "server.app:create_app",
+            factory=True,
+            address=address,
+            port=listen_port,
+            interface=Interfaces.ASGI,
+            workers=workers or settings.workers,
+            log_access=False,
+        ).serve()
+
+
+async def _check_reachable(url: str) -> None:
+    connection = await connect(url)
+    await connection.close()
+
+
+@main.command()
+@click.option(
+    "--backwards", "target", default=None, help="Undo instead: '1' (the last migration), 'all', or down to a migration ID."
+)
+@friendly_errors
+def migrate(target: str | None) -> None:
+    """Apply the database migrations (or undo some with --backwards)."""
+    from piccolo.apps.migrations.commands.backwards import run_backwards
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    async def work() -> None:
+        if target:
+            result = await run_backwards(app_name="bangfu", migration_id=target, auto_agree=True)
+        else:
+            result = await run_forwards(app_name="bangfu")
+        if not result.success:
+            raise click.ClickException(result.message or "migration failed")
+
+    run_with_database(work)
+    click.echo("数据库迁移完成 (migrations applied)")
+
+
+@main.command()
+@click.option("--scale", type=click.Choice(["township", "county"]), default="township", show_default=True)
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no township yet.")
+@friendly_errors
+def demo(scale: str, if_empty: bool) -> None:
+    """Load the synthetic demo data (safe to run twice)."""
+    from server.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES, load_demo
+
+    summary = run_with_database(lambda: load_demo(scale=scale, only_if_empty=if_empty))
+    click.echo(summary)
+    click.echo("演示账号 (demo logins): " + ", ".join(DEMO_USERNAMES) + f"  密码 password: {DEMO_PASSWORD}")
+
+
+@main.command()
+@click.option("--username", required=True)
+@click.option("--display-name", required=True, help="The person's name, shown on screen.")
+@click.option("--role", type=click.Choice(["admin", "leader", "cadre", "employer"]), required=True)
+@click.option("--township", "township_code", default=None, help="Township code (required except for employers).")
+@click.option("--phone", default=None)
+@click.option("--password", default=None, help="Asked for when omitted.")
+@friendly_errors
+def createuser(
+    username: str, display_name: str, role: str, township_code: str | None, phone: str | None, password: str | None
+) -> None:
+    """Create an account; the password must meet the policy (8+ characters, 3 classes, not common)."""
+    from server.accounts.passwords import password_problem
+    from server.accounts.roles import Role
+    from server.i18n import gettext
+
+    if password is None:
+        password = getpass.getpass("密码 Password: ")
+    if problem := password_problem(password, username):
+        raise click.UsageError(f"密码不符合要求: {gettext(problem)}")
+    if role != "employer" and not township_code:
+        raise click.UsageError("--township is required for this role")
+
+    async def work() -> int:
+        from server.accounts.queries import create_user, username_taken
+        from server.places.tables import Township
+
+        if await username_taken(username, phone):
+            raise click.UsageError(f"用户名或手机号已存在: {username}")
+        township = await Township.select(Township.id).where(Township.code == township_code).first()
+        if township_code and township is None:
+            raise click.UsageError(f"找不到乡镇代码: {township_code}")
+        return await create_user(
+            username=username,
+            password=password,
+            display_name=display_name,
+            role=Role(role),
+            township_id=township["id"] if township else None,
+            phone=phone,
+        )
+
+    user_id = run_with_database(work)
+    click.echo(f"已创建用户 {username} (id {user_id})")

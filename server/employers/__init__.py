@@ -1,0 +1,1 @@
+"""Employers (用工单位) that post jobs for poor-household workers."""

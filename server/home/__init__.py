@@ -1,0 +1,1 @@
+"""Each role's home screen, health check, and the PWA's root-level files."""

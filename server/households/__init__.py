@@ -1,0 +1,1 @@
+"""The household registry (一户一档): households, members and the yearly income standards."""

@@ -1,0 +1,1 @@
+"""Places: county, township, administrative village, villagers' group."""

@@ -1,0 +1,39 @@
+"""Tables of the administrative geography: county → township → village → group."""
+
+from piccolo.columns import Boolean, DoublePrecision, ForeignKey, Integer, Varchar
+from piccolo.table import Table
+
+
+class County(Table):
+    """县."""
+
+    name = Varchar(length=50)
+    code = Varchar(length=12, unique=True)
+
+
+class Township(Table):
+    """乡镇: the unit that owns households, cadres and rules."""
+
+    county = ForeignKey(County, null=False)
+    name = Varchar(length=50)
+    code = Varchar(length=12, unique=True)
+
+
+class Village(Table):
+    """行政村. `key_level` is '' for an ordinary village, else 'provincial' or 'municipal'."""
+
+    township = ForeignKey(Township, null=False, index=True)
+    name = Varchar(length=50)
+    code = Varchar(length=15, unique=True)
+    key_level = Varchar(length=12, default="")
+    is_pilot = Boolean(default=False)
+    population = Integer(default=0)
+    latitude = DoublePrecision(null=True, default=None)
+    longitude = DoublePrecision(null=True, default=None)
+
+
+class VillageGroup(Table, tablename="village_group"):
+    """村民小组."""
+
+    village = ForeignKey(Village, null=False, index=True)
+    name = Varchar(length=30)

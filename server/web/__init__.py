@@ -1,0 +1,1 @@
+"""Cross-cutting web pieces: authentication, guards, templating, errors, security headers."""

@@ -1,0 +1,39 @@
+"""Static asset URLs with content hashes, so browsers may cache them forever; the service worker's shell list."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+
+from server.settings import ROOT
+
+STATIC = ROOT / "static"
+
+# Files every page needs; the service worker pre-caches them with /offline.
+SHELL_ASSETS = (
+    "vendor/htmx-2.0.11.min.js",
+    "css/app.css",
+    "js/app.js",
+    "manifest.webmanifest",
+    "icons/favicon.svg",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/maskable-512.png",
+    "icons/apple-touch-icon-180.png",
+)
+
+
+@lru_cache(maxsize=256)
+def static_url(path: str) -> str:
+    digest = hashlib.sha256((STATIC / path).read_bytes()).hexdigest()[:10]
+    return f"/static/{path}?v={digest}"
+
+
+@lru_cache(maxsize=1)
+def service_worker_source() -> str:
+    """sw.js with its version (a hash of the shell) and its pre-cache list filled in."""
+    shell = ["/offline", *(static_url(path) for path in SHELL_ASSETS)]
+    source = (STATIC / "js" / "sw.js").read_text()
+    version = hashlib.sha256((source + "".join(shell)).encode()).hexdigest()[:10]
+    return source.replace('/*VERSION*/"dev"', json.dumps(version)).replace("/*SHELL*/[]", json.dumps(shell))

@@ -1,0 +1,60 @@
+"""Who is asking: the session cookie is turned into a CurrentUser by one middleware."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware.authentication import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
+
+from server.accounts.sessions import ABSOLUTE_LIFETIME, CurrentUser, load_session_user
+from server.i18n import current_locale
+from server.settings import get_settings
+
+SESSION_COOKIE = "bangfu_session"
+
+
+class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Loads the user of the session cookie; routes with opt exclude_from_auth=True stay public."""
+
+    def __init__(self, app: ASGIApp, **kwargs: Any) -> None:
+        super().__init__(app, exclude=["^/static/", "^/favicon"], **kwargs)
+        self.idle = timedelta(minutes=get_settings().session_idle_minutes)
+
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        token = connection.cookies.get(SESSION_COOKIE)
+        user = await load_session_user(token, self.idle) if token else None
+        if user is None:
+            raise NotAuthorizedException()
+        current_locale.set(user.locale)
+        return AuthenticationResult(user=user, auth=token)
+
+
+def session_cookie(token: str) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        max_age=int(ABSOLUTE_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+        path="/",
+    )
+
+
+def expired_session_cookie() -> Cookie:
+    return Cookie(key=SESSION_COOKIE, value="", max_age=0, httponly=True, samesite="lax", path="/")
+
+
+def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser:
+    user = connection.user
+    assert isinstance(user, CurrentUser)
+    return user
+
+
+def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    return connection.client.host if connection.client else ""

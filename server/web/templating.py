@@ -1,0 +1,106 @@
+"""Jinja2 environment, and `page`: the one way a handler renders HTML (whole page or htmx fragment)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.template import TemplateConfig
+
+from server import codes, privacy
+from server.accounts.roles import Role
+from server.accounts.sessions import CurrentUser, clear_flash
+from server.i18n import current_locale, gettext, ngettext
+from server.settings import ROOT, get_settings
+from server.web.assets import static_url
+from server.web.navigation import NAVIGATION
+
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(TIMEZONE).strftime(fmt)
+
+
+def local_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(TIMEZONE)
+    return value.strftime("%Y-%m-%d")
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "templates"),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        codes=codes,
+        current_locale=current_locale.get,
+        static_url=static_url,
+        role_label=lambda code: Role(code).label,
+    )
+    env.filters.update(
+        mask_id=privacy.mask_id_number,
+        mask_phone=privacy.mask_phone,
+        mask_bank=privacy.mask_bank_account,
+        local_time=local_time,
+        local_date=local_date,
+    )
+    return env
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    environment = build_environment()
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
+
+
+def wants_fragment(request: Request[Any, Any, Any]) -> bool:
+    """A targeted htmx request (not a boosted navigation, not a history restore) gets only the fragment."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
+async def page(
+    request: Request[Any, Any, Any],
+    template_name: str,
+    *,
+    status_code: int = 200,
+    fragment: str | None = None,
+    **context: Any,
+) -> Template:
+    """Render `template_name` as a whole page, or only `fragment` (a template) for targeted htmx requests."""
+    user = request.scope.get("user")
+    if isinstance(user, CurrentUser) and user.flash and not wants_fragment(request):
+        await clear_flash(user.session_key)
+    name = fragment if fragment and wants_fragment(request) else template_name
+    return Template(
+        template_name=name,
+        status_code=status_code,
+        context={**base_context(request, user), **context},
+        headers={"Vary": "HX-Request"},
+    )
+
+
+def base_context(request: Request[Any, Any, Any], user: object) -> dict[str, Any]:
+    current = user if isinstance(user, CurrentUser) else None
+    return {
+        "user": current,
+        "nav": NAVIGATION.get(current.role, ()) if current else (),
+        "path": request.url.path,
+        "flash": current.flash if current else None,
+        "debug": get_settings().debug,
+    }

@@ -1,0 +1,131 @@
+"""Test fixtures: a fresh, migrated PostgreSQL database per run, a transaction per test, an in-process client."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from piccolo.apps.migrations.commands.forwards import run_forwards
+
+from server.accounts.passwords import hash_password
+from server.accounts.queries import create_user
+from server.accounts.roles import Role
+from server.app import create_app
+from server.database import (
+    EmbeddedPostgres,
+    close_pool,
+    connect,
+    open_pool,
+    use_database,
+    with_database,
+)
+from server.piccolo_conf import DB
+from server.places.tables import County, Township, Village
+from server.settings import ROOT
+from tests.helpers import PASSWORD
+
+
+@pytest.fixture(scope="session")
+def database_server() -> Iterator[str]:
+    """DATABASE_URL's server when set, else an embedded PostgreSQL kept apart from the dev data."""
+    if url := os.environ.get("DATABASE_URL"):
+        yield url
+        return
+    embedded = EmbeddedPostgres(ROOT / "var" / "test-pgdata")
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
+
+
+async def create_database(server_url: str, prefix: str) -> str:
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    connection = await connect(with_database(server_url, "postgres"))
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return with_database(server_url, name)
+
+
+async def drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+    connection = await connect(with_database(url, "postgres"))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def database(database_server: str) -> AsyncIterator[str]:
+    """A new database for this run, migrated, with Piccolo's pool open on it."""
+    url = await create_database(database_server, "bangfu_test")
+    use_database(url)
+    result = await run_forwards(app_name="bangfu")
+    assert result.success, result.message
+    await open_pool(max_size=4)
+    try:
+        yield url
+    finally:
+        await close_pool()
+        await drop_database(url)
+
+
+@pytest.fixture
+async def db(database: str) -> AsyncIterator[Any]:
+    """Each test runs in a transaction that is rolled back afterwards: every test starts clean."""
+    async with DB.transaction() as transaction:
+        yield transaction
+        await transaction.rollback()
+
+
+@pytest.fixture(scope="session")
+def app() -> Any:
+    return create_app()
+
+
+@pytest.fixture
+async def client(app: Any, db: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An in-process HTTP client (no lifespan: the session fixture owns the pool)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """argon2 is deliberately slow: hash the test password once."""
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+async def township(db: Any) -> dict[str, int]:
+    county = County(name="平邑县", code="371326")
+    await county.save()
+    town = Township(county=county.id, name="临涧镇", code="371326105")
+    await town.save()
+    village = Village(township=town.id, name="双河村", code="371326105001", key_level="provincial", population=900)
+    await village.save()
+    return {"county": county.id, "township": town.id, "village": village.id}
+
+
+@pytest.fixture
+def make_user(password_hash: str, township: dict[str, int]) -> Any:
+    """Create a user of the test township: `await make_user("cadre", username="zhang")`."""
+
+    async def make(role: str, username: str | None = None, **fields: Any) -> int:
+        fields.setdefault("township_id", township["township"] if role != "employer" else None)
+        return await create_user(
+            username=username or f"{role}_{uuid.uuid4().hex[:6]}",
+            password_hash=password_hash,
+            display_name=fields.pop("display_name", "测试用户"),
+            role=Role(role),
+            **fields,
+        )
+
+    return make

@@ -1,0 +1,32 @@
+"""What a test does as a person would: log in, post a form with its CSRF token."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+PASSWORD = "Bangfu@2026"
+
+CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf_token_of(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    assert match, "the page has no CSRF input"
+    return match.group(1)
+
+
+async def log_in(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
+    """Log in as a person would: open the form, then post it with its CSRF token."""
+    form_page = await client.get("/login")
+    return await client.post(
+        "/login",
+        data={"username": username, "password": password, "_csrf_token": csrf_token_of(form_page.text)},
+    )
+
+
+async def post_form(client: httpx.AsyncClient, page_url: str, action: str, data: dict[str, str]) -> httpx.Response:
+    """Open `page_url`, take its CSRF token, and post `data` to `action`."""
+    page = await client.get(page_url)
+    return await client.post(action, data={**data, "_csrf_token": csrf_token_of(page.text)})
