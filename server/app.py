@@ -15,13 +15,13 @@ from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.static_files import create_static_files_router
 
 from server.accounts.controller import AccountController, LoginController, UserAdminController
-from server.database import open_database, close_database
+from server.database import close_database, open_database
 from server.home.controller import HomeController, PublicController
 from server.settings import get_settings
 from server.web.assets import STATIC
 from server.web.auth import SessionAuthMiddleware
 from server.web.errors import EXCEPTION_HANDLERS
-from server.web.security import security_headers_middleware
+from server.web.security import security_headers
 from server.web.templating import template_config
 
 ROUTES = [
@@ -56,10 +56,8 @@ def create_app() -> Litestar:
     )
     return Litestar(
         route_handlers=[*ROUTES, static_files],
-        middleware=[
-            security_headers_middleware(hsts=settings.secure_cookies),
-            DefineMiddleware(SessionAuthMiddleware),
-        ],
+        middleware=[DefineMiddleware(SessionAuthMiddleware)],
+        before_send=[security_headers(hsts=settings.secure_cookies)],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="bangfu_csrf",

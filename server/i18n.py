@@ -18,7 +18,7 @@ DEFAULT_LOCALE = "zh_CN"
 current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT_LOCALE)
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
     """Mark a string for extraction; it is translated where it is shown."""
     return message
 

@@ -5,7 +5,18 @@ import os
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
 
+
+class LazyPostgresEngine(PostgresEngine):
+    """Piccolo's engine connects at construction to check the server version; ours connects on first use.
+
+    The server is often not known (embedded) or not up yet when this module is imported.
+    """
+
+    async def check_version(self) -> None:
+        return None
+
+
 # The DSN is filled in by server.database.use_database once the server is known.
-DB = PostgresEngine(config={"dsn": os.environ.get("DATABASE_URL", "")}, extensions=())
+DB = LazyPostgresEngine(config={"dsn": os.environ.get("DATABASE_URL", "")}, extensions=())
 
 APP_REGISTRY = AppRegistry(apps=["server.piccolo_app"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from server.accounts.passwords import password_problem
-from server.i18n import N_, LOCALES
+from server.i18n import LOCALES, N_
 
 
 @dataclass

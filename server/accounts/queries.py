@@ -85,10 +85,9 @@ async def create_user(
 
 
 async def username_taken(username: str, phone: str | None = None) -> bool:
-    condition = User.username == username
     if phone:
-        condition = condition | (User.phone == phone)
-    return await User.exists().where(condition)
+        return await User.exists().where((User.username == username) | (User.phone == phone))
+    return await User.exists().where(User.username == username)
 
 
 async def set_user_active(user_id: int, township_id: int | None, active: bool) -> bool:

@@ -88,8 +88,15 @@ async def load_session_user(token: str, idle: timedelta) -> CurrentUser | None:
         employer_id=row["employer"],
         locale=row["locale"],
         session_key=key,
-        flash=tuple(json.loads(row["flash"])) if row["flash"] else None,  # type: ignore[arg-type]
+        flash=_flash(row["flash"]),
     )
+
+
+def _flash(raw: str | None) -> tuple[str, str] | None:
+    if not raw:
+        return None
+    kind, message = json.loads(raw)
+    return str(kind), str(message)
 
 
 async def end_session(session_key: str) -> None:

@@ -1,6 +1,6 @@
 """User accounts and their server-side sessions."""
 
-from piccolo.columns import JSONB, Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import JSONB, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -10,6 +10,8 @@ from server.places.tables import Township, Village
 
 class User(Table, tablename="app_user"):
     """A person who logs in. `role` is one of server.accounts.roles.Role."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
 
     username = Varchar(length=40, unique=True)
     phone = Varchar(length=20, null=True, default=None, unique=True)

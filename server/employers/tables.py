@@ -1,6 +1,6 @@
 """The employer record; its accounts are users with the employer role."""
 
-from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.table import Table
 
 from server.places.tables import Township
@@ -8,6 +8,8 @@ from server.places.tables import Township
 
 class Employer(Table):
     """企业 / 用工单位, approved by a township admin before it can post."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
 
     township = ForeignKey(Township, null=False, index=True)
     name = Varchar(length=100)

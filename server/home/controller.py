@@ -45,11 +45,14 @@ class PublicController(Controller):
             return Response({"status": "error", "database": reason}, status_code=503)
         return Response({"status": "ok", "database": "ok"})
 
+    @get("/ping", media_type=MediaType.TEXT, cache=False)
+    async def ping(self) -> str:
+        """Liveness without the database: also the bare route that benchmarks compare pages with."""
+        return "pong"
+
     @get("/sw.js", media_type="text/javascript")
     async def service_worker(self) -> Response[str]:
-        return Response(
-            service_worker_source(), headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"}
-        )
+        return Response(service_worker_source(), headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
 
     @get("/offline")
     async def offline(self, request: Request[Any, Any, Any]) -> Template:

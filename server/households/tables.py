@@ -9,6 +9,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     Numeric,
+    Serial,
     Timestamptz,
     Varchar,
 )
@@ -25,6 +26,8 @@ AREA = (10, 2)
 class PovertyStandard(Table, tablename="poverty_standard"):
     """The income lines of one year, in yuan per person per year (data, never constants in code)."""
 
+    id: Serial  # added by Piccolo; annotated for type checkers
+
     year = Integer(unique=True)
     poverty_line = Numeric(digits=MONEY)  # at that year's prices, e.g. 3322
     poverty_line_constant = Numeric(digits=MONEY, null=True, default=None)  # e.g. 3000 at constant prices
@@ -33,6 +36,8 @@ class PovertyStandard(Table, tablename="poverty_standard"):
 
 class Household(Table):
     """One registered or monitored household. Per-capita net income is computed, never stored."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
 
     code = Varchar(length=20, unique=True)
     village = ForeignKey(Village, null=False, index=True)
@@ -71,6 +76,8 @@ class Household(Table):
 
 class Member(Table):
     """A person in a household. Sex and birth date come from the ID number (GB 11643)."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
 
     household = ForeignKey(Household, null=False, index=True)
     name = Varchar(length=30)

@@ -1,11 +1,13 @@
 """Tables of the administrative geography: county → township → village → group."""
 
-from piccolo.columns import Boolean, DoublePrecision, ForeignKey, Integer, Varchar
+from piccolo.columns import Boolean, DoublePrecision, ForeignKey, Integer, Serial, Varchar
 from piccolo.table import Table
 
 
 class County(Table):
     """县."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
 
     name = Varchar(length=50)
     code = Varchar(length=12, unique=True)
@@ -14,6 +16,8 @@ class County(Table):
 class Township(Table):
     """乡镇: the unit that owns households, cadres and rules."""
 
+    id: Serial  # added by Piccolo; annotated for type checkers
+
     county = ForeignKey(County, null=False)
     name = Varchar(length=50)
     code = Varchar(length=12, unique=True)
@@ -21,6 +25,8 @@ class Township(Table):
 
 class Village(Table):
     """行政村. `key_level` is '' for an ordinary village, else 'provincial' or 'municipal'."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
 
     township = ForeignKey(Township, null=False, index=True)
     name = Varchar(length=50)
@@ -34,6 +40,8 @@ class Village(Table):
 
 class VillageGroup(Table, tablename="village_group"):
     """村民小组."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
 
     village = ForeignKey(Village, null=False, index=True)
     name = Varchar(length=30)

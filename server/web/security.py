@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -31,28 +31,16 @@ BASE_HEADERS = {
 }
 
 
-def security_headers_middleware(*, hsts: bool) -> type:
-    """Build the ASGI middleware class; HSTS only when the site is served over HTTPS."""
+def security_headers(*, hsts: bool) -> BeforeMessageSendHookHandler:
+    """A before_send hook: it sees every response, including 404s for unknown paths that no middleware sees."""
     headers = dict(BASE_HEADERS)
     if hsts:
         headers["Strict-Transport-Security"] = "max-age=31536000"
 
-    class SecurityHeadersMiddleware:
-        def __init__(self, app: ASGIApp) -> None:
-            self.app = app
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            response_headers = MutableScopeHeaders.from_message(message)
+            for name, value in headers.items():
+                response_headers.setdefault(name, value)
 
-        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
-                await self.app(scope, receive, send)
-                return
-
-            async def send_with_headers(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    response_headers = MutableScopeHeaders.from_message(message)
-                    for name, value in headers.items():
-                        response_headers.setdefault(name, value)
-                await send(message)
-
-            await self.app(scope, receive, send_with_headers)
-
-    return SecurityHeadersMiddleware
+    return add_headers

@@ -13,7 +13,8 @@ async def test_login_page_speaks_chinese(client: Any) -> None:
     response = await client.get("/login")
     assert response.status_code == 200
     assert "登录" in response.text
-    assert 'name="username"' in response.text and 'name="password"' in response.text
+    assert 'name="username"' in response.text
+    assert 'name="password"' in response.text
 
 
 async def test_anonymous_visitor_is_sent_to_login(client: Any) -> None:
@@ -27,7 +28,9 @@ async def test_cadre_logs_in_with_username_and_sees_home(client: Any, make_user:
     response = await log_in(client, "zhangsan")
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
-    assert "bangfu_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "bangfu_session=" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
     home = await client.get("/")
     assert home.status_code == 200
     assert "我的帮扶户" in home.text
@@ -57,7 +60,8 @@ async def test_sixth_attempt_after_five_failures_is_refused_with_the_unlock_time
     assert "已锁定" in refused.text
     assert await AuditEvent.exists().where(AuditEvent.action == "account_locked")
     user = await User.objects().where(User.username == "wangwu").first()
-    assert user is not None and user.locked_until is not None
+    assert user is not None
+    assert user.locked_until is not None
 
 
 async def test_every_attempt_is_in_the_audit_trail(client: Any, make_user: Any) -> None:

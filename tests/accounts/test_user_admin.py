@@ -1,0 +1,65 @@
+"""The township admin manages accounts: disabling ends the person's sessions; other townships are out of reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from server.accounts.passwords import password_problem
+from server.accounts.queries import create_user
+from server.accounts.roles import Role
+from server.audit.tables import AuditEvent
+from server.places.tables import Township
+from tests.helpers import log_in, post_form
+
+
+async def test_admin_disables_a_cadre_who_is_logged_out_at_once(app: Any, client: Any, make_user: Any) -> None:
+    cadre_id = await make_user("cadre", username="leaving", display_name="李离任")
+    await make_user("admin", username="office")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as phone:
+        await log_in(phone, "leaving")
+        assert (await phone.get("/")).status_code == 200
+
+        await log_in(client, "office")
+        listing = await client.get("/admin/users?q=李离任")
+        assert "李离任" in listing.text
+        response = await post_form(client, "/admin/users", f"/admin/users/{cadre_id}/active", {"active": "0"})
+        assert response.status_code == 303
+        assert "账号已停用" in (await client.get("/admin/users")).text
+
+        assert (await phone.get("/")).status_code == 303
+    assert await AuditEvent.exists().where(AuditEvent.action == "user_disabled")
+
+
+async def test_admin_cannot_touch_an_account_of_another_township(client: Any, make_user: Any, township: Any) -> None:
+    other = Township(county=township["county"], name="保太镇", code="371326106")
+    await other.save()
+    stranger = await create_user(
+        username="stranger", password_hash="x", display_name="外镇", role=Role.CADRE, township_id=other.id
+    )
+    await make_user("admin", username="office2")
+    await log_in(client, "office2")
+    response = await post_form(client, "/admin/users", f"/admin/users/{stranger}/active", {"active": "0"})
+    assert response.status_code == 404
+
+
+async def test_password_change_is_checked_against_the_policy(client: Any, make_user: Any) -> None:
+    await make_user("cadre", username="changer")
+    await log_in(client, "changer")
+    weak = await post_form(
+        client,
+        "/me",
+        "/me/password",
+        {"current_password": "Bangfu@2026", "new_password": "password", "confirm_password": "password"},
+    )
+    assert weak.status_code == 422
+    assert "密码至少" in weak.text or "三种" in weak.text
+
+
+def test_password_policy_follows_the_level_two_baseline() -> None:
+    assert password_problem("Ab1!") is not None  # too short
+    assert password_problem("abcdefgh1") is not None  # two classes
+    assert password_problem("P@ssw0rd") is not None  # common
+    assert password_problem("Zhang@2026x", username="zhang") is not None  # contains the username
+    assert password_problem("Linjian#Hills9") is None

@@ -1,0 +1,45 @@
+"""The `bangfu` command says what is wrong in one line, never with a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from server.settings import ROOT
+
+
+def bangfu(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_unreachable_database_gives_one_clear_line() -> None:
+    result = bangfu("migrate", env={"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/nothing"})
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "无法连接数据库" in result.stderr
+
+
+def test_weak_password_in_createuser_says_why() -> None:
+    result = bangfu(
+        "createuser", "--username", "x1", "--display-name", "X", "--role", "cadre", "--township", "1",
+        "--password", "abc",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "密码不符合要求" in result.stderr
+    assert "8" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_misused_command_exits_non_zero_without_traceback() -> None:
+    result = bangfu("serve", "--workers", "0")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
