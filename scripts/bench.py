@@ -1,0 +1,225 @@
+"""Throughput and latency of Bangfu pages under wrk, one line per scenario (`make bench`).
+
+Recreates the database `bangfu_bench` on the server in DATABASE_URL (default: the machine's PostgreSQL 15), runs
+`bangfu migrate` and `bangfu demo`, serves it with one Granian worker on a free loopback port, logs in through the real
+login form, and runs wrk against each scenario. Every line reads
+
+    bench: <scenario> p50_ms=<x> p95_ms=<y> rps=<z> ratio=<r> data=<what was loaded>
+
+where ratio is the scenario's requests per second over the bare route's (/ping), measured in the same run.
+To add a page, append a Scenario; to add something that is not an HTTP request, append a function to MEASUREMENTS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from server.database import connect, with_database
+from server.demo.loader import DEMO_PASSWORD
+
+BANGFU = str(Path(sys.executable).parent / "bangfu")
+BENCH_DATABASE = "bangfu_bench"
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+# wrk calls done() once at the end; latencies are in microseconds.
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %d %d %d\\n", latency:percentile(50), latency:percentile(95),
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str
+    role: str | None = None  # log in as this demo user (each is named after its role); None: anonymous
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    p50_ms: float
+    p95_ms: float
+    rps: float
+    relative: bool = True  # False: not an HTTP request, so no ratio to the bare route
+
+
+@dataclass
+class Context:
+    """What a measurement may use: the running server, the database, the options and logged-in cookies."""
+
+    base_url: str
+    database_url: str
+    args: argparse.Namespace
+    cookies: dict[str, str] = field(default_factory=dict)  # role -> bangfu_session value
+
+
+# The first scenario is the bare route every ratio is relative to.
+SCENARIOS = [
+    Scenario("ping", "/ping"),
+    Scenario("home-cadre", "/", "cadre"),
+]
+# Non-HTTP measurements (e.g. a report query timed in-process): each returns Results printed like the scenarios.
+MEASUREMENTS: list[Callable[[Context], list[Result]]] = []
+COUNTS = [  # (label, table) for the data= description
+    ("townships", "township"),
+    ("villages", "village"),
+    ("households", "household"),
+    ("members", "member"),
+    ("cadres", "app_user WHERE role = 'cadre'"),
+]
+
+
+def run(*command: str, env: dict[str, str]) -> None:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+
+
+async def recreate_database(server_url: str) -> str:
+    connection = await connect(with_database(server_url, "postgres"))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    finally:
+        await connection.close()
+    return with_database(server_url, BENCH_DATABASE)
+
+
+async def describe_data(url: str, scale: str) -> str:
+    connection = await connect(url)
+    try:
+        counts = {label: await connection.fetchval(f"SELECT count(*) FROM {table}") for label, table in COUNTS}
+    finally:
+        await connection.close()
+    if counts["townships"] == 1:
+        del counts["townships"]
+    return f"{scale}: " + ", ".join(f"{count} {label}" for label, count in counts.items())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    """`bangfu serve --workers 1`, stopped (with its worker) however the block ends."""
+    with log.open("w") as output:
+        process = subprocess.Popen(  # its own process group, so the worker goes too
+            [BANGFU, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"bench: the server did not start:\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(base_url + "/ping", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def login(base_url: str, username: str) -> str:
+    """Log in through the real form; returns the bangfu_session cookie value."""
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        form = client.get("/login").text
+        tag = re.search(r"<input[^>]*name=\"_csrf_token\"[^>]*>", form)
+        token = re.search(r"value=\"([^\"]*)\"", tag.group(0)) if tag else None
+        if token is None:
+            raise SystemExit("bench: no _csrf_token input on /login")
+        answer = client.post("/login", data={"username": username, "password": DEMO_PASSWORD, "_csrf_token": token[1]})
+        session = client.cookies.get("bangfu_session")
+        if answer.status_code != 303 or not session:
+            raise SystemExit(f"bench: login as {username} failed ({answer.status_code})")
+        return session
+
+
+def measure(context: Context, scenario: Scenario, lua: Path) -> Result:
+    headers = {"Cookie": f"bangfu_session={context.cookies[scenario.role]}"} if scenario.role else {}
+    check = httpx.get(context.base_url + scenario.path, headers=headers, timeout=10)
+    if check.status_code != 200:  # e.g. a redirect to /login would measure the wrong page
+        raise SystemExit(f"bench: {scenario.name}: GET {scenario.path} answered {check.status_code}")
+    command = ["wrk", "-t1", f"-c{context.args.connections}", f"-d{context.args.duration}s", "-s", str(lua)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, context.base_url + scenario.path], capture_output=True, text=True, check=False)
+    line = next((line for line in output.stdout.splitlines() if line.startswith("BENCH ")), None)
+    if output.returncode != 0 or line is None:
+        raise SystemExit(f"bench: unexpected wrk output:\n{output.stdout}{output.stderr}")
+    p50, p95, requests, duration_us, errors = (int(value) for value in line.split()[1:])
+    if errors:
+        raise SystemExit(f"bench: {scenario.name}: {errors} errors or non-2xx/3xx responses out of {requests}")
+    return Result(scenario.name, p50 / 1000, p95 / 1000, requests / (duration_us / 1_000_000))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["township", "county"], default="township")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per scenario (default 10)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on SIGTERM too
+
+    server_url = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
+    url = asyncio.run(recreate_database(server_url))
+    env = {**os.environ, "DATABASE_URL": url, "BANGFU_SECURE_COOKIES": "0"}
+    run(BANGFU, "migrate", env=env)
+    run(BANGFU, "demo", "--scale", args.scale, env=env)
+    data = asyncio.run(describe_data(url, args.scale))
+
+    with tempfile.TemporaryDirectory(prefix="bangfu-bench-") as temp:
+        lua = Path(temp) / "percentiles.lua"
+        lua.write_text(WRK_SCRIPT)
+        with server(env, free_port(), Path(temp) / "serve.log") as base_url:
+            context = Context(base_url, url, args)
+            for role in sorted({s.role for s in SCENARIOS if s.role}):
+                context.cookies[role] = login(base_url, role)
+            results = [measure(context, scenario, lua) for scenario in SCENARIOS]
+            for measurement in MEASUREMENTS:
+                results += measurement(context)
+    bare_rps = results[0].rps
+    for result in results:
+        print(
+            f"bench: {result.name} p50_ms={result.p50_ms:.2f} p95_ms={result.p95_ms:.2f} rps={result.rps:.0f}"
+            f" ratio={f'{result.rps / bare_rps:.2f}' if result.relative else '-'} data={data}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Synthetic demo data: a township (or a whole county) of villages, households, members, cadres and employers."""

@@ -1,0 +1,156 @@
+"""The demo county: its townships, their villages and village groups (临涧镇 as in the source plan)."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import Any
+
+COUNTY_CODE = "371326"
+COUNTY_NAME = "平邑县"
+DEMO_TOWNSHIP_CODE = "371326105"
+
+# 平邑县's towns and subdistricts; the last six are historical or invented, to reach the ~20 of a poor county.
+TOWNSHIP_NAMES = (
+    ("371326001", "平邑街道"),
+    ("371326101", "仲村镇"),
+    ("371326102", "武台镇"),
+    ("371326103", "保太镇"),
+    ("371326104", "柏林镇"),
+    (DEMO_TOWNSHIP_CODE, "临涧镇"),
+    ("371326106", "卞桥镇"),
+    ("371326107", "地方镇"),
+    ("371326108", "铜石镇"),
+    ("371326109", "温水镇"),
+    ("371326110", "流峪镇"),
+    ("371326111", "郑城镇"),
+    ("371326112", "白彦镇"),
+    ("371326113", "丰阳镇"),
+    ("371326114", "蒙阳镇"),
+    ("371326115", "天宝镇"),
+    ("371326116", "魏庄镇"),
+    ("371326117", "资邱镇"),
+    ("371326118", "岐山镇"),
+    ("371326119", "东阳镇"),
+)
+SLOTS = len(TOWNSHIP_NAMES)  # ID-number order codes and phones are partitioned by slot, so townships never clash
+
+# The source plan's key poor villages of 临涧镇, and its provincial pilot.
+KEY_VILLAGES = (
+    ("双河村", "provincial"),
+    ("南庞庄", "provincial"),
+    ("碌碌泉村", "municipal"),
+    ("周庄村", "provincial"),
+    ("石棚村", "municipal"),
+    ("曹家庄村", "municipal"),
+    ("黄金庄村", "provincial"),
+    ("五块石村", "municipal"),
+    ("前马槽村", "municipal"),
+    ("桃沟村", "provincial"),
+)
+PILOT_VILLAGE = "下龙井村"
+ORDINARY_VILLAGES = (
+    "东流峪村", "西流峪村", "临涧村", "北涧村", "南涧村", "大井村", "小井村", "王家庄村",
+    "李家庄村", "后马槽村", "杨家沟村", "石门村", "柳树庄村", "枣园村", "北山村",
+)  # fmt: skip
+
+NAME_PREFIXES = "东西南北前后上下大小中新老"
+NAME_STEMS = (
+    "庄", "河", "沟", "峪", "岭", "泉", "山", "洼", "店", "楼", "官庄", "王庄", "李庄", "刘庄", "张庄",
+    "石桥", "柳沟", "枣林", "杏山", "桃园", "梨园", "黄土", "白石", "龙泉", "凤凰", "龙井", "柏树",
+)  # fmt: skip
+GROUP_NUMERALS = "一二三四五六七八"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How big and how poor a township's villages are; households = population × incidence / household size."""
+
+    key_population: tuple[int, int]
+    ordinary_population: tuple[int, int]
+    key_incidence: tuple[float, float]  # the source's guide: about 50% in key villages
+    ordinary_incidence: tuple[float, float]  # and about 5% elsewhere
+    villages: int = 15
+    key_share: float = 0.5
+
+
+# 临涧镇 as a demo: small mountain key villages, ~1,000 households in all.
+DEMO_PROFILE = Profile((400, 600), (600, 1800), (0.35, 0.50), (0.03, 0.06))
+# The other townships of the benchmark county: bigger villages, ~2,600 households per township.
+COUNTY_PROFILE = Profile((1200, 2400), (1500, 3000), (0.42, 0.58), (0.04, 0.06))
+MEAN_HOUSEHOLD_SIZE = 3.05
+
+
+@dataclass(frozen=True)
+class TownshipPlan:
+    code: str
+    name: str
+    slot: int
+    latitude: float
+    longitude: float
+
+    @property
+    def profile(self) -> Profile:
+        return DEMO_PROFILE if self.code == DEMO_TOWNSHIP_CODE else COUNTY_PROFILE
+
+
+def township_plans(scale: str) -> list[TownshipPlan]:
+    """The townships a scale loads: 临涧镇 alone, or all twenty."""
+    plans = [_plan(slot, code, name) for slot, (code, name) in enumerate(TOWNSHIP_NAMES)]
+    if scale == "township":
+        return [plan for plan in plans if plan.code == DEMO_TOWNSHIP_CODE]
+    return plans
+
+
+def _plan(slot: int, code: str, name: str) -> TownshipPlan:
+    if code == DEMO_TOWNSHIP_CODE:
+        return TownshipPlan(code, name, slot, 35.30, 117.80)
+    angle = 2 * math.pi * slot / SLOTS
+    ring = 0.08 if code.endswith("001") else 0.20  # the county seat's subdistrict sits in the middle
+    return TownshipPlan(code, name, slot, 35.48 + ring * math.sin(angle), 117.62 + ring * math.cos(angle))
+
+
+def village_rows(plan: TownshipPlan, township_id: int, rng: random.Random) -> list[dict[str, Any]]:
+    """The township's villages (without ids): code, key level, population and position."""
+    profile = plan.profile
+    rows = []
+    for number, (name, key_level, is_pilot) in enumerate(_village_names(plan, rng), start=1):
+        low, high = profile.key_population if key_level else profile.ordinary_population
+        rows.append(
+            {
+                "township": township_id,
+                "name": name,
+                "code": f"{plan.code}{number:03d}",
+                "key_level": key_level,
+                "is_pilot": is_pilot,
+                "population": rng.randint(low, high),
+                "latitude": round(plan.latitude + rng.uniform(-0.07, 0.07), 5),
+                "longitude": round(plan.longitude + rng.uniform(-0.08, 0.08), 5),
+            }
+        )
+    return rows
+
+
+def _village_names(plan: TownshipPlan, rng: random.Random) -> list[tuple[str, str, bool]]:
+    if plan.code == DEMO_TOWNSHIP_CODE:
+        key = [(name, level, False) for name, level in KEY_VILLAGES]
+        return [*key, (PILOT_VILLAGE, "provincial", True), *[(name, "", False) for name in ORDINARY_VILLAGES]]
+    names: list[str] = []
+    while len(names) < plan.profile.villages:
+        name = rng.choice(NAME_PREFIXES) + rng.choice(NAME_STEMS) + "村"
+        if name not in names:
+            names.append(name)
+    key_count = round(len(names) * plan.profile.key_share)
+    levels = ["provincial" if rng.random() < 0.4 else "municipal" for _ in range(key_count)]
+    return [(name, levels[i] if i < key_count else "", False) for i, name in enumerate(names)]
+
+
+def group_rows(village: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
+    """3-8 村民小组 named 一组, 二组, ..."""
+    return [{"village": village["id"], "name": f"{numeral}组"} for numeral in GROUP_NUMERALS[: rng.randint(3, 8)]]
+
+
+def household_count(village: dict[str, Any], rng: random.Random, profile: Profile) -> int:
+    low, high = profile.key_incidence if village["key_level"] else profile.ordinary_incidence
+    return max(1, round(int(village["population"]) * rng.uniform(low, high) / MEAN_HOUSEHOLD_SIZE))

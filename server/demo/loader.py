@@ -1,0 +1,179 @@
+"""`bangfu demo`: load the synthetic township (or county) in one transaction; running it again adds nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from server.accounts.passwords import hash_password
+from server.accounts.queries import create_user, username_taken
+from server.accounts.roles import Role
+from server.accounts.tables import User
+from server.demo.context import Context
+from server.demo.geography import (
+    COUNTY_CODE,
+    COUNTY_NAME,
+    DEMO_TOWNSHIP_CODE,
+    group_rows,
+    household_count,
+    township_plans,
+    village_rows,
+)
+from server.demo.households import household_row
+from server.demo.people import member_rows
+from server.demo.staff import employer_rows, staff_rows
+from server.demo.writer import copy_rows, insert_with_ids, reserve_ids
+from server.employers.tables import Employer
+from server.households.tables import Household, Member, PovertyStandard
+from server.piccolo_conf import DB
+from server.places.tables import County, Township, Village, VillageGroup
+
+DEMO_PASSWORD = "Bangfu@2026"  # noqa: S105 -- published with the demo, never used outside it
+DEMO_USERNAMES = ("admin", "leader", "cadre", "employer")
+SCALES = ("township", "county")
+LOCK_KEY = 2026_0526  # pg_advisory_xact_lock: two loads at once take turns instead of clashing
+
+# (year, poverty line at that year's prices, at constant 2010 prices, monitoring line), yuan per person per year.
+# 2014 and 2015 are the source plan's; 2021's monitoring line is the national one; 2020 and 2024-2026 are demo values.
+STANDARDS = (
+    (2014, "2800", "2300", None),
+    (2015, "3322", "3000", None),
+    (2020, "4000", "3000", None),
+    (2021, "4100", "3000", "6000"),
+    (2024, "4400", "3000", "7000"),
+    (2025, "4500", "3000", "7300"),
+    (2026, "4600", "3000", "7600"),
+)
+DEMO_ACCOUNTS = (  # username, role, name, title
+    ("admin", Role.ADMIN, "张建华", "镇扶贫办主任"),
+    ("leader", Role.LEADER, "王立新", "镇党委副书记"),
+    ("cadre", Role.CADRE, "刘晓燕", "双河村驻村第一书记"),
+    ("employer", Role.EMPLOYER, "陈桂兰", "巧手服装扶贫车间负责人"),
+)
+
+
+async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str:
+    """Load the demo data and say what was added, in one line. The engine's pool must be open."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+    async with DB.transaction() as transaction:
+        connection: asyncpg.Connection = transaction.connection
+        await connection.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY)
+        if only_if_empty and await Township.count() > 0:
+            return "数据库中已有乡镇, 未加载演示数据 (not empty: demo data not loaded)"
+        existing = {row["code"] for row in await Township.select(Township.code)}
+        plans = [plan for plan in township_plans(scale) if plan.code not in existing]
+        if not plans:
+            return "演示数据已存在, 未重复加载 (demo data already present: nothing added)"
+        password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
+        county_id = await _county_id()
+        await _add_standards()
+        totals: Counter[str] = Counter()
+        for plan in plans:
+            [township_id] = await reserve_ids(connection, Township, 1)
+            totals.update(await _load_township(connection, Context(plan, township_id, password_hash), county_id))
+    return _summary(totals, skipped=len(township_plans(scale)) - len(plans))
+
+
+async def _county_id() -> int:
+    row = await County.select().where(County.code == COUNTY_CODE).first()
+    if row is None:
+        [row] = await County.insert(County(name=COUNTY_NAME, code=COUNTY_CODE))
+    return int(row["id"])
+
+
+async def _add_standards() -> None:
+    """The poverty and monitoring lines of the years not configured yet (a configured year is left as it is)."""
+    configured = {row["year"] for row in await PovertyStandard.select(PovertyStandard.year)}
+    missing = [
+        PovertyStandard(
+            year=year,
+            poverty_line=Decimal(line),
+            poverty_line_constant=Decimal(constant),
+            monitoring_line=Decimal(monitoring) if monitoring else None,
+        )
+        for year, line, constant, monitoring in STANDARDS
+        if year not in configured
+    ]
+    if missing:
+        await PovertyStandard.insert(*missing)
+
+
+async def _load_township(connection: asyncpg.Connection, ctx: Context, county_id: int) -> Counter[str]:
+    """One township: villages and groups, employers, accounts, households and members."""
+    plan = ctx.plan
+    await copy_rows(
+        connection, Township, [{"id": ctx.township_id, "county": county_id, "name": plan.name, "code": plan.code}]
+    )
+    villages = await insert_with_ids(connection, Village, village_rows(plan, ctx.township_id, ctx.rng))
+    groups = await insert_with_ids(connection, VillageGroup, [g for v in villages for g in group_rows(v, ctx.rng)])
+    employers = await insert_with_ids(connection, Employer, employer_rows(ctx))
+    demo_staff = await _demo_accounts(ctx, villages, employers) if plan.code == DEMO_TOWNSHIP_CODE else 0
+    staff = staff_rows(ctx, villages, employers)
+    await copy_rows(connection, User, staff)
+    households, members = await _households(connection, ctx, villages, groups)
+    return Counter(
+        townships=1,
+        villages=len(villages),
+        households=households,
+        members=members,
+        staff=demo_staff + sum(user["role"] != Role.EMPLOYER for user in staff),
+        employers=len(employers),
+    )
+
+
+async def _demo_accounts(ctx: Context, villages: list[dict[str, Any]], employers: list[dict[str, Any]]) -> int:
+    """The four accounts people log in with; a username already taken is left alone. Returns the staff added."""
+    village_id = next(village["id"] for village in villages if village["name"] == "双河村")
+    added = 0
+    for username, role, name, title in DEMO_ACCOUNTS:
+        if await username_taken(username):
+            continue
+        await create_user(
+            username=username,
+            password_hash=ctx.password_hash,
+            display_name=name,
+            role=role,
+            township_id=ctx.township_id,
+            village_id=village_id if role == Role.CADRE else None,
+            employer_id=employers[0]["id"] if role == Role.EMPLOYER else None,
+            phone=ctx.phones.next(),
+            title=title,
+        )
+        added += role != Role.EMPLOYER
+    return added
+
+
+async def _households(
+    connection: asyncpg.Connection, ctx: Context, villages: list[dict[str, Any]], groups: list[dict[str, Any]]
+) -> tuple[int, int]:
+    """Every village's households with their members; returns how many of each were added."""
+    groups_of: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    for group in groups:
+        groups_of[group["village"]].append(group)
+    households: list[dict[str, Any]] = []
+    families: list[list[dict[str, Any]]] = []
+    for village in villages:
+        for number in range(1, household_count(village, ctx.rng, ctx.plan.profile) + 1):
+            members = member_rows(ctx)
+            group = ctx.rng.choice(groups_of[village["id"]])
+            households.append(household_row(ctx, members, village, number, group))
+            families.append(members)
+    await insert_with_ids(connection, Household, households)
+    for household, members in zip(households, families, strict=True):
+        for member in members:
+            member["household"] = household["id"]
+    await copy_rows(connection, Member, [member for members in families for member in members])
+    return len(households), sum(map(len, families))
+
+
+def _summary(totals: Counter[str], skipped: int) -> str:
+    line = (
+        f"演示数据: {totals['townships']} 个乡镇, {totals['villages']} 个村, {totals['households']} 户, "
+        f"{totals['members']} 人, {totals['staff']} 名干部, {totals['employers']} 家企业"
+    )
+    return line + (f" (已有的 {skipped} 个乡镇未重复加载)" if skipped else "")

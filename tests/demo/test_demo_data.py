@@ -1,0 +1,121 @@
+"""The demo township: what `bangfu demo` loads, that it makes sense, and that loading it again adds nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from server.accounts.passwords import verify_password
+from server.accounts.tables import User
+from server.demo.context import Context
+from server.demo.geography import DEMO_TOWNSHIP_CODE, KEY_VILLAGES, PILOT_VILLAGE, township_plans
+from server.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES, load_demo
+from server.demo.people import member_rows
+from server.households import id_numbers
+from server.households.tables import Household, Member, PovertyStandard
+from server.places.tables import Township, Village
+from tests.helpers import log_in
+
+KEY_VILLAGE_NAMES = [
+    "双河村", "南庞庄", "碌碌泉村", "周庄村", "石棚村", "曹家庄村", "黄金庄村", "五块石村", "前马槽村", "桃沟村",
+]  # fmt: skip
+
+
+async def members_by_household() -> dict[int, list[dict[str, Any]]]:
+    families: dict[int, list[dict[str, Any]]] = {}
+    for member in await Member.select(Member.household, Member.relation, Member.id_number, Member.initials):
+        families.setdefault(member["household"], []).append(member)
+    return families
+
+
+async def test_loading_the_demo_creates_the_four_demo_accounts_of_linjian_township(db: Any) -> None:
+    await load_demo()
+    users = await User.select(User.username, User.role, User.township.code, User.password_hash).where(
+        User.username.is_in(list(DEMO_USERNAMES))
+    )
+    assert {(user["username"], user["role"]) for user in users} == {
+        ("admin", "admin"),
+        ("leader", "leader"),
+        ("cadre", "cadre"),
+        ("employer", "employer"),
+    }
+    assert {user["township.code"] for user in users} == {DEMO_TOWNSHIP_CODE}
+    assert verify_password(users[0]["password_hash"], DEMO_PASSWORD)
+
+
+async def test_the_demo_accounts_log_in_with_the_demo_password(client: Any) -> None:
+    await load_demo()
+    for username in DEMO_USERNAMES:
+        response = await log_in(client, username, DEMO_PASSWORD)
+        assert response.status_code == 303, username
+
+
+async def test_the_demo_township_has_about_a_thousand_households_each_with_exactly_one_head(db: Any) -> None:
+    summary = await load_demo()
+    households = await Household.count()
+    families = await members_by_household()
+    assert 900 <= households <= 1200
+    assert len(families) == households
+    assert all([m["relation"] for m in family].count("head") == 1 for family in families.values())
+    assert all(1 <= len(family) <= 6 for family in families.values())
+    assert f"{households} 户" in summary
+
+
+async def test_every_demo_member_has_a_valid_unique_id_number_and_initials(db: Any) -> None:
+    await load_demo()
+    members = [member for family in (await members_by_household()).values() for member in family]
+    assert [m["id_number"] for m in members if id_numbers.validate(m["id_number"])] == []
+    assert len({m["id_number"] for m in members}) == len(members)
+    assert all(m["initials"] for m in members)
+
+
+async def test_the_key_villages_and_the_pilot_village_are_present(db: Any) -> None:
+    await load_demo()
+    villages = {v["name"]: v for v in await Village.select(Village.name, Village.key_level, Village.is_pilot)}
+    assert [name for name, _ in KEY_VILLAGES] == KEY_VILLAGE_NAMES
+    assert all(villages[name]["key_level"] in ("provincial", "municipal") for name in KEY_VILLAGE_NAMES)
+    assert villages[PILOT_VILLAGE] == {"name": PILOT_VILLAGE, "key_level": "provincial", "is_pilot": True}
+    assert len(villages) >= 25
+
+
+async def test_the_source_plans_poverty_line_is_loaded(db: Any) -> None:
+    await load_demo()
+    line = await PovertyStandard.select().where(PovertyStandard.year == 2015).first()
+    assert line is not None
+    assert (line["poverty_line"], line["poverty_line_constant"]) == (3322, 3000)
+
+
+async def test_loading_the_demo_twice_adds_nothing(db: Any) -> None:
+    await load_demo()
+    before = [await table.count() for table in (Township, Village, Household, Member, User, PovertyStandard)]
+    summary = await load_demo()
+    after = [await table.count() for table in (Township, Village, Household, Member, User, PovertyStandard)]
+    assert after == before
+    assert "未重复加载" in summary
+
+
+async def test_loading_only_into_an_empty_database_skips_one_that_has_a_township(db: Any, township: Any) -> None:
+    summary = await load_demo(only_if_empty=True)
+    assert await Household.count() == 0
+    assert "未加载" in summary
+
+
+def test_family_members_have_ages_that_fit_their_relation() -> None:
+    ctx = Context(township_plans("township")[0], township_id=1, password_hash="")
+    for _ in range(500):
+        ages = [(m["relation"], id_numbers.age(m["id_number"], date(2026, 1, 1))) for m in member_rows(ctx)]
+        head_age = ages[0][1]
+        assert ages[0][0] == "head"
+        for relation, age in ages[1:]:
+            if relation in ("son", "daughter", "grandchild"):
+                assert age <= head_age - 18, ages
+            if relation in ("parent", "grandparent"):
+                assert age >= head_age + 18, ages
+            if relation in ("spouse", "daughter_in_law", "son_in_law"):
+                assert age >= 18, ages
+
+
+def test_the_demo_comes_out_the_same_every_time() -> None:
+    plan = township_plans("township")[0]
+    first, second = (Context(plan, township_id=1, password_hash="") for _ in range(2))
+    assert [member_rows(first) for _ in range(50)] == [member_rows(second) for _ in range(50)]
