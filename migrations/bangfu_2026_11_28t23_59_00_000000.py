@@ -1,11 +1,12 @@
 """Rules the database itself enforces: an append-only audit trail and one head per household."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+
+from server.migration_helpers import add_raw_sql
 
 ID = "2026-11-28T23:59:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "audit trail is append-only; one head per household"
+DESCRIPTION = "audit trail is append-only and indexed by target; one head per household"
 
 FORWARDS = [
     """
@@ -26,9 +27,12 @@ CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event
     """
 CREATE UNIQUE INDEX member_one_head_per_household ON member (household) WHERE relation = 'head'
 """,
+    # The history of a record is read from the audit trail by target.
+    "CREATE INDEX audit_event_target ON audit_event (target_type, target_id, at)",
 ]
 
 BACKWARDS = [
+    "DROP INDEX IF EXISTS audit_event_target",
     "DROP INDEX IF EXISTS member_one_head_per_household",
     "DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event",
     "DROP FUNCTION IF EXISTS audit_event_is_append_only()",
@@ -37,15 +41,5 @@ BACKWARDS = [
 
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="bangfu", description=DESCRIPTION)
-
-    async def run() -> None:
-        for statement in FORWARDS:
-            await engine_finder().run_ddl(statement)  # type: ignore[union-attr]
-
-    async def run_backwards() -> None:
-        for statement in BACKWARDS:
-            await engine_finder().run_ddl(statement)  # type: ignore[union-attr]
-
-    manager.add_raw(run)
-    manager.add_raw_backwards(run_backwards)
+    add_raw_sql(manager, FORWARDS, BACKWARDS)
     return manager

@@ -90,17 +90,18 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 @click.option(
     "--backwards", "target", default=None, help="Undo instead: '1' (the last one), 'all', or down to a migration ID."
 )
+@click.option("--app", "app_name", default="all", show_default=True, help="Piccolo app (area) to migrate.")
 @friendly_errors
-def migrate(target: str | None) -> None:
+def migrate(target: str | None, app_name: str) -> None:
     """Apply the database migrations (or undo some with --backwards)."""
     from piccolo.apps.migrations.commands.backwards import run_backwards
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     async def work() -> None:
         if target:
-            result = await run_backwards(app_name="bangfu", migration_id=target, auto_agree=True)
+            result = await run_backwards(app_name=app_name, migration_id=target, auto_agree=True)
         else:
-            result = await run_forwards(app_name="bangfu")
+            result = await run_forwards(app_name=app_name)
         if not result.success:
             raise click.ClickException(result.message or "migration failed")
 

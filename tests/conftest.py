@@ -66,7 +66,7 @@ async def database(database_server: str) -> AsyncIterator[str]:
     """A new database for this run, migrated, with Piccolo's pool open on it."""
     url = await create_database(database_server, "bangfu_test")
     use_database(url)
-    result = await run_forwards(app_name="bangfu")
+    result = await run_forwards(app_name="all")
     assert result.success, result.message
     await open_pool(max_size=4)
     try:

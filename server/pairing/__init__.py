@@ -1,0 +1,1 @@
+"""Cadre–household pairing (结对帮扶): responsible cadres, quotas, coverage, door cards."""
