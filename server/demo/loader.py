@@ -13,6 +13,7 @@ from server.accounts.passwords import hash_password
 from server.accounts.queries import create_user, username_taken
 from server.accounts.roles import Role
 from server.accounts.tables import User
+from server.demo.areas import load_area_demo
 from server.demo.context import Context
 from server.demo.geography import (
     COUNTY_CODE,
@@ -73,9 +74,12 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str
         county_id = await _county_id()
         await _add_standards()
         totals: Counter[str] = Counter()
+        township_ids = []
         for plan in plans:
             [township_id] = await reserve_ids(connection, Township, 1)
             totals.update(await _load_township(connection, Context(plan, township_id, password_hash), county_id))
+            township_ids.append(township_id)
+        totals.update(await load_area_demo(connection, township_ids))
     return _summary(totals, skipped=len(township_plans(scale)) - len(plans))
 
 
@@ -176,4 +180,7 @@ def _summary(totals: Counter[str], skipped: int) -> str:
         f"演示数据: {totals['townships']} 个乡镇, {totals['villages']} 个村, {totals['households']} 户, "
         f"{totals['members']} 人, {totals['staff']} 名干部, {totals['employers']} 家企业"
     )
+    # Feature areas count their rows under Chinese labels, e.g. {"条结对": 1109}.
+    base = {"townships", "villages", "households", "members", "staff", "employers"}
+    line += "".join(f", {count} {label}" for label, count in totals.items() if label not in base)
     return line + (f" (已有的 {skipped} 个乡镇未重复加载)" if skipped else "")
