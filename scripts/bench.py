@@ -31,6 +31,7 @@ import httpx
 
 from server.database import connect, with_database
 from server.demo.loader import DEMO_PASSWORD
+from server.media.benchmark import measure_photo_processing
 
 BANGFU = str(Path(sys.executable).parent / "bangfu")
 BENCH_DATABASE = "bangfu_bench"
@@ -75,15 +76,128 @@ class Context:
 SCENARIOS = [
     Scenario("ping", "/ping"),
     Scenario("home-cadre", "/", "cadre"),
+    Scenario("households-admin", "/households", "admin"),
+    Scenario("household-search-initials", "/households?q=zs", "admin"),
+    Scenario("household-search-id-suffix", "/households?q=1234", "admin"),
+    Scenario("household-search-name", "/households?q=%E7%8E%8B", "admin"),
+    Scenario("coverage-leader", "/coverage", "leader"),
+    Scenario("identification", "/identification", "admin"),
+    Scenario("visits-cadre", "/visits", "cadre"),
+    Scenario("follow-ups-cadre", "/follow-ups", "cadre"),
+    Scenario("visits-overdue-leader", "/visits/overdue", "leader"),
+    Scenario("jobs-hub-cadre", "/jobs/", "cadre"),
+    Scenario("job-board-public", "/board/"),
+    Scenario("projects-admin", "/projects", "admin"),
+    Scenario("project-funding-admin", "/projects/funding", "admin"),
+    Scenario("audit-admin", "/audit", "admin"),
+    Scenario("monitoring-leader", "/monitoring", "leader"),
+    Scenario("monitoring-risks-leader", "/monitoring/risks", "leader"),
+    Scenario("monitoring-rate-leader", "/monitoring/rate", "leader"),
 ]
 # Non-HTTP measurements (e.g. a report query timed in-process): each returns Results printed like the scenarios.
 MEASUREMENTS: list[Callable[[Context], list[Result]]] = []
+
+
+def photo_processing(context: Context) -> list[Result]:
+    """Server-side intake of a 12 MP phone JPEG (4000x3000), 10 runs in a fresh process; rps = photos/s on one core."""
+    photo = measure_photo_processing(runs=10)
+    name = f"photo-12mp[12MP-JPEG-4000x3000,peak_mb={photo.peak_mb:.0f}]"
+    return [Result(name, photo.p50_ms, photo.p95_ms, 1000 / photo.p50_ms, relative=False)]
+
+
+MEASUREMENTS.append(photo_processing)
+
+
+def household_page(context: Context) -> list[Result]:
+    """The admin's household page; the id of a demo-township household depends on the scale, so it is looked up."""
+
+    async def first_household() -> int:
+        connection = await connect(context.database_url)
+        try:
+            return int(
+                await connection.fetchval(
+                    "SELECT min(h.id) FROM household h JOIN village v ON v.id = h.village"
+                    " JOIN township t ON t.id = v.township WHERE t.code = '371326105'"
+                )
+            )
+        finally:
+            await connection.close()
+
+    household_id = asyncio.run(first_household())
+    with tempfile.TemporaryDirectory(prefix="bangfu-bench-") as temp:
+        lua = Path(temp) / "percentiles.lua"
+        lua.write_text(WRK_SCRIPT)
+        return [measure(context, Scenario("household-page", f"/households/{household_id}", "admin"), lua)]
+
+
+MEASUREMENTS.append(household_page)
+
+
+def visit_pages(context: Context) -> list[Result]:
+    """The visit form and the timeline of the demo cadre's most visited household, and visit submission p95."""
+    from server.visits.benchmark import measure_submissions
+
+    async def cadre_household() -> int:
+        connection = await connect(context.database_url)
+        try:
+            return int(
+                await connection.fetchval(
+                    "SELECT v.household FROM visit v JOIN app_user u ON u.id = v.cadre WHERE u.username = 'cadre'"
+                    " GROUP BY v.household ORDER BY count(*) DESC, v.household LIMIT 1"
+                )
+            )
+        finally:
+            await connection.close()
+
+    household_id = asyncio.run(cadre_household())
+    with tempfile.TemporaryDirectory(prefix="bangfu-bench-") as temp:
+        lua = Path(temp) / "percentiles.lua"
+        lua.write_text(WRK_SCRIPT)
+        results = [
+            measure(context, Scenario("visit-form", f"/households/{household_id}/visits/new", "cadre"), lua),
+            measure(context, Scenario("visit-timeline", f"/households/{household_id}/timeline", "cadre"), lua),
+        ]
+    p50, p95, rate = measure_submissions(context.base_url, context.cookies["cadre"], household_id)
+    return [*results, Result("visit-submit[no-photos,200-sequential]", p50, p95, rate, relative=False)]
+
+
+MEASUREMENTS.append(visit_pages)
+
+
+def job_candidates(context: Context) -> list[Result]:
+    """Ranked candidates for the first demo job: the leader's page (township scope) and the SQL county-wide."""
+    from server.jobs.benchmark import first_demo_job, measure_candidates
+
+    job_id = asyncio.run(first_demo_job(context.database_url))
+    with tempfile.TemporaryDirectory(prefix="bangfu-bench-") as temp:
+        lua = Path(temp) / "percentiles.lua"
+        lua.write_text(WRK_SCRIPT)
+        page = measure(context, Scenario("job-candidates-leader", f"/jobs/{job_id}", "leader"), lua)
+    p50, p95, rows, members = measure_candidates(context.database_url, job_id)
+    name = f"job-candidates-sql[county-wide,{members}-members,top-{rows},40-sequential]"
+    return [page, Result(name, p50, p95, 1000 / p50, relative=False)]
+
+
+MEASUREMENTS.append(job_candidates)
+
+
+def county_assessment(context: Context) -> list[Result]:
+    """The annual assessment .xlsx of every cadre of the database (the county at county scale), 3 runs in-process."""
+    from server.monitoring.benchmark import measure_county_assessment
+
+    p50, worst, cadres, size = measure_county_assessment(context.database_url)
+    name = f"assessment-xlsx-county[{cadres}-cadres,{size // 1024}KB,3-runs,p95=max]"
+    return [Result(name, p50, worst, 1000 / p50, relative=False)]
+
+
+MEASUREMENTS.append(county_assessment)
 COUNTS = [  # (label, table) for the data= description
     ("townships", "township"),
     ("villages", "village"),
     ("households", "household"),
     ("members", "member"),
     ("cadres", "app_user WHERE role = 'cadre'"),
+    ("visits", "visit"),
 ]
 
 

@@ -15,12 +15,29 @@ from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.static_files import create_static_files_router
 
 from server.accounts.controller import AccountController, LoginController, UserAdminController
+from server.audit.controller import AuditController
 from server.database import close_database, open_database
+from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
 from server.home.controller import HomeController, PublicController
+from server.households.controller import HouseholdController, MemberController
+from server.identification.controller import ApplicationController, IdentificationController
+from server.jobs.board import BoardController
+from server.jobs.controller import JobsController
+from server.jobs.training_controller import TrainingController
+from server.monitoring.controller import AssessmentSheetController, MonitoringController
+from server.pairing.card_controller import CardController
+from server.pairing.controller import AssistantController, PairingController
+from server.pairing.coverage_controller import CoverageController
+from server.places.controller import PlacesController
+from server.projects.controller import ProjectController
 from server.settings import get_settings
+from server.visits.controller import HouseholdVisitController, VisitController
+from server.visits.lists import HouseholdRecordController, VisitListController
+from server.visits.outbox_controller import OutboxController
 from server.web.assets import STATIC
 from server.web.auth import SessionAuthMiddleware
 from server.web.errors import EXCEPTION_HANDLERS
+from server.web.offline import offline_cache_header
 from server.web.security import security_headers
 from server.web.templating import template_config
 
@@ -30,6 +47,30 @@ ROUTES = [
     HomeController,
     AccountController,
     UserAdminController,
+    PairingController,
+    AssistantController,
+    CoverageController,
+    CardController,
+    HouseholdController,
+    MemberController,
+    PlacesController,
+    IdentificationController,
+    ApplicationController,
+    HouseholdVisitController,
+    VisitController,
+    VisitListController,
+    HouseholdRecordController,
+    OutboxController,
+    JobsController,
+    TrainingController,
+    BoardController,
+    EmployerJobsController,
+    EmployerReferralsController,
+    EmployerAdminController,
+    ProjectController,
+    AuditController,
+    MonitoringController,
+    AssessmentSheetController,
 ]
 
 
@@ -57,7 +98,7 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=[*ROUTES, static_files],
         middleware=[DefineMiddleware(SessionAuthMiddleware)],
-        before_send=[security_headers(hsts=settings.secure_cookies)],
+        before_send=[security_headers(hsts=settings.secure_cookies), offline_cache_header],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="bangfu_csrf",

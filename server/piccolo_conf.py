@@ -19,4 +19,15 @@ class LazyPostgresEngine(PostgresEngine):
 # The DSN is filled in by server.database.use_database once the server is known.
 DB = LazyPostgresEngine(config={"dsn": os.environ.get("DATABASE_URL", "")}, extensions=())
 
-APP_REGISTRY = AppRegistry(apps=["server.piccolo_app", "server.pairing.piccolo_app"])
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "server.piccolo_app",
+        "server.pairing.piccolo_app",
+        "server.identification.piccolo_app",
+        "server.visits.piccolo_app",
+        "server.jobs.piccolo_app",
+        "server.projects.piccolo_app",
+        "server.audit.piccolo_app",
+        "server.monitoring.piccolo_app",
+    ]
+)

@@ -30,3 +30,11 @@ async def post_form(client: httpx.AsyncClient, page_url: str, action: str, data:
     """Open `page_url`, take its CSRF token, and post `data` to `action`."""
     page = await client.get(page_url)
     return await client.post(action, data={**data, "_csrf_token": csrf_token_of(page.text)})
+
+
+TOKENS = re.compile(r"[0-9a-f]{32,}")
+
+
+def without_tokens(html: str) -> str:
+    """The page without CSRF tokens: their hex digits can look like an ID or phone number by chance."""
+    return TOKENS.sub("", html)

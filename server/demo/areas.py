@@ -6,9 +6,22 @@ from collections import Counter
 
 import asyncpg
 
+from server.demo.identification import identification_demo
+from server.demo.jobs import jobs_demo
+from server.demo.monitoring import monitoring_demo
+from server.demo.pairing import pairing_demo
+from server.demo.projects import projects_demo
+from server.demo.visits import visits_demo
+
 
 async def load_area_demo(connection: asyncpg.Connection, township_ids: list[int]) -> Counter[str]:
     """Called once per demo load with the townships just created; each area adds its line below."""
     totals: Counter[str] = Counter()
     # Feature areas: one `totals.update(await <area>_demo(connection, township_ids))` line each.
+    totals.update(await pairing_demo(connection, township_ids))
+    totals.update(await visits_demo(connection, township_ids))  # after pairings: visits follow responsible cadres
+    totals.update(await jobs_demo(connection, township_ids))  # after pairings: referrals by responsible cadres
+    totals.update(await identification_demo(connection, township_ids))
+    totals.update(await projects_demo(connection, township_ids))  # after households: beneficiaries
+    totals.update(await monitoring_demo(connection, township_ids))  # after visits: hardships on demo visits
     return totals

@@ -9,12 +9,35 @@ from litestar.response import Template
 from piccolo.querystring import QueryString
 
 from server.accounts.roles import Role
-from server.employers.queries import employer_summary
+from server.accounts.sessions import CurrentUser
+from server.employers.queries import employer_summary, home_summary
 from server.home import queries
+from server.i18n import N_
+from server.pairing.coverage import coverage
+from server.pairing.queries import paired_households
 from server.piccolo_conf import DB
+from server.visits.queries import due_summary, today
 from server.web.assets import service_worker_source
 from server.web.auth import current_user
 from server.web.templating import page
+
+# Pages of the role that its bottom navigation has no room for (at most 5 items there).
+ROLE_LINKS = {
+    Role.ADMIN: (
+        ("/admin/users", N_("Accounts")),
+        ("/admin/employers", N_("Employers")),
+        ("/places", N_("Villages and township rules")),
+        ("/jobs", N_("Employment support")),
+        ("/monitoring", N_("Return-to-poverty monitoring")),
+    ),
+    Role.LEADER: (
+        ("/pairings", N_("Pairings")),
+        ("/visits/overdue", N_("Overdue by village")),
+        ("/identification", N_("Precise identification")),
+        ("/jobs/figures", N_("Employment figures")),
+        ("/projects", N_("Projects and funds")),
+    ),
+}
 
 
 class HomeController(Controller):
@@ -23,12 +46,34 @@ class HomeController(Controller):
         user = current_user(request)
         places = await queries.place_names(user.township_id, user.village_id)
         if user.role is Role.EMPLOYER:
-            employer = await employer_summary(user.employer_id)
-            return await page(request, "home/employer.html", employer=employer, places=places)
+            return await page(request, "home/employer.html", places=places, **await employer_home(user))
         if user.role is Role.CADRE:
-            return await page(request, "home/cadre.html", places=places)
-        overview = await queries.township_overview(user.township_id)
-        return await page(request, "home/township.html", overview=overview, places=places)
+            return await page(request, "home/cadre.html", places=places, **await cadre_home(user))
+        return await page(request, "home/township.html", places=places, **await township_home(user))
+
+
+async def employer_home(user: CurrentUser) -> dict[str, Any]:
+    employer = await employer_summary(user.employer_id)
+    jobs = await home_summary(user.employer_id, today()) if employer else None
+    return {"employer": employer, "jobs_summary": jobs}
+
+
+async def cadre_home(user: CurrentUser) -> dict[str, Any]:
+    return {"households": await paired_households(user.id), "due_summary": await due_summary(user)}
+
+
+async def township_home(user: CurrentUser) -> dict[str, Any]:
+    """Admins and leaders: the township at a glance; leaders also their own paired households."""
+    context: dict[str, Any] = {
+        "overview": await queries.township_overview(user.township_id),
+        "figures": (await coverage(user.township_id)).township,
+        "links": ROLE_LINKS.get(user.role, ()),
+        "households": None,
+        "due_summary": None,
+    }
+    if user.role is Role.LEADER:
+        context.update(await cadre_home(user))
+    return context
 
 
 class PublicController(Controller):

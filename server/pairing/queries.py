@@ -6,7 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from server.accounts.sessions import CurrentUser
+from server.accounts.tables import User
+from server.households.tables import Household
+from server.pairing.rules import eligible_sql
 from server.pairing.tables import Pairing
+from server.pairing.visit_figures import VisitDates, visit_dates
+from server.scope import household_scope_sql
 
 
 async def responsible_cadres(household_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
@@ -33,3 +39,111 @@ async def responsible_cadres(household_ids: Iterable[int]) -> dict[int, list[dic
     for row in rows:
         by_household[row["household"]].append(row)
     return dict(by_household)
+
+
+HEAD_NAME_SQL = "(SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' ORDER BY m.id LIMIT 1)"
+
+
+async def household_brief(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
+    """The household as pairing screens show it, or None when it is out of the user's scope."""
+    rows = await Household.raw(
+        f"SELECT h.id, h.code, h.status, h.monitoring_type, h.attribute, h.main_cause, h.address,"
+        f" h.dilapidated_grade, h.village AS village_id, v.name AS village, v.township AS township_id,"
+        f" {HEAD_NAME_SQL} AS head, {eligible_sql('h')} AS eligible"
+        " FROM household h JOIN village v ON v.id = h.village WHERE h.id = {} AND {}",
+        household_id,
+        household_scope_sql(user, "h"),
+    )
+    return dict(rows[0]) if rows else None
+
+
+_HISTORY = """
+SELECT p.id, p.household, p.cadre, p.rank, p.started_on, p.ended_on, p.start_reason, p.end_reason,
+       c.display_name AS cadre_name, c.role AS cadre_role, c.title AS cadre_title, c.is_active AS cadre_active,
+       cb.display_name AS created_by_name, eb.display_name AS ended_by_name,
+       h.code AS household_code, v.name AS village, {head} AS head
+FROM pairing p
+JOIN app_user c ON c.id = p.cadre
+JOIN household h ON h.id = p.household
+JOIN village v ON v.id = h.village
+LEFT JOIN app_user cb ON cb.id = p.created_by
+LEFT JOIN app_user eb ON eb.id = p.ended_by
+WHERE {where} AND v.township = {{}}
+ORDER BY p.ended_on IS NOT NULL, p.ended_on DESC NULLS FIRST, p.rank, p.started_on DESC, p.id DESC
+"""
+
+
+async def household_history(township_id: int | None, household_id: int) -> list[dict[str, Any]]:
+    """Every pairing of a household, active first, then the ended ones, newest first."""
+    sql = _HISTORY.format(head=HEAD_NAME_SQL, where="p.household = {}")
+    return list(await Pairing.raw(sql, household_id, township_id or -1))
+
+
+async def cadre_history(township_id: int | None, cadre_id: int) -> list[dict[str, Any]]:
+    """Every pairing of a cadre (households now and before)."""
+    sql = _HISTORY.format(head=HEAD_NAME_SQL, where="p.cadre = {}")
+    return list(await Pairing.raw(sql, cadre_id, township_id or -1))
+
+
+_CADRES = """
+SELECT u.id, u.display_name, u.title, u.role, u.phone, u.is_active, u.village AS village_id, v.name AS village,
+       (SELECT count(*) FROM pairing p WHERE p.cadre = u.id AND p.ended_on IS NULL) AS households
+FROM app_user u LEFT JOIN village v ON v.id = u.village
+WHERE u.township = {} AND u.role IN ('leader', 'cadre') AND (u.is_active OR {})
+ORDER BY u.role DESC, u.display_name, u.id
+"""
+
+
+async def township_cadres(township_id: int | None, include_disabled: bool = False) -> list[dict[str, Any]]:
+    """Leaders then ordinary members of a township, with their current number of households."""
+    return list(await User.raw(_CADRES, township_id or -1, include_disabled))
+
+
+async def cadre_brief(township_id: int | None, cadre_id: int) -> dict[str, Any] | None:
+    """A leader or ordinary member of the township (active or not), with their current number of households."""
+    rows = await User.raw(
+        "SELECT u.id, u.display_name, u.title, u.role, u.phone, u.is_active, u.township,"
+        " (SELECT count(*) FROM pairing p WHERE p.cadre = u.id AND p.ended_on IS NULL) AS households"
+        " FROM app_user u WHERE u.id = {} AND u.township = {} AND u.role IN ('leader', 'cadre')",
+        cadre_id,
+        township_id or -1,
+    )
+    return dict(rows[0]) if rows else None
+
+
+_MY_HOUSEHOLDS = f"""
+SELECT h.id, h.code, h.status, h.monitoring_type, v.name AS village, {HEAD_NAME_SQL} AS head,
+       p.rank, p.started_on
+FROM pairing p JOIN household h ON h.id = p.household JOIN village v ON v.id = h.village
+WHERE p.cadre = {{}} AND p.ended_on IS NULL
+ORDER BY v.name, h.code
+"""
+
+
+async def paired_households(cadre_id: int) -> list[dict[str, Any]]:
+    """The cadre's own households (active pairings), with the last visit and next follow-up when known."""
+    rows = [dict(row) for row in await Pairing.raw(_MY_HOUSEHOLDS, cadre_id)]
+    dates = await visit_dates(row["id"] for row in rows)
+    for row in rows:
+        row["visits"] = dates.get(row["id"], VisitDates())
+    return rows
+
+
+async def search_households(township_id: int | None, q: str, limit: int = 30) -> list[dict[str, Any]]:
+    """Households of the township by code or head name (or pinyin initials), with their active cadres' count."""
+    like = f"%{q.strip()}%"
+    return list(
+        await Household.raw(
+            f"SELECT h.id, h.code, v.name AS village, {HEAD_NAME_SQL} AS head,"
+            " (SELECT count(*) FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL) AS cadres"
+            " FROM household h JOIN village v ON v.id = h.village"
+            " WHERE v.township = {} AND (h.code ILIKE {} OR EXISTS (SELECT 1 FROM member m WHERE m.household = h.id"
+            " AND m.relation = 'head' AND (m.name LIKE {} OR m.initials ILIKE {})))"
+            " ORDER BY h.code LIMIT {}",
+            township_id or -1,
+            like,
+            like,
+            like,
+            limit,
+        )
+    )

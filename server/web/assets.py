@@ -10,11 +10,14 @@ from server.settings import ROOT
 
 STATIC = ROOT / "static"
 
-# Files every page needs; the service worker pre-caches them with /offline.
+# Files every page needs (base.html loads them all); the service worker pre-caches them with /offline.
 SHELL_ASSETS = (
     "vendor/htmx-2.0.11.min.js",
     "css/app.css",
     "js/app.js",
+    "js/photos.js",
+    "js/visits.js",
+    "js/offline.js",
     "manifest.webmanifest",
     "icons/favicon.svg",
     "icons/icon-192.png",

@@ -15,15 +15,39 @@ class NavItem:
     icon: str  # a macro name in templates/_icons.html
 
     def is_active(self, path: str) -> bool:
-        return path == self.href if self.href == "/" else path.startswith(self.href)
+        return path == self.href if self.href == "/" else path == self.href or path.startswith(self.href + "/")
 
 
 HOME = NavItem("/", N_("Home"), "home")
 ME = NavItem("/me", N_("Me"), "person")
+HOUSEHOLDS = NavItem("/households", N_("Assisted households"), "list")
 
 NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
-    Role.CADRE: (HOME, ME),
-    Role.LEADER: (HOME, ME),
-    Role.ADMIN: (HOME, NavItem("/admin/users", N_("Accounts"), "people"), ME),
-    Role.EMPLOYER: (HOME, ME),
+    Role.CADRE: (
+        HOME,
+        HOUSEHOLDS,
+        NavItem("/visits", N_("Visits"), "visit"),
+        NavItem("/jobs", N_("Jobs"), "briefcase"),
+        ME,
+    ),
+    Role.LEADER: (
+        HOME,
+        HOUSEHOLDS,
+        NavItem("/monitoring", N_("Monitoring"), "shield"),
+        NavItem("/coverage", N_("Coverage"), "chart"),
+        ME,
+    ),
+    Role.ADMIN: (
+        HOME,
+        HOUSEHOLDS,
+        NavItem("/identification", N_("Identification"), "list"),
+        NavItem("/pairings", N_("Pairings"), "handshake"),
+        ME,
+    ),
+    Role.EMPLOYER: (
+        HOME,
+        NavItem("/employer/jobs", N_("Posts"), "briefcase"),
+        NavItem("/employer/referrals", N_("Referrals"), "handshake"),
+        ME,
+    ),
 }

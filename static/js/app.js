@@ -16,6 +16,20 @@
   window.addEventListener("offline", setOffline);
   setOffline();
 
+  // (d) Logout (<form data-logout>): the service worker deletes this user's kept pages (the visit queue stays).
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form.matches || !form.matches("form[data-logout]")) return;
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ type: "logout" });
+  }, true);
+
+  // Print buttons: <button data-print> (no inline onclick under the CSP).
+  document.addEventListener("click", function (evt) {
+    var button = evt.target && evt.target.closest && evt.target.closest("[data-print]");
+    if (button) { evt.preventDefault(); window.print(); }
+  });
+
   // (c) While an htmx request from a form is in flight, disable its submit button(s) and show a spinner.
   function isSubmit(el) {
     return (el.tagName === "BUTTON" && el.type === "submit") || (el.tagName === "INPUT" && el.type === "submit");

@@ -1,11 +1,18 @@
-/* sw.js: Bangfu's generic service worker (served at /sw.js): static shell cache-first, pages network-first with /offline fallback. */
+/* sw.js: Bangfu's service worker (served at /sw.js). Static shell cache-first; pages network-first, and a cadre's own
+   pages (the server marks them with X-Bangfu-Offline) kept in "bangfu-data-<user id>" for offline reading.
+   The queue of unsent visits lives in IndexedDB (static/js/offline.js), never here: updating this worker drops nothing. */
 "use strict";
 
 // The server fills in the version (a hash of the shell) and the pre-cache list with hashed URLs.
 const VERSION = /*VERSION*/"dev";
 const STATIC_CACHE = "bangfu-static-" + VERSION;
-const DATA_PREFIX = "bangfu-data-"; // reserved for later; wiped on logout
+const DATA_PREFIX = "bangfu-data-"; // one per user, named by the server; wiped at logout and when another user logs in
+const USER_HEADER = "X-Bangfu-Data-Cache";
+const KEEP_HEADER = "X-Bangfu-Offline";
 const OFFLINE_URL = "/offline";
+const OUTBOX_URL = "/outbox";
+const SYNC_TAG = "bangfu-outbox";
+const PAGE_TIMEOUT_MS = 6000; // weak signal: show the kept copy after this long, and refresh it in the background
 const SHELL = /*SHELL*/[];
 
 self.addEventListener("install", (event) => {
@@ -28,16 +35,15 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const req = event.request;
-  if (req.method !== "GET") return; // never touch non-GET requests
+  if (req.method !== "GET") return; // never touch non-GET requests (the queue's POSTs go straight out)
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
-
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(cacheFirst(req));
-  } else if (req.mode === "navigate") {
-    event.respondWith(networkFirstPage(req));
+  } else if (req.mode === "navigate" || (req.headers.get("HX-Boosted") && !url.pathname.startsWith("/media/"))) {
+    event.respondWith(networkFirstPage(event, req, url));
   }
-  // anything else (htmx fragments, JSON, uploads...) goes straight to the network, uncached
+  // anything else (htmx fragments, JSON, /media/, exports...) goes straight to the network, uncached
 });
 
 async function cacheFirst(req) {
@@ -49,10 +55,79 @@ async function cacheFirst(req) {
   return res;
 }
 
-async function networkFirstPage(req) {
+// The cache key of a page: its URL without "?source=pwa" (the start URL is the home page).
+function pageKey(url) {
+  const key = new URL(url.href);
+  key.searchParams.delete("source");
+  key.hash = "";
+  return key.href;
+}
+
+async function dataCacheNames() {
+  return (await caches.keys()).filter((name) => name.startsWith(DATA_PREFIX));
+}
+
+async function deleteDataCaches(except) {
+  const names = await dataCacheNames();
+  await Promise.all(names.filter((name) => name !== except).map((name) => caches.delete(name)));
+}
+
+// A kept copy, marked <main data-kept-copy> so the page knows (a visit form then takes a new id and the time now).
+async function keptPage(url) {
+  for (const name of await dataCacheNames()) {
+    const hit = await (await caches.open(name)).match(pageKey(url), { ignoreVary: true });
+    if (!hit) continue;
+    const html = (await hit.text()).replace('<main id="main"', '<main data-kept-copy id="main"');
+    const headers = new Headers(hit.headers); // the CSP and the other security headers stay
+    headers.set("X-Bangfu-Kept", "1");
+    headers.delete("Content-Length");
+    return new Response(html, { status: 200, headers: headers });
+  }
+  return null;
+}
+
+// Keep a page the server marked as this user's offline page; another user's pages go at once.
+async function remember(url, res) {
+  const name = res.headers.get(USER_HEADER);
+  if (res.redirected && new URL(res.url).pathname === "/login") {
+    if (new URL(res.url).searchParams.get("logged_out")) await deleteDataCaches(null);
+    return;
+  }
+  if (!name || !name.startsWith(DATA_PREFIX) || res.status !== 200) return;
+  await deleteDataCaches(name);
+  if (res.headers.get(KEEP_HEADER) !== "keep" || res.redirected) return;
+  const cache = await caches.open(name);
+  await cache.put(pageKey(url), res);
+  if (!(await cache.match(OUTBOX_URL, { ignoreVary: true }))) await keepOutbox(cache);
+}
+
+// The outbox page must open offline even if the cadre never opened it: fetch it once in the background.
+async function keepOutbox(cache) {
   try {
-    return await fetch(req); // pages hold personal data: never cached here
+    const res = await fetch(OUTBOX_URL, { credentials: "same-origin" });
+    if (res.status === 200 && !res.redirected && res.headers.get(KEEP_HEADER) === "keep") await cache.put(OUTBOX_URL, res);
+  } catch (err) { /* offline: next time */ }
+}
+
+function timeout(ms) {
+  return new Promise((resolve) => setTimeout(() => resolve(null), ms));
+}
+
+async function networkFirstPage(event, req, url) {
+  if (url.pathname === "/login" && url.searchParams.get("logged_out")) event.waitUntil(deleteDataCaches(null));
+  const network = fetch(req).then((res) => {
+    event.waitUntil(remember(url, res.clone()).catch(() => {}));
+    return res;
+  });
+  network.catch(() => {}); // handled below
+  try {
+    const first = await Promise.race([network, timeout(PAGE_TIMEOUT_MS)]);
+    if (first) return first;
+    const kept = await keptPage(url); // slow network: the kept copy now, the fresh one cached for next time
+    return kept || await network;
   } catch (err) {
+    const kept = await keptPage(url);
+    if (kept) return kept;
     const offline = await caches.match(OFFLINE_URL, { cacheName: STATIC_CACHE });
     return offline || new Response("离线 Offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
@@ -60,11 +135,13 @@ async function networkFirstPage(req) {
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
-  if (data.type === "logout") {
-    event.waitUntil(
-      caches.keys().then((names) => Promise.all(names
-        .filter((name) => name.startsWith(DATA_PREFIX))
-        .map((name) => caches.delete(name))))
-    );
-  }
+  if (data.type === "logout") event.waitUntil(deleteDataCaches(null));
+});
+
+// Background Sync (Chromium only): ask an open page to send the queue; the pages also send on their own.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== SYNC_TAG) return;
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then((clients) => {
+    clients.forEach((client) => client.postMessage({ type: "sync" }));
+  }));
 });

@@ -57,10 +57,19 @@ def wait_until_healthy(base_url: str, server: subprocess.Popen[bytes], timeout: 
 
 
 @pytest.fixture(scope="session")
-async def live_server(database_server: str) -> AsyncIterator[str]:
-    """`bangfu serve` on a fresh database with the demo data, as `make run` would start it."""
+async def live_database_url(database_server: str) -> AsyncIterator[str]:
+    """The live server's database (tests may read what the browser stored)."""
     url = await create_database(database_server, "bangfu_browser")
-    env = {**os.environ, "DATABASE_URL": url}
+    try:
+        yield url
+    finally:
+        await drop_database(url)
+
+
+@pytest.fixture(scope="session")
+async def live_server(live_database_url: str) -> AsyncIterator[str]:
+    """`bangfu serve` on a fresh database with the demo data, as `make run` would start it."""
+    env = {**os.environ, "DATABASE_URL": live_database_url}
     bangfu(env, "migrate")
     bangfu(env, "demo")
     port = free_port()
@@ -74,7 +83,6 @@ async def live_server(database_server: str) -> AsyncIterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
-        await drop_database(url)
 
 
 @pytest.fixture(scope="session")

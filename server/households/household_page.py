@@ -1,0 +1,92 @@
+"""What the household page shows, decided per viewer here (never in the template): masks, phones, bank account."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from server import privacy
+from server.accounts.sessions import CurrentUser
+from server.households import id_numbers, queries
+from server.households.history import history_of
+from server.households.income import net_income, per_capita_net_income
+from server.pairing.queries import responsible_cadres
+from server.visits.queries import latest_visits, next_follow_ups
+from server.web.templating import TIMEZONE
+
+PRIVATE_HOUSEHOLD_FIELDS = ("bank_name", "bank_account", "phone")
+
+
+def income_view(household: dict[str, Any], members: int) -> dict[str, Any]:
+    """Per-capita net income against the poverty and monitoring lines of the household's income year."""
+    per_capita = per_capita_net_income(household, members)
+    poverty_line, monitoring_line = household["poverty_line"], household["monitoring_line"]
+    margin = Decimal(household["monitoring_margin_percent"] or 0) / 100
+    view: dict[str, Any] = {
+        "net": net_income(household),
+        "per_capita": per_capita,
+        "year": household["income_year"],
+        "standard_year": household["standard_year"],
+        "poverty_line": poverty_line,
+        "monitoring_line": monitoring_line,
+        "level": "unknown",
+    }
+    if per_capita is not None and monitoring_line:
+        view["bar_width"] = max(0, min(100, round(per_capita / monitoring_line * 100)))
+        view["poverty_mark"] = min(100, round((poverty_line or 0) / monitoring_line * 100))
+    if per_capita is not None and poverty_line is not None:
+        if per_capita < poverty_line:
+            view["level"] = "below_poverty"
+        elif monitoring_line is not None and per_capita < monitoring_line:
+            view["level"] = "below_monitoring"
+        elif monitoring_line is not None and per_capita < monitoring_line * (1 + margin):
+            view["level"] = "near_monitoring"
+        else:
+            view["level"] = "above"
+    return view
+
+
+def member_view(member: dict[str, Any], today: date, show_phone: bool) -> dict[str, Any]:
+    """A member as shown: ID number masked, sex and age derived from it, phone masked unless the viewer may call."""
+    number = member["id_number"]
+    valid = id_numbers.validate(number) is None
+    return {
+        **{key: value for key, value in member.items() if key not in ("id_number", "phone")},
+        "id_masked": privacy.mask_id_number(number),
+        "sex": id_numbers.sex(number) if valid else "",
+        "age": id_numbers.age(number, today) if valid else None,
+        "phone": member["phone"] if show_phone else privacy.mask_phone(member["phone"]),
+    }
+
+
+def household_view(household: dict[str, Any], user: CurrentUser, show_phone: bool) -> dict[str, Any]:
+    view = {key: value for key, value in household.items() if key not in PRIVATE_HOUSEHOLD_FIELDS}
+    view["phone"] = household["phone"] if show_phone else privacy.mask_phone(household["phone"])
+    if user.is_admin:  # the bank account is for admins only, and masked until revealed (audited)
+        view["bank_name"] = household["bank_name"]
+        view["bank_masked"] = privacy.mask_bank_account(household["bank_account"])
+    return view
+
+
+async def household_page(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
+    """Everything the page needs in a constant number of queries; None when the household is out of scope."""
+    household = await queries.household_in_scope(user, household_id)
+    if household is None:
+        return None
+    members = await queries.members_of(household_id)
+    cadres = (await responsible_cadres([household_id])).get(household_id, [])
+    show_phone = user.is_admin or any(cadre["cadre_id"] == user.id for cadre in cadres)
+    today = datetime.now(TIMEZONE).date()
+    shown = [member_view(member, today, show_phone) for member in members]
+    return {
+        "household": household_view(household, user, show_phone),
+        "members": shown,
+        "head": next((member for member in shown if member["relation"] == "head"), None),
+        "cadres": cadres,
+        "income": income_view(household, len(members)),
+        "history": await history_of(household_id, show_phone),
+        "can_edit": user.is_admin,
+        "latest_visit": (await latest_visits([household_id])).get(household_id),
+        "next_follow_up": (await next_follow_ups([household_id])).get(household_id),
+    }

@@ -1,0 +1,253 @@
+"""Reading the identification workflow: villages, applications, notices; always within the user's township."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.exceptions import NotFoundException
+from piccolo.querystring import QueryString
+
+from server.accounts.sessions import CurrentUser
+from server.identification.rules import DEFAULT_RULES, RULE_FIELDS, Rules
+from server.identification.tables import (
+    Application,
+    ApplicationStep,
+    AppraisalMeeting,
+    IdentificationSettings,
+    Objection,
+    VillageNotice,
+)
+from server.identification.workflow import ORDER, State
+from server.places.tables import Township, Village, VillageGroup
+from server.privacy import mask_id_number
+from server.scope import village_scope
+
+OFFICE_FIELDS = ("office_name", "office_address", "office_phone")
+
+
+async def township_settings(township_id: int | None) -> dict[str, Any]:
+    """The township's rules and objection office; the defaults of rules.py when it has not saved its own."""
+    row = await IdentificationSettings.select().where(IdentificationSettings.township == (township_id or -1)).first()
+    values: dict[str, Any] = {name: getattr(DEFAULT_RULES, name) for name in RULE_FIELDS}
+    values.update(dict.fromkeys(OFFICE_FIELDS, ""))
+    if row:
+        values.update({name: row[name] for name in (*RULE_FIELDS, *OFFICE_FIELDS)})
+    return values
+
+
+async def township_rules(township_id: int | None) -> Rules:
+    values = await township_settings(township_id)
+    return Rules(**{name: values[name] for name in RULE_FIELDS})
+
+
+async def village_of(user: CurrentUser, village_id: int) -> dict[str, Any]:
+    """The village when it belongs to the user's township, else 404."""
+    row = await Village.select().where((Village.id == village_id) & village_scope(user)).first()
+    if row is None:
+        raise NotFoundException()
+    return dict(row)
+
+
+_OVERVIEW = """
+SELECT v.id, v.name, v.key_level, v.population, coalesce(a.states, jsonb_build_object()) AS states,
+       coalesce(p.people, 0) AS registered_people
+FROM village v
+LEFT JOIN (
+  SELECT village, jsonb_object_agg(state, n) AS states
+  FROM (SELECT village, state, count(*) AS n FROM identification_application GROUP BY village, state) s
+  GROUP BY village
+) a ON a.village = v.id
+LEFT JOIN (
+  SELECT h.village, count(m.id) AS people
+  FROM household h JOIN member m ON m.household = h.id
+  WHERE h.status <> 'none' AND h.village IN (SELECT id FROM village WHERE township = {})
+  GROUP BY h.village
+) p ON p.village = v.id
+WHERE v.township = {}
+ORDER BY v.key_level = '', v.code
+"""
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """Registered people against the scale guidance (a guide shown as a bar, never a cap)."""
+
+    people: int
+    population: int
+    percent: float  # of the population
+    guide_percent: int
+    bar_width: int  # 0-100: the share of the guide reached, the bar full at the guide
+
+    @property
+    def over(self) -> bool:
+        return self.percent > self.guide_percent
+
+
+def guidance(people: int, population: int, guide_percent: int) -> Guidance:
+    percent = round(100 * people / population, 1) if population else 0.0
+    width = min(100, round(100 * percent / guide_percent)) if guide_percent else 0
+    return Guidance(people, population, percent, guide_percent, width)
+
+
+async def villages_overview(township_id: int | None, rules: Rules) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await Village.raw(_OVERVIEW, township_id or -1, township_id or -1)
+    for row in rows:
+        states = row["states"] if isinstance(row["states"], dict) else _json(row["states"])
+        row["counts"] = [(State(state), states[state]) for state in (*ORDER, State.STRUCK_OUT) if state in states]
+        row["open"] = sum(n for state, n in row["counts"] if state not in (State.REGISTERED, State.STRUCK_OUT))
+        row["guidance"] = guidance(
+            row["registered_people"], row["population"], rules.incidence_percent(row["key_level"])
+        )
+    rows.sort(key=lambda row: row["open"] == 0)  # villages with applications in progress first (stable sort)
+    return rows
+
+
+def _json(value: Any) -> dict[str, int]:
+    return dict(json.loads(value)) if value else {}
+
+
+_APPLICATIONS = """
+SELECT a.*, h.code, h.main_cause, h.attribute, h.status AS household_status, g.name AS group_name,
+       head.name AS head_name, head.id_number AS head_id_number
+FROM identification_application a
+JOIN household h ON h.id = a.household
+LEFT JOIN village_group g ON g.id = h."group"
+LEFT JOIN LATERAL (
+  SELECT m.name, m.id_number FROM member m WHERE m.household = h.id ORDER BY m.relation <> 'head', m.id LIMIT 1
+) head ON TRUE
+WHERE {}
+ORDER BY a.id
+"""
+
+
+async def applications(where_sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Applications with their household's head; the ID number only masked (the full one never leaves here)."""
+    rows: list[dict[str, Any]] = await Application.raw(_APPLICATIONS, QueryString(where_sql, *args))
+    for row in rows:
+        row["head_id_masked"] = mask_id_number(row.pop("head_id_number"))
+        row["state_label"] = State(row["state"]).label
+    return rows
+
+
+async def village_applications(village_id: int) -> list[dict[str, Any]]:
+    return await applications("a.village = {}", village_id)
+
+
+async def application_of(user: CurrentUser, application_id: int) -> dict[str, Any]:
+    """One application of the user's township, else 404."""
+    rows = await applications(
+        "a.id = {} AND a.village IN (SELECT id FROM village WHERE township = {})",
+        application_id,
+        user.township_id or -1,
+    )
+    if not rows:
+        raise NotFoundException()
+    return rows[0]
+
+
+async def steps_of(application_id: int) -> list[dict[str, Any]]:
+    return await (
+        ApplicationStep.select()
+        .where(ApplicationStep.application == application_id)
+        .order_by(ApplicationStep.at)
+        .order_by(ApplicationStep.id)
+    )
+
+
+async def latest_notice(village_id: int) -> dict[str, Any] | None:
+    row = await (
+        VillageNotice.select()
+        .where(VillageNotice.village == village_id)
+        .order_by(VillageNotice.id, ascending=False)
+        .first()
+    )
+    return dict(row) if row else None
+
+
+async def notice_by_id(notice_id: int | None) -> dict[str, Any] | None:
+    if notice_id is None:
+        return None
+    row = await VillageNotice.select().where(VillageNotice.id == notice_id).first()
+    return dict(row) if row else None
+
+
+async def objections_of(notice_id: int) -> list[dict[str, Any]]:
+    return await (
+        Objection.select(*Objection.all_columns(), Objection.answered_by.display_name.as_alias("answered_by_name"))
+        .where(Objection.notice == notice_id)
+        .order_by(Objection.id)
+    )
+
+
+async def meeting_by_id(meeting_id: int | None) -> dict[str, Any] | None:
+    if meeting_id is None:
+        return None
+    row = await AppraisalMeeting.select().where(AppraisalMeeting.id == meeting_id).first()
+    return dict(row) if row else None
+
+
+async def groups_of(village_id: int) -> list[dict[str, Any]]:
+    return await VillageGroup.select(VillageGroup.id, VillageGroup.name).where(VillageGroup.village == village_id)
+
+
+_UNREGISTERED = """
+SELECT h.id, h.code, head.name AS head_name, (SELECT count(*) FROM member m WHERE m.household = h.id) AS members
+FROM household h
+LEFT JOIN LATERAL (
+  SELECT m.name FROM member m WHERE m.household = h.id ORDER BY m.relation <> 'head', m.id LIMIT 1
+) head ON TRUE
+WHERE h.village = {} AND h.status = 'none'
+  AND NOT EXISTS (SELECT 1 FROM identification_application a WHERE a.household = h.id
+                  AND a.state NOT IN ('registered', 'struck_out'))
+ORDER BY h.code
+LIMIT 200
+"""
+
+
+async def unregistered_households(village_id: int) -> list[dict[str, Any]]:
+    """Households of the village not registered and without an open application: they may apply."""
+    return list(await Application.raw(_UNREGISTERED, village_id))
+
+
+def by_state(rows: list[dict[str, Any]]) -> list[tuple[State, list[dict[str, Any]]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["state"], []).append(row)
+    return [(state, grouped[state]) for state in (*ORDER, State.STRUCK_OUT) if state in grouped]
+
+
+PUBLIC_FIELDS = (
+    "id",
+    "head_name",
+    "group_name",
+    "member_count",
+    "main_cause",
+    "attribute",
+    "head_id_masked",
+    "approved_on",
+)
+
+
+def public_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a public notice may show of each application (DOMAIN.md §2: no ID number, phone, bank or health)."""
+    return [{name: row[name] for name in PUBLIC_FIELDS} for row in rows]
+
+
+def announced(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The county's announcement lists the village's applications approved in its latest approval round."""
+    approved = [row for row in rows if row["state"] in (State.APPROVED, State.REGISTERED) and row["approved_on"]]
+    if not approved:
+        return []
+    year = max(row["approved_on"].year for row in approved)
+    return [row for row in approved if row["approved_on"].year == year]
+
+
+async def township_name(township_id: int | None) -> dict[str, str]:
+    row = (
+        await Township.select(Township.name, Township.county.name.as_alias("county"))
+        .where(Township.id == (township_id or -1))
+        .first()
+    )
+    return {"name": row["name"], "county": row["county"]} if row else {"name": "", "county": ""}

@@ -1,0 +1,1 @@
+"""Trainings, job posts, workers' wishes, referrals and placements (就业帮扶)."""

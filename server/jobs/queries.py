@@ -1,0 +1,135 @@
+"""Job posts: an employer's own jobs, the township's jobs for cadres, and the public board's open jobs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from piccolo.querystring import QueryString
+
+from server.employers.tables import Employer
+from server.jobs.tables import JobPost
+from server.places.tables import Township, Village
+from server.web.templating import TIMEZONE
+
+JOB_FIELDS = (
+    "title", "work_kind", "place", "village", "outside_county", "wage_min", "wage_max", "pay_unit", "headcount",
+    "working_hours", "age_min", "age_max", "needs_skill", "skills", "physical", "housing", "meals", "description",
+    "start_date", "closing_date", "is_public_welfare", "is_workshop", "low_wage_confirmed",
+)  # fmt: skip
+
+# Jobs with their employer, place village and how many were hired; {} is filled with a WHERE condition.
+_JOBS = """
+SELECT j.*, e.name AS employer_name, e.industry AS employer_industry, v.name AS village_name,
+       (SELECT count(*) FROM referral r WHERE r.job = j.id AND r.status = 'hired') AS hired,
+       (SELECT count(*) FROM referral r WHERE r.job = j.id) AS referrals,
+       (j.status = 'open' AND j.closing_date >= {}) AS is_open
+FROM job_post j JOIN employer e ON e.id = j.employer LEFT JOIN village v ON v.id = j.village
+WHERE {}
+ORDER BY (j.status = 'open' AND j.closing_date >= {}) DESC, j.closing_date, j.id DESC
+LIMIT {}
+"""
+
+
+async def _jobs(condition: str, *args: Any, today: date, limit: int = 200) -> list[dict[str, Any]]:
+    where = QueryString(condition, *args)
+    return list(await JobPost.raw(_JOBS, today, where, today, limit))
+
+
+async def jobs_of_employer(employer_id: int, today: date) -> list[dict[str, Any]]:
+    return await _jobs("j.employer = {}", employer_id, today=today)
+
+
+async def job_of_employer(employer_id: int, job_id: int, today: date) -> dict[str, Any] | None:
+    """The employer's own job; None for another employer's (the caller answers 404)."""
+    rows = await _jobs("j.employer = {} AND j.id = {}", employer_id, job_id, today=today, limit=1)
+    return rows[0] if rows else None
+
+
+async def jobs_of_township(township_id: int | None, today: date, only_open: bool = False) -> list[dict[str, Any]]:
+    condition = "j.township = {}" + (" AND j.status = 'open' AND j.closing_date >= {}" if only_open else "")
+    args = (township_id or -1, today) if only_open else (township_id or -1,)
+    return await _jobs(condition, *args, today=today)
+
+
+async def job_of_township(township_id: int | None, job_id: int, today: date) -> dict[str, Any] | None:
+    rows = await _jobs("j.township = {} AND j.id = {}", township_id or -1, job_id, today=today, limit=1)
+    return rows[0] if rows else None
+
+
+async def board_jobs(today: date, township_id: int | None = None) -> list[dict[str, Any]]:
+    """Open jobs of approved employers, for anyone: no household data at all."""
+    condition = "e.approved AND j.status = 'open' AND j.closing_date >= {}"
+    if township_id is not None:
+        return await _jobs(condition + " AND j.township = {}", today, township_id, today=today)
+    return await _jobs(condition, today, today=today)
+
+
+async def board_job(job_id: int, today: date) -> dict[str, Any] | None:
+    rows = await _jobs(
+        "e.approved AND j.status = 'open' AND j.closing_date >= {} AND j.id = {}", today, job_id, today=today, limit=1
+    )
+    return rows[0] if rows else None
+
+
+async def employer_context(employer_id: int | None) -> dict[str, Any] | None:
+    """The employer with its township's minimum wage and villages (for the job form)."""
+    if employer_id is None:
+        return None
+    employer = (
+        await Employer.select(
+            Employer.id, Employer.name, Employer.approved, Employer.township, Employer.township.minimum_monthly_wage
+        )
+        .where(Employer.id == employer_id)
+        .first()
+    )
+    if employer is None:
+        return None
+    villages = await Village.select(Village.id, Village.name).where(Village.township == employer["township"])
+    employer["minimum_wage"] = employer.pop("township.minimum_monthly_wage")
+    employer["villages"] = villages
+    return employer
+
+
+async def create_job(employer: dict[str, Any], values: dict[str, Any]) -> int:
+    row = JobPost(employer=employer["id"], township=employer["township"], **values)
+    await row.save()
+    return int(row.id)
+
+
+async def update_job(employer_id: int, job_id: int, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Save the form's values; returns the changes {field: [old, new]} for the audit trail."""
+    old = (
+        await JobPost.select(*(JobPost._meta.get_column_by_name(f) for f in JOB_FIELDS))
+        .where((JobPost.id == job_id) & (JobPost.employer == employer_id))
+        .first()
+    )
+    if old is None:
+        return {}
+    changes = {name: [_plain(old[name]), _plain(values[name])] for name in JOB_FIELDS if old[name] != values[name]}
+    changed: dict[Any, Any] = {**values, "updated_at": datetime.now(UTC)}
+    await JobPost.update(changed).where(JobPost.id == job_id)
+    return changes
+
+
+async def set_job_status(employer_id: int, job_id: int, status: str) -> str | None:
+    """open / paused / closed; returns the old status, None when the job is not the employer's."""
+    row = await JobPost.select(JobPost.status).where((JobPost.id == job_id) & (JobPost.employer == employer_id)).first()
+    if row is None:
+        return None
+    await JobPost.update({JobPost.status: status, JobPost.updated_at: datetime.now(UTC)}).where(JobPost.id == job_id)
+    return str(row["status"])
+
+
+async def minimum_wage_of(township_id: int | None) -> int:
+    row = await Township.select(Township.minimum_monthly_wage).where(Township.id == (township_id or -1)).first()
+    return int(row["minimum_monthly_wage"]) if row else 0
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, bool | int | str | type(None)) else str(value)
+
+
+def today() -> date:
+    """Today in Asia/Shanghai, where closing dates and check dates are meant."""
+    return datetime.now(TIMEZONE).date()

@@ -1,0 +1,1 @@
+"""Media: photo intake (checked, re-encoded without metadata), content-addressed storage, scope-checked serving."""

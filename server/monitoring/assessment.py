@@ -1,0 +1,214 @@
+"""The annual assessment (考核) of each cadre, computed from what was recorded: nothing is typed for it.
+
+Outcomes first (DOMAIN.md §8): households helped, follow-ups kept, measures, jobs kept, incomes, risks cleared.
+No score, no rank, no check-in counts. One batch of queries serves one cadre's sheet or a whole county's workbook.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from server.households.income import per_capita_net_income
+from server.households.pinyin import initials
+from server.households.tables import Household, PovertyStandard
+from server.web.templating import TIMEZONE
+
+CADRE_ROLES = ["cadre", "leader"]  # leaders pair with households too (DOMAIN.md §4)
+OVERLAPS = "p.started_on <= {} AND (p.ended_on IS NULL OR p.ended_on >= {})"
+
+
+@dataclass
+class Assessment:
+    cadre: dict[str, Any]
+    year: int
+    pairings: list[dict[str, Any]] = field(default_factory=list)
+    visits: int = 0
+    visits_by_kind: dict[str, int] = field(default_factory=dict)
+    on_time: int = 0
+    late: int = 0
+    overdue_open: int = 0
+    measures: list[dict[str, Any]] = field(default_factory=list)  # type, count, amount
+    jobs: dict[int, tuple[int, int]] = field(default_factory=dict)  # months → (still working, checked)
+    above_line: int | None = None  # None: no monitoring line for the year
+    risks_cleared: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def households(self) -> int:
+        return len({p["household"] for p in self.pairings})
+
+    @property
+    def new_pairings(self) -> int:
+        return sum(1 for p in self.pairings if p["started_on"].year == self.year)
+
+    @property
+    def measure_count(self) -> int:
+        return sum(m["count"] for m in self.measures)
+
+    @property
+    def measure_amount(self) -> Decimal:
+        return sum((m["amount"] for m in self.measures), Decimal(0))
+
+    def kept(self, months: int) -> tuple[int, int]:
+        return self.jobs.get(months, (0, 0))
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    """Alphabetical by pinyin initials (a Chinese name's usual roster order), then by the characters."""
+    return initials(name), name
+
+
+async def cadres_of(township_ids: list[int], cadre_id: int | None = None) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await Household.raw(
+        "SELECT u.id, u.display_name, u.title, u.role, u.township, t.name AS township_name FROM app_user u"
+        " JOIN township t ON t.id = u.township WHERE u.role = ANY({}) AND u.township = ANY({})"
+        " AND ({}::int IS NULL OR u.id = {}::int)",
+        CADRE_ROLES,
+        township_ids,
+        cadre_id,
+        cadre_id,
+    )
+    return sorted(rows, key=lambda row: (row["township_name"], *sort_key(row["display_name"])))
+
+
+async def assess(township_ids: list[int], year: int, cadre_id: int | None = None) -> list[Assessment]:
+    """The assessments of the cadres of `township_ids` (or of one cadre), alphabetically, in eight queries."""
+    cadres = await cadres_of(township_ids, cadre_id)
+    result = {row["id"]: Assessment(cadre=row, year=year) for row in cadres}
+    ids = list(result) or [-1]
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    start, end = datetime(year, 1, 1, tzinfo=TIMEZONE), datetime(year + 1, 1, 1, tzinfo=TIMEZONE)
+    await _pairings(result, ids, first, last)
+    await _visits(result, ids, start, end)
+    await _follow_ups(result, ids, first, last)
+    await _measures(result, ids, start, end)
+    await _jobs(result, ids, first, last)
+    await _incomes(result, year)
+    await _risks(result, ids, first, last)
+    return list(result.values())
+
+
+async def _pairings(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
+    rows = await Household.raw(
+        "SELECT p.cadre, p.household, p.started_on, p.ended_on, h.code, (SELECT m.name FROM member m"
+        " WHERE m.household = h.id AND m.relation = 'head' ORDER BY m.id LIMIT 1) AS head FROM pairing p"
+        f" JOIN household h ON h.id = p.household WHERE p.cadre = ANY({{}}) AND {OVERLAPS}"
+        " ORDER BY p.started_on, p.id",
+        ids,
+        last,
+        first,
+    )
+    for row in rows:
+        result[row["cadre"]].pairings.append(row)
+
+
+async def _visits(result: dict[int, Assessment], ids: list[int], start: datetime, end: datetime) -> None:
+    rows = await Household.raw(
+        "SELECT cadre, kind, count(*) AS n FROM visit WHERE cadre = ANY({}) AND visited_at >= {} AND visited_at < {}"
+        " GROUP BY cadre, kind",
+        ids,
+        start,
+        end,
+    )
+    for row in rows:
+        item = result[row["cadre"]]
+        item.visits += int(row["n"])
+        item.visits_by_kind[row["kind"]] = int(row["n"])
+
+
+async def _follow_ups(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
+    """Follow-ups due in the year: answered by a visit of the cadre on or before the due date, or later."""
+    visit_day = "(v.visited_at AT TIME ZONE 'Asia/Shanghai')::date"
+    rows = await Household.raw(
+        f"SELECT v.cadre, count(*) FILTER (WHERE {visit_day} <= f.due_on) AS on_time,"
+        f" count(*) FILTER (WHERE {visit_day} > f.due_on) AS late"
+        " FROM follow_up f JOIN visit v ON v.id = f.closed_by_visit"
+        " WHERE f.due_on BETWEEN {} AND {} AND v.cadre = ANY({}) GROUP BY v.cadre",
+        first,
+        last,
+        ids,
+    )
+    for row in rows:
+        result[row["cadre"]].on_time, result[row["cadre"]].late = int(row["on_time"]), int(row["late"])
+    today = datetime.now(TIMEZONE).date()
+    open_rows = await Household.raw(
+        "SELECT f.cadre, count(*) AS n FROM follow_up f WHERE f.closed_at IS NULL AND f.cadre = ANY({})"
+        " AND f.due_on BETWEEN {} AND {} AND f.due_on < {} GROUP BY f.cadre",
+        ids,
+        first,
+        last,
+        today,
+    )
+    for row in open_rows:
+        result[row["cadre"]].overdue_open = int(row["n"])
+
+
+async def _measures(result: dict[int, Assessment], ids: list[int], start: datetime, end: datetime) -> None:
+    rows = await Household.raw(
+        "SELECT v.cadre, m.type, count(*) AS n, coalesce(sum(m.amount), 0) AS amount FROM visit_measure m"
+        " JOIN visit v ON v.id = m.visit WHERE v.cadre = ANY({}) AND v.visited_at >= {} AND v.visited_at < {}"
+        " GROUP BY v.cadre, m.type ORDER BY v.cadre, m.type",
+        ids,
+        start,
+        end,
+    )
+    for row in rows:
+        result[row["cadre"]].measures.append({"type": row["type"], "count": int(row["n"]), "amount": row["amount"]})
+
+
+async def _jobs(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
+    """Placement checks at 3 and 6 months due in the year, for members of the households the cadre helped."""
+    rows = await Household.raw(
+        "SELECT p.cadre, c.months, count(DISTINCT c.id) FILTER (WHERE c.still_working) AS kept,"
+        " count(DISTINCT c.id) FILTER (WHERE c.still_working IS NOT NULL) AS checked"
+        " FROM placement_check c JOIN placement pl ON pl.id = c.placement JOIN referral r ON r.id = pl.referral"
+        f" JOIN member m ON m.id = r.member JOIN pairing p ON p.household = m.household AND {OVERLAPS}"
+        " WHERE c.months IN (3, 6) AND c.due_on BETWEEN {} AND {} AND p.cadre = ANY({}) GROUP BY p.cadre, c.months",
+        last,
+        first,
+        first,
+        last,
+        ids,
+    )
+    for row in rows:
+        result[row["cadre"]].jobs[int(row["months"])] = (int(row["kept"]), int(row["checked"]))
+
+
+async def _incomes(result: dict[int, Assessment], year: int) -> None:
+    """Households helped whose per-capita net income is above the year's monitoring line (None: no line)."""
+    standard = await PovertyStandard.select(PovertyStandard.monitoring_line).where(PovertyStandard.year == year).first()
+    line = standard["monitoring_line"] if standard else None
+    if line is None:
+        return
+    ids = list({p["household"] for item in result.values() for p in item.pairings}) or [-1]
+    rows = await Household.raw(
+        "SELECT h.id, h.wage_income, h.business_income, h.property_income, h.transfer_income, h.production_cost,"
+        " count(m.id) AS members FROM household h LEFT JOIN member m ON m.household = h.id"
+        " WHERE h.id = ANY({}) GROUP BY h.id",
+        ids,
+    )
+    above = {row["id"] for row in rows if (pc := per_capita_net_income(row, int(row["members"]))) and pc > line}
+    for item in result.values():
+        item.above_line = len({p["household"] for p in item.pairings} & above)
+
+
+async def _risks(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
+    rows = await Household.raw(
+        "SELECT DISTINCT p.cadre, rc.id, rc.household, rc.cleared_on, h.code FROM risk_case rc"
+        f" JOIN household h ON h.id = rc.household JOIN pairing p ON p.household = rc.household AND {OVERLAPS}"
+        " WHERE rc.state = 'cleared' AND rc.cleared_on BETWEEN {} AND {} AND p.cadre = ANY({})"
+        " ORDER BY rc.cleared_on, rc.id",
+        last,
+        first,
+        first,
+        last,
+        ids,
+    )
+    by_cadre: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_cadre[row["cadre"]].append(row)
+    for cadre, cases in by_cadre.items():
+        result[cadre].risks_cleared = cases

@@ -1,0 +1,22 @@
+"""The monitoring area's code lists: how a risk was found, and the conditions checked when it is cleared."""
+
+from __future__ import annotations
+
+from server.codes import CodeList
+from server.i18n import N_
+
+RISK_SOURCE = CodeList(
+    ("income_below", N_("Income under the monitoring line")),
+    ("income_near", N_("Income near the monitoring line")),
+    ("hardship", N_("Sudden hardship found on a visit")),
+    ("reported", N_("Reported")),
+)
+
+# 两不愁三保障 and safe drinking water: every one must hold before a risk is cleared (DOMAIN.md §3).
+CLEARING_CHECKLIST = CodeList(
+    ("food_clothing_ok", N_("Enough food and clothing")),
+    ("schooling_ok", N_("Compulsory schooling guaranteed")),
+    ("medical_ok", N_("Basic medical care guaranteed")),
+    ("housing_ok", N_("Safe housing guaranteed")),
+    ("water_ok", N_("Safe drinking water")),
+)

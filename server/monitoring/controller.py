@@ -1,0 +1,194 @@
+"""Routes of return-to-poverty monitoring (/monitoring): risks to check, risk cases, the rate, the assessment.
+
+Admins take the steps; leaders see everything read-only; cadres see only their own assessment sheet.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from server.accounts.roles import Role
+from server.accounts.sessions import set_flash
+from server.audit.queries import record
+from server.home.queries import place_names
+from server.i18n import N_
+from server.monitoring import assessment, pages, rate, steps
+from server.monitoring.export import assessment_xlsx
+from server.monitoring.forms import parse_clear, parse_confirm, parse_notice, parse_open
+from server.monitoring.workflow import StepRefused
+from server.scope import can_see_household
+from server.web.auth import client_ip, current_user
+from server.web.guards import requires_admin, requires_leader_or_admin, requires_township_staff
+from server.web.templating import TIMEZONE, base_context, page
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Req = Request[Any, Any, Any]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def this_year() -> int:
+    return datetime.now(TIMEZONE).year
+
+
+def year_of(year: int | None) -> int:
+    return year if year is not None and 2000 <= year <= 2100 else this_year()
+
+
+def actor_of(request: Req) -> steps.Actor:
+    user = current_user(request)
+    return steps.Actor(id=user.id, label=user.username, ip=client_ip(request))
+
+
+def refused_page(request: Req, exc: StepRefused) -> Template:
+    """A step or a date out of order: the reason, status 409; the transaction was rolled back."""
+    back = request.url.path.rsplit("/", 1)[0] if request.method == "POST" else "/monitoring"
+    context = {**base_context(request, request.scope.get("user")), "message": exc.refusal.message(), "back": back}
+    return Template(template_name="identification/refused.html", context=context, status_code=409)
+
+
+async def case_context(request: Req, case_id: int) -> dict[str, Any]:
+    context = await pages.case_page(current_user(request), case_id)
+    if context is None:
+        raise NotFoundException()
+    return context
+
+
+async def done(request: Req, message: str, path: str) -> Redirect:
+    await set_flash(current_user(request).session_key, "success", message)
+    return Redirect(path=path, status_code=303)
+
+
+class MonitoringController(Controller):
+    """Leaders and admins of the township."""
+
+    path = "/monitoring"
+    guards = [requires_leader_or_admin]  # noqa: RUF012
+    exception_handlers = {StepRefused: refused_page}  # noqa: RUF012
+
+    @get("/")
+    async def overview(self, request: Req, year: FromQuery[int | None] = None) -> Template:
+        context = await pages.overview(current_user(request), year_of(year))
+        return await page(request, "monitoring/index.html", **context)
+
+    @get("/risks")
+    async def risks(self, request: Req, year: FromQuery[int | None] = None) -> Template:
+        context = await pages.risk_list(current_user(request), year_of(year))
+        return await page(request, "monitoring/risks.html", **context)
+
+    @get("/rate")
+    async def rate(self, request: Req) -> Template:
+        user = current_user(request)
+        township, villages = await rate.return_rates(user, (await place_names(user.township_id, None))["township"])
+        return await page(request, "monitoring/rate.html", township=township, villages=villages, **pages.RATE_CONTEXT)
+
+    @get("/rate/households")
+    async def behind_rate(
+        self, request: Req, which: FromQuery[str] = "returned", village: FromQuery[int | None] = None
+    ) -> Template:
+        rows = await rate.households_behind(current_user(request), which, village)
+        return await page(request, "monitoring/households.html", rows=rows, which=which)
+
+    @get("/cases/new", guards=[requires_admin])
+    async def new_case(self, request: Req, household: FromQuery[int]) -> Template:
+        if not await can_see_household(current_user(request), household):
+            raise NotFoundException()
+        form = pages.StepForm(data={"found_on": pages.today().isoformat(), "source": "reported"})
+        return await page(request, "monitoring/open.html", household=household, form=form, **pages.CODE_LISTS)
+
+    @post("/cases", guards=[requires_admin])
+    async def open_case(self, request: Req, data: Form) -> Template | Redirect:
+        user, household = current_user(request), int(data.get("household", "0") or 0)
+        if not await can_see_household(user, household):
+            raise NotFoundException()
+        form = parse_open(data, pages.today())
+        if form.errors:
+            return await page(
+                request, "monitoring/open.html", status_code=422, household=household, form=form, **pages.CODE_LISTS
+            )
+        case_id = await steps.open_case(actor_of(request), household, **form.values)
+        return await done(request, N_("The risk was recorded."), f"/monitoring/cases/{case_id}")
+
+    @get("/cases/{case_id:int}")
+    async def case(self, request: Req, case_id: FromPath[int]) -> Template:
+        return await page(request, "monitoring/case.html", **await case_context(request, case_id))
+
+    @post("/cases/{case_id:int}/notice", guards=[requires_admin])
+    async def notice(self, request: Req, case_id: FromPath[int], data: Form) -> Template | Redirect:
+        await case_context(request, case_id)  # 404 out of scope
+        form = parse_notice(data, pages.today())
+        if form.errors:
+            return await self._again(request, case_id, "notice", form)
+        await steps.start_notice(actor_of(request), case_id, **form.values)
+        return await done(request, N_("The village notice was recorded."), f"/monitoring/cases/{case_id}")
+
+    @post("/cases/{case_id:int}/confirm", guards=[requires_admin])
+    async def confirm(self, request: Req, case_id: FromPath[int], data: Form) -> Template | Redirect:
+        await case_context(request, case_id)
+        form = parse_confirm(data, pages.today())
+        if form.errors:
+            return await self._again(request, case_id, "confirm", form)
+        await steps.confirm(actor_of(request), case_id, today=pages.today(), **form.values)
+        return await done(request, N_("The household is now monitored."), f"/monitoring/cases/{case_id}")
+
+    @post("/cases/{case_id:int}/clear", guards=[requires_admin])
+    async def clear(self, request: Req, case_id: FromPath[int]) -> Template | Redirect:
+        await case_context(request, case_id)
+        data = await request.form()
+        form = parse_clear(dict(data), pages.today())
+        if form.errors:
+            return await self._again(request, case_id, "clear", form)
+        await steps.clear(actor_of(request), case_id, today=pages.today(), **form.values)
+        return await done(request, N_("The risk was cleared."), f"/monitoring/cases/{case_id}")
+
+    async def _again(self, request: Req, case_id: int, step: str, form: Any) -> Template:
+        context = await case_context(request, case_id)
+        return await page(request, "monitoring/case.html", status_code=422, **{**context, "forms": {step: form}})
+
+    @get("/assessment")
+    async def assessment_list(self, request: Req, year: FromQuery[int | None] = None) -> Template:
+        user = current_user(request)
+        cadres = await assessment.cadres_of([user.township_id or -1])
+        return await page(request, "monitoring/assessment_list.html", cadres=cadres, year=year_of(year))
+
+    @get("/assessment.xlsx")
+    async def assessment_download(self, request: Req, year: FromQuery[int | None] = None) -> Response[bytes]:
+        user, chosen = current_user(request), year_of(year)
+        items = await assessment.assess([user.township_id or -1], chosen)
+        content = await assessment_xlsx(items, chosen)
+        await record(
+            "export",
+            actor_id=user.id,
+            actor_label=user.username,
+            target_type="township",
+            target_id=user.township_id or "",
+            ip=client_ip(request),
+            detail={"what": "assessment", "format": "xlsx", "year": chosen, "rows": len(items)},
+        )
+        disposition = f'attachment; filename="assessment-{chosen}.xlsx"'
+        return Response(
+            content, media_type=XLSX, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"}
+        )
+
+
+class AssessmentSheetController(Controller):
+    """One cadre's printable sheet: the cadre themself, or the township's leaders and admins; anyone else 404."""
+
+    path = "/monitoring/assessment"
+    guards = [requires_township_staff]  # noqa: RUF012
+
+    @get("/{cadre_id:int}")
+    async def sheet(self, request: Req, cadre_id: FromPath[int], year: FromQuery[int | None] = None) -> Template:
+        user, chosen = current_user(request), year_of(year)
+        if user.role is Role.CADRE and user.id != cadre_id:
+            raise NotFoundException()
+        items = await assessment.assess([user.township_id or -1], chosen, cadre_id=cadre_id)
+        if not items:
+            raise NotFoundException()
+        return await page(request, "monitoring/sheet.html", item=items[0], year=chosen, **pages.SHEET_CONTEXT)

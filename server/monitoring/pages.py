@@ -1,0 +1,117 @@
+"""What the monitoring pages show, assembled from the queries (constant number of queries per page)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from server.accounts.roles import Role
+from server.accounts.sessions import CurrentUser
+from server.codes import MEASURE_TYPE, MONITORING_TYPE, POVERTY_STATUS
+from server.home.queries import place_names
+from server.monitoring import queries, rate
+from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
+from server.monitoring.forms import StepForm
+
+__all__ = ["StepForm"]
+from server.monitoring.workflow import (
+    IDENTIFY_TARGET_DAYS,
+    MEASURE_TARGET_DAYS,
+    NOTICE_MIN_DAYS,
+    ORDER,
+    State,
+    notice_ends_at_earliest,
+)
+from server.visits.codes import HARDSHIP
+from server.web.templating import TIMEZONE
+
+OVERVIEW_RISKS = 20
+CODE_LISTS: dict[str, Any] = {
+    "risk_sources": RISK_SOURCE,
+    "hardships": HARDSHIP,
+    "monitoring_types": MONITORING_TYPE,
+    "statuses": POVERTY_STATUS,
+    "measure_types": MEASURE_TYPE,
+}
+TARGETS: dict[str, Any] = {"identify_days": IDENTIFY_TARGET_DAYS, "measure_days": MEASURE_TARGET_DAYS}
+RATE_CONTEXT: dict[str, Any] = {"cap": rate.RETURN_RATE_CAP_PERCENT, "cap_mark": rate.CAP_MARK}
+SHEET_CONTEXT: dict[str, Any] = {**CODE_LISTS}
+
+
+def today() -> date:
+    return datetime.now(TIMEZONE).date()
+
+
+async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
+    line = await queries.monitoring_line(year, user.township_id)
+    risks = await queries.risks_to_check(user, line)
+    township_name = (await place_names(user.township_id, None))["township"]
+    township_rate, _ = await rate.return_rates(user, township_name)
+    return {
+        "year": year,
+        "line": line,
+        "risks": risks[:OVERVIEW_RISKS],
+        "risk_count": len(risks),
+        "cases": await queries.open_cases(user, today()),
+        "township_rate": township_rate,
+        "can_edit": user.role is Role.ADMIN,
+        "today": today(),
+        **RATE_CONTEXT,
+        **CODE_LISTS,
+        **TARGETS,
+    }
+
+
+async def risk_list(user: CurrentUser, year: int) -> dict[str, Any]:
+    line = await queries.monitoring_line(year, user.township_id)
+    risks = await queries.risks_to_check(user, line)
+    return {
+        "year": year,
+        "line": line,
+        "risks": risks,
+        "can_edit": user.role is Role.ADMIN,
+        "today": today(),
+        **CODE_LISTS,
+    }
+
+
+async def case_page(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
+    """The case, its clocks, the measures since the risk was found, and the forms of the next step."""
+    case = await queries.case_in_scope(user, case_id)
+    if case is None:
+        return None
+    now = today()
+    case = queries.with_clocks(case, now)
+    measures = await queries.case_measures(case)
+    year = (case["cleared_on"] or now).year
+    line = await queries.monitoring_line(year, user.township_id)
+    able = await queries.able_to_work(case["household"], now)
+    return {
+        "case": case,
+        "state": State(case["state"]),
+        "states": ORDER,
+        "measures": measures,
+        "able_to_work": able,
+        "work_measure": queries.has_work_measure(measures),
+        "income": await queries.household_income(case["household"]),
+        "line": line,
+        "year": year,
+        "can_edit": user.role is Role.ADMIN,
+        "forms": default_forms(case, now),
+        "checklist": CLEARING_CHECKLIST,
+        "notice_min_days": NOTICE_MIN_DAYS,
+        **CODE_LISTS,
+        **TARGETS,
+    }
+
+
+def default_forms(case: dict[str, Any], now: date) -> dict[str, StepForm]:
+    starts = max(now, case["found_on"])
+    notice_end = case["notice_ends_on"]
+    return {
+        "notice": StepForm(
+            data={"notice_starts_on": starts.isoformat(), "notice_ends_on": notice_ends_at_earliest(starts).isoformat()}
+        ),
+        "confirm": StepForm(data={"confirmed_on": (max(now, notice_end) if notice_end else now).isoformat()}),
+        "clear": StepForm(data={"cleared_on": now.isoformat()}),
+    }

@@ -1,0 +1,221 @@
+"""What the monitoring pages read: the year's line, risks to check (computed, never stored), open cases. No HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from piccolo.querystring import QueryString
+
+from server.accounts.sessions import CurrentUser
+from server.households import id_numbers
+from server.households.income import per_capita_net_income
+from server.households.tables import Household, Member, PovertyStandard
+from server.monitoring.workflow import IDENTIFY_TARGET_DAYS, MEASURE_TARGET_DAYS, State
+from server.scope import household_scope_sql
+from server.visits.tables import VisitMeasure
+from server.web.templating import TIMEZONE
+
+HEAD = "(SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' ORDER BY m.id LIMIT 1)"
+# Registered poor households not yet out (and those that returned) are helped as poor households; monitoring
+# watches the lifted households and the households that were never poor (DOMAIN.md §3: the three types).
+WATCHED_STATUSES = ("out_supported", "out_unsupported", "none")
+ABLE_SKILLS = ("normal", "skilled")
+ABLE_AGES = (16, 60)
+WORK_MEASURES = ("industry", "employment")
+LOCAL_DAY = "(({col}) AT TIME ZONE 'Asia/Shanghai')::date"
+
+
+@dataclass(frozen=True)
+class Line:
+    """The monitoring line of a year and the township's "near" margin; `line` is None when the year has none."""
+
+    year: int
+    line: Decimal | None
+    margin_percent: int
+
+    @property
+    def near_limit(self) -> Decimal | None:
+        return None if self.line is None else self.line * (1 + Decimal(self.margin_percent) / 100)
+
+    def level(self, per_capita: Decimal | None) -> str:
+        """'below', 'near', 'above' or 'unknown' (no line, or no members to divide by)."""
+        if per_capita is None or self.line is None or self.near_limit is None:
+            return "unknown"
+        if per_capita < self.line:
+            return "below"
+        return "near" if per_capita < self.near_limit else "above"
+
+
+async def monitoring_line(year: int, township_id: int | None) -> Line:
+    standard = await PovertyStandard.select(PovertyStandard.monitoring_line).where(PovertyStandard.year == year).first()
+    margin = await Household.raw("SELECT monitoring_margin_percent FROM township WHERE id = {}", township_id or -1)
+    return Line(
+        year=year,
+        line=standard["monitoring_line"] if standard else None,
+        margin_percent=int(margin[0]["monitoring_margin_percent"]) if margin else 0,
+    )
+
+
+_RISKS = f"""
+SELECT h.id, h.code, h.status, h.monitoring_type, h.income_year, h.wage_income, h.business_income,
+       h.property_income, h.transfer_income, h.production_cost, vl.id AS village_id, vl.name AS village_name,
+       {HEAD} AS head, mc.members,
+       lc.cleared_on AS last_cleared_on, lc.cleared_income,
+       hv.id AS hardship_visit, hv.visited_at AS hardship_at, hv.hardship
+FROM household h
+JOIN village vl ON vl.id = h.village
+CROSS JOIN LATERAL (SELECT count(*) AS members FROM member m WHERE m.household = h.id) mc
+LEFT JOIN LATERAL (
+    SELECT rc.cleared_on, rc.cleared_income FROM risk_case rc
+    WHERE rc.household = h.id AND rc.state = 'cleared' ORDER BY rc.cleared_on DESC, rc.id DESC LIMIT 1
+) lc ON TRUE
+LEFT JOIN LATERAL (
+    SELECT vi.id, vi.visited_at, vi.hardship FROM visit vi
+    WHERE vi.household = h.id AND vi.hardship IS NOT NULL
+      AND (lc.cleared_on IS NULL OR {LOCAL_DAY.format(col="vi.visited_at")} > lc.cleared_on)
+    ORDER BY vi.visited_at DESC LIMIT 1
+) hv ON TRUE
+WHERE {{}} AND h.status = ANY({{}})
+  AND NOT EXISTS (SELECT 1 FROM risk_case rc WHERE rc.household = h.id AND rc.state <> 'cleared')
+  -- A coarse, inclusive prefilter so that only candidates leave the database; server.households.income decides.
+  AND (hv.id IS NOT NULL OR ({{}}::numeric IS NOT NULL AND h.wage_income + h.business_income + h.property_income
+       + h.transfer_income - h.production_cost <= ({{}}::numeric + 0.01) * mc.members))
+"""
+
+
+async def risks_to_check(user: CurrentUser, line: Line) -> list[dict[str, Any]]:
+    """Households to check: a sudden hardship on a visit since the last clearing, income under or near the line.
+
+    An income already judged when a risk was cleared (the same per-capita figure) is not flagged again.
+    """
+    near = line.near_limit
+    rows = await Household.raw(_RISKS, household_scope_sql(user, "h"), list(WATCHED_STATUSES), near, near)
+    risks = []
+    for row in rows:
+        per_capita = per_capita_net_income(row, int(row["members"]))
+        level = line.level(per_capita)
+        judged = row["cleared_income"] is not None and row["cleared_income"] == per_capita
+        flags = []
+        if row["hardship_visit"]:
+            flags.append("hardship")
+        if level in ("below", "near") and not judged:
+            flags.append("income_" + level)
+        if flags:
+            risks.append({**_public(row), "per_capita": per_capita, "flags": flags, "source": flags[0]})
+    order = {"hardship": 0, "income_below": 1, "income_near": 2}
+    risks.sort(
+        key=lambda r: (
+            order[r["source"]],
+            -(r["hardship_at"].timestamp() if r["hardship_at"] else 0),
+            r["per_capita"] or 0,
+            r["code"],
+        )
+    )
+    return risks
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    keep = (
+        "id",
+        "code",
+        "status",
+        "monitoring_type",
+        "income_year",
+        "village_id",
+        "village_name",
+        "head",
+        "hardship_visit",
+        "hardship_at",
+        "hardship",
+    )
+    return {key: row[key] for key in keep}
+
+
+_CASES = f"""
+SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, fm.first_measure_at
+FROM risk_case rc
+JOIN household h ON h.id = rc.household
+JOIN village vl ON vl.id = h.village
+LEFT JOIN LATERAL (
+    SELECT min(vi.visited_at) AS first_measure_at FROM visit vi
+    WHERE vi.household = rc.household AND {LOCAL_DAY.format(col="vi.visited_at")} >= rc.found_on
+      AND EXISTS (SELECT 1 FROM visit_measure vm WHERE vm.visit = vi.id)
+) fm ON TRUE
+WHERE {{}} AND {{}}
+ORDER BY rc.found_on, rc.id
+"""
+
+
+async def open_cases(user: CurrentUser, today: date) -> list[dict[str, Any]]:
+    rows = await Household.raw(_CASES, household_scope_sql(user, "h"), QueryString("rc.state <> 'cleared'"))
+    return [with_clocks(row, today) for row in rows]
+
+
+async def case_in_scope(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
+    rows = await Household.raw(_CASES, household_scope_sql(user, "h"), QueryString("rc.id = {}", case_id))
+    return rows[0] if rows else None
+
+
+def with_clocks(case: dict[str, Any], today: date) -> dict[str, Any]:
+    """Days since the risk was found, and whether the 15-day targets (confirmation, first measure) are exceeded."""
+    end = case["cleared_on"] or today
+    first_measure = case["first_measure_at"]
+    confirm_days = ((case["confirmed_on"] or today) - case["found_on"]).days
+    measure_day = first_measure.astimezone(TIMEZONE).date() if first_measure else None
+    measure_days = ((measure_day or today) - case["found_on"]).days
+    return {
+        **case,
+        "days": (end - case["found_on"]).days,
+        "confirm_days": confirm_days,
+        "confirm_late": confirm_days > IDENTIFY_TARGET_DAYS,
+        "measure_days": measure_days,
+        "measure_late": measure_days > MEASURE_TARGET_DAYS,
+        "open": case["state"] != State.CLEARED,
+    }
+
+
+_MEASURE_VISITS = """
+SELECT vi.id, vi.visited_at, vi.kind, u.display_name AS cadre_name FROM visit vi JOIN app_user u ON u.id = vi.cadre
+WHERE vi.household = {} AND (vi.visited_at AT TIME ZONE 'Asia/Shanghai')::date >= {}
+  AND ({}::date IS NULL OR (vi.visited_at AT TIME ZONE 'Asia/Shanghai')::date <= {}::date)
+  AND EXISTS (SELECT 1 FROM visit_measure vm WHERE vm.visit = vi.id)
+ORDER BY vi.visited_at
+"""
+
+
+async def case_measures(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The visits that delivered measures since the risk was found (until it was cleared), with their measures."""
+    visits: list[dict[str, Any]] = await Household.raw(
+        _MEASURE_VISITS, case["household"], case["found_on"], case["cleared_on"], case["cleared_on"]
+    )
+    ids = [visit["id"] for visit in visits] or [-1]
+    measures = await VisitMeasure.select().where(VisitMeasure.visit.is_in(ids)).order_by(VisitMeasure.position)
+    for visit in visits:
+        visit["measures"] = [m for m in measures if m["visit"] == visit["id"]]
+    return visits
+
+
+async def able_to_work(household_id: int, today: date) -> int:
+    """Members with ordinary or skilled labour aged 16 to 60 (age from the ID number, which stays here)."""
+    members = await Member.select(Member.id_number, Member.labour_skill).where(Member.household == household_id)
+    able = 0
+    for member in members:
+        if member["labour_skill"] in ABLE_SKILLS and id_numbers.validate(member["id_number"]) is None:
+            able += ABLE_AGES[0] <= id_numbers.age(member["id_number"], today) <= ABLE_AGES[1]
+    return able
+
+
+def has_work_measure(visits: list[dict[str, Any]]) -> bool:
+    return any(m["type"] in WORK_MEASURES for visit in visits for m in visit["measures"])
+
+
+async def household_income(household_id: int) -> Decimal | None:
+    rows = await Household.raw(
+        "SELECT h.*, (SELECT count(*) FROM member m WHERE m.household = h.id) AS members FROM household h"
+        " WHERE h.id = {}",
+        household_id,
+    )
+    return per_capita_net_income(rows[0], int(rows[0]["members"])) if rows else None

@@ -1,0 +1,42 @@
+"""Risk cases of return-to-poverty monitoring (database rules in migrations/monitoring/)."""
+
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Numeric, Serial, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from server.accounts.tables import User
+from server.households.tables import MONEY, Household
+from server.visits.tables import Visit
+
+
+class RiskCase(Table, tablename="risk_case"):
+    """One household's risk, moved through the states of server/monitoring/workflow.py.
+
+    found → noticed → monitored → cleared; at most one case per household is open (a partial unique index).
+    """
+
+    id: Serial  # added by Piccolo; annotated for type checkers
+
+    household = ForeignKey(Household, null=False, index=True)
+    state = Varchar(length=10, default="found", index=True)
+    source = Varchar(length=12)  # server.monitoring.codes.RISK_SOURCE
+    source_visit = ForeignKey(Visit, null=True, default=None)  # the visit that recorded the sudden hardship
+    found_on = Date()
+    note = Varchar(length=200, default="")
+    notice_starts_on = Date(null=True, default=None)
+    notice_ends_on = Date(null=True, default=None)
+    confirmed_on = Date(null=True, default=None)
+    monitoring_type = Varchar(length=12, null=True, default=None)  # server.codes.MONITORING_TYPE
+    cleared_on = Date(null=True, default=None)
+    # 两不愁三保障 + safe water, as checked when the risk was cleared
+    food_clothing_ok = Boolean(null=True, default=None)
+    schooling_ok = Boolean(null=True, default=None)
+    medical_ok = Boolean(null=True, default=None)
+    housing_ok = Boolean(null=True, default=None)
+    water_ok = Boolean(null=True, default=None)
+    cleared_income = Numeric(digits=MONEY, null=True, default=None)  # per-capita net income when cleared
+    cleared_line = Numeric(digits=MONEY, null=True, default=None)  # the monitoring line it was above
+    version = Integer(default=1)
+    created_by = ForeignKey(User, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,219 @@
+"""The pairing assistant: who could take which unpaired household, by rules anyone can check on paper.
+
+Each unpaired household (village by village) goes to the cadre with the smallest key:
+  tier 0: under quota and assigned to the household's village;  1: under quota, anywhere;
+  2: ordinary member assigned to the village, under the fair share;  3: ordinary member under the fair share;
+  4: ordinary member above it;  5: leader already at quota (leaders are busy: towards 3, members take the rest);
+then the distance between the cadre's village and the household's village (unassigned cadres last), then the
+fewest current households. A cadre at the township's maximum is never proposed. Cadres still under quota once
+every household is covered are proposed as second responsible cadre of a nearby household.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.accounts.roles import Role
+from server.pairing.queries import HEAD_NAME_SQL
+from server.pairing.rules import Quotas, eligible_sql, township_quotas
+from server.pairing.tables import Pairing
+
+FAR = 1e6  # km: a cadre with no village assignment has no place to be near to
+
+
+@dataclass
+class Candidate:
+    id: int
+    name: str
+    role: str
+    village_id: int | None
+    households: int
+    quota: int
+    paired_with: set[int] = field(default_factory=set)
+
+    @property
+    def under_quota(self) -> bool:
+        return self.households < self.quota
+
+
+@dataclass(frozen=True)
+class Proposal:
+    household_id: int
+    household_code: str
+    head: str
+    village: str
+    village_id: int
+    cadre_id: int
+    cadre_name: str
+    cadre_role: str
+    rank: int
+    why: str  # 'same_village' | 'nearby' | 'quota' | 'balance'
+    km: float | None = None
+
+
+@dataclass
+class Situation:
+    """Everything the rule needs, loaded with three queries whatever the township's size."""
+
+    quotas: Quotas
+    cadres: list[Candidate]
+    households: list[dict[str, Any]]  # eligible households: id, code, head, village_id, village, active
+    places: dict[int, tuple[float, float] | None]  # village id -> (lat, lng)
+
+
+async def load_situation(township_id: int | None) -> Situation:
+    quotas = await township_quotas(township_id)
+    town = township_id or -1
+    cadre_rows = await Pairing.raw(
+        "SELECT u.id, u.display_name, u.role, u.village,"
+        " coalesce(array_agg(p.household) FILTER (WHERE p.id IS NOT NULL), ARRAY[]::int[]) AS paired"
+        " FROM app_user u LEFT JOIN pairing p ON p.cadre = u.id AND p.ended_on IS NULL"
+        " WHERE u.township = {} AND u.is_active AND u.role IN ('leader', 'cadre')"
+        " GROUP BY u.id ORDER BY u.id",
+        town,
+    )
+    cadres = [
+        Candidate(r["id"], r["display_name"], r["role"], r["village"], len(r["paired"]),
+                  quotas.minimum_for(r["role"]), set(r["paired"]))
+        for r in cadre_rows
+    ]  # fmt: skip
+    households = await Pairing.raw(
+        f"SELECT h.id, h.code, h.village AS village_id, v.name AS village, {HEAD_NAME_SQL} AS head,"
+        " coalesce(array_agg(p.rank) FILTER (WHERE p.id IS NOT NULL), ARRAY[]::smallint[]) AS ranks"
+        " FROM household h JOIN village v ON v.id = h.village"
+        " LEFT JOIN pairing p ON p.household = h.id AND p.ended_on IS NULL"
+        f" WHERE v.township = {{}} AND {eligible_sql('h')} GROUP BY h.id, v.name, v.code ORDER BY v.code, h.code",
+        town,
+    )
+    villages = await Pairing.raw("SELECT id, latitude, longitude FROM village WHERE township = {}", town)
+    places = {
+        v["id"]: (v["latitude"], v["longitude"]) if v["latitude"] is not None and v["longitude"] is not None else None
+        for v in villages
+    }
+    return Situation(quotas, cadres, [dict(h) for h in households], places)
+
+
+def km_between(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
+    """Great-circle distance in km (haversine), FAR when either place is unknown."""
+    if a is None or b is None:
+        return FAR
+    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(h))
+
+
+def fair_share(situation: Situation) -> int:
+    """Households per ordinary member once every leader holds their quota."""
+    members = sum(c.role == Role.CADRE for c in situation.cadres)
+    leaders = len(situation.cadres) - members
+    if members == 0:
+        return max(math.ceil(len(situation.households) / max(leaders, 1)), situation.quotas.leader)
+    rest = max(len(situation.households) - leaders * situation.quotas.leader, 0)
+    return max(math.ceil(rest / members), situation.quotas.cadre)
+
+
+class Planner:
+    """Assigns households one by one; loads grow as proposals are made, so the rule balances as it goes."""
+
+    def __init__(self, situation: Situation, exclude: Iterable[int] = ()) -> None:
+        self.s = situation
+        excluded = set(exclude)
+        self.cadres = [c for c in situation.cadres if c.id not in excluded]
+        self.share = fair_share(situation)
+        self.distance: dict[tuple[int | None, int], float] = {}
+        self.based_in: dict[int | None, list[Candidate]] = {}
+        for cadre in self.cadres:
+            self.based_in.setdefault(cadre.village_id, []).append(cadre)
+
+    def km(self, cadre: Candidate, village_id: int) -> float:
+        key = (cadre.village_id, village_id)
+        if key not in self.distance:
+            here = self.s.places.get(cadre.village_id) if cadre.village_id else None
+            self.distance[key] = km_between(here, self.s.places.get(village_id))
+        return self.distance[key]
+
+    def tier(self, cadre: Candidate, village_id: int) -> int:
+        same = cadre.village_id == village_id
+        if cadre.under_quota:
+            return 0 if same else 1
+        if cadre.role == Role.LEADER:
+            return 5
+        if cadre.households < self.share:
+            return 2 if same else 3
+        return 4
+
+    def choose(self, household: dict[str, Any], max_tier: int = 5) -> Candidate | None:
+        village_id = household["village_id"]
+        best: tuple[Any, ...] | None = None
+        chosen = None
+        # Tier 0 can only be a cadre based in the household's village: look at those alone.
+        for cadre in self.based_in.get(village_id, []) if max_tier == 0 else self.cadres:
+            if self.s.quotas.is_full(cadre.households) or household["id"] in cadre.paired_with:
+                continue
+            tier = self.tier(cadre, village_id)
+            if tier > max_tier:
+                continue
+            key = (tier, self.km(cadre, village_id), cadre.households, cadre.id)
+            if best is None or key < best:
+                best, chosen = key, cadre
+        return chosen
+
+    def propose(self, household: dict[str, Any], cadre: Candidate, rank: int) -> Proposal:
+        was_under = cadre.under_quota
+        km = self.km(cadre, household["village_id"])
+        cadre.households += 1
+        cadre.paired_with.add(household["id"])
+        why = "same_village" if km == 0 else ("quota" if was_under else ("nearby" if km < FAR else "balance"))
+        return Proposal(
+            household["id"], household["code"], household["head"] or "", household["village"],
+            household["village_id"], cadre.id, cadre.name, cadre.role, rank, why, None if km >= FAR else km,
+        )  # fmt: skip
+
+
+def plan(situation: Situation, households: list[dict[str, Any]], exclude: Iterable[int] = ()) -> list[Proposal]:
+    """Proposals for `households` (to be given a first responsible cadre), then second cadres for quotas."""
+    planner = Planner(situation, exclude)
+    proposals: dict[int, Proposal] = {}
+    for max_tier in (0, 5):  # first each village's own under-quota cadres, then everyone
+        for household in households:
+            if household["id"] not in proposals and (cadre := planner.choose(household, max_tier)):
+                proposals[household["id"]] = planner.propose(household, cadre, 1)
+    return list(proposals.values())
+
+
+def second_cadres(situation: Situation, planner_exclude: Iterable[int] = ()) -> list[Proposal]:
+    """Cadres still under quota become second responsible cadre of households that have only a first one."""
+    planner = Planner(situation, planner_exclude)
+    open_households = [h for h in situation.households if list(h["ranks"]) == [1]]
+    proposals: list[Proposal] = []
+    for cadre in [c for c in planner.cadres if c.under_quota]:
+        while cadre.under_quota and not situation.quotas.is_full(cadre.households):
+            taken = {p.household_id for p in proposals}
+            choices = [h for h in open_households if h["id"] not in taken and h["id"] not in cadre.paired_with]
+            if not choices:
+                break
+            household = min(choices, key=lambda h: (planner.km(cadre, h["village_id"]), h["code"]))
+            proposals.append(planner.propose(household, cadre, 2))
+    return proposals
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What the assistant page shows: the proposals, and the situation before any of them."""
+
+    proposals: list[Proposal]
+    unpaired: int
+    under_quota: list[Candidate]
+    quotas: Quotas
+
+
+async def advise(township_id: int | None) -> Advice:
+    """The assistant's proposals for the whole township (the page may filter them by village)."""
+    situation = await load_situation(township_id)
+    unpaired = [h for h in situation.households if not h["ranks"]]
+    waiting = [Candidate(**{**vars(c), "paired_with": set(c.paired_with)}) for c in situation.cadres if c.under_quota]
+    first = plan(situation, unpaired)
+    return Advice(first + second_cadres(situation), len(unpaired), waiting, situation.quotas)

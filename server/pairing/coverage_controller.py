@@ -1,0 +1,71 @@
+"""Routes of the coverage dashboard (/coverage): the figures, the lists behind them, the .xlsx download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from server.audit.queries import record
+from server.home.queries import place_names
+from server.pairing import coverage
+from server.pairing.export import coverage_xlsx
+from server.web.auth import client_ip, current_user
+from server.web.guards import requires_leader_or_admin
+from server.web.templating import page
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class CoverageController(Controller):
+    """Leaders and admins: is every household covered, does every cadre meet the quota (outcomes, no rankings)."""
+
+    guards = [requires_leader_or_admin]  # noqa: RUF012
+
+    @get("/coverage")
+    async def dashboard(self, request: Request[Any, Any, Any]) -> Template:
+        user = current_user(request)
+        data = await coverage.coverage(user.township_id)
+        return await page(request, "pairing/coverage.html", data=data)
+
+    @get("/coverage/uncovered")
+    async def uncovered(self, request: Request[Any, Any, Any], village: FromQuery[int | None] = None) -> Template:
+        user = current_user(request)
+        rows = await coverage.uncovered_households(user.township_id, village)
+        return await page(request, "pairing/uncovered.html", rows=rows, village=village)
+
+    @get("/coverage/under-quota")
+    async def under_quota(self, request: Request[Any, Any, Any], role: FromQuery[str | None] = None) -> Template:
+        user = current_user(request)
+        role = role if role in ("leader", "cadre") else None
+        rows = await coverage.cadres_under_quota(user.township_id, role)
+        return await page(request, "pairing/under_quota.html", rows=rows, role=role)
+
+    @get(["/coverage/unvisited", "/coverage/overdue"])
+    async def visit_lists(self, request: Request[Any, Any, Any]) -> Template:
+        """Visits come with issue 5: until then these lists say so instead of showing made-up figures."""
+        kind = "unvisited" if request.url.path.endswith("unvisited") else "overdue"
+        return await page(request, "pairing/visits_pending.html", kind=kind)
+
+    @get("/coverage.xlsx")
+    async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        user = current_user(request)
+        data = await coverage.coverage(user.township_id)
+        township = (await place_names(user.township_id, None))["township"]
+        content = await coverage_xlsx(data, township)
+        await record(
+            "coverage_exported",
+            actor_id=user.id,
+            actor_label=user.username,
+            target_type="township",
+            target_id=user.township_id or "",
+            ip=client_ip(request),
+            detail={"format": "xlsx", "rows": len(data.villages) + 1},
+        )
+        return Response(
+            content,
+            media_type=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="coverage.xlsx"', "Cache-Control": "no-store"},
+        )

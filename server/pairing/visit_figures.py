@@ -1,0 +1,59 @@
+"""Visit figures for pairing screens (coverage, homes, door cards), read from the visits area in one place.
+
+The coverage query (server/pairing/coverage.py) and the homes (server/home/queries.py) read only this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from server.codes import MEASURE_TYPE
+from server.visits import queries as visit_queries
+from server.web.templating import TIMEZONE
+
+UNVISITED_SQL: str | None = visit_queries.UNVISITED_SQL
+OVERDUE_SQL: str | None = visit_queries.OVERDUE_SQL
+
+
+def available() -> bool:
+    """Whether visits are recorded at all yet (the dashboard shows a note while they are not)."""
+    return UNVISITED_SQL is not None and OVERDUE_SQL is not None
+
+
+def household_figure_columns() -> str:
+    """The extra per-village aggregate columns of the coverage query (NULL until visits exist)."""
+    unvisited = UNVISITED_SQL or "NULL::bigint"
+    overdue = OVERDUE_SQL or "NULL::bigint"
+    return f"{unvisited} AS unvisited, {overdue} AS overdue"
+
+
+@dataclass(frozen=True)
+class VisitDates:
+    last_visit: date | None = None
+    next_follow_up: date | None = None
+
+
+async def visit_dates(household_ids: Iterable[int]) -> dict[int, VisitDates]:
+    """Last visit and next follow-up due per household, in two queries whatever the number of households."""
+    ids = list(household_ids)
+    latest = await visit_queries.latest_visits(ids)
+    upcoming = await visit_queries.next_follow_ups(ids)
+    return {
+        household: VisitDates(
+            last_visit=local_date_of(latest[household]["visited_at"]) if household in latest else None,
+            next_follow_up=upcoming[household]["due_on"] if household in upcoming else None,
+        )
+        for household in ids
+    }
+
+
+async def measures(household_ids: Iterable[int]) -> dict[int, list[str]] | None:
+    """The measures each household has received (帮扶措施 labels), in one query."""
+    found = await visit_queries.measure_types_by_household(household_ids)
+    return {household: [MEASURE_TYPE.label(code) for code in codes] for household, codes in found.items()}
+
+
+def local_date_of(moment: datetime) -> date:
+    return moment.astimezone(TIMEZONE).date()

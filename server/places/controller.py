@@ -1,0 +1,167 @@
+"""Routes of the admin's township settings: villages and groups, township rules, poverty standards."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+
+from server.accounts.sessions import set_flash
+from server.i18n import N_
+from server.places import queries
+from server.places.forms import ParsedForm, parse_group_name, parse_rules, parse_standard, parse_village
+from server.web.auth import client_ip, current_user
+from server.web.guards import requires_admin
+from server.web.templating import page
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+AnyRequest = Request[Any, Any, Any]
+
+
+class PlacesController(Controller):
+    """Only the township admin, only the own township (anything else is 404)."""
+
+    path = "/places"
+    guards = [requires_admin]  # noqa: RUF012
+
+    async def _village(self, request: AnyRequest, village_id: int) -> dict[str, Any]:
+        village = await queries.village_of(current_user(request).township_id, village_id)
+        if village is None:
+            raise NotFoundException()
+        return village
+
+    async def _group(self, request: AnyRequest, group_id: int) -> dict[str, Any]:
+        group = await queries.group_of(current_user(request).township_id, group_id)
+        if group is None:
+            raise NotFoundException()
+        return group
+
+    async def _village_page(
+        self, request: AnyRequest, village: dict[str, Any], form: ParsedForm, group_form: ParsedForm, status: int = 200
+    ) -> Template:
+        groups = await queries.groups_of(village["id"])
+        return await page(
+            request,
+            "places/village.html",
+            status_code=status,
+            village=village,
+            form=form,
+            groups=groups,
+            group_form=group_form,
+        )
+
+    @get("/")
+    async def villages(self, request: AnyRequest) -> Template:
+        villages = await queries.villages_of(current_user(request).township_id)
+        return await page(request, "places/villages.html", villages=villages)
+
+    @get("/villages/{village_id:int}")
+    async def village(self, request: AnyRequest, village_id: FromPath[int]) -> Template:
+        village = await self._village(request, village_id)
+        form = ParsedForm(data={k: "" if v is None else v for k, v in village.items()})
+        return await self._village_page(request, village, form, ParsedForm())
+
+    @post("/villages/{village_id:int}")
+    async def save_village(self, request: AnyRequest, village_id: FromPath[int], data: Form) -> Template | Redirect:
+        user, village = current_user(request), await self._village(request, village_id)
+        form = parse_village(data)
+        if form.errors:
+            return await self._village_page(request, village, form, ParsedForm(), 422)
+        await queries.save_village(user, client_ip(request), village, form.values)
+        await set_flash(user.session_key, "success", N_("Village saved."))
+        return Redirect(path=f"/places/villages/{village_id}", status_code=303)
+
+    @post("/villages/{village_id:int}/groups")
+    async def add_group(self, request: AnyRequest, village_id: FromPath[int], data: Form) -> Template | Redirect:
+        user, village = current_user(request), await self._village(request, village_id)
+        form = parse_group_name(data)
+        if not form.errors and await queries.group_name_taken(village_id, form.values["name"]):
+            form.errors.add("name", N_("This village already has a group of this name."))
+        if form.errors:
+            village_form = ParsedForm(data={k: "" if v is None else v for k, v in village.items()})
+            return await self._village_page(request, village, village_form, form, 422)
+        await queries.add_group(user, client_ip(request), village_id, form.values["name"])
+        await set_flash(user.session_key, "success", N_("Group added."))
+        return Redirect(path=f"/places/villages/{village_id}", status_code=303)
+
+    @post("/groups/{group_id:int}")
+    async def rename_group(self, request: AnyRequest, group_id: FromPath[int], data: Form) -> Redirect:
+        user, group = current_user(request), await self._group(request, group_id)
+        form = parse_group_name(data)
+        if not form.errors and await queries.group_name_taken(group["village"], form.values["name"], group_id):
+            form.errors.add("name", N_("This village already has a group of this name."))
+        if form.errors:
+            await set_flash(user.session_key, "error", next(iter(form.errors.values())))
+        else:
+            await queries.rename_group(user, client_ip(request), group, form.values["name"])
+            await set_flash(user.session_key, "success", N_("Group renamed."))
+        return Redirect(path=f"/places/villages/{group['village']}", status_code=303)
+
+    @post("/groups/{group_id:int}/remove")
+    async def remove_group(self, request: AnyRequest, group_id: FromPath[int]) -> Redirect:
+        user, group = current_user(request), await self._group(request, group_id)
+        refused = await queries.remove_group(user, client_ip(request), group)
+        await set_flash(user.session_key, "error" if refused else "success", refused or N_("Group removed."))
+        return Redirect(path=f"/places/villages/{group['village']}", status_code=303)
+
+    @get("/rules")
+    async def rules(self, request: AnyRequest) -> Template:
+        rules = await queries.rules_of(current_user(request).township_id)
+        form = ParsedForm(data={k: "" if v is None else v for k, v in rules.items()})
+        return await page(request, "places/rules.html", form=form, township=rules)
+
+    @post("/rules")
+    async def save_rules(self, request: AnyRequest, data: Form) -> Template | Redirect:
+        user = current_user(request)
+        rules, form = await queries.rules_of(user.township_id), parse_rules(data)
+        if not rules:
+            raise NotFoundException()
+        if form.errors:
+            return await page(request, "places/rules.html", status_code=422, form=form, township=rules)
+        await queries.save_rules(user, client_ip(request), rules, form.values)
+        await set_flash(user.session_key, "success", N_("Township rules saved."))
+        return Redirect(path="/places/rules", status_code=303)
+
+    @get("/standards")
+    async def standards(self, request: AnyRequest) -> Template:
+        return await page(request, "places/standards.html", standards=await queries.standards(), form=ParsedForm())
+
+    @post("/standards")
+    async def add_standard(self, request: AnyRequest, data: Form) -> Template | Redirect:
+        return await self._save_standard(request, None, data)
+
+    @get("/standards/{standard_id:int}")
+    async def standard(self, request: AnyRequest, standard_id: FromPath[int]) -> Template:
+        current = await queries.standard(standard_id)
+        if current is None:
+            raise NotFoundException()
+        form = ParsedForm(data={k: "" if v is None else v for k, v in current.items()})
+        return await page(request, "places/standard.html", form=form, standard=current)
+
+    @post("/standards/{standard_id:int}")
+    async def save_standard(self, request: AnyRequest, standard_id: FromPath[int], data: Form) -> Template | Redirect:
+        current = await queries.standard(standard_id)
+        if current is None:
+            raise NotFoundException()
+        return await self._save_standard(request, current, data)
+
+    async def _save_standard(
+        self, request: AnyRequest, current: dict[str, Any] | None, data: dict[str, str]
+    ) -> Template | Redirect:
+        user, form = current_user(request), parse_standard(data)
+        year = form.values["year"]
+        if year and await queries.year_taken(year, current["id"] if current else None):
+            form.errors.add("year", N_("This year already has a standard: edit it instead."))
+        if form.errors:
+            if current is None:
+                return await page(
+                    request, "places/standards.html", status_code=422, standards=await queries.standards(), form=form
+                )
+            return await page(request, "places/standard.html", status_code=422, form=form, standard=current)
+        await queries.save_standard(user, client_ip(request), current, form.values)
+        await set_flash(user.session_key, "success", N_("Poverty standard saved."))
+        return Redirect(path="/places/standards", status_code=303)

@@ -1,0 +1,149 @@
+"""Places of the admin's township: villages with their groups, township rules, poverty standards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.accounts.sessions import CurrentUser
+from server.audit.queries import record
+from server.households.history import changes
+from server.households.tables import Household, PovertyStandard
+from server.i18n import N_
+from server.piccolo_conf import DB
+from server.places.forms import RULES
+from server.places.tables import Township, Village, VillageGroup
+
+_VILLAGES = """
+SELECT v.id, v.name, v.code, v.key_level, v.is_pilot, v.population,
+       (SELECT count(*) FROM village_group g WHERE g.village = v.id) AS groups,
+       (SELECT count(*) FROM household h WHERE h.village = v.id) AS households
+FROM village v WHERE v.township = {} ORDER BY v.code
+"""
+
+
+async def villages_of(township_id: int | None) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await Village.raw(_VILLAGES, township_id or -1)
+    return rows
+
+
+async def village_of(township_id: int | None, village_id: int) -> dict[str, Any] | None:
+    return await Village.select().where((Village.id == village_id) & (Village.township == (township_id or -1))).first()
+
+
+async def groups_of(village_id: int) -> list[dict[str, Any]]:
+    """The groups of a village with how many households each has."""
+    rows: list[dict[str, Any]] = await VillageGroup.raw(
+        'SELECT g.id, g.name, (SELECT count(*) FROM household h WHERE h."group" = g.id) AS households'
+        " FROM village_group g WHERE g.village = {} ORDER BY g.id",
+        village_id,
+    )
+    return rows
+
+
+async def group_of(township_id: int | None, group_id: int) -> dict[str, Any] | None:
+    rows = await VillageGroup.raw(
+        "SELECT g.* FROM village_group g JOIN village v ON v.id = g.village WHERE g.id = {} AND v.township = {}",
+        group_id,
+        township_id or -1,
+    )
+    return rows[0] if rows else None
+
+
+async def _audit(user: CurrentUser, ip: str, action: str, target_type: str, target_id: object, diff: Any) -> None:
+    await record(
+        action,
+        actor_id=user.id,
+        actor_label=user.username,
+        target_type=target_type,
+        target_id=target_id,
+        ip=ip,
+        detail={"changes": diff},
+    )
+
+
+async def save_village(user: CurrentUser, ip: str, village: dict[str, Any], values: dict[str, Any]) -> None:
+    diff = changes(village, values)
+    if diff:
+        async with DB.transaction():
+            await Village.update({getattr(Village, k): v for k, v in values.items()}).where(Village.id == village["id"])
+            await _audit(user, ip, "village_changed", "village", village["id"], diff)
+
+
+async def group_name_taken(village_id: int, name: str, group_id: int | None = None) -> bool:
+    return await VillageGroup.exists().where(
+        (VillageGroup.village == village_id) & (VillageGroup.name == name) & (VillageGroup.id != (group_id or -1))
+    )
+
+
+async def add_group(user: CurrentUser, ip: str, village_id: int, name: str) -> None:
+    async with DB.transaction():
+        await VillageGroup.insert(VillageGroup(village=village_id, name=name))
+        await _audit(user, ip, "group_added", "village", village_id, {"group": [None, name]})
+
+
+async def rename_group(user: CurrentUser, ip: str, group: dict[str, Any], name: str) -> None:
+    if name != group["name"]:
+        async with DB.transaction():
+            await VillageGroup.update({VillageGroup.name: name}).where(VillageGroup.id == group["id"])
+            await _audit(user, ip, "group_renamed", "village", group["village"], {"group": [group["name"], name]})
+
+
+async def remove_group(user: CurrentUser, ip: str, group: dict[str, Any]) -> str | None:
+    """Remove a group no household uses; else a msgid saying why not (and nothing removed)."""
+    async with DB.transaction():
+        # Lock the group so no household is put in it while it is being removed.
+        await VillageGroup.raw("SELECT id FROM village_group WHERE id = {} FOR UPDATE", group["id"])
+        used = await Household.count().where(Household.group == group["id"])
+        if used:
+            return N_("This group cannot be removed: households are registered in it. Move them first.")
+        await VillageGroup.delete().where(VillageGroup.id == group["id"])
+        await _audit(user, ip, "group_removed", "village", group["village"], {"group": [group["name"], None]})
+    return None
+
+
+async def rules_of(township_id: int | None) -> dict[str, Any]:
+    row = (
+        await Township.select(Township.id, Township.name, *(getattr(Township, name) for name, *_ in RULES))
+        .where(Township.id == (township_id or -1))
+        .first()
+    )
+    return row or {}
+
+
+async def save_rules(user: CurrentUser, ip: str, current: dict[str, Any], values: dict[str, Any]) -> None:
+    diff = changes(current, values)
+    if diff:
+        async with DB.transaction():
+            await Township.update({getattr(Township, k): v for k, v in values.items()}).where(
+                Township.id == current["id"]
+            )
+            await _audit(user, ip, "township_rules_changed", "township", current["id"], diff)
+
+
+async def standards() -> list[dict[str, Any]]:
+    return await PovertyStandard.select().order_by(PovertyStandard.year, ascending=False)
+
+
+async def standard(standard_id: int) -> dict[str, Any] | None:
+    return await PovertyStandard.select().where(PovertyStandard.id == standard_id).first()
+
+
+async def year_taken(year: int, standard_id: int | None = None) -> bool:
+    return await PovertyStandard.exists().where(
+        (PovertyStandard.year == year) & (PovertyStandard.id != (standard_id or -1))
+    )
+
+
+async def save_standard(user: CurrentUser, ip: str, current: dict[str, Any] | None, values: dict[str, Any]) -> None:
+    """Add a year's standard (current None) or change one; the change is audited."""
+    async with DB.transaction():
+        if current is None:
+            [row] = await PovertyStandard.insert(PovertyStandard(**values))
+            await _audit(user, ip, "poverty_standard_changed", "poverty_standard", row["id"], changes({}, values))
+            return
+        diff = changes(current, values)
+        if diff:
+            await PovertyStandard.update({getattr(PovertyStandard, k): v for k, v in values.items()}).where(
+                PovertyStandard.id == current["id"]
+            )
+            await _audit(user, ip, "poverty_standard_changed", "poverty_standard", current["id"], diff)

@@ -1,0 +1,1 @@
+"""Village and township projects (infrastructure, industry, housing) and how they are funded."""

@@ -1,0 +1,213 @@
+"""Routes for recording a visit, adding its photos, correcting it, and seeing it (detail and photos)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from server.accounts.sessions import set_flash
+from server.i18n import N_, gettext
+from server.media.storage import media_response
+from server.visits import pages, recording
+from server.visits.codes import FOLLOW_UP_REASON, HARDSHIP, VISIT_KIND
+from server.visits.forms import MeasureRow, VisitForm
+from server.visits.photos import ImageRejected, ingest_uploads, uploads_of
+from server.visits.recording import Outcome, follow_up_days, local_day
+from server.web.auth import client_ip, current_user
+from server.web.guards import requires_township_staff
+from server.web.templating import local_time, page
+
+VISIT_BODY_LIMIT = 64 * 1024 * 1024  # nine unshrunk phone photos still fit; each is checked by server.media
+PHOTO_BODY_LIMIT = 16 * 1024 * 1024
+CONFLICT = N_("A different visit was already sent with this form. Open a new form to record another visit.")
+STALE = N_("Someone changed this visit after you opened the page. Your change was not saved; reload and try again.")
+LOCKED = N_("A visit can be corrected only by its cadre, within 7 days.")
+
+
+def wants_json(request: Request[Any, Any, Any]) -> bool:
+    """The phone's offline queue asks for JSON: only an explicit answer from Bangfu counts as sent."""
+    return "application/json" in request.headers.get("accept", "")
+
+
+def outcome_json(outcome: Outcome, status_code: int = 200) -> Response[dict[str, Any]]:
+    body = {"status": outcome.status, "visit": outcome.visit_id, "photos": outcome.photos,
+            "expected_photos": outcome.expected_photos, "complete": outcome.complete}  # fmt: skip
+    return Response(body, status_code=status_code, media_type=MediaType.JSON)
+
+
+async def vpage(request: Request[Any, Any, Any], template_name: str, **context: Any) -> Template:
+    """`page` with the visit code lists the templates label with."""
+    return await page(
+        request,
+        template_name,
+        visit_kinds=VISIT_KIND,
+        follow_up_reasons=FOLLOW_UP_REASON,
+        hardships=HARDSHIP,
+        **context,
+    )
+
+
+async def message_page(request: Request[Any, Any, Any], status_code: int, message: str, back: str) -> Template:
+    return await vpage(request, "visits/message.html", status_code=status_code, message=message, back=back)
+
+
+class HouseholdVisitController(Controller):
+    """Recording a visit to one household."""
+
+    path = "/households/{household_id:int}"
+    guards = [requires_township_staff]  # noqa: RUF012
+
+    @get("/visits/new", media_type=MediaType.HTML)
+    async def new_visit(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Any:
+        household = await self._household(request, household_id)
+        due = local_day(datetime.now(UTC)) + timedelta(days=await follow_up_days(household_id))
+        return await self._form(request, household, VisitForm.blank(datetime.now(UTC), due))
+
+    @post("/visits", request_max_body_size=VISIT_BODY_LIMIT, media_type=MediaType.HTML)
+    async def create_visit(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Any:
+        household = await self._household(request, household_id)
+        data = await request.form()
+        uploads = uploads_of(data)
+        form = VisitForm.parse(data, photo_count=len(uploads), now=datetime.now(UTC))
+        if form.errors:
+            return await self._form(request, household, form, status_code=422)
+        try:
+            images = await ingest_uploads(uploads)
+        except ImageRejected as rejected:
+            form.errors["photos"] = rejected.msgid
+            if wants_json(request):
+                body = {"error": gettext(rejected.msgid)}
+                return Response(body, status_code=rejected.status_code, media_type=MediaType.JSON)
+            return await self._form(request, household, form, status_code=422)
+        user = current_user(request)
+        outcome = await recording.record_visit(user, household_id, form, images, client_ip(request))
+        return await self._answer(request, outcome)
+
+    async def _answer(self, request: Request[Any, Any, Any], outcome: Outcome) -> Any:
+        if outcome.status == "conflict":
+            if wants_json(request):
+                return Response({"error": gettext(CONFLICT)}, status_code=409, media_type=MediaType.JSON)
+            return await message_page(
+                request, 409, CONFLICT, f"/visits/{outcome.visit_id}" if outcome.visit_id else "/"
+            )
+        if wants_json(request):
+            return outcome_json(outcome, 201 if outcome.status == "created" else 200)
+        if outcome.status == "created":
+            await set_flash(current_user(request).session_key, "success", N_("Visit saved."))
+        return Redirect(path=f"/visits/{outcome.visit_id}", status_code=303)
+
+    async def _household(self, request: Request[Any, Any, Any], household_id: int) -> dict[str, Any]:
+        household = await pages.household_header(current_user(request), household_id)
+        if household is None:
+            raise NotFoundException()
+        return household
+
+    async def _form(
+        self, request: Request[Any, Any, Any], household: dict[str, Any], form: VisitForm, status_code: int = 200
+    ) -> Template:
+        follow_ups = await recording.open_follow_ups(household["id"])
+        if request.method == "GET":
+            form.close_ids = [row["id"] for row in follow_ups if row["due"] and row["reason"] != "schedule"]
+        return await vpage(
+            request, "visits/new.html", status_code=status_code, household=household, form=form, follow_ups=follow_ups
+        )
+
+
+class VisitController(Controller):
+    """One recorded visit: its page, photos sent later, corrections, and its photo files."""
+
+    guards = [requires_township_staff]  # noqa: RUF012
+
+    @get("/visits/{visit_id:int}")
+    async def visit(self, request: Request[Any, Any, Any], visit_id: FromPath[int]) -> Template:
+        visit = await self._visit(request, visit_id)
+        return await vpage(request, "visits/visit.html", visit=visit)
+
+    @post("/visits/{visit_id:int}/photos", request_max_body_size=PHOTO_BODY_LIMIT, media_type=MediaType.HTML)
+    async def add_photos(self, request: Request[Any, Any, Any], visit_id: FromPath[int]) -> Any:
+        user, visit = current_user(request), await self._visit(request, visit_id)
+        if visit["cadre"] != user.id or not (visit["editable"] or visit["missing_photos"]):
+            return await message_page(request, 403, LOCKED, f"/visits/{visit_id}")
+        uploads = uploads_of(await request.form())
+        if len(visit["photos"]) + len(uploads) > 9:
+            return await self._photo_error(request, visit, N_("At most 9 photos per visit."), 422)
+        try:
+            images = await ingest_uploads(uploads)
+        except ImageRejected as rejected:
+            return await self._photo_error(request, visit, rejected.msgid, rejected.status_code)
+        outcome = await recording.add_photos_later(visit_id, images, user, client_ip(request))
+        if wants_json(request):
+            return outcome_json(outcome)
+        return Redirect(path=f"/visits/{visit_id}", status_code=303)
+
+    async def _photo_error(
+        self, request: Request[Any, Any, Any], visit: dict[str, Any], msgid: str, status_code: int
+    ) -> Any:
+        if wants_json(request):
+            return Response({"error": gettext(msgid)}, status_code=status_code, media_type=MediaType.JSON)
+        return await vpage(request, "visits/visit.html", status_code=422, visit=visit, photo_error=msgid)
+
+    @get("/visits/{visit_id:int}/edit", media_type=MediaType.HTML)
+    async def edit_form(self, request: Request[Any, Any, Any], visit_id: FromPath[int]) -> Any:
+        visit = await self._visit(request, visit_id)
+        if not visit["editable"]:
+            return await message_page(request, 403, LOCKED, f"/visits/{visit_id}")
+        return await vpage(request, "visits/edit.html", visit=visit, form=edit_form_of(visit))
+
+    @post("/visits/{visit_id:int}/edit", media_type=MediaType.HTML)
+    async def edit(self, request: Request[Any, Any, Any], visit_id: FromPath[int]) -> Any:
+        user, visit = current_user(request), await self._visit(request, visit_id)
+        if not visit["editable"]:
+            return await message_page(request, 403, LOCKED, f"/visits/{visit_id}")
+        form = VisitForm.parse(await request.form(), photo_count=0, now=datetime.now(UTC), editing=True)
+        form.expected_photos = len(visit["photos"])
+        if form.errors:
+            return await vpage(request, "visits/edit.html", status_code=422, visit=visit, form=form)
+        result = await recording.edit_visit(user, visit, form, client_ip(request))
+        if result == "stale":
+            return await message_page(request, 409, STALE, f"/visits/{visit_id}/edit")
+        if result == "saved":
+            await set_flash(user.session_key, "success", N_("The visit was corrected."))
+        return Redirect(path=f"/visits/{visit_id}", status_code=303)
+
+    @get("/media/visits/{photo_id:int}", cache=False)
+    async def photo(self, request: Request[Any, Any, Any], photo_id: FromPath[int]) -> Response[bytes]:
+        return await media_response(await self._photo_key(request, photo_id, "storage_key"))
+
+    @get("/media/visits/{photo_id:int}/thumb", cache=False)
+    async def thumbnail(self, request: Request[Any, Any, Any], photo_id: FromPath[int]) -> Response[bytes]:
+        return await media_response(await self._photo_key(request, photo_id, "thumbnail_key"))
+
+    async def _photo_key(self, request: Request[Any, Any, Any], photo_id: int, column: str) -> str:
+        photo = await pages.photo_for_viewer(current_user(request), photo_id)
+        if photo is None:
+            raise NotFoundException()
+        return str(photo[column])
+
+    async def _visit(self, request: Request[Any, Any, Any], visit_id: int) -> dict[str, Any]:
+        visit = await pages.visit_detail(current_user(request), visit_id)
+        if visit is None:
+            raise NotFoundException()
+        return visit
+
+
+def edit_form_of(visit: dict[str, Any]) -> VisitForm:
+    return VisitForm(
+        client_id="",
+        visited_at_text=local_time(visit["visited_at"], "%Y-%m-%dT%H:%M"),
+        kind=visit["kind"],
+        note=visit["note"],
+        problems=visit["problems"],
+        hardship=visit["hardship"] or "",
+        measures=[
+            MeasureRow(m["type"], f"{m['amount']:.2f}" if m["amount"] is not None else "", m["note"])
+            for m in visit["measures"]
+        ]
+        or [MeasureRow()],
+        version=visit["version"],
+    )

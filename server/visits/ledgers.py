@@ -1,0 +1,150 @@
+"""Ledgers made from recorded visits, never retyped: a cadre's monthly work log and a household's manual page."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from server.accounts.sessions import CurrentUser
+from server.codes import MEASURE_TYPE
+from server.households.tables import Household
+from server.i18n import N_, gettext
+from server.scope import household_scope_sql
+from server.visits.codes import VISIT_KIND
+from server.visits.pages import HEAD, attach
+from server.web.templating import TIMEZONE
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def parse_month(text: str) -> date:
+    """'2026-11' → 2026-11-01; anything else → the current month."""
+    try:
+        year, month = (int(part) for part in text.split("-", 1))
+        return date(year, month, 1)
+    except ValueError:
+        now = datetime.now(TIMEZONE)
+        return date(now.year, now.month, 1)
+
+
+def next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+async def monthly_log(user: CurrentUser, cadre_id: int, month: date) -> list[dict[str, Any]]:
+    """The cadre's visits of the month (oldest first), in the viewer's scope, with their measures."""
+    start = datetime(month.year, month.month, 1, tzinfo=TIMEZONE)
+    end = datetime(next_month(month).year, next_month(month).month, 1, tzinfo=TIMEZONE)
+    visits: list[dict[str, Any]] = await Household.raw(
+        "SELECT v.id, v.household, v.cadre, v.visited_at, v.kind, v.note, v.problems, v.expected_photos,"
+        f" v.created_at, v.version, h.code, {HEAD} AS head, vl.name AS village_name, u.display_name AS cadre_name"
+        " FROM visit v JOIN household h ON h.id = v.household JOIN village vl ON vl.id = h.village"
+        " JOIN app_user u ON u.id = v.cadre"
+        " WHERE v.cadre = {} AND v.visited_at >= {} AND v.visited_at < {} AND {} ORDER BY v.visited_at, v.id",
+        cadre_id,
+        start,
+        end,
+        household_scope_sql(user, "h"),
+    )
+    await attach(visits, user)
+    return visits
+
+
+async def manual_measures(household_id: int) -> list[dict[str, Any]]:
+    """Every measure delivered to the household (the 帮扶手册 page), oldest first. Scope is checked by the caller."""
+    rows: list[dict[str, Any]] = await Household.raw(
+        "SELECT v.visited_at, v.kind, m.type, m.amount, m.note, u.display_name AS cadre_name FROM visit_measure m"
+        " JOIN visit v ON v.id = m.visit JOIN app_user u ON u.id = v.cadre WHERE v.household = {}"
+        " ORDER BY v.visited_at, m.position",
+        household_id,
+    )
+    return rows
+
+
+def measures_text(measures: list[dict[str, Any]]) -> str:
+    parts = []
+    for measure in measures:
+        amount = f" {measure['amount']:.2f}元" if measure["amount"] is not None else ""
+        parts.append(
+            f"{MEASURE_TYPE.label(measure['type'])}{amount}" + (f"({measure['note']})" if measure["note"] else "")
+        )
+    return "; ".join(parts)
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is kept as text (OWASP CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def workbook(title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> bytes:
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append([safe_cell(header) for header in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever it starts with
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif isinstance(cell.value, Decimal | float):
+                cell.number_format = "0.00"
+            elif isinstance(cell.value, datetime | date):
+                cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(cell.value, datetime) else "yyyy-mm-dd"
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+async def monthly_log_xlsx(visits: list[dict[str, Any]], month: date, cadre_name: str) -> bytes:
+    headers = [gettext(h) for h in (N_("Date"), N_("Household"), N_("Village"), N_("Kind"), N_("What was done"),
+                                    N_("Measures"), N_("Problems found"), N_("Photos"))]  # fmt: skip
+    rows = [
+        [
+            visit["visited_at"].astimezone(TIMEZONE).replace(tzinfo=None),
+            f"{visit['head'] or ''} {visit['code']}".strip(),
+            visit["village_name"],
+            VISIT_KIND.label(visit["kind"]),
+            visit["note"],
+            measures_text(visit["measures"]),
+            visit["problems"],
+            len(visit["photos"]),
+        ]
+        for visit in visits
+    ]
+    title = f"{cadre_name} {month:%Y-%m}"
+    return await asyncio.to_thread(workbook, title, headers, rows, [17, 18, 12, 10, 40, 30, 30, 8])
+
+
+async def manual_xlsx(measures: list[dict[str, Any]], household: dict[str, Any]) -> bytes:
+    headers = [
+        gettext(h) for h in (N_("Date"), N_("Measure"), N_("Amount (yuan)"), N_("Note"), N_("Kind"), N_("Cadre"))
+    ]
+    rows = [
+        [
+            m["visited_at"].astimezone(TIMEZONE).date(),
+            MEASURE_TYPE.label(m["type"]),
+            m["amount"],
+            m["note"],
+            VISIT_KIND.label(m["kind"]),
+            m["cadre_name"],
+        ]
+        for m in measures
+    ]
+    title = f"{household['head'] or ''} {household['code']}".strip()
+    return await asyncio.to_thread(workbook, title, headers, rows, [12, 24, 14, 30, 10, 10])

@@ -1,0 +1,131 @@
+"""Routes for the lists made from visits: the cadre's visits and follow-ups, the household timeline, the
+leaders' overdue counts, and the ledgers (printable pages and .xlsx downloads)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from server.accounts.roles import Role
+from server.accounts.tables import User
+from server.audit.queries import record
+from server.places.tables import Township
+from server.visits import ledgers, pages, queries
+from server.visits.controller import vpage
+from server.visits.ledgers import XLSX
+from server.web.auth import client_ip, current_user
+from server.web.guards import requires_leader_or_admin, requires_township_staff
+
+
+def download(content: bytes, filename: str) -> Response[bytes]:
+    disposition = f"attachment; filename=\"bangfu.xlsx\"; filename*=UTF-8''{_quote(filename)}"
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+
+
+def _quote(text: str) -> str:
+    return quote(text, safe="")
+
+
+class VisitListController(Controller):
+    """The cadre's visits and follow-ups; the leaders' overdue counts; the monthly work log."""
+
+    guards = [requires_township_staff]  # noqa: RUF012
+
+    @get("/visits")
+    async def visits(self, request: Request[Any, Any, Any]) -> Template:
+        user = current_user(request)
+        visits = await pages.recent_visits(user)
+        follow_ups = await queries.cadre_follow_ups(user) if user.role is Role.CADRE else []
+        summary = await queries.due_summary(user) if user.role is Role.CADRE else None
+        return await vpage(request, "visits/index.html", visits=visits, follow_ups=follow_ups, summary=summary)
+
+    @get("/follow-ups")
+    async def follow_ups(self, request: Request[Any, Any, Any], days: FromQuery[int] = 7) -> Template:
+        user = current_user(request)
+        rows = await queries.cadre_follow_ups(user, within_days=max(0, min(days, 90)))
+        return await vpage(request, "visits/follow_ups.html", follow_ups=rows, days=days)
+
+    @get("/visits/overdue", guards=[requires_leader_or_admin])
+    async def overdue(self, request: Request[Any, Any, Any]) -> Template:
+        user = current_user(request)
+        township = await Township.select(Township.unvisited_alert_days).where(Township.id == user.township_id).first()
+        days = township["unvisited_alert_days"] if township else 60
+        villages = await pages.village_follow_up_overview(user, days)
+        return await vpage(request, "visits/overdue.html", villages=villages, days=days)
+
+    @get("/visits/ledger/monthly")
+    async def monthly(
+        self, request: Request[Any, Any, Any], month: FromQuery[str] = "", cadre: FromQuery[int] = 0
+    ) -> Template:
+        user, first = current_user(request), ledgers.parse_month(month)
+        cadre_row = await self._cadre(request, cadre)
+        visits = await ledgers.monthly_log(user, cadre_row["id"], first)
+        return await vpage(request, "visits/monthly.html", visits=visits, month=first, cadre=cadre_row)
+
+    @get("/visits/ledger/monthly.xlsx")
+    async def monthly_xlsx(
+        self, request: Request[Any, Any, Any], month: FromQuery[str] = "", cadre: FromQuery[int] = 0
+    ) -> Response[bytes]:
+        user, first = current_user(request), ledgers.parse_month(month)
+        cadre_row = await self._cadre(request, cadre)
+        visits = await ledgers.monthly_log(user, cadre_row["id"], first)
+        content = await ledgers.monthly_log_xlsx(visits, first, cadre_row["display_name"])
+        await record("export", actor_id=user.id, actor_label=user.username, target_type="ledger",
+                     target_id=f"monthly:{first:%Y-%m}", ip=client_ip(request),
+                     detail={"ledger": "monthly_work_log", "cadre": cadre_row["id"], "rows": len(visits)})  # fmt: skip
+        return download(content, f"走访台账-{cadre_row['display_name']}-{first:%Y-%m}.xlsx")
+
+    async def _cadre(self, request: Request[Any, Any, Any], cadre_id: int) -> dict[str, Any]:
+        """A cadre sees their own log; leaders and the office, any cadre of their township."""
+        user = current_user(request)
+        if user.role is Role.CADRE or not cadre_id:
+            cadre_id = user.id
+        row = (
+            await User.select(User.id, User.display_name, User.title)
+            .where((User.id == cadre_id) & (User.township == (user.township_id or -1)))
+            .first()
+        )
+        if row is None:
+            raise NotFoundException()
+        return row
+
+
+class HouseholdRecordController(Controller):
+    """A household's timeline and assistance manual page."""
+
+    path = "/households/{household_id:int}"
+    guards = [requires_township_staff]  # noqa: RUF012
+
+    @get("/timeline")
+    async def timeline(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Template:
+        household = await self._household(request, household_id)
+        data = await pages.timeline(current_user(request), household_id)
+        return await vpage(request, "visits/timeline.html", household=household, **data)
+
+    @get("/manual")
+    async def manual(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Template:
+        household = await self._household(request, household_id)
+        measures = await ledgers.manual_measures(household_id)
+        total = sum((m["amount"] for m in measures if m["amount"] is not None), start=0)
+        return await vpage(request, "visits/manual.html", household=household, measures=measures, total=total)
+
+    @get("/manual.xlsx")
+    async def manual_xlsx(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Response[bytes]:
+        user, household = current_user(request), await self._household(request, household_id)
+        measures = await ledgers.manual_measures(household_id)
+        content = await ledgers.manual_xlsx(measures, household)
+        await record("export", actor_id=user.id, actor_label=user.username, target_type="household",
+                     target_id=household_id, ip=client_ip(request),
+                     detail={"ledger": "assistance_manual", "rows": len(measures)})  # fmt: skip
+        return download(content, f"帮扶手册-{household['code']}.xlsx")
+
+    async def _household(self, request: Request[Any, Any, Any], household_id: int) -> dict[str, Any]:
+        household = await pages.household_header(current_user(request), household_id)
+        if household is None:
+            raise NotFoundException()
+        return household

@@ -1,0 +1,33 @@
+"""The phone's outbox: the page that lists visits queued on the phone, and the session check the queue sends with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.response import Template
+from litestar.utils.scope.state import ScopeState
+
+from server.web.auth import current_user
+from server.web.guards import requires_township_staff
+from server.web.templating import page
+
+
+class OutboxController(Controller):
+    """The queue itself lives in the phone's IndexedDB (static/js/offline.js); the server only draws the frame."""
+
+    guards = [requires_township_staff]  # noqa: RUF012
+
+    @get("/outbox", media_type=MediaType.HTML)
+    async def outbox(self, request: Request[Any, Any, Any]) -> Template:
+        return await page(request, "visits/outbox.html")
+
+    @get("/outbox/session", media_type=MediaType.JSON, cache=False)
+    async def session(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+        """Asked before sending: who is logged in now, and a fresh CSRF token (cached pages may hold an old one).
+
+        Without a session this answers with the redirect to /login, which the queue shows as "log in again".
+        """
+        token = ScopeState.from_scope(request.scope).csrf_token
+        body = {"status": "ok", "user": current_user(request).id, "csrf": token or ""}
+        return Response(body, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,169 @@
+"""What the visit pages show, always within the viewer's scope, in a constant number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from server.accounts.roles import Role
+from server.accounts.sessions import CurrentUser
+from server.audit.tables import AuditEvent
+from server.households.tables import Household
+from server.scope import household_scope_sql
+from server.visits.geo import format_distance, visit_distance
+from server.visits.queries import overdue_follow_up_counts_by_village, today, unvisited_household_counts_by_village
+from server.visits.recording import may_edit
+from server.visits.tables import FollowUp, VisitMeasure, VisitPhoto
+
+HEAD = "(SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' ORDER BY m.id LIMIT 1)"
+VISIT_COLUMNS = (
+    "v.id, v.household, v.cadre, v.visited_at, v.kind, v.note, v.problems, v.hardship, v.latitude, v.longitude,"
+    " v.accuracy_m, v.expected_photos, v.version, v.created_at, v.updated_at, u.display_name AS cadre_name, h.code,"
+    f" {HEAD} AS head, vl.name AS village_name, coalesce(h.latitude, vl.latitude) AS home_latitude,"
+    " coalesce(h.longitude, vl.longitude) AS home_longitude"
+)
+VISIT_FROM = (
+    " FROM visit v JOIN app_user u ON u.id = v.cadre JOIN household h ON h.id = v.household"
+    " JOIN village vl ON vl.id = h.village"
+)
+
+
+def sees_distance(user: CurrentUser) -> bool:
+    """Leaders and the township office see how far from the household a visit was recorded (never the cadre)."""
+    return user.role in (Role.LEADER, Role.ADMIN)
+
+
+async def household_header(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
+    """The household as the visit pages name it; None when out of the user's scope."""
+    rows = await Household.raw(
+        f"SELECT h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name FROM household h"
+        " JOIN village vl ON vl.id = h.village WHERE h.id = {} AND {}",
+        household_id,
+        household_scope_sql(user, "h"),
+    )
+    return rows[0] if rows else None
+
+
+async def visits_where(user: CurrentUser, condition: str, *args: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """Visits matching `condition` (SQL on v/h) within the user's scope, newest first, with measures and photos."""
+    visits: list[dict[str, Any]] = await Household.raw(
+        f"SELECT {VISIT_COLUMNS}{VISIT_FROM} WHERE {condition} AND {{}}"
+        f" ORDER BY v.visited_at DESC, v.id DESC LIMIT {int(limit)}",
+        *args,
+        household_scope_sql(user, "h"),
+    )
+    await attach(visits, user)
+    return visits
+
+
+async def visit_detail(user: CurrentUser, visit_id: int) -> dict[str, Any] | None:
+    visits = await visits_where(user, "v.id = {}", visit_id, limit=1)
+    return visits[0] if visits else None
+
+
+async def attach(visits: list[dict[str, Any]], user: CurrentUser) -> None:
+    """Measures, photos, editability and (for leaders) the distance of each visit: two queries for any number."""
+    ids = [visit["id"] for visit in visits]
+    measures: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    photos: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    if ids:
+        for row in await VisitMeasure.select().where(VisitMeasure.visit.is_in(ids)).order_by(VisitMeasure.position):
+            measures[row["visit"]].append(row)
+        for row in await VisitPhoto.select().where(VisitPhoto.visit.is_in(ids)).order_by(VisitPhoto.position):
+            photos[row["visit"]].append(row)
+    now = datetime.now(UTC)
+    for visit in visits:
+        visit["measures"] = measures[visit["id"]]
+        visit["photos"] = photos[visit["id"]]
+        visit["missing_photos"] = max(0, visit["expected_photos"] - len(visit["photos"]))
+        visit["editable"] = may_edit(visit, user, now)
+        if sees_distance(user):
+            first = visit["photos"][0] if visit["photos"] else None
+            metres = visit_distance(visit, first, (visit["home_latitude"], visit["home_longitude"]))
+            visit["distance"] = format_distance(metres) if metres is not None else None
+
+
+async def recent_visits(user: CurrentUser, limit: int = 30) -> list[dict[str, Any]]:
+    """A cadre's own recent visits; a leader's or admin's, the township's."""
+    if user.role is Role.CADRE:
+        return await visits_where(user, "v.cadre = {}", user.id, limit=limit)
+    return await visits_where(user, "TRUE", limit=limit)
+
+
+async def timeline(user: CurrentUser, household_id: int) -> dict[str, Any]:
+    """Visits (with measures, photos, answered follow-ups), explicit follow-ups and changes, newest first."""
+    visits = await visits_where(user, "v.household = {}", household_id, limit=200)
+    follow_ups = (
+        await FollowUp.select(*FollowUp.all_columns(), FollowUp.created_by.display_name.as_alias("created_by_name"))
+        .where(FollowUp.household == household_id)
+        .order_by(FollowUp.due_on, ascending=False)
+        .limit(300)
+    )
+    answered: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in follow_ups:
+        if row["closed_by_visit"]:
+            answered[row["closed_by_visit"]].append(row)
+    entries: list[dict[str, Any]] = []
+    for visit in visits:
+        visit["answered"] = [row for row in answered[visit["id"]] if row["reason"] != "schedule"]
+        entries.append({"type": "visit", "at": visit["visited_at"], "visit": visit})
+    for row in follow_ups:
+        if row["reason"] != "schedule":
+            entries.append({"type": "follow_up", "at": row["created_at"], "follow_up": row})
+    for event in await _changes(household_id, [visit["id"] for visit in visits]):
+        entries.append({"type": "change", "at": event["at"], "event": event})
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    open_ones = sorted((row for row in follow_ups if row["closed_at"] is None), key=lambda row: row["due_on"])
+    return {"entries": entries, "open_follow_ups": open_ones, "today": today()}
+
+
+async def _changes(household_id: int, visit_ids: list[int]) -> list[dict[str, Any]]:
+    """The household's own changes, and corrections of its visits, from the audit trail."""
+    condition: Any = (AuditEvent.target_type == "household") & (AuditEvent.target_id == str(household_id))
+    if visit_ids:
+        condition = condition | (
+            (AuditEvent.target_type == "visit")
+            & (AuditEvent.action == "visit_edited")
+            & AuditEvent.target_id.is_in([str(i) for i in visit_ids])
+        )
+    events = await AuditEvent.select(
+        AuditEvent.at, AuditEvent.action, AuditEvent.actor_label, AuditEvent.actor.display_name.as_alias("actor_name"),
+        AuditEvent.target_type, AuditEvent.target_id, AuditEvent.detail,
+    ).where(condition).order_by(AuditEvent.at, ascending=False).limit(200).output(load_json=True)  # fmt: skip
+    # Exports and reveals are looked-at, not changes: they stay in the audit trail only.
+    events = [e for e in events if e["action"] != "export" and "reveal" not in e["action"]]
+    for event in events:
+        detail = event["detail"] if isinstance(event["detail"], dict) else {}
+        changes: dict[str, Any] = detail["changes"] if isinstance(detail.get("changes"), dict) else {}
+        event["fields"] = sorted(changes)
+        # Values are shown only for visit corrections; household fields may hold personal data.
+        event["shown_changes"] = changes if event["target_type"] == "visit" else {}
+    return events
+
+
+async def village_follow_up_overview(user: CurrentUser, unvisited_days: int) -> list[dict[str, Any]]:
+    """Per village of the township: households, with an overdue follow-up, not visited in `unvisited_days` days."""
+    villages: list[dict[str, Any]] = await Household.raw(
+        "SELECT vl.id, vl.name, count(h.id) AS households FROM village vl LEFT JOIN household h ON h.village = vl.id"
+        " WHERE vl.township = {} GROUP BY vl.id, vl.name ORDER BY vl.code",
+        user.township_id or -1,
+    )
+    overdue = await overdue_follow_up_counts_by_village(user.township_id)
+    unvisited = await unvisited_household_counts_by_village(user.township_id, unvisited_days)
+    for village in villages:
+        village["overdue"] = overdue.get(village["id"], 0)
+        village["unvisited"] = unvisited.get(village["id"], 0)
+    villages.sort(key=lambda village: (-village["overdue"], -village["unvisited"]))
+    return villages
+
+
+async def photo_for_viewer(user: CurrentUser, photo_id: int) -> dict[str, Any] | None:
+    """A visit photo's keys, only when the viewer may see its household."""
+    rows = await Household.raw(
+        "SELECT p.storage_key, p.thumbnail_key FROM visit_photo p JOIN visit v ON v.id = p.visit"
+        " JOIN household h ON h.id = v.household WHERE p.id = {} AND {}",
+        photo_id,
+        household_scope_sql(user, "h"),
+    )
+    return rows[0] if rows else None

@@ -1,0 +1,157 @@
+"""Visit and follow-up figures other areas call (home cards, household page, dashboards, jobs); no HTTP here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from server.accounts.sessions import CurrentUser
+from server.visits.tables import FollowUp, Visit
+from server.web.templating import TIMEZONE
+
+
+def today() -> date:
+    return datetime.now(TIMEZONE).date()
+
+
+async def latest_visits(household_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The last visit of each household: id, visited_at, kind, cadre_id, cadre_name. One query."""
+    ids = list(household_ids)
+    if not ids:
+        return {}
+    rows = await Visit.raw(
+        "SELECT DISTINCT ON (v.household) v.household, v.id, v.visited_at, v.kind, v.cadre AS cadre_id,"
+        " u.display_name AS cadre_name FROM visit v JOIN app_user u ON u.id = v.cadre"
+        " WHERE v.household = ANY({}::int[]) ORDER BY v.household, v.visited_at DESC, v.id DESC",
+        ids,
+    )
+    return {row["household"]: row for row in rows}
+
+
+async def next_follow_ups(household_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The earliest open follow-up of each household: id, due_on, reason, overdue (bool). One query."""
+    ids = list(household_ids)
+    if not ids:
+        return {}
+    rows = await FollowUp.raw(
+        "SELECT DISTINCT ON (f.household) f.household, f.id, f.due_on, f.reason, f.note, f.due_on < {} AS overdue"
+        " FROM follow_up f WHERE f.household = ANY({}::int[]) AND f.closed_at IS NULL"
+        " ORDER BY f.household, f.due_on, f.id",
+        today(),
+        ids,
+    )
+    return {row["household"]: row for row in rows}
+
+
+async def overdue_follow_up_counts_by_village(township_id: int | None) -> dict[int, int]:
+    """Households with an overdue open follow-up, per village of the township."""
+    rows = await FollowUp.raw(
+        "SELECT h.village, count(DISTINCT f.household) AS n FROM follow_up f"
+        " JOIN household h ON h.id = f.household JOIN village v ON v.id = h.village"
+        " WHERE v.township = {} AND f.closed_at IS NULL AND f.due_on < {} GROUP BY h.village",
+        township_id or -1,
+        today(),
+    )
+    return {row["village"]: row["n"] for row in rows}
+
+
+async def unvisited_household_counts_by_village(township_id: int | None, days: int) -> dict[int, int]:
+    """Households with no visit in the last `days` days, per village of the township (villages with none left out)."""
+    rows = await Visit.raw(
+        "SELECT h.village, count(*) AS n FROM household h JOIN village v ON v.id = h.village"
+        " WHERE v.township = {} AND NOT EXISTS (SELECT 1 FROM visit x WHERE x.household = h.id"
+        " AND x.visited_at >= now() - make_interval(days => {})) GROUP BY h.village",
+        township_id or -1,
+        days,
+    )
+    return {row["village"]: row["n"] for row in rows}
+
+
+async def create_follow_up(
+    household_id: int,
+    due_on: date,
+    reason: str,
+    *,
+    cadre_id: int | None = None,
+    created_by: int | None = None,
+    note: str = "",
+) -> int:
+    """An explicit follow-up (e.g. the jobs area's 1/3/6-month placement checks). Runs in the caller's transaction."""
+    if reason == "schedule":
+        raise ValueError("the schedule follow-up is kept by visits; use 'placement' or 'measure'")
+    [row] = await FollowUp.insert(
+        FollowUp(
+            household=household_id, due_on=due_on, reason=reason, cadre=cadre_id, created_by=created_by, note=note[:200]
+        )
+    ).returning(FollowUp.id)
+    return int(row["id"])
+
+
+def _cadre_follow_ups_sql() -> str:
+    """Open follow-ups of the households actively paired with a cadre, or addressed to the cadre."""
+    return (
+        " FROM follow_up f WHERE f.closed_at IS NULL AND (f.cadre = {} OR f.household = ANY(ARRAY"
+        "(SELECT household FROM pairing WHERE cadre = {} AND ended_on IS NULL)))"
+    )
+
+
+async def due_summary(user: CurrentUser) -> dict[str, int]:
+    """For the cadre's home: households with a follow-up due in the next 7 days, and with one overdue."""
+    day = today()
+    rows = await FollowUp.raw(
+        "SELECT count(DISTINCT f.household) FILTER (WHERE f.due_on < {}) AS overdue,"
+        " count(DISTINCT f.household) FILTER (WHERE f.due_on >= {} AND f.due_on <= {}) AS due_this_week"
+        + _cadre_follow_ups_sql(),
+        day,
+        day,
+        day + timedelta(days=7),
+        user.id,
+        user.id,
+    )
+    return {"overdue": rows[0]["overdue"], "due_this_week": rows[0]["due_this_week"]}
+
+
+async def cadre_follow_ups(user: CurrentUser, within_days: int = 7) -> list[dict[str, Any]]:
+    """The cadre's open follow-ups due by `within_days` from today (overdue first), with the household's head."""
+    day = today()
+    rows: list[dict[str, Any]] = await FollowUp.raw(
+        "SELECT f.id, f.household, f.due_on, f.reason, f.note, f.due_on < {} AS overdue, h.code,"
+        " (SELECT m.name FROM member m WHERE m.household = f.household AND m.relation = 'head' LIMIT 1) AS head,"
+        " vl.name AS village_name FROM follow_up f JOIN household h ON h.id = f.household"
+        " JOIN village vl ON vl.id = h.village WHERE f.closed_at IS NULL AND (f.cadre = {} OR f.household = ANY(ARRAY"
+        "(SELECT household FROM pairing WHERE cadre = {} AND ended_on IS NULL)))"
+        " AND f.due_on <= {} ORDER BY f.due_on, f.id LIMIT 500",
+        day,
+        user.id,
+        user.id,
+        day + timedelta(days=within_days),
+    )
+    return rows
+
+
+# Aggregate expressions over a household alias `h` and its township row `t`, for per-village dashboards
+# (server/pairing/visit_figures.py's UNVISITED_SQL and OVERDUE_SQL).
+LOCAL_TODAY_SQL = "(now() AT TIME ZONE 'Asia/Shanghai')::date"
+UNVISITED_SQL = (
+    "count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM visit x WHERE x.household = h.id"
+    " AND x.visited_at >= now() - make_interval(days => t.unvisited_alert_days::int)))"
+)
+OVERDUE_SQL = (
+    "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM follow_up f WHERE f.household = h.id"
+    f" AND f.closed_at IS NULL AND f.due_on < {LOCAL_TODAY_SQL}))"
+)
+
+
+async def measure_types_by_household(household_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The measure types each household has received (codes of server.codes.MEASURE_TYPE), one query."""
+    ids = list(household_ids)
+    if not ids:
+        return {}
+    rows = await Visit.raw(
+        "SELECT v.household, array_agg(DISTINCT m.type ORDER BY m.type) AS types FROM visit_measure m"
+        " JOIN visit v ON v.id = m.visit WHERE v.household = ANY({}::int[]) GROUP BY v.household",
+        ids,
+    )
+    found = {row["household"]: list(row["types"]) for row in rows}
+    return {household: found.get(household, []) for household in ids}

@@ -1,0 +1,45 @@
+"""Which pages the service worker may keep for offline reading: it says so in a response header, per user."""
+
+from __future__ import annotations
+
+import re
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope
+
+from server.accounts.roles import Role
+from server.accounts.sessions import CurrentUser
+
+# Response headers the service worker reads: whose data cache this user has (on every whole page a logged-in user
+# gets: another user's cache is deleted at once), and whether this page may be kept in it.
+USER_CACHE_HEADER = "X-Bangfu-Data-Cache"
+KEEP_HEADER = "X-Bangfu-Offline"
+DATA_CACHE_PREFIX = "bangfu-data-"
+# A cadre's pages that hold only masked data of their own households (scope decides what the list shows):
+# the home, the household list (any search), a visit form, and the outbox. Never admin pages, media or exports.
+OFFLINE_PAGES = re.compile(r"^/(|households|households/\d+/visits/new|outbox)$")
+
+
+def offline_headers(scope: Scope) -> dict[str, str]:
+    """The headers for this GET answer: none for anonymous users and htmx fragments."""
+    user = scope.get("user")
+    if scope.get("method") != "GET" or not isinstance(user, CurrentUser):
+        return {}
+    headers = {key.lower(): value for key, value in scope.get("headers", [])}
+    if headers.get(b"hx-request") and not headers.get(b"hx-boosted"):  # a fragment, not a whole page
+        return {}
+    result = {USER_CACHE_HEADER: f"{DATA_CACHE_PREFIX}{user.id}"}
+    if user.role is Role.CADRE and OFFLINE_PAGES.match(scope.get("path", "")):
+        result[KEEP_HEADER] = "keep"
+    return result
+
+
+async def offline_cache_header(message: Message, scope: Scope) -> None:
+    """A before_send hook: tells the service worker whose pages these are and which (status 200) it may keep."""
+    if message["type"] != "http.response.start" or message["status"] != 200:
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    if not headers.get("content-type", "").startswith("text/html"):
+        return
+    for name, value in offline_headers(scope).items():
+        headers[name] = value

@@ -1,0 +1,79 @@
+"""The demo cadre records a visit with a real photo on a phone; the leader sees where it was recorded."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import Browser, Page, expect
+
+from tests.browser.conftest import PHONE, ConsoleErrors, screenshot
+from tests.browser.test_roles_on_a_phone import log_in
+from tests.visits.conftest import FIXTURES
+
+NOTE = "浏览器测试：送去慰问品"
+
+
+async def open_a_household_timeline(page: Page) -> str:
+    """From the cadre's visits, the first visited household's timeline; returns its path."""
+    await page.goto("/visits")
+    await page.locator("a.visit-cell").first.click()
+    await page.locator("a.btn", has_text="帮扶记录").click()
+    await expect(page).to_have_url(re.compile(r"/households/\d+/timeline$"))
+    return page.url.split("//", 1)[1].split("/", 1)[1]
+
+
+async def test_the_cadre_records_a_visit_with_a_photo_and_the_leader_sees_the_distance(
+    phone: tuple[Page, ConsoleErrors], browser: Browser, live_server: str
+) -> None:
+    page, errors = phone
+    await page.context.grant_permissions(["geolocation"])
+    await page.context.set_geolocation({"latitude": 35.301, "longitude": 117.801, "accuracy": 12})
+    await log_in(page, "cadre")
+    await expect(page.locator("main")).to_be_visible()
+    timeline = await open_a_household_timeline(page)
+    await page.locator("a.btn", has_text="记录走访").click()
+    form = page.locator("form[data-visit-form]")
+    await expect(form).to_be_visible()
+    await expect(page.locator("input[name=kind][value=home]")).to_be_checked()
+    await expect(page.locator("[data-place-status]")).to_contain_text("已记录位置")
+    await page.set_input_files("input[name=photos]", str(FIXTURES / "rotated_gps.jpg"))
+    await expect(page.locator("input[name=photos]")).to_have_attribute("data-shrink-state", "done")
+    await page.fill("textarea[name=note]", NOTE)
+    await screenshot(page, "visit-form-filled")
+    await page.click("button[type=submit]")
+    await expect(page.locator(".flash--success")).to_contain_text("走访已保存")
+    await expect(page.locator(".visit-photos img")).to_have_count(1)
+    visit_path = "/" + page.url.split("//", 1)[1].split("/", 1)[1]
+    await screenshot(page, "visit-saved")
+
+    await page.goto("/" + timeline)
+    await expect(page.locator(".timeline")).to_contain_text(NOTE)
+    thumb = page.locator(".timeline .visit-photos img").first
+    await expect(thumb).to_be_visible()
+    assert await thumb.evaluate("img => img.naturalHeight > img.naturalWidth"), "the photo stands upright"
+    await screenshot(page, "visit-timeline")
+    await page.goto("/visits/ledger/monthly")
+    await expect(page.locator("table.ledger")).to_contain_text(NOTE)
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, "the form page scrolls sideways"
+    assert errors == []
+
+    leader_context = await browser.new_context(base_url=live_server, locale="zh-CN", **PHONE)  # type: ignore[arg-type]
+    leader = await leader_context.new_page()
+    await log_in(leader, "leader")
+    await leader.goto(visit_path)
+    await expect(leader.locator("[data-distance]")).to_contain_text(re.compile(r"距农户 [\d.]+ k?m"))
+    await screenshot(leader, "visit-leader-distance")
+    await leader.goto("/visits/overdue")
+    await expect(leader.locator("table")).to_contain_text("双河村")
+    await screenshot(leader, "visits-overdue-by-village")
+    await leader_context.close()
+
+
+async def test_the_cadre_sees_follow_ups_due(phone: tuple[Page, ConsoleErrors]) -> None:
+    page, errors = phone
+    await log_in(page, "cadre")
+    await page.goto("/visits")
+    await expect(page.locator(".due-summary")).to_be_visible()
+    await screenshot(page, "visits-cadre")
+    assert errors == []

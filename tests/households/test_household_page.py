@@ -1,0 +1,127 @@
+"""The household page: what a visitor needs first, masks per viewer, the audited reveals, scope as 404."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from server.audit.tables import AuditEvent
+from server.pairing.tables import Pairing
+from server.places.tables import Township, Village
+from tests.helpers import csrf_token_of, log_in, without_tokens
+from tests.households.conftest import add_household
+
+FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
+
+
+async def test_admin_sees_the_visitors_summary_first(client: Any, make_user: Any, register: dict[str, Any]) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    page = await client.get(f"/households/{register['zhang']['id']}")
+    assert page.status_code == 200
+    html = page.text
+    for text in ("张三", "王芳", "双河村一组", "户主", "配偶", "人均纯收入", "4,000.00", "4,500.00", "7,300.00"):
+        assert text in html, text
+    assert html.index("人均纯收入") < html.index("<details")
+    assert "低于贫困线" in html
+    assert not FULL_ID.search(without_tokens(html)), "a full ID number is on the page"
+    assert "6231901234567890123" not in html
+    assert "***************0123" in html
+
+
+async def test_a_leaders_household_page_never_shows_a_full_id_number_phone_or_bank_account(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    await make_user("leader", username="boss")
+    await log_in(client, "boss")
+    html = (await client.get(f"/households/{register['zhang']['id']}")).text
+    assert "张三" in html
+    assert not FULL_ID.search(without_tokens(html))
+    assert "13912345678" not in html
+    assert "139****5678" in html
+    assert "13812345678" not in html
+    assert "银行" not in html
+    assert "0123" not in html
+
+
+async def test_the_households_own_cadre_sees_the_phones_to_call(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    cadre_id = await make_user("cadre", username="helper", display_name="刘帮扶")
+    await Pairing.insert(Pairing(household=register["zhang"]["id"], cadre=cadre_id, started_on=date(2026, 1, 1)))
+    await log_in(client, "helper")
+    html = (await client.get(f"/households/{register['zhang']['id']}")).text
+    assert "刘帮扶" in html
+    assert "13912345678" in html
+    assert "13812345678" in html
+    assert not FULL_ID.search(without_tokens(html))
+
+
+async def test_admin_reveals_a_full_id_number_and_the_reveal_is_audited(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    member = register["zhang"]["members"][0]
+    page = await client.get(f"/households/{register['zhang']['id']}")
+    answer = await client.post(
+        f"/members/{member['id']}/reveal-id",
+        headers={"HX-Request": "true", "X-CSRFToken": csrf_token_of(page.text)},
+    )
+    assert answer.status_code == 200
+    assert member["id_number"] in answer.text
+    assert "<html" not in answer.text
+    event = await AuditEvent.select().where(AuditEvent.action == "reveal_id_number").first()
+    assert event is not None
+    assert event["target_id"] == str(member["id"])
+
+
+async def test_admin_reveals_the_bank_account_and_it_is_audited(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    url = f"/households/{register['zhang']['id']}"
+    page = await client.get(url)
+    answer = await client.post(url + "/bank/reveal", data={"_csrf_token": csrf_token_of(page.text)})
+    assert "6231901234567890123" in answer.text
+    assert await AuditEvent.exists().where(AuditEvent.action == "reveal_bank_account")
+
+
+async def test_a_leader_cannot_reveal_an_id_number(client: Any, make_user: Any, register: dict[str, Any]) -> None:
+    await make_user("leader", username="boss")
+    await log_in(client, "boss")
+    page = await client.get("/me")
+    member = register["zhang"]["members"][0]
+    answer = await client.post(f"/members/{member['id']}/reveal-id", data={"_csrf_token": csrf_token_of(page.text)})
+    assert answer.status_code == 403
+    assert member["id_number"] not in answer.text
+    assert not await AuditEvent.exists().where(AuditEvent.action == "reveal_id_number")
+
+
+async def test_a_household_of_another_township_is_not_found(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    other = Township(county=register["county"], name="保太镇", code="371326106")
+    await other.save()
+    far = Village(township=other.id, name="外村", code="371326106001")
+    await far.save()
+    stranger = await add_household(far.id, "赵六", "H-FAR")
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    assert (await client.get(f"/households/{stranger['id']}")).status_code == 404
+    assert (await client.get(f"/households/{stranger['id']}/edit")).status_code == 404
+    assert (await client.get(f"/members/{stranger['members'][0]['id']}/edit")).status_code == 404
+    page = await client.get("/me")
+    token = csrf_token_of(page.text)
+    answer = await client.post(f"/members/{stranger['members'][0]['id']}/reveal-id", data={"_csrf_token": token})
+    assert answer.status_code == 404
+
+
+async def test_a_cadre_cannot_open_a_household_they_are_not_responsible_for(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    await make_user("cadre", username="helper")
+    await log_in(client, "helper")
+    assert (await client.get(f"/households/{register['zhang']['id']}")).status_code == 404

@@ -1,0 +1,158 @@
+"""Finding a household fast: name, pinyin initials, village, ID suffix; always within scope; constant queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from server.households.income import per_capita_net_income
+from server.pairing.tables import Pairing
+from server.places.tables import Township, Village
+from server.privacy import mask_id_number
+from tests.helpers import log_in
+from tests.households.conftest import add_household
+
+
+async def search(client: Any, query: str) -> str:
+    answer = await client.get("/households", params={"q": query})
+    assert answer.status_code == 200
+    return answer.text
+
+
+async def test_search_finds_by_name_initials_village_and_id_suffix(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    assert "张三" in await search(client, "张")
+    by_member = await search(client, "王芳")
+    assert "张三" in by_member
+    assert "成员：王芳" in by_member
+    assert "李四" not in by_member
+    assert "张三" in await search(client, "zs")
+    assert "李四" not in await search(client, "zs")
+    assert "李四" in await search(client, "LS")
+    village = await search(client, "双河")
+    assert "张三" in village
+    assert "李四" in village
+    number = register["li"]["members"][0]["id_number"]
+    by_id = await search(client, number[-6:])
+    assert "李四" in by_id
+    assert "张三" not in by_id
+    assert number not in by_id
+    assert mask_id_number(number) in by_id
+    assert "没有符合条件的农户" in await search(client, "123")
+
+
+async def test_search_results_come_alone_for_htmx_and_filters_apply(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    answer = await client.get(
+        "/households", params={"q": "", "status": "out_supported"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in answer.text
+    assert "0 户" in answer.text
+    answer = await client.get("/households", params={"village": str(register["village"])})
+    assert "2 户" in answer.text
+
+
+async def test_a_cadre_finds_only_the_households_in_their_scope(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    cadre_id = await make_user("cadre", username="helper")
+    await Pairing.insert(Pairing(household=register["li"]["id"], cadre=cadre_id, started_on=date(2026, 1, 1)))
+    await log_in(client, "helper")
+    found = await search(client, "")
+    assert "李四" in found
+    assert "张三" not in found
+    assert "张三" not in await search(client, "zs")
+
+
+async def test_nobody_finds_a_household_of_another_township(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    other = Township(county=register["county"], name="保太镇", code="371326106")
+    await other.save()
+    far = Village(township=other.id, name="外村", code="371326106001")
+    await far.save()
+    stranger = await add_household(far.id, "张山", "H-FAR")
+    for role in ("admin", "leader"):
+        await make_user(role, username=f"{role}1")
+        await log_in(client, f"{role}1")
+        found = await search(client, "zs")
+        assert "张三" in found
+        assert "张山" not in found
+        assert "张山" not in await search(client, stranger["members"][0]["id_number"][-4:])
+
+
+async def test_an_employer_cannot_open_the_register(client: Any, make_user: Any, register: dict[str, Any]) -> None:
+    await make_user("employer", username="boss")
+    await log_in(client, "boss")
+    assert (await client.get("/households")).status_code == 403
+
+
+@contextmanager
+def counting(db: Any) -> Iterator[list[str]]:
+    queries: list[str] = []
+    connection = db.connection
+
+    def log(record: Any) -> None:
+        queries.append(record.query)
+
+    connection.add_query_logger(log)
+    try:
+        yield queries
+    finally:
+        connection.remove_query_logger(log)
+
+
+async def test_search_and_household_page_run_the_same_number_of_queries_for_10_or_100_households(
+    client: Any, db: Any, make_user: Any, township: dict[str, int]
+) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    counts = []
+    for total in (10, 100):
+        start = len(counts) * 10
+        for n in range(start, start + total - (10 if counts else 0)):
+            await add_household(township["village"], f"张{n}", f"Q-{n:04d}", members=[("王某", "spouse")])
+        with counting(db) as queries:
+            answer = await client.get("/households", params={"q": "张"})
+        assert answer.status_code == 200
+        with counting(db) as page_queries:
+            more = await client.get("/households", params={"q": "张", "page": "2"}, headers={"HX-Request": "true"})
+        assert more.status_code == 200
+        counts.append((len(queries), len(page_queries)))
+    assert counts[0] == counts[1], counts
+
+
+async def test_household_page_runs_a_constant_number_of_queries(
+    client: Any, db: Any, make_user: Any, township: dict[str, int]
+) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    small = await add_household(township["village"], "张一", "S-1", members=[("王一", "spouse")])
+    big = await add_household(township["village"], "张二", "S-2", members=[(f"子{n}", "son") for n in range(12)])
+    counts = []
+    for household in (small, big):
+        with counting(db) as queries:
+            assert (await client.get(f"/households/{household['id']}")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_per_capita_net_income_is_net_income_over_members() -> None:
+    household = {
+        "wage_income": Decimal("6000"),
+        "business_income": Decimal("2000.50"),
+        "property_income": Decimal("0"),
+        "transfer_income": Decimal("1000"),
+        "production_cost": Decimal("1000.50"),
+    }
+    assert per_capita_net_income(household, 3) == Decimal("2666.67")
+    assert per_capita_net_income(household, 0) is None

@@ -1,0 +1,90 @@
+"""Candidates for a job and jobs for a member: ranked by plain rules, with reasons, within the cadre's scope."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+
+from server.jobs.tables import JobPost, MemberWish, Training, TrainingEnrolment
+from tests.helpers import log_in
+
+
+async def test_cadre_sees_ranked_candidates_of_their_households_with_reasons(
+    client: httpx.AsyncClient, world: Any
+) -> None:
+    training = Training(township=world["township"], topic="skills", title="缝纫技能培训", work_kind="garment",
+                        held_on=date(2026, 3, 1))  # fmt: skip
+    await training.save()
+    await TrainingEnrolment.insert(TrainingEnrolment(training=training.id, member=world["worker"], attended=True))
+    await MemberWish.insert(MemberWish(member=world["worker"], work_kinds=["garment"], expected_wage=2800))
+    await log_in(client, "wang")
+    page = await client.get(f"/jobs/{world['job']}")
+    assert page.status_code == 200
+    text = page.text
+    assert text.index("张三") < text.index("张老"), "the trained member who wants this work comes first"
+    for reason in ("Trained for this work", "Wants this kind of work", "Wage meets expectation", "Not yet employed"):
+        assert reason in text or _zh(reason) in text
+    assert "王五" not in text, "a member of another cadre's household"
+    assert "李梅" not in text, "a member who cannot work is not a candidate"
+    assert "张小" not in text, "a child is not a candidate"
+
+
+def _zh(msgid: str) -> str:
+    from server.i18n import translations
+
+    return translations("zh_CN").gettext(msgid)
+
+
+async def test_leader_sees_candidates_of_the_whole_township(client: httpx.AsyncClient, world: Any) -> None:
+    await log_in(client, "lead")
+    page = await client.get(f"/jobs/{world['job']}")
+    assert "张三" in page.text
+    assert "王五" in page.text
+
+
+async def test_distance_to_the_job_counts_when_both_places_are_known(client: httpx.AsyncClient, world: Any) -> None:
+    await log_in(client, "lead")
+    from piccolo.querystring import QueryString
+
+    from server.jobs.matching import candidates_for_job
+    from server.jobs.queries import today
+
+    rows = await candidates_for_job(world["job"], QueryString("TRUE"), today())
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["张三"]["distance_km"] == 0
+    assert by_name["王五"]["distance_km"] > 15
+
+
+async def test_a_member_sees_open_jobs_ranked_for_them(client: httpx.AsyncClient, world: Any) -> None:
+    await MemberWish.insert(MemberWish(member=world["worker"], work_kinds=["logistics"], leave_county=True))
+    await JobPost.update({JobPost.outside_county: True}).where(JobPost.id == world["other_job"])
+    await log_in(client, "wang")
+    page = await client.get(f"/jobs/members/{world['worker']}")
+    assert page.status_code == 200
+    assert page.text.index("货车司机") < page.text.index("缝纫工"), "the wished kind of work ranks first"
+
+
+async def test_cadre_cannot_open_a_member_of_another_cadres_household(client: httpx.AsyncClient, world: Any) -> None:
+    await log_in(client, "wang")
+    assert (await client.get(f"/jobs/members/{world['other_worker']}")).status_code == 404
+
+
+async def test_cadre_records_a_members_wishes(client: httpx.AsyncClient, world: Any) -> None:
+    await log_in(client, "wang")
+    page = await client.get(f"/jobs/members/{world['worker']}")
+    token = page.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
+    answer = await client.post(
+        f"/jobs/members/{world['worker']}/wish",
+        data={"work_kinds": ["garment", "food"], "expected_wage": "3000", "leave_county": "1", "_csrf_token": token},
+    )
+    assert answer.status_code == 303
+    wish = await MemberWish.select().where(MemberWish.member == world["worker"]).first()
+    assert wish["work_kinds"] == ["garment", "food"]
+    assert wish["expected_wage"] == 3000
+    assert wish["leave_county"]
+    bad = await client.post(
+        f"/jobs/members/{world['worker']}/wish", data={"work_kinds": ["spaceflight"], "_csrf_token": token}
+    )
+    assert bad.status_code == 422

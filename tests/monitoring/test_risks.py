@@ -1,0 +1,142 @@
+"""Risks to check: income under or near the monitoring line, a sudden hardship on a visit; a missing line is said."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from server.households.tables import PovertyStandard
+from server.monitoring.tables import RiskCase
+from server.visits.tables import Visit
+from tests.monitoring.conftest import as_user, case_at, this_year, today
+from tests.visits.conftest import send_visit
+
+
+def risk_rows(html: str) -> str:
+    return html.split('id="risks"', 1)[1].split("</div>\n</div>", 1)[0] if 'id="risks"' in html else ""
+
+
+async def test_household_under_the_monitoring_line_is_flagged(client: httpx.AsyncClient, world: dict[str, Any]) -> None:
+    page = await (await as_user(client, "mleader")).get("/monitoring/risks")
+    assert page.status_code == 200
+    assert f'data-risk="{world["under"]}"' in page.text
+    row = page.text.split(f'data-risk="{world["under"]}"', 1)[1].split('class="cell risk-row"', 1)[0]
+    assert "低于监测线" in row
+    assert "6000.00" in row
+
+
+async def test_household_within_the_margin_above_the_line_is_flagged_near(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    page = await (await as_user(client, "mleader")).get("/monitoring/risks")
+    row = page.text.split(f'data-risk="{world["near"]}"', 1)[1].split('class="cell risk-row"', 1)[0]
+    assert "接近监测线" in row
+
+
+async def test_households_above_the_margin_or_still_poor_are_not_flagged(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    page = await (await as_user(client, "mleader")).get("/monitoring/risks")
+    assert f'data-risk="{world["above"]}"' not in page.text
+    assert f'data-risk="{world["poor"]}"' not in page.text  # not yet out of poverty: helped as a poor household
+
+
+async def test_a_visit_recording_a_sudden_illness_puts_the_household_on_the_risk_list(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    await as_user(client, "mcadre")
+    answer = await send_visit(client, world["above"], {"note": "户主突发脑梗住院", "hardship": "illness"})
+    assert answer.status_code == 303
+    visit = await Visit.select().where(Visit.household == world["above"]).first()
+    assert visit is not None
+    assert visit["hardship"] == "illness"
+    shown = await client.get(f"/visits/{visit['id']}")
+    assert "突发疾病" in shown.text
+    timeline = await client.get(f"/households/{world['above']}/timeline")
+    assert "突发疾病" in timeline.text
+    page = await (await as_user(client, "mleader")).get("/monitoring")
+    row = page.text.split(f'data-risk="{world["above"]}"', 1)[1].split('class="cell risk-row"', 1)[0]
+    assert "突发疾病" in row
+    assert f'href="/visits/{visit["id"]}"' in row
+
+
+async def test_an_unknown_hardship_is_refused_on_the_visit_form(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    await as_user(client, "mcadre")
+    answer = await send_visit(client, world["above"], {"note": "走访", "hardship": "lottery"})
+    assert answer.status_code == 422
+    assert "请从列表中选择突发困难" in answer.text or "has-error" in answer.text
+    assert await Visit.count().where(Visit.household == world["above"]) == 0
+
+
+async def test_a_correction_can_add_a_hardship_and_it_is_kept_in_the_history(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    await as_user(client, "mcadre")
+    await send_visit(client, world["above"], {"note": "走访"})
+    visit = await Visit.select().where(Visit.household == world["above"]).first()
+    assert visit is not None
+    edit = await client.get(f"/visits/{visit['id']}/edit")
+    token = edit.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
+    visited = edit.text.split('name="visited_at" type="datetime-local" value="', 1)[1].split('"', 1)[0]
+    data = {
+        "_csrf_token": token,
+        "version": "1",
+        "kind": "home",
+        "note": "走访",
+        "visited_at": visited,
+        "hardship": "disaster",
+    }
+    assert (await client.post(f"/visits/{visit['id']}/edit", data=data)).status_code == 303
+    timeline = await client.get(f"/households/{world['above']}/timeline")
+    assert "无 → 自然灾害" in timeline.text
+
+
+async def test_a_hardship_before_the_risk_was_last_cleared_no_longer_flags(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    await as_user(client, "mcadre")
+    long_ago = (today() - timedelta(days=40)).isoformat() + "T10:00"
+    await send_visit(client, world["above"], {"note": "受灾", "hardship": "disaster", "visited_at": long_ago})
+    await case_at(world, world["above"], "cleared", found_days_ago=40)
+    page = await (await as_user(client, "mleader")).get("/monitoring/risks")
+    assert f'data-risk="{world["above"]}"' not in page.text
+
+
+async def test_an_income_already_judged_when_the_risk_was_cleared_is_not_flagged_again(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    await case_at(world, world["near"], "cleared")  # 8000 is above the line, so it can be cleared
+    page = await (await as_user(client, "mleader")).get("/monitoring/risks")
+    assert f'data-risk="{world["near"]}"' not in page.text
+    assert await RiskCase.count().where(RiskCase.household == world["near"]) == 1
+
+
+async def test_a_household_with_an_open_case_is_listed_as_a_case_not_as_a_risk(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    case_id = await case_at(world, world["under"], "found")
+    page = await (await as_user(client, "mleader")).get("/monitoring")
+    assert f'data-risk="{world["under"]}"' not in page.text
+    assert f'href="/monitoring/cases/{case_id}"' in page.text
+
+
+async def test_a_missing_monitoring_line_is_said_instead_of_guessed(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    await PovertyStandard.update({PovertyStandard.monitoring_line: None}).where(PovertyStandard.year == this_year())
+    page = await (await as_user(client, "mleader")).get("/monitoring")
+    assert f"未设置 {this_year()} 年监测线，请在乡镇设置中填写" in page.text
+    assert f'data-risk="{world["under"]}"' not in page.text  # no income flag without a line
+    other_year = await client.get("/monitoring/risks?year=2031")
+    assert "未设置 2031 年监测线，请在乡镇设置中填写" in other_year.text
+
+
+async def test_cadres_and_employers_cannot_open_the_monitoring_pages(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    page = await (await as_user(client, "mcadre")).get("/monitoring")
+    assert page.status_code == 403

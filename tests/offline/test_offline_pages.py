@@ -1,0 +1,71 @@
+"""Which pages the service worker may keep offline (a cadre's own masked pages); the outbox and its session check."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.helpers import log_in
+
+KEEP = "x-bangfu-offline"
+USER = "x-bangfu-data-cache"
+
+
+async def test_a_cadres_home_list_and_visit_form_may_be_kept_in_the_cadres_own_cache(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    for path in ("/", "/households?q=张", f"/households/{world['monitored']}/visits/new", "/outbox"):
+        page = await as_wang.get(path)
+        assert page.status_code == 200, path
+        assert (page.headers.get(KEEP), page.headers.get(USER)) == ("keep", f"bangfu-data-{world['wang']}"), path
+
+
+async def test_other_pages_fragments_and_answers_are_never_kept(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    household = await as_wang.get(f"/households/{world['monitored']}")
+    fragment = await as_wang.get("/households?q=张", headers={"HX-Request": "true", "HX-Target": "results"})
+    session = await as_wang.get("/outbox/session")
+    assert household.status_code == 200
+    assert KEEP not in household.headers
+    assert USER in household.headers  # says whose pages these are, so another user's kept pages are dropped
+    assert fragment.status_code == 200
+    assert KEEP not in fragment.headers
+    assert USER not in fragment.headers
+    assert KEEP not in session.headers
+
+
+async def test_a_leaders_pages_are_not_kept(client: httpx.AsyncClient, world: dict[str, int]) -> None:
+    await log_in(client, "boss")
+    home = await client.get("/")
+    assert home.status_code == 200
+    assert KEEP not in home.headers
+    assert home.headers[USER] == f"bangfu-data-{world['leader']}"
+
+
+async def test_nobody_logged_in_gets_no_cache_name(client: httpx.AsyncClient) -> None:
+    login = await client.get("/login")
+    assert KEEP not in login.headers
+    assert USER not in login.headers
+
+
+async def test_the_outbox_page_is_drawn_for_the_phones_queue(as_wang: httpx.AsyncClient) -> None:
+    page = await as_wang.get("/outbox")
+    assert page.status_code == 200
+    assert "data-outbox-list" in page.text
+    assert "data-outbox-sync" in page.text
+
+
+async def test_the_session_check_gives_the_queue_a_csrf_token(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    answer = await as_wang.get("/outbox/session")
+    assert answer.headers["content-type"].startswith("application/json")
+    assert answer.json()["status"] == "ok"
+    assert answer.json()["user"] == world["wang"]
+    assert answer.json()["csrf"]
+
+
+async def test_without_a_session_the_check_sends_the_phone_to_login(client: httpx.AsyncClient) -> None:
+    answer = await client.get("/outbox/session", headers={"Accept": "application/json"})
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login")

@@ -1,0 +1,91 @@
+"""The pairing assistant's proposals (worked out by hand on the small township) and accepting them."""
+
+from __future__ import annotations
+
+import httpx
+
+from server.pairing.assistant import advise, km_between
+from server.pairing.tables import Pairing
+from server.places.tables import Township
+from tests.helpers import csrf_token_of, log_in
+from tests.pairing.conftest import Small, add_pairing
+
+
+def summary(advice_proposals: list) -> list[tuple[str, int, int]]:
+    return [(p.household_code, p.cadre_id, p.rank) for p in advice_proposals]
+
+
+async def test_quotas_come_first_then_the_cadre_based_in_the_village(small: Small) -> None:
+    advice = await advise(small.township)
+    assert advice.unpaired == 3
+    assert {c.id for c in advice.under_quota} == {small.leader, small.m3}
+    # A4: M3 and the leader are under quota, M3 has fewer households; B2: the leader still needs one;
+    # B3: quotas met, so the ordinary member based in 周庄村 takes it.
+    assert summary(advice.proposals) == [("A4", small.m3, 1), ("B2", small.leader, 1), ("B3", small.m2, 1)]
+    assert [p.why for p in advice.proposals] == ["quota", "quota", "same_village"]
+
+
+async def test_no_cadre_is_proposed_above_the_maximum(small: Small) -> None:
+    await Township.update({Township.quota_maximum: 2}).where(Township.id == small.township)
+    advice = await advise(small.township)
+    assert small.leader not in {p.cadre_id for p in advice.proposals}  # already at 2
+    assert summary(advice.proposals) == [("A4", small.m3, 1), ("B2", small.m2, 1), ("B3", small.m1, 1)]
+
+
+async def test_cadres_still_under_quota_become_second_responsible_cadres(small: Small) -> None:
+    for code in ("A4", "B2", "B3"):
+        await add_pairing(small.h[code], small.m2)
+    await add_pairing(small.h["A3"], small.m3, rank=2)
+    advice = await advise(small.township)
+    assert advice.unpaired == 0
+    # Only the leader is under quota (2 of 3): second cadre of the first household with only a first cadre.
+    assert summary(advice.proposals) == [("A4", small.leader, 2)]
+
+
+def test_distance_between_villages_is_great_circle_km() -> None:
+    assert round(km_between((35.30, 117.80), (35.327, 117.80)), 1) == 3.0
+    assert km_between(None, (35.3, 117.8)) > 1000
+
+
+async def test_accepting_one_proposal_replaces_its_row(client: httpx.AsyncClient, small: Small) -> None:
+    await log_in(client, "t_admin")
+    page = await client.get("/pairings/assistant")
+    assert page.status_code == 200
+    assert "甲户主4 → 钱丙" in page.text
+    data = {"household": str(small.h["A4"]), "cadre": str(small.m3), "rank": "1", "label": "甲户主4 → 钱丙"}
+    response = await client.post(
+        "/pairings/assistant/accept",
+        data={**data, "_csrf_token": csrf_token_of(page.text)},
+        headers={"HX-Request": "true", "HX-Target": f"proposal-{small.h['A4']}-1"},
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<li id="proposal-{small.h["A4"]}-1">')
+    assert "已结对" in response.text
+    assert "<html" not in response.text
+    assert await Pairing.exists().where((Pairing.household == small.h["A4"]) & (Pairing.cadre == small.m3))
+
+
+async def test_accept_all_saves_every_proposal_in_one_go(client: httpx.AsyncClient, small: Small) -> None:
+    await log_in(client, "t_admin")
+    page = await client.get("/pairings/assistant")
+    pairs = [f"{small.h['A4']}:{small.m3}:1", f"{small.h['B2']}:{small.leader}:1", f"{small.h['B3']}:{small.m2}:1"]
+    response = await client.post(
+        "/pairings/assistant/accept-all", data={"pair": pairs, "_csrf_token": csrf_token_of(page.text)}
+    )
+    assert response.status_code == 303
+    after = await client.get("/pairings/assistant")
+    assert "无需建议" in after.text
+    assert "已保存 3 条结对" in after.text
+
+
+async def test_accept_all_is_all_or_nothing(client: httpx.AsyncClient, small: Small) -> None:
+    await log_in(client, "t_admin")
+    page = await client.get("/pairings/assistant")
+    before = await Pairing.count()
+    pairs = [f"{small.h['A4']}:{small.m3}:1", f"{small.h['A1']}:{small.leader}:2"]  # the second is already there
+    response = await client.post(
+        "/pairings/assistant/accept-all", data={"pair": pairs, "_csrf_token": csrf_token_of(page.text)}
+    )
+    assert response.status_code == 422
+    assert "该干部已是该户的帮扶责任人" in response.text
+    assert await Pairing.count() == before

@@ -1,0 +1,118 @@
+"""The coverage dashboard: figures worked out by hand, a constant number of queries, the lists, the .xlsx."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+import httpx
+from openpyxl import load_workbook
+
+from server.audit.tables import AuditEvent
+from server.pairing.coverage import coverage
+from server.pairing.export import safe_cell
+from server.places.tables import Village
+from tests.helpers import log_in
+from tests.pairing.conftest import Small, add_household, add_pairing
+
+
+async def test_the_figures_match_the_ones_counted_by_hand(small: Small) -> None:
+    data = await coverage(small.township)
+    t = data.township
+    assert (t.households, t.covered, t.uncovered, t.percent) == (7, 4, 3, 57)
+    assert (t.leaders_meeting, t.leaders, t.members_meeting, t.members) == (0, 1, 2, 3)
+    assert (t.unvisited, t.overdue) == (None, None)  # no visits in the system yet: unknown, not zero
+    a, b = data.villages
+    assert (a.name, a.households, a.covered, a.members_meeting, a.members) == ("双河村", 4, 3, 1, 1)
+    assert (b.name, b.households, b.covered, b.members_meeting, b.members) == ("周庄村", 3, 1, 1, 1)
+
+
+async def test_the_dashboard_shows_figures_and_links_but_no_ranking(client: httpx.AsyncClient, small: Small) -> None:
+    await log_in(client, "t_leader")
+    page = await client.get("/coverage")
+    assert page.status_code == 200
+    text = page.text
+    assert "4/7" in text
+    assert "57%" in text
+    assert "0/1" in text
+    assert "2/3" in text
+    assert 'href="/coverage/uncovered?village=' in text
+    assert 'href="/coverage/under-quota?role=leader"' in text
+    assert '<svg class="bar"' in text
+    assert "<rect" in text
+    assert "尚未登记走访记录" in text
+    assert "—" in text
+    for name in ("李领导", "王甲", "赵乙", "钱丙"):
+        assert name not in text  # outcomes only: no person is listed or ranked on the dashboard
+
+
+async def test_the_dashboard_runs_the_same_queries_whatever_the_size(
+    client: httpx.AsyncClient, small: Small, db: Any
+) -> None:
+    queries: list[str] = []
+
+    def log(record: Any) -> None:
+        queries.append(record.query)
+
+    db.connection.add_query_logger(log)
+    await log_in(client, "t_leader")
+    queries.clear()
+    await client.get("/coverage")
+    small_count = len(queries)
+    assert small_count > 0
+    for n in range(3):
+        village = Village(township=small.township, name=f"新村{n}", code=f"37132610590{n}")
+        await village.save()
+        for k in range(12):
+            household = await add_household(village.id, f"N{n}-{k}", f"新户主{n}{k}")
+            if k % 2:
+                await add_pairing(household, small.m3)
+    queries.clear()
+    page = await client.get("/coverage")
+    assert "新村2" in page.text
+    assert len(queries) == small_count
+    db.connection.remove_query_logger(log)
+
+
+async def test_the_lists_behind_the_figures(client: httpx.AsyncClient, small: Small) -> None:
+    await log_in(client, "t_admin")
+    uncovered = await client.get(f"/coverage/uncovered?village={small.village_b}")
+    assert "乙户主2" in uncovered.text
+    assert "乙户主3" in uncovered.text
+    assert "乙户主1" not in uncovered.text
+    everywhere = await client.get("/coverage/uncovered")
+    assert "甲户主4" in everywhere.text
+    assert "甲户主5" not in everywhere.text
+    leaders = await client.get("/coverage/under-quota?role=leader")
+    assert "李领导" in leaders.text
+    assert "2/3" in leaders.text
+    assert "钱丙" not in leaders.text
+    members = await client.get("/coverage/under-quota?role=cadre")
+    assert "钱丙" in members.text
+    assert "王甲" not in members.text
+    assert "孙停" not in members.text
+    unvisited = await client.get("/coverage/unvisited")
+    assert unvisited.status_code == 200
+    assert "尚未登记走访记录" in unvisited.text
+
+
+async def test_the_xlsx_has_the_same_figures_and_is_audited(client: httpx.AsyncClient, small: Small) -> None:
+    await Village.update({Village.name: "=HYPERLINK(1)"}).where(Village.id == small.village_b)
+    await log_in(client, "t_leader")
+    response = await client.get("/coverage.xlsx")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["乡镇或村", "应覆盖户数", "已覆盖"]
+    assert rows[1][1:] == [7, 4, 3, 0.57, "—", "—", "0/1", "2/3"]
+    assert rows[2][:3] == ["双河村", 4, 3]
+    assert rows[3][:3] == ["'=HYPERLINK(1)", 3, 1]
+    assert any(row[0] and "尚未登记走访记录" in str(row[0]) for row in rows)
+    assert await AuditEvent.exists().where(AuditEvent.action == "coverage_exported")
+
+
+def test_cells_that_look_like_formulas_are_escaped() -> None:
+    assert [safe_cell(v) for v in ("=1+1", "+86", "-3", "@SUM", "双河村", 5)] == [
+        "'=1+1", "'+86", "'-3", "'@SUM", "双河村", 5,
+    ]  # fmt: skip

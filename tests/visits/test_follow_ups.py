@@ -1,0 +1,117 @@
+"""Follow-ups: the next one from each visit (30 days for monitored households, 60 otherwise), closed by visits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from server.visits import queries
+from server.visits.tables import FollowUp, Visit
+from tests.helpers import log_in
+from tests.visits.conftest import send_visit
+
+
+async def open_schedule(household: int) -> dict[str, Any]:
+    return (
+        await FollowUp.select()
+        .where((FollowUp.household == household) & (FollowUp.reason == "schedule") & FollowUp.closed_at.is_null())
+        .first()
+    )
+
+
+async def test_a_monitored_household_is_due_again_in_30_days_and_others_in_60(
+    client: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    today = queries.today()
+    await log_in(client, "wang")
+    page = await client.get(f"/households/{world['monitored']}/visits/new")
+    assert f'value="{today + timedelta(days=30)}"' in page.text
+    await send_visit(client, world["monitored"], {"note": "看望", "next_follow_up_on": ""})
+    assert (await open_schedule(world["monitored"]))["due_on"] == today + timedelta(days=30)
+    await log_in(client, "li")
+    page = await client.get(f"/households/{world['ordinary']}/visits/new")
+    assert f'value="{today + timedelta(days=60)}"' in page.text
+    await send_visit(client, world["ordinary"], {"note": "看望", "next_follow_up_on": ""})
+    assert (await open_schedule(world["ordinary"]))["due_on"] == today + timedelta(days=60)
+
+
+async def test_the_cadre_may_choose_another_next_date(as_wang: httpx.AsyncClient, world: dict[str, int]) -> None:
+    chosen = queries.today() + timedelta(days=10)
+    await send_visit(as_wang, world["monitored"], {"note": "看望", "next_follow_up_on": chosen.isoformat()})
+    assert (await open_schedule(world["monitored"]))["due_on"] == chosen
+
+
+async def test_a_visit_replaces_the_schedule_and_closes_the_follow_ups_it_answers(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    today = queries.today()
+    await send_visit(as_wang, world["monitored"], {"note": "第一次"})
+    first_schedule = await open_schedule(world["monitored"])
+    placement = await queries.create_follow_up(world["monitored"], today + timedelta(days=2), "placement", note="1个月")
+    later = await queries.create_follow_up(world["monitored"], today + timedelta(days=80), "measure", note="危房改造")
+    page = await as_wang.get(f"/households/{world['monitored']}/visits/new")
+    assert f'name="close" value="{placement}" checked' in page.text, "a due follow-up is ticked by default"
+    assert f'name="close" value="{later}">' in page.text, "a later one is not"
+    await send_visit(as_wang, world["monitored"], {"note": "就业回访", "close": str(placement)})
+    second = await Visit.select(Visit.id).order_by(Visit.id, ascending=False).first()
+    rows = {row["id"]: row for row in await FollowUp.select().where(FollowUp.household == world["monitored"])}
+    assert rows[first_schedule["id"]]["closed_by_visit"] == second["id"]
+    assert rows[placement]["closed_by_visit"] == second["id"]
+    assert rows[later]["closed_at"] is None
+    assert len([r for r in rows.values() if r["reason"] == "schedule" and r["closed_at"] is None]) == 1
+
+
+async def test_the_database_keeps_one_open_schedule_per_household(world: dict[str, int]) -> None:
+    await FollowUp.insert(FollowUp(household=world["ordinary"], due_on=queries.today(), reason="schedule"))
+    with pytest.raises(asyncpg.UniqueViolationError):
+        await FollowUp.insert(FollowUp(household=world["ordinary"], due_on=queries.today(), reason="schedule"))
+
+
+async def test_the_schedule_is_not_created_through_create_follow_up(world: dict[str, int]) -> None:
+    with pytest.raises(ValueError, match="schedule"):
+        await queries.create_follow_up(world["ordinary"], queries.today(), "schedule")
+
+
+async def test_other_areas_get_latest_visits_and_next_follow_ups_in_one_call(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    await send_visit(as_wang, world["monitored"], {"note": "看望"})
+    overdue = await queries.create_follow_up(world["ordinary"], queries.today() - timedelta(days=3), "measure")
+    latest = await queries.latest_visits([world["monitored"], world["ordinary"]])
+    assert set(latest) == {world["monitored"]}
+    assert latest[world["monitored"]]["cadre_name"] == "王干部"
+    upcoming = await queries.next_follow_ups([world["monitored"], world["ordinary"]])
+    assert upcoming[world["ordinary"]]["id"] == overdue
+    assert upcoming[world["ordinary"]]["overdue"] is True
+    assert upcoming[world["monitored"]]["overdue"] is False
+    assert await queries.overdue_follow_up_counts_by_village(world["township"]) == {world["other_village"]: 1}
+    unvisited = await queries.unvisited_household_counts_by_village(world["township"], 60)
+    assert unvisited == {world["other_village"]: 1}
+
+
+async def test_the_cadre_sees_due_and_overdue_follow_ups(as_wang: httpx.AsyncClient, world: dict[str, int]) -> None:
+    today = queries.today()
+    await queries.create_follow_up(world["monitored"], today - timedelta(days=1), "placement", note="3个月回访")
+    await queries.create_follow_up(world["monitored"], today + timedelta(days=3), "measure", note="看看新房")
+    await queries.create_follow_up(world["ordinary"], today - timedelta(days=1), "measure", note="别人的户")
+    page = await as_wang.get("/follow-ups")
+    assert "3个月回访" in page.text
+    assert "看看新房" in page.text
+    assert "别人的户" not in page.text
+    visits_page = await as_wang.get("/visits")
+    assert "逾期未回访" in visits_page.text
+    assert "本周待回访" in visits_page.text
+
+
+async def test_leaders_see_overdue_counts_per_village(client: httpx.AsyncClient, world: dict[str, int]) -> None:
+    await queries.create_follow_up(world["ordinary"], queries.today() - timedelta(days=5), "measure")
+    await log_in(client, "boss")
+    page = await client.get("/visits/overdue")
+    assert page.status_code == 200
+    assert "石岭村" in page.text
+    await log_in(client, "wang")
+    assert (await client.get("/visits/overdue")).status_code == 403

@@ -1,0 +1,171 @@
+"""What people see: distance for leaders only, the timeline, photos within scope, corrections, ledgers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
+
+import httpx
+from openpyxl import load_workbook
+
+from server.audit.tables import AuditEvent
+from server.visits.tables import Visit, VisitPhoto
+from tests.helpers import csrf_token_of, log_in
+from tests.visits.conftest import PHOTO, send_visit
+
+JPEG = ("photo.jpg", PHOTO, "image/jpeg")
+
+
+async def record(client: httpx.AsyncClient, household: int, **fields: str) -> int:
+    answer = await send_visit(client, household, {"note": "看望", **fields}, photos=[JPEG])
+    assert answer.status_code == 303, answer.text[:500]
+    return int(answer.headers["location"].rsplit("/", 1)[1])
+
+
+async def test_leaders_see_the_distance_to_the_household_and_cadres_do_not(
+    client: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    await log_in(client, "wang")
+    visit_id = await record(client, world["monitored"], latitude="35.3100", longitude="117.8000")
+    assert "data-distance" not in (await client.get(f"/visits/{visit_id}")).text
+    assert "data-distance" not in (await client.get(f"/households/{world['monitored']}/timeline")).text
+    await log_in(client, "boss")
+    page = await client.get(f"/visits/{visit_id}")
+    assert "距农户 1.0 km" in page.text  # 35.31 vs the household's 35.301: 1.0 km; never refused
+    assert "距农户" in (await client.get(f"/households/{world['monitored']}/timeline")).text
+
+
+async def test_without_a_recorded_place_the_photos_gps_gives_the_distance(
+    client: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    await log_in(client, "wang")
+    visit_id = await record(client, world["monitored"])
+    await log_in(client, "boss")
+    assert "距农户 144 m" in (await client.get(f"/visits/{visit_id}")).text
+
+
+async def test_the_timeline_shows_visits_measures_photos_follow_ups_and_changes(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    visit_id = await record(as_wang, world["monitored"], measure_type="medical", measure_amount="300")
+    photo = await VisitPhoto.select().where(VisitPhoto.visit == visit_id).first()
+    edit = await as_wang.get(f"/visits/{visit_id}/edit")
+    await as_wang.post(
+        f"/visits/{visit_id}/edit",
+        data={"_csrf_token": csrf_token_of(edit.text), "version": "1", "kind": "home", "note": "看望并送药",
+              "visited_at": edit.text.split('type="datetime-local" value="')[1][:16],
+              "measure_type": "medical", "measure_amount": "300"},
+    )  # fmt: skip
+    page = await as_wang.get(f"/households/{world['monitored']}/timeline")
+    assert page.status_code == 200
+    text = page.text
+    assert "入户走访" in text
+    assert "看望并送药" in text
+    assert "医疗扶持" in text
+    assert "300.00" in text
+    assert f"/media/visits/{photo['id']}/thumb" in text
+    assert f'href="/media/visits/{photo["id"]}"' in text
+    assert "定期回访" in text, "the next follow-up"
+    assert "走访记录已修改" in text
+    assert "看望 → 看望并送药" in text
+
+
+async def test_photos_are_served_only_to_those_who_may_see_the_household(
+    client: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    await log_in(client, "wang")
+    visit_id = await record(client, world["monitored"])
+    photo = await VisitPhoto.select().where(VisitPhoto.visit == visit_id).first()
+    own = await client.get(f"/media/visits/{photo['id']}/thumb")
+    assert own.status_code == 200
+    assert own.headers["content-type"] == "image/jpeg"
+    await log_in(client, "li")
+    assert (await client.get(f"/media/visits/{photo['id']}")).status_code == 404
+    assert (await client.get(f"/media/visits/{photo['id']}/thumb")).status_code == 404
+    assert (await client.get(f"/visits/{visit_id}")).status_code == 404
+    assert (await client.get(f"/households/{world['monitored']}/timeline")).status_code == 404
+    await log_in(client, "boss")
+    assert (await client.get(f"/media/visits/{photo['id']}")).status_code == 200
+
+
+async def edit(client: httpx.AsyncClient, visit_id: int, version: str, note: str) -> httpx.Response:
+    page = await client.get("/me")
+    return await client.post(
+        f"/visits/{visit_id}/edit",
+        data={"_csrf_token": csrf_token_of(page.text), "version": version, "kind": "phone", "note": note,
+              "visited_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="minutes")},
+    )  # fmt: skip
+
+
+async def test_a_correction_is_kept_with_old_and_new_values(as_wang: httpx.AsyncClient, world: dict[str, int]) -> None:
+    visit_id = await record(as_wang, world["monitored"])
+    answer = await edit(as_wang, visit_id, "1", "电话问候")
+    assert answer.status_code == 303
+    row = await Visit.select().where(Visit.id == visit_id).first()
+    assert row["note"] == "电话问候"
+    assert row["kind"] == "phone"
+    assert row["version"] == 2
+    event = await AuditEvent.select().where(AuditEvent.action == "visit_edited").output(load_json=True).first()
+    assert event["detail"]["changes"]["note"] == ["看望", "电话问候"]
+    assert event["detail"]["changes"]["kind"] == ["home", "phone"]
+
+
+async def test_an_edit_from_a_stale_page_is_refused(as_wang: httpx.AsyncClient, world: dict[str, int]) -> None:
+    visit_id = await record(as_wang, world["monitored"])
+    assert (await edit(as_wang, visit_id, "1", "第一次修改")).status_code == 303
+    stale = await edit(as_wang, visit_id, "1", "旧页面的修改")
+    assert stale.status_code == 409
+    assert "您的修改未保存" in stale.text
+    assert (await Visit.select(Visit.note).where(Visit.id == visit_id).first())["note"] == "第一次修改"
+
+
+async def test_a_visit_can_be_corrected_only_for_7_days_by_its_cadre(
+    client: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    await log_in(client, "wang")
+    visit_id = await record(client, world["monitored"])
+    await log_in(client, "boss")
+    assert (await edit(client, visit_id, "1", "领导改的")).status_code == 403
+    await log_in(client, "wang")
+    await Visit.update({Visit.created_at: datetime.now(UTC) - timedelta(days=8)}).where(Visit.id == visit_id)
+    assert (await client.get(f"/visits/{visit_id}/edit")).status_code == 403
+    assert (await edit(client, visit_id, "1", "太晚了")).status_code == 403
+    assert (await Visit.select(Visit.note).where(Visit.id == visit_id).first())["note"] == "看望"
+
+
+async def test_the_monthly_log_lists_the_visit_and_downloads_as_safe_xlsx(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    await record(as_wang, world["monitored"], measure_type="condolence", measure_amount="200",
+                 problems="=HYPERLINK(\"http://x\")")  # fmt: skip
+    page = await as_wang.get("/visits/ledger/monthly")
+    assert "张三" in page.text
+    assert "慰问" in page.text
+    download = await as_wang.get("/visits/ledger/monthly.xlsx")
+    assert download.status_code == 200
+    assert "attachment" in download.headers["content-disposition"]
+    sheet = load_workbook(BytesIO(download.content)).active
+    header = [cell.value for cell in sheet[1]]
+    row = [cell.value for cell in sheet[2]]
+    assert header[:4] == ["日期", "农户", "村", "方式"]
+    assert row[3] == "入户走访"
+    assert row[4] == "看望"
+    assert "200.00" in row[5]
+    assert row[6] == '\'=HYPERLINK("http://x")', "never a formula"
+    assert sheet.cell(2, 7).data_type == "s"
+    assert await AuditEvent.count().where(AuditEvent.action == "export") == 1
+
+
+async def test_the_assistance_manual_lists_measures_with_amounts(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    await record(as_wang, world["monitored"], measure_type=["medical", "dibao"], measure_amount=["300", "150.5"])  # type: ignore[arg-type]
+    page = await as_wang.get(f"/households/{world['monitored']}/manual")
+    assert "医疗扶持" in page.text
+    assert "450.50" in page.text
+    download = await as_wang.get(f"/households/{world['monitored']}/manual.xlsx")
+    sheet = load_workbook(BytesIO(download.content)).active
+    assert [sheet.cell(r, 3).value for r in (2, 3)] == [300, 150.5]
+    assert sheet.cell(2, 6).value == "王干部"
+    await log_in(as_wang, "li")
+    assert (await as_wang.get(f"/households/{world['monitored']}/manual.xlsx")).status_code == 404
