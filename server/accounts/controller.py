@@ -63,7 +63,7 @@ class AccountController(Controller):
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         user = current_user(request)
         await end_session(user.session_key)
-        await record("logout", actor_id=user.id, actor_label=user.username, ip=client_ip(request))
+        await record("logout", actor=user, ip=client_ip(request))
         response = Redirect(path="/login?logged_out=1", status_code=303)
         response.set_cookie(expired_session_cookie())
         return response
@@ -84,7 +84,7 @@ class AccountController(Controller):
         if form.errors:
             return await page(request, "accounts/me.html", password_form=form, status_code=422)
         await queries.change_password(user.id, form.new)
-        await record("password_changed", actor_id=user.id, actor_label=user.username, ip=client_ip(request))
+        await record("password_changed", actor=user, ip=client_ip(request))
         await set_flash(user.session_key, "success", N_("Your password was changed."))
         return Redirect(path="/me", status_code=303)
 
@@ -109,8 +109,7 @@ class UserAdminController(Controller):
             raise NotFoundException()
         await record(
             "user_enabled" if active else "user_disabled",
-            actor_id=admin.id,
-            actor_label=admin.username,
+            actor=admin,
             target_type="user",
             target_id=user_id,
             ip=client_ip(request),

@@ -53,7 +53,7 @@ class AuditController(Controller):
         user, filters = current_user(request), _filters(request)
         rows = await search.export_rows(user.township_id, filters)
         content = await audit_xlsx(rows)
-        await record("export", actor_id=user.id, actor_label=user.username, target_type="audit", target_id="search",
+        await record("export", actor=user, target_type="audit", target_id="search",
                      ip=client_ip(request), detail={"format": "xlsx", "filters": filters.query(),
                      "rows": min(len(rows), search.EXPORT_LIMIT)})  # fmt: skip
         headers = {"Content-Disposition": 'attachment; filename="audit.xlsx"', "Cache-Control": "no-store"}
@@ -65,7 +65,7 @@ class AuditController(Controller):
         row = await search.event_in_township(user.township_id, event_id)
         if row is None:
             raise NotFoundException()
-        await record("reveal_audit_detail", actor_id=user.id, actor_label=user.username, target_type="audit_event",
+        await record("reveal_audit_detail", actor=user, target_type="audit_event",
                      target_id=event_id, ip=client_ip(request))  # fmt: skip
         return await page(
             request, "audit/entry.html", fragment="audit/_entry.html", event=shown(row, reveal=True), revealed=True

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server.audit.tables import AuditEvent
+
+if TYPE_CHECKING:
+    from server.accounts.sessions import CurrentUser
 
 
 async def record(
     action: str,
     *,
+    actor: CurrentUser | None = None,
     actor_id: int | None = None,
     actor_label: str = "",
     target_type: str = "",
@@ -17,7 +21,12 @@ async def record(
     ip: str = "",
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Append one event. Runs inside the caller's transaction when there is one."""
+    """Append one event, by `actor` (a logged-in user) or by `actor_id`/`actor_label` (e.g. a login attempt).
+
+    Runs inside the caller's transaction when there is one.
+    """
+    if actor is not None:
+        actor_id, actor_label = actor.id, actor_label or actor.username
     await AuditEvent.insert(
         AuditEvent(
             actor=actor_id,

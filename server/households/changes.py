@@ -224,8 +224,7 @@ async def reveal(user: CurrentUser, ip: str, action: str, target_type: str, targ
     """Showing a full ID number or bank account is itself recorded."""
     await record(
         action,
-        actor_id=user.id,
-        actor_label=user.username,
+        actor=user,
         target_type=target_type,
         target_id=target_id,
         ip=ip,

@@ -117,8 +117,7 @@ async def record_change(
         detail["member"] = member
     await record(
         action,
-        actor_id=user.id,
-        actor_label=user.username,
+        actor=user,
         target_type="household",
         target_id=household_id,
         ip=ip,

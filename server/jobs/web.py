@@ -59,8 +59,7 @@ async def audit(request: AnyRequest, action: str, target_type: str, target_id: o
     user = current_user(request)
     await record(
         action,
-        actor_id=user.id,
-        actor_label=user.username,
+        actor=user,
         target_type=target_type,
         target_id=target_id,
         ip=client_ip(request),

@@ -60,6 +60,6 @@ async def _audit(request: Request[Any, Any, Any], target_type: str, target_id: i
     """A card shows cadres' full phone numbers: opening one is recorded like any other reveal."""
     user = current_user(request)
     await record(
-        "door_cards_opened", actor_id=user.id, actor_label=user.username, target_type=target_type,
+        "door_cards_opened", actor=user, target_type=target_type,
         target_id=target_id, ip=client_ip(request), detail={"cards": count},
     )  # fmt: skip

@@ -49,7 +49,7 @@ async def cards(user: CurrentUser, base_url: str, household_id: int = -1, villag
     for row in rows:
         row["cadres"] = cadres.get(row["id"], [])
         row["policies"] = policies(row)
-        row["measures"] = None if measures is None else measures.get(row["id"], [])
+        row["measures"] = measures.get(row["id"], [])
         row["scan_url"] = f"{base_url.rstrip('/')}/households/{row['id']}/card/scan"
         row["qr"] = qr_svg(row["scan_url"])
         row["cause"] = codes.POVERTY_CAUSE.label(row["main_cause"])

@@ -191,8 +191,7 @@ async def _audit(actor: Actor, action: str, household_id: int, pairing_id: int, 
     for target_type, target_id in (("household", household_id), ("pairing", pairing_id)):
         await record(
             action,
-            actor_id=user.id,
-            actor_label=user.username,
+            actor=user,
             target_type=target_type,
             target_id=target_id,
             ip=actor.ip,

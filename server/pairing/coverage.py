@@ -6,7 +6,7 @@ overdue. No check-in counts and no ranking of people. Visit figures come from se
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from server.pairing import visit_figures
@@ -49,8 +49,8 @@ class Figures:
 
     households: int = 0
     covered: int = 0
-    unvisited: int | None = None  # None: not known yet (no visits recorded in the system)
-    overdue: int | None = None
+    unvisited: int = 0
+    overdue: int = 0
     leaders: int = 0
     leaders_meeting: int = 0
     members: int = 0
@@ -78,7 +78,6 @@ class Coverage:
     township: Figures
     villages: list[VillageFigures]
     quotas: Quotas
-    visits_known: bool = field(default_factory=visit_figures.available)
 
 
 async def coverage(township_id: int | None) -> Coverage:
@@ -92,8 +91,8 @@ async def coverage(township_id: int | None) -> Coverage:
     total = Figures(
         households=sum(v.households for v in villages),
         covered=sum(v.covered for v in villages),
-        unvisited=_sum([v.unvisited for v in villages]),
-        overdue=_sum([v.overdue for v in villages]),
+        unvisited=sum(v.unvisited for v in villages),
+        overdue=sum(v.overdue for v in villages),
     )
     for row in cadre_rows:
         for figures in (total, by_id.get(row["village"])):
@@ -118,10 +117,6 @@ def _add_cadres(figures: Figures, row: dict[str, Any]) -> None:
         figures.members_meeting += row["meeting_quota"]
 
 
-def _sum(values: list[int | None]) -> int | None:
-    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
-
-
 def _quotas(rows: list[dict[str, Any]]) -> Quotas:
     if not rows:
         return Quotas()
@@ -137,6 +132,23 @@ async def uncovered_households(township_id: int | None, village_id: int | None) 
             " FROM household h JOIN village v ON v.id = h.village"
             f" WHERE v.township = {{}} AND {eligible_sql('h')} AND (v.id = {{}} OR {{}})"
             " AND NOT EXISTS (SELECT 1 FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL)"
+            " ORDER BY v.code, h.code",
+            township_id or -1,
+            village_id or -1,
+            village_id is None,
+        )
+    )
+
+
+async def pending_households(township_id: int | None, kind: str, village_id: int | None) -> list[dict[str, Any]]:
+    """The list behind a dashboard figure: households needing a cadre that were not visited / are overdue."""
+    return list(
+        await Pairing.raw(
+            f"SELECT h.id, h.code, h.status, h.monitoring_type, v.name AS village, {HEAD_NAME_SQL} AS head,"
+            " (SELECT max(x.visited_at) FROM visit x WHERE x.household = h.id) AS last_visit"
+            " FROM household h JOIN village v ON v.id = h.village JOIN township t ON t.id = v.township"
+            f" WHERE t.id = {{}} AND {eligible_sql('h')} AND {visit_figures.PENDING_CONDITIONS[kind]}"
+            " AND (v.id = {} OR {})"
             " ORDER BY v.code, h.code",
             township_id or -1,
             village_id or -1,

@@ -44,10 +44,12 @@ class CoverageController(Controller):
         return await page(request, "pairing/under_quota.html", rows=rows, role=role)
 
     @get(["/coverage/unvisited", "/coverage/overdue"])
-    async def visit_lists(self, request: Request[Any, Any, Any]) -> Template:
-        """Visits come with issue 5: until then these lists say so instead of showing made-up figures."""
+    async def visit_lists(self, request: Request[Any, Any, Any], village: FromQuery[int | None] = None) -> Template:
+        """The households behind the "not visited" and "follow-ups overdue" figures."""
+        user = current_user(request)
         kind = "unvisited" if request.url.path.endswith("unvisited") else "overdue"
-        return await page(request, "pairing/visits_pending.html", kind=kind)
+        rows = await coverage.pending_households(user.township_id, kind, village)
+        return await page(request, "pairing/visits_pending.html", kind=kind, rows=rows)
 
     @get("/coverage.xlsx")
     async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:
@@ -57,8 +59,7 @@ class CoverageController(Controller):
         content = await coverage_xlsx(data, township)
         await record(
             "coverage_exported",
-            actor_id=user.id,
-            actor_label=user.username,
+            actor=user,
             target_type="township",
             target_id=user.township_id or "",
             ip=client_ip(request),

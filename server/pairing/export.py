@@ -66,9 +66,6 @@ def build_workbook(data: Coverage, township_name: str) -> bytes:
     sheet["A2"].font = Font(bold=True)
     for row_cells in sheet.iter_rows(min_row=2, min_col=5, max_col=5):
         row_cells[0].number_format = "0%"
-    if not data.visits_known:
-        sheet.append([])
-        sheet.append([safe_cell(gettext("— : visits are not recorded in the system yet."))])
     sheet.column_dimensions["A"].width = 22
     buffer = BytesIO()
     workbook.save(buffer)

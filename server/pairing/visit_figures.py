@@ -13,20 +13,12 @@ from server.codes import MEASURE_TYPE
 from server.visits import queries as visit_queries
 from server.web.templating import TIMEZONE
 
-UNVISITED_SQL: str | None = visit_queries.UNVISITED_SQL
-OVERDUE_SQL: str | None = visit_queries.OVERDUE_SQL
-
-
-def available() -> bool:
-    """Whether visits are recorded at all yet (the dashboard shows a note while they are not)."""
-    return UNVISITED_SQL is not None and OVERDUE_SQL is not None
+PENDING_CONDITIONS = {"unvisited": visit_queries.UNVISITED_WHERE, "overdue": visit_queries.OVERDUE_WHERE}
 
 
 def household_figure_columns() -> str:
-    """The extra per-village aggregate columns of the coverage query (NULL until visits exist)."""
-    unvisited = UNVISITED_SQL or "NULL::bigint"
-    overdue = OVERDUE_SQL or "NULL::bigint"
-    return f"{unvisited} AS unvisited, {overdue} AS overdue"
+    """The per-village aggregate columns of the coverage query."""
+    return f"{visit_queries.UNVISITED_SQL} AS unvisited, {visit_queries.OVERDUE_SQL} AS overdue"
 
 
 @dataclass(frozen=True)
@@ -49,7 +41,7 @@ async def visit_dates(household_ids: Iterable[int]) -> dict[int, VisitDates]:
     }
 
 
-async def measures(household_ids: Iterable[int]) -> dict[int, list[str]] | None:
+async def measures(household_ids: Iterable[int]) -> dict[int, list[str]]:
     """The measures each household has received (帮扶措施 labels), in one query."""
     found = await visit_queries.measure_types_by_household(household_ids)
     return {household: [MEASURE_TYPE.label(code) for code in codes] for household, codes in found.items()}

@@ -52,8 +52,7 @@ async def group_of(township_id: int | None, group_id: int) -> dict[str, Any] | N
 async def _audit(user: CurrentUser, ip: str, action: str, target_type: str, target_id: object, diff: Any) -> None:
     await record(
         action,
-        actor_id=user.id,
-        actor_label=user.username,
+        actor=user,
         target_type=target_type,
         target_id=target_id,
         ip=ip,

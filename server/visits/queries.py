@@ -130,17 +130,19 @@ async def cadre_follow_ups(user: CurrentUser, within_days: int = 7) -> list[dict
     return rows
 
 
-# Aggregate expressions over a household alias `h` and its township row `t`, for per-village dashboards
-# (server/pairing/visit_figures.py's UNVISITED_SQL and OVERDUE_SQL).
+# Conditions on a household alias `h` and its township row `t` (t.unvisited_alert_days), for dashboards and the
+# lists behind their figures (server/pairing/visit_figures.py).
 LOCAL_TODAY_SQL = "(now() AT TIME ZONE 'Asia/Shanghai')::date"
-UNVISITED_SQL = (
-    "count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM visit x WHERE x.household = h.id"
-    " AND x.visited_at >= now() - make_interval(days => t.unvisited_alert_days::int)))"
+UNVISITED_WHERE = (
+    "NOT EXISTS (SELECT 1 FROM visit x WHERE x.household = h.id"
+    " AND x.visited_at >= now() - make_interval(days => t.unvisited_alert_days::int))"
 )
-OVERDUE_SQL = (
-    "count(*) FILTER (WHERE EXISTS (SELECT 1 FROM follow_up f WHERE f.household = h.id"
-    f" AND f.closed_at IS NULL AND f.due_on < {LOCAL_TODAY_SQL}))"
+OVERDUE_WHERE = (
+    "EXISTS (SELECT 1 FROM follow_up f WHERE f.household = h.id"
+    f" AND f.closed_at IS NULL AND f.due_on < {LOCAL_TODAY_SQL})"
 )
+UNVISITED_SQL = f"count(*) FILTER (WHERE {UNVISITED_WHERE})"
+OVERDUE_SQL = f"count(*) FILTER (WHERE {OVERDUE_WHERE})"
 
 
 async def measure_types_by_household(household_ids: Iterable[int]) -> dict[int, list[str]]:

@@ -87,6 +87,9 @@ async def test_a_sudden_illness_goes_from_a_visit_to_a_cleared_risk_and_the_cadr
     await expect(admin.locator("#steps")).to_contain_text("风险消除")
     await screenshot(admin, "monitoring-case-cleared")
     assert await admin.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    await admin.goto("/monitoring/rate")
+    await expect(admin.locator("#township-rate")).to_contain_text("%")
+    await screenshot(admin, "monitoring-rate")
 
     await page.goto(f"/monitoring/assessment/{cadre}")
     await expect(page.locator("[data-figure=risks-cleared]")).to_contain_text(re.compile(r"[1-9]"))
@@ -95,4 +98,16 @@ async def test_a_sudden_illness_goes_from_a_visit_to_a_cleared_risk_and_the_cadr
     other = await page.request.get(f"/monitoring/assessment/{chosen['leader']}")  # another person's sheet
     assert other.status == 404
     await admin_context.close()
+    assert errors == []
+
+
+async def test_the_leader_reaches_monitoring_from_the_bottom_navigation(phone: tuple[Page, ConsoleErrors]) -> None:
+    page, errors = phone
+    await log_in(page, "leader")
+    await page.click("nav.bottom-nav >> text=监测")
+    await expect(page.locator("h1")).to_contain_text("防返贫监测")
+    await expect(page.locator("#risks .risk-row").first).to_be_visible()
+    await expect(page.locator("main")).not_to_contain_text("登记风险")  # leaders see, admins act
+    await screenshot(page, "monitoring-overview-leader")
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     assert errors == []

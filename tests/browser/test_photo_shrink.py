@@ -15,7 +15,7 @@ from tests.fixtures.make_photos import big_jpeg
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>
-<link rel="stylesheet" href="/static/css/app.css"><link rel="stylesheet" href="/static/css/media.css">
+<link rel="stylesheet" href="/static/css/app.css">
 <script src="/static/vendor/htmx-2.0.11.min.js" defer></script><script src="/static/js/photos.js" defer></script>
 </head><body><main class="app-main">
 <form method="post" action="/photo-test/upload" enctype="multipart/form-data" hx-post="/photo-test/upload"

@@ -140,3 +140,18 @@ async def test_cadres_and_employers_cannot_open_the_monitoring_pages(
 ) -> None:
     page = await (await as_user(client, "mcadre")).get("/monitoring")
     assert page.status_code == 403
+
+
+async def test_the_margin_boundary_is_decided_by_the_rounded_per_capita_income(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    from decimal import Decimal
+
+    from tests.monitoring.conftest import make_household
+
+    # 10 % above 7600 is 8360: 25079.98 / 3 = 8359.99 is near; 25080.00 / 3 = 8360.00 is not
+    near = await make_household(world["village"], "边界户", 0, members=3, wage_income=Decimal("25079.98"))
+    above = await make_household(world["village"], "线上户", 0, members=3, wage_income=Decimal("25080.00"))
+    page = await (await as_user(client, "mleader")).get("/monitoring/risks")
+    assert f'data-risk="{near}"' in page.text
+    assert f'data-risk="{above}"' not in page.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -12,6 +14,7 @@ from server.audit.tables import AuditEvent
 from server.pairing.coverage import coverage
 from server.pairing.export import safe_cell
 from server.places.tables import Village
+from server.visits.tables import FollowUp, Visit
 from tests.helpers import log_in
 from tests.pairing.conftest import Small, add_household, add_pairing
 
@@ -21,7 +24,7 @@ async def test_the_figures_match_the_ones_counted_by_hand(small: Small) -> None:
     t = data.township
     assert (t.households, t.covered, t.uncovered, t.percent) == (7, 4, 3, 57)
     assert (t.leaders_meeting, t.leaders, t.members_meeting, t.members) == (0, 1, 2, 3)
-    assert (t.unvisited, t.overdue) == (None, None)  # no visits in the system yet: unknown, not zero
+    assert (t.unvisited, t.overdue) == (7, 0)  # nobody visited yet, no follow-up due
     a, b = data.villages
     assert (a.name, a.households, a.covered, a.members_meeting, a.members) == ("双河村", 4, 3, 1, 1)
     assert (b.name, b.households, b.covered, b.members_meeting, b.members) == ("周庄村", 3, 1, 1, 1)
@@ -40,8 +43,6 @@ async def test_the_dashboard_shows_figures_and_links_but_no_ranking(client: http
     assert 'href="/coverage/under-quota?role=leader"' in text
     assert '<svg class="bar"' in text
     assert "<rect" in text
-    assert "尚未登记走访记录" in text
-    assert "—" in text
     for name in ("李领导", "王甲", "赵乙", "钱丙"):
         assert name not in text  # outcomes only: no person is listed or ranked on the dashboard
 
@@ -93,7 +94,7 @@ async def test_the_lists_behind_the_figures(client: httpx.AsyncClient, small: Sm
     assert "孙停" not in members.text
     unvisited = await client.get("/coverage/unvisited")
     assert unvisited.status_code == 200
-    assert "尚未登记走访记录" in unvisited.text
+    assert "甲户主1" in unvisited.text
 
 
 async def test_the_xlsx_has_the_same_figures_and_is_audited(client: httpx.AsyncClient, small: Small) -> None:
@@ -105,10 +106,9 @@ async def test_the_xlsx_has_the_same_figures_and_is_audited(client: httpx.AsyncC
     sheet = load_workbook(BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][:3] == ["乡镇或村", "应覆盖户数", "已覆盖"]
-    assert rows[1][1:] == [7, 4, 3, 0.57, "—", "—", "0/1", "2/3"]
+    assert rows[1][1:] == [7, 4, 3, 0.57, 7, 0, "0/1", "2/3"]
     assert rows[2][:3] == ["双河村", 4, 3]
     assert rows[3][:3] == ["'=HYPERLINK(1)", 3, 1]
-    assert any(row[0] and "尚未登记走访记录" in str(row[0]) for row in rows)
     assert await AuditEvent.exists().where(AuditEvent.action == "coverage_exported")
 
 
@@ -116,3 +116,20 @@ def test_cells_that_look_like_formulas_are_escaped() -> None:
     assert [safe_cell(v) for v in ("=1+1", "+86", "-3", "@SUM", "双河村", 5)] == [
         "'=1+1", "'+86", "'-3", "'@SUM", "双河村", 5,
     ]  # fmt: skip
+
+
+async def test_a_visit_and_an_overdue_follow_up_move_the_figures_and_their_lists(
+    client: httpx.AsyncClient, small: Small
+) -> None:
+    visited, late = small.h["A1"], small.h["B1"]
+    await Visit.insert(Visit(client_id=uuid.uuid4(), household=visited, cadre=small.m1, note="入户"))
+    await FollowUp.insert(FollowUp(household=late, due_on=date.today() - timedelta(days=3)))
+    t = (await coverage(small.township)).township
+    assert (t.unvisited, t.overdue) == (6, 1)
+    await log_in(client, "t_leader")
+    unvisited = (await client.get("/coverage/unvisited")).text
+    assert "甲户主1" not in unvisited
+    assert "乙户主1" in unvisited
+    overdue = (await client.get("/coverage/overdue")).text
+    assert "乙户主1" in overdue
+    assert "甲户主2" not in overdue
