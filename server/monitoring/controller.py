@@ -164,8 +164,7 @@ class MonitoringController(Controller):
         content = await assessment_xlsx(items, chosen)
         await record(
             "export",
-            actor_id=user.id,
-            actor_label=user.username,
+            actor=user,
             target_type="township",
             target_id=user.township_id or "",
             ip=client_ip(request),

@@ -45,8 +45,7 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
 async def _audit(actor: Actor, action: str, project_id: int, detail: dict[str, Any]) -> None:
     await record(
         action,
-        actor_id=actor.user.id,
-        actor_label=actor.user.username,
+        actor=actor.user,
         target_type="project",
         target_id=project_id,
         ip=actor.ip,

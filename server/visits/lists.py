@@ -75,7 +75,7 @@ class VisitListController(Controller):
         cadre_row = await self._cadre(request, cadre)
         visits = await ledgers.monthly_log(user, cadre_row["id"], first)
         content = await ledgers.monthly_log_xlsx(visits, first, cadre_row["display_name"])
-        await record("export", actor_id=user.id, actor_label=user.username, target_type="ledger",
+        await record("export", actor=user, target_type="ledger",
                      target_id=f"monthly:{first:%Y-%m}", ip=client_ip(request),
                      detail={"ledger": "monthly_work_log", "cadre": cadre_row["id"], "rows": len(visits)})  # fmt: skip
         return download(content, f"走访台账-{cadre_row['display_name']}-{first:%Y-%m}.xlsx")
@@ -119,7 +119,7 @@ class HouseholdRecordController(Controller):
         user, household = current_user(request), await self._household(request, household_id)
         measures = await ledgers.manual_measures(household_id)
         content = await ledgers.manual_xlsx(measures, household)
-        await record("export", actor_id=user.id, actor_label=user.username, target_type="household",
+        await record("export", actor=user, target_type="household",
                      target_id=household_id, ip=client_ip(request),
                      detail={"ledger": "assistance_manual", "rows": len(measures)})  # fmt: skip
         return download(content, f"帮扶手册-{household['code']}.xlsx")

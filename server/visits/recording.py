@@ -78,8 +78,7 @@ async def record_visit(
         await _close_and_schedule(user, household_id, visit_id, form.close_ids, due_on)
         await record(
             "visit_recorded",
-            actor_id=user.id,
-            actor_label=user.username,
+            actor=user,
             target_type="visit",
             target_id=visit_id,
             ip=ip,
@@ -180,8 +179,7 @@ async def add_photos_later(visit_id: int, images: list[StoredImage], user: Curre
             await Visit.update({Visit.expected_photos: expected}).where(Visit.id == visit_id)
         await record(
             "visit_photo_added",
-            actor_id=user.id,
-            actor_label=user.username,
+            actor=user,
             target_type="visit",
             target_id=visit_id,
             ip=ip,
@@ -225,8 +223,7 @@ async def edit_visit(user: CurrentUser, visit: dict[str, Any], form: VisitForm, 
             await _insert_measures(visit["id"], form)
         await record(
             "visit_edited",
-            actor_id=user.id,
-            actor_label=user.username,
+            actor=user,
             target_type="visit",
             target_id=visit["id"],
             ip=ip,
