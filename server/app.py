@@ -20,6 +20,7 @@ from server.database import close_database, open_database
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
 from server.home.controller import HomeController, PublicController
 from server.households.controller import HouseholdController, MemberController
+from server.households.excel_controller import HouseholdExcelController
 from server.identification.controller import ApplicationController, IdentificationController
 from server.jobs.board import BoardController
 from server.jobs.controller import JobsController
@@ -51,6 +52,7 @@ ROUTES = [
     AssistantController,
     CoverageController,
     CardController,
+    HouseholdExcelController,
     HouseholdController,
     MemberController,
     PlacesController,

@@ -1,0 +1,277 @@
+"""The household roster as .xlsx in the national system's column order: export, and reading an uploaded roster."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from server import codes
+from server.households import id_numbers
+from server.households.income import net_income, per_capita_net_income
+from server.households.tables import Household, Member
+from server.i18n import N_, gettext
+from server.pairing.export import safe_cell
+from server.scope import township_villages
+
+HOUSEHOLD_SHEET = "户信息"
+MEMBER_SHEET = "成员信息"
+MAX_ROWS = 10_000  # data rows per sheet
+MAX_BYTES = 10 * 1024 * 1024
+YES, NO = "是", "否"
+Row = dict[str, Any]
+
+# (header, field): the national system's order (DOMAIN.md §3). Fields starting with "=" are computed or read elsewhere.
+HOUSEHOLD_COLUMNS: list[tuple[str, str]] = [
+    ("户编号", "code"),
+    ("县", "=county"),
+    ("乡镇", "=township"),
+    ("行政村", "village"),
+    ("村民小组", "group"),
+    ("户主姓名", "=head_name"),
+    ("户主身份证号", "=head_id"),
+    ("家庭人口数", "=size"),
+    ("联系电话", "phone"),
+    ("贫困户属性", "attribute"),
+    ("主要致贫原因", "main_cause"),
+    ("其他致贫原因", "secondary_causes"),
+    ("脱贫标志", "status"),
+    ("识别年度", "identified_year"),
+    ("监测对象类型", "monitoring_type"),
+    ("住房面积", "housing_area"),
+    ("住房结构", "housing_structure"),
+    ("危房等级", "dilapidated_grade"),
+    ("饮水安全", "safe_water"),
+    ("耕地", "cultivated_mu"),
+    ("有效灌溉", "irrigated_mu"),
+    ("林地", "forest_mu"),
+    ("果园", "orchard_mu"),
+    ("水面", "water_surface_mu"),
+    ("牧草地", "pasture_mu"),
+    ("工资性收入", "wage_income"),
+    ("生产经营性收入", "business_income"),
+    ("财产性收入", "property_income"),
+    ("转移性收入", "transfer_income"),
+    ("生产经营支出", "production_cost"),
+    ("家庭纯收入", "=net_income"),
+    ("人均纯收入", "=per_capita"),
+]
+MEMBER_COLUMNS: list[tuple[str, str]] = [
+    ("户编号", "household_code"),
+    ("姓名", "name"),
+    ("身份证号", "id_number"),
+    ("性别", "=sex"),
+    ("与户主关系", "relation"),
+    ("民族", "ethnicity"),
+    ("文化程度", "education"),
+    ("在校生状况", "schooling"),
+    ("健康状况", "health"),
+    ("劳动技能", "labour_skill"),
+    ("务工时间(月)", "months_away"),
+    ("医疗保险", "medical_insurance"),
+    ("养老保险", "pension_insurance"),
+    ("联系电话", "phone"),
+]
+CODE_LISTS: dict[str, codes.CodeList] = {
+    "attribute": codes.HOUSEHOLD_ATTRIBUTE,
+    "main_cause": codes.POVERTY_CAUSE,
+    "status": codes.POVERTY_STATUS,
+    "monitoring_type": codes.MONITORING_TYPE,
+    "housing_structure": codes.HOUSING_STRUCTURE,
+    "relation": codes.RELATION,
+    "education": codes.EDUCATION,
+    "schooling": codes.SCHOOLING,
+    "health": codes.HEALTH,
+    "labour_skill": codes.LABOUR_SKILL,
+}
+BOOLEANS = ("safe_water", "medical_insurance", "pension_insurance")
+SEX = {"M": "男", "F": "女"}
+
+
+# ---- export ----
+
+
+async def roster(township_id: int | None) -> tuple[list[Row], list[Row]]:
+    """The township's households (with place names) and members: two queries."""
+    households = (
+        await Household.select(
+            *Household.all_columns(exclude=[Household.bank_name, Household.bank_account]),
+            Household.village.name.as_alias("village_name"),
+            Household.group.name.as_alias("group_name"),
+            Household.village._.township._.name.as_alias("township_name"),
+            Household.village._.township._.county._.name.as_alias("county_name"),
+        )
+        .where(Household.village.is_in(township_villages(township_id)))
+        .order_by(Household.code)
+    )
+    members = (
+        await Member.select(*Member.all_columns(), Member.household.code.as_alias("household_code"))
+        .where(Member.household.village.is_in(township_villages(township_id)))
+        .order_by(Member.household.code)
+        .order_by(Member.id)
+    )
+    return households, members
+
+
+def _household_cells(household: Row, people: list[Row]) -> list[Any]:
+    head = next((person for person in people if person["relation"] == "head"), None)
+    computed = {
+        "=county": household["county_name"],
+        "=township": household["township_name"],
+        "=head_name": head["name"] if head else "",
+        "=head_id": head["id_number"] if head else "",
+        "=size": len(people),
+        "=net_income": net_income(household),
+        "=per_capita": per_capita_net_income(household, len(people)),
+        "village": household["village_name"],
+        "group": household["group_name"] or "",
+        "secondary_causes": "、".join(codes.POVERTY_CAUSE.label(code) for code in household["secondary_causes"] or []),
+    }
+    return [_cell(name, computed[name] if name in computed else household[name]) for _, name in HOUSEHOLD_COLUMNS]
+
+
+def _member_cells(member: Row) -> list[Any]:
+    computed = {"=sex": SEX[id_numbers.sex(member["id_number"])]}
+    return [_cell(name, computed[name] if name in computed else member[name]) for _, name in MEMBER_COLUMNS]
+
+
+def _cell(name: str, value: Any) -> Any:
+    if name in CODE_LISTS:
+        return safe_cell(CODE_LISTS[name].label(value))
+    if name in BOOLEANS:
+        return YES if value else NO
+    if isinstance(value, Decimal):
+        return float(value)
+    return safe_cell("" if value is None else value)
+
+
+def build_roster(households: list[Row], members: list[Row]) -> bytes:
+    """Two sheets, households then members; ID numbers in full (this goes to the national system)."""
+    by_household: dict[str, list[Row]] = {}
+    for member in members:
+        by_household.setdefault(member["household_code"], []).append(member)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(HOUSEHOLD_SHEET)
+    sheet.append([header for header, _ in HOUSEHOLD_COLUMNS])
+    for household in households:
+        sheet.append(_household_cells(household, by_household.get(household["code"], [])))
+    sheet = workbook.create_sheet(MEMBER_SHEET)
+    sheet.append([header for header, _ in MEMBER_COLUMNS])
+    for member in members:
+        sheet.append(_member_cells(member))
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+async def export_roster(township_id: int | None) -> tuple[bytes, int]:
+    """The workbook and its number of household rows."""
+    households, members = await roster(township_id)
+    return await asyncio.to_thread(build_roster, households, members), len(households)
+
+
+# ---- reading an upload ----
+
+
+class RosterRejected(Exception):
+    """The whole file is refused; `message` is already translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Sheets:
+    """The data rows of both sheets as {field: text}, each with its row number in the sheet."""
+
+    households: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    members: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _check_size(content: bytes) -> None:
+    """Refuse an over-long sheet from its declared dimension, before reading any row."""
+    try:
+        workbook = load_workbook(BytesIO(content), read_only=True)
+    except (InvalidFileException, KeyError, ValueError, OSError, Exception) as error:
+        raise RosterRejected(gettext("This is not an Excel (.xlsx) file, or it cannot be read.")) from error
+    try:
+        for name in (HOUSEHOLD_SHEET, MEMBER_SHEET):
+            if name not in workbook.sheetnames:
+                raise RosterRejected(gettext("The sheet “%(sheet)s” is missing.", sheet=name))
+            if (workbook[name].max_row or 0) > MAX_ROWS + 1:
+                raise RosterRejected(gettext("A sheet has more than %(n)s rows: split the file.", n=f"{MAX_ROWS:,}"))
+    finally:
+        workbook.close()
+
+
+def _read_sheet(sheet: Any, columns: list[tuple[str, str]]) -> list[tuple[int, dict[str, str]]]:
+    headers = [_text(cell.value) for cell in sheet[1]] if sheet.max_row >= 1 else []
+    for index, (header, _) in enumerate(columns):
+        found = headers[index] if index < len(headers) else ""
+        if found != header:
+            raise RosterRejected(
+                gettext(
+                    "Sheet “%(sheet)s”, column %(n)s: the header must be “%(header)s”, not “%(found)s”.",
+                    sheet=sheet.title,
+                    n=index + 1,
+                    header=header,
+                    found=found,
+                )
+            )
+    for merged in sheet.merged_cells.ranges:
+        if merged.max_row > 1:
+            raise RosterRejected(
+                gettext("Sheet “%(sheet)s” has merged cells (%(cells)s).", sheet=sheet.title, cells=merged.coord)
+            )
+    rows = []
+    for number, row in enumerate(sheet.iter_rows(min_row=2), start=2):
+        for cell in row:
+            if cell.data_type == "f":
+                raise RosterRejected(
+                    gettext(
+                        "Cell %(cell)s of sheet “%(sheet)s” is a formula: paste values only.",
+                        cell=cell.coordinate,
+                        sheet=sheet.title,
+                    )
+                )
+        values = {name: _text(row[index].value) if index < len(row) else "" for index, (_, name) in enumerate(columns)}
+        if any(values.values()):
+            rows.append((number, values))
+    return rows
+
+
+def read_roster(content: bytes) -> Sheets:
+    """Both sheets checked for shape (size, headers, merged cells, formulas); raises RosterRejected."""
+    if len(content) > MAX_BYTES:
+        raise RosterRejected(gettext("The file is larger than 10 MB."))
+    _check_size(content)
+    workbook = load_workbook(BytesIO(content), data_only=False)
+    return Sheets(
+        households=_read_sheet(workbook[HOUSEHOLD_SHEET], HOUSEHOLD_COLUMNS),
+        members=_read_sheet(workbook[MEMBER_SHEET], MEMBER_COLUMNS),
+    )
+
+
+def label_to_code(name: str) -> Callable[[str], str | None]:
+    """Chinese label (or the code itself) → code; None when unknown."""
+    code_list = CODE_LISTS[name]
+    known = {code_list.label(code): code for code in code_list} | {code: code for code in code_list}
+    return lambda text: known.get(text)
+
+
+UNKNOWN_LABEL = N_("Not a value of the list: %(value)s")
