@@ -142,14 +142,14 @@ async def test_every_bad_row_is_reported_and_nothing_imported(client: Any, make_
     assert response.status_code == 422
     text = response.text
     assert (
-        '<tr><td>成员信息</td><td class="num">2</td><td>身份证号</td><td>身份证号码校验位不正确，请核对。</td></tr>'
-        in text
+        '<tr><td class="nowrap">成员信息</td><td class="num">2</td><td class="nowrap">身份证号</td>'
+        "<td>身份证号码校验位不正确，请核对。</td></tr>" in text
     )
-    assert '<td class="num">4</td><td>身份证号</td>' in text  # the same ID number as row 3
-    assert '<td class="num">3</td><td>与户主关系</td>' in text  # a second head
-    assert '<td class="num">3</td><td>工资性收入</td>' in text  # negative income
-    assert '<td class="num">4</td><td>户编号</td>' in text  # H-0001 already exists
-    assert '<td class="num">5</td><td>行政村</td>' in text
+    assert '<td class="num">4</td><td class="nowrap">身份证号</td>' in text  # the same ID number as row 3
+    assert '<td class="num">3</td><td class="nowrap">与户主关系</td>' in text  # a second head
+    assert '<td class="num">3</td><td class="nowrap">工资性收入</td>' in text  # negative income
+    assert '<td class="num">4</td><td class="nowrap">户编号</td>' in text  # H-0001 already exists
+    assert '<td class="num">5</td><td class="nowrap">行政村</td>' in text
     assert "该身份证号已登记在户 H-0001（户主：张*" in text  # the household holding the ID number, head masked
     assert await Household.count().where(Household.code.like("X-%")) == 0
 
