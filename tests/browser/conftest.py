@@ -112,7 +112,9 @@ async def phone(browser: Browser, live_server: str) -> AsyncIterator[tuple[Page,
 async def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=True)
+    # caret="initial": Playwright would otherwise hide the caret by writing inline styles, which our CSP
+    # blocks and reports as a console error that tests would take for the page's own.
+    await page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 
