@@ -13,7 +13,6 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from server.accounts.sessions import set_flash
 from server.i18n import N_
 from server.identification import applying, queries, steps
 from server.identification.applying import DuplicateIdNumber
@@ -28,32 +27,16 @@ from server.identification.forms import (
     SettingsForm,
     SurveyForm,
 )
-from server.identification.steps import Actor
 from server.identification.tables import Objection
 from server.identification.workflow import TRANSITIONS, State, StepRefused, notice_exit_refusal
-from server.web.auth import client_ip, current_user
+from server.web.auth import current_user
 from server.web.guards import requires_admin, requires_leader_or_admin
-from server.web.templating import base_context, page
+from server.web.steps import actor_of, done, refusal_page
+from server.web.templating import page
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Req = Request[Any, Any, Any]
-
-
-def actor_of(request: Req) -> Actor:
-    user = current_user(request)
-    return Actor(id=user.id, label=user.username, ip=client_ip(request))
-
-
-def refused_page(request: Req, exc: StepRefused) -> Template:
-    """A step out of order: the reason, status 409; the transaction was rolled back, nothing is written."""
-    back = request.url.path.rsplit("/", 1)[0] if request.method == "POST" else "/identification"
-    context = {**base_context(request, request.scope.get("user")), "message": exc.refusal.message(), "back": back}
-    return Template(template_name="identification/refused.html", context=context, status_code=409)
-
-
-async def done(request: Req, message: str, path: str) -> Redirect:
-    await set_flash(current_user(request).session_key, "success", message)
-    return Redirect(path=path, status_code=303)
+refused_page = refusal_page("/identification")
 
 
 class IdentificationController(Controller):

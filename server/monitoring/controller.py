@@ -15,7 +15,6 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from server.accounts.roles import Role
-from server.accounts.sessions import set_flash
 from server.audit.queries import record
 from server.home.queries import place_names
 from server.i18n import N_
@@ -26,10 +25,12 @@ from server.monitoring.workflow import StepRefused
 from server.scope import can_see_household
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_admin, requires_leader_or_admin, requires_township_staff
-from server.web.templating import TIMEZONE, base_context, page
+from server.web.steps import actor_of, done, refusal_page
+from server.web.templating import TIMEZONE, page
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Req = Request[Any, Any, Any]
+refused_page = refusal_page("/monitoring")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,28 +42,11 @@ def year_of(year: int | None) -> int:
     return year if year is not None and 2000 <= year <= 2100 else this_year()
 
 
-def actor_of(request: Req) -> steps.Actor:
-    user = current_user(request)
-    return steps.Actor(id=user.id, label=user.username, ip=client_ip(request))
-
-
-def refused_page(request: Req, exc: StepRefused) -> Template:
-    """A step or a date out of order: the reason, status 409; the transaction was rolled back."""
-    back = request.url.path.rsplit("/", 1)[0] if request.method == "POST" else "/monitoring"
-    context = {**base_context(request, request.scope.get("user")), "message": exc.refusal.message(), "back": back}
-    return Template(template_name="identification/refused.html", context=context, status_code=409)
-
-
 async def case_context(request: Req, case_id: int) -> dict[str, Any]:
     context = await pages.case_page(current_user(request), case_id)
     if context is None:
         raise NotFoundException()
     return context
-
-
-async def done(request: Req, message: str, path: str) -> Redirect:
-    await set_flash(current_user(request).session_key, "success", message)
-    return Redirect(path=path, status_code=303)
 
 
 class MonitoringController(Controller):

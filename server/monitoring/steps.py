@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,6 +11,7 @@ import asyncpg
 from server.audit.queries import record
 from server.households.tables import Household
 from server.i18n import N_
+from server.identification.steps import Actor
 from server.monitoring import queries
 from server.monitoring.codes import CLEARING_CHECKLIST
 from server.monitoring.tables import RiskCase
@@ -27,13 +27,6 @@ from server.monitoring.workflow import (
 )
 from server.piccolo_conf import DB
 from server.visits.tables import Visit
-
-
-@dataclass(frozen=True)
-class Actor:
-    id: int
-    label: str
-    ip: str = ""
 
 
 def _plain(value: Any) -> Any:
