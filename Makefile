@@ -37,10 +37,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix server tests scripts
 	$(BIN)/ruff format server tests scripts
 
-## bench: throughput and latency figures, printed one line per scenario
+## bench: throughput and latency figures, one line per scenario: the township demo under load (8 connections),
+## then the 50,000-household county one request at a time (server time, e.g. job matching county-wide)
 bench: $(STAMP)
 	scripts/install-system-deps.sh wrk
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --scale county --connections 1
 
 ## messages: extract translatable strings and update the catalogs (then translate the new zh_CN entries)
 messages: $(STAMP)

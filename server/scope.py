@@ -40,15 +40,18 @@ def household_scope(user: CurrentUser) -> Where | Any:
     return Household.id == NOTHING
 
 
-def household_scope_sql(user: CurrentUser, alias: str = "household") -> QueryString:
-    """The same rule as SQL for raw queries: `WHERE {}` with this QueryString as the argument."""
+def household_scope_sql(user: CurrentUser, alias: str = "household", household_id: str = "id") -> QueryString:
+    """The same rule as SQL for raw queries: `WHERE {}` with this QueryString as the argument.
+
+    `alias` names a row with the household's `village` column and its id in `household_id` ("id" for the household
+    table itself, "household" for a table that keeps both, such as the labour force ledger)."""
     if user.role in (Role.ADMIN, Role.LEADER):
         return QueryString(
             f"{alias}.village IN (SELECT id FROM village WHERE township = {{}})", user.township_id or NOTHING
         )
     if user.role is Role.CADRE:
         return QueryString(
-            f"({alias}.id IN (SELECT household FROM pairing WHERE cadre = {{}} AND ended_on IS NULL)"
+            f"({alias}.{household_id} IN (SELECT household FROM pairing WHERE cadre = {{}} AND ended_on IS NULL)"
             f" OR {alias}.village = {{}})",
             user.id,
             user.village_id or NOTHING,

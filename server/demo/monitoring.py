@@ -111,8 +111,9 @@ async def monitoring_demo(connection: asyncpg.Connection, township_ids: list[int
                 "risk_case", records=[tuple(c[k] for k in CASE_COLUMNS) for c in cases], columns=CASE_COLUMNS
             )
         totals.update({"条监测风险记录": len(cases), "条突发困难走访": len(hardship)})
-    # Fresh statistics for the planner: without them the risk list picks the status index for each village.
-    await connection.execute("ANALYZE household, member, risk_case")
+    # Fresh statistics for the planner: without them the risk list picks the status index for each village
+    # and job matching misjudges the labour force ledger.
+    await connection.execute("ANALYZE household, member, labour_force, risk_case")
     return totals
 
 

@@ -9,7 +9,10 @@ The rules (points in brackets), the same for "candidates for a job" and "jobs fo
 - not yet employed through a placement (+2); already working (-2)
 - weak or half labour, or serious illness or disability, for heavy work (-2)
 Only labour-capable members (ordinary, skilled, weak labour) aged 16-60 of registered or monitored households in
-the viewer's scope are considered. Each list is one SQL query, whatever its length.
+the viewer's scope are considered (the labour force ledger, server.jobs.tables.LabourForce). Each list is one SQL
+query, whatever its length. For speed, the many members with nothing but age, skill, health and village to go on
+("plain") are ranked on those alone and only their top rows kept; the few with wishes, trainings, jobs or referrals
+("special") are scored in full; both are then ranked together. Same scores as scoring everyone in full.
 """
 
 from __future__ import annotations
@@ -21,10 +24,9 @@ from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
 from server.i18n import N_
-from server.jobs.codes import DAYS_PER_MONTH, LABOUR_CAPABLE, WORKING_AGE
+from server.jobs.codes import DAYS_PER_MONTH
+from server.jobs.labour_force import in_scope, of_working_age
 from server.jobs.tables import JobPost
-from server.jobs.trainings import REGISTERED_SQL
-from server.scope import household_scope_sql
 
 # The rules as the cadre reads them on the screen, in the order of the module docstring.
 RULES = (
@@ -49,23 +51,30 @@ _JOBS = """
   FROM job_post j JOIN employer e ON e.id = j.employer LEFT JOIN village v ON v.id = j.village
 """.replace("DAYS", str(DAYS_PER_MONTH))
 
-# People are narrow rows (ids, skill, health, birth date, village); names and ID numbers are joined only for the
-# ranked top rows. OFFSET 0 keeps the age filter out of the scan, where the planner would misjudge its selectivity.
-_PEOPLE = f"""
-  SELECT * FROM (
-    SELECT m.id AS member_id, m.labour_skill, m.health, substr(m.id_number, 7, 8) AS born, h.village AS village_id
-    FROM member m JOIN household h ON h.id = m.household
-    WHERE {{}} AND {REGISTERED_SQL} AND m.labour_skill = ANY({{}}) OFFSET 0
-  ) p WHERE p.born > {{}} AND p.born <= {{}}
+# People are the narrow rows of the labour force ledger (ids, skill, health, birth date, village), already limited to
+# labour-capable members of registered or monitored households; names and ID numbers are joined only for the ranked
+# top rows. Not materialised: the plain pairs scan it once, the few members with wishes, trainings, jobs or referrals
+# are looked up by id.
+_PEOPLE = """
+  SELECT lf.member AS member_id, lf.labour_skill, lf.health, lf.born, lf.village AS village_id
+  FROM labour_force lf WHERE {}
 """
 
+_SCORE = """(
+    CASE WHEN s.age_fits THEN 3 ELSE -3 END + CASE WHEN s.trained THEN 3 ELSE 0 END
+    + CASE WHEN s.skilled THEN (CASE WHEN s.needs_skill THEN 2 ELSE 1 END) ELSE 0 END
+    + CASE WHEN s.wants_kind THEN 2 ELSE 0 END + CASE WHEN s.wage_fits THEN 1 ELSE 0 END
+    + CASE WHEN s.will_leave THEN 1 WHEN s.will_not_leave THEN -3 ELSE 0 END
+    + CASE WHEN s.distance_km <= 5 THEN 2 WHEN s.distance_km <= 15 THEN 1 ELSE 0 END
+    + CASE WHEN s.employed THEN -2 ELSE 2 END + CASE WHEN s.too_heavy THEN -2 ELSE 0 END)"""
+
 _RANKED = """
-, distances AS MATERIALIZED (
-  SELECT vi.id AS village_id, jb.job_id,
+, jobs_near AS MATERIALIZED (
+  SELECT vi.id AS village_id, jb.*,
          CASE WHEN vi.latitude IS NULL OR jb.lat IS NULL THEN NULL ELSE round((2 * 6371 * asin(sqrt(
               power(sin(radians(jb.lat - vi.latitude) / 2), 2) + cos(radians(vi.latitude)) * cos(radians(jb.lat))
               * power(sin(radians(jb.lon - vi.longitude) / 2), 2))))::numeric, 1) END AS km
-  FROM village vi CROSS JOIN jobs jb
+  FROM village vi CROSS JOIN jobs jb WHERE {}
 ), trained AS (
   SELECT DISTINCT e.member, t.work_kind FROM training_enrolment e JOIN training t ON t.id = e.training
   WHERE e.attended AND t.work_kind IN (SELECT work_kind FROM jobs)
@@ -73,8 +82,20 @@ _RANKED = """
   SELECT DISTINCT r.member FROM placement pl JOIN referral r ON r.id = pl.referral WHERE pl.status = 'working'
 ), referred AS (
   SELECT r.job, r.member, r.status FROM referral r WHERE r.job IN (SELECT job_id FROM jobs)
-), pairs AS (
-  SELECT p.member_id, p.born, p.village_id, jb.job_id, d.km AS distance_km,
+), special AS (
+  SELECT member FROM member_wish UNION SELECT member FROM trained
+  UNION SELECT member FROM employed UNION SELECT member FROM referred
+), plain_pairs AS (
+  SELECT p.member_id, p.born, p.village_id, jb.job_id, jb.km AS distance_km,
+         (p.born > jb.born_after AND p.born <= jb.born_by) AS age_fits,
+         false AS trained, (p.labour_skill = 'skilled') AS skilled, jb.needs_skill, false AS wants_kind,
+         false AS wage_fits, false AS will_leave, jb.outside_county AS will_not_leave, false AS employed,
+         (jb.physical = 'heavy' AND (p.labour_skill = 'weak' OR p.health IN ('serious', 'disabled'))) AS too_heavy,
+         NULL::varchar AS referral_status
+  FROM people p JOIN jobs_near jb ON jb.village_id = p.village_id
+  WHERE NOT EXISTS (SELECT 1 FROM special sp WHERE sp.member = p.member_id)
+), special_pairs AS (
+  SELECT p.member_id, p.born, p.village_id, jb.job_id, jb.km AS distance_km,
          (p.born > jb.born_after AND p.born <= jb.born_by) AS age_fits,
          (tr.member IS NOT NULL) AS trained, (p.labour_skill = 'skilled') AS skilled, jb.needs_skill,
          coalesce(jb.work_kind = ANY(w.work_kinds), false) AS wants_kind,
@@ -84,23 +105,17 @@ _RANKED = """
          (em.member IS NOT NULL) AS employed,
          (jb.physical = 'heavy' AND (p.labour_skill = 'weak' OR p.health IN ('serious', 'disabled'))) AS too_heavy,
          rf.status AS referral_status
-  FROM people p CROSS JOIN jobs jb
-  JOIN distances d ON d.village_id = p.village_id AND d.job_id = jb.job_id
+  FROM people p JOIN jobs_near jb ON jb.village_id = p.village_id
   LEFT JOIN member_wish w ON w.member = p.member_id
   LEFT JOIN trained tr ON tr.member = p.member_id AND tr.work_kind = jb.work_kind
   LEFT JOIN employed em ON em.member = p.member_id
   LEFT JOIN referred rf ON rf.job = jb.job_id AND rf.member = p.member_id
+  WHERE p.member_id IN (SELECT member FROM special)
 ), scored AS (
-  SELECT s.*,
-    CASE WHEN s.age_fits THEN 3 ELSE -3 END + CASE WHEN s.trained THEN 3 ELSE 0 END
-    + CASE WHEN s.skilled THEN (CASE WHEN s.needs_skill THEN 2 ELSE 1 END) ELSE 0 END
-    + CASE WHEN s.wants_kind THEN 2 ELSE 0 END + CASE WHEN s.wage_fits THEN 1 ELSE 0 END
-    + CASE WHEN s.will_leave THEN 1 WHEN s.will_not_leave THEN -3 ELSE 0 END
-    + CASE WHEN s.distance_km <= 5 THEN 2 WHEN s.distance_km <= 15 THEN 1 ELSE 0 END
-    + CASE WHEN s.employed THEN -2 ELSE 2 END + CASE WHEN s.too_heavy THEN -2 ELSE 0 END AS score
-  FROM pairs s
-  ORDER BY score DESC, s.distance_km NULLS LAST, s.born DESC, s.member_id, s.job_id
-  LIMIT {}
+  (SELECT s.*, SCORE AS score FROM plain_pairs s ORDER BY ORDER_BY LIMIT {})
+  UNION ALL
+  (SELECT s.*, SCORE AS score FROM special_pairs s)
+  ORDER BY ORDER_BY LIMIT {}
 )
 SELECT s.*, m.name, m.labour_skill, vi.name AS village_name, jb.title, jb.place, jb.wage_min, jb.wage_max,
        jb.pay_unit, jb.work_kind, jb.age_min, jb.age_max, jb.is_public_welfare, jb.is_workshop, jb.closing_date,
@@ -109,28 +124,15 @@ SELECT s.*, m.name, m.labour_skill, vi.name AS village_name, jb.title, jb.place,
        extract(year FROM age({}::date, to_date(s.born, 'YYYYMMDD')))::int AS age
 FROM scored s JOIN member m ON m.id = s.member_id JOIN village vi ON vi.id = s.village_id
 JOIN jobs jb ON jb.job_id = s.job_id
-ORDER BY s.score DESC, s.distance_km NULLS LAST, s.born DESC, s.member_id, s.job_id
-"""
-
-
-def _born_between(today: date) -> tuple[str, str]:
-    """Birth dates (as 'YYYYMMDD') of people aged 16-60 on `today`: after the first, on or before the second."""
-    youngest, oldest = WORKING_AGE
-    return _years_before(today, oldest + 1).strftime("%Y%m%d"), _years_before(today, youngest).strftime("%Y%m%d")
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+ORDER BY ORDER_BY
+""".replace("SCORE", _SCORE).replace("ORDER_BY", "score DESC, distance_km NULLS LAST, born DESC, member_id, job_id")
 
 
 def candidates_query(job_id: int, scope: QueryString, today: date, limit: int = 30) -> QueryString:
-    """The one SQL query ranking members (within `scope`, a household_scope_sql on alias h) for one job."""
-    sql = f"WITH jobs AS ({_JOBS} WHERE j.id = {{}}), people AS ({_PEOPLE}) {_RANKED}"
-    after, by = _born_between(today)
-    return QueryString(sql, today, today, job_id, scope, list(LABOUR_CAPABLE), after, by, limit, today)
+    """The one SQL query ranking members (within `scope`, a condition on the ledger's alias lf) for one job."""
+    sql = f"WITH jobs AS ({_JOBS} WHERE j.id = {{}}), people AS NOT MATERIALIZED ({_PEOPLE}) {_RANKED}"
+    people = of_working_age(scope, today)
+    return QueryString(sql, today, today, job_id, people, QueryString("TRUE"), limit, limit, today)
 
 
 async def candidates_for_job(job_id: int, scope: QueryString, today: date, limit: int = 30) -> list[dict[str, Any]]:
@@ -139,18 +141,16 @@ async def candidates_for_job(job_id: int, scope: QueryString, today: date, limit
 
 
 async def ranked_candidates(user: CurrentUser, job_id: int, today: date, limit: int = 30) -> list[dict[str, Any]]:
-    return await candidates_for_job(job_id, household_scope_sql(user, "h"), today, limit)
+    return await candidates_for_job(job_id, in_scope(user), today, limit)
 
 
 async def jobs_for_member(user: CurrentUser, member_id: int, today: date, limit: int = 20) -> list[dict[str, Any]]:
     """Ranked open jobs of the user's township for one member in scope (empty when the member is not)."""
     jobs = f"{_JOBS} WHERE j.township = {{}} AND j.status = 'open' AND j.closing_date >= {{}} AND e.approved"
-    people = _PEOPLE.replace("OFFSET 0", "AND m.id = {} OFFSET 0")
-    sql = f"WITH jobs AS ({jobs}), people AS ({people}) {_RANKED}"
-    after, by = _born_between(today)
-    scope = household_scope_sql(user, "h")
-    args = (today, today, user.township_id or -1, today, scope, list(LABOUR_CAPABLE), member_id, after, by)
-    rows = await JobPost.raw(sql, *args, limit, today)
+    sql = f"WITH jobs AS ({jobs}), people AS NOT MATERIALIZED ({_PEOPLE}) {_RANKED}"
+    people = of_working_age(QueryString("{} AND lf.member = {}", in_scope(user), member_id), today)
+    villages = QueryString("vi.id IN (SELECT village_id FROM people)")
+    rows = await JobPost.raw(sql, today, today, user.township_id or -1, today, people, villages, limit, limit, today)
     return [_with_reasons(row) for row in rows]
 
 

@@ -11,13 +11,12 @@ from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
 from server.i18n import N_
-from server.jobs.codes import WORKING_AGE
+from server.jobs.codes import LABOUR_CAPABLE, WORKING_AGE
 from server.jobs.tables import JobPost, Referral
 from server.jobs.trainings import member_in_scope
 from server.piccolo_conf import DB
 from server.scope import household_scope_sql
 
-CANNOT_WORK = ("lost", "none")
 ANSWERABLE = {"referred": ("interview", "hired", "rejected"), "interview": ("hired", "rejected")}
 
 
@@ -39,9 +38,9 @@ def refusal(job: dict[str, Any], member: dict[str, Any] | None, today: date) -> 
         return N_("This job is full: every position has been filled.")
     if member is None:
         return None
-    if member["labour_skill"] in CANNOT_WORK and member["health"] in ("serious", "disabled"):
+    if member["labour_skill"] not in LABOUR_CAPABLE and member["health"] in ("serious", "disabled"):
         return N_("This member cannot work: serious illness or disability, and no labour capacity.")
-    if member["labour_skill"] in CANNOT_WORK:
+    if member["labour_skill"] not in LABOUR_CAPABLE:
         return N_("This member cannot work: no labour capacity.")
     if member["age"] < WORKING_AGE[0]:
         return N_("This member is under 16 and cannot be referred to a job.")

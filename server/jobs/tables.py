@@ -20,11 +20,26 @@ from piccolo.table import Table
 
 from server.accounts.tables import User
 from server.employers.tables import Employer
-from server.households.tables import Member
+from server.households.tables import Household, Member
 from server.places.tables import Township, Village
 
 MONEY = (12, 2)
 ZERO = Decimal(0)
+
+
+class LabourForce(Table, tablename="labour_force"):
+    """The labour force ledger (劳动力台账): a narrow row per labour-capable member (ordinary, skilled or weak labour)
+    of a registered or monitored household, whatever the age. Triggers on member and household keep it in step
+    (migrations/jobs); matching scans it instead of joining 155,000 members to their households for every job."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
+
+    member = ForeignKey(Member, null=False, unique=True)
+    household = ForeignKey(Household, null=False)
+    village = ForeignKey(Village, null=False, index=True)
+    born = Varchar(length=8)  # 'YYYYMMDD' from the ID number, in the "C" collation: compares and sorts like a date
+    labour_skill = Varchar(length=8)
+    health = Varchar(length=10)
 
 
 class Training(Table):

@@ -7,13 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from server.accounts.sessions import CurrentUser
-from server.jobs.codes import LABOUR_CAPABLE, TRAINING_TOPIC, WORKING_AGE
+from server.jobs.codes import TRAINING_TOPIC
+from server.jobs.labour_force import in_scope, of_working_age
 from server.jobs.tables import Training, TrainingEnrolment
 from server.scope import household_scope_sql
 
 AGE_SQL = "extract(year FROM age({}::date, to_date(substr(m.id_number, 7, 8), 'YYYYMMDD')))::int"
-# Registered (status other than 'none') or monitored households: the ones the jobs area works for.
-REGISTERED_SQL = "(h.status <> 'none' OR h.monitoring_type IS NOT NULL)"
 
 
 async def trainings_of_township(township_id: int | None, limit: int = 100) -> list[dict[str, Any]]:
@@ -116,23 +115,12 @@ async def untrained_members(user: CurrentUser, year: int, limit: int = 200) -> t
     """Labour-capable members aged 16-60 of registered or monitored households in scope, no training in `year`."""
     sql = f"""
     SELECT m.id, m.name, m.labour_skill, vi.name AS village_name, {AGE_SQL} AS age, count(*) OVER () AS total
-    FROM member m JOIN household h ON h.id = m.household JOIN village vi ON vi.id = h.village
-    WHERE {{}} AND {REGISTERED_SQL} AND m.labour_skill = ANY({{}})
-      AND {AGE_SQL} BETWEEN {{}} AND {{}}
-      AND NOT EXISTS (SELECT 1 FROM training_enrolment e JOIN training t ON t.id = e.training
-                      WHERE e.member = m.id AND t.held_on >= {{}} AND t.held_on < {{}})
+    FROM labour_force lf JOIN member m ON m.id = lf.member JOIN village vi ON vi.id = lf.village
+    WHERE {{}} AND NOT EXISTS (SELECT 1 FROM training_enrolment e JOIN training t ON t.id = e.training
+                               WHERE e.member = lf.member AND t.held_on >= {{}} AND t.held_on < {{}})
     ORDER BY vi.name, m.name LIMIT {{}}
     """
     on = date(year, 12, 31) if year < date.today().year else date.today()
-    rows = await TrainingEnrolment.raw(
-        sql,
-        on,
-        household_scope_sql(user, "h"),
-        list(LABOUR_CAPABLE),
-        on,
-        *WORKING_AGE,
-        date(year, 1, 1),
-        date(year + 1, 1, 1),
-        limit,
-    )
+    people = of_working_age(in_scope(user), on)
+    rows = await TrainingEnrolment.raw(sql, on, people, date(year, 1, 1), date(year + 1, 1, 1), limit)
     return (int(rows[0]["total"]) if rows else 0), list(rows)

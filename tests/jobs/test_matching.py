@@ -88,3 +88,42 @@ async def test_cadre_records_a_members_wishes(client: httpx.AsyncClient, world: 
         f"/jobs/members/{world['worker']}/wish", data={"work_kinds": ["spaceflight"], "_csrf_token": token}
     )
     assert bad.status_code == 422
+
+
+async def test_a_short_list_ranks_exactly_like_scoring_everyone(world: Any) -> None:
+    """The plain members are cut to the top rows before the special ones join: the cut must not change the order."""
+    from piccolo.querystring import QueryString
+
+    from server.jobs.matching import candidates_for_job
+    from server.jobs.queries import today
+    from server.jobs.tables import Placement, Referral
+    from tests.jobs.conftest import id_number, make_household
+
+    skills = ("normal", "skilled", "weak")
+    people = [
+        {"name": f"候选{n}", "id_number": id_number(18 + 3 * n), "labour_skill": skills[n % 3]} for n in range(14)
+    ]
+    _, near = await make_household(world["village"], people[:7], status="not_out")
+    _, far = await make_household(world["far_village"], people[7:], status="not_out")
+    working = Referral(job=world["other_job"], member=near[0], consent=True, status="hired")
+    await working.save()  # a skilled, nearby young man already at work: high on the plain rules, lower in full
+    await Placement.insert(Placement(referral=working.id, start_date=date(2026, 6, 1), monthly_wage=3000))
+    await MemberWish.insert(MemberWish(member=far[1], work_kinds=["garment"]))
+    await TrainingEnrolment.insert(
+        TrainingEnrolment(training=(await _garment_training(world)), member=far[2], attended=True)
+    )
+
+    everyone = await candidates_for_job(world["job"], QueryString("TRUE"), today(), limit=100)
+    for limit in (1, 3, 5, 8):
+        short = await candidates_for_job(world["job"], QueryString("TRUE"), today(), limit=limit)
+        assert [row["member_id"] for row in short] == [row["member_id"] for row in everyone[:limit]]
+    assert len({row["member_id"] for row in everyone}) == len(everyone), "nobody is listed twice"
+    at_work = next(row for row in everyone if row["member_id"] == near[0])
+    assert at_work["employed"], "scored in full, with the job they hold"
+
+
+async def _garment_training(world: Any) -> int:
+    training = Training(township=world["township"], topic="skills", title="缝纫", work_kind="garment",
+                        held_on=date(2026, 3, 1))  # fmt: skip
+    await training.save()
+    return int(training.id)
