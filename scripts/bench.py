@@ -81,6 +81,7 @@ SCENARIOS = [
     Scenario("household-search-id-suffix", "/households?q=1234", "admin"),
     Scenario("household-search-name", "/households?q=%E7%8E%8B", "admin"),
     Scenario("coverage-leader", "/coverage", "leader"),
+    Scenario("coverage-county", "/", "county"),
     Scenario("identification", "/identification", "admin"),
     Scenario("visits-cadre", "/visits", "cadre"),
     Scenario("follow-ups-cadre", "/follow-ups", "cadre"),

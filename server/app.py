@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 
 from server.accounts.controller import AccountController, LoginController, UserAdminController
 from server.audit.controller import AuditController
+from server.county.controller import CountyController
 from server.database import close_database, open_database
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
 from server.home.controller import HomeController, PublicController
@@ -51,6 +52,7 @@ ROUTES = [
     PairingController,
     AssistantController,
     CoverageController,
+    CountyController,
     CardController,
     HouseholdExcelController,
     HouseholdController,

@@ -125,13 +125,20 @@ def demo(scale: str, if_empty: bool) -> None:
 @main.command()
 @click.option("--username", required=True)
 @click.option("--display-name", required=True, help="The person's name, shown on screen.")
-@click.option("--role", type=click.Choice(["admin", "leader", "cadre", "employer"]), required=True)
-@click.option("--township", "township_code", default=None, help="Township code (required except for employers).")
+@click.option("--role", type=click.Choice(["county", "admin", "leader", "cadre", "employer"]), required=True)
+@click.option("--county", "county_code", default=None, help="County code (required for the county office).")
+@click.option("--township", "township_code", default=None, help="Township code (required for township staff).")
 @click.option("--phone", default=None)
 @click.option("--password", default=None, help="Asked for when omitted.")
 @friendly_errors
 def createuser(
-    username: str, display_name: str, role: str, township_code: str | None, phone: str | None, password: str | None
+    username: str,
+    display_name: str,
+    role: str,
+    county_code: str | None,
+    township_code: str | None,
+    phone: str | None,
+    password: str | None,
 ) -> None:
     """Create an account; the password must meet the policy (8+ characters, 3 classes, not common)."""
     from server.accounts.passwords import password_problem
@@ -142,23 +149,29 @@ def createuser(
         password = getpass.getpass("密码 Password: ")
     if problem := password_problem(password, username):
         raise click.UsageError(f"密码不符合要求: {gettext(problem)}")
-    if role != "employer" and not township_code:
+    if role == "county" and not county_code:
+        raise click.UsageError("--county is required for the county office")
+    if role not in ("county", "employer") and not township_code:
         raise click.UsageError("--township is required for this role")
 
     async def work() -> int:
         from server.accounts.queries import create_user, username_taken
-        from server.places.tables import Township
+        from server.places.tables import County, Township
 
         if await username_taken(username, phone):
             raise click.UsageError(f"用户名或手机号已存在: {username}")
         township = await Township.select(Township.id).where(Township.code == township_code).first()
         if township_code and township is None:
             raise click.UsageError(f"找不到乡镇代码: {township_code}")
+        county = await County.select(County.id).where(County.code == county_code).first()
+        if county_code and county is None:
+            raise click.UsageError(f"找不到县代码: {county_code}")
         return await create_user(
             username=username,
             password=password,
             display_name=display_name,
             role=Role(role),
+            county_id=county["id"] if county else None,
             township_id=township["id"] if township else None,
             phone=phone,
         )

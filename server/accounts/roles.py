@@ -1,4 +1,4 @@
-"""The four roles and what each may do at the coarsest level."""
+"""The five roles and what each may do at the coarsest level."""
 
 from enum import StrEnum
 
@@ -6,6 +6,7 @@ from server.i18n import N_
 
 
 class Role(StrEnum):
+    COUNTY = "county"  # 县扶贫办: the county's figures by township, no household data
     ADMIN = "admin"  # 扶贫办 / 镇扶贫工作站
     LEADER = "leader"  # 领导干部
     CADRE = "cadre"  # 一般党员干部
@@ -17,6 +18,7 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
+    Role.COUNTY: N_("County poverty office"),
     Role.ADMIN: N_("Township poverty office"),
     Role.LEADER: N_("Leader"),
     Role.CADRE: N_("Party member cadre"),

@@ -5,7 +5,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.employers.tables import Employer
-from server.places.tables import Township, Village
+from server.places.tables import County, Township, Village
 
 
 class User(Table, tablename="app_user"):
@@ -18,6 +18,7 @@ class User(Table, tablename="app_user"):
     display_name = Varchar(length=40)
     title = Varchar(length=60, default="")  # 职务, e.g. 镇党委副书记
     role = Varchar(length=12, index=True)
+    county = ForeignKey(County, null=True, default=None)  # the county office's county; others have a township
     township = ForeignKey(Township, null=True, default=None, index=True)
     village = ForeignKey(Village, null=True, default=None)
     employer = ForeignKey(Employer, null=True, default=None)

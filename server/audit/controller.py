@@ -15,11 +15,11 @@ from server.audit.display import shown
 from server.audit.export import audit_xlsx
 from server.audit.queries import record
 from server.web.auth import client_ip, current_user
+from server.web.downloads import xlsx_download
 from server.web.guards import requires_admin
 from server.web.templating import page
 
 AnyRequest = Request[Any, Any, Any]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(request: AnyRequest) -> search.AuditFilters:
@@ -56,8 +56,7 @@ class AuditController(Controller):
         await record("export", actor=user, target_type="audit", target_id="search",
                      ip=client_ip(request), detail={"format": "xlsx", "filters": filters.query(),
                      "rows": min(len(rows), search.EXPORT_LIMIT)})  # fmt: skip
-        headers = {"Content-Disposition": 'attachment; filename="audit.xlsx"', "Cache-Control": "no-store"}
-        return Response(content, media_type=XLSX, headers=headers)
+        return xlsx_download(content, "audit.xlsx")
 
     @post("/{event_id:int}/reveal")
     async def reveal(self, request: AnyRequest, event_id: FromPath[int]) -> Template:

@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 from server.audit.display import shown
 from server.audit.search import EXPORT_LIMIT
 from server.i18n import gettext
-from server.pairing.export import safe_cell
+from server.spreadsheets import safe_cell
 from server.web.templating import local_time
 
 

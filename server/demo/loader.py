@@ -34,7 +34,7 @@ from server.piccolo_conf import DB
 from server.places.tables import County, Township, Village, VillageGroup
 
 DEMO_PASSWORD = "Bangfu@2026"  # noqa: S105 -- published with the demo, never used outside it
-DEMO_USERNAMES = ("admin", "leader", "cadre", "employer")
+DEMO_USERNAMES = ("county", "admin", "leader", "cadre", "employer")
 SCALES = ("township", "county")
 LOCK_KEY = 2026_0526  # pg_advisory_xact_lock: two loads at once take turns instead of clashing
 
@@ -49,7 +49,8 @@ STANDARDS = (
     (2025, "4500", "3000", "7300"),
     (2026, "4600", "3000", "7600"),
 )
-DEMO_ACCOUNTS = (  # username, role, name, title
+COUNTY_ACCOUNT = ("county", "周文斌", "县扶贫办主任")  # username, name, title
+DEMO_ACCOUNTS = (  # username, role, name, title (of the demo township)
     ("admin", Role.ADMIN, "张建华", "镇扶贫办主任"),
     ("leader", Role.LEADER, "王立新", "镇党委副书记"),
     ("cadre", Role.CADRE, "刘晓燕", "双河村驻村第一书记"),
@@ -72,6 +73,7 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str
             return "演示数据已存在, 未重复加载 (demo data already present: nothing added)"
         password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
         county_id = await _county_id()
+        await _county_account(password_hash, county_id)
         await _add_standards()
         totals: Counter[str] = Counter()
         township_ids = []
@@ -128,6 +130,16 @@ async def _load_township(connection: asyncpg.Connection, ctx: Context, county_id
         staff=demo_staff + sum(user["role"] != Role.EMPLOYER for user in staff),
         employers=len(employers),
     )
+
+
+async def _county_account(password_hash: str, county_id: int) -> None:
+    """The county office's account, unless its username is taken."""
+    username, name, title = COUNTY_ACCOUNT
+    if not await username_taken(username):
+        await create_user(
+            username=username, password_hash=password_hash, display_name=name, role=Role.COUNTY,
+            county_id=county_id, title=title,
+        )  # fmt: skip
 
 
 async def _demo_accounts(ctx: Context, villages: list[dict[str, Any]], employers: list[dict[str, Any]]) -> int:

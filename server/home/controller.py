@@ -10,6 +10,7 @@ from piccolo.querystring import QueryString
 
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
+from server.county.controller import county_home
 from server.employers.queries import employer_summary, home_summary
 from server.home import queries
 from server.i18n import N_
@@ -47,6 +48,8 @@ class HomeController(Controller):
         places = await queries.place_names(user.township_id, user.village_id)
         if user.role is Role.EMPLOYER:
             return await page(request, "home/employer.html", places=places, **await employer_home(user))
+        if user.role is Role.COUNTY:
+            return await page(request, "home/county.html", **await county_home(user))
         if user.role is Role.CADRE:
             return await page(request, "home/cadre.html", places=places, **await cadre_home(user))
         return await page(request, "home/township.html", places=places, **await township_home(user))

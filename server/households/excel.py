@@ -17,8 +17,8 @@ from server.households import id_numbers
 from server.households.income import net_income, per_capita_net_income
 from server.households.tables import Household, Member
 from server.i18n import N_, gettext
-from server.pairing.export import safe_cell
 from server.scope import township_villages
+from server.spreadsheets import safe_cell
 
 HOUSEHOLD_SHEET = "户信息"
 MEMBER_SHEET = "成员信息"

@@ -15,10 +15,10 @@ from server.households.excel import MAX_BYTES, MAX_ROWS, RosterRejected, export_
 from server.households.excel_import import check_roster, import_roster
 from server.i18n import N_, gettext
 from server.web.auth import client_ip, current_user
+from server.web.downloads import xlsx_download
 from server.web.guards import requires_admin
 from server.web.templating import page
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AnyRequest = Request[Any, Any, Any]
 
 
@@ -33,11 +33,7 @@ class HouseholdExcelController(Controller):
         user = current_user(request)
         content, rows = await export_roster(user.township_id)
         await record("export", actor=user, target_type="households", ip=client_ip(request), detail={"rows": rows})
-        return Response(
-            content,
-            media_type=XLSX,
-            headers={"Content-Disposition": 'attachment; filename="households.xlsx"', "Cache-Control": "no-store"},
-        )
+        return xlsx_download(content, "households.xlsx")
 
     @get("/import")
     async def import_form(self, request: AnyRequest) -> Template:

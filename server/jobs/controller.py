@@ -18,6 +18,7 @@ from server.jobs.forms import CheckForm, WishForm
 from server.jobs.tables import MemberWish
 from server.jobs.web import AnyRequest, Form, audit, found, int_or_none, leaders_only, render, staff_only
 from server.web.auth import client_ip, current_user
+from server.web.downloads import xlsx_download
 
 
 class JobsController(Controller):
@@ -132,12 +133,10 @@ class JobsController(Controller):
         data = await figures(user.township_id, day)
         content = await figures_xlsx(data, gettext("Employment figures on %(day)s", day=day.isoformat()))
         await audit(request, "export", "jobs_figures", day.isoformat(), rows=len(data["villages"]))
-        disposition = f'attachment; filename="jobs-figures-{day.isoformat()}.xlsx"'
-        return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
+        return xlsx_download(content, f"jobs-figures-{day.isoformat()}.xlsx")
 
 
 NO_WISH: dict[str, Any] = {"work_kinds": [], "expected_wage": None, "leave_county": False, "note": ""}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

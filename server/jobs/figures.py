@@ -12,8 +12,8 @@ from openpyxl.styles import Font
 
 from server.i18n import gettext
 from server.jobs.tables import JobPost
+from server.spreadsheets import safe_cell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("open_jobs", "referrals", "placements", "working", "employed_3", "employed_6")
 
 _BY_VILLAGE = """
@@ -46,13 +46,6 @@ async def figures(township_id: int | None, today: date) -> dict[str, Any]:
         (JobPost.township == township) & (JobPost.status == "open") & (JobPost.closing_date >= today)
     )
     return {"villages": villages, "total": total}
-
-
-def safe_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _workbook(data: dict[str, Any], title: str) -> bytes:

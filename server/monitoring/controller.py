@@ -24,6 +24,7 @@ from server.monitoring.forms import parse_clear, parse_confirm, parse_notice, pa
 from server.monitoring.workflow import StepRefused
 from server.scope import can_see_household
 from server.web.auth import client_ip, current_user
+from server.web.downloads import xlsx_download
 from server.web.guards import requires_admin, requires_leader_or_admin, requires_township_staff
 from server.web.steps import actor_of, done, refusal_page
 from server.web.templating import TIMEZONE, page
@@ -31,7 +32,6 @@ from server.web.templating import TIMEZONE, page
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Req = Request[Any, Any, Any]
 refused_page = refusal_page("/monitoring")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def this_year() -> int:
@@ -154,10 +154,7 @@ class MonitoringController(Controller):
             ip=client_ip(request),
             detail={"what": "assessment", "format": "xlsx", "year": chosen, "rows": len(items)},
         )
-        disposition = f'attachment; filename="assessment-{chosen}.xlsx"'
-        return Response(
-            content, media_type=XLSX, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"}
-        )
+        return xlsx_download(content, f"assessment-{chosen}.xlsx")
 
 
 class AssessmentSheetController(Controller):

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from server.codes import MEASURE_TYPE
 from server.i18n import gettext
 from server.monitoring.assessment import Assessment
-from server.pairing.export import safe_cell
+from server.spreadsheets import safe_cell
 
 
 def header() -> list[str]:

@@ -1,4 +1,5 @@
-"""Coverage figures for leaders and admins: two aggregate queries whatever the township's size.
+"""Coverage figures for leaders and admins (a township by village) and the county office (a county by township):
+two aggregate queries whatever the size.
 
 Outcome-first (DOMAIN.md §8): households covered, cadres meeting their quota, households not visited, follow-ups
 overdue. No check-in counts and no ranking of people. Visit figures come from server/pairing/visit_figures.py.
@@ -7,40 +8,59 @@ overdue. No check-in counts and no ranking of people. Visit figures come from se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from server.pairing import visit_figures
 from server.pairing.queries import HEAD_NAME_SQL
 from server.pairing.rules import Quotas, eligible_sql
 from server.pairing.tables import Pairing
 
-_VILLAGES = """
-WITH t AS (SELECT id, unvisited_alert_days FROM township WHERE id = {{}}),
+# The households that need a responsible cadre in the townships `{towns}` selects (one township, or a county's).
+_HOUSEHOLDS = """
+WITH t AS (SELECT id, name, code, unvisited_alert_days FROM township WHERE {towns}),
 hh AS (
-  SELECT h.id, h.village, EXISTS (SELECT 1 FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL) AS covered
+  SELECT h.id, h.village, v.township,
+         EXISTS (SELECT 1 FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL) AS covered
   FROM household h JOIN village v ON v.id = h.village JOIN t ON v.township = t.id
   WHERE {eligible}
 )
+"""
+
+_BY_VILLAGE = """
 SELECT v.id, v.name, v.key_level, count(h.id) AS households, count(h.id) FILTER (WHERE h.covered) AS covered,
        {visit_columns}
 FROM village v JOIN t ON v.township = t.id LEFT JOIN hh h ON h.village = v.id
 GROUP BY v.id, v.name, v.key_level, v.code ORDER BY v.code
 """
 
+_BY_TOWNSHIP = """
+SELECT t.id, t.name, t.unvisited_alert_days, count(h.id) AS households,
+       count(h.id) FILTER (WHERE h.covered) AS covered, {visit_columns}
+FROM t LEFT JOIN hh h ON h.township = t.id
+GROUP BY t.id, t.name, t.code, t.unvisited_alert_days ORDER BY t.code
+"""
+
+# Active leaders and ordinary members per township, role and village base, and how many meet their quota.
 _CADRES = """
-WITH t AS (SELECT * FROM township WHERE id = {}),
+WITH t AS (SELECT * FROM township WHERE {towns}),
 c AS (
-  SELECT u.role, u.village,
+  SELECT u.role, u.township, u.village,
          (SELECT count(*) FROM pairing p WHERE p.cadre = u.id AND p.ended_on IS NULL) AS households
   FROM app_user u JOIN t ON u.township = t.id WHERE u.is_active AND u.role IN ('leader', 'cadre')
 )
-SELECT c.role, c.village, count(*) AS cadres,
+SELECT c.township, c.role, c.village, count(*) AS cadres,
        count(*) FILTER (WHERE c.households >= CASE WHEN c.role = 'leader' THEN t.leader_quota ELSE t.cadre_quota END)
          AS meeting_quota,
        max(t.leader_quota) AS leader_quota, max(t.cadre_quota) AS cadre_quota, max(t.quota_maximum) AS quota_maximum,
        max(t.unvisited_alert_days) AS unvisited_alert_days
-FROM c CROSS JOIN t GROUP BY c.role, c.village
+FROM c JOIN t ON t.id = c.township GROUP BY c.township, c.role, c.village
 """
+
+
+def _households_sql(towns: str, grouping: str) -> str:
+    return (_HOUSEHOLDS + grouping).format(
+        towns=towns, eligible=eligible_sql("h"), visit_columns=visit_figures.household_figure_columns()
+    )
 
 
 @dataclass
@@ -74,38 +94,71 @@ class VillageFigures(Figures):
 
 
 @dataclass
+class TownshipFigures(Figures):
+    id: int = 0
+    name: str = ""
+    unvisited_alert_days: int = 0
+
+
+@dataclass
+class CountyCoverage:
+    county: Figures
+    townships: list[TownshipFigures]
+
+
+Part = TypeVar("Part", VillageFigures, TownshipFigures)
+
+
+@dataclass
 class Coverage:
     township: Figures
     villages: list[VillageFigures]
     quotas: Quotas
 
 
-async def coverage(township_id: int | None) -> Coverage:
-    """The township's figures and each village's, in two queries."""
-    town = township_id or -1
-    sql = _VILLAGES.format(eligible=eligible_sql("h"), visit_columns=visit_figures.household_figure_columns())
-    village_rows = await Pairing.raw(sql, town)
-    cadre_rows = await Pairing.raw(_CADRES, town)
-    villages = [_village(row) for row in village_rows]
-    by_id = {v.id: v for v in villages}
+async def coverage(township_id: int | None, county_id: int | None = None) -> Coverage:
+    """The township's figures and each village's, in two queries; with `county_id`, only a township of that county
+    (no villages otherwise)."""
+    towns, args = "id = {}", [township_id or -1]
+    if county_id is not None:  # the county office looks at one of its townships
+        towns, args = towns + " AND county = {}", [*args, county_id]
+    village_rows = await Pairing.raw(_households_sql(towns, _BY_VILLAGE), *args)
+    cadre_rows = await Pairing.raw(_CADRES.format(towns=towns), *args)
+    villages = [_part(VillageFigures, row, "id", "name", "key_level") for row in village_rows]
+    return Coverage(_whole(villages, cadre_rows, "village"), villages, _quotas(cadre_rows))
+
+
+async def county_coverage(county_id: int | None) -> CountyCoverage:
+    """The county's figures and each township's (each judged by its own quotas and alert days), in two queries."""
+    county = county_id or -1
+    township_rows = await Pairing.raw(_households_sql("county = {}", _BY_TOWNSHIP), county)
+    cadre_rows = await Pairing.raw(_CADRES.format(towns="county = {}"), county)
+    townships = [_part(TownshipFigures, row, "id", "name", "unvisited_alert_days") for row in township_rows]
+    return CountyCoverage(_whole(townships, cadre_rows, "township"), townships)
+
+
+_COUNTS = ("households", "covered", "unvisited", "overdue")
+
+
+def _part(kind: type[Part], row: dict[str, Any], *names: str) -> Part:
+    """A village's or township's figures from its row: the household counts and the named fields."""
+    return kind(**{name: row[name] for name in (*_COUNTS, *names)})
+
+
+def _whole(parts: list[Any], cadre_rows: list[dict[str, Any]], part_key: str) -> Figures:
+    """The sum of the parts; each cadre row counts in the whole and in its part (`part_key`: its column)."""
     total = Figures(
-        households=sum(v.households for v in villages),
-        covered=sum(v.covered for v in villages),
-        unvisited=sum(v.unvisited for v in villages),
-        overdue=sum(v.overdue for v in villages),
+        households=sum(p.households for p in parts),
+        covered=sum(p.covered for p in parts),
+        unvisited=sum(p.unvisited for p in parts),
+        overdue=sum(p.overdue for p in parts),
     )
+    by_id = {p.id: p for p in parts}
     for row in cadre_rows:
-        for figures in (total, by_id.get(row["village"])):
+        for figures in (total, by_id.get(row[part_key])):
             if figures is not None:
                 _add_cadres(figures, row)
-    return Coverage(total, villages, _quotas(cadre_rows))
-
-
-def _village(row: dict[str, Any]) -> VillageFigures:
-    return VillageFigures(
-        households=row["households"], covered=row["covered"], unvisited=row["unvisited"], overdue=row["overdue"],
-        id=row["id"], name=row["name"], key_level=row["key_level"],
-    )  # fmt: skip
+    return total
 
 
 def _add_cadres(figures: Figures, row: dict[str, Any]) -> None:

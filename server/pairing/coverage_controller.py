@@ -13,10 +13,9 @@ from server.home.queries import place_names
 from server.pairing import coverage
 from server.pairing.export import coverage_xlsx
 from server.web.auth import client_ip, current_user
+from server.web.downloads import xlsx_download
 from server.web.guards import requires_leader_or_admin
 from server.web.templating import page
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CoverageController(Controller):
@@ -65,8 +64,4 @@ class CoverageController(Controller):
             ip=client_ip(request),
             detail={"format": "xlsx", "rows": len(data.villages) + 1},
         )
-        return Response(
-            content,
-            media_type=XLSX,
-            headers={"Content-Disposition": 'attachment; filename="coverage.xlsx"', "Cache-Control": "no-store"},
-        )
+        return xlsx_download(content, "coverage.xlsx")

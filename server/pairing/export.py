@@ -10,16 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from server.i18n import gettext
-from server.pairing.coverage import Coverage, Figures
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from server.pairing.coverage import CountyCoverage, Coverage, Figures
+from server.spreadsheets import safe_cell
 
 
 def _unknown(value: int | None) -> Any:
@@ -40,26 +32,24 @@ def _row(name: str, figures: Figures) -> list[Any]:
     ]
 
 
-def build_workbook(data: Coverage, township_name: str) -> bytes:
-    """One sheet: the township line, then one line per village; a note when visit figures are not known yet."""
+def build_workbook(first_header: str, unvisited_header: str, rows: list[tuple[str, Figures]]) -> bytes:
+    """One sheet: the whole (township or county) in bold, then one line per part (village or township)."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = gettext("Coverage")
-    days = data.quotas.unvisited_alert_days
     header = [
-        gettext("Township or village"),
+        first_header,
         gettext("Households to cover"),
         gettext("Covered"),
         gettext("Not covered"),
         gettext("Coverage"),
-        gettext("Not visited in %(days)s days", days=days),
+        unvisited_header,
         gettext("Follow-ups overdue"),
         gettext("Leaders meeting quota"),
         gettext("Party member cadres meeting quota"),
     ]
-    rows = [_row(township_name, data.township)] + [_row(v.name, v) for v in data.villages]
-    for row in [header, *rows]:
+    for row in [header, *(_row(name, figures) for name, figures in rows)]:
         sheet.append([safe_cell(value) for value in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -73,4 +63,13 @@ def build_workbook(data: Coverage, township_name: str) -> bytes:
 
 
 async def coverage_xlsx(data: Coverage, township_name: str) -> bytes:
-    return await asyncio.to_thread(build_workbook, data, township_name)
+    unvisited = gettext("Not visited in %(days)s days", days=data.quotas.unvisited_alert_days)
+    rows = [(township_name, data.township), *((v.name, v) for v in data.villages)]
+    return await asyncio.to_thread(build_workbook, gettext("Township or village"), unvisited, rows)
+
+
+async def county_coverage_xlsx(data: CountyCoverage, county_name: str) -> bytes:
+    """The county line, then each township's; "not visited" counts by each township's own alert days."""
+    unvisited = gettext("Not visited within the township's alert days")
+    rows = [(county_name, data.county), *((t.name, t) for t in data.townships)]
+    return await asyncio.to_thread(build_workbook, gettext("County or township"), unvisited, rows)

@@ -16,12 +16,10 @@ from server.codes import MEASURE_TYPE
 from server.households.tables import Household
 from server.i18n import N_, gettext
 from server.scope import household_scope_sql
+from server.spreadsheets import safe_cell
 from server.visits.codes import VISIT_KIND
 from server.visits.pages import HEAD, attach
 from server.web.templating import TIMEZONE
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def parse_month(text: str) -> date:
@@ -76,13 +74,6 @@ def measures_text(measures: list[dict[str, Any]]) -> str:
             f"{MEASURE_TYPE.label(measure['type'])}{amount}" + (f"({measure['note']})" if measure["note"] else "")
         )
     return "; ".join(parts)
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is kept as text (OWASP CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def workbook(title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> bytes:

@@ -4,7 +4,6 @@ leaders' overdue counts, and the ledgers (printable pages and .xlsx downloads)."
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
@@ -17,18 +16,9 @@ from server.audit.queries import record
 from server.places.tables import Township
 from server.visits import ledgers, pages, queries
 from server.visits.controller import vpage
-from server.visits.ledgers import XLSX
 from server.web.auth import client_ip, current_user
+from server.web.downloads import xlsx_download
 from server.web.guards import requires_leader_or_admin, requires_township_staff
-
-
-def download(content: bytes, filename: str) -> Response[bytes]:
-    disposition = f"attachment; filename=\"bangfu.xlsx\"; filename*=UTF-8''{_quote(filename)}"
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
-
-
-def _quote(text: str) -> str:
-    return quote(text, safe="")
 
 
 class VisitListController(Controller):
@@ -78,7 +68,7 @@ class VisitListController(Controller):
         await record("export", actor=user, target_type="ledger",
                      target_id=f"monthly:{first:%Y-%m}", ip=client_ip(request),
                      detail={"ledger": "monthly_work_log", "cadre": cadre_row["id"], "rows": len(visits)})  # fmt: skip
-        return download(content, f"走访台账-{cadre_row['display_name']}-{first:%Y-%m}.xlsx")
+        return xlsx_download(content, f"走访台账-{cadre_row['display_name']}-{first:%Y-%m}.xlsx")
 
     async def _cadre(self, request: Request[Any, Any, Any], cadre_id: int) -> dict[str, Any]:
         """A cadre sees their own log; leaders and the office, any cadre of their township."""
@@ -122,7 +112,7 @@ class HouseholdRecordController(Controller):
         await record("export", actor=user, target_type="household",
                      target_id=household_id, ip=client_ip(request),
                      detail={"ledger": "assistance_manual", "rows": len(measures)})  # fmt: skip
-        return download(content, f"帮扶手册-{household['code']}.xlsx")
+        return xlsx_download(content, f"帮扶手册-{household['code']}.xlsx")
 
     async def _household(self, request: Request[Any, Any, Any], household_id: int) -> dict[str, Any]:
         household = await pages.household_header(current_user(request), household_id)

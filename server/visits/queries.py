@@ -141,8 +141,9 @@ OVERDUE_WHERE = (
     "EXISTS (SELECT 1 FROM follow_up f WHERE f.household = h.id"
     f" AND f.closed_at IS NULL AND f.due_on < {LOCAL_TODAY_SQL})"
 )
-UNVISITED_SQL = f"count(*) FILTER (WHERE {UNVISITED_WHERE})"
-OVERDUE_SQL = f"count(*) FILTER (WHERE {OVERDUE_WHERE})"
+# Counted over h.id so that a village without households (a NULL row of an outer join) counts none.
+UNVISITED_SQL = f"count(h.id) FILTER (WHERE {UNVISITED_WHERE})"
+OVERDUE_SQL = f"count(h.id) FILTER (WHERE {OVERDUE_WHERE})"
 
 
 async def measure_types_by_household(household_ids: Iterable[int]) -> dict[int, list[str]]:

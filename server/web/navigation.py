@@ -23,6 +23,7 @@ ME = NavItem("/me", N_("Me"), "person")
 HOUSEHOLDS = NavItem("/households", N_("Assisted households"), "list")
 
 NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
+    Role.COUNTY: (HOME, ME),
     Role.CADRE: (
         HOME,
         HOUSEHOLDS,

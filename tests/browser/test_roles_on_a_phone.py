@@ -18,7 +18,13 @@ async def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
 
 @pytest.mark.parametrize(
     ("username", "home_text"),
-    [("cadre", "我的结对帮扶户"), ("leader", "全镇概况"), ("admin", "全镇概况"), ("employer", "已审核")],
+    [
+        ("cadre", "我的结对帮扶户"),
+        ("leader", "全镇概况"),
+        ("admin", "全镇概况"),
+        ("employer", "已审核"),
+        ("county", "全县"),
+    ],
 )
 async def test_demo_role_logs_in_and_sees_its_home(
     phone: tuple[Page, ConsoleErrors], username: str, home_text: str
@@ -53,4 +59,17 @@ async def test_boosted_navigation_keeps_the_page_working(phone: tuple[Page, Cons
     await page.fill("input[name=q]", "cadre")
     await expect(page.locator("#user-rows .cell").first).to_contain_text("cadre")
     await screenshot(page, "admin-users")
+    assert errors == []
+
+
+async def test_the_county_office_opens_a_township_village_by_village(phone: tuple[Page, ConsoleErrors]) -> None:
+    page, errors = phone
+    await log_in(page, "county")
+    await expect(page.locator("h1")).to_contain_text("平邑县")
+    await page.click("#township-figures >> text=临涧镇")
+    await expect(page.locator("#village-figures [data-village='双河村']")).to_be_visible()
+    await screenshot(page, "county-township")
+    assert await page.locator("a[href^='/households/']").count() == 0, "figures only, no household"
+    await page.go_back()
+    await expect(page.locator("#county-figures")).to_be_visible()
     assert errors == []

@@ -43,3 +43,12 @@ def test_misused_command_exits_non_zero_without_traceback() -> None:
     result = bangfu("serve", "--workers", "0")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_a_county_office_account_needs_its_county() -> None:
+    result = bangfu(
+        "createuser", "--username", "x2", "--display-name", "X", "--role", "county", "--password", "Bangfu@2026x",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--county" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -8,7 +8,7 @@ from typing import Any
 from server.accounts.passwords import verify_password
 from server.accounts.tables import User
 from server.demo.context import Context
-from server.demo.geography import DEMO_TOWNSHIP_CODE, KEY_VILLAGES, PILOT_VILLAGE, township_plans
+from server.demo.geography import COUNTY_CODE, DEMO_TOWNSHIP_CODE, KEY_VILLAGES, PILOT_VILLAGE, township_plans
 from server.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES, load_demo
 from server.demo.people import member_rows
 from server.households import id_numbers
@@ -28,18 +28,20 @@ async def members_by_household() -> dict[int, list[dict[str, Any]]]:
     return families
 
 
-async def test_loading_the_demo_creates_the_four_demo_accounts_of_linjian_township(db: Any) -> None:
+async def test_loading_the_demo_creates_the_county_office_and_the_four_accounts_of_linjian_township(db: Any) -> None:
     await load_demo()
-    users = await User.select(User.username, User.role, User.township.code, User.password_hash).where(
+    users = await User.select(User.username, User.role, User.township.code, User.county.code, User.password_hash).where(
         User.username.is_in(list(DEMO_USERNAMES))
     )
     assert {(user["username"], user["role"]) for user in users} == {
+        ("county", "county"),
         ("admin", "admin"),
         ("leader", "leader"),
         ("cadre", "cadre"),
         ("employer", "employer"),
     }
-    assert {user["township.code"] for user in users} == {DEMO_TOWNSHIP_CODE}
+    assert {user["township.code"] for user in users if user["role"] != "county"} == {DEMO_TOWNSHIP_CODE}
+    assert [user["county.code"] for user in users if user["role"] == "county"] == [COUNTY_CODE]
     assert verify_password(users[0]["password_hash"], DEMO_PASSWORD)
 
 

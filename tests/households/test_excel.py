@@ -10,8 +10,8 @@ from openpyxl import Workbook, load_workbook
 
 from server.audit.tables import AuditEvent
 from server.households import excel
-from server.households.excel_controller import XLSX
 from server.households.tables import Household, Member
+from server.web.downloads import XLSX
 from tests.helpers import csrf_token_of, log_in
 from tests.households.conftest import add_household, new_id
 

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from server.audit.tables import AuditEvent
 from server.pairing.coverage import coverage
-from server.pairing.export import safe_cell
 from server.places.tables import Village
+from server.spreadsheets import safe_cell
 from server.visits.tables import FollowUp, Visit
 from tests.helpers import log_in
 from tests.pairing.conftest import Small, add_household, add_pairing
@@ -133,3 +133,11 @@ async def test_a_visit_and_an_overdue_follow_up_move_the_figures_and_their_lists
     overdue = (await client.get("/coverage/overdue")).text
     assert "乙户主1" in overdue
     assert "甲户主2" not in overdue
+
+
+async def test_a_village_without_households_counts_nobody_unvisited(small: Small) -> None:
+    await Village(township=small.township, name="空村", code="371326105009").save()
+    data = await coverage(small.township)
+    empty = next(v for v in data.villages if v.name == "空村")
+    assert (empty.households, empty.unvisited, empty.overdue) == (0, 0, 0)
+    assert data.township.unvisited == 7

@@ -1,0 +1,64 @@
+"""Pages of the county poverty office (县扶贫办): the county's coverage by township, a township by village, .xlsx.
+
+Figures only: the county office's scope holds no household (server/scope.py), so every list behind a figure stays
+with the township, which knows the people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Template
+
+from server.accounts.sessions import CurrentUser
+from server.audit.queries import record
+from server.home.queries import place_names
+from server.pairing import coverage
+from server.pairing.export import county_coverage_xlsx
+from server.places.tables import County
+from server.web.auth import client_ip, current_user
+from server.web.downloads import xlsx_download
+from server.web.guards import requires_county
+from server.web.templating import page
+
+
+async def county_home(user: CurrentUser) -> dict[str, Any]:
+    """The county at a glance: its figures and each township's."""
+    return {"county_name": await county_name(user), "data": await coverage.county_coverage(user.county_id)}
+
+
+async def county_name(user: CurrentUser) -> str:
+    row = await County.select(County.name).where(County.id == (user.county_id or -1)).first()
+    return row["name"] if row else ""
+
+
+class CountyController(Controller):
+    guards = [requires_county]  # noqa: RUF012
+
+    @get("/county/townships/{township_id:int}")
+    async def township(self, request: Request[Any, Any, Any], township_id: FromPath[int]) -> Template:
+        """One township of the county, village by village (404 for a township of another county)."""
+        user = current_user(request)
+        data = await coverage.coverage(township_id, county_id=user.county_id or -1)
+        if not data.villages:
+            raise NotFoundException()
+        names = await place_names(township_id, None)
+        return await page(request, "county/township.html", data=data, township_name=names["township"])
+
+    @get("/county/coverage.xlsx")
+    async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        user = current_user(request)
+        data = await coverage.county_coverage(user.county_id)
+        content = await county_coverage_xlsx(data, await county_name(user))
+        await record(
+            "coverage_exported",
+            actor=user,
+            target_type="county",
+            target_id=user.county_id or "",
+            ip=client_ip(request),
+            detail={"format": "xlsx", "rows": len(data.townships) + 1},
+        )
+        return xlsx_download(content, "county-coverage.xlsx")

@@ -1,0 +1,108 @@
+"""The county office sees each township's coverage and nothing of the households behind the figures."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+import httpx
+from openpyxl import load_workbook
+
+from server.audit.tables import AuditEvent
+from server.pairing.coverage import county_coverage
+from server.places.tables import Township, Village
+from tests.county.conftest import Counties
+from tests.helpers import log_in
+from tests.pairing.conftest import add_household
+
+
+async def test_the_county_figures_add_up_its_townships_and_leave_the_neighbour_out(
+    counties: Counties, township: dict[str, int]
+) -> None:
+    data = await county_coverage(township["county"])
+    c = data.county
+    assert (c.households, c.covered, c.uncovered, c.percent) == (6, 4, 2, 66)
+    assert (c.leaders_meeting, c.leaders, c.members_meeting, c.members) == (0, 1, 2, 2)
+    assert [(t.name, t.households, t.covered) for t in data.townships] == [("临涧镇", 4, 3), ("地方镇", 2, 1)]
+    assert data.townships[0].unvisited_alert_days == 60
+
+
+async def test_the_county_home_shows_each_township_and_no_household(
+    client: httpx.AsyncClient, counties: Counties
+) -> None:
+    await log_in(client, "xian")
+    home = await client.get("/")
+    assert home.status_code == 200
+    text = home.text
+    assert "平邑县" in text
+    assert "4/6" in text
+    assert 'data-township="临涧镇"' in text
+    assert f'href="/county/townships/{counties.difang}"' in text
+    assert "费城镇" not in text, "another county's township"
+    for head in ("临户主1", "地户主1", "费户主1"):
+        assert head not in text
+
+
+async def test_a_township_of_the_county_opens_by_village_and_a_neighbours_is_not_found(
+    client: httpx.AsyncClient, counties: Counties
+) -> None:
+    await log_in(client, "xian")
+    page = await client.get(f"/county/townships/{counties.linjian}")
+    assert page.status_code == 200
+    assert 'data-village="双河村"' in page.text
+    assert "3/4" in page.text
+    assert "临户主4" not in page.text
+    assert "/coverage/uncovered" not in page.text, "no link to a list of households"
+    assert (await client.get(f"/county/townships/{counties.feicheng}")).status_code == 404
+
+
+async def test_the_county_office_opens_no_household_page_or_list(client: httpx.AsyncClient, counties: Counties) -> None:
+    await log_in(client, "xian")
+    for path in ("/coverage", "/coverage/uncovered", "/households", "/pairings", "/monitoring"):
+        assert (await client.get(path)).status_code == 403, path
+    assert (await client.get("/jobs")).status_code == 404, "the jobs area answers outsiders with 404"
+    assert (await client.get(f"/households/{counties.households['T1']}")).status_code in (403, 404)
+
+
+async def test_township_staff_cannot_open_the_county_pages(client: httpx.AsyncClient, counties: Counties) -> None:
+    await log_in(client, "c_leader")
+    assert (await client.get(f"/county/townships/{counties.linjian}")).status_code == 403
+    assert (await client.get("/county/coverage.xlsx")).status_code == 403
+
+
+async def test_the_county_xlsx_has_the_same_figures_and_is_audited(
+    client: httpx.AsyncClient, counties: Counties
+) -> None:
+    await log_in(client, "xian")
+    response = await client.get("/county/coverage.xlsx")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''county-coverage.xlsx" in response.headers["content-disposition"]
+    rows = [[cell.value for cell in row] for row in load_workbook(BytesIO(response.content)).active.iter_rows()]
+    assert rows[0][0] == "县或乡镇"
+    assert rows[1][:4] == ["平邑县", 6, 4, 2]
+    assert [row[:3] for row in rows[2:]] == [["临涧镇", 4, 3], ["地方镇", 2, 1]]
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "coverage_exported") & (AuditEvent.target_type == "county")
+    )
+
+
+async def test_the_county_home_runs_the_same_queries_whatever_the_size(
+    client: httpx.AsyncClient, counties: Counties, township: dict[str, int], db: Any
+) -> None:
+    queries: list[str] = []
+    db.connection.add_query_logger(lambda record: queries.append(record.query))
+    await log_in(client, "xian")
+    queries.clear()
+    await client.get("/")
+    few = len(queries)
+    for n in range(3):
+        town = Township(county=township["county"], name=f"新镇{n}", code=f"37132620{n}")
+        await town.save()
+        village = Village(township=town.id, name=f"新村{n}", code=f"37132620{n}001")
+        await village.save()
+        for k in range(5):
+            await add_household(village.id, f"X{n}-{k}", f"新户主{n}{k}")
+    queries.clear()
+    page = await client.get("/")
+    assert "新镇2" in page.text
+    assert len(queries) == few
