@@ -16,6 +16,8 @@ from litestar.response import Template
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.home.queries import place_names
+from server.monitoring import rate
+from server.monitoring.pages import RATE_CONTEXT
 from server.pairing import coverage
 from server.pairing.export import county_coverage_xlsx
 from server.places.tables import County
@@ -26,8 +28,16 @@ from server.web.templating import page
 
 
 async def county_home(user: CurrentUser) -> dict[str, Any]:
-    """The county at a glance: its figures and each township's."""
-    return {"county_name": await county_name(user), "data": await coverage.county_coverage(user.county_id)}
+    """The county at a glance: coverage and the return-to-poverty rate, the county's and each township's."""
+    name = await county_name(user)
+    county_rate, township_rates = await rate.county_return_rates(user.county_id, name)
+    return {
+        "county_name": name,
+        "data": await coverage.county_coverage(user.county_id),
+        "county_rate": county_rate,
+        "township_rates": township_rates,
+        **RATE_CONTEXT,
+    }
 
 
 async def county_name(user: CurrentUser) -> str:

@@ -1,4 +1,5 @@
-"""The return-to-poverty rate (返贫率) per village and for the township, and the households behind each number."""
+"""The return-to-poverty rate (返贫率) per village and for the township, per township and for the county, and the
+households behind each number (for the township's own staff only)."""
 
 from __future__ import annotations
 
@@ -56,9 +57,28 @@ GROUP BY vl.id, vl.name, vl.code ORDER BY vl.code
 async def return_rates(user: CurrentUser, township_name: str) -> tuple[Rate, list[Rate]]:
     """The township's rate and each village's (in the villages' own order: no ranking), in one query."""
     rows = await Household.raw(_RATES, list(LIFTED), RETURNED, household_scope_sql(user, "h"), user.township_id or -1)
-    villages = [Rate(row["id"], row["name"], int(row["lifted"]), int(row["returned"])) for row in rows]
-    township = Rate(None, township_name, sum(v.lifted for v in villages), sum(v.returned for v in villages))
-    return township, villages
+    return _whole_and_parts(township_name, rows)
+
+
+_COUNTY_RATES = """
+SELECT t.id, t.name,
+       count(h.id) FILTER (WHERE h.status = ANY({})) AS lifted,
+       count(h.id) FILTER (WHERE h.status = {}) AS returned
+FROM township t LEFT JOIN village vl ON vl.township = t.id LEFT JOIN household h ON h.village = vl.id
+WHERE t.county = {}
+GROUP BY t.id, t.name, t.code ORDER BY t.code
+"""
+
+
+async def county_return_rates(county_id: int | None, county_name: str) -> tuple[Rate, list[Rate]]:
+    """The county's rate and each township's (figures only, for the county office), in one query."""
+    rows = await Household.raw(_COUNTY_RATES, list(LIFTED), RETURNED, county_id or -1)
+    return _whole_and_parts(county_name, rows)
+
+
+def _whole_and_parts(name: str, rows: list[dict[str, Any]]) -> tuple[Rate, list[Rate]]:
+    parts = [Rate(row["id"], row["name"], int(row["lifted"]), int(row["returned"])) for row in rows]
+    return Rate(None, name, sum(p.lifted for p in parts), sum(p.returned for p in parts)), parts
 
 
 _BEHIND = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -9,6 +10,8 @@ import httpx
 from openpyxl import load_workbook
 
 from server.audit.tables import AuditEvent
+from server.households.tables import Household
+from server.monitoring.rate import county_return_rates
 from server.pairing.coverage import county_coverage
 from server.places.tables import Township, Village
 from tests.county.conftest import Counties
@@ -106,3 +109,19 @@ async def test_the_county_home_runs_the_same_queries_whatever_the_size(
     page = await client.get("/")
     assert "新镇2" in page.text
     assert len(queries) == few
+
+
+async def test_the_county_sees_each_townships_return_to_poverty_rate_without_the_households(
+    client: httpx.AsyncClient, counties: Counties, township: dict[str, int]
+) -> None:
+    h = counties.households
+    for code, status in (("T1", "returned"), ("T2", "out_supported"), ("S1", "out_unsupported"), ("O1", "returned")):
+        await Household.update({Household.status: status}).where(Household.id == h[code])
+    county, townships = await county_return_rates(township["county"], "平邑县")
+    assert (county.lifted, county.returned, county.percent) == (3, 1, Decimal("33.33"))
+    assert [(t.name, t.lifted, t.returned) for t in townships] == [("临涧镇", 2, 1), ("地方镇", 1, 0)]
+    assert townships[0].over_cap
+    await log_in(client, "xian")
+    text = (await client.get("/")).text
+    assert "33.33%" in text
+    assert "/monitoring/rate/households" not in text, "no link to the households behind the rate"
