@@ -16,9 +16,20 @@ from server.web.templating import TIMEZONE
 PENDING_CONDITIONS = {"unvisited": visit_queries.UNVISITED_WHERE, "overdue": visit_queries.OVERDUE_WHERE}
 
 
-def household_figure_columns() -> str:
-    """The per-village aggregate columns of the coverage query."""
-    return f"{visit_queries.UNVISITED_SQL} AS unvisited, {visit_queries.OVERDUE_SQL} AS overdue"
+def household_visit_ctes(households: str, longest_alert_days: str) -> str:
+    """CTEs `recent` and `overdue` for the coverage query, over the household ids `households` selects (SQL), with
+    `longest_alert_days` (an SQL expression)."""
+    recent = visit_queries.RECENT_VISITS_SQL.format(households=households, days=longest_alert_days)
+    overdue = visit_queries.OVERDUE_HOUSEHOLDS_SQL.format(households=households)
+    return f"recent AS ({recent}), overdue AS ({overdue})"
+
+
+def household_visit_columns() -> str:
+    """Per-household columns `unvisited` and `overdue`, for a household `h` of township `t` joined as below."""
+    return f"{visit_queries.UNVISITED_JOINED} AS unvisited, {visit_queries.OVERDUE_JOINED} AS overdue"
+
+
+HOUSEHOLD_VISIT_JOINS = "LEFT JOIN recent r ON r.household = h.id LEFT JOIN overdue o ON o.household = h.id"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ class Visit(Table):
     id: Serial  # added by Piccolo; annotated for type checkers
 
     client_id = UUID(unique=True)
-    household = ForeignKey(Household, null=False, index=True)
+    household = ForeignKey(Household, null=False)  # indexed with the time: visit_household_latest
     cadre = ForeignKey(User, null=False, index=True)
     visited_at = Timestamptz(default=TimestamptzNow())
     kind = Varchar(length=12, default="home")
