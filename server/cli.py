@@ -122,6 +122,23 @@ def demo(scale: str, if_empty: bool) -> None:
     click.echo("演示账号 (demo logins): " + ", ".join(DEMO_USERNAMES) + f"  密码 password: {DEMO_PASSWORD}")
 
 
+@main.command("sweep-media")
+@click.option("--older-than-hours", type=click.IntRange(min=1), default=24, show_default=True,
+              help="Leave files written more recently (a visit may still be saving).")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+@friendly_errors
+def sweep_media(older_than_hours: int, dry_run: bool) -> None:
+    """Delete photo files no visit refers to (refused or unfinished uploads) and leftover temp files."""
+    from server.media.storage import default_storage
+    from server.media.sweep import sweep
+    from server.visits.photos import referenced_keys
+
+    referenced = run_with_database(referenced_keys)
+    result = sweep(default_storage().root, referenced, older_than_hours * 3600, dry_run=dry_run)
+    done = "可删除 (dry run: nothing deleted)" if dry_run else "已删除 (deleted)"
+    click.echo(f"无引用的照片文件 {result.files} 个, {result.bytes / 1_000_000:.1f} MB {done}")
+
+
 @main.command()
 @click.option("--username", required=True)
 @click.option("--display-name", required=True, help="The person's name, shown on screen.")

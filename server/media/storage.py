@@ -60,7 +60,8 @@ class LocalStorage:
     def put(self, data: bytes, suffix: str) -> str:
         key = content_key(data, suffix)
         target = self.root / key
-        if target.exists():  # same bytes, same key: written once
+        if target.exists():  # same bytes, same key: written once, its time refreshed so no sweep takes it now
+            os.utime(target)
             return key
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")

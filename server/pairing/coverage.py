@@ -71,13 +71,16 @@ _BY_VILLAGES = (
 
 
 def _households_sql(towns: str, grouping: str, households: str = _ONE_BY_ONE) -> str:
-    return _HOUSEHOLDS.format(
-        towns=towns,
-        visit_ctes=visit_figures.household_visit_ctes(households, "(SELECT max(unvisited_alert_days) FROM t)::int"),
-        visit_columns=visit_figures.household_visit_columns(),
-        visit_joins=visit_figures.HOUSEHOLD_VISIT_JOINS,
-        eligible=eligible_sql("h"),
-    ) + grouping
+    return (
+        _HOUSEHOLDS.format(
+            towns=towns,
+            visit_ctes=visit_figures.household_visit_ctes(households, "(SELECT max(unvisited_alert_days) FROM t)::int"),
+            visit_columns=visit_figures.household_visit_columns(),
+            visit_joins=visit_figures.HOUSEHOLD_VISIT_JOINS,
+            eligible=eligible_sql("h"),
+        )
+        + grouping
+    )
 
 
 @dataclass

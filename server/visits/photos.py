@@ -46,6 +46,12 @@ async def add_photos(visit_id: int, images: list[StoredImage]) -> int:
     return int(await VisitPhoto.count().where(VisitPhoto.visit == visit_id))
 
 
+async def referenced_keys() -> set[str]:
+    """Every stored file a visit photo refers to (the photo and its thumbnail), for the media sweep."""
+    rows = await VisitPhoto.select(VisitPhoto.storage_key, VisitPhoto.thumbnail_key)
+    return {key for row in rows for key in (row["storage_key"], row["thumbnail_key"])}
+
+
 def _row(visit_id: int, image: StoredImage, position: int) -> VisitPhoto:
     values = asdict(image)
     return VisitPhoto(
@@ -61,4 +67,4 @@ def _row(visit_id: int, image: StoredImage, position: int) -> VisitPhoto:
     )
 
 
-__all__ = ["ImageRejected", "add_photos", "ingest_uploads", "uploads_of"]
+__all__ = ["ImageRejected", "add_photos", "ingest_uploads", "referenced_keys", "uploads_of"]

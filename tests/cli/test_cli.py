@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from server.settings import ROOT
 
@@ -52,3 +53,18 @@ def test_a_county_office_account_needs_its_county() -> None:
     assert result.returncode == 2
     assert "--county" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sweep_media_says_what_it_found_and_a_dry_run_deletes_nothing(database: str, tmp_path: Path) -> None:
+    stray = tmp_path / "media" / "ab" / "cd" / ("abcd" + "0" * 60 + ".jpg")
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"a photo of a visit never saved")
+    os.utime(stray, (1_000_000_000, 1_000_000_000))
+    env = {"DATABASE_URL": database, "BANGFU_VAR_DIR": str(tmp_path)}
+    dry = bangfu("sweep-media", "--dry-run", env=env)
+    assert dry.returncode == 0, dry.stderr
+    assert "无引用的照片文件 1 个" in dry.stdout
+    assert stray.exists()
+    swept = bangfu("sweep-media", env=env)
+    assert swept.returncode == 0, swept.stderr
+    assert not stray.exists()
