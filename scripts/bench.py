@@ -198,7 +198,7 @@ COUNTS = [  # (label, table) for the data= description
     ("villages", "village"),
     ("households", "household"),
     ("members", "member"),
-    ("cadres", "app_user WHERE role = 'cadre'"),
+    ("cadres", "app_user WHERE role IN ('leader', 'cadre')"),  # leaders are cadres too (pairing quota 3)
     ("visits", "visit"),
 ]
 
