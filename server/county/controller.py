@@ -1,4 +1,5 @@
-"""Pages of the county poverty office (县扶贫办): the county's coverage by township, a township by village, .xlsx.
+"""Pages of the county poverty office (县扶贫办): the county by township (coverage, return-to-poverty rate,
+employment), a township by village, and the same figures as .xlsx.
 
 Figures only: the county office's scope holds no household (server/scope.py), so every list behind a figure stays
 with the township, which knows the people.
@@ -15,11 +16,13 @@ from litestar.response import Template
 
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
+from server.county.export import county_xlsx
 from server.home.queries import place_names
+from server.jobs.figures import county_figures
+from server.jobs.queries import today
 from server.monitoring import rate
 from server.monitoring.pages import RATE_CONTEXT
 from server.pairing import coverage
-from server.pairing.export import county_coverage_xlsx
 from server.places.tables import County
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
@@ -28,7 +31,7 @@ from server.web.templating import page
 
 
 async def county_home(user: CurrentUser) -> dict[str, Any]:
-    """The county at a glance: coverage and the return-to-poverty rate, the county's and each township's."""
+    """The county at a glance: coverage, the return-to-poverty rate and employment, the county's and each township's."""
     name = await county_name(user)
     county_rate, township_rates = await rate.county_return_rates(user.county_id, name)
     return {
@@ -36,6 +39,7 @@ async def county_home(user: CurrentUser) -> dict[str, Any]:
         "data": await coverage.county_coverage(user.county_id),
         "county_rate": county_rate,
         "township_rates": township_rates,
+        "jobs": await county_figures(user.county_id, today()),
         **RATE_CONTEXT,
     }
 
@@ -61,14 +65,14 @@ class CountyController(Controller):
     @get("/county/coverage.xlsx")
     async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         user = current_user(request)
-        data = await coverage.county_coverage(user.county_id)
-        content = await county_coverage_xlsx(data, await county_name(user))
+        home = await county_home(user)
+        content = await county_xlsx(home, today())
         await record(
             "coverage_exported",
             actor=user,
             target_type="county",
             target_id=user.county_id or "",
             ip=client_ip(request),
-            detail={"format": "xlsx", "rows": len(data.townships) + 1},
+            detail={"format": "xlsx", "rows": len(home["data"].townships) + 1},
         )
         return xlsx_download(content, "county-coverage.xlsx")

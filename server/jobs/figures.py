@@ -1,40 +1,56 @@
-"""Figures for leaders: open jobs, referrals, placements, still employed at 3 and 6 months, by village; as .xlsx."""
+"""Figures for leaders: open jobs, referrals, placements, still employed at 3 and 6 months, by village; as .xlsx.
+The county office sees the same figures by township."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import date
-from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from server.i18n import gettext
 from server.jobs.tables import JobPost
-from server.spreadsheets import safe_cell
+from server.spreadsheets import append_row, workbook_bytes
 
 COLUMNS = ("open_jobs", "referrals", "placements", "working", "employed_3", "employed_6")
 
-_BY_VILLAGE = """
+# Referrals of members of the townships `{towns}` selects (one township, or a county's), with their outcomes.
+_REFERRALS = """
 WITH r AS (
-  SELECT h.village, r.id AS referral, p.id AS placement, p.status AS placement_status,
+  SELECT h.village, v.township, r.id AS referral, p.id AS placement, p.status AS placement_status,
          EXISTS (SELECT 1 FROM placement_check c WHERE c.placement = p.id AND c.months = 3 AND c.still_working) AS at3,
          EXISTS (SELECT 1 FROM placement_check c WHERE c.placement = p.id AND c.months = 6 AND c.still_working) AS at6
   FROM referral r JOIN member m ON m.id = r.member JOIN household h ON h.id = m.household
-  LEFT JOIN placement p ON p.referral = r.id
-  WHERE h.village IN (SELECT id FROM village WHERE township = {})
+  JOIN village v ON v.id = h.village LEFT JOIN placement p ON p.referral = r.id
+  WHERE v.township IN (SELECT id FROM township WHERE {towns})
 )
-SELECT v.id, v.name,
-  (SELECT count(*) FROM job_post j
-    WHERE j.village = v.id AND j.status = 'open' AND j.closing_date >= {}) AS open_jobs,
-  count(r.referral) AS referrals, count(r.placement) AS placements,
+"""
+_COUNTS = """count(r.referral) AS referrals, count(r.placement) AS placements,
   count(*) FILTER (WHERE r.placement_status = 'working') AS working,
-  count(*) FILTER (WHERE r.at3) AS employed_3, count(*) FILTER (WHERE r.at6) AS employed_6
+  count(*) FILTER (WHERE r.at3) AS employed_3, count(*) FILTER (WHERE r.at6) AS employed_6"""
+_OPEN = "j.status = 'open' AND j.closing_date >= {}"
+
+_BY_VILLAGE = (
+    _REFERRALS.format(towns="id = {}")
+    + f"""
+SELECT v.id, v.name, (SELECT count(*) FROM job_post j WHERE j.village = v.id AND {_OPEN}) AS open_jobs, {_COUNTS}
 FROM village v LEFT JOIN r ON r.village = v.id
-WHERE v.township = {}
+WHERE v.township = {{}}
 GROUP BY v.id ORDER BY v.code
 """
+)
+
+_BY_TOWNSHIP = (
+    _REFERRALS.format(towns="county = {}")
+    + f"""
+SELECT t.id, t.name, (SELECT count(*) FROM job_post j WHERE j.township = t.id AND {_OPEN}) AS open_jobs, {_COUNTS}
+FROM township t LEFT JOIN r ON r.township = t.id
+WHERE t.county = {{}}
+GROUP BY t.id ORDER BY t.code
+"""
+)
 
 
 async def figures(township_id: int | None, today: date) -> dict[str, Any]:
@@ -48,15 +64,22 @@ async def figures(township_id: int | None, today: date) -> dict[str, Any]:
     return {"villages": villages, "total": total}
 
 
-def _workbook(data: dict[str, Any], title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
+async def county_figures(county_id: int | None, today: date) -> dict[str, Any]:
+    """{'townships': [...], 'total': {...}}: the county office's view, one query."""
+    county = county_id or -1
+    townships = [dict(row) for row in await JobPost.raw(_BY_TOWNSHIP, county, today, county)]
+    total: dict[str, Any] = {column: sum(row[column] for row in townships) for column in COLUMNS}
+    return {"townships": townships, "total": total}
+
+
+def fill_figures_sheet(
+    sheet: Worksheet, title: str, first_header: str, rows: list[dict[str, Any]], total: tuple[str, dict[str, Any]]
+) -> None:
+    """A title line, the header, one line per village (or township), then the whole township's (or county's)."""
     sheet.title = gettext("Employment")
-    sheet.append([safe_cell(title)])
-    sheet["A1"].font = Font(bold=True)
+    append_row(sheet, [title], bold=True)
     header = [
-        gettext("Village"),
+        first_header,
         gettext("Open jobs"),
         gettext("Referrals"),
         gettext("Placements"),
@@ -64,16 +87,21 @@ def _workbook(data: dict[str, Any], title: str) -> bytes:
         gettext("Still employed after 3 months"),
         gettext("Still employed after 6 months"),
     ]
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in data["villages"]:
-        sheet.append([safe_cell(row["name"]), *(row[column] for column in COLUMNS)])
-    sheet.append([gettext("Whole township"), *(data["total"][column] for column in COLUMNS)])
+    append_row(sheet, header, bold=True)
+    for row in rows:
+        append_row(sheet, [row["name"], *(row[column] for column in COLUMNS)])
+    total_label, figures = total
+    append_row(sheet, [total_label, *(figures[column] for column in COLUMNS)], bold=True)
     sheet.column_dimensions["A"].width = 18
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+
+def _workbook(data: dict[str, Any], title: str) -> bytes:
+    book = Workbook()
+    assert book.active is not None
+    fill_figures_sheet(
+        book.active, title, gettext("Village"), data["villages"], (gettext("Whole township"), data["total"])
+    )
+    return workbook_bytes(book)
 
 
 async def figures_xlsx(data: dict[str, Any], title: str) -> bytes:

@@ -1,4 +1,5 @@
-"""The township's (or county's) annual assessment as an .xlsx: cadres alphabetically with their figures, no rank."""
+"""The township's (or county's) annual assessment as an .xlsx: cadres alphabetically with their figures, no rank;
+and the return-to-poverty rate as a sheet."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from server.codes import MEASURE_TYPE
 from server.i18n import gettext
 from server.monitoring.assessment import Assessment
-from server.spreadsheets import safe_cell
+from server.monitoring.rate import Rate
+from server.spreadsheets import append_row, safe_cell
 
 
 def header() -> list[str]:
@@ -76,3 +79,15 @@ def build_workbook(items: list[Assessment], year: int) -> bytes:
 
 async def assessment_xlsx(items: list[Assessment], year: int) -> bytes:
     return await asyncio.to_thread(build_workbook, items, year)
+
+
+def fill_rate_sheet(sheet: Worksheet, first_header: str, whole: Rate, parts: list[Rate]) -> None:
+    """The whole (township or county) in bold, then each part; "—" where nobody was lifted out yet."""
+    sheet.title = gettext("Return-to-poverty rate")
+    header = [first_header, gettext("Households lifted out"), gettext("Households fallen back"), gettext("Rate")]
+    append_row(sheet, header, bold=True)
+    for number, rate in enumerate([whole, *parts]):
+        share = "—" if rate.percent is None else float(rate.percent) / 100
+        append_row(sheet, [rate.name, rate.lifted, rate.returned, share], bold=number == 0)
+        sheet.cell(row=sheet.max_row, column=4).number_format = "0.00%"
+    sheet.column_dimensions["A"].width = 22

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from server.i18n import gettext
-from server.pairing.coverage import CountyCoverage, Coverage, Figures
-from server.spreadsheets import safe_cell
+from server.pairing.coverage import Coverage, Figures
+from server.spreadsheets import append_row, workbook_bytes
 
 
 def _unknown(value: int | None) -> Any:
@@ -32,11 +31,10 @@ def _row(name: str, figures: Figures) -> list[Any]:
     ]
 
 
-def build_workbook(first_header: str, unvisited_header: str, rows: list[tuple[str, Figures]]) -> bytes:
-    """One sheet: the whole (township or county) in bold, then one line per part (village or township)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
+def fill_coverage_sheet(
+    sheet: Worksheet, first_header: str, unvisited_header: str, rows: list[tuple[str, Figures]]
+) -> None:
+    """The whole (township or county) in bold, then one line per part (village or township)."""
     sheet.title = gettext("Coverage")
     header = [
         first_header,
@@ -49,27 +47,22 @@ def build_workbook(first_header: str, unvisited_header: str, rows: list[tuple[st
         gettext("Leaders meeting quota"),
         gettext("Party member cadres meeting quota"),
     ]
-    for row in [header, *(_row(name, figures) for name, figures in rows)]:
-        sheet.append([safe_cell(value) for value in row])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet["A2"].font = Font(bold=True)
+    append_row(sheet, header, bold=True)
+    for number, (name, figures) in enumerate(rows):
+        append_row(sheet, _row(name, figures), bold=number == 0)
     for row_cells in sheet.iter_rows(min_row=2, min_col=5, max_col=5):
         row_cells[0].number_format = "0%"
     sheet.column_dimensions["A"].width = 22
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+
+def build_workbook(first_header: str, unvisited_header: str, rows: list[tuple[str, Figures]]) -> bytes:
+    workbook = Workbook()
+    assert workbook.active is not None
+    fill_coverage_sheet(workbook.active, first_header, unvisited_header, rows)
+    return workbook_bytes(workbook)
 
 
 async def coverage_xlsx(data: Coverage, township_name: str) -> bytes:
     unvisited = gettext("Not visited in %(days)s days", days=data.quotas.unvisited_alert_days)
     rows = [(township_name, data.township), *((v.name, v) for v in data.villages)]
     return await asyncio.to_thread(build_workbook, gettext("Township or village"), unvisited, rows)
-
-
-async def county_coverage_xlsx(data: CountyCoverage, county_name: str) -> bytes:
-    """The county line, then each township's; "not visited" counts by each township's own alert days."""
-    unvisited = gettext("Not visited within the township's alert days")
-    rows = [(county_name, data.county), *((t.name, t) for t in data.townships)]
-    return await asyncio.to_thread(build_workbook, gettext("County or township"), unvisited, rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -10,12 +11,17 @@ import httpx
 from openpyxl import load_workbook
 
 from server.audit.tables import AuditEvent
-from server.households.tables import Household
+from server.employers.tables import Employer
+from server.households.tables import Household, Member
+from server.jobs.figures import county_figures
+from server.jobs.queries import today
+from server.jobs.tables import Placement, Referral
 from server.monitoring.rate import county_return_rates
 from server.pairing.coverage import county_coverage
 from server.places.tables import Township, Village
 from tests.county.conftest import Counties
 from tests.helpers import log_in
+from tests.jobs.conftest import make_job
 from tests.pairing.conftest import add_household
 
 
@@ -80,10 +86,17 @@ async def test_the_county_xlsx_has_the_same_figures_and_is_audited(
     response = await client.get("/county/coverage.xlsx")
     assert response.status_code == 200
     assert "filename*=UTF-8''county-coverage.xlsx" in response.headers["content-disposition"]
-    rows = [[cell.value for cell in row] for row in load_workbook(BytesIO(response.content)).active.iter_rows()]
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["覆盖", "返贫率", "就业帮扶"]
+    rows = [[cell.value for cell in row] for row in book["覆盖"].iter_rows()]
     assert rows[0][0] == "县或乡镇"
     assert rows[1][:4] == ["平邑县", 6, 4, 2]
     assert [row[:3] for row in rows[2:]] == [["临涧镇", 4, 3], ["地方镇", 2, 1]]
+    rates = list(book["返贫率"].iter_rows(values_only=True))
+    assert [row[0] for row in rates] == ["县或乡镇", "平邑县", "临涧镇", "地方镇"]
+    jobs = list(book["就业帮扶"].iter_rows(values_only=True))
+    assert jobs[1][0] == "乡镇"
+    assert jobs[-1][0] == "全县"
     assert await AuditEvent.exists().where(
         (AuditEvent.action == "coverage_exported") & (AuditEvent.target_type == "county")
     )
@@ -125,3 +138,24 @@ async def test_the_county_sees_each_townships_return_to_poverty_rate_without_the
     text = (await client.get("/")).text
     assert "33.33%" in text
     assert "/monitoring/rate/households" not in text, "no link to the households behind the rate"
+
+
+async def test_the_county_sees_employment_by_township(
+    client: httpx.AsyncClient, counties: Counties, township: dict[str, int]
+) -> None:
+    firm = Employer(township=counties.linjian, name="巧手服装扶贫车间", approved=True)
+    await firm.save()
+    job = await make_job(firm.id, counties.linjian)
+    worker = await Member.select(Member.id).where(Member.household == counties.households["T1"]).first()
+    referral = Referral(job=job, member=worker["id"], consent=True, status="hired")
+    await referral.save()
+    await Placement.insert(Placement(referral=referral.id, start_date=date(2026, 6, 1), monthly_wage=3000))
+    data = await county_figures(township["county"], today())
+    assert [(t["name"], t["open_jobs"], t["referrals"], t["working"]) for t in data["townships"]] == [
+        ("临涧镇", 1, 1, 1),
+        ("地方镇", 0, 0, 0),
+    ]
+    await log_in(client, "xian")
+    text = (await client.get("/")).text
+    assert 'id="county-jobs"' in text
+    assert "临户主1" not in text
