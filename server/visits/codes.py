@@ -25,3 +25,15 @@ HARDSHIP = CodeList(
     ("accident", N_("Accident")),
     ("other", N_("Other hardship")),
 )
+
+# What a cadre most often writes under "what was done": tapped instead of typed (static/js/visits.js adds the phrase
+# to the note; without JavaScript the buttons stay hidden and the field is typed as before).
+NOTE_PHRASES = (
+    N_("Asked about the family's income and work."),
+    N_("Explained the return-to-poverty prevention policy."),
+    N_("Checked that the house and drinking water are safe."),
+    N_("Asked how the children are doing at school."),
+    N_("Checked that medical costs were reimbursed."),
+    N_("Explained planting and breeding techniques."),
+    N_("Updated the household's policy card."),
+)

@@ -14,7 +14,7 @@ from server.accounts.sessions import set_flash
 from server.i18n import N_, gettext
 from server.media.storage import media_response
 from server.visits import pages, recording
-from server.visits.codes import FOLLOW_UP_REASON, HARDSHIP, VISIT_KIND
+from server.visits.codes import FOLLOW_UP_REASON, HARDSHIP, NOTE_PHRASES, VISIT_KIND
 from server.visits.forms import MeasureRow, VisitForm
 from server.visits.photos import ImageRejected, ingest_uploads, uploads_of
 from server.visits.recording import Outcome, follow_up_days, local_day
@@ -48,6 +48,7 @@ async def vpage(request: Request[Any, Any, Any], template_name: str, **context: 
         visit_kinds=VISIT_KIND,
         follow_up_reasons=FOLLOW_UP_REASON,
         hardships=HARDSHIP,
+        note_phrases=NOTE_PHRASES,
         **context,
     )
 

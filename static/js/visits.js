@@ -1,5 +1,6 @@
 /* visits.js: the visit form's small helpers: the place from the browser (evidence, never a gate), more measure
-   rows, and showing a 409 answer (the same form sent with other content). Plain ES2017, loaded with defer. */
+   rows, phrases tapped into the note, and showing a 409 answer (the same form sent with other content).
+   Plain ES2017, loaded with defer. */
 (function () {
   "use strict";
 
@@ -27,9 +28,29 @@
     copy.querySelector("select").focus();
   }
 
+  // A tapped phrase (a whole sentence, with its full stop) is added to the end of the note; tapping it again
+  // changes nothing. Chinese typed without a final stop gets one ("。"); Latin text gets a space.
+  function joiner(text) {
+    if (!text || /[\u3000-\u303f\uff00-\uffef]$/.test(text)) return "";
+    return /[\u3400-\u9fff]$/.test(text) ? "。" : " ";
+  }
+
+  function addPhrase(button) {
+    var area = document.getElementById(button.closest("[data-phrases]").dataset.phrases);
+    var phrase = button.dataset.phrase;
+    var text = area.value.replace(/\s+$/, "");
+    if (text.indexOf(phrase) === -1) {
+      area.value = text + joiner(text) + phrase;
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    button.classList.add("is-used");
+  }
+
   function init(root) {
     Array.prototype.forEach.call(root.querySelectorAll("form[data-visit-form]"), function (form) {
-      Array.prototype.forEach.call(form.querySelectorAll("[data-add-measure]"), function (b) { b.hidden = false; });
+      Array.prototype.forEach.call(form.querySelectorAll("[data-add-measure], [data-phrases]"), function (el) {
+        el.hidden = false;
+      });
       fillPlace(form);
     });
   }
@@ -37,6 +58,8 @@
   document.addEventListener("click", function (evt) {
     var button = evt.target.closest && evt.target.closest("[data-add-measure]");
     if (button) { evt.preventDefault(); addMeasureRow(button); }
+    var phrase = evt.target.closest && evt.target.closest("[data-phrase]");
+    if (phrase) { evt.preventDefault(); addPhrase(phrase); }
   });
   // htmx does not swap 4xx answers by default: a conflict page must be seen, not lost.
   document.addEventListener("htmx:beforeSwap", function (evt) {

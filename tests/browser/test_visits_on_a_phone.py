@@ -77,3 +77,33 @@ async def test_the_cadre_sees_follow_ups_due(phone: tuple[Page, ConsoleErrors]) 
     await expect(page.locator(".due-summary")).to_be_visible()
     await screenshot(page, "visits-cadre")
     assert errors == []
+
+
+async def test_the_cadre_taps_phrases_instead_of_typing_the_note(phone: tuple[Page, ConsoleErrors]) -> None:
+    page, errors = phone
+    await log_in(page, "cadre")
+    await open_a_household_timeline(page)
+    await page.locator("a.btn", has_text="记录走访").click()
+    note = page.locator("textarea[name=note]")
+    await note.fill("送去米面油")
+    await page.click("[data-phrase='了解家庭收入和务工情况。']")
+    await page.click("[data-phrase='宣讲防返贫政策。']")
+    await page.click("[data-phrase='宣讲防返贫政策。']")  # twice: written once
+    await expect(note).to_have_value("送去米面油。了解家庭收入和务工情况。宣讲防返贫政策。")
+    await expect(page.locator(".phrase.is-used")).to_have_count(2)
+    await screenshot(page, "visit-form-phrases")
+    await page.click("button[type=submit]")
+    await expect(page.locator(".flash--success")).to_contain_text("走访已保存")
+    await expect(page.locator("main")).to_contain_text("了解家庭收入和务工情况。宣讲防返贫政策。")
+    assert errors == []
+
+
+async def test_without_javascript_the_phrases_stay_hidden(browser: Browser, live_server: str) -> None:
+    context = await browser.new_context(base_url=live_server, java_script_enabled=False, **PHONE)
+    page = await context.new_page()
+    await log_in(page, "cadre")
+    await open_a_household_timeline(page)
+    await page.locator("a.btn", has_text="记录走访").click()
+    await expect(page.locator("textarea[name=note]")).to_be_visible()
+    await expect(page.locator("[data-phrases]")).to_be_hidden()
+    await context.close()
