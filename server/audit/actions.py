@@ -89,6 +89,11 @@ TARGET_TYPES = CodeList(
     ("ledger", N_("Ledger")),
     ("audit_event", N_("Audit entry")),
     ("audit", N_("Audit trail")),
+    ("county", N_("County")),
+    ("households", N_("Household register")),
+    ("objection", N_("Objection")),
+    ("enrolment", N_("Enrolment")),
+    ("jobs_figures", N_("Employment figures")),
 )
 
 # Targets that have a page of their own.

@@ -62,17 +62,17 @@ class CountyController(Controller):
         names = await place_names(township_id, None)
         return await page(request, "county/township.html", data=data, township_name=names["township"])
 
-    @get("/county/coverage.xlsx")
+    @get("/county/figures.xlsx")
     async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         user = current_user(request)
         home = await county_home(user)
         content = await county_xlsx(home, today())
         await record(
-            "coverage_exported",
+            "export",
             actor=user,
             target_type="county",
             target_id=user.county_id or "",
             ip=client_ip(request),
-            detail={"format": "xlsx", "rows": len(home["data"].townships) + 1},
+            detail={"what": "county figures", "format": "xlsx", "townships": len(home["data"].townships)},
         )
-        return xlsx_download(content, "county-coverage.xlsx")
+        return xlsx_download(content, "county-figures.xlsx")

@@ -85,7 +85,7 @@ def _households_sql(towns: str, grouping: str, households: str = _ONE_BY_ONE) ->
 
 @dataclass
 class Figures:
-    """One line of the dashboard: the township, or one village."""
+    """One line of a dashboard: the township or one of its villages; the county or one of its townships."""
 
     households: int = 0
     covered: int = 0

@@ -76,16 +76,16 @@ async def test_the_county_office_opens_no_household_page_or_list(client: httpx.A
 async def test_township_staff_cannot_open_the_county_pages(client: httpx.AsyncClient, counties: Counties) -> None:
     await log_in(client, "c_leader")
     assert (await client.get(f"/county/townships/{counties.linjian}")).status_code == 403
-    assert (await client.get("/county/coverage.xlsx")).status_code == 403
+    assert (await client.get("/county/figures.xlsx")).status_code == 403
 
 
 async def test_the_county_xlsx_has_the_same_figures_and_is_audited(
     client: httpx.AsyncClient, counties: Counties
 ) -> None:
     await log_in(client, "xian")
-    response = await client.get("/county/coverage.xlsx")
+    response = await client.get("/county/figures.xlsx")
     assert response.status_code == 200
-    assert "filename*=UTF-8''county-coverage.xlsx" in response.headers["content-disposition"]
+    assert "filename*=UTF-8''county-figures.xlsx" in response.headers["content-disposition"]
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == ["覆盖", "返贫率", "就业帮扶"]
     rows = [[cell.value for cell in row] for row in book["覆盖"].iter_rows()]
@@ -97,9 +97,7 @@ async def test_the_county_xlsx_has_the_same_figures_and_is_audited(
     jobs = list(book["就业帮扶"].iter_rows(values_only=True))
     assert jobs[1][0] == "乡镇"
     assert jobs[-1][0] == "全县"
-    assert await AuditEvent.exists().where(
-        (AuditEvent.action == "coverage_exported") & (AuditEvent.target_type == "county")
-    )
+    assert await AuditEvent.exists().where((AuditEvent.action == "export") & (AuditEvent.target_type == "county"))
 
 
 async def test_the_county_home_runs_the_same_queries_whatever_the_size(
