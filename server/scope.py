@@ -3,7 +3,8 @@
 - township admin and leader: every household of their township;
 - cadre: the households they are actively paired with, plus every household of the village they are
   assigned to (village work team, first secretary);
-- employer: no household at all (employers see referrals, through the jobs area's own scoped queries).
+- employer: no household at all (employers see referrals, through the jobs area's own scoped queries);
+- county office: no household at all (it sees figures by township, from aggregate queries on its county).
 """
 
 from __future__ import annotations

@@ -48,3 +48,7 @@ async def test_each_role_sees_only_its_households(township: dict[str, int], make
     assert await visible(as_user(cadre_id, Role.CADRE, town)) == {"H-PAIRED"}
     assert await visible(as_user(cadre_id, Role.CADRE, town, township["village"])) == {"H-PAIRED", "H-VILLAGE"}
     assert await visible(as_user(1, Role.EMPLOYER, None)) == set()
+    county_office = CurrentUser(
+        1, "u", "U", Role.COUNTY, None, None, None, "zh_CN", "key", county_id=township["county"]
+    )
+    assert await visible(county_office) == set(), "the county office sees figures, never households"
