@@ -56,3 +56,30 @@ async def test_a_visit_kept_through_an_ended_session_is_sent_once_after_logging_
     await expect(login_prompt).to_be_hidden()
     assert errors == []
     await context.close()
+
+
+async def test_two_open_tabs_coming_online_send_a_queued_visit_once(
+    browser: Browser, live_server: str, live_database_url: str
+) -> None:
+    context = await new_phone_context(browser, live_server)
+    page = await context.new_page()
+    [form] = await cadre_ready_offline(page, forms=1)
+    note = f"两个标签页 {uuid.uuid4().hex[:8]}"
+    await context.set_offline(True)
+    await record_offline(page, form, note, [str(FIXTURES / "photo.png"), str(FIXTURES / "rotated_gps.jpg")])
+    other = await context.new_page()
+    await other.goto("/outbox")  # kept by the worker: the same queue, seen from a second tab
+    await expect(other.locator("[data-outbox-item]").filter(has_text=note)).to_be_visible()
+
+    await context.set_offline(False)  # both tabs hear "online" and try to send
+    await other.evaluate("window.bangfuOutbox.sync()")
+    for _ in range(40):
+        visits = await stored_visits(live_database_url, [note])
+        if visits and visits[0]["photos"] == 2:
+            break
+        await page.wait_for_timeout(500)
+    assert [(v["note"], v["photos"], v["expected_photos"]) for v in visits] == [(note, 2, 2)], "one visit, both photos"
+    for tab in (page, other):
+        await tab.goto("/outbox")
+        await expect(tab.locator("[data-outbox-item]")).to_have_count(0)
+    await context.close()
