@@ -142,3 +142,18 @@ KEY_VILLAGE_LEVEL = CodeList(
     ("provincial", N_("Provincial key poor village")),
     ("municipal", N_("Municipal key poor village")),
 )
+
+# The household and member fields whose value is one code, and the list it comes from: the register's Excel
+# export and import and its change history read labels through this one table.
+FIELD_CODES: dict[str, CodeList] = {
+    "attribute": HOUSEHOLD_ATTRIBUTE,
+    "main_cause": POVERTY_CAUSE,
+    "status": POVERTY_STATUS,
+    "monitoring_type": MONITORING_TYPE,
+    "housing_structure": HOUSING_STRUCTURE,
+    "relation": RELATION,
+    "education": EDUCATION,
+    "schooling": SCHOOLING,
+    "health": HEALTH,
+    "labour_skill": LABOUR_SKILL,
+}

@@ -78,18 +78,6 @@ MEMBER_COLUMNS: list[tuple[str, str]] = [
     ("养老保险", "pension_insurance"),
     ("联系电话", "phone"),
 ]
-CODE_LISTS: dict[str, codes.CodeList] = {
-    "attribute": codes.HOUSEHOLD_ATTRIBUTE,
-    "main_cause": codes.POVERTY_CAUSE,
-    "status": codes.POVERTY_STATUS,
-    "monitoring_type": codes.MONITORING_TYPE,
-    "housing_structure": codes.HOUSING_STRUCTURE,
-    "relation": codes.RELATION,
-    "education": codes.EDUCATION,
-    "schooling": codes.SCHOOLING,
-    "health": codes.HEALTH,
-    "labour_skill": codes.LABOUR_SKILL,
-}
 BOOLEANS = ("safe_water", "medical_insurance", "pension_insurance")
 SEX = {"M": "男", "F": "女"}
 
@@ -142,8 +130,8 @@ def _member_cells(member: Row) -> list[Any]:
 
 
 def _cell(name: str, value: Any) -> Any:
-    if name in CODE_LISTS:
-        return safe_cell(CODE_LISTS[name].label(value))
+    if name in codes.FIELD_CODES:
+        return safe_cell(codes.FIELD_CODES[name].label(value))
     if name in BOOLEANS:
         return YES if value else NO
     if isinstance(value, Decimal):
@@ -269,7 +257,7 @@ def read_roster(content: bytes) -> Sheets:
 
 def label_to_code(name: str) -> Callable[[str], str | None]:
     """Chinese label (or the code itself) → code; None when unknown."""
-    code_list = CODE_LISTS[name]
+    code_list = codes.FIELD_CODES[name]
     known = {code_list.label(code): code for code in code_list} | {code: code for code in code_list}
     return lambda text: known.get(text)
 

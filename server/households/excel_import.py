@@ -10,10 +10,10 @@ from server import privacy
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.audit.tables import AuditEvent
+from server.codes import FIELD_CODES
 from server.households.changes import CODE_TAKEN, NO_SECOND_HEAD
 from server.households.excel import (
     BOOLEANS,
-    CODE_LISTS,
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_SHEET,
     MEMBER_COLUMNS,
@@ -64,7 +64,7 @@ def _map_codes(data: dict[str, str], names: list[str], errors: FieldErrors) -> N
             if text not in ("", YES, NO):
                 errors.add(name, gettext(UNKNOWN_LABEL, value=text))
             data[name] = "" if text == NO else "1"
-        elif name in CODE_LISTS and text:
+        elif name in FIELD_CODES and text:
             code = label_to_code(name)(text)
             if code is None:
                 errors.add(name, gettext(UNKNOWN_LABEL, value=text))

@@ -65,19 +65,7 @@ FIELD_LABELS = {
     "medical_insurance": N_("Medical insurance"),
     "pension_insurance": N_("Pension insurance"),
 }
-CODE_LISTS = {
-    "attribute": codes.HOUSEHOLD_ATTRIBUTE,
-    "main_cause": codes.POVERTY_CAUSE,
-    "secondary_causes": codes.POVERTY_CAUSE,
-    "status": codes.POVERTY_STATUS,
-    "monitoring_type": codes.MONITORING_TYPE,
-    "housing_structure": codes.HOUSING_STRUCTURE,
-    "relation": codes.RELATION,
-    "education": codes.EDUCATION,
-    "schooling": codes.SCHOOLING,
-    "health": codes.HEALTH,
-    "labour_skill": codes.LABOUR_SKILL,
-}
+CODE_LISTS = {**codes.FIELD_CODES, "secondary_causes": codes.POVERTY_CAUSE}  # several causes: a list
 # village and group are written by name (see server.households.changes), so the trail reads without joins.
 # Never written to the trail in full: the history is read by people who may not see these.
 MASKED_IN_TRAIL = {"id_number": privacy.mask_id_number, "bank_account": privacy.mask_bank_account}
