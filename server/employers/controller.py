@@ -14,8 +14,9 @@ from server.i18n import N_
 from server.jobs import placements, queries, referrals
 from server.jobs.codes import PAY_UNIT, PHYSICAL, WORK_KIND
 from server.jobs.forms import EmployerForm, FieldErrors, HireForm, JobForm, day, text
-from server.jobs.web import AnyRequest, Form, audit, employers_only, found, render
+from server.jobs.web import AnyRequest, Form, audit, employers_only, render
 from server.web.auth import current_user
+from server.web.errors import found
 from server.web.guards import requires_admin
 
 NEW_JOB = {

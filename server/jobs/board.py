@@ -8,7 +8,8 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from server.jobs import queries
-from server.jobs.web import AnyRequest, found, render
+from server.jobs.web import AnyRequest, render
+from server.web.errors import found
 
 
 def qr_data_uri(url: str) -> str:

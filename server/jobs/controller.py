@@ -16,9 +16,10 @@ from server.jobs.codes import WORK_KIND
 from server.jobs.figures import figures, figures_xlsx
 from server.jobs.forms import CheckForm, WishForm
 from server.jobs.tables import MemberWish
-from server.jobs.web import AnyRequest, Form, audit, found, int_or_none, leaders_only, render, staff_only
+from server.jobs.web import AnyRequest, Form, audit, int_or_none, leaders_only, render, staff_only
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
+from server.web.errors import found
 
 
 class JobsController(Controller):

@@ -13,8 +13,9 @@ from server.i18n import N_
 from server.jobs import queries, trainings
 from server.jobs.codes import TRAINING_TOPIC, WORK_KIND
 from server.jobs.forms import FieldErrors, TrainingForm, money, text
-from server.jobs.web import AnyRequest, Form, audit, found, int_or_none, render, staff_only
+from server.jobs.web import AnyRequest, Form, audit, int_or_none, render, staff_only
 from server.web.auth import current_user
+from server.web.errors import found
 
 TRAINING_FIELDS = ("topic", "title", "work_kind", "held_on", "place", "organiser", "trainer", "capacity")
 

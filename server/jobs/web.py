@@ -1,4 +1,4 @@
-"""What the jobs area's controllers share: the form body type, the staff-only guard (404), and a few lookups."""
+"""What the jobs area's controllers share: the form body type, the guards (404 for outsiders), and a few helpers."""
 
 from __future__ import annotations
 
@@ -36,13 +36,6 @@ def leaders_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
 def employers_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if current_user(connection).role is not Role.EMPLOYER or current_user(connection).employer_id is None:
         raise NotFoundException()
-
-
-def found(value: Any) -> Any:
-    """The value, or a 404 when the query found nothing (out of scope or not there)."""
-    if value is None:
-        raise NotFoundException()
-    return value
 
 
 def int_or_none(value: str | None) -> int | None:

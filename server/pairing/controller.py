@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
@@ -19,11 +18,11 @@ from server.pairing.forms import EndForm, HandoverForm, PairForm, parse_id
 from server.pairing.handover import hand_over
 from server.pairing.rules import township_quotas
 from server.web.auth import client_ip, current_user
+from server.web.errors import found
 from server.web.guards import requires_leader_or_admin
 from server.web.templating import TIMEZONE, page
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-T = TypeVar("T")
 
 
 def today() -> date:
@@ -32,14 +31,6 @@ def today() -> date:
 
 def actor(request: Request[Any, Any, Any]) -> changes.Actor:
     return changes.Actor(current_user(request), client_ip(request))
-
-
-async def found(value: Awaitable[T | None]) -> T:
-    """The awaited value, or 404 (out of scope or absent look the same)."""
-    result = await value
-    if result is None:
-        raise NotFoundException()
-    return result
 
 
 class PairingController(Controller):
@@ -86,7 +77,7 @@ class PairingController(Controller):
         self, request: Request[Any, Any, Any], household_id: int, form: PairForm, status_code: int = 200
     ) -> Template:
         user = current_user(request)
-        household = await found(queries.household_brief(user, household_id))
+        household = found(await queries.household_brief(user, household_id))
         history = await queries.household_history(user.township_id, household_id)
         cadres = await queries.township_cadres(user.township_id)
         return await page(
@@ -96,13 +87,13 @@ class PairingController(Controller):
 
     @get("/{pairing_id:int}/end")
     async def end_form(self, request: Request[Any, Any, Any], pairing_id: FromPath[int]) -> Template:
-        pairing = await found(changes.active_pairing(current_user(request), pairing_id))
+        pairing = found(await changes.active_pairing(current_user(request), pairing_id))
         form = EndForm(ended_on=today().isoformat())
         return await page(request, "pairing/end.html", pairing=pairing, form=form, confirm=False)
 
     @post("/{pairing_id:int}/end")
     async def end(self, request: Request[Any, Any, Any], pairing_id: FromPath[int], data: Form) -> Any:
-        pairing = await found(changes.active_pairing(current_user(request), pairing_id))
+        pairing = found(await changes.active_pairing(current_user(request), pairing_id))
         form = EndForm.parse(data, today())
         if not form.errors:
             try:
@@ -146,7 +137,7 @@ class PairingController(Controller):
         self, request: Request[Any, Any, Any], cadre_id: int, form: HandoverForm, status_code: int = 200
     ) -> Template:
         user = current_user(request)
-        cadre = await found(queries.cadre_brief(user.township_id, cadre_id))
+        cadre = found(await queries.cadre_brief(user.township_id, cadre_id))
         history = await queries.cadre_history(user.township_id, cadre_id)
         others = [c for c in await queries.township_cadres(user.township_id) if c["id"] != cadre_id]
         quotas = await township_quotas(user.township_id)

@@ -1,14 +1,14 @@
-"""Friendly Chinese error pages (never a stack trace), and the login redirect for anonymous users."""
+"""Friendly Chinese error pages (never a stack trace), the login redirect for anonymous users, and `found()`."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import asyncpg
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
@@ -68,3 +68,13 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: http_error,
     Exception: server_error,
 }
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None) -> T:
+    """The value, or 404 when the query found nothing: out of scope and absent look the same."""
+    if value is None:
+        raise NotFoundException()
+    return value
