@@ -24,9 +24,9 @@ serve: $(STAMP)
 test: $(STAMP) browser-deps
 	timeout 1500 $(BIN)/pytest
 
-## test-fast: everything but the browser
+## test-fast: everything but the browser and the tests that start servers of their own (app hosts, a standby)
 test-fast: $(STAMP)
-	timeout 900 $(BIN)/pytest -m "not browser"
+	timeout 900 $(BIN)/pytest -m "not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check server tests scripts migrations

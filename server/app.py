@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 import mimetypes
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
+from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.static_files import create_static_files_router
 
 from server.accounts.controller import AccountController, LoginController, UserAdminController
+from server.accounts.sessions import shared_secret
 from server.audit.controller import AuditController
 from server.county.controller import CountyController
 from server.database import close_database, open_database
@@ -26,13 +28,15 @@ from server.identification.controller import ApplicationController, Identificati
 from server.jobs.board import BoardController
 from server.jobs.controller import JobsController
 from server.jobs.training_controller import TrainingController
+from server.media.storage import Storage, default_storage
 from server.monitoring.controller import AssessmentSheetController, MonitoringController
+from server.observability.logs import configure_logging
 from server.pairing.card_controller import CardController
 from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
 from server.projects.controller import ProjectController
-from server.settings import get_settings
+from server.settings import Settings, get_settings
 from server.visits.controller import HouseholdVisitController, VisitController
 from server.visits.lists import HouseholdRecordController, VisitListController
 from server.visits.outbox_controller import OutboxController
@@ -40,6 +44,7 @@ from server.web.assets import STATIC
 from server.web.auth import SessionAuthMiddleware
 from server.web.errors import EXCEPTION_HANDLERS
 from server.web.offline import offline_cache_header
+from server.web.operations import MetricsController, RequestContextMiddleware
 from server.web.security import security_headers
 from server.web.templating import template_config
 
@@ -75,22 +80,34 @@ ROUTES = [
     AuditController,
     MonitoringController,
     AssessmentSheetController,
+    MetricsController,
 ]
 
 
 @asynccontextmanager
-async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
-    await open_database(get_settings())
+async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+    settings = get_settings()
+    await open_database(settings)
     try:
+        if app.csrf_config and not settings.secret_key:
+            app.csrf_config.secret = await shared_secret("csrf", candidate=legacy_secret_key(settings))
         yield
     finally:
         await close_database()
 
 
-def create_app() -> Litestar:
+def legacy_secret_key(settings: Settings) -> str:
+    """The key an older release generated into var/secret_key (open forms stay valid over the upgrade), or a new one."""
+    path = settings.var_dir / "secret_key"
+    return path.read_text().strip() if path.is_file() else secrets.token_urlsafe(48)
+
+
+def create_app(storage: Storage | None = None) -> Litestar:
+    """The app; `storage` is where photos go (default: the configured one, see server.media.storage)."""
     settings = get_settings()
     mimetypes.add_type("application/manifest+json", ".webmanifest")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_format)
+    photos = storage or default_storage()
     static_files = create_static_files_router(
         path="/static",
         directories=[STATIC],
@@ -101,10 +118,12 @@ def create_app() -> Litestar:
     )
     return Litestar(
         route_handlers=[*ROUTES, static_files],
-        middleware=[DefineMiddleware(SessionAuthMiddleware)],
+        middleware=[RequestContextMiddleware(), DefineMiddleware(SessionAuthMiddleware)],
+        dependencies={"storage": Provide(lambda: photos, use_cache=True, sync_to_thread=False)},
         before_send=[security_headers(hsts=settings.secure_cookies), offline_cache_header],
         csrf_config=CSRFConfig(
-            secret=settings.secret_key,
+            # Until the lifespan reads the shared key from the database (every host must sign alike).
+            secret=settings.secret_key or secrets.token_urlsafe(48),
             cookie_name="bangfu_csrf",
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,

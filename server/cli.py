@@ -1,10 +1,12 @@
-"""The `bangfu` command: serve, migrate, demo, createuser."""
+"""The `bangfu` command: serve, migrate, demo, createuser, sweep-media, storage migrate."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import getpass
+import os
+import shutil
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -19,7 +21,8 @@ from server.database import (
     open_pool,
     use_database,
 )
-from server.settings import get_settings
+from server.media.storage import StorageUnavailable
+from server.settings import Settings, get_settings
 
 
 def friendly_errors(command: Callable[..., None]) -> Callable[..., None]:
@@ -32,6 +35,9 @@ def friendly_errors(command: Callable[..., None]) -> Callable[..., None]:
         except DatabaseUnavailable as error:
             click.echo(f"错误: {error}", err=True)
             sys.exit(3)
+        except StorageUnavailable as error:
+            click.echo(f"错误: 照片存储无法访问 (photo store unavailable): {error}", err=True)
+            sys.exit(4)
         except KeyboardInterrupt:
             sys.exit(130)
 
@@ -69,11 +75,16 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
+    from server.observability.logs import granian_log_config
+
     settings = get_settings()
     with database_server(settings) as url:
         use_database(url)  # the workers inherit DATABASE_URL
         asyncio.run(check_reachable(url))
         address, listen_port = host or settings.host, port or settings.port
+        processes = workers or settings.workers
+        if processes > 1:
+            share_metrics_between_workers(settings, listen_port)
         click.echo(f"Bangfu 已启动: http://{address}:{listen_port}  (Ctrl+C 停止)")
         Granian(
             "server.app:create_app",
@@ -81,9 +92,20 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             address=address,
             port=listen_port,
             interface=Interfaces.ASGI,
-            workers=workers or settings.workers,
-            log_access=False,
+            workers=processes,
+            log_access=False,  # the app writes one JSON line per request, with its request id
+            log_dictconfig=granian_log_config(settings.log_format),
         ).serve()
+
+
+def share_metrics_between_workers(settings: Settings, port: int) -> None:
+    """Prometheus' multiprocess mode: each worker writes its samples under one fresh directory, /metrics sums them."""
+    from server.observability.metrics import MULTIPROCESS_DIR
+
+    directory = settings.var_dir / f"metrics-{port}"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ[MULTIPROCESS_DIR] = str(directory)
 
 
 @main.command()
@@ -128,15 +150,79 @@ def demo(scale: str, if_empty: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 @friendly_errors
 def sweep_media(older_than_hours: int, dry_run: bool) -> None:
-    """Delete photo files no visit refers to (refused or unfinished uploads) and leftover temp files."""
+    """Delete photos no visit refers to (refused or unfinished uploads) and leftover temp files, in either store."""
     from server.media.storage import default_storage
     from server.media.sweep import sweep
     from server.visits.photos import referenced_keys
 
     referenced = run_with_database(referenced_keys)
-    result = sweep(default_storage().root, referenced, older_than_hours * 3600, dry_run=dry_run)
+    result = sweep(default_storage(), referenced, older_than_hours * 3600, dry_run=dry_run)
     done = "可删除 (dry run: nothing deleted)" if dry_run else "已删除 (deleted)"
     click.echo(f"无引用的照片文件 {result.files} 个, {result.bytes / 1_000_000:.1f} MB {done}")
+
+
+@main.group()
+def storage() -> None:
+    """The photo store: move the photos on the local disk into an S3-compatible object store."""
+
+
+@storage.command("migrate")
+@click.option("--from", "source_dir", type=click.Path(file_okay=False), default=None,
+              help="The local photo directory (default $BANGFU_VAR_DIR/media).")  # fmt: skip
+@click.option("--jobs", type=click.IntRange(1, 64), default=8, show_default=True, help="Copies in flight.")
+@click.option("--dry-run", is_flag=True, help="Only count what would be copied.")
+@click.option("--verify", is_flag=True, help="Afterwards read every object back and check it against its key.")
+@friendly_errors
+def storage_migrate(source_dir: str | None, jobs: int, dry_run: bool, verify: bool) -> None:
+    """Copy local photos to the bucket named by BANGFU_S3_* (resumable: run it again to finish), verified."""
+    from pathlib import Path
+
+    from server.media.migrate import Migration, migrate, verify_all
+    from server.media.objects import S3Storage
+    from server.media.storage import LocalStorage, local_media
+    from server.settings import S3Settings
+
+    settings = get_settings()
+    try:
+        target = S3Storage(settings.s3 or S3Settings.from_env())
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    source = LocalStorage(Path(source_dir)) if source_dir else local_media(settings)
+    if not dry_run and target.ensure_bucket():
+        click.echo(f"已创建存储桶 (bucket created): {target.bucket}")
+
+    def progress(folder: str, report: Migration) -> None:
+        if folder.endswith("f/"):
+            click.echo(f"{folder} 已复制 {report.copied}, 已存在 {report.present}", err=True)
+
+    report = migrate(source, target, jobs=jobs, dry_run=dry_run, progress=progress)
+    click.echo(
+        f"{'可复制' if dry_run else '已复制并校验'} (copied) {report.copied} 个 ({report.bytes / 1_000_000:.1f} MB), "
+        f"对象存储中已有 (already there) {report.present} 个  {source} → {target}"
+    )
+    for key in report.damaged[:20]:
+        click.echo(f"本地文件已损坏, 未复制 (damaged locally, not copied): {key}", err=True)
+    for key in report.failed[:20]:
+        click.echo(f"复制未确认, 请再运行一次 (not confirmed, run again): {key}", err=True)
+    bad = verify_all(target) if verify and not dry_run else []
+    for key in bad[:20]:
+        click.echo(f"对象内容与名称不符 (object does not match its key): {key}", err=True)
+    if not report.complete or bad:
+        sys.exit(1)
+    if not dry_run:
+        click.echo(switch_over_hint(settings))
+
+
+def switch_over_hint(settings: Settings) -> str:
+    if settings.s3 is None:
+        return (
+            "下一步 (next): 在每台应用主机上设置 BANGFU_STORAGE=s3 并重启, 然后再运行一次本命令, 复制期间新存的照片。"
+            " Set BANGFU_STORAGE=s3 on every app host, restart, then run this command once more."
+        )
+    return (
+        "全部照片已在对象存储中并校验通过; 本地目录在下一次备份之后可以移走。"
+        " Every local photo is in the bucket and verified; the local directory may go after the next backup."
+    )
 
 
 @main.command()

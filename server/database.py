@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from server.piccolo_conf import DB
-from server.settings import Settings
+from server.observability.metrics import STANDBY_LAG
+from server.piccolo_conf import DB, LazyPostgresEngine, prefer_standby
+from server.settings import Settings, get_settings
 
 APP_DATABASE = "bangfu"
 
@@ -97,7 +100,12 @@ SERVER_SETTINGS = {"jit": "off"}
 
 async def connect(url: str) -> asyncpg.Connection:
     try:
-        return await asyncpg.connect(dsn=url, timeout=10, server_settings=SERVER_SETTINGS)
+        return await asyncpg.connect(
+            dsn=url,
+            timeout=10,
+            server_settings=SERVER_SETTINGS,
+            statement_cache_size=get_settings().db_statement_cache_size,
+        )
     except (OSError, asyncpg.PostgresError, TimeoutError) as error:
         raise DatabaseUnavailable(f"无法连接数据库 {describe(url)}: {error}") from error
 
@@ -140,17 +148,123 @@ def use_database(url: str) -> None:
     DB.config = {"dsn": url}
 
 
-async def open_pool(max_size: int = 10) -> None:
+def pool_options(max_size: int) -> dict[str, Any]:
+    """asyncpg pool options; behind PgBouncer in transaction mode BANGFU_DB_STATEMENT_CACHE_SIZE=0."""
+    return {
+        "min_size": 1,
+        "max_size": max_size,
+        "command_timeout": 60,
+        "server_settings": SERVER_SETTINGS,
+        "statement_cache_size": get_settings().db_statement_cache_size,
+    }
+
+
+async def open_pool(max_size: int | None = None) -> None:
     try:
-        await DB.start_connection_pool(
-            min_size=1, max_size=max_size, command_timeout=60, server_settings=SERVER_SETTINGS
-        )
+        await DB.start_connection_pool(**pool_options(max_size or get_settings().db_pool_size))
     except (OSError, asyncpg.PostgresError, TimeoutError) as error:
         raise DatabaseUnavailable(f"无法连接数据库 {describe(DB.config.get('dsn', ''))}: {error}") from error
 
 
 async def close_pool() -> None:
     await DB.close_connection_pool()
+
+
+def pool_usage() -> list[tuple[str, int, int, int]]:
+    """(pool, in use, idle, most) for the primary's pool and the standby's, for the metrics."""
+    engines = [("primary", DB)] + ([("standby", DB.read_node.engine)] if DB.read_node else [])
+    usage = []
+    for name, engine in engines:
+        if pool := engine.pool:
+            size, idle = pool.get_size(), pool.get_idle_size()
+            usage.append((name, size - idle, idle, pool.get_max_size()))
+    return usage
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def from_standby(query: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Mark a figure query whose reads may come from the hot standby (DATABASE_STANDBY_URL).
+
+    Only for figures that may be a few seconds behind (dashboards, statistics, their exports): anything that
+    writes, or must show what the user just wrote, reads the primary. Inside a transaction the primary answers.
+    """
+
+    @functools.wraps(query)
+    async def reading_standby(*args: P.args, **kwargs: P.kwargs) -> R:
+        token = prefer_standby.set(True)
+        try:
+            return await query(*args, **kwargs)
+        finally:
+            prefer_standby.reset(token)
+
+    return reading_standby
+
+
+# How far behind the primary the standby is: 0 when it has replayed all it received, else the time since the last
+# transaction it replayed was committed.
+LAG = """
+SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+            ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END
+"""
+
+
+class Standby:
+    """The read standby: its own pool, used while it answers and is no more than `max_lag` seconds behind.
+
+    Its lag is asked at most every `recheck` seconds per process; when it fails, the primary answers until then.
+    """
+
+    def __init__(self, url: str, max_lag: float, recheck: float = 5.0) -> None:
+        self.engine = LazyPostgresEngine(config={"dsn": url}, extensions=())
+        self.max_lag, self.recheck = max_lag, recheck
+        self._checked_at, self._usable = 0.0, False
+
+    async def open(self, max_size: int) -> None:
+        try:
+            await self.engine.start_connection_pool(**pool_options(max_size))
+        except (OSError, asyncpg.PostgresError, TimeoutError) as error:  # the primary can do the work meanwhile
+            logging.getLogger(__name__).warning("standby unavailable at start: %s", error)
+
+    async def usable(self) -> bool:
+        if time.monotonic() - self._checked_at > self.recheck:
+            self._checked_at = time.monotonic()
+            self._usable = await self._caught_up()
+        return self._usable
+
+    async def _caught_up(self) -> bool:
+        try:
+            if self.engine.pool is None:
+                await self.engine.start_connection_pool(**pool_options(get_settings().db_pool_size))
+            lag = float((await self.engine._run_in_pool(LAG))[0][0])
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+            logging.getLogger(__name__).warning("standby not answering, reading the primary: %s", error)
+            STANDBY_LAG.set(-1)
+            return False
+        STANDBY_LAG.set(lag)
+        return lag <= self.max_lag
+
+    def failed(self) -> None:
+        self._checked_at, self._usable = time.monotonic(), False
+
+    async def close(self) -> None:
+        if self.engine.pool is not None:
+            await self.engine.close_connection_pool()
+
+
+async def open_standby(settings: Settings) -> None:
+    if settings.standby_url:
+        standby = Standby(settings.standby_url, settings.standby_max_lag_seconds)
+        await standby.open(settings.db_pool_size)
+        DB.read_node = standby
+
+
+async def close_standby() -> None:
+    standby, DB.read_node = DB.read_node, None
+    if isinstance(standby, Standby):
+        await standby.close()
 
 
 _embedded: EmbeddedPostgres | None = None
@@ -163,10 +277,12 @@ async def open_database(settings: Settings) -> None:
         _embedded = EmbeddedPostgres(settings.embedded_data_dir)
         use_database(await prepare_embedded(_embedded))
     await open_pool()
+    await open_standby(settings)
 
 
 async def close_database() -> None:
     global _embedded
+    await close_standby()
     await close_pool()
     if _embedded is not None:
         _embedded.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -23,10 +24,12 @@ from server.database import (
     use_database,
     with_database,
 )
+from server.media.objects import S3Storage
 from server.piccolo_conf import DB
 from server.places.tables import County, Township, Village
-from server.settings import ROOT
+from server.settings import ROOT, S3Settings
 from tests.helpers import PASSWORD
+from tests.services import SeaweedFS, s3_settings_from_environment
 
 
 @pytest.fixture(scope="session")
@@ -129,3 +132,32 @@ def make_user(password_hash: str, township: dict[str, int]) -> Any:
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS | None]:
+    """SeaweedFS on loopback for the whole run, or None when BANGFU_TEST_S3_ENDPOINT names another S3 store."""
+    if s3_settings_from_environment() is not None:
+        yield None
+        return
+    store = SeaweedFS(tmp_path_factory.mktemp("seaweedfs") / "data")
+    try:
+        store.start()
+        yield store
+    finally:
+        store.stop()
+
+
+@pytest.fixture(scope="session")
+def object_store(seaweedfs: SeaweedFS | None) -> S3Settings:
+    """The bucket of this run, under a prefix of its own (an outside store may hold other runs' objects)."""
+    base = s3_settings_from_environment() or (seaweedfs.settings("bangfu-test") if seaweedfs else None)
+    assert base is not None
+    S3Storage(base).ensure_bucket()
+    return dataclasses.replace(base, prefix=f"run-{uuid.uuid4().hex[:8]}/")
+
+
+@pytest.fixture
+def bucket(object_store: S3Settings) -> S3Storage:
+    """An empty corner of the bucket for one test."""
+    return S3Storage(dataclasses.replace(object_store, prefix=f"{object_store.prefix}{uuid.uuid4().hex[:8]}/"))

@@ -11,6 +11,7 @@ from server.accounts.passwords import verify_password
 from server.accounts.sessions import start_session
 from server.audit.queries import record
 from server.i18n import N_
+from server.observability.metrics import LOCKOUTS, LOGIN_FAILURES
 
 
 @dataclass(frozen=True)
@@ -27,17 +28,21 @@ async def attempt_login(login: str, password: str, *, ip: str, user_agent: str) 
     candidate = await queries.find_login_candidate(login)
     if candidate and candidate.locked_until and candidate.locked_until > datetime.now(UTC):
         await record("login_refused_locked", actor_id=candidate.id, actor_label=login, ip=ip)
+        LOGIN_FAILURES.labels("locked").inc()
         return LoginOutcome(locked_until=candidate.locked_until)
     # Always verify (against a dummy hash for unknown users) so timing does not tell who exists.
     verified = await asyncio.to_thread(verify_password, candidate.password_hash if candidate else None, password)
     if candidate is None:
         await record("login_failed", actor_label=login, ip=ip, detail={"reason": "unknown_user"})
+        LOGIN_FAILURES.labels("unknown_user").inc()
         return LoginOutcome(error=WRONG_CREDENTIALS)
     if not verified:
         locked_until = await queries.record_failed_login(candidate.id)
         await record("login_failed", actor_id=candidate.id, actor_label=login, ip=ip)
+        LOGIN_FAILURES.labels("wrong_password").inc()
         if locked_until:
             await record("account_locked", actor_id=candidate.id, actor_label=login, ip=ip)
+            LOCKOUTS.inc()
         return LoginOutcome(error=WRONG_CREDENTIALS)
     await queries.record_successful_login(candidate.id)
     await record("login", actor_id=candidate.id, actor_label=login, ip=ip)

@@ -40,3 +40,11 @@ class WebSession(Table, tablename="web_session"):
     last_seen_at = Timestamptz(default=TimestamptzNow())
     data = JSONB(default={})
     user_agent = Varchar(length=200, default="")
+
+
+class AppSecret(Table, tablename="app_secret"):
+    """A key every host and worker must share (CSRF signing): made once, when BANGFU_SECRET_KEY is not set."""
+
+    name = Varchar(length=40, primary_key=True)
+    value = Varchar(length=200, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from server.audit.tables import AuditEvent
+from server.observability.logs import request_id
 
 if TYPE_CHECKING:
     from server.accounts.sessions import CurrentUser
@@ -36,6 +37,7 @@ async def record(
             target_id=str(target_id),
             ip=ip,
             detail=detail or {},
+            request_id=request_id.get(),
         )
     )
 

@@ -19,3 +19,5 @@ class AuditEvent(Table, tablename="audit_event"):
     target_id = Varchar(length=40, default="")
     ip = Varchar(length=45, default="")
     detail = JSONB(default={})
+    # Added by the audit app's migration (raw SQL): the X-Request-ID of the request that did it, None outside one.
+    request_id = Varchar(length=64, null=True, default=None)

@@ -29,6 +29,7 @@ from server.households.history import changes
 from server.households.pinyin import initials
 from server.households.tables import Household, Member
 from server.i18n import N_, gettext
+from server.observability.logs import request_id
 from server.piccolo_conf import DB
 from server.places.tables import Village, VillageGroup
 from server.scope import village_scope
@@ -223,4 +224,5 @@ def _created(user: CurrentUser, ip: str, household_id: int, household: dict[str,
         target_id=str(household_id),
         ip=ip,
         detail={"changes": changes({}, values), "source": "excel"},
+        request_id=request_id.get(),
     )

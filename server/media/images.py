@@ -15,6 +15,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from server.i18n import N_
 from server.media.exif import capture_time, gps_position
 from server.media.storage import Storage
+from server.observability.metrics import PHOTO_INTAKE_SECONDS
 
 MAX_BYTES = 15 * 1024 * 1024  # an unshrunk phone photo is 3-12 MB; the phone-side shrink sends ~0.3-0.6 MB
 MAX_PIXELS = 40_000_000  # our own limit, well under Pillow's global MAX_IMAGE_PIXELS (~89 MP, only a warning)
@@ -71,16 +72,18 @@ class ProcessedImage:
 
 
 async def ingest_image(data: bytes, *, storage: Storage) -> StoredImage:
-    """Check, clean and store one uploaded photo, off the event loop. Raises ImageRejected."""
+    """Check, clean and store one uploaded photo, off the event loop. Raises ImageRejected or StorageUnavailable."""
     return await asyncio.to_thread(_ingest, data, storage)
 
 
 def _ingest(data: bytes, storage: Storage) -> StoredImage:
-    done = process_image(data)
+    with PHOTO_INTAKE_SECONDS.time():
+        done = process_image(data)
+        key, thumbnail_key = storage.put(done.photo, SUFFIX), storage.put(done.thumbnail, SUFFIX)
     latitude, longitude = done.position or (None, None)
     return StoredImage(
-        key=storage.put(done.photo, SUFFIX),
-        thumbnail_key=storage.put(done.thumbnail, SUFFIX),
+        key=key,
+        thumbnail_key=thumbnail_key,
         content_type=CONTENT_TYPE,
         width=done.size[0],
         height=done.size[1],

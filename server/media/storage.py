@@ -1,4 +1,9 @@
-"""Where photos live: a small Storage interface, a content-addressed local directory, the one way to serve a file."""
+"""Where photos live: a small Storage interface, a content-addressed local directory, the one way to serve a file.
+
+The interface is what every user of stored photos needs and no more (intake, serving, the sweep, `bangfu storage
+migrate`, backups): put by content, get, exists, delete, and list keys under a prefix with their size and time.
+The object-store backend (S3 API) is in server.media.objects; `default_storage()` picks one from the settings.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +12,60 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from litestar import Response
+from litestar import Request, Response
 from litestar.exceptions import NotFoundException
 
-from server.settings import get_settings
+from server.settings import Settings, get_settings
 
 CONTENT_TYPES = {".jpg": "image/jpeg", ".webp": "image/webp", ".png": "image/png"}
 # ab/cd/abcd…(64 hex).jpg: nothing else is ever a key, so a key can never climb out of the media directory.
 KEY = re.compile(r"^([0-9a-f]{2})/([0-9a-f]{2})/(\1\2[0-9a-f]{60})(\.jpg|\.webp|\.png)$")
 # Keys never change content (they are its hash): browsers may keep them forever, but only for this user.
 CACHE_CONTROL = "private, max-age=31536000, immutable"
+TEMP_PREFIX = ".tmp-"
+
+
+class StorageUnavailable(RuntimeError):
+    """The photo store did not answer in time, or answered with an error: nothing was stored; try again later."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """One stored key as a listing shows it."""
+
+    key: str
+    size: int
+    modified: float  # seconds since the epoch: written, or last written again
 
 
 class Storage(Protocol):
-    """Content-addressed blobs. A key is shared by every upload of the same bytes: delete only unreferenced keys."""
+    """Content-addressed blobs. A key is shared by every upload of the same bytes: delete only unreferenced keys.
 
-    def put(self, data: bytes, suffix: str) -> str: ...
+    Missing keys raise KeyError; an unreachable or failing store raises StorageUnavailable. Blocking calls: run them
+    in a worker thread from async code.
+    """
 
-    def open(self, key: str) -> bytes: ...
+    def put(self, data: bytes, suffix: str) -> str:
+        """Store `data` under its content key (writing it again refreshes its time) and return the key."""
+        ...
+
+    def get(self, key: str) -> bytes: ...
 
     def exists(self, key: str) -> bool: ...
 
-    def delete(self, key: str) -> None: ...
+    def delete(self, key: str) -> None:
+        """Remove `key`; removing an absent key is fine."""
+        ...
+
+    def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        """Every key starting with `prefix` (e.g. "ab/" for one fan-out folder), in no particular order."""
+        ...
 
 
 def content_key(data: bytes, suffix: str) -> str:
@@ -46,11 +79,19 @@ def is_key(key: str) -> bool:
     return KEY.match(key) is not None
 
 
+def key_matches(key: str, data: bytes) -> bool:
+    """The bytes are the ones the key names (the key is their SHA-256): the checksum every copy is verified by."""
+    return is_key(key) and content_key(data, key[key.rindex(".") :]) == key
+
+
 class LocalStorage:
     """Files under one directory, named by the sha256 of their bytes, written atomically (temp file + rename)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+
+    def __str__(self) -> str:
+        return str(self.root)
 
     def path(self, key: str) -> Path:
         if not is_key(key):
@@ -64,7 +105,7 @@ class LocalStorage:
             os.utime(target)
             return key
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
@@ -76,7 +117,7 @@ class LocalStorage:
             raise
         return key
 
-    def open(self, key: str) -> bytes:
+    def get(self, key: str) -> bytes:
         try:
             return self.path(key).read_bytes()
         except FileNotFoundError:
@@ -88,24 +129,57 @@ class LocalStorage:
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
+    def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        for path in self._files():
+            key = path.relative_to(self.root).as_posix()
+            if key.startswith(prefix) and is_key(key):
+                stat = path.stat()
+                yield StoredObject(key, stat.st_size, stat.st_mtime)
+
+    def temp_files(self) -> Iterator[Path]:
+        """Half-written files a crash left behind (a finished write renames its temp file away)."""
+        return (path for path in self._files() if path.name.startswith(TEMP_PREFIX))
+
+    def _files(self) -> Iterator[Path]:
+        for directory, _, names in os.walk(self.root):
+            for name in names:
+                yield Path(directory) / name
+
+
+def local_media(settings: Settings) -> LocalStorage:
+    """$BANGFU_VAR_DIR/media (never under static/: photos are served only through media_response)."""
+    return LocalStorage(settings.var_dir / "media")
+
 
 @lru_cache(maxsize=1)
-def default_storage() -> LocalStorage:
-    """$BANGFU_VAR_DIR/media (never under static/: photos are served only through media_response)."""
-    return LocalStorage(get_settings().var_dir / "media")
+def default_storage() -> Storage:
+    """The configured store: local files (the default), or an S3-compatible bucket when BANGFU_STORAGE=s3."""
+    settings = get_settings()
+    if settings.s3 is None:
+        return local_media(settings)
+    from server.media.objects import S3Storage
+
+    local = local_media(settings)  # photos not yet copied by `bangfu storage migrate` are still read from here
+    return S3Storage(settings.s3, fallback=local if local.root.is_dir() else None)
 
 
-async def media_response(key: str, *, storage: Storage | None = None) -> Response[bytes]:
-    """The stored file for `key`; call it only AFTER checking the viewer may see the household. Unknown key → 404."""
-    store = storage or default_storage()
+def etag_of(key: str) -> str:
+    return '"' + key.rsplit("/", 1)[1].split(".")[0] + '"'
+
+
+async def media_response(request: Request[Any, Any, Any], key: str, storage: Storage) -> Response[bytes]:
+    """The stored file for `key`; call it only AFTER checking the viewer may see the household. Unknown key → 404.
+
+    The bytes pass through the app (never a redirect to the store): see README "Photos in object storage".
+    A browser that already holds the file gets 304 without the store being asked.
+    """
     if not is_key(key):
         raise NotFoundException()
+    headers = {"Cache-Control": CACHE_CONTROL, "ETag": etag_of(key)}
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(content=b"", status_code=304, headers=headers)
     try:
-        data = await asyncio.to_thread(store.open, key)
+        data = await asyncio.to_thread(storage.get, key)
     except KeyError:
         raise NotFoundException() from None
-    return Response(
-        content=data,
-        media_type=CONTENT_TYPES[key[key.rindex(".") :]],
-        headers={"Cache-Control": CACHE_CONTROL, "ETag": f'"{key.rsplit("/", 1)[1].split(".")[0]}"'},
-    )
+    return Response(content=data, media_type=CONTENT_TYPES[key[key.rindex(".") :]], headers=headers)

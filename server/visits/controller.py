@@ -12,11 +12,12 @@ from litestar.response import Redirect, Template
 
 from server.accounts.sessions import set_flash
 from server.i18n import N_, gettext
-from server.media.storage import media_response
+from server.media.storage import Storage, media_response
+from server.observability.metrics import VISITS_RECEIVED
 from server.visits import pages, recording
 from server.visits.codes import FOLLOW_UP_REASON, HARDSHIP, NOTE_PHRASES, VISIT_KIND
 from server.visits.forms import MeasureRow, VisitForm
-from server.visits.photos import ImageRejected, ingest_uploads, uploads_of
+from server.visits.photos import ImageRejected, StorageUnavailable, ingest_uploads, uploads_of
 from server.visits.recording import Outcome, follow_up_days, local_day
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_township_staff
@@ -27,11 +28,24 @@ PHOTO_BODY_LIMIT = 16 * 1024 * 1024
 CONFLICT = N_("A different visit was already sent with this form. Open a new form to record another visit.")
 STALE = N_("Someone changed this visit after you opened the page. Your change was not saved; reload and try again.")
 LOCKED = N_("A visit can be corrected only by its cadre, within 7 days.")
+STORE_DOWN = N_(
+    "The photo store is not answering right now, so the visit was not saved. Please send it again in a few minutes."
+)
+RETRY_AFTER = {"Retry-After": "60"}
 
 
 def wants_json(request: Request[Any, Any, Any]) -> bool:
     """The phone's offline queue asks for JSON: only an explicit answer from Bangfu counts as sent."""
     return "application/json" in request.headers.get("accept", "")
+
+
+def channel(request: Request[Any, Any, Any]) -> str:
+    return "outbox" if wants_json(request) else "form"
+
+
+def refusal_json(msgid: str, status_code: int) -> Response[dict[str, Any]]:
+    headers = RETRY_AFTER if status_code == 503 else None
+    return Response({"error": gettext(msgid)}, status_code=status_code, media_type=MediaType.JSON, headers=headers)
 
 
 def outcome_json(outcome: Outcome, status_code: int = 200) -> Response[dict[str, Any]]:
@@ -70,7 +84,7 @@ class HouseholdVisitController(Controller):
         return await self._form(request, household, VisitForm.blank(datetime.now(UTC), due))
 
     @post("/visits", request_max_body_size=VISIT_BODY_LIMIT, media_type=MediaType.HTML)
-    async def create_visit(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Any:
+    async def create_visit(self, request: Request[Any, Any, Any], household_id: FromPath[int], storage: Storage) -> Any:
         household = await self._household(request, household_id)
         data = await request.form()
         uploads = uploads_of(data)
@@ -78,16 +92,26 @@ class HouseholdVisitController(Controller):
         if form.errors:
             return await self._form(request, household, form, status_code=422)
         try:
-            images = await ingest_uploads(uploads)
-        except ImageRejected as rejected:
-            form.errors["photos"] = rejected.msgid
-            if wants_json(request):
-                body = {"error": gettext(rejected.msgid)}
-                return Response(body, status_code=rejected.status_code, media_type=MediaType.JSON)
-            return await self._form(request, household, form, status_code=422)
+            images = await ingest_uploads(uploads, storage)
+        except (ImageRejected, StorageUnavailable) as refused:
+            return await self._refused(request, household, form, refused)
         user = current_user(request)
         outcome = await recording.record_visit(user, household_id, form, images, client_ip(request))
+        VISITS_RECEIVED.labels(channel(request), outcome.status).inc()
         return await self._answer(request, outcome)
+
+    async def _refused(
+        self, request: Request[Any, Any, Any], household: dict[str, Any], form: VisitForm, refused: Exception
+    ) -> Any:
+        """A refused photo (422/413), or the photo store down (503: the phone's outbox keeps the visit)."""
+        msgid, status_code = (
+            (refused.msgid, refused.status_code) if isinstance(refused, ImageRejected) else (STORE_DOWN, 503)
+        )
+        VISITS_RECEIVED.labels(channel(request), "photo_refused" if status_code < 500 else "store_unavailable").inc()
+        if wants_json(request):
+            return refusal_json(msgid, status_code)
+        form.errors["photos"] = msgid
+        return await self._form(request, household, form, status_code=422 if status_code < 500 else 503)
 
     async def _answer(self, request: Request[Any, Any, Any], outcome: Outcome) -> Any:
         if outcome.status == "conflict":
@@ -130,7 +154,7 @@ class VisitController(Controller):
         return await vpage(request, "visits/visit.html", visit=visit)
 
     @post("/visits/{visit_id:int}/photos", request_max_body_size=PHOTO_BODY_LIMIT, media_type=MediaType.HTML)
-    async def add_photos(self, request: Request[Any, Any, Any], visit_id: FromPath[int]) -> Any:
+    async def add_photos(self, request: Request[Any, Any, Any], visit_id: FromPath[int], storage: Storage) -> Any:
         user, visit = current_user(request), await self._visit(request, visit_id)
         if visit["cadre"] != user.id or not (visit["editable"] or visit["missing_photos"]):
             return await message_page(request, 403, LOCKED, f"/visits/{visit_id}")
@@ -138,9 +162,11 @@ class VisitController(Controller):
         if len(visit["photos"]) + len(uploads) > 9:
             return await self._photo_error(request, visit, N_("At most 9 photos per visit."), 422)
         try:
-            images = await ingest_uploads(uploads)
+            images = await ingest_uploads(uploads, storage)
         except ImageRejected as rejected:
             return await self._photo_error(request, visit, rejected.msgid, rejected.status_code)
+        except StorageUnavailable:
+            return await self._photo_error(request, visit, STORE_DOWN, 503)
         outcome = await recording.add_photos_later(visit_id, images, user, client_ip(request))
         if wants_json(request):
             return outcome_json(outcome)
@@ -150,8 +176,9 @@ class VisitController(Controller):
         self, request: Request[Any, Any, Any], visit: dict[str, Any], msgid: str, status_code: int
     ) -> Any:
         if wants_json(request):
-            return Response({"error": gettext(msgid)}, status_code=status_code, media_type=MediaType.JSON)
-        return await vpage(request, "visits/visit.html", status_code=422, visit=visit, photo_error=msgid)
+            return refusal_json(msgid, status_code)
+        page_status = 503 if status_code == 503 else 422
+        return await vpage(request, "visits/visit.html", status_code=page_status, visit=visit, photo_error=msgid)
 
     @get("/visits/{visit_id:int}/edit", media_type=MediaType.HTML)
     async def edit_form(self, request: Request[Any, Any, Any], visit_id: FromPath[int]) -> Any:
@@ -177,12 +204,16 @@ class VisitController(Controller):
         return Redirect(path=f"/visits/{visit_id}", status_code=303)
 
     @get("/media/visits/{photo_id:int}", cache=False)
-    async def photo(self, request: Request[Any, Any, Any], photo_id: FromPath[int]) -> Response[bytes]:
-        return await media_response(await self._photo_key(request, photo_id, "storage_key"))
+    async def photo(
+        self, request: Request[Any, Any, Any], photo_id: FromPath[int], storage: Storage
+    ) -> Response[bytes]:
+        return await media_response(request, await self._photo_key(request, photo_id, "storage_key"), storage)
 
     @get("/media/visits/{photo_id:int}/thumb", cache=False)
-    async def thumbnail(self, request: Request[Any, Any, Any], photo_id: FromPath[int]) -> Response[bytes]:
-        return await media_response(await self._photo_key(request, photo_id, "thumbnail_key"))
+    async def thumbnail(
+        self, request: Request[Any, Any, Any], photo_id: FromPath[int], storage: Storage
+    ) -> Response[bytes]:
+        return await media_response(request, await self._photo_key(request, photo_id, "thumbnail_key"), storage)
 
     async def _photo_key(self, request: Request[Any, Any, Any], photo_id: int, column: str) -> str:
         photo = await pages.photo_for_viewer(current_user(request), photo_id)

@@ -8,7 +8,7 @@ from typing import Any
 from litestar.datastructures import UploadFile
 
 from server.media.images import ImageRejected, StoredImage, ingest_image
-from server.media.storage import Storage, default_storage
+from server.media.storage import Storage, StorageUnavailable
 from server.visits.forms import MAX_PHOTOS
 from server.visits.tables import VisitPhoto
 
@@ -19,12 +19,13 @@ def uploads_of(data: Any, name: str = "photos") -> list[UploadFile]:
     return [value for value in values if isinstance(value, UploadFile) and value.filename]
 
 
-async def ingest_uploads(uploads: list[UploadFile], storage: Storage | None = None) -> list[StoredImage]:
-    """Check and store every photo first; raises ImageRejected (nothing is in the database yet)."""
+async def ingest_uploads(uploads: list[UploadFile], storage: Storage) -> list[StoredImage]:
+    """Check and store every photo first; raises ImageRejected or StorageUnavailable (nothing is in the database yet,
+    and a photo already stored is swept later unless the visit is sent again)."""
     images = []
     for upload in uploads[:MAX_PHOTOS]:
         data = await upload.read()
-        images.append(await ingest_image(data, storage=storage or default_storage()))
+        images.append(await ingest_image(data, storage=storage))
     return images
 
 
@@ -67,4 +68,4 @@ def _row(visit_id: int, image: StoredImage, position: int) -> VisitPhoto:
     )
 
 
-__all__ = ["ImageRejected", "add_photos", "ingest_uploads", "referenced_keys", "uploads_of"]
+__all__ = ["ImageRejected", "StorageUnavailable", "add_photos", "ingest_uploads", "referenced_keys", "uploads_of"]

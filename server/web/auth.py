@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from litestar.types import ASGIApp
 
 from server.accounts.sessions import ABSOLUTE_LIFETIME, CurrentUser, load_session_user
 from server.i18n import current_locale
-from server.settings import get_settings
+from server.settings import Network, get_settings
 
 SESSION_COOKIE = "bangfu_session"
 
@@ -57,4 +58,22 @@ def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser:
 
 
 def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    return connection.client.host if connection.client else ""
+    """The person's address: the peer, or behind a trusted proxy (BANGFU_TRUSTED_PROXIES) the X-Forwarded-For hop
+    nearest to us that is not one of our proxies (the hops further left are whatever the client claimed)."""
+    peer = connection.client.host if connection.client else ""
+    trusted = get_settings().trusted_proxies
+    if not trusted or not within(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in connection.headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not within(hop, trusted):
+            return hop[:45]
+    return peer
+
+
+def within(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)

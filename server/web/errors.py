@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVI
 
 from server.database import DatabaseUnavailable
 from server.i18n import N_
+from server.media.storage import StorageUnavailable
 from server.web.templating import base_context
 
 logger = logging.getLogger("bangfu.errors")
@@ -28,10 +29,11 @@ MESSAGES = {
     500: N_("Something went wrong on our side. Your data is safe; please try again later."),
     503: N_("The database is not reachable right now. Please try again in a few minutes."),
 }
+STORE_DOWN = N_("The photo store is not reachable right now. Please try again in a few minutes.")
 
 
-def error_page(request: Request[Any, Any, Any], status_code: int) -> Response[Any]:
-    message = MESSAGES.get(status_code, MESSAGES[500] if status_code >= 500 else MESSAGES[400])
+def error_page(request: Request[Any, Any, Any], status_code: int, message: str | None = None) -> Response[Any]:
+    message = message or MESSAGES.get(status_code, MESSAGES[500] if status_code >= 500 else MESSAGES[400])
     if request.headers.get("hx-request") and not request.headers.get("hx-boosted"):
         return Response(content={"status": status_code}, status_code=status_code, media_type=MediaType.JSON)
     context = {**base_context(request, request.scope.get("user")), "status_code": status_code, "message": message}
@@ -57,6 +59,9 @@ def database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, StorageUnavailable):
+        logger.error("photo store unavailable: %s", exc)
+        return error_page(request, HTTP_503_SERVICE_UNAVAILABLE, STORE_DOWN)
     if isinstance(exc, OSError | asyncpg.PostgresConnectionError | asyncpg.InterfaceError | DatabaseUnavailable):
         return database_error(request, exc)
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)

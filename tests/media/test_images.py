@@ -31,7 +31,7 @@ def storage(tmp_path: Path) -> LocalStorage:
 
 
 def stored(storage: LocalStorage, key: str) -> Image.Image:
-    image = Image.open(BytesIO(storage.open(key)))
+    image = Image.open(BytesIO(storage.get(key)))
     image.load()
     return image
 
@@ -73,7 +73,7 @@ async def test_a_photo_without_exif_has_no_time_or_place(storage: LocalStorage) 
 async def test_the_stored_photo_and_thumbnail_carry_no_metadata_at_all(storage: LocalStorage) -> None:
     result = await ingest_image((FIXTURES / "rotated_gps.jpg").read_bytes(), storage=storage)
     for key in (result.key, result.thumbnail_key):
-        data = storage.open(key)
+        data = storage.get(key)
         image = Image.open(BytesIO(data))
         assert image.format == "JPEG"
         assert len(image.getexif()) == 0

@@ -22,7 +22,7 @@ def test_an_old_file_nobody_refers_to_goes_and_a_referenced_one_stays(tmp_path: 
     kept, stray = storage.put(b"kept", ".jpg"), storage.put(b"stray", ".jpg")
     for key in (kept, stray):
         age(tmp_path / key, 2 * DAY)
-    result = sweep(tmp_path, {kept}, older_than_seconds=DAY)
+    result = sweep(storage, {kept}, older_than_seconds=DAY)
     assert (result.files, result.bytes) == (1, len(b"stray"))
     assert storage.exists(kept)
     assert not storage.exists(stray)
@@ -31,7 +31,7 @@ def test_an_old_file_nobody_refers_to_goes_and_a_referenced_one_stays(tmp_path: 
 def test_a_recent_file_may_belong_to_a_visit_being_saved(tmp_path: Path) -> None:
     storage = LocalStorage(tmp_path)
     fresh = storage.put(b"fresh", ".webp")
-    assert sweep(tmp_path, set(), older_than_seconds=DAY).files == 0
+    assert sweep(storage, set(), older_than_seconds=DAY).files == 0
     assert storage.exists(fresh)
 
 
@@ -40,10 +40,11 @@ def test_storing_the_same_photo_again_protects_an_old_unreferenced_file(tmp_path
     key = storage.put(b"again", ".jpg")
     age(tmp_path / key, 2 * DAY)
     storage.put(b"again", ".jpg")  # a new visit sends the same photo; its row is not committed yet
-    assert sweep(tmp_path, set(), older_than_seconds=DAY).files == 0
+    assert sweep(storage, set(), older_than_seconds=DAY).files == 0
 
 
 def test_old_temp_files_go_and_files_that_are_not_keys_stay(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path)
     (tmp_path / "ab" / "cd").mkdir(parents=True)
     temp = tmp_path / "ab" / "cd" / ".tmp-x1y2"
     temp.write_bytes(b"half a photo")
@@ -51,7 +52,7 @@ def test_old_temp_files_go_and_files_that_are_not_keys_stay(tmp_path: Path) -> N
     notes.write_text("kept by the operator")
     for path in (temp, notes):
         age(path, 2 * DAY)
-    assert sweep(tmp_path, set(), older_than_seconds=DAY).files == 1
+    assert sweep(storage, set(), older_than_seconds=DAY).files == 1
     assert not temp.exists()
     assert notes.exists()
 
@@ -60,5 +61,5 @@ def test_a_dry_run_counts_and_deletes_nothing(tmp_path: Path) -> None:
     storage = LocalStorage(tmp_path)
     key = storage.put(b"stray", ".png")
     age(tmp_path / key, 2 * DAY)
-    assert sweep(tmp_path, set(), older_than_seconds=DAY, dry_run=True).files == 1
+    assert sweep(storage, set(), older_than_seconds=DAY, dry_run=True).files == 1
     assert storage.exists(key)

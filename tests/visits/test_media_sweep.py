@@ -24,7 +24,7 @@ async def test_only_the_photo_of_the_unsaved_visit_is_swept(world: dict[str, int
     long_ago = time.time() - 3 * 24 * 3600
     for path in tmp_path.rglob("*.*"):
         os.utime(path, (long_ago, long_ago))
-    result = sweep(tmp_path, await referenced_keys(), older_than_seconds=24 * 3600)
+    result = sweep(storage, await referenced_keys(), older_than_seconds=24 * 3600)
     assert result.files == 2, "the unsaved photo and its thumbnail"
     assert storage.exists(saved.key)
     assert storage.exists(saved.thumbnail_key)
