@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from litestar import Request, Response
 from litestar.exceptions import NotFoundException
@@ -44,6 +44,7 @@ class StoredObject:
     modified: float  # seconds since the epoch: written, or last written again
 
 
+@runtime_checkable
 class Storage(Protocol):
     """Content-addressed blobs. A key is shared by every upload of the same bytes: delete only unreferenced keys.
 

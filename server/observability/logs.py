@@ -72,12 +72,16 @@ def formatter_for(log_format: str) -> logging.Formatter:
     return JsonFormatter()
 
 
+class AppHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Our one handler on the root logger: stdout, for the app's loggers and the libraries'."""
+
+
 def configure_logging(log_format: str, level: int = logging.INFO) -> None:
-    """One handler on the root logger (stdout), for the app's loggers and the libraries'."""
-    handler = logging.StreamHandler(sys.stdout)
+    """Install our handler once per process (an app made again replaces it; handlers of others, e.g. pytest's, stay)."""
+    handler = AppHandler(sys.stdout)
     handler.setFormatter(formatter_for(log_format))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h, AppHandler)] + [handler]
     root.setLevel(level)
 
 

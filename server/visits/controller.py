@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -84,7 +85,9 @@ class HouseholdVisitController(Controller):
         return await self._form(request, household, VisitForm.blank(datetime.now(UTC), due))
 
     @post("/visits", request_max_body_size=VISIT_BODY_LIMIT, media_type=MediaType.HTML)
-    async def create_visit(self, request: Request[Any, Any, Any], household_id: FromPath[int], storage: Storage) -> Any:
+    async def create_visit(
+        self, request: Request[Any, Any, Any], household_id: FromPath[int], storage: NamedDependency[Storage]
+    ) -> Any:
         household = await self._household(request, household_id)
         data = await request.form()
         uploads = uploads_of(data)
@@ -154,7 +157,9 @@ class VisitController(Controller):
         return await vpage(request, "visits/visit.html", visit=visit)
 
     @post("/visits/{visit_id:int}/photos", request_max_body_size=PHOTO_BODY_LIMIT, media_type=MediaType.HTML)
-    async def add_photos(self, request: Request[Any, Any, Any], visit_id: FromPath[int], storage: Storage) -> Any:
+    async def add_photos(
+        self, request: Request[Any, Any, Any], visit_id: FromPath[int], storage: NamedDependency[Storage]
+    ) -> Any:
         user, visit = current_user(request), await self._visit(request, visit_id)
         if visit["cadre"] != user.id or not (visit["editable"] or visit["missing_photos"]):
             return await message_page(request, 403, LOCKED, f"/visits/{visit_id}")
@@ -205,13 +210,13 @@ class VisitController(Controller):
 
     @get("/media/visits/{photo_id:int}", cache=False)
     async def photo(
-        self, request: Request[Any, Any, Any], photo_id: FromPath[int], storage: Storage
+        self, request: Request[Any, Any, Any], photo_id: FromPath[int], storage: NamedDependency[Storage]
     ) -> Response[bytes]:
         return await media_response(request, await self._photo_key(request, photo_id, "storage_key"), storage)
 
     @get("/media/visits/{photo_id:int}/thumb", cache=False)
     async def thumbnail(
-        self, request: Request[Any, Any, Any], photo_id: FromPath[int], storage: Storage
+        self, request: Request[Any, Any, Any], photo_id: FromPath[int], storage: NamedDependency[Storage]
     ) -> Response[bytes]:
         return await media_response(request, await self._photo_key(request, photo_id, "thumbnail_key"), storage)
 

@@ -50,6 +50,8 @@ def login_redirect(request: Request[Any, Any, Any], _: NotAuthorizedException) -
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code >= 500:  # Litestar's own internal errors (a misconfigured dependency, ...)
+        logger.error("%s on %s %s: %s", exc.status_code, request.method, request.url.path, exc.detail, exc_info=exc)
     return error_page(request, exc.status_code)
 
 
