@@ -136,5 +136,6 @@ def create_app(storage: Storage | None = None) -> Litestar:
         request_class=HTMXRequest,
         lifespan=[database_lifespan],
         openapi_config=None,
+        logging_config=None,  # ours (server.observability.logs): JSON lines with the request id, personal data masked
         debug=False,
     )
