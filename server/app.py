@@ -44,7 +44,7 @@ from server.web.assets import STATIC
 from server.web.auth import SessionAuthMiddleware
 from server.web.errors import EXCEPTION_HANDLERS
 from server.web.offline import offline_cache_header
-from server.web.operations import MetricsController, RequestContextMiddleware
+from server.web.operations import MetricsController, RequestContextMiddleware, observe_answer
 from server.web.security import security_headers
 from server.web.templating import template_config
 
@@ -120,7 +120,7 @@ def create_app(storage: Storage | None = None) -> Litestar:
         route_handlers=[*ROUTES, static_files],
         middleware=[RequestContextMiddleware(), DefineMiddleware(SessionAuthMiddleware)],
         dependencies={"storage": Provide(lambda: photos, use_cache=True, sync_to_thread=False)},
-        before_send=[security_headers(hsts=settings.secure_cookies), offline_cache_header],
+        before_send=[security_headers(hsts=settings.secure_cookies), offline_cache_header, observe_answer],
         csrf_config=CSRFConfig(
             # Until the lifespan reads the shared key from the database (every host must sign alike).
             secret=settings.secret_key or secrets.token_urlsafe(48),

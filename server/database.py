@@ -148,13 +148,14 @@ def use_database(url: str) -> None:
     DB.config = {"dsn": url}
 
 
-def pool_options(max_size: int) -> dict[str, Any]:
+def pool_options(max_size: int, application_name: str = "bangfu") -> dict[str, Any]:
     """asyncpg pool options; behind PgBouncer in transaction mode BANGFU_DB_STATEMENT_CACHE_SIZE=0."""
     return {
         "min_size": 1,
         "max_size": max_size,
         "command_timeout": 60,
-        "server_settings": SERVER_SETTINGS,
+        # The name shows in pg_stat_activity: which connections are the app's, and which read figures.
+        "server_settings": {**SERVER_SETTINGS, "application_name": application_name},
         "statement_cache_size": get_settings().db_statement_cache_size,
     }
 
@@ -211,6 +212,9 @@ SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_
 """
 
 
+STANDBY_APPLICATION = "bangfu-figures"
+
+
 class Standby:
     """The read standby: its own pool, used while it answers and is no more than `max_lag` seconds behind.
 
@@ -224,9 +228,14 @@ class Standby:
 
     async def open(self, max_size: int) -> None:
         try:
-            await self.engine.start_connection_pool(**pool_options(max_size))
+            await self.engine.start_connection_pool(**self.options(max_size))
         except (OSError, asyncpg.PostgresError, TimeoutError) as error:  # the primary can do the work meanwhile
             logging.getLogger(__name__).warning("standby unavailable at start: %s", error)
+
+    @staticmethod
+    def options(max_size: int) -> dict[str, Any]:
+        # A standby that does not answer must not hold a page up for long: the primary can answer instead.
+        return {**pool_options(max_size, STANDBY_APPLICATION), "timeout": 3}
 
     async def usable(self) -> bool:
         if time.monotonic() - self._checked_at > self.recheck:
@@ -237,7 +246,9 @@ class Standby:
     async def _caught_up(self) -> bool:
         try:
             if self.engine.pool is None:
-                await self.engine.start_connection_pool(**pool_options(get_settings().db_pool_size))
+                await self.engine.start_connection_pool(
+                    **pool_options(get_settings().db_pool_size, STANDBY_APPLICATION)
+                )
             lag = float((await self.engine._run_in_pool(LAG))[0][0])
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
             logging.getLogger(__name__).warning("standby not answering, reading the primary: %s", error)

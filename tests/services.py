@@ -6,13 +6,16 @@ blind sleep), and stopped by its own process id: SIGTERM, a grace period, then S
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -178,3 +181,51 @@ def s3_environment(settings: S3Settings) -> dict[str, str]:
         "BANGFU_S3_REGION": settings.region,
         "BANGFU_S3_TIMEOUT": str(settings.timeout),
     }
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class StreamingPair:
+    """A PostgreSQL 15 primary and a hot standby made from it with `pg_basebackup -R`, both on loopback.
+
+    initdb and pg_ctl refuse root, so as root they run as the `postgres` user, in a directory it owns.
+    """
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="bangfu-replica-"))
+        self.primary_dir, self.standby_dir = self.root / "primary", self.root / "standby"
+        self.primary_port, self.standby_port = free_ports(2)
+        self.started: list[Path] = []
+
+    def run(self, program: str, *args: str) -> None:
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*as_postgres, str(PG_BIN / program), *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> tuple[str, str]:
+        """Both servers up, the standby streaming; returns their server URLs."""
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        self.run("initdb", "-D", str(self.primary_dir), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        self.pg_ctl_start(self.primary_dir, self.primary_port)
+        self.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres",
+                 "-D", str(self.standby_dir), "-R", "-X", "stream", "--no-sync")  # fmt: skip
+        self.pg_ctl_start(self.standby_dir, self.standby_port)
+        return self.url(self.primary_port), self.url(self.standby_port)
+
+    def pg_ctl_start(self, data_dir: Path, port: int) -> None:
+        options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.root} -c fsync=off"
+        self.run(
+            "pg_ctl", "-D", str(data_dir), "-o", options, "-l", str(self.root / f"{data_dir.name}.log"), "-w", "start"
+        )
+        self.started.append(data_dir)
+
+    @staticmethod
+    def url(port: int) -> str:
+        return f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+    def stop(self) -> None:
+        for data_dir in reversed(self.started):
+            with contextlib.suppress(subprocess.CalledProcessError):  # already down
+                self.run("pg_ctl", "-D", str(data_dir), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.database import from_standby
 from server.households.tables import Household
 from server.places.tables import Township, Village
 
@@ -21,6 +22,7 @@ FROM t
 """
 
 
+@from_standby
 async def township_overview(township_id: int | None) -> dict[str, Any]:
     rows = await Household.raw(_OVERVIEW, township_id)
     return dict(rows[0])

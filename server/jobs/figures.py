@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from server.database import from_standby
 from server.i18n import gettext
 from server.jobs.tables import JobPost
 from server.spreadsheets import append_row, workbook_bytes
@@ -53,6 +54,7 @@ GROUP BY t.id ORDER BY t.code
 )
 
 
+@from_standby
 async def figures(township_id: int | None, today: date) -> dict[str, Any]:
     """{'villages': [...], 'total': {...}}; open jobs in the total count jobs without a village too."""
     township = township_id or -1
@@ -64,6 +66,7 @@ async def figures(township_id: int | None, today: date) -> dict[str, Any]:
     return {"villages": villages, "total": total}
 
 
+@from_standby
 async def county_figures(county_id: int | None, today: date) -> dict[str, Any]:
     """{'townships': [...], 'total': {...}}: the county office's view, one query."""
     county = county_id or -1

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from server.database import from_standby
 from server.households.income import per_capita_net_income
 from server.households.pinyin import initials
 from server.households.tables import Household, PovertyStandard
@@ -74,6 +75,7 @@ async def cadres_of(township_ids: list[int], cadre_id: int | None = None) -> lis
     return sorted(rows, key=lambda row: (row["township_name"], *sort_key(row["display_name"])))
 
 
+@from_standby
 async def assess(township_ids: list[int], year: int, cadre_id: int | None = None) -> list[Assessment]:
     """The assessments of the cadres of `township_ids` (or of one cadre), alphabetically, in eight queries."""
     cadres = await cadres_of(township_ids, cadre_id)

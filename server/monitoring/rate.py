@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from server.accounts.sessions import CurrentUser
+from server.database import from_standby
 from server.households.tables import Household
 from server.scope import household_scope_sql
 
@@ -54,6 +55,7 @@ GROUP BY vl.id, vl.name, vl.code ORDER BY vl.code
 """
 
 
+@from_standby
 async def return_rates(user: CurrentUser, township_name: str) -> tuple[Rate, list[Rate]]:
     """The township's rate and each village's (in the villages' own order: no ranking), in one query."""
     rows = await Household.raw(_RATES, list(LIFTED), RETURNED, household_scope_sql(user, "h"), user.township_id or -1)
@@ -70,6 +72,7 @@ GROUP BY t.id, t.name, t.code ORDER BY t.code
 """
 
 
+@from_standby
 async def county_return_rates(county_id: int | None, county_name: str) -> tuple[Rate, list[Rate]]:
     """The county's rate and each township's (figures only, for the county office), in one query."""
     rows = await Household.raw(_COUNTY_RATES, list(LIFTED), RETURNED, county_id or -1)

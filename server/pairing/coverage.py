@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from server.database import from_standby
 from server.pairing import visit_figures
 from server.pairing.queries import HEAD_NAME_SQL
 from server.pairing.rules import Quotas, eligible_sql
@@ -136,6 +137,7 @@ class Coverage:
     quotas: Quotas
 
 
+@from_standby
 async def coverage(township_id: int | None, county_id: int | None = None) -> Coverage:
     """The township's figures and each village's, in two queries; with `county_id`, only a township of that county
     (no villages otherwise)."""
@@ -148,6 +150,7 @@ async def coverage(township_id: int | None, county_id: int | None = None) -> Cov
     return Coverage(_whole(villages, cadre_rows, "village"), villages, _quotas(cadre_rows))
 
 
+@from_standby
 async def county_coverage(county_id: int | None) -> CountyCoverage:
     """The county's figures and each township's (each judged by its own quotas and alert days), in two queries."""
     county = county_id or -1

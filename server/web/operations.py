@@ -1,4 +1,8 @@
-"""What the operator sees of each request: its id (X-Request-ID), one JSON access line, metrics, and /metrics."""
+"""What the operator sees of each request: its id (X-Request-ID), one JSON access line, metrics, and /metrics.
+
+The answer is observed in a before_send hook, not in the middleware: an exception raised inside (a login
+redirect, an error page) is answered by Litestar outside every middleware, and only the hook sees that status.
+"""
 
 from __future__ import annotations
 
@@ -24,35 +28,36 @@ access_log = logging.getLogger("bangfu.access")
 FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 
+REQUEST_MARK = "bangfu.request"  # scope key: (request id, start time), read when the answer starts
+
+
 class RequestContextMiddleware(ASGIMiddleware):
-    """Outermost of ours: everything logged while a request runs carries its id; every answer is counted."""
+    """Outermost of ours: the request gets its id, and everything logged while it runs carries it."""
 
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         headers = dict(scope["headers"])
         rid = new_request_id(headers.get(b"x-request-id", b"").decode("latin-1"))
+        scope[REQUEST_MARK] = (rid, time.perf_counter())  # type: ignore[literal-required]
         token = request_id.set(rid)
-        started, status = time.perf_counter(), 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableScopeHeaders.from_message(message)["X-Request-ID"] = rid
-            await send(message)
-
         try:
-            await next_app(scope, receive, send_with_id)
-        except Exception as error:  # answered by the exception handlers outside us (a login redirect, an error page)
-            status = getattr(error, "status_code", 500)
-            raise
+            await next_app(scope, receive, send)
         finally:
-            observe(scope, status, time.perf_counter() - started)
             request_id.reset(token)
 
 
-def observe(scope: Scope, status: int, seconds: float) -> None:
+async def observe_answer(message: Message, scope: Scope) -> None:
+    """A before_send hook: it sees every answer (error pages and login redirects too) as it starts."""
+    if message["type"] != "http.response.start" or scope["type"] != ScopeType.HTTP:
+        return
+    mark: tuple[str, float] = scope.get(REQUEST_MARK) or (new_request_id(None), time.perf_counter())  # type: ignore[assignment]
+    rid, started = mark
+    MutableScopeHeaders.from_message(message)["X-Request-ID"] = rid
+    observe(scope, rid, message["status"], time.perf_counter() - started)
+
+
+def observe(scope: Scope, rid: str, status: int, seconds: float) -> None:
     route = scope.get("path_template") or "unmatched"
     method = scope.get("method", "")
     REQUESTS.labels(method, route, str(status)).inc()
@@ -65,6 +70,7 @@ def observe(scope: Scope, status: int, seconds: float) -> None:
     access_log.info(
         "request",
         extra={
+            "request_id": rid,
             "method": method,
             "route": route,
             "path": scope.get("path", ""),  # never the query string: searches can hold names and numbers
