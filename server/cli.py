@@ -100,7 +100,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
 def share_metrics_between_workers(settings: Settings, port: int) -> None:
     """Prometheus' multiprocess mode: each worker writes its samples under one fresh directory, /metrics sums them."""
-    from server.observability.metrics import MULTIPROCESS_DIR
+    from server.observability import MULTIPROCESS_DIR
 
     directory = settings.var_dir / f"metrics-{port}"
     shutil.rmtree(directory, ignore_errors=True)

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from server.observability.metrics import STANDBY_LAG
 from server.piccolo_conf import DB, LazyPostgresEngine, prefer_standby
 from server.settings import Settings, get_settings
 
@@ -244,6 +243,8 @@ class Standby:
         return self._usable
 
     async def _caught_up(self) -> bool:
+        from server.observability.metrics import STANDBY_LAG  # not at import: `bangfu serve` sets the metrics up first
+
         try:
             if self.engine.pool is None:
                 await self.engine.start_connection_pool(

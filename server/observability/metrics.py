@@ -18,7 +18,8 @@ from prometheus_client import (
     multiprocess,
 )
 
-MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+from server.observability import MULTIPROCESS_DIR
+
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 # Page times: most pages answer in 10-100 ms; an import or an export can take seconds.
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)

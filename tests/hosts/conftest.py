@@ -37,11 +37,11 @@ def healthy(url: str) -> bool:
         return False
 
 
-def start_host(env: dict[str, str], var_dir: Path, port: int) -> Host:
+def start_host(env: dict[str, str], var_dir: Path, port: int, workers: int = 1) -> Host:
     var_dir.mkdir(parents=True, exist_ok=True)
     log = (var_dir.parent / f"{var_dir.name}.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--port", str(port)],
+        [sys.executable, "-m", "server", "serve", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         env={**env, "BANGFU_VAR_DIR": str(var_dir)},
         stdout=log,
