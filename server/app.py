@@ -7,6 +7,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
@@ -19,7 +20,7 @@ from server.accounts.controller import AccountController, LoginController, UserA
 from server.accounts.sessions import shared_secret
 from server.audit.controller import AuditController
 from server.county.controller import CountyController
-from server.database import close_database, open_database
+from server.database import DatabaseUnavailable, close_database, open_database
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
 from server.home.controller import HomeController, PublicController
 from server.households.controller import HouseholdController, MemberController
@@ -40,7 +41,7 @@ from server.settings import Settings, get_settings
 from server.visits.controller import HouseholdVisitController, VisitController
 from server.visits.lists import HouseholdRecordController, VisitListController
 from server.visits.outbox_controller import OutboxController
-from server.web.assets import STATIC
+from server.web.assets import STATIC, static_version_guard
 from server.web.auth import SessionAuthMiddleware
 from server.web.errors import EXCEPTION_HANDLERS
 from server.web.offline import offline_cache_header
@@ -90,10 +91,18 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     await open_database(settings)
     try:
         if app.csrf_config and not settings.secret_key:
-            app.csrf_config.secret = await shared_secret("csrf", candidate=legacy_secret_key(settings))
+            app.csrf_config.secret = await shared_csrf_key(settings)
         yield
     finally:
         await close_database()
+
+
+async def shared_csrf_key(settings: Settings) -> str:
+    """The key every host and worker signs CSRF tokens with, kept in the database (BANGFU_SECRET_KEY unset)."""
+    try:
+        return await shared_secret("csrf", candidate=legacy_secret_key(settings))
+    except asyncpg.UndefinedTableError:
+        raise DatabaseUnavailable("数据库尚未迁移, 请先运行 bangfu migrate (not migrated yet)") from None
 
 
 def legacy_secret_key(settings: Settings) -> str:
@@ -120,7 +129,12 @@ def create_app(storage: Storage | None = None) -> Litestar:
         route_handlers=[*ROUTES, static_files],
         middleware=[RequestContextMiddleware(), DefineMiddleware(SessionAuthMiddleware)],
         dependencies={"storage": Provide(lambda: photos, use_cache=True, sync_to_thread=False)},
-        before_send=[security_headers(hsts=settings.secure_cookies), offline_cache_header, observe_answer],
+        before_send=[
+            security_headers(hsts=settings.secure_cookies),
+            offline_cache_header,
+            static_version_guard,
+            observe_answer,
+        ],
         csrf_config=CSRFConfig(
             # Until the lifespan reads the shared key from the database (every host must sign alike).
             secret=settings.secret_key or secrets.token_urlsafe(48),

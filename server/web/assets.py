@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import lru_cache
+from urllib.parse import parse_qs
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope
 
 from server.settings import ROOT
 
@@ -40,3 +44,23 @@ def service_worker_source() -> str:
     source = (STATIC / "js" / "sw.js").read_text()
     version = hashlib.sha256((source + "".join(shell)).encode()).hexdigest()[:10]
     return source.replace('/*VERSION*/"dev"', json.dumps(version)).replace("/*SHELL*/[]", json.dumps(shell))
+
+
+def wanted_version(scope: Scope) -> str | None:
+    """The ?v= the page asked for, when it is not the version of the file this host has (a rolling update)."""
+    path, query = scope.get("path", ""), scope.get("query_string", b"").decode("latin-1")
+    asked = parse_qs(query).get("v", [None])[0]
+    if not asked or not path.startswith("/static/"):
+        return None
+    try:
+        current = static_url(path.removeprefix("/static/")).rsplit("=", 1)[1]
+    except OSError:
+        return None
+    return asked if asked != current else None
+
+
+async def static_version_guard(message: Message, scope: Scope) -> None:
+    """A before_send hook: a page rendered by a host with newer files may ask an older host (or the reverse) for
+    ?v=<hash> of a file it holds in another version; that answer must not be cached for a year under that URL."""
+    if message["type"] == "http.response.start" and message["status"] == 200 and wanted_version(scope):
+        MutableScopeHeaders.from_message(message)["Cache-Control"] = "no-cache"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from server.piccolo_conf import DB
+from server.web.assets import static_url
 from tests.helpers import log_in, post_form
 
 
@@ -95,8 +96,15 @@ async def test_manifest_makes_the_app_installable(client: Any) -> None:
 
 
 async def test_static_files_are_cached_for_a_year(client: Any) -> None:
-    response = await client.get("/static/css/app.css?v=abc")
+    response = await client.get(static_url("css/app.css"))
     assert "max-age=31536000" in response.headers["cache-control"]
+
+
+async def test_a_version_of_a_static_file_this_host_does_not_have_is_not_cached(client: Any) -> None:
+    """During a rolling update a page from a newer host may ask an older one for the new version of a file."""
+    response = await client.get("/static/css/app.css?v=0123456789")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-cache"
 
 
 async def test_offline_page_needs_no_login(client: Any) -> None:
