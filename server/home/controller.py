@@ -18,6 +18,7 @@ from server.i18n import N_
 from server.pairing.coverage import coverage
 from server.pairing.queries import paired_households
 from server.piccolo_conf import DB
+from server.places.names import place_names
 from server.visits.queries import due_summary
 from server.web.assets import service_worker_source
 from server.web.auth import current_user
@@ -46,7 +47,7 @@ class HomeController(Controller):
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         user = current_user(request)
-        places = await queries.place_names(user.township_id, user.village_id)
+        places = await place_names(user.township_id, user.village_id)
         if user.role is Role.EMPLOYER:
             return await page(request, "home/employer.html", places=places, **await employer_home(user))
         if user.role is Role.COUNTY:

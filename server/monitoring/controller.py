@@ -16,12 +16,12 @@ from litestar.response import Redirect, Template
 from server.accounts.roles import Role
 from server.audit.queries import record
 from server.clock import this_year, today
-from server.home.queries import place_names
 from server.i18n import N_
 from server.monitoring import assessment, pages, rate, steps
 from server.monitoring.export import assessment_xlsx
 from server.monitoring.forms import parse_clear, parse_confirm, parse_notice, parse_open
 from server.monitoring.workflow import StepRefused
+from server.places.names import place_names
 from server.scope import can_see_household
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download

@@ -8,10 +8,10 @@ from typing import Any
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.codes import MEASURE_TYPE, MONITORING_TYPE, POVERTY_STATUS
-from server.home.queries import place_names
 from server.monitoring import queries, rate
 from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
 from server.monitoring.forms import StepForm
+from server.places.names import place_names
 
 __all__ = ["StepForm"]
 from server.clock import today
