@@ -70,6 +70,11 @@ class HouseholdVisitController(Controller):
         due = local_day(datetime.now(UTC)) + timedelta(days=await follow_up_days(household_id))
         return await self._form(request, household, VisitForm.blank(datetime.now(UTC), due))
 
+    @get("/visits")
+    async def visits_address(self, household_id: FromPath[int]) -> Redirect:
+        """The form's action opened as a page (an old address in the history): the form itself."""
+        return Redirect(path=f"/households/{household_id}/visits/new", status_code=303)
+
     @post("/visits", request_max_body_size=VISIT_BODY_LIMIT, media_type=MediaType.HTML)
     async def create_visit(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Any:
         household = await self._household(request, household_id)
