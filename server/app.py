@@ -7,7 +7,6 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import asyncpg
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
@@ -17,10 +16,9 @@ from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.static_files import create_static_files_router
 
 from server.accounts.controller import AccountController, LoginController, UserAdminController
-from server.accounts.sessions import shared_secret
 from server.audit.controller import AuditController
 from server.county.controller import CountyController
-from server.database import DatabaseUnavailable, close_database, open_database
+from server.database import close_database, open_database
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
 from server.home.controller import HomeController, PublicController
 from server.households.controller import HouseholdController, MemberController
@@ -37,7 +35,8 @@ from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
 from server.projects.controller import ProjectController
-from server.settings import Settings, get_settings
+from server.settings import get_settings
+from server.standby import close_standby, open_standby
 from server.visits.controller import HouseholdVisitController, VisitController
 from server.visits.lists import HouseholdRecordController, VisitListController
 from server.visits.outbox_controller import OutboxController
@@ -88,27 +87,15 @@ ROUTES = [
 @asynccontextmanager
 async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     settings = get_settings()
-    await open_database(settings)
+    key = await open_database(settings)
+    await open_standby(settings)
+    if app.csrf_config:
+        app.csrf_config.secret = key  # the same on every host and worker (BANGFU_SECRET_KEY, or kept in the database)
     try:
-        if app.csrf_config and not settings.secret_key:
-            app.csrf_config.secret = await shared_csrf_key(settings)
         yield
     finally:
+        await close_standby()
         await close_database()
-
-
-async def shared_csrf_key(settings: Settings) -> str:
-    """The key every host and worker signs CSRF tokens with, kept in the database (BANGFU_SECRET_KEY unset)."""
-    try:
-        return await shared_secret("csrf", candidate=legacy_secret_key(settings))
-    except asyncpg.UndefinedTableError:
-        raise DatabaseUnavailable("数据库尚未迁移, 请先运行 bangfu migrate (not migrated yet)") from None
-
-
-def legacy_secret_key(settings: Settings) -> str:
-    """The key an older release generated into var/secret_key (open forms stay valid over the upgrade), or a new one."""
-    path = settings.var_dir / "secret_key"
-    return path.read_text().strip() if path.is_file() else secrets.token_urlsafe(48)
 
 
 def create_app(storage: Storage | None = None) -> Litestar:
@@ -136,7 +123,7 @@ def create_app(storage: Storage | None = None) -> Litestar:
             observe_answer,
         ],
         csrf_config=CSRFConfig(
-            # Until the lifespan reads the shared key from the database (every host must sign alike).
+            # Until the lifespan has the key every host shares (in-process tests run without the lifespan).
             secret=settings.secret_key or secrets.token_urlsafe(48),
             cookie_name="bangfu_csrf",
             cookie_secure=settings.secure_cookies,

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import functools
+import hashlib
+import hmac
 import logging
 import os
-import time
+import secrets
 import warnings
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import asyncpg
 
-from server.piccolo_conf import DB, LazyPostgresEngine, prefer_standby
+from server.piccolo_conf import DB
 from server.settings import Settings, get_settings
 
 APP_DATABASE = "bangfu"
@@ -34,6 +35,23 @@ def with_database(url: str, name: str) -> str:
 
 def database_name(url: str) -> str:
     return urlsplit(url).path.lstrip("/") or "postgres"
+
+
+def with_user(url: str, user: str, password: str | None) -> str:
+    """The same server and database, connecting as another role."""
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    credentials = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
+    return urlunsplit(parts._replace(netloc=f"{credentials}@{host}"))
+
+
+def user_of(url: str) -> str:
+    return unquote(urlsplit(url).username or "")
+
+
+def password_of(url: str) -> str | None:
+    password = urlsplit(url).password
+    return unquote(password) if password else None
 
 
 class EmbeddedPostgres:
@@ -170,131 +188,136 @@ async def close_pool() -> None:
     await DB.close_connection_pool()
 
 
-def pool_usage() -> list[tuple[str, int, int, int]]:
-    """(pool, in use, idle, most) for the primary's pool and the standby's, for the metrics."""
-    engines = [("primary", DB)] + ([("standby", DB.read_node.engine)] if DB.read_node else [])
-    usage = []
-    for name, engine in engines:
-        if pool := engine.pool:
-            size, idle = pool.get_size(), pool.get_idle_size()
-            usage.append((name, size - idle, idle, pool.get_max_size()))
-    return usage
+# The app connects as its own role, which may read and write rows but change no table, trigger or audit entry
+# (server/operations/roles.py grants it). One role per database, so two deployments on one server never share it.
+APP_ROLE_SUFFIX = "_app"
+logger = logging.getLogger("bangfu.database")
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
+def app_role_name(database: str) -> str:
+    return database[: 63 - len(APP_ROLE_SUFFIX)] + APP_ROLE_SUFFIX
 
 
-def from_standby(query: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
-    """Mark a figure query whose reads may come from the hot standby (DATABASE_STANDBY_URL).
-
-    Only for figures that may be a few seconds behind (dashboards, statistics, their exports): anything that
-    writes, or must show what the user just wrote, reads the primary. Inside a transaction the primary answers.
-    """
-
-    @functools.wraps(query)
-    async def reading_standby(*args: P.args, **kwargs: P.kwargs) -> R:
-        token = prefer_standby.set(True)
-        try:
-            return await query(*args, **kwargs)
-        finally:
-            prefer_standby.reset(token)
-
-    return reading_standby
+def derived_app_password(secret_key: str, role: str) -> str:
+    """The app role's password when BANGFU_APP_DATABASE_URL is unset: every host with the same secret key agrees."""
+    return hmac.new(secret_key.encode(), f"bangfu app role {role}".encode(), hashlib.sha256).hexdigest()
 
 
-# How far behind the primary the standby is: 0 when it has replayed all it received, else the time since the last
-# transaction it replayed was committed.
-LAG = """
-SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-            ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END
+def app_database_url(settings: Settings, owner_url: str, secret_key: str) -> str:
+    """BANGFU_APP_DATABASE_URL, else the owner's server and database as `<database>_app`."""
+    if settings.app_database_url:
+        return settings.app_database_url
+    role = app_role_name(database_name(owner_url))
+    return with_user(owner_url, role, derived_app_password(secret_key, role))
+
+
+def new_secret_key(settings: Settings) -> str:
+    """A fresh key, or the one an older release generated into var/secret_key (open forms stay valid)."""
+    path = settings.var_dir / "secret_key"
+    return path.read_text().strip() if path.is_file() else secrets.token_urlsafe(48)
+
+
+async def secret_key(settings: Settings, url: str) -> str:
+    """BANGFU_SECRET_KEY, else the key made once and kept in the database: every host and worker uses the same one
+    (for CSRF tokens and the app role's derived password), and no host keeps it on its own disk."""
+    if settings.secret_key:
+        return settings.secret_key
+    connection = await connect(url)
+    try:
+        await connection.execute(
+            "INSERT INTO app_secret (name, value) VALUES ('secret_key', $1) ON CONFLICT (name) DO NOTHING",
+            new_secret_key(settings),
+        )
+        return str(await connection.fetchval("SELECT value FROM app_secret WHERE name = 'secret_key'"))
+    except asyncpg.UndefinedTableError:
+        raise DatabaseUnavailable(
+            "数据库尚未迁移, 请先运行 bangfu migrate (the database is not migrated yet)"
+        ) from None
+    finally:
+        await connection.close()
+
+
+PRIVILEGES_SQL = """
+SELECT r.rolname AS role, r.rolsuper AS superuser,
+       EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+               AND pg_has_role(r.oid, c.relowner, 'USAGE')) AS owns_tables,
+       coalesce(has_table_privilege(to_regclass('public.audit_event'), 'UPDATE')
+                OR has_table_privilege(to_regclass('public.audit_event'), 'DELETE')
+                OR has_table_privilege(to_regclass('public.audit_event'), 'TRUNCATE'), FALSE) AS audit_writable
+FROM pg_roles r WHERE r.rolname = current_user
 """
 
 
-STANDBY_APPLICATION = "bangfu-figures"
+async def privilege_warnings(connection: asyncpg.Connection) -> list[str]:
+    """What the connection's role may do beyond the app's needs, as lines for the person starting the app."""
+    row = await connection.fetchrow(PRIVILEGES_SQL)
+    if row is None:
+        return []
+    role = row["role"]
+    if row["superuser"]:
+        return [
+            f"警告: 应用以超级用户 {role} 连接数据库, 能修改或删除审计日志、关闭触发器; 请按 README「数据库角色」为应用"
+            f"另建普通角色 (the app connects as superuser {role}: it could alter or erase the audit trail)"
+        ]
+    if row["owns_tables"]:
+        return [
+            f"警告: 应用以数据表所有者 {role} 连接数据库, 能修改表结构、关闭审计日志的保护; 请按 README「数据库角色」"
+            f"为应用另建角色 (the app connects as the tables' owner {role}: it could alter or erase the audit trail)"
+        ]
+    if row["audit_writable"]:
+        return [
+            f"警告: 应用角色 {role} 能修改或删除审计日志; 请运行 bangfu migrate 恢复它的权限"
+            f" (the app role {role} may change audit entries: run bangfu migrate to restore its privileges)"
+        ]
+    return []
 
 
-class Standby:
-    """The read standby: its own pool, used while it answers and is no more than `max_lag` seconds behind.
+async def open_app_pool(settings: Settings, owner_url: str, max_size: int | None = None) -> str:
+    """Open Piccolo's pool as the app role, warning (never silently) when it may do more than the app needs.
 
-    Its lag is asked at most every `recheck` seconds per process; when it fails, the primary answers until then.
+    Without BANGFU_APP_DATABASE_URL, a missing app role (a server where `bangfu migrate` may not create roles) falls
+    back to the owner, with a warning; a configured URL that does not work is an error. Returns the secret key.
     """
-
-    def __init__(self, url: str, max_lag: float, recheck: float = 5.0) -> None:
-        self.engine = LazyPostgresEngine(config={"dsn": url}, extensions=())
-        self.max_lag, self.recheck = max_lag, recheck
-        self._checked_at, self._usable = 0.0, False
-
-    async def open(self, max_size: int) -> None:
-        try:
-            await self.engine.start_connection_pool(**self.options(max_size))
-        except (OSError, asyncpg.PostgresError, TimeoutError) as error:  # the primary can do the work meanwhile
-            logging.getLogger(__name__).warning("standby unavailable at start: %s", error)
-
-    @staticmethod
-    def options(max_size: int) -> dict[str, Any]:
-        # A standby that does not answer must not hold a page up for long: the primary can answer instead.
-        return {**pool_options(max_size, STANDBY_APPLICATION), "timeout": 3}
-
-    async def usable(self) -> bool:
-        if time.monotonic() - self._checked_at > self.recheck:
-            self._checked_at = time.monotonic()
-            self._usable = await self._caught_up()
-        return self._usable
-
-    async def _caught_up(self) -> bool:
-        from server.observability.metrics import STANDBY_LAG  # not at import: `bangfu serve` sets the metrics up first
-
-        try:
-            if self.engine.pool is None:
-                await self.engine.start_connection_pool(
-                    **pool_options(get_settings().db_pool_size, STANDBY_APPLICATION)
-                )
-            lag = float((await self.engine._run_in_pool(LAG))[0][0])
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
-            logging.getLogger(__name__).warning("standby not answering, reading the primary: %s", error)
-            STANDBY_LAG.set(-1)
-            return False
-        STANDBY_LAG.set(lag)
-        return lag <= self.max_lag
-
-    def failed(self) -> None:
-        self._checked_at, self._usable = time.monotonic(), False
-
-    async def close(self) -> None:
-        if self.engine.pool is not None:
-            await self.engine.close_connection_pool()
-
-
-async def open_standby(settings: Settings) -> None:
-    if settings.standby_url:
-        standby = Standby(settings.standby_url, settings.standby_max_lag_seconds)
-        await standby.open(settings.db_pool_size)
-        DB.read_node = standby
-
-
-async def close_standby() -> None:
-    standby, DB.read_node = DB.read_node, None
-    if isinstance(standby, Standby):
-        await standby.close()
+    key = await secret_key(settings, owner_url)
+    app_url = app_database_url(settings, owner_url, key)
+    try:
+        connection = await asyncpg.connect(dsn=app_url, timeout=10, server_settings=SERVER_SETTINGS)
+    except (asyncpg.InvalidAuthorizationSpecificationError, asyncpg.InvalidPasswordError) as error:
+        if settings.app_database_url:
+            raise DatabaseUnavailable(f"应用角色无法连接数据库 {describe(app_url)}: {error}") from error
+        logger.warning(
+            "警告: 应用角色 %s 不存在或密码不符, 应用暂以所有者连接; 请运行 bangfu migrate"
+            " 或按 README「数据库角色」创建 (the app role is missing: connecting as the owner)",
+            user_of(app_url),
+        )
+        app_url, connection = owner_url, await connect(owner_url)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        raise DatabaseUnavailable(f"无法连接数据库 {describe(app_url)}: {error}") from error
+    try:
+        for warning in await privilege_warnings(connection):
+            logger.warning(warning)
+    finally:
+        await connection.close()
+    DB.config = {"dsn": app_url}
+    await open_pool(max_size)
+    return key
 
 
 _embedded: EmbeddedPostgres | None = None
 
 
-async def open_database(settings: Settings) -> None:
-    """For the web app: reuse DATABASE_URL (set by `bangfu serve` or the environment), else start the embedded one."""
+async def open_database(settings: Settings) -> str:
+    """For the web app: DATABASE_URL (set by `bangfu serve` or the environment), else the embedded server; the pool
+    connects as the app role. Returns the secret key every host shares."""
     global _embedded
     if not DB.config.get("dsn"):
         _embedded = EmbeddedPostgres(settings.embedded_data_dir)
         use_database(await prepare_embedded(_embedded))
-    await open_pool()
-    await open_standby(settings)
+    return await open_app_pool(settings, os.environ.get("DATABASE_URL") or DB.config["dsn"])
 
 
 async def close_database() -> None:
     global _embedded
-    await close_standby()
     await close_pool()
     if _embedded is not None:
         _embedded.stop()

@@ -87,6 +87,7 @@ class Settings:
     metrics_allow: tuple[Network, ...] = _networks(LOOPBACK)
     trusted_proxies: tuple[Network, ...] = ()
     log_format: str = "json"
+    app_database_url: str | None = field(default=None, repr=False)  # the app's own role; derived when unset
 
     @property
     def embedded_data_dir(self) -> Path:
@@ -116,6 +117,7 @@ class Settings:
             metrics_allow=_networks(os.environ.get("BANGFU_METRICS_ALLOW", LOOPBACK)),
             trusted_proxies=_networks(os.environ.get("BANGFU_TRUSTED_PROXIES", "")),
             log_format=os.environ.get("BANGFU_LOG_FORMAT", "json").strip().lower(),
+            app_database_url=os.environ.get("BANGFU_APP_DATABASE_URL") or None,
         )
 
 

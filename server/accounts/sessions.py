@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from server.accounts.roles import Role
-from server.accounts.tables import AppSecret, WebSession
+from server.accounts.tables import WebSession
 
 ABSOLUTE_LIFETIME = timedelta(hours=12)
 # last_seen_at is written at most this often, so most requests only read.
@@ -119,10 +119,3 @@ async def set_flash(session_key: str, kind: str, message: str) -> None:
 
 async def clear_flash(session_key: str) -> None:
     await WebSession.raw("UPDATE web_session SET data = data - 'flash' WHERE token_hash = {}", session_key)
-
-
-async def shared_secret(name: str, candidate: str) -> str:
-    """The key `name` that every host and worker uses; the first one to ask stores its `candidate`."""
-    await AppSecret.insert(AppSecret(name=name, value=candidate)).on_conflict(action="DO NOTHING")
-    row = await AppSecret.select(AppSecret.value).where(AppSecret.name == name).first()
-    return str(row["value"]) if row else candidate

@@ -43,7 +43,7 @@ class WebSession(Table, tablename="web_session"):
 
 
 class AppSecret(Table, tablename="app_secret"):
-    """A key every host and worker must share (CSRF signing): made once, when BANGFU_SECRET_KEY is not set."""
+    """A key every host and worker must share: made once, when BANGFU_SECRET_KEY is not set (server.database)."""
 
     name = Varchar(length=40, primary_key=True)
     value = Varchar(length=200, secret=True)

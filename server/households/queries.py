@@ -9,6 +9,7 @@ from piccolo.querystring import QueryString
 
 from server import privacy
 from server.accounts.sessions import CurrentUser
+from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.places.tables import Village, VillageGroup
 from server.scope import household_scope_sql, village_scope
@@ -95,7 +96,7 @@ async def search(
     q = q.strip()[:40]
     page = max(page, 1)
     match = member_match(q)
-    scope = [household_scope_sql(user, "h")]
+    scope = [household_scope_sql(user, "h"), QueryString(in_register_sql("h"))]
     if village_id:
         scope.append(QueryString("h.village = {}", village_id))
     if status:

@@ -10,10 +10,10 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from server.database import from_standby
 from server.i18n import gettext
 from server.jobs.tables import JobPost
 from server.spreadsheets import append_row, workbook_bytes
+from server.standby import from_standby
 
 COLUMNS = ("open_jobs", "referrals", "placements", "working", "employed_3", "employed_6")
 

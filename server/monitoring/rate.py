@@ -8,9 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from server.accounts.sessions import CurrentUser
-from server.database import from_standby
 from server.households.tables import Household
 from server.scope import household_scope_sql
+from server.standby import from_standby
 
 # The cap is policy, not a township rule: the source plan keeps the rate of the poor population under 3.5 %
 # (DOMAIN.md §7), as the national targets did. Change it here if the policy changes.

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from server.database import from_standby
 from server.pairing import visit_figures
 from server.pairing.queries import HEAD_NAME_SQL
 from server.pairing.rules import Quotas, eligible_sql
 from server.pairing.tables import Pairing
+from server.standby import from_standby
 
 # The households that need a responsible cadre in the townships `{towns}` selects (one township, or a county's).
 _HOUSEHOLDS = """

@@ -17,10 +17,10 @@ from litestar.exceptions import NotFoundException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.database import pool_usage
 from server.observability.logs import new_request_id, request_id
 from server.observability.metrics import CONTENT_TYPE, DB_POOL, REQUEST_SECONDS, REQUESTS, metrics_text
 from server.settings import get_settings
+from server.standby import pool_usage
 from server.web.auth import within
 
 access_log = logging.getLogger("bangfu.access")
