@@ -34,6 +34,7 @@ from server.pairing.card_controller import CardController
 from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
+from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
 from server.settings import get_settings
 from server.standby import close_standby, open_standby
@@ -44,7 +45,7 @@ from server.web.assets import STATIC, static_version_guard
 from server.web.auth import SessionAuthMiddleware
 from server.web.errors import EXCEPTION_HANDLERS
 from server.web.offline import offline_cache_header
-from server.web.operations import MetricsController, RequestContextMiddleware, observe_answer
+from server.web.telemetry import MetricsController, RequestContextMiddleware, observe_answer
 from server.web.security import security_headers
 from server.web.templating import template_config
 
@@ -63,6 +64,7 @@ ROUTES = [
     HouseholdController,
     MemberController,
     PlacesController,
+    PolicyController,
     IdentificationController,
     ApplicationController,
     HouseholdVisitController,

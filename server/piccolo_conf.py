@@ -13,8 +13,15 @@ from piccolo.engine.postgres import PostgresEngine
 
 # Set while a figure query runs (server.database.from_standby): its reads may go to the hot standby.
 prefer_standby: ContextVar[bool] = ContextVar("bangfu_prefer_standby", default=False)
-# The standby could not serve the query (gone, or a replay conflict cancelled it): the primary answers instead.
-STANDBY_FAILURES = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.SerializationError)
+# The standby could not serve the query (gone, or a replay conflict cancelled it, or a write marked as a figure read
+# by mistake was refused there): the primary answers instead.
+STANDBY_FAILURES = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.SerializationError,
+    asyncpg.ReadOnlySQLTransactionError,
+)
 
 
 class ReadNode(Protocol):

@@ -10,7 +10,7 @@ import pytest
 
 from tests.hosts.conftest import Host, start_host
 from tests.services import free_ports, stop_process
-from tests.web.test_operations import sample
+from tests.web.test_telemetry import sample
 
 pytestmark = pytest.mark.slow
 
