@@ -45,8 +45,8 @@ from server.web.assets import STATIC, static_version_guard
 from server.web.auth import SessionAuthMiddleware
 from server.web.errors import EXCEPTION_HANDLERS
 from server.web.offline import offline_cache_header
-from server.web.telemetry import MetricsController, RequestContextMiddleware, observe_answer
 from server.web.security import security_headers
+from server.web.telemetry import MetricsController, RequestContextMiddleware, observe_answer
 from server.web.templating import template_config
 
 ROUTES = [
