@@ -73,12 +73,12 @@ def formatter_for(log_format: str) -> logging.Formatter:
 
 
 class AppHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Our one handler on the root logger: stdout, for the app's loggers and the libraries'."""
+    """Our one handler on the root logger: stderr, for the app's loggers and the libraries'."""
 
 
 def configure_logging(log_format: str, level: int = logging.INFO) -> None:
     """Install our handler once per process (an app made again replaces it; handlers of others, e.g. pytest's, stay)."""
-    handler = AppHandler(sys.stdout)
+    handler = AppHandler(sys.stderr)
     handler.setFormatter(formatter_for(log_format))
     root = logging.getLogger()
     root.handlers[:] = [h for h in root.handlers if not isinstance(h, AppHandler)] + [handler]
@@ -91,7 +91,7 @@ def granian_log_config(log_format: str) -> dict[str, Any]:
     return {
         "formatters": {"generic": {"()": factory, "log_format": log_format}},
         "handlers": {
-            "console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
+            "console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"}
         },
         "loggers": {"_granian": {"handlers": ["console"], "level": "INFO", "propagate": False}},
     }

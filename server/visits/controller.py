@@ -33,6 +33,9 @@ LOCKED = N_("A visit can be corrected only by its cadre, within 7 days.")
 STORE_DOWN = N_(
     "The photo store is not answering right now, so the visit was not saved. Please send it again in a few minutes."
 )
+PHOTO_STORE_DOWN = N_(
+    "The photo store is not answering right now, so this photo was not saved. Please send it again in a few minutes."
+)
 RETRY_AFTER = {"Retry-After": "60"}
 
 
@@ -183,7 +186,7 @@ class VisitController(Controller):
         except ImageRejected as rejected:
             return await self._photo_error(request, visit, rejected.msgid, rejected.status_code)
         except StorageUnavailable:
-            return await self._photo_error(request, visit, STORE_DOWN, 503)
+            return await self._photo_error(request, visit, PHOTO_STORE_DOWN, 503)
         outcome = await recording.add_photos_later(visit_id, images, user, client_ip(request))
         if wants_json(request):
             return outcome_json(outcome)

@@ -269,7 +269,8 @@
       return updateVisit(item.client_id, { status: "attention", reason: reason, conflict: reply.status === 409 })
         .then(function () { return "attention"; });
     }
-    var why = reply.network ? "network" : "HTTP " + reply.status;
+    // Bangfu's own word when it gave one (e.g. the photo store is down), else what little is known.
+    var why = reply.network ? "network" : (reply.json && reply.json.error) || "HTTP " + reply.status;
     return updateVisit(item.client_id, { status: "waiting", reason: why, attempts: (item.attempts || 0) + 1 })
       .then(function () { return "stop"; });  // no connection or no answer from Bangfu: later
   }
