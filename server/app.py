@@ -32,6 +32,8 @@ from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
 from server.projects.controller import ProjectController
+from server.reports.controller import PublicPageController, ReportController
+from server.reports.public_controller import PublicReportController
 from server.settings import get_settings
 from server.visits.controller import HouseholdVisitController, VisitController
 from server.visits.lists import HouseholdRecordController, VisitListController
@@ -45,6 +47,7 @@ from server.web.templating import template_config
 
 ROUTES = [
     PublicController,
+    PublicReportController,
     LoginController,
     HomeController,
     AccountController,
@@ -75,6 +78,8 @@ ROUTES = [
     AuditController,
     MonitoringController,
     AssessmentSheetController,
+    ReportController,
+    PublicPageController,
 ]
 
 

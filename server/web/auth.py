@@ -58,3 +58,9 @@ def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser:
 
 def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return connection.client.host if connection.client else ""
+
+
+async def optional_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    """On a public route (excluded from auth): the logged-in user if the request has a live session, else None."""
+    token = connection.cookies.get(SESSION_COOKIE)
+    return await load_session_user(token, timedelta(minutes=get_settings().session_idle_minutes)) if token else None
