@@ -2,7 +2,6 @@
 
 from piccolo.columns import (
     UUID,
-    BigInt,
     Date,
     DoublePrecision,
     ForeignKey,
@@ -74,8 +73,8 @@ class VisitPhoto(Table, tablename="visit_photo"):
     latitude = DoublePrecision(null=True, default=None)
     longitude = DoublePrecision(null=True, default=None)
     position = SmallInt(default=0)
-    # 64-bit perceptual hash (imagehash's pHash) of the stored picture: finds the same scene sent for another visit
-    phash = BigInt(null=True, default=None)
+    # perceptual hash of the stored picture (server.media.images.perceptual_hash): the same scene sent for another visit
+    phash = Varchar(length=64, default="")
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -105,5 +104,5 @@ class PhotoMatch(Table, tablename="photo_match"):
 
     photo = ForeignKey(VisitPhoto, null=False, index=True)  # the later photo
     earlier = ForeignKey(VisitPhoto, null=False, index=True)
-    distance = SmallInt()  # bits that differ of the 64
+    distance = SmallInt()  # bits that differ, of the 256
     found_at = Timestamptz(default=TimestamptzNow())

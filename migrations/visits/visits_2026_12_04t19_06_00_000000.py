@@ -4,14 +4,14 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from server.migration_helpers import add_raw_sql
 
-ID = "2026-12-04T18:58:00:000000"
+ID = "2026-12-04T19:06:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "photo matches once per pair"
 
 FORWARDS = [
     "CREATE UNIQUE INDEX photo_match_pair ON photo_match (photo, earlier)",
     "ALTER TABLE photo_match ADD CONSTRAINT photo_match_two_photos CHECK (photo <> earlier)",
-    "ALTER TABLE photo_match ADD CONSTRAINT photo_match_distance_in_range CHECK (distance BETWEEN 0 AND 64)",
+    "ALTER TABLE photo_match ADD CONSTRAINT photo_match_distance_in_range CHECK (distance BETWEEN 0 AND 256)",
 ]
 BACKWARDS = [
     "ALTER TABLE photo_match DROP CONSTRAINT IF EXISTS photo_match_distance_in_range",

@@ -1,11 +1,11 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import BigInt
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Serial
 from piccolo.columns.column_types import SmallInt
 from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -24,13 +24,15 @@ class VisitPhoto(Table, tablename="visit_photo", schema=None):
     )
 
 
-ID = "2026-12-04T18:57:06:159228"
+ID = "2026-12-04T19:05:47:871285"
 VERSION = "1.38.0"
 DESCRIPTION = "perceptual hashes of visit photos, photo matches"
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="visits", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="visits", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="PhotoMatch",
@@ -134,11 +136,12 @@ async def forwards():
         tablename="visit_photo",
         column_name="phash",
         db_column_name="phash",
-        column_class_name="BigInt",
-        column_class=BigInt,
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": None,
-            "null": True,
+            "length": 64,
+            "default": "",
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
