@@ -41,7 +41,7 @@ async def attach_photos(table: type[Table], owner: dict[str, Any], images: list[
         rows = await table.insert(
             table(
                 **owner, **values, **extra, storage_key=image.key, thumbnail_key=image.thumbnail_key, position=position
-            )  # fmt: skip
+            )
         ).returning(table._meta.primary_key)
         added += [row["id"] for row in rows]
         position += 1

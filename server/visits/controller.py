@@ -13,11 +13,11 @@ from litestar.response import Redirect, Template
 from server.accounts.sessions import set_flash
 from server.i18n import N_, gettext
 from server.media.storage import media_response
+from server.submissions import Outcome
 from server.visits import pages, recording
 from server.visits.codes import FOLLOW_UP_REASON, HARDSHIP, NOTE_PHRASES, VISIT_KIND
 from server.visits.forms import MeasureRow, VisitForm
 from server.visits.photos import ImageRejected, ingest_uploads, uploads_of
-from server.submissions import Outcome
 from server.visits.recording import follow_up_days, local_day
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_township_staff
