@@ -35,6 +35,10 @@ from server.projects.controller import ProjectController
 from server.reports.controller import PublicPageController, ReportController
 from server.reports.public_controller import PublicReportController
 from server.settings import get_settings
+from server.supervision.calls_controller import CallsController
+from server.supervision.checks_controller import ChecksController
+from server.supervision.controller import SupervisionController
+from server.supervision.findings_controller import FindingController
 from server.visits.controller import HouseholdVisitController, VisitController
 from server.visits.lists import HouseholdRecordController, VisitListController
 from server.visits.outbox_controller import OutboxController
@@ -80,6 +84,10 @@ ROUTES = [
     AssessmentSheetController,
     ReportController,
     PublicPageController,
+    SupervisionController,
+    CallsController,
+    ChecksController,
+    FindingController,
 ]
 
 

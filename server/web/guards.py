@@ -36,3 +36,7 @@ requires_county = _require(Role.COUNTY)
 requires_inspector = _require(Role.INSPECTOR)
 # Verification calls, their figures and photos used twice: the township office and the inspection group only.
 requires_admin_or_inspector = _require(Role.ADMIN, Role.INSPECTOR)
+# Spot checks and rectification: the township's staff (a finding's responsible person) and the inspection group.
+requires_township_member = _require(Role.ADMIN, Role.LEADER, Role.CADRE, Role.INSPECTOR)
+# Spot checks: the township's office and leaders read them, the inspection group plans and records them.
+requires_leader_admin_or_inspector = _require(Role.ADMIN, Role.LEADER, Role.INSPECTOR)
