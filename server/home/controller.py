@@ -16,10 +16,10 @@ from server.home import queries
 from server.i18n import N_
 from server.pairing.coverage import coverage
 from server.pairing.queries import paired_households
+from server.piccolo_conf import DB
 from server.reports.queries import open_counts as report_counts
 from server.supervision.controller import supervision_home
 from server.supervision.finding_pages import open_counts as finding_counts
-from server.piccolo_conf import DB
 from server.visits.queries import due_summary, today
 from server.web.assets import service_worker_source
 from server.web.auth import current_user

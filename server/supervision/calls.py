@@ -55,7 +55,7 @@ async def draw_sample(
                 share_percent=share,
                 village=village_id,
                 drawn_by=user.id,
-            )  # fmt: skip
+            )
         ).returning(VerificationSample.id)
         drawn = await VerificationCall.raw(
             _DRAW, sample["id"], household_scope_sql(user, "h"), since, until, village_id, village_id, share
@@ -136,7 +136,7 @@ async def record_outcome(user: CurrentUser, call_id: int, outcome: str, note: st
                 VerificationCall.note: note,
                 VerificationCall.called_by: user.id,
                 VerificationCall.called_at: datetime.now(UTC),
-            }  # fmt: skip
+            }
         ).where((VerificationCall.id == call_id) & VerificationCall.reviewed_at.is_null())
         await record("verification_call_recorded", actor=user, target_type="verification_call", target_id=call_id,
                      ip=ip, detail={"outcome": outcome, "note_characters": len(note)})  # fmt: skip
@@ -149,7 +149,7 @@ async def review_denial(user: CurrentUser, call_id: int, note: str, ip: str) -> 
                 VerificationCall.reviewed_at: datetime.now(UTC),
                 VerificationCall.reviewed_by: user.id,
                 VerificationCall.review_note: note,
-            }  # fmt: skip
+            }
         ).where((VerificationCall.id == call_id) & (VerificationCall.outcome == "denied"))
         await record("verification_denial_reviewed", actor=user, target_type="verification_call",
                      target_id=call_id, ip=ip)  # fmt: skip

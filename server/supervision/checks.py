@@ -45,7 +45,7 @@ async def plan(user: CurrentUser, check: CheckPlan, ip: str) -> int:
                 checklist=check.checklist,
                 planned_on=check.planned_on,
                 created_by=user.id,
-            )  # fmt: skip
+            )
         ).returning(SpotCheck.id)
         township = user.township_id or -1
         drawn = await SpotCheck.raw(_DRAW_HOUSEHOLDS, township, check.villages, check.per_village, township,

@@ -9,8 +9,8 @@ from typing import Any
 
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
-from server.identification.workflow import Refusal, StepRefused
 from server.i18n import N_
+from server.identification.workflow import Refusal, StepRefused
 from server.media.attach import attach_photos
 from server.media.images import StoredImage
 from server.piccolo_conf import DB
@@ -68,7 +68,7 @@ async def _insert(
             created_by=user.id,
             created_at=now,
             updated_at=now,
-        )  # fmt: skip
+        )
     ).returning(Finding.id)
     return int(row["id"])
 
@@ -140,7 +140,7 @@ async def decide(user: CurrentUser, finding_id: int, verdict: str, note: str, ip
                     Rectification.verdict_note: note,
                     Rectification.verdict_by: user.id,
                     Rectification.verdict_at: datetime.now(UTC),
-                }  # fmt: skip
+                }
             )
             .where((Rectification.finding == finding_id) & Rectification.verdict.is_null())
             .returning(Rectification.id)

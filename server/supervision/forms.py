@@ -125,9 +125,9 @@ class FindingForm:
     def fingerprint(self, check_id: int) -> str:
         """The content a person typed: the same finding sent again has the same fingerprint."""
         found_at = self.found_at
+        minute = found_at.astimezone(TIMEZONE).strftime("%Y-%m-%dT%H:%M") if found_at else ""
         content = {"check": check_id, "household": self.household, "description": self.description,
-                   "responsible": self.responsible, "deadline": self.deadline,
-                   "found_at": found_at.astimezone(TIMEZONE).strftime("%Y-%m-%dT%H:%M") if found_at else ""}  # fmt: skip
+                   "responsible": self.responsible, "deadline": self.deadline, "found_at": minute}  # fmt: skip
         return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
     @classmethod
