@@ -69,6 +69,8 @@ class ReportController(Controller):
     async def handle(self, request: Req, report_id: FromPath[int], data: Form) -> Template | Redirect:
         user = current_user(request)
         report = found(await queries.report(user, report_id))
+        if not report.is_open:
+            raise StepRefused(handling.ALREADY_HANDLED)
         if not may_handle(user, report):
             return await self._page(request, report, errors={"outcome": N_("You cannot answer this report.")},
                                     status_code=403)  # fmt: skip
