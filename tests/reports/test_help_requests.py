@@ -30,8 +30,8 @@ async def test_the_township_page_lists_villages_and_takes_a_request_without_a_ph
     token = (await township_page(small.township)).token
     page = await client.get(f"/t/{token}")
     assert "周庄村" in page.text
-    refused = await send(client, f"/t/{token}", f"/t/{token}/help",
-                         {"name": "李长顺", "village": str(small.village_b), "category": "other", "text": "求助"})  # fmt: skip
+    no_phone = {"name": "李长顺", "village": str(small.village_b), "category": "other", "text": "求助"}
+    refused = await send(client, f"/t/{token}", f"/t/{token}/help", no_phone)
     assert refused.status_code == 422
     assert (await client.get("/t/" + "A" * 22)).status_code == 404
 
