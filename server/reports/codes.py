@@ -12,9 +12,9 @@ REPORT_KIND = CodeList(
 )
 
 DIFFICULTY = CodeList(
-    ("illness", N_("Illness")),
+    ("illness", N_("Someone fell ill")),
     ("accident", N_("Accident")),
-    ("disaster", N_("Disaster")),
+    ("disaster", N_("Hit by a disaster")),
     ("job_loss", N_("Lost job")),
     ("other", N_("Other")),
 )

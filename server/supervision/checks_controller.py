@@ -16,7 +16,7 @@ from server.i18n import N_, gettext
 from server.reports.queries import villages_of
 from server.submissions import Outcome
 from server.supervision import checks, findings
-from server.supervision.codes import HOUSEHOLDS_PER_VILLAGE, RECTIFY_DAYS
+from server.supervision.codes import FINDING_STATE, HOUSEHOLDS_PER_VILLAGE, RECTIFY_DAYS
 from server.supervision.finding_pages import findings_where
 from server.supervision.forms import FindingForm, Form, parse_plan
 from server.visits.controller import CONFLICT, outcome_json, wants_json
@@ -73,7 +73,8 @@ class ChecksController(Controller):
         rows = await findings_where(user, today(), "f.spot_check = {}", check_id)
         staff_choices = [(s["id"], " · ".join(filter(None, (s["display_name"], s["title"])))) for s in context["staff"]]
         return await page(request, "supervision/check.html", status_code=status_code, form=form, findings=rows,
-                          can_record=user.role is Role.INSPECTOR, staff_choices=staff_choices, **context)  # fmt: skip
+                          can_record=user.role is Role.INSPECTOR, staff_choices=staff_choices, states=FINDING_STATE,
+                          **context)  # fmt: skip
 
     @post("/{check_id:int}/findings", guards=[requires_inspector], request_max_body_size=FINDING_BODY_LIMIT,
           media_type=MediaType.HTML)  # fmt: skip

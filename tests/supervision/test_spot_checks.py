@@ -67,6 +67,7 @@ async def test_a_finding_sent_twice_is_one_finding_with_its_photo(
     assert first.json()["photos_url"] == f"/findings/{first.json()['id']}/photos"
     assert await Finding.count() == 1
     assert await FindingPhoto.count() == 1
+    assert "明白卡未上墙" in (await client.get(f"/checks/{check_id}")).text  # listed on its check
     other = await send_finding(client, check_id, {**fields, "description": "别的"}, client_id=client_id, json=True)
     assert other.status_code == 409
 
