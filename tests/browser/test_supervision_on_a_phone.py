@@ -136,7 +136,9 @@ async def test_the_township_office_reads_reports_pairs_and_figures_at_its_desk(
     await screenshot(page, "office-complaints-desk")
     await page.goto("/supervision/photos")
     await expect(page.locator("[data-pair]")).to_have_count(3)
-    await expect(page.locator("[data-pair] img").first).to_be_visible()
+    await page.wait_for_function(
+        "[...document.querySelectorAll('[data-pair] img')].every(img => img.complete && img.naturalWidth > 0)"
+    )  # both photos of every pair, side by side
     await screenshot(page, "office-photos-used-twice-desk")
     await page.goto("/verification/figures")
     await expect(page.locator("#by-village")).to_be_visible()
