@@ -142,7 +142,7 @@ def sweep_media(older_than_hours: int, dry_run: bool) -> None:
 @main.command()
 @click.option("--username", required=True)
 @click.option("--display-name", required=True, help="The person's name, shown on screen.")
-@click.option("--role", type=click.Choice(["county", "admin", "leader", "cadre", "employer"]), required=True)
+@click.option("--role", type=click.Choice(["county", "admin", "leader", "cadre", "employer", "inspector"]), required=True)
 @click.option("--county", "county_code", default=None, help="County code (required for the county office).")
 @click.option("--township", "township_code", default=None, help="Township code (required for township staff).")
 @click.option("--phone", default=None)
