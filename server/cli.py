@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from server.accounts.roles import Role
 from server.database import (
     DatabaseUnavailable,
     check_reachable,
@@ -142,7 +143,7 @@ def sweep_media(older_than_hours: int, dry_run: bool) -> None:
 @main.command()
 @click.option("--username", required=True)
 @click.option("--display-name", required=True, help="The person's name, shown on screen.")
-@click.option("--role", type=click.Choice(["county", "admin", "leader", "cadre", "employer", "inspector"]), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--county", "county_code", default=None, help="County code (required for the county office).")
 @click.option("--township", "township_code", default=None, help="Township code (required for township staff).")
 @click.option("--phone", default=None)
@@ -159,7 +160,6 @@ def createuser(
 ) -> None:
     """Create an account; the password must meet the policy (8+ characters, 3 classes, not common)."""
     from server.accounts.passwords import password_problem
-    from server.accounts.roles import Role
     from server.i18n import gettext
 
     if password is None:

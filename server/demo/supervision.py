@@ -18,6 +18,7 @@ import asyncpg
 
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
+from server.clock import TIMEZONE
 from server.demo.geography import DEMO_TOWNSHIP_CODE
 from server.demo.photos import jpeg, scene
 from server.media.images import StoredImage, ingest_image
@@ -27,7 +28,6 @@ from server.reports import intake, queries
 from server.supervision import calls, checks, findings
 from server.supervision.forms import FindingForm
 from server.visits.photos import add_photos
-from server.web.templating import TIMEZONE
 
 PHOTO_VISITS = 30  # recent home visits that get a photo
 USED_TWICE = 3  # of those pictures, sent again for another household's visit (re-saved, resized, cropped)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from server.households.tables import Household
-from server.places.tables import Township, Village
 
 _OVERVIEW = """
 WITH t AS (SELECT {}::int AS id)
@@ -24,16 +23,3 @@ FROM t
 async def township_overview(township_id: int | None) -> dict[str, Any]:
     rows = await Household.raw(_OVERVIEW, township_id)
     return dict(rows[0])
-
-
-async def place_names(township_id: int | None, village_id: int | None) -> dict[str, str]:
-    """'township' (with its county) and 'village' names for the header of a home screen."""
-    names = {"township": "", "village": ""}
-    if township_id is not None:
-        row = await Township.select(Township.name, Township.county.name).where(Township.id == township_id).first()
-        if row:
-            names["township"] = f"{row['county.name']} {row['name']}"
-    if village_id is not None:
-        village = await Village.select(Village.name).where(Village.id == village_id).first()
-        names["village"] = village["name"] if village else ""
-    return names

@@ -10,13 +10,13 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
+from server.clock import TIMEZONE
 from server.households import id_numbers
 from server.households.income import per_capita_net_income
 from server.households.tables import Household, Member, PovertyStandard
 from server.monitoring.workflow import IDENTIFY_TARGET_DAYS, MEASURE_TARGET_DAYS, State
 from server.scope import household_scope_sql
 from server.visits.tables import VisitMeasure
-from server.web.templating import TIMEZONE
 
 HEAD = "(SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' ORDER BY m.id LIMIT 1)"
 # Registered poor households not yet out (and those that returned) are helped as poor households; monitoring

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
+from server.clock import today as clock_today
 from server.identification.steps import Actor
 from server.monitoring import steps as risk_steps
 from server.monitoring.tables import RiskCase
@@ -15,7 +15,6 @@ from server.pairing.card_tokens import ScannedCard
 from server.piccolo_conf import DB
 from server.reports import limits
 from server.reports.tables import PublicReport
-from server.web.templating import TIMEZONE
 
 DOOR_CARD = "door card"  # the audit trail's actor label for a report without an account
 TOWNSHIP_PAGE = "township page"
@@ -81,7 +80,7 @@ async def open_or_join_case(household_id: int, text: str, user: CurrentUser | No
     the risks cadres find. `user`: the office matching a help request; None: the household through its card.
     """
     actor = Actor(id=user.id, label=user.username, ip=ip) if user else Actor(id=None, label=DOOR_CARD, ip=ip)
-    today = datetime.now(TIMEZONE).date()
+    today = clock_today()
     try:
         return await risk_steps.open_case(actor, household_id, "reported", today, note=text[:200])
     except StepRefused:  # already open: the report joins it, and its clock keeps running from when it was found

@@ -6,7 +6,7 @@ villages and cadres in the order of the register, never as a ranking.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -14,6 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.audit.queries import record
+from server.clock import today
 from server.i18n import N_
 from server.reports.queries import villages_of
 from server.supervision import calls
@@ -23,13 +24,9 @@ from server.web.auth import client_ip, current_user
 from server.web.errors import found
 from server.web.guards import requires_admin, requires_admin_or_inspector
 from server.web.steps import done
-from server.web.templating import TIMEZONE, page
+from server.web.templating import page
 
 Req = Request[Any, Any, Any]
-
-
-def today() -> Any:
-    return datetime.now(TIMEZONE).date()
 
 
 class CallsController(Controller):

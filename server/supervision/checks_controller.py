@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from server.accounts.roles import Role
 from server.accounts.sessions import set_flash
+from server.clock import today
 from server.i18n import N_, gettext
 from server.reports.queries import villages_of
 from server.submissions import Outcome
@@ -24,14 +25,10 @@ from server.visits.photos import ImageRejected, ingest_uploads, uploads_of
 from server.web.auth import client_ip, current_user
 from server.web.errors import found
 from server.web.guards import requires_inspector, requires_leader_admin_or_inspector
-from server.web.templating import TIMEZONE, page
+from server.web.templating import page
 
 Req = Request[Any, Any, Any]
 FINDING_BODY_LIMIT = 64 * 1024 * 1024  # as a visit: nine unshrunk phone photos still fit
-
-
-def today() -> Any:
-    return datetime.now(TIMEZONE).date()
 
 
 class ChecksController(Controller):

@@ -8,9 +8,9 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from server.accounts.sessions import CurrentUser
+from server.clock import today
 from server.reports.queries import open_counts as report_counts
 from server.supervision import calls
-from server.supervision.checks_controller import today
 from server.supervision.finding_pages import open_counts as finding_counts
 from server.supervision.photo_pairs import pair_count, photo_pairs
 from server.web.auth import current_user

@@ -9,11 +9,11 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from server.clock import today
 from server.i18n import N_, gettext
 from server.identification.workflow import StepRefused
 from server.media.storage import media_response
 from server.supervision import findings
-from server.supervision.checks_controller import today
 from server.supervision.codes import FINDING_STATE, VERDICT
 from server.supervision.finding_pages import finding_detail, findings_where, photo_for_viewer
 from server.supervision.forms import Form, parse_answer, parse_verdict

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from server.clock import TIMEZONE
 from server.i18n import N_
 from server.supervision.checks import CheckPlan
 from server.supervision.codes import CALL_OUTCOME
 from server.visits.forms import CLOCK_SKEW, MAX_PHOTOS, parse_local_datetime
-from server.web.templating import TIMEZONE
 
 MAX_TEXT = 1000
 MAX_NOTE = 500

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts.sessions import set_flash
+from server.clock import local_time
 from server.i18n import N_, gettext
 from server.media.storage import media_response
 from server.submissions import Outcome
@@ -21,7 +22,7 @@ from server.visits.photos import ImageRejected, ingest_uploads, uploads_of
 from server.visits.recording import follow_up_days, local_day
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_township_staff
-from server.web.templating import local_time, page
+from server.web.templating import page
 
 VISIT_BODY_LIMIT = 64 * 1024 * 1024  # nine unshrunk phone photos still fit; each is checked by server.media
 PHOTO_BODY_LIMIT = 16 * 1024 * 1024

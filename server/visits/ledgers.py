@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from server.accounts.sessions import CurrentUser
+from server.clock import TIMEZONE
 from server.codes import MEASURE_TYPE
 from server.households.tables import Household
 from server.i18n import N_, gettext
@@ -19,7 +20,6 @@ from server.scope import household_scope_sql
 from server.spreadsheets import safe_cell
 from server.visits.codes import VISIT_KIND
 from server.visits.pages import HEAD, attach
-from server.web.templating import TIMEZONE
 
 
 def parse_month(text: str) -> date:

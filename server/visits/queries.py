@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from server.accounts.sessions import CurrentUser
+from server.clock import today
 from server.visits.tables import FollowUp, Visit
-from server.web.templating import TIMEZONE
-
-
-def today() -> date:
-    return datetime.now(TIMEZONE).date()
 
 
 async def latest_visits(household_ids: Iterable[int]) -> dict[int, dict[str, Any]]:

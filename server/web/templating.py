@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Request
@@ -15,26 +13,11 @@ from litestar.template import TemplateConfig
 from server import codes, privacy
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser, clear_flash
+from server.clock import local_date, local_time
 from server.i18n import current_locale, gettext, ngettext
 from server.settings import ROOT, get_settings
 from server.web.assets import static_url
 from server.web.navigation import NAVIGATION
-
-TIMEZONE = ZoneInfo("Asia/Shanghai")
-
-
-def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    return value.astimezone(TIMEZONE).strftime(fmt)
-
-
-def local_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(TIMEZONE)
-    return value.strftime("%Y-%m-%d")
 
 
 def build_environment() -> Environment:

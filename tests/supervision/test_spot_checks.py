@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import httpx
 
+from server.clock import today
 from server.demo.photos import jpeg, scene
-from server.supervision.checks_controller import today
 from server.supervision.tables import Finding, FindingPhoto, Rectification, SpotCheck, SpotCheckHousehold
 from tests.helpers import csrf_token_of, log_in, post_form
 from tests.supervision.conftest import Supervised

@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 
 from server.audit.tables import AuditEvent
-from server.supervision.checks_controller import today
+from server.clock import today
 from server.supervision.tables import VerificationCall
 from tests.helpers import log_in, post_form
 from tests.supervision.conftest import Supervised
