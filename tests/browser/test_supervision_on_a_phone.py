@@ -135,7 +135,8 @@ async def test_the_township_office_reads_reports_pairs_and_figures_at_its_desk(
     await expect(page.locator("[data-report]").first).to_be_visible()
     await screenshot(page, "office-complaints-desk")
     await page.goto("/supervision/photos")
-    await expect(page.locator("[data-pair]")).to_have_count(3)
+    await expect(page.locator("[data-pair]").nth(2)).to_be_visible()  # the demo's three, and any the other
+    # browser tests made by sending the same fixture photo for several visits (rightly flagged too)
     await page.wait_for_function(
         "[...document.querySelectorAll('[data-pair] img')].every(img => img.complete && img.naturalWidth > 0)"
     )  # both photos of every pair, side by side
