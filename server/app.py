@@ -31,6 +31,7 @@ from server.pairing.card_controller import CardController
 from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
+from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
 from server.reports.controller import PublicPageController, ReportController
 from server.reports.public_controller import PublicReportController
@@ -65,6 +66,7 @@ ROUTES = [
     HouseholdController,
     MemberController,
     PlacesController,
+    PolicyController,
     IdentificationController,
     ApplicationController,
     HouseholdVisitController,

@@ -15,8 +15,7 @@ from typing import Any
 import asyncpg
 
 from server.demo.geography import DEMO_TOWNSHIP_CODE
-from server.jobs.codes import CHECK_MONTHS
-from server.jobs.placements import add_months
+from server.jobs.placements import CHECK_RULES, add_months
 from server.jobs.queries import today
 
 TRAININGS = (  # topic, title, work kind, days ago, organiser, trainer
@@ -135,7 +134,7 @@ async def _placement(connection: asyncpg.Connection, referral: int, person: Any,
         referral, start, wage,
     )  # fmt: skip
     months_done = 0
-    for months in CHECK_MONTHS:
+    for months in (rule.default for rule in CHECK_RULES):
         due = add_months(start, months)
         answered = due < today() - timedelta(days=2)
         follow_up = await connection.fetchval(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from server import policy
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.clock import TIMEZONE, today
 from server.households.tables import Household
 from server.media.images import StoredImage
 from server.piccolo_conf import DB
+from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
 from server.submissions import Outcome, Sent, already_sent, insert_once
 from server.visits.forms import MAX_PHOTOS, VisitForm
 from server.visits.photos import add_photos
@@ -22,15 +25,32 @@ LOCK_NAMESPACE = 5_0001  # pg_advisory_xact_lock(namespace, household): one visi
 EDITED_FIELDS = ("visited_at", "kind", "note", "problems", "hardship")
 
 
-async def follow_up_days(household_id: int) -> int:
-    """The township's rule: monitored households are followed up sooner (30 days) than others (60)."""
+@dataclass(frozen=True)
+class FollowUpRule:
+    """The household's township's follow-up days on a day, and which of the two applies to this household."""
+
+    ordinary: int
+    monitored: int
+    is_monitored: bool
+
+    @property
+    def days(self) -> int:
+        return self.monitored if self.is_monitored else self.ordinary
+
+
+async def follow_up_rule(household_id: int, on: date | None = None) -> FollowUpRule:
+    """Monitored households are followed up sooner (30 days by default) than others (60), as on `on` (today)."""
+    day = on or today()
     rows = await Household.raw(
-        "SELECT h.monitoring_type, t.follow_up_days, t.monitored_follow_up_days FROM household h"
-        " JOIN village v ON v.id = h.village JOIN township t ON t.id = v.township WHERE h.id = {}",
+        "SELECT h.monitoring_type IS NOT NULL AS is_monitored,"
+        f" {policy.sql(FOLLOW_UP_DAYS, 'v.township', '{}::date')} AS ordinary,"
+        f" {policy.sql(MONITORED_FOLLOW_UP_DAYS, 'v.township', '{}::date')} AS monitored"
+        " FROM household h JOIN village v ON v.id = h.village WHERE h.id = {}",
+        day,
+        day,
         household_id,
     )
-    row = rows[0]
-    return int(row["monitored_follow_up_days"] if row["monitoring_type"] else row["follow_up_days"])
+    return FollowUpRule(**rows[0])
 
 
 def local_day(moment: datetime) -> date:
@@ -47,7 +67,8 @@ async def record_visit(
         sent = await already_sent(Visit, form.client_id, fingerprint, {"household": household_id, "cadre": user.id})
         if sent.row is not None:
             return await _repeat(sent, user, images)
-        days = await follow_up_days(household_id)
+        visited_at = form.visited_at or datetime.now(UTC)
+        days = (await follow_up_rule(household_id, local_day(visited_at))).days
         visit_id = await insert_once(
             transaction, lambda: _insert_visit(user, household_id, form, fingerprint, len(images))
         )
@@ -55,7 +76,6 @@ async def record_visit(
             return Outcome("conflict")
         await _insert_measures(visit_id, form)
         photos = await add_photos(visit_id, images)
-        visited_at = form.visited_at or datetime.now(UTC)
         due_on = form.next_follow_up_on or local_day(visited_at) + timedelta(days=days)
         await _close_and_schedule(user, household_id, visit_id, form.close_ids, due_on)
         await record(

@@ -70,11 +70,16 @@ async def page(
     if isinstance(user, CurrentUser) and user.flash and not wants_fragment(request):
         await clear_flash(user.session_key)
     name = fragment if fragment and wants_fragment(request) else template_name
+    headers = {"Vary": "HX-Request"}
+    if request.method != "GET" and status_code >= 400:
+        # A boosted form answered with its errors keeps the address of the page it was sent from: a reload then
+        # opens that page again, never a GET of the form's action.
+        headers["HX-Push-Url"] = "false"
     return Template(
         template_name=name,
         status_code=status_code,
         context={**base_context(request, user), **context},
-        headers={"Vary": "HX-Request"},
+        headers=headers,
     )
 
 

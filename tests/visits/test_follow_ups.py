@@ -116,3 +116,24 @@ async def test_leaders_see_overdue_counts_per_village(client: httpx.AsyncClient,
     assert "石岭村" in page.text
     await log_in(client, "wang")
     assert (await client.get("/visits/overdue")).status_code == 403
+
+
+def overdue_figure(html: str) -> int:
+    return int(html.split('<span class="stat__value', 1)[1].split(">", 1)[1].split("<", 1)[0])
+
+
+async def test_the_cadres_home_counts_only_follow_ups_of_the_households_in_the_cadres_list(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    """A follow-up once addressed to wang stays with the household when it is handed over to li."""
+    today = queries.today()
+    await queries.create_follow_up(world["monitored"], today - timedelta(days=2), "measure", note="看看新房")
+    await queries.create_follow_up(
+        world["ordinary"], today - timedelta(days=2), "placement", cadre_id=world["wang"], note="李四家的回访"
+    )
+    home = await as_wang.get("/")
+    assert "李四" not in home.text, "the household is li's, not in wang's list"
+    assert overdue_figure(home.text) == 1
+    listed = await as_wang.get("/follow-ups?days=0")
+    assert "看看新房" in listed.text
+    assert "李四家的回访" not in listed.text
