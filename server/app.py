@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import mimetypes
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,7 +17,7 @@ from litestar.static_files import create_static_files_router
 from server.accounts.controller import AccountController, LoginController, UserAdminController
 from server.audit.controller import AuditController
 from server.county.controller import CountyController
-from server.database import close_database, open_database
+from server.database import close_database, open_database, secret_key_in_use
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
 from server.home.controller import HomeController, PublicController
 from server.households.controller import HouseholdController, MemberController
@@ -36,8 +35,14 @@ from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
 from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
+from server.reports.controller import PublicPageController, ReportController
+from server.reports.public_controller import PublicReportController
 from server.settings import get_settings
 from server.standby import close_standby, open_standby
+from server.supervision.calls_controller import CallsController
+from server.supervision.checks_controller import ChecksController
+from server.supervision.controller import SupervisionController
+from server.supervision.findings_controller import FindingController
 from server.visits.controller import HouseholdVisitController, VisitController
 from server.visits.lists import HouseholdRecordController, VisitListController
 from server.visits.outbox_controller import OutboxController
@@ -51,6 +56,7 @@ from server.web.templating import template_config
 
 ROUTES = [
     PublicController,
+    PublicReportController,
     LoginController,
     HomeController,
     AccountController,
@@ -82,6 +88,12 @@ ROUTES = [
     AuditController,
     MonitoringController,
     AssessmentSheetController,
+    ReportController,
+    PublicPageController,
+    SupervisionController,
+    CallsController,
+    ChecksController,
+    FindingController,
     MetricsController,
 ]
 
@@ -126,7 +138,7 @@ def create_app(storage: Storage | None = None) -> Litestar:
         ],
         csrf_config=CSRFConfig(
             # Until the lifespan has the key every host shares (in-process tests run without the lifespan).
-            secret=settings.secret_key or secrets.token_urlsafe(48),
+            secret=secret_key_in_use(),
             cookie_name="bangfu_csrf",
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from server.accounts.roles import Role
 from server.database import (
     DatabaseUnavailable,
     check_reachable,
@@ -159,9 +160,9 @@ def demo(scale: str, if_empty: bool) -> None:
 @friendly_errors
 def sweep_media(older_than_hours: int, dry_run: bool) -> None:
     """Delete photos no visit refers to (refused or unfinished uploads) and leftover temp files, in either store."""
+    from server.media.references import referenced_keys
     from server.media.storage import default_storage
     from server.media.sweep import sweep
-    from server.visits.photos import referenced_keys
 
     referenced = run_with_database(referenced_keys)
     result = sweep(default_storage(), referenced, older_than_hours * 3600, dry_run=dry_run)
@@ -236,7 +237,7 @@ def switch_over_hint(settings: Settings) -> str:
 @main.command()
 @click.option("--username", required=True)
 @click.option("--display-name", required=True, help="The person's name, shown on screen.")
-@click.option("--role", type=click.Choice(["county", "admin", "leader", "cadre", "employer"]), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--county", "county_code", default=None, help="County code (required for the county office).")
 @click.option("--township", "township_code", default=None, help="Township code (required for township staff).")
 @click.option("--phone", default=None)
@@ -253,7 +254,6 @@ def createuser(
 ) -> None:
     """Create an account; the password must meet the policy (8+ characters, 3 classes, not common)."""
     from server.accounts.passwords import password_problem
-    from server.accounts.roles import Role
     from server.i18n import gettext
 
     if password is None:

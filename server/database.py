@@ -217,6 +217,19 @@ def new_secret_key(settings: Settings) -> str:
     return path.read_text().strip() if path.is_file() else secrets.token_urlsafe(48)
 
 
+_key_in_use: list[str] = []  # this process's copy of the shared key, once read (a value every host has alike)
+
+
+def secret_key_in_use() -> str:
+    """The key this process signs and hashes with: BANGFU_SECRET_KEY, else the database's (read when the app's pool
+    opened), else, in a process that never opened it (an in-process test), a key of its own."""
+    if key := get_settings().secret_key:
+        return key
+    if not _key_in_use:
+        _key_in_use.append(secrets.token_urlsafe(48))
+    return _key_in_use[-1]
+
+
 async def secret_key(settings: Settings, url: str) -> str:
     """BANGFU_SECRET_KEY, else the key made once and kept in the database: every host and worker uses the same one
     (for CSRF tokens and the app role's derived password), and no host keeps it on its own disk."""
@@ -300,6 +313,7 @@ async def open_app_pool(settings: Settings, owner_url: str, max_size: int | None
         await connection.close()
     DB.config = {"dsn": app_url}
     await open_pool(max_size)
+    _key_in_use.append(key)
     return key
 
 

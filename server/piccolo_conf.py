@@ -70,5 +70,7 @@ APP_REGISTRY = AppRegistry(
         "server.projects.piccolo_app",
         "server.audit.piccolo_app",
         "server.monitoring.piccolo_app",
+        "server.reports.piccolo_app",
+        "server.supervision.piccolo_app",
     ]
 )

@@ -1,6 +1,6 @@
 """What a user may see, applied in the WHERE clause of every query: the one place scope is decided.
 
-- township admin and leader: every household of their township;
+- township admin, leader and inspection group (read only): every household of their township;
 - cadre: the households they are actively paired with, plus every household of the village they are
   assigned to (village work team, first secretary);
 - employer: no household at all (employers see referrals, through the jobs area's own scoped queries);
@@ -21,6 +21,7 @@ from server.pairing.tables import Pairing
 from server.places.tables import Village
 
 NOTHING = -1  # an id no row has
+WHOLE_TOWNSHIP = (Role.ADMIN, Role.LEADER, Role.INSPECTOR)  # roles that see every household of their township
 
 
 def township_villages(township_id: int | None) -> Any:
@@ -33,7 +34,7 @@ def paired_households(cadre_id: int) -> Any:
 
 def household_scope(user: CurrentUser) -> Where | Any:
     """A Piccolo condition on Household: `Household.select().where(household_scope(user))`."""
-    if user.role in (Role.ADMIN, Role.LEADER):
+    if user.role in WHOLE_TOWNSHIP:
         return Household.village.is_in(township_villages(user.township_id))
     if user.role is Role.CADRE:
         paired = Household.id.is_in(paired_households(user.id))
@@ -46,7 +47,7 @@ def household_scope_sql(user: CurrentUser, alias: str = "household", household_i
 
     `alias` names a row with the household's `village` column and its id in `household_id` ("id" for the household
     table itself, "household" for a table that keeps both, such as the labour force ledger)."""
-    if user.role in (Role.ADMIN, Role.LEADER):
+    if user.role in WHOLE_TOWNSHIP:
         return QueryString(
             f"{alias}.village IN (SELECT id FROM village WHERE township = {{}})", user.township_id or NOTHING
         )
@@ -62,7 +63,7 @@ def household_scope_sql(user: CurrentUser, alias: str = "household", household_i
 
 def village_scope(user: CurrentUser) -> Where | Any:
     """A Piccolo condition on Village: the villages of the user's township."""
-    if user.role in (Role.ADMIN, Role.LEADER, Role.CADRE):
+    if user.role in (*WHOLE_TOWNSHIP, Role.CADRE):
         return Village.township == (user.township_id or NOTHING)
     return Village.id == NOTHING
 

@@ -1,4 +1,4 @@
-"""The five roles and what each may do at the coarsest level."""
+"""The six roles and what each may do at the coarsest level."""
 
 from enum import StrEnum
 
@@ -11,6 +11,7 @@ class Role(StrEnum):
     LEADER = "leader"  # 领导干部
     CADRE = "cadre"  # 一般党员干部
     EMPLOYER = "employer"  # 企业 / 用工单位
+    INSPECTOR = "inspector"  # 督导检查组: reads its township, writes only its own checks
 
     @property
     def label(self) -> str:
@@ -23,7 +24,12 @@ ROLE_LABELS = {
     Role.LEADER: N_("Leader"),
     Role.CADRE: N_("Party member cadre"),
     Role.EMPLOYER: N_("Employer"),
+    Role.INSPECTOR: N_("Inspection group"),
 }
 
 # Roles that belong to a township and see its households.
 TOWNSHIP_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.CADRE})
+
+# A read-only role reads what the role it names reads (GET pages and their scope), and writes nothing of it:
+# the inspection group reads its township as a leader does; its own checks have their own guards.
+READS_AS = {Role.INSPECTOR: Role.LEADER}

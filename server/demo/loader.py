@@ -37,7 +37,7 @@ from server.policy.registry import MONITORING_LINE, POVERTY_LINE, POVERTY_LINE_C
 from server.policy.tables import PolicyValue
 
 DEMO_PASSWORD = "Bangfu@2026"  # noqa: S105 -- published with the demo, never used outside it
-DEMO_USERNAMES = ("county", "admin", "leader", "cadre", "employer")
+DEMO_USERNAMES = ("county", "admin", "leader", "cadre", "employer", "inspector")
 SCALES = ("township", "county")
 LOCK_KEY = 2026_0526  # pg_advisory_xact_lock: two loads at once take turns instead of clashing
 
@@ -61,6 +61,7 @@ DEMO_ACCOUNTS = (  # username, role, name, title (of the demo township)
     ("leader", Role.LEADER, "王立新", "镇党委副书记"),
     ("cadre", Role.CADRE, "刘晓燕", "双河村驻村第一书记"),
     ("employer", Role.EMPLOYER, "陈桂兰", "巧手服装扶贫车间负责人"),
+    ("inspector", Role.INSPECTOR, "孙国平", "镇督导检查组组长"),
 )
 
 
@@ -184,7 +185,7 @@ async def _demo_accounts(ctx: Context, villages: list[dict[str, Any]], employers
             phone=ctx.phones.next(),
             title=title,
         )
-        added += role != Role.EMPLOYER
+        added += role not in (Role.EMPLOYER, Role.INSPECTOR)
     return added
 
 

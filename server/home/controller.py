@@ -19,6 +19,9 @@ from server.pairing.coverage import coverage
 from server.pairing.queries import paired_households
 from server.piccolo_conf import DB
 from server.places.names import place_names
+from server.reports.queries import open_counts as report_counts
+from server.supervision.controller import supervision_home
+from server.supervision.finding_pages import open_counts as finding_counts
 from server.visits.queries import due_summary
 from server.web.assets import service_worker_source
 from server.web.auth import current_user
@@ -33,6 +36,7 @@ ROLE_LINKS = {
         ("/policy", N_("Rules and poverty lines")),
         ("/jobs", N_("Employment support")),
         ("/monitoring", N_("Return-to-poverty monitoring")),
+        ("/supervision", N_("Supervision: calls, spot checks, photos used twice")),
     ),
     Role.LEADER: (
         ("/pairings", N_("Pairings")),
@@ -56,6 +60,8 @@ class HomeController(Controller):
             return await page(request, "home/county.html", **await county_home(user))
         if user.role is Role.CADRE:
             return await page(request, "home/cadre.html", places=places, **await cadre_home(user))
+        if user.role is Role.INSPECTOR:
+            return await page(request, "supervision/home.html", places=places, **await supervision_home(user))
         return await page(request, "home/township.html", places=places, **await township_home(user))
 
 
@@ -66,7 +72,19 @@ async def employer_home(user: CurrentUser) -> dict[str, Any]:
 
 
 async def cadre_home(user: CurrentUser) -> dict[str, Any]:
-    return {"households": await paired_households(user.id), "due_summary": await due_summary(user)}
+    return {
+        "households": await paired_households(user.id),
+        "due_summary": await due_summary(user),
+        "attention": await attention(user),
+    }
+
+
+async def attention(user: CurrentUser) -> dict[str, int]:
+    """Reports from the user's households and rectifications assigned to them, open (two small queries)."""
+    reports = await report_counts(user)
+    findings = await finding_counts(user, today())
+    return {"difficulties": reports.get("difficulty", 0), "complaints": reports.get("complaint", 0),
+            "help": reports.get("help", 0), "findings": findings["open"], "overdue": findings["overdue"]}  # fmt: skip
 
 
 async def township_home(user: CurrentUser) -> dict[str, Any]:
@@ -77,6 +95,7 @@ async def township_home(user: CurrentUser) -> dict[str, Any]:
         "links": ROLE_LINKS.get(user.role, ()),
         "households": None,
         "due_summary": None,
+        "attention": await attention(user),
     }
     if user.role is Role.LEADER:
         context.update(await cadre_home(user))

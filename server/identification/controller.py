@@ -73,9 +73,12 @@ class IdentificationController(Controller):
         )
 
     @get("/villages/{village_id:int}/apply", guards=[requires_admin])
-    async def apply_form(self, request: Req, village_id: FromPath[int]) -> Template:
+    async def apply_form(
+        self, request: Req, village_id: FromPath[int], head_name: FromQuery[str] = "", phone: FromQuery[str] = ""
+    ) -> Template:
+        """`head_name` and `phone` prefill the form from a villager's help request (server.reports)."""
         village = await queries.village_of(current_user(request), village_id)
-        return await apply_page(request, village, FamilyForm())
+        return await apply_page(request, village, FamilyForm(values={"head_name": head_name[:30], "phone": phone[:20]}))
 
     @post("/villages/{village_id:int}/apply", guards=[requires_admin])
     async def apply_new_family(self, request: Req, village_id: FromPath[int], data: Form) -> Template | Redirect:

@@ -34,7 +34,7 @@ from server.piccolo_conf import DB
 class Actor:
     """Who takes a step: written to the step table and the audit trail."""
 
-    id: int
+    id: int | None  # None: someone without an account (a household through its door card)
     label: str
     ip: str = ""
 

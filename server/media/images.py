@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 
+import imagehash
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from server.i18n import N_
@@ -26,6 +27,7 @@ FORMAT, SUFFIX, CONTENT_TYPE = "JPEG", ".jpg", "image/jpeg"
 PHOTO_QUALITY = 80
 THUMBNAIL_QUALITY = 75
 ACCEPTED_FORMATS = ["JPEG", "PNG", "WEBP"]
+PHASH_SAME_SCENE = 64  # bits of the 256 that may differ for "the same picture" (a quarter)
 
 NOT_A_PHOTO = N_("This file is not a photo (JPEG, PNG or WebP).")
 TOO_LARGE = N_("The photo is too large.")
@@ -59,6 +61,7 @@ class StoredImage:
     taken_at: datetime | None  # EXIF DateTimeOriginal, aware (Asia/Shanghai unless the photo says otherwise)
     latitude: float | None  # EXIF GPS, decimal degrees, WGS-84
     longitude: float | None
+    phash: str = ""  # perceptual hash, 64 hex digits (see perceptual_hash)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class ProcessedImage:
     thumbnail_size: tuple[int, int]
     taken_at: datetime | None
     position: tuple[float, float] | None
+    phash: str = ""
 
 
 async def ingest_image(data: bytes, *, storage: Storage) -> StoredImage:
@@ -93,7 +97,17 @@ def _ingest(data: bytes, storage: Storage) -> StoredImage:
         taken_at=done.taken_at,
         latitude=latitude,
         longitude=longitude,
+        phash=done.phash,
     )
+
+
+def perceptual_hash(image: Image.Image) -> str:
+    """imagehash's pHash on a 16×16 DCT (256 bits, 64 hex digits) of the upright picture.
+
+    The same scene re-saved, resized or cropped a few percent stays within PHASH_SAME_SCENE bits of the original;
+    distinct scenes lie far apart (figures in README, measured by scripts/photo_reuse_rates.py).
+    """
+    return str(imagehash.phash(image, hash_size=16))
 
 
 def open_checked(data: bytes) -> Image.Image:
@@ -142,6 +156,7 @@ def process_image(data: bytes) -> ProcessedImage:
         thumbnail_size=thumbnail.size,
         taken_at=taken_at,
         position=position,
+        phash=perceptual_hash(photo),
     )
 
 

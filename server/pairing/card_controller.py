@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.audit.queries import record
+from server.i18n import N_
+from server.pairing.card_tokens import CardRenewedMeanwhile, renew
 from server.pairing.cards import cards
 from server.pairing.tables import Pairing
 from server.places.tables import Village
 from server.scope import can_see_household, village_scope
 from server.web.auth import client_ip, current_user
+from server.web.guards import requires_admin
+from server.web.steps import done
 from server.web.templating import page
 
 
@@ -27,7 +32,7 @@ class CardController(Controller):
         if not rows:
             raise NotFoundException()
         await _audit(request, "household", household_id)
-        return await page(request, "pairing/card.html", cards=rows)
+        return await page(request, "pairing/card.html", cards=rows, can_renew=current_user(request).is_admin)
 
     @get("/pairings/villages/{village_id:int}/cards")
     async def sheet(self, request: Request[Any, Any, Any], village_id: FromPath[int]) -> Template:
@@ -43,9 +48,19 @@ class CardController(Controller):
         await _audit(request, "village", village_id, count=len(rows))
         return await page(request, "pairing/cards.html", cards=rows, village=village)
 
+    @post("/households/{household_id:int}/card/renew", guards=[requires_admin])
+    async def renew(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Redirect:
+        """A lost or misused card: its token stops working at once, and the card printed now carries a new one."""
+        if not await can_see_household(current_user(request), household_id):
+            raise NotFoundException()
+        with suppress(CardRenewedMeanwhile):  # renewed a moment ago by someone else: their new card is in force
+            await renew(household_id, current_user(request).id, client_ip(request))
+        message = N_("The old card no longer works. Print the new card and put it on the door.")
+        return await done(request, message, f"/households/{household_id}/card")
+
     @get("/households/{household_id:int}/card/scan")
     async def scan(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Redirect:
-        """The card's QR code: the responsible cadre goes straight to the visit form, others to the household."""
+        """Cards printed before door card tokens: the responsible cadre records a visit, others open the household."""
         user = current_user(request)
         if not await can_see_household(user, household_id):
             raise NotFoundException()

@@ -11,6 +11,7 @@ from server import codes
 from server.accounts.sessions import CurrentUser
 from server.households.tables import Household
 from server.pairing import visit_figures
+from server.pairing.card_tokens import card_path, tokens_for
 from server.pairing.queries import HEAD_NAME_SQL, responsible_cadres
 from server.pairing.rules import eligible_sql
 from server.scope import household_scope_sql
@@ -46,11 +47,14 @@ async def cards(user: CurrentUser, base_url: str, household_id: int = -1, villag
     ids = [row["id"] for row in rows]
     cadres = await responsible_cadres(ids)
     measures = await visit_figures.measures(ids)
+    tokens = await tokens_for(ids, user.id)
     for row in rows:
         row["cadres"] = cadres.get(row["id"], [])
         row["policies"] = policies(row)
         row["measures"] = measures.get(row["id"], [])
-        row["scan_url"] = f"{base_url.rstrip('/')}/households/{row['id']}/card/scan"
+        # The QR carries the card's random token: the responsible cadre lands on the visit form, anyone else on the
+        # household's public page, which shows nothing personal (server.reports).
+        row["scan_url"] = base_url.rstrip("/") + card_path(tokens[row["id"]])
         row["qr"] = qr_svg(row["scan_url"])
         row["cause"] = codes.POVERTY_CAUSE.label(row["main_cause"])
     return rows

@@ -27,3 +27,20 @@ class Pairing(Table):
     created_by = ForeignKey(User, null=True, default=None)
     ended_by = ForeignKey(User, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class DoorCard(Table, tablename="door_card"):
+    """The token a household's printed door card carries in its QR code: random, never an id or anything personal.
+
+    At most one card per household is in force (a partial unique index); revoking it and printing a new one gives a
+    new token, and the old QR then opens a plain 404.
+    """
+
+    id: Serial  # added by Piccolo; annotated for type checkers
+
+    household = ForeignKey(Household, null=False, index=True)
+    token = Varchar(length=32, unique=True)
+    issued_at = Timestamptz(default=TimestamptzNow())
+    issued_by = ForeignKey(User, null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+    revoked_by = ForeignKey(User, null=True, default=None)

@@ -16,11 +16,12 @@ from server.clock import local_time
 from server.i18n import N_, gettext
 from server.media.storage import Storage, media_response
 from server.observability.metrics import VISITS_RECEIVED
+from server.submissions import Outcome
 from server.visits import pages, recording
 from server.visits.codes import FOLLOW_UP_REASON, HARDSHIP, NOTE_PHRASES, VISIT_KIND
 from server.visits.forms import MeasureRow, VisitForm
 from server.visits.photos import ImageRejected, StorageUnavailable, ingest_uploads, uploads_of
-from server.visits.recording import Outcome, follow_up_rule, local_day
+from server.visits.recording import follow_up_rule, local_day
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_township_staff
 from server.web.templating import page
@@ -53,9 +54,11 @@ def refusal_json(msgid: str, status_code: int) -> Response[dict[str, Any]]:
     return Response({"error": gettext(msgid)}, status_code=status_code, media_type=MediaType.JSON, headers=headers)
 
 
-def outcome_json(outcome: Outcome, status_code: int = 200) -> Response[dict[str, Any]]:
-    body = {"status": outcome.status, "visit": outcome.visit_id, "photos": outcome.photos,
-            "expected_photos": outcome.expected_photos, "complete": outcome.complete}  # fmt: skip
+def outcome_json(outcome: Outcome, status_code: int = 200, photos_url: str = "") -> Response[dict[str, Any]]:
+    """The outbox's answer: `photos_url` says where its photos go (one per request); a visit's by default."""
+    body = {"status": outcome.status, "visit": outcome.id, "id": outcome.id, "photos": outcome.photos,
+            "expected_photos": outcome.expected_photos, "complete": outcome.complete,
+            "photos_url": photos_url or f"/visits/{outcome.id}/photos"}  # fmt: skip
     return Response(body, status_code=status_code, media_type=MediaType.JSON)
 
 

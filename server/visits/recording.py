@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import asyncpg
-
 from server import policy
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
@@ -17,6 +15,7 @@ from server.households.tables import Household
 from server.media.images import StoredImage
 from server.piccolo_conf import DB
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
+from server.submissions import Outcome, Sent, already_sent, insert_once
 from server.visits.forms import MAX_PHOTOS, VisitForm
 from server.visits.photos import add_photos
 from server.visits.tables import FollowUp, Visit, VisitMeasure
@@ -24,20 +23,6 @@ from server.visits.tables import FollowUp, Visit, VisitMeasure
 EDIT_WINDOW = timedelta(days=7)
 LOCK_NAMESPACE = 5_0001  # pg_advisory_xact_lock(namespace, household): one visit of a household at a time
 EDITED_FIELDS = ("visited_at", "kind", "note", "problems", "hardship")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to a submission: 'created', 'repeated' (the same visit again) or 'conflict'."""
-
-    status: str
-    visit_id: int | None = None
-    photos: int = 0
-    expected_photos: int = 0
-
-    @property
-    def complete(self) -> bool:
-        return self.photos >= self.expected_photos
 
 
 @dataclass(frozen=True)
@@ -79,16 +64,15 @@ async def record_visit(
     fingerprint = form.fingerprint(household_id)
     async with DB.transaction() as transaction:
         await Visit.raw("SELECT pg_advisory_xact_lock({}, {})", LOCK_NAMESPACE, household_id)
-        existing = await Visit.select().where(Visit.client_id == uuid.UUID(form.client_id)).first()
-        if existing is not None:
-            return await _repeat(existing, user, household_id, fingerprint, images)
+        sent = await already_sent(Visit, form.client_id, fingerprint, {"household": household_id, "cadre": user.id})
+        if sent.row is not None:
+            return await _repeat(sent, user, images)
         visited_at = form.visited_at or datetime.now(UTC)
         days = (await follow_up_rule(household_id, local_day(visited_at))).days
-        savepoint = await transaction.savepoint()
-        try:
-            visit_id = await _insert_visit(user, household_id, form, fingerprint, len(images))
-        except asyncpg.UniqueViolationError:  # the same client id, sent at the same moment for another household
-            await savepoint.rollback_to()  # type: ignore[no-untyped-call]
+        visit_id = await insert_once(
+            transaction, lambda: _insert_visit(user, household_id, form, fingerprint, len(images))
+        )
+        if visit_id is None:  # the same client id, sent at the same moment for another household
             return Outcome("conflict")
         await _insert_measures(visit_id, form)
         photos = await add_photos(visit_id, images)
@@ -111,16 +95,11 @@ async def record_visit(
     return Outcome("created", visit_id, photos, max(form.expected_photos, photos))
 
 
-async def _repeat(
-    existing: dict[str, Any], user: CurrentUser, household_id: int, fingerprint: str, images: list[StoredImage]
-) -> Outcome:
+async def _repeat(sent: Sent, user: CurrentUser, images: list[StoredImage]) -> Outcome:
     """The same client id again: the same visit if the content is the same (photos sent again are added once)."""
-    same = (
-        existing["fingerprint"] == fingerprint
-        and existing["household"] == household_id
-        and existing["cadre"] == user.id
-    )
-    if not same:
+    existing = sent.row
+    assert existing is not None
+    if not sent.same:
         return Outcome("conflict", existing["id"] if existing["cadre"] == user.id else None)
     photos = await add_photos(existing["id"], images[:MAX_PHOTOS])
     return Outcome("repeated", existing["id"], photos, max(existing["expected_photos"], photos))

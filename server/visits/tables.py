@@ -73,6 +73,8 @@ class VisitPhoto(Table, tablename="visit_photo"):
     latitude = DoublePrecision(null=True, default=None)
     longitude = DoublePrecision(null=True, default=None)
     position = SmallInt(default=0)
+    # perceptual hash of the stored picture (server.media.images.perceptual_hash): the same scene sent for another visit
+    phash = Varchar(length=64, default="")
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -90,3 +92,17 @@ class FollowUp(Table, tablename="follow_up"):
     closed_at = Timestamptz(null=True, default=None)
     note = Varchar(length=200, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class PhotoMatch(Table, tablename="photo_match"):
+    """A visit photo that looks like one stored earlier for another visit (perceptual hashes within a distance).
+
+    Evidence for the township office and the inspection group, never a gate: the visit was saved as usual.
+    """
+
+    id: Serial  # added by Piccolo; annotated for type checkers
+
+    photo = ForeignKey(VisitPhoto, null=False, index=True)  # the later photo
+    earlier = ForeignKey(VisitPhoto, null=False, index=True)
+    distance = SmallInt()  # bits that differ, of the 256
+    found_at = Timestamptz(default=TimestamptzNow())

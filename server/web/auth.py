@@ -77,3 +77,9 @@ def within(address: str, networks: tuple[Network, ...]) -> bool:
     except ValueError:
         return False
     return any(ip in network for network in networks)
+
+
+async def optional_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    """On a public route (excluded from auth): the logged-in user if the request has a live session, else None."""
+    token = connection.cookies.get(SESSION_COOKIE)
+    return await load_session_user(token, timedelta(minutes=get_settings().session_idle_minutes)) if token else None

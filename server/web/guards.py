@@ -8,13 +8,20 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from server.accounts.roles import Role
+from server.accounts.roles import READS_AS, Role
 from server.web.auth import current_user
+
+READING = frozenset({"GET", "HEAD"})
+
+
+def allowed(role: Role, roles: tuple[Role, ...], method: str) -> bool:
+    """One of `roles`, or a read-only role reading (GET) what a role of `roles` reads (server.accounts.roles)."""
+    return role in roles or (method in READING and READS_AS.get(role) in roles)
 
 
 def _require(*roles: Role) -> Any:
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        if current_user(connection).role not in roles:
+        if not allowed(current_user(connection).role, roles, str(connection.scope.get("method", "GET"))):
             raise PermissionDeniedException()
 
     guard.__name__ = "requires_" + "_or_".join(role.value for role in roles)
@@ -27,3 +34,10 @@ requires_township_staff = _require(Role.ADMIN, Role.LEADER, Role.CADRE)
 requires_employer = _require(Role.EMPLOYER)
 requires_county = _require(Role.COUNTY)
 requires_township_staff_or_county = _require(Role.ADMIN, Role.LEADER, Role.CADRE, Role.COUNTY)
+requires_inspector = _require(Role.INSPECTOR)
+# Verification calls, their figures and photos used twice: the township office and the inspection group only.
+requires_admin_or_inspector = _require(Role.ADMIN, Role.INSPECTOR)
+# Spot checks and rectification: the township's staff (a finding's responsible person) and the inspection group.
+requires_township_member = _require(Role.ADMIN, Role.LEADER, Role.CADRE, Role.INSPECTOR)
+# Spot checks: the township's office and leaders read them, the inspection group plans and records them.
+requires_leader_admin_or_inspector = _require(Role.ADMIN, Role.LEADER, Role.INSPECTOR)

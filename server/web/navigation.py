@@ -45,6 +45,13 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("/pairings", N_("Pairings"), "handshake"),
         ME,
     ),
+    Role.INSPECTOR: (
+        HOME,
+        HOUSEHOLDS,
+        NavItem("/checks", N_("Spot checks"), "list"),
+        NavItem("/verification", N_("Calls"), "visit"),
+        ME,
+    ),
     Role.EMPLOYER: (
         HOME,
         NavItem("/employer/jobs", N_("Posts"), "briefcase"),

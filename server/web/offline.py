@@ -17,7 +17,11 @@ KEEP_HEADER = "X-Bangfu-Offline"
 DATA_CACHE_PREFIX = "bangfu-data-"
 # A cadre's pages that hold only masked data of their own households (scope decides what the list shows):
 # the home, the household list (any search), a visit form, and the outbox. Never admin pages, media or exports.
-OFFLINE_PAGES = re.compile(r"^/(|households|households/\d+/visits/new|outbox)$")
+# The inspection group's: its home, its spot checks (each with the form a finding is recorded in) and the outbox.
+OFFLINE_PAGES = {
+    Role.CADRE: re.compile(r"^/(|households|households/\d+/visits/new|outbox)$"),
+    Role.INSPECTOR: re.compile(r"^/(|checks|checks/\d+|outbox)$"),
+}
 
 
 def offline_headers(scope: Scope) -> dict[str, str]:
@@ -29,7 +33,8 @@ def offline_headers(scope: Scope) -> dict[str, str]:
     if headers.get(b"hx-request") and not headers.get(b"hx-boosted"):  # a fragment, not a whole page
         return {}
     result = {USER_CACHE_HEADER: f"{DATA_CACHE_PREFIX}{user.id}"}
-    if user.role is Role.CADRE and OFFLINE_PAGES.match(scope.get("path", "")):
+    pages = OFFLINE_PAGES.get(user.role)
+    if pages is not None and pages.match(scope.get("path", "")):
         result[KEEP_HEADER] = "keep"
     return result
 

@@ -1,7 +1,9 @@
 /* offline.js: the phone's outbox. A visit recorded without a connection (or whose sending failed) is kept in IndexedDB
    with its client id and its already-shrunk photos, counted in the header ("待上传"), and sent when the connection
    returns (online event, page load, "立即同步", Background Sync, a timer): the visit first without photos, then each
-   photo in its own request. Only an explicit JSON success from Bangfu counts as sent. Plain ES2017, loaded with defer.
+   photo in its own request (to the address the server's answer names). Only an explicit JSON success from Bangfu
+   counts as sent. An inspection finding (<form data-outbox-form>) goes through the same outbox, exactly once the same
+   way. Plain ES2017, loaded with defer.
    Plain IndexedDB (a few promise helpers below) rather than idb/idb-keyval: two stores and six calls do not earn a
    vendored dependency. */
 (function () {
@@ -12,7 +14,8 @@
   var NOTICE_KEY = "bangfu-outbox-notice";
   var LOCK = "bangfu-outbox";
   var SYNC_TAG = "bangfu-outbox";
-  var ACTION = /^\/households\/\d+\/visits$/;
+  var ACTION = /^\/households\/\d+\/visits$|^\/checks\/\d+\/findings$/;
+  var SAVED_PAGE = /^\/(visits|findings)\/\d+$/;  // where a form sent online lands when the server kept it
   var sending = false;
 
   // ---------- IndexedDB: store "visits" keyed by client_id, store "photos" keyed by [client_id, index] ----------
@@ -106,8 +109,16 @@
     for (var i = 0; i < fields.length; i++) if (fields[i][0] === name) return fields[i][1];
     return "";
   }
+  function has(fields, name) {
+    return fields.some(function (kv) { return kv[0] === name; });
+  }
+  // A visit's time and note, or a finding's.
+  function when(fields) { return field(fields, "visited_at") || field(fields, "found_at"); }
+  function noteOf(fields) { return field(fields, "note") || field(fields, "description"); }
+  function savedPage(item) { return (/findings$/.test(item.action) ? "/findings/" : "/visits/") + item.visit_id; }
   function isVisitForm(form) {
-    return form && form.matches && form.matches("form[data-visit-form]") && !!form.querySelector("input[name=client_id]") &&
+    return form && form.matches && form.matches("form[data-visit-form], form[data-outbox-form]") &&
+      !!form.querySelector("input[name=client_id]") &&
       ACTION.test(new URL(form.action, location.href).pathname);
   }
   function sentList() {
@@ -192,7 +203,7 @@
     var form = visitFormOf(evt), xhr = evt.detail.xhr;
     if (!form) return;
     var url = new URL(xhr.responseURL || location.href, location.href);
-    var ours = url.origin === location.origin && /^\/visits\/\d+$/.test(url.pathname) && xhr.getResponseHeader("X-Bangfu-Data-Cache");
+    var ours = url.origin === location.origin && SAVED_PAGE.test(url.pathname) && xhr.getResponseHeader("X-Bangfu-Data-Cache");
     var queue = xhr.status === 401 || xhr.status === 0 || xhr.status >= 500 || (xhr.status < 300 && !ours);
     if (!queue) return;
     evt.preventDefault();
@@ -227,7 +238,7 @@
 
   function success(reply) {
     var j = reply.json;
-    return (reply.status === 200 || reply.status === 201) && j && typeof j.status === "string" && typeof j.visit === "number" &&
+    return (reply.status === 200 || reply.status === 201) && j && typeof j.status === "string" && typeof j.id === "number" &&
       (j.status === "created" || j.status === "repeated");
   }
 
@@ -257,7 +268,7 @@
   function finish(item) {
     var list = sentList().filter(function (s) { return s.client_id !== item.client_id; });
     list.unshift({ client_id: item.client_id, household: item.household, visit_id: item.visit_id,
-      visited_at: field(item.fields, "visited_at"), photos: item.photo_count, at: Date.now() });
+      page: savedPage(item), visited_at: when(item.fields), photos: item.photo_count, at: Date.now() });
     try { sessionStorage.setItem(SENT_KEY, JSON.stringify(list.slice(0, 50))); } catch (e) { /* private mode */ }
     return deleteVisit(item.client_id).then(function () { return "sent"; });
   }
@@ -282,7 +293,7 @@
         if (i >= rows.length) return finish(item);
         var body = new FormData();
         body.append("photos", rows[i].blob, rows[i].name);
-        return request("/visits/" + item.visit_id + "/photos", body, csrf).then(function (reply) {
+        return request(item.photos_url || "/visits/" + item.visit_id + "/photos", body, csrf).then(function (reply) {
           if (!success(reply)) return failed(item, reply);
           return deletePhoto(item.client_id, rows[i].index).then(function () {
             return reply.json.complete ? finish(item) : step(i + 1);
@@ -302,8 +313,9 @@
       body.append("expected_photos", String(item.photo_count));
       return request(item.action, body, csrf).then(function (reply) {
         if (!success(reply)) return failed(item, reply);
-        item.visit_id = reply.json.visit;
-        return updateVisit(item.client_id, { visit_id: item.visit_id, reason: "" }).then(function () {
+        item.visit_id = reply.json.id;
+        item.photos_url = reply.json.photos_url;
+        return updateVisit(item.client_id, { visit_id: item.visit_id, photos_url: item.photos_url, reason: "" }).then(function () {
           return reply.json.complete ? finish(item) : sendPhotos(item, csrf);
         });
       });
@@ -392,7 +404,7 @@
       li.appendChild(body);
       if (s.visit_id) {
         var a = el("a", "btn btn--default btn--small", L.lOpen);
-        a.href = "/visits/" + s.visit_id;
+        a.href = s.page || "/visits/" + s.visit_id;
         li.appendChild(a);
       }
       sentBox.appendChild(li);
@@ -409,8 +421,8 @@
     title.appendChild(document.createTextNode((item.household || item.action) + " "));
     title.appendChild(el("span", "tag " + (TAGS[item.status] || "tag--grey"), label));
     body.appendChild(title);
-    var note = field(item.fields, "note");
-    body.appendChild(el("div", "cell__desc", field(item.fields, "visited_at").replace("T", " ") + " · " +
+    var note = noteOf(item.fields);
+    body.appendChild(el("div", "cell__desc", when(item.fields).replace("T", " ") + " · " +
       L.lPhotos.replace("{n}", item.photo_count) + (note ? " · " + note.slice(0, 40) : "")));
     if (item.status === "attention") body.appendChild(el("div", "cell__desc text-warn", item.reason));
     else if (item.reason) {
@@ -436,12 +448,14 @@
   }
 
   // The fix form: the typed fields the server may refuse (time, next follow-up, texts).
-  var EDITABLE = [["visited_at", "datetime-local", "lVisitedAt"], ["next_follow_up_on", "date", "lNext"],
-    ["note", "textarea", "lNote"], ["problems", "textarea", "lProblems"]];
+  var EDITABLE = [["visited_at", "datetime-local", "lVisitedAt"], ["found_at", "datetime-local", "lVisitedAt"],
+    ["next_follow_up_on", "date", "lNext"], ["note", "textarea", "lNote"], ["description", "textarea", "lNote"],
+    ["problems", "textarea", "lProblems"]];
+  function editable(item) { return EDITABLE.filter(function (spec) { return has(item.fields, spec[0]); }); }
   function openEditor(li, item, L) {
     var form = el("form", "form");
     form.setAttribute("data-editing", item.client_id);
-    EDITABLE.forEach(function (spec) {
+    editable(item).forEach(function (spec) {
       var wrap = el("label", "field"), input = el(spec[1] === "textarea" ? "textarea" : "input", "field__control");
       wrap.appendChild(el("span", "field__label", L[spec[2]]));
       if (spec[1] !== "textarea") input.type = spec[1];
@@ -466,7 +480,7 @@
       visits.get(id).onsuccess = function (e) {
         var item = e.target.result;
         if (!item) return;
-        EDITABLE.forEach(function (spec) {
+        editable(item).forEach(function (spec) {
           var value = form.elements[spec[0]].value, found = false;
           item.fields.forEach(function (kv) { if (kv[0] === spec[0]) { kv[1] = value; found = true; } });
           if (!found) item.fields.push([spec[0], value]);
@@ -516,12 +530,12 @@
   // ---------- a visit form opened from the service worker's kept copy gets a new id and the time now ----------
   function initForms(root) {
     if (!document.querySelector("main[data-kept-copy]")) return;
-    var forms = root.querySelectorAll ? root.querySelectorAll("form[data-visit-form]") : [];
+    var forms = root.querySelectorAll ? root.querySelectorAll("form[data-visit-form], form[data-outbox-form]") : [];
     Array.prototype.forEach.call(forms, function (form) {
       if (!isVisitForm(form) || form.querySelector(".field__error")) return;
       form.querySelector("input[name=client_id]").value = uuid();
-      var when = form.querySelector("input[name=visited_at]");
-      if (when) when.value = shanghaiNow();
+      var time = form.querySelector("input[name=visited_at], input[name=found_at]");
+      if (time) time.value = shanghaiNow();
     });
   }
 

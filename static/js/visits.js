@@ -1,6 +1,7 @@
 /* visits.js: the visit form's small helpers: the place from the browser (evidence, never a gate), more measure
    rows, phrases tapped into the note, what was typed kept through a reload, and showing a 409 answer (the same
-   form sent with other content).
+   form sent with other content). An inspection finding's form (data-outbox-form) gets the place too, and its
+   responsible person follows the household.
    Plain ES2017, loaded with defer. */
 (function () {
   "use strict";
@@ -95,7 +96,7 @@
   }
 
   function init(root) {
-    Array.prototype.forEach.call(root.querySelectorAll("form[data-visit-form]"), function (form) {
+    Array.prototype.forEach.call(root.querySelectorAll("form[data-visit-form], form[data-outbox-form]"), function (form) {
       Array.prototype.forEach.call(form.querySelectorAll("[data-add-measure], [data-phrases]"), function (el) {
         el.hidden = false;
       });
@@ -106,12 +107,26 @@
     });
   }
 
+  // A finding's household chosen: its first responsible cadre becomes the default responsible person.
+  document.addEventListener("change", function (evt) {
+    var select = evt.target;
+    if (!select.matches || !select.matches("select[data-sets-responsible]")) return;
+    var option = select.options[select.selectedIndex], target = select.form && select.form.elements.responsible;
+    if (option && target && option.dataset.responsible) target.value = option.dataset.responsible;
+  });
+
   function visitForm(evt) { return evt.target.closest && evt.target.closest("form[data-visit-form]"); }
   document.addEventListener("input", function (evt) { var form = visitForm(evt); if (form) saveDraft(form); });
   document.addEventListener("change", function (evt) { var form = visitForm(evt); if (form) saveDraft(form); });
   document.addEventListener("submit", function (evt) { var form = visitForm(evt); if (form) forgetDraft(form); });
 
   document.addEventListener("click", function (evt) {
+    var pick = evt.target.closest && evt.target.closest("[data-pick-household]");
+    var select = pick && document.querySelector("form[data-outbox-form] select[name=household]");
+    if (select) {  // "Record" next to a household of a spot check: the form below, with that household chosen
+      select.value = pick.dataset.pickHousehold;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
     var button = evt.target.closest && evt.target.closest("[data-add-measure]");
     if (button) { evt.preventDefault(); addMeasureRow(button); }
     var phrase = evt.target.closest && evt.target.closest("[data-phrase]");
@@ -120,7 +135,7 @@
   // htmx does not swap 4xx answers by default: a conflict page must be seen, not lost.
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var elt = evt.detail.elt;
-    if (evt.detail.xhr.status === 409 && elt && elt.closest && (elt.closest("form[data-visit-form]") || elt.tagName === "BODY")) {
+    if (evt.detail.xhr.status === 409 && elt && elt.closest && (elt.closest("form[data-visit-form], form[data-outbox-form]") || elt.tagName === "BODY")) {
       evt.detail.shouldSwap = true;
       evt.detail.isError = false;
     }

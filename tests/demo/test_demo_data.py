@@ -42,6 +42,7 @@ async def test_loading_the_demo_creates_the_county_office_and_the_four_accounts_
         ("leader", "leader"),
         ("cadre", "cadre"),
         ("employer", "employer"),
+        ("inspector", "inspector"),
     }
     assert {user["township.code"] for user in users if user["role"] != "county"} == {DEMO_TOWNSHIP_CODE}
     assert [user["county.code"] for user in users if user["role"] == "county"] == [COUNTY_CODE]

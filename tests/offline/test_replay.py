@@ -83,8 +83,9 @@ async def test_the_visit_replayed_after_its_photos_arrived_stays_one_visit_with_
     visit = (await queue_post(as_wang, world["monitored"], client_id, 1)).json()
     await photo_post(as_wang, visit["visit"], PHOTO, "a.jpg")
     replay = await queue_post(as_wang, world["monitored"], client_id, 1)
-    assert replay.json() == {"status": "repeated", "visit": visit["visit"], "photos": 1, "expected_photos": 1,
-                             "complete": True}  # fmt: skip
+    assert replay.json() == {"status": "repeated", "visit": visit["visit"], "id": visit["visit"], "photos": 1,
+                             "expected_photos": 1, "complete": True,
+                             "photos_url": f"/visits/{visit['visit']}/photos"}  # fmt: skip
 
 
 async def test_the_same_id_with_other_content_is_a_conflict_the_queue_can_show(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from server.audit.tables import AuditEvent
+from server.pairing.tables import DoorCard
 from server.places.tables import County, Township, Village
 from tests.helpers import log_in
 from tests.pairing.conftest import Small
@@ -20,7 +21,9 @@ async def test_the_card_shows_the_cadres_full_phone_and_a_qr_code(client: httpx.
     assert "王甲" in text
     assert "13800001111" in text
     assert '<svg viewBox="0 0' in text
-    assert f"http://testserver/households/{small.h['A3']}/card/scan" in text
+    [card] = await DoorCard.select().where(DoorCard.household == small.h["A3"])
+    assert f"http://testserver/c/{card['token']}" in text  # the QR carries the card's token, never the household id
+    assert f"/households/{small.h['A3']}/card/scan" not in text
     assert "尚未登记帮扶措施" in text or "No measure recorded yet" in text  # none recorded: nothing invented
     assert "door-card" in text
     assert await AuditEvent.exists().where(

@@ -27,6 +27,8 @@ NOT_POLICY = {
     "Amounts in 10,000 yuan (万元).",
     "30 days",  # a filter of the follow-up list, not a rule
     "Up to 9, made smaller before sending",  # photos per visit: the product's limit
+    "Print (A4)",  # the township's notice-board poster
+    "For a monitoring risk or a match: the household's number, e.g. 371326105001-0007.",  # an example number
 }
 
 

@@ -8,9 +8,10 @@ import uuid
 from pathlib import Path
 
 from server.media.images import ingest_image
+from server.media.references import PHOTO_TABLES, referenced_keys
 from server.media.storage import LocalStorage
 from server.media.sweep import sweep
-from server.visits.photos import add_photos, referenced_keys
+from server.visits.photos import add_photos
 from server.visits.tables import Visit
 from tests.visits.conftest import FIXTURES
 
@@ -30,3 +31,15 @@ async def test_only_the_photo_of_the_unsaved_visit_is_swept(world: dict[str, int
     assert storage.exists(saved.thumbnail_key)
     assert not storage.exists(unsaved.key)
     assert not storage.exists(unsaved.thumbnail_key)
+
+
+async def test_every_table_that_keeps_photo_keys_is_known_to_the_sweep(db: object) -> None:
+    """A new table with photos must be added to PHOTO_TABLES, or the nightly sweep would delete its photos."""
+    rows = await Visit.raw(
+        "SELECT table_name, array_agg(column_name::text ORDER BY column_name) AS columns"
+        " FROM information_schema.columns WHERE table_schema = 'public'"
+        " AND column_name IN ('storage_key', 'thumbnail_key') GROUP BY table_name"
+    )
+    assert {row["table_name"]: tuple(sorted(row["columns"])) for row in rows} == {
+        table: tuple(sorted(columns)) for table, columns in PHOTO_TABLES.items()
+    }

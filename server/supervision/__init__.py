@@ -1,0 +1,1 @@
+"""Supervision (督导): verification calls, spot checks with findings and rectification, photos used twice."""
