@@ -62,7 +62,7 @@ async def employer_home(user: CurrentUser) -> dict[str, Any]:
 
 
 async def cadre_home(user: CurrentUser) -> dict[str, Any]:
-    return {"households": await paired_households(user.id), "due_summary": await due_summary(user)}
+    return {"households": await paired_households(user.id, today()), "due_summary": await due_summary(user)}
 
 
 async def township_home(user: CurrentUser) -> dict[str, Any]:

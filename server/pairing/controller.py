@@ -188,7 +188,10 @@ class AssistantController(Controller):
             if accepted:
                 await set_flash(current_user(request).session_key, "success", N_("The pairing was saved."))
             return Redirect(path="/pairings/assistant", status_code=303)
-        return await page(request, "pairing/_proposal_done.html", row=row, error=error, accepted=accepted)
+        advice = await assistant.advise(current_user(request).township_id)  # the counters above the list, updated
+        return await page(
+            request, "pairing/_proposal_done.html", row=row, error=error, accepted=accepted, advice=advice
+        )
 
     @post("/accept-all")
     async def accept_all(self, request: Request[Any, Any, Any]) -> Any:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from server.audit.queries import record
@@ -15,7 +16,21 @@ from server.pairing.export import coverage_xlsx
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.guards import requires_leader_or_admin
+from server.web.listing import order_param, page_of, sort_rows
 from server.web.templating import page
+
+# Orders of the by-village table and of the lists behind its figures (column headers at the desk).
+VILLAGE_ORDERS: dict[str, Callable[[Any], Any]] = {
+    "percent": lambda v: (v.percent, v.uncovered),
+    "unvisited": lambda v: v.unvisited,
+    "overdue": lambda v: v.overdue,
+    "cadres": lambda v: v.cadres_percent,
+}
+PENDING_ORDERS: dict[str, Callable[[Any], Any]] = {
+    "late": lambda r: r["days_late"] if r["days_late"] is not None else 1 << 30,
+    "village": lambda r: r["village"],
+    "cadre": lambda r: r["cadre_name"] or "",
+}
 
 
 class CoverageController(Controller):
@@ -24,10 +39,12 @@ class CoverageController(Controller):
     guards = [requires_leader_or_admin]  # noqa: RUF012
 
     @get("/coverage")
-    async def dashboard(self, request: Request[Any, Any, Any]) -> Template:
+    async def dashboard(self, request: Request[Any, Any, Any], sort: FromQuery[str] = "") -> Template:
         user = current_user(request)
         data = await coverage.coverage(user.township_id)
-        return await page(request, "pairing/coverage.html", data=data)
+        order = order_param(sort, tuple(VILLAGE_ORDERS))
+        villages = sort_rows(data.villages, order, VILLAGE_ORDERS)
+        return await page(request, "pairing/coverage.html", data=data, villages=villages, order=order)
 
     @get("/coverage/uncovered")
     async def uncovered(self, request: Request[Any, Any, Any], village: FromQuery[int | None] = None) -> Template:
@@ -43,12 +60,22 @@ class CoverageController(Controller):
         return await page(request, "pairing/under_quota.html", rows=rows, role=role)
 
     @get(["/coverage/unvisited", "/coverage/overdue"])
-    async def visit_lists(self, request: Request[Any, Any, Any], village: FromQuery[int | None] = None) -> Template:
-        """The households behind the "not visited" and "follow-ups overdue" figures."""
+    async def visit_lists(
+        self,
+        request: Request[Any, Any, Any],
+        village: FromQuery[int | None] = None,
+        sort: FromQuery[str] = "",
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,
+    ) -> Template:
+        """The households behind the "not visited" and "follow-ups overdue" figures, the latest first."""
         user = current_user(request)
         kind = "unvisited" if request.url.path.endswith("unvisited") else "overdue"
         rows = await coverage.pending_households(user.township_id, kind, village)
-        return await page(request, "pairing/visits_pending.html", kind=kind, rows=rows)
+        order = order_param(sort, tuple(PENDING_ORDERS))
+        result = page_of(sort_rows(rows, order, PENDING_ORDERS), page_number)
+        village_name = next((row["village"] for row in rows if row["village_id"] == village), None)
+        context = {"kind": kind, "result": result, "village": village, "village_name": village_name, "order": order}
+        return await page(request, "pairing/visits_pending.html", **context)
 
     @get("/coverage.xlsx")
     async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from server import codes
 from server.households.forms import FieldErrors, parse_decimal, parse_float, parse_int
-from server.i18n import N_
+from server.i18n import N_, too_long
 
 MONEY_LIMIT = Decimal("10000000000")
 # Township rules: (field, lowest, highest, required). Days and counts a township may set; the defaults are the source's.
@@ -51,7 +51,7 @@ def parse_village(data: Mapping[str, str]) -> ParsedForm:
     if not name:
         form.errors.add("name", N_("Enter the name."))
     elif len(name) > 50:
-        form.errors.add("name", N_("This is too long."))
+        form.errors.add("name", too_long(50))
     key_level = _text(data, "key_level")
     if key_level and key_level not in codes.KEY_VILLAGE_LEVEL:
         form.errors.add("key_level", N_("Choose a value from the list."))
@@ -74,7 +74,7 @@ def parse_group_name(data: Mapping[str, str]) -> ParsedForm:
     if not name:
         form.errors.add("name", N_("Enter the name."))
     elif len(name) > 30:
-        form.errors.add("name", N_("This is too long."))
+        form.errors.add("name", too_long(30))
     form.values = {"name": name}
     return form
 
