@@ -116,7 +116,7 @@ WITH scoped AS MATERIALIZED (
 )
 SELECT p.*, h.status, h.main_cause, h.monitoring_type, v.name AS village_name, g.name AS group_name,
        head.name AS head_name, matched.name AS matched_name, matched.id_number AS matched_id_number,
-       matched.phone AS matched_phone,
+       matched.phone AS matched_phone, h.phone AS household_phone,
        (SELECT count(*) FROM member c WHERE c.household = h.id) AS members_count
 FROM page p
 JOIN household h ON h.id = p.id
@@ -187,7 +187,10 @@ async def matching_ids(user: CurrentUser, q: str = "", village_id: int | None = 
 def _search_row(row: dict[str, Any], digits: list[str]) -> dict[str, Any]:
     """Full ID and phone numbers never leave this module: the one that matched a typed tail is shown masked."""
     number, phone = row.pop("matched_id_number") or "", row.pop("matched_phone") or ""
+    household_phone = row.pop("household_phone") or ""
     by_id = any(number.endswith(t) for t in digits)
+    if not any(phone.endswith(t) for t in digits):
+        phone = household_phone
     by_phone = any(phone.endswith(t) for t in digits)
     return {
         **row,
