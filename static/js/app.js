@@ -4,10 +4,19 @@
   var root = document.documentElement;
 
   // (a) Service worker: served by the app at /sw.js with "Service-Worker-Allowed: /".
+  // Online, it keeps a cadre's field pages fresh (every paired household; static/js/sw.js, at most every 10 minutes).
+  function keepFresh() {
+    if (!navigator.onLine || !navigator.serviceWorker) return;
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) reg.active.postMessage({ type: "refresh-kept" });
+    }).catch(function () {});
+  }
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+      if (document.querySelector("[data-keeps-field-pages]")) keepFresh();
     });
+    window.addEventListener("online", function () { if (document.querySelector("[data-keeps-field-pages]")) keepFresh(); });
   }
 
   // (b) html.is-offline shows .offline-banner.
