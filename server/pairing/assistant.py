@@ -1,7 +1,8 @@
 """The pairing assistant: who could take which unpaired household, by rules anyone can check on paper.
 
 Each unpaired household (village by village) goes to the cadre with the smallest key:
-  1. a cadre who already visited the household in the last year (e.g. the village's first secretary) first;
+  1. a cadre who already visited the household in the last year (e.g. the village's first secretary) first, while
+     they are under their fair share (one secretary does not take a whole village);
   2. then how far the cadre's village (where they live or work) is from the household's: within 5 km, within
      15 km, farther, unknown (a cadre with no village);
   3. then fair share: a cadre still under their quota or under the township's fair share before one above it;
@@ -151,8 +152,9 @@ class Planner:
     def key(self, cadre: Candidate, household: dict[str, Any]) -> tuple[Any, ...]:
         km = self.km(cadre, household["village_id"])
         band = sum(km >= limit for limit in NEAR_BANDS_KM) + (km >= FAR)
-        visits = cadre.id in self.s.visitors.get(household["id"], ())
-        return (not visits, band, not self.has_share(cadre), km, cadre.households, cadre.id)
+        room = self.has_share(cadre)
+        visits = room and cadre.id in self.s.visitors.get(household["id"], ())
+        return (not visits, band, not room, km, cadre.households, cadre.id)
 
     def choose(self, household: dict[str, Any]) -> Candidate | None:
         keys = [
@@ -164,7 +166,7 @@ class Planner:
 
     def propose(self, household: dict[str, Any], cadre: Candidate, rank: int) -> Proposal:
         km = self.km(cadre, household["village_id"])
-        visits = cadre.id in self.s.visitors.get(household["id"], ())
+        visits = self.has_share(cadre) and cadre.id in self.s.visitors.get(household["id"], ())
         cadre.households += 1
         cadre.paired_with.add(household["id"])
         why = "visits" if visits else "same_village" if km == 0 else "nearby" if km < FAR else "balance"

@@ -37,6 +37,14 @@ async def test_the_cadre_who_already_visits_the_household_comes_before_a_nearer_
     assert (a4.cadre_id, a4.why) == (small.m2, "visits")
 
 
+async def test_a_cadre_who_visits_a_whole_village_is_not_proposed_beyond_a_fair_share(small: Small) -> None:
+    for code in ("A4", "B2", "B3"):
+        await add_visit(small.h[code], small.m1)  # 王甲 has visited every unpaired household
+    advice = await advise(small.township)
+    taken_by_m1 = [p.household_code for p in advice.proposals if p.rank == 1 and p.cadre_id == small.m1]
+    assert taken_by_m1 == ["A4"], "up to the fair share of 2 (A3 and A4), then the others' neighbours take the rest"
+
+
 async def test_a_cadre_tens_of_kilometres_away_is_never_proposed_while_a_nearer_one_has_room(small: Small) -> None:
     far = Village(township=small.township, name="远村", code="371326105009", latitude=35.70, longitude=117.80)
     await far.save()
