@@ -7,6 +7,7 @@ import mimetypes
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
@@ -76,7 +77,7 @@ ROUTES = [
 
 
 @asynccontextmanager
-async def database_lifespan(_: Bangfu) -> AsyncIterator[None]:
+async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
     await open_database(get_settings())
     try:
         yield

@@ -87,7 +87,11 @@ SEX = {"M": "男", "F": "女"}
 
 async def roster(township_id: int | None, only: list[int] | None = None) -> tuple[list[Row], list[Row]]:
     """The township's households (with place names) and members, or only the households `only` names: two queries."""
-    chosen = Household.id.is_in(only or [-1]) if only is not None else Household.village.is_in(township_villages(township_id))
+    chosen = (
+        Household.id.is_in(only or [-1])
+        if only is not None
+        else Household.village.is_in(township_villages(township_id))
+    )
     households = (
         await Household.select(
             *Household.all_columns(exclude=[Household.bank_name, Household.bank_account]),

@@ -148,9 +148,7 @@ async def search(
         order_args = []
     shown_member = _all([member_term(t) for t in terms], " OR ") if terms else QueryString("FALSE")
     sql = _SEARCH.replace("%(order)s", sql_order)
-    rows = await Household.raw(
-        sql, scope, *order_args, matching, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, shown_member
-    )
+    rows = await Household.raw(sql, scope, *order_args, matching, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, shown_member)
     total = int(rows[0]["total"]) if rows else 0
     digits = [t for t in terms if t.isascii() and t.isdigit() and len(t) >= MIN_DIGITS]
     shown = [_search_row(row, digits) for row in rows[:PAGE_SIZE]]
@@ -166,10 +164,8 @@ def _conditions(
         scope.append(QueryString("h.village = {}", village_id))
     if status:
         scope.append(QueryString("h.status = {}", status))
-    matching = [
-        QueryString("(EXISTS (SELECT 1 FROM member m WHERE m.household = h.id AND {}) OR {})", member_term(t), household_term(t))
-        for t in terms
-    ]  # fmt: skip
+    any_member = "(EXISTS (SELECT 1 FROM member m WHERE m.household = h.id AND {}) OR {})"
+    matching = [QueryString(any_member, member_term(t), household_term(t)) for t in terms]
     return _all(scope), _all(matching)
 
 

@@ -70,7 +70,8 @@ async def apply_for_new_family(actor: Actor, village: dict[str, Any], values: di
                 Member(
                     household=household["id"],
                     name=values["head_name"],
-                    **pinyin.search_keys(values["head_name"]),
+                    initials=pinyin.initials(values["head_name"]),
+                    pinyin=pinyin.full_pinyin(values["head_name"]),
                     id_number=values["id_number"],
                     relation="head",
                     phone=values["phone"],

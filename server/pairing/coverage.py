@@ -224,8 +224,8 @@ async def uncovered_households(township_id: int | None, village_id: int | None) 
 _DUE = {
     "overdue": "(SELECT min(f.due_on) FROM follow_up f WHERE f.household = h.id AND f.closed_at IS NULL)",
     "unvisited": "(coalesce((l.last_visit AT TIME ZONE 'Asia/Shanghai')::date,"
-    " (SELECT min(p.started_on) FROM pairing p WHERE p.household = h.id), (h.created_at AT TIME ZONE 'Asia/Shanghai')::date)"
-    " + t.unvisited_alert_days::int)",
+    " (SELECT min(p.started_on) FROM pairing p WHERE p.household = h.id),"
+    " (h.created_at AT TIME ZONE 'Asia/Shanghai')::date) + t.unvisited_alert_days::int)",
 }
 _PENDING = f"""
 SELECT h.id, h.code, h.status, h.monitoring_type, v.id AS village_id, v.name AS village, {HEAD_NAME_SQL} AS head,
@@ -238,7 +238,7 @@ LEFT JOIN LATERAL (
   SELECT u.id AS cadre_id, u.display_name AS cadre_name, u.phone AS cadre_phone FROM pairing p
   JOIN app_user u ON u.id = p.cadre WHERE p.household = h.id AND p.ended_on IS NULL ORDER BY p.rank LIMIT 1
 ) c ON TRUE
-WHERE t.id = {{}} AND {eligible_sql('h')} AND %(condition)s AND (v.id = {{}} OR {{}})
+WHERE t.id = {{}} AND {eligible_sql("h")} AND %(condition)s AND (v.id = {{}} OR {{}})
 ORDER BY days_late DESC NULLS FIRST, v.code, h.code
 """
 

@@ -74,8 +74,10 @@ class CoverageController(Controller):
         order = order_param(sort, tuple(PENDING_ORDERS))
         result = page_of(sort_rows(rows, order, PENDING_ORDERS), page_number)
         village_name = next((row["village"] for row in rows if row["village_id"] == village), None)
-        context = {"kind": kind, "result": result, "village": village, "village_name": village_name, "order": order}
-        return await page(request, "pairing/visits_pending.html", **context)
+        return await page(
+            request, "pairing/visits_pending.html",
+            kind=kind, result=result, village=village, village_name=village_name, order=order,
+        )  # fmt: skip
 
     @get("/coverage.xlsx")
     async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from server.accounts.sessions import CurrentUser

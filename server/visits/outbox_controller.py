@@ -12,8 +12,8 @@ from server.accounts.roles import Role
 from server.pairing.queries import paired_households
 from server.visits.queries import today
 from server.web.auth import current_user
-from server.web.offline import DATA_CACHE_PREFIX, OFFLINE_BUDGET_BYTES, OFFLINE_HOUSEHOLDS, offline_page_list
 from server.web.guards import requires_township_staff
+from server.web.offline import DATA_CACHE_PREFIX, OFFLINE_BUDGET_BYTES, OFFLINE_HOUSEHOLDS, offline_page_list
 from server.web.templating import page
 
 

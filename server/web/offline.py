@@ -18,7 +18,9 @@ DATA_CACHE_PREFIX = "bangfu-data-"
 # A cadre's pages that hold only masked data of their own households (scope decides what the list shows):
 # the home, the household list (any search), a household's page, visit form and timeline (last visits, follow-ups),
 # the follow-ups due, and the outbox. Never admin pages, media or exports.
-OFFLINE_PAGES = re.compile(r"^/(|households|households/\d+|households/\d+/visits/new|households/\d+/timeline|follow-ups|outbox)$")
+OFFLINE_PAGES = re.compile(
+    r"^/(|households|households/\d+|households/\d+/visits/new|households/\d+/timeline|follow-ups|outbox)$"
+)
 # What the phone keeps after one online login (static/js/sw.js fetches the list from /outbox/pages): the pages of
 # the most urgent households first, up to this many households and this many bytes (as stored, uncompressed).
 OFFLINE_HOUSEHOLDS = 80

@@ -15,9 +15,10 @@ from typing import Any
 
 import brotli
 from litestar import Litestar, Request, Response, get
-from litestar.params import FromPath
 from litestar.config.compression import CompressionConfig
+from litestar.enums import ScopeType
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.types import Message, Receive, Scope, Send
 
 from server.web.assets import STATIC
@@ -81,8 +82,8 @@ class Bangfu(Litestar):
     """The app, answering HEAD wherever it answers GET: the same headers, no body (monitors and proxies use it)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
-        if scope["type"] == "http" and scope["method"] == "HEAD":
-            await super().__call__({**scope, "method": "GET"}, receive, _without_body(send))  # type: ignore[typeddict-item]
+        if scope["type"] == ScopeType.HTTP and scope["method"] == "HEAD":
+            await super().__call__({**scope, "method": "GET"}, receive, _without_body(send))
             return
         await super().__call__(scope, receive, send)
 

@@ -28,7 +28,8 @@ RUN = """async (tags) => {
   const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
   return result.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 4).map((n) => n.target.join(" ") + " :: " + (n.failureSummary || "").split("\\n").slice(1, 2).join("")),
+    nodes: v.nodes.slice(0, 4).map((n) =>
+      n.target.join(" ") + " :: " + (n.failureSummary || "").split("\\n").slice(1, 2).join("")),
   }));
 }"""
 
@@ -91,7 +92,9 @@ class AxeWatch:
             self.checked.add(key)
             for v in violations:
                 nodes = "; ".join(v["nodes"])
-                self.violations.append(f"{width}px {urlsplit(url).path}: {v['id']} ({v['impact']}) {v['help']}: {nodes}")
+                self.violations.append(
+                    f"{width}px {urlsplit(url).path}: {v['id']} ({v['impact']}) {v['help']}: {nodes}"
+                )
 
 
 AXE = AxeWatch()

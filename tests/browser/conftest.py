@@ -89,7 +89,7 @@ async def live_server(live_database_url: str) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    """Chromium, whose every context (however a test makes it) is watched by axe-core (tests/browser/accessibility.py)."""
+    """Chromium, whose every context (however a test makes it) is watched by axe-core (see accessibility.py)."""
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         new_context, persistent = chromium.new_context, playwright.chromium.launch_persistent_context

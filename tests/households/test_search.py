@@ -6,9 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
 from io import BytesIO
+from typing import Any
 
 from openpyxl import load_workbook
 
