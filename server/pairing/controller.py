@@ -116,10 +116,11 @@ class PairingController(Controller):
     @post("/cadres/{cadre_id:int}/handover")
     async def handover(self, request: Request[Any, Any, Any], cadre_id: FromPath[int], data: Form) -> Any:
         form = HandoverForm.parse(data, today())
+        chosen = {int(v) for v in (await request.form()).getall("household", []) if str(v).isdigit()}
         if not form.errors:
             try:
                 result = await hand_over(
-                    actor(request), cadre_id, form.target, date.fromisoformat(form.on), form.reason
+                    actor(request), cadre_id, form.target, date.fromisoformat(form.on), form.reason, chosen or None
                 )
             except LookupError as missing:
                 raise NotFoundException() from missing

@@ -34,7 +34,7 @@ async def test_the_register_is_a_sortable_filtered_paged_table_with_the_househol
     await log_in(desk, "admin")
     await desk.goto("/households")
     table = desk.locator("#household-table")
-    await expect(table.locator("thead th")).to_have_count(6)
+    await expect(table.locator("thead th")).to_have_count(7)  # a tick column for bulk work, then six
     await expect(desk.locator("#household-count")).to_contain_text(re.compile(r"第 1–30 户，共 \d+ 户"))
     await desk.click("#household-table th a:has-text('户编号')")
     await expect(desk.locator("#household-table th[aria-sort='ascending']")).to_contain_text("户编号")
@@ -55,6 +55,14 @@ async def test_the_register_is_a_sortable_filtered_paged_table_with_the_househol
     export = await desk.locator("#household-export").get_attribute("href")
     assert "status=not_out" in str(export)
     await expect(desk.locator("#household-export")).to_have_text("导出此名单（Excel）")
+
+    for index in (0, 1):  # bulk: the door cards of the ticked households, four per A4 page
+        await desk.locator("#household-rows input[name=household]").nth(index).check()
+    async with desk.expect_navigation():
+        await desk.click("#bulk-cards button")
+    await expect(desk.locator(".door-card")).to_have_count(2)
+    await expect(desk.locator("h1")).to_contain_text("帮扶联系卡（2 户）")
+    await desk.go_back()
 
     first = desk.locator("#household-rows a.name").first
     name = (await first.inner_text()).strip()
@@ -125,3 +133,12 @@ async def test_the_assistant_accepts_the_selected_proposals_in_one_go_and_its_co
     await screenshot(desk, "desk-assistant-selection")
     await desk.click("#accept-all button[type=submit]")
     await expect(desk.locator(".flash--success")).to_contain_text("已保存 2 条结对")
+
+
+async def test_the_county_office_reads_its_figures_at_the_desk(desk: Page) -> None:
+    await log_in(desk, "county")
+    await expect(desk.locator("#county-figures")).to_be_visible()
+    await screenshot(desk, "desk-county-home")
+    await desk.click("#township-figures >> text=临涧镇")
+    await expect(desk.locator("#village-figures")).to_be_visible()
+    await screenshot(desk, "desk-county-township")
