@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import getpass
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -16,6 +17,7 @@ from server.database import (
     check_reachable,
     close_pool,
     database_server,
+    open_app_pool,
     open_pool,
     use_database,
 )
@@ -38,14 +40,19 @@ def friendly_errors(command: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
-def run_with_database(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    """Run `work` with the database (embedded or DATABASE_URL) started and a pool open."""
-    with database_server(get_settings()) as url:
+def run_with_database(work: Callable[[], Coroutine[Any, Any, Any]], as_owner: bool = False) -> Any:
+    """Run `work` with the database (embedded or DATABASE_URL) started and a pool open: as the app role, or as
+    the owner for the commands that keep the database itself (migrate, backup, restore, purge-audit)."""
+    settings = get_settings()
+    with database_server(settings) as url:
         use_database(url)
 
         async def main() -> Any:
             await check_reachable(url)  # before Piccolo, which would print its own warning first
-            await open_pool(max_size=4)
+            if as_owner:
+                await open_pool(max_size=4)
+            else:
+                await open_app_pool(settings, url, max_size=4)
             try:
                 return await work()
             finally:
@@ -93,20 +100,22 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 @click.option("--app", "app_name", default="all", show_default=True, help="Piccolo app (area) to migrate.")
 @friendly_errors
 def migrate(target: str | None, app_name: str) -> None:
-    """Apply the database migrations (or undo some with --backwards)."""
-    from piccolo.apps.migrations.commands.backwards import run_backwards
-    from piccolo.apps.migrations.commands.forwards import run_forwards
+    """Apply the database migrations (or undo some with --backwards), then give the app role its privileges."""
+    from server.operations.migrations import MigrationFailed
+    from server.operations.migrations import migrate as apply_migrations
 
-    async def work() -> None:
-        if target:
-            result = await run_backwards(app_name=app_name, migration_id=target, auto_agree=True)
-        else:
-            result = await run_forwards(app_name=app_name)
-        if not result.success:
-            raise click.ClickException(result.message or "migration failed")
+    async def work() -> Any:
+        try:
+            return await apply_migrations(os.environ["DATABASE_URL"], get_settings(), target, app_name)
+        except MigrationFailed as error:
+            raise click.ClickException(str(error)) from error
 
-    run_with_database(work)
+    setup = run_with_database(work, as_owner=True)
     click.echo("数据库迁移完成 (migrations applied)")
+    if setup.ready:
+        click.echo(f"应用角色 {setup.role} {'已创建并' if setup.created else '已'}授权 (app role ready)")
+    else:
+        click.echo(f"警告: {setup.advice}", err=True)
 
 
 @main.command()
@@ -195,3 +204,15 @@ def createuser(
 
     user_id = run_with_database(work)
     click.echo(f"已创建用户 {username} (id {user_id})")
+
+
+@main.command("purge-audit")
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+@friendly_errors
+def purge_audit(dry_run: bool) -> None:
+    """Delete audit entries older than the retention period (183 days); runs as the database owner."""
+    from server.audit.retention import RETENTION_DAYS, purge_expired
+
+    count = run_with_database(lambda: purge_expired(dry_run), as_owner=True)
+    done = "可删除 (dry run: nothing deleted)" if dry_run else "已删除 (deleted)"
+    click.echo(f"超过 {RETENTION_DAYS} 天的审计记录 {count} 条{done}")

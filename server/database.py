@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import os
 import warnings
@@ -10,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import asyncpg
 
@@ -32,6 +34,23 @@ def with_database(url: str, name: str) -> str:
 
 def database_name(url: str) -> str:
     return urlsplit(url).path.lstrip("/") or "postgres"
+
+
+def with_user(url: str, user: str, password: str | None) -> str:
+    """The same server and database, connecting as another role."""
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    credentials = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
+    return urlunsplit(parts._replace(netloc=f"{credentials}@{host}"))
+
+
+def user_of(url: str) -> str:
+    return unquote(urlsplit(url).username or "")
+
+
+def password_of(url: str) -> str | None:
+    password = urlsplit(url).password
+    return unquote(password) if password else None
 
 
 class EmbeddedPostgres:
@@ -153,16 +172,104 @@ async def close_pool() -> None:
     await DB.close_connection_pool()
 
 
+# The app connects as its own role, which may read and write rows but change no table, trigger or audit entry
+# (server/operations/roles.py grants it). One role per database, so two deployments on one server never share it.
+APP_ROLE_SUFFIX = "_app"
+logger = logging.getLogger("bangfu.database")
+
+
+def app_role_name(database: str) -> str:
+    return database[: 63 - len(APP_ROLE_SUFFIX)] + APP_ROLE_SUFFIX
+
+
+def derived_app_password(secret_key: str, role: str) -> str:
+    """The app role's password when BANGFU_APP_DATABASE_URL is unset: every host with the same secret key agrees."""
+    return hmac.new(secret_key.encode(), f"bangfu app role {role}".encode(), hashlib.sha256).hexdigest()
+
+
+def app_database_url(settings: Settings, owner_url: str) -> str:
+    """BANGFU_APP_DATABASE_URL, else the owner's server and database as `<database>_app`."""
+    if settings.app_database_url:
+        return settings.app_database_url
+    role = app_role_name(database_name(owner_url))
+    return with_user(owner_url, role, derived_app_password(settings.secret_key, role))
+
+
+PRIVILEGES_SQL = """
+SELECT r.rolname AS role, r.rolsuper AS superuser,
+       EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+               AND pg_has_role(r.oid, c.relowner, 'USAGE')) AS owns_tables,
+       coalesce(has_table_privilege(to_regclass('public.audit_event'), 'UPDATE')
+                OR has_table_privilege(to_regclass('public.audit_event'), 'DELETE')
+                OR has_table_privilege(to_regclass('public.audit_event'), 'TRUNCATE'), FALSE) AS audit_writable
+FROM pg_roles r WHERE r.rolname = current_user
+"""
+
+
+async def privilege_warnings(connection: asyncpg.Connection) -> list[str]:
+    """What the connection's role may do beyond the app's needs, as lines for the person starting the app."""
+    row = await connection.fetchrow(PRIVILEGES_SQL)
+    if row is None:
+        return []
+    role = row["role"]
+    if row["superuser"]:
+        return [
+            f"警告: 应用以超级用户 {role} 连接数据库, 能修改或删除审计日志、关闭触发器; 请按 README「数据库角色」为应用"
+            f"另建普通角色 (the app connects as superuser {role}: it could alter or erase the audit trail)"
+        ]
+    if row["owns_tables"]:
+        return [
+            f"警告: 应用以数据表所有者 {role} 连接数据库, 能修改表结构、关闭审计日志的保护; 请按 README「数据库角色」"
+            f"为应用另建角色 (the app connects as the tables' owner {role}: it could alter or erase the audit trail)"
+        ]
+    if row["audit_writable"]:
+        return [
+            f"警告: 应用角色 {role} 能修改或删除审计日志; 请运行 bangfu migrate 恢复它的权限"
+            f" (the app role {role} may change audit entries: run bangfu migrate to restore its privileges)"
+        ]
+    return []
+
+
+async def open_app_pool(settings: Settings, owner_url: str, max_size: int = 10) -> None:
+    """Open Piccolo's pool as the app role, warning (never silently) when it may do more than the app needs.
+
+    Without BANGFU_APP_DATABASE_URL, a missing app role (a server where `bangfu migrate` may not create roles) falls
+    back to the owner, with a warning; a configured URL that does not work is an error.
+    """
+    app_url = app_database_url(settings, owner_url)
+    try:
+        connection = await asyncpg.connect(dsn=app_url, timeout=10, server_settings=SERVER_SETTINGS)
+    except (asyncpg.InvalidAuthorizationSpecificationError, asyncpg.InvalidPasswordError) as error:
+        if settings.app_database_url:
+            raise DatabaseUnavailable(f"应用角色无法连接数据库 {describe(app_url)}: {error}") from error
+        logger.warning(
+            "警告: 应用角色 %s 不存在或密码不符, 应用暂以所有者连接; 请运行 bangfu migrate"
+            " 或按 README「数据库角色」创建 (the app role is missing: connecting as the owner)",
+            user_of(app_url),
+        )
+        app_url, connection = owner_url, await connect(owner_url)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        raise DatabaseUnavailable(f"无法连接数据库 {describe(app_url)}: {error}") from error
+    try:
+        for warning in await privilege_warnings(connection):
+            logger.warning(warning)
+    finally:
+        await connection.close()
+    DB.config = {"dsn": app_url}
+    await open_pool(max_size)
+
+
 _embedded: EmbeddedPostgres | None = None
 
 
 async def open_database(settings: Settings) -> None:
-    """For the web app: reuse DATABASE_URL (set by `bangfu serve` or the environment), else start the embedded one."""
+    """For the web app: DATABASE_URL (set by `bangfu serve` or the environment), else the embedded server; the pool
+    connects as the app role."""
     global _embedded
     if not DB.config.get("dsn"):
         _embedded = EmbeddedPostgres(settings.embedded_data_dir)
         use_database(await prepare_embedded(_embedded))
-    await open_pool()
+    await open_app_pool(settings, os.environ.get("DATABASE_URL") or DB.config["dsn"])
 
 
 async def close_database() -> None:

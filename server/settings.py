@@ -46,6 +46,7 @@ class Settings:
     session_idle_minutes: int = 30
     debug: bool = False
     default_locale: str = "zh_CN"
+    app_database_url: str | None = field(default=None, repr=False)  # the app's own role; derived when unset
 
     @property
     def embedded_data_dir(self) -> Path:
@@ -64,6 +65,7 @@ class Settings:
             secure_cookies=_flag("BANGFU_SECURE_COOKIES"),
             session_idle_minutes=int(os.environ.get("BANGFU_SESSION_IDLE_MINUTES", "30")),
             debug=_flag("BANGFU_DEBUG"),
+            app_database_url=os.environ.get("BANGFU_APP_DATABASE_URL") or None,
         )
 
 

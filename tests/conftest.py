@@ -7,9 +7,9 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
-from piccolo.apps.migrations.commands.forwards import run_forwards
 
 from server.accounts.passwords import hash_password
 from server.accounts.queries import create_user
@@ -17,15 +17,18 @@ from server.accounts.roles import Role
 from server.app import create_app
 from server.database import (
     EmbeddedPostgres,
+    app_role_name,
     close_pool,
     connect,
-    open_pool,
+    database_name,
+    open_app_pool,
     use_database,
     with_database,
 )
+from server.operations.migrations import migrate
 from server.piccolo_conf import DB
 from server.places.tables import County, Township, Village
-from server.settings import ROOT
+from server.settings import ROOT, get_settings
 from tests.helpers import PASSWORD
 
 
@@ -53,22 +56,43 @@ async def create_database(server_url: str, prefix: str) -> str:
 
 
 async def drop_database(url: str) -> None:
-    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+    """Drop the database and its app role (roles are the whole server's: other runs' roles are left alone)."""
+    name = database_name(url)
     connection = await connect(with_database(url, "postgres"))
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'DROP ROLE IF EXISTS "{app_role_name(name)}"')
+    finally:
+        await connection.close()
+
+
+async def drop_orphaned_app_roles(server_url: str) -> None:
+    """App roles of test databases gone with a killed run: dropped, so roles don't pile up on the shared server."""
+    connection = await connect(with_database(server_url, "postgres"))
+    try:
+        orphans = await connection.fetch(
+            "SELECT rolname FROM pg_roles WHERE rolname ~ '^bangfu_[a-z]+_[0-9a-f]{8}_app$' AND NOT rolsuper"
+            " AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datname || '_app' = rolname)"
+        )
+        for row in orphans:
+            try:
+                await connection.execute(f'DROP ROLE IF EXISTS "{row["rolname"]}"')
+            except asyncpg.PostgresError:  # being dropped by its own run, or still granted somewhere: not ours
+                continue
     finally:
         await connection.close()
 
 
 @pytest.fixture(scope="session")
 async def database(database_server: str) -> AsyncIterator[str]:
-    """A new database for this run, migrated, with Piccolo's pool open on it."""
+    """A new database for this run, migrated by its owner as `bangfu migrate` does, with Piccolo's pool open on it
+    as the app role (which may read and write rows, never tables or the audit trail). Yields the owner's URL."""
+    await drop_orphaned_app_roles(database_server)
     url = await create_database(database_server, "bangfu_test")
     use_database(url)
-    result = await run_forwards(app_name="all")
-    assert result.success, result.message
-    await open_pool(max_size=4)
+    setup = await migrate(url, get_settings())
+    assert setup.ready, setup.advice
+    await open_app_pool(get_settings(), url, max_size=4)
     try:
         yield url
     finally:

@@ -16,10 +16,11 @@ from server.accounts.login import attempt_login
 from server.accounts.passwords import verify_password
 from server.accounts.sessions import end_session, set_flash
 from server.audit.queries import record
+from server.clock import local_time
 from server.i18n import N_
 from server.web.auth import client_ip, current_user, expired_session_cookie, session_cookie
 from server.web.guards import requires_admin
-from server.web.templating import local_time, page
+from server.web.templating import page
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 

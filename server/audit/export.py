@@ -11,9 +11,9 @@ from openpyxl.styles import Font
 
 from server.audit.display import shown
 from server.audit.search import EXPORT_LIMIT
+from server.clock import local_time
 from server.i18n import gettext
 from server.spreadsheets import safe_cell
-from server.web.templating import local_time
 
 
 def _detail_text(row: dict[str, Any]) -> str:

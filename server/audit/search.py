@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from server.audit.tables import AuditEvent
-from server.web.templating import TIMEZONE
+from server.clock import TIMEZONE
 
 PAGE_SIZE = 30
 EXPORT_LIMIT = 5000

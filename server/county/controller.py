@@ -17,12 +17,12 @@ from litestar.response import Template
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.county.export import county_xlsx
-from server.home.queries import place_names
 from server.jobs.figures import county_figures
 from server.jobs.queries import today
 from server.monitoring import rate
 from server.monitoring.pages import RATE_CONTEXT
 from server.pairing import coverage
+from server.places.names import place_names
 from server.places.tables import County
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download

@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from server import clock
 from server.accounts.tables import User
 from server.demo.geography import DEMO_TOWNSHIP_CODE
 from server.identification import applying, steps
@@ -64,7 +65,7 @@ async def identification_demo(connection: asyncpg.Connection, township_ids: list
 
 
 async def _take_to(actor: Actor, village: dict[str, Any], household_id: int, state: str) -> None:
-    today = steps.today()
+    today = clock.today()
     app_id = await applying.apply_for_household(
         actor, village, {"household": household_id, "reason": "家庭收入低，申请识别为贫困户", "declared_income": None}
     )

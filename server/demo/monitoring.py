@@ -15,8 +15,8 @@ from typing import Any
 
 import asyncpg
 
+from server.clock import TIMEZONE
 from server.households.income import per_capita_net_income
-from server.web.templating import TIMEZONE
 
 SOURCE_OF_TYPE = {"unstable": "income_below", "marginal": "income_near", "sudden": "reported"}
 HARDSHIPS = ("illness", "illness", "disaster", "accident", "other")

@@ -17,7 +17,7 @@ from typing import Any
 
 import asyncpg
 
-from server.web.templating import TIMEZONE
+from server.clock import TIMEZONE
 
 Funding = dict[str, int]  # source -> yuan
 Quantity = tuple[str, str, str]  # item, value, unit

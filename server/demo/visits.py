@@ -15,9 +15,9 @@ from typing import Any
 
 import asyncpg
 
+from server.clock import TIMEZONE
 from server.demo.writer import reserve_ids
 from server.visits.tables import Visit
-from server.web.templating import TIMEZONE
 
 # Months of history; at county scale 70 months give the benchmark's 1.86 million visits (scripts/bench.py sets it).
 MONTHS = int(os.environ.get("BANGFU_DEMO_VISIT_MONTHS", "6"))

@@ -10,6 +10,7 @@ from piccolo.querystring import QueryString
 
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
+from server.clock import today
 from server.county.controller import county_home
 from server.employers.queries import employer_summary, home_summary
 from server.home import queries
@@ -17,7 +18,8 @@ from server.i18n import N_
 from server.pairing.coverage import coverage
 from server.pairing.queries import paired_households
 from server.piccolo_conf import DB
-from server.visits.queries import due_summary, today
+from server.places.names import place_names
+from server.visits.queries import due_summary
 from server.web.assets import service_worker_source
 from server.web.auth import current_user
 from server.web.templating import page
@@ -45,7 +47,7 @@ class HomeController(Controller):
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         user = current_user(request)
-        places = await queries.place_names(user.township_id, user.village_id)
+        places = await place_names(user.township_id, user.village_id)
         if user.role is Role.EMPLOYER:
             return await page(request, "home/employer.html", places=places, **await employer_home(user))
         if user.role is Role.COUNTY:

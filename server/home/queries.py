@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.households.register import in_register_sql
 from server.households.tables import Household
-from server.places.tables import Township, Village
 
-_OVERVIEW = """
-WITH t AS (SELECT {}::int AS id)
+IN_REGISTER = in_register_sql("h")
+_OVERVIEW = f"""
+WITH t AS (SELECT {{}}::int AS id)
 SELECT
   (SELECT count(*) FROM village v WHERE v.township = t.id) AS villages,
   (SELECT count(*) FROM village v WHERE v.township = t.id AND v.key_level <> '') AS key_villages,
-  (SELECT count(*) FROM household h JOIN village v ON v.id = h.village WHERE v.township = t.id) AS households,
+  (SELECT count(*) FROM household h JOIN village v ON v.id = h.village WHERE v.township = t.id
+     AND {IN_REGISTER}) AS households,
   (SELECT count(*) FROM member m JOIN household h ON h.id = m.household JOIN village v ON v.id = h.village
-     WHERE v.township = t.id) AS members,
+     WHERE v.township = t.id AND {IN_REGISTER}) AS members,
   (SELECT count(*) FROM app_user u WHERE u.township = t.id AND u.is_active AND u.role = 'leader') AS leaders,
   (SELECT count(*) FROM app_user u WHERE u.township = t.id AND u.is_active AND u.role = 'cadre') AS cadres
 FROM t
@@ -24,16 +26,3 @@ FROM t
 async def township_overview(township_id: int | None) -> dict[str, Any]:
     rows = await Household.raw(_OVERVIEW, township_id)
     return dict(rows[0])
-
-
-async def place_names(township_id: int | None, village_id: int | None) -> dict[str, str]:
-    """'township' (with its county) and 'village' names for the header of a home screen."""
-    names = {"township": "", "village": ""}
-    if township_id is not None:
-        row = await Township.select(Township.name, Township.county.name).where(Township.id == township_id).first()
-        if row:
-            names["township"] = f"{row['county.name']} {row['name']}"
-    if village_id is not None:
-        village = await Village.select(Village.name).where(Village.id == village_id).first()
-        names["village"] = village["name"] if village else ""
-    return names

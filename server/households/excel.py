@@ -15,6 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from server import codes
 from server.households import id_numbers
 from server.households.income import net_income, per_capita_net_income
+from server.households.register import in_register
 from server.households.tables import Household, Member
 from server.i18n import N_, gettext
 from server.scope import township_villages
@@ -100,7 +101,7 @@ async def roster(township_id: int | None, only: list[int] | None = None) -> tupl
             Household.village._.township._.name.as_alias("township_name"),
             Household.village._.township._.county._.name.as_alias("county_name"),
         )
-        .where(Household.village.is_in(township_villages(township_id)) & chosen)
+        .where(Household.village.is_in(township_villages(township_id)) & in_register() & chosen)
         .order_by(Household.code)
     )
     members = (
@@ -112,7 +113,8 @@ async def roster(township_id: int | None, only: list[int] | None = None) -> tupl
         .order_by(Member.household.code)
         .order_by(Member.id)
     )
-    return households, members
+    registered = {household["code"] for household in households}
+    return households, [member for member in members if member["household_code"] in registered]
 
 
 def _household_cells(household: Row, people: list[Row]) -> list[Any]:

@@ -8,12 +8,12 @@ from typing import Any
 
 from server import privacy
 from server.accounts.sessions import CurrentUser
+from server.clock import TIMEZONE
 from server.households import id_numbers, queries
 from server.households.history import history_of
 from server.households.income import net_income, per_capita_net_income
 from server.pairing.queries import responsible_cadres
 from server.visits.queries import latest_visits, next_follow_ups
-from server.web.templating import TIMEZONE
 
 PRIVATE_HOUSEHOLD_FIELDS = ("bank_name", "bank_account", "phone")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
+from server.clock import today
 from server.i18n import N_
 
 LENGTH = 18
@@ -37,7 +38,7 @@ def validate(value: str) -> str | None:
         born = _birth_date(value)
     except ValueError:
         return N_("The birth date in the ID number is not a real date.")
-    if born > date.today():
+    if born > today():
         return N_("The birth date in the ID number is in the future.")
     if value[17] != check_digit(value[:17]):
         return N_("The check digit of the ID number is wrong.")

@@ -9,6 +9,7 @@ from piccolo.querystring import QueryString
 
 from server import privacy
 from server.accounts.sessions import CurrentUser
+from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.places.tables import Village, VillageGroup
 from server.scope import household_scope_sql, village_scope
@@ -159,7 +160,7 @@ def _conditions(
     user: CurrentUser, terms: list[str], village_id: int | None, status: str
 ) -> tuple[QueryString, QueryString]:
     """The scope (with the village and status filters) of `scoped`, and the terms' condition on `h` and `v`."""
-    scope = [household_scope_sql(user, "h")]
+    scope = [household_scope_sql(user, "h"), QueryString(in_register_sql("h"))]
     if village_id:
         scope.append(QueryString("h.village = {}", village_id))
     if status:

@@ -7,10 +7,11 @@ from typing import Any
 import asyncpg
 
 from server.audit.queries import record
+from server.clock import today
 from server.households import pinyin
 from server.households.tables import Household, Member
 from server.i18n import N_, gettext
-from server.identification.steps import Actor, today
+from server.identification.steps import Actor
 from server.identification.tables import Application, ApplicationStep
 from server.identification.workflow import Refusal, State, Step, StepRefused
 from server.piccolo_conf import DB

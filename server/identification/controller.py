@@ -13,6 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from server.clock import today
 from server.i18n import N_
 from server.identification import applying, queries, steps
 from server.identification.applying import DuplicateIdNumber
@@ -332,7 +333,7 @@ async def application_page(request: Req, application_id: int, status_code: int =
         if o["application"] in (None, application_id)
     ]
     unanswered = sum(1 for o in objections if o["answered_on"] is None)
-    review_refusal = notice_exit_refusal(steps.today(), notice["ends_on"] if notice else None, unanswered)
+    review_refusal = notice_exit_refusal(today(), notice["ends_on"] if notice else None, unanswered)
     return await page(
         request,
         "identification/application.html",
@@ -347,7 +348,7 @@ async def application_page(request: Req, application_id: int, status_code: int =
         step_names={step.value: transition.name for step, transition in TRANSITIONS.items()},
         survey_minimum=rules.survey_team_minimum(village["population"]),
         rules=rules,
-        today=steps.today().isoformat(),
+        today=today().isoformat(),
         can_edit=user.is_admin,
         survey_form=forms.get("survey_form", SurveyForm(values={"member_count": app["member_count"]})),
         review_form=forms.get("review_form", DecisionForm()),

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from server.audit.queries import record
+from server.clock import TIMEZONE, today
 from server.households.tables import Household
 from server.i18n import N_
 from server.identification.tables import (
@@ -27,7 +28,6 @@ from server.identification.workflow import (
     target,
 )
 from server.piccolo_conf import DB
-from server.web.templating import TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,6 @@ class Actor:
     id: int
     label: str
     ip: str = ""
-
-
-def today() -> date:
-    return datetime.now(TIMEZONE).date()
 
 
 async def _locked(application_id: int) -> dict[str, Any]:

@@ -7,10 +7,10 @@ from typing import Any
 
 from piccolo.querystring import QueryString
 
+from server.clock import TIMEZONE
 from server.employers.tables import Employer
 from server.jobs.tables import JobPost
 from server.places.tables import Township, Village
-from server.web.templating import TIMEZONE
 
 JOB_FIELDS = (
     "title", "work_kind", "place", "village", "outside_county", "wage_min", "wage_max", "pay_unit", "headcount",

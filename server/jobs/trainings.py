@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from server.accounts.sessions import CurrentUser
+from server.clock import this_year, today
 from server.jobs.codes import TRAINING_TOPIC
 from server.jobs.labour_force import in_scope, of_working_age
 from server.jobs.tables import Training, TrainingEnrolment
@@ -59,7 +60,7 @@ async def member_in_scope(user: CurrentUser, member_id: int) -> dict[str, Any] |
     FROM member m JOIN household h ON h.id = m.household JOIN village vi ON vi.id = h.village
     WHERE m.id = {{}} AND {{}}
     """
-    rows = await TrainingEnrolment.raw(sql, date.today(), member_id, household_scope_sql(user, "h"))
+    rows = await TrainingEnrolment.raw(sql, today(), member_id, household_scope_sql(user, "h"))
     if not rows:
         return None
     member = dict(rows[0])
@@ -120,7 +121,7 @@ async def untrained_members(user: CurrentUser, year: int, limit: int = 200) -> t
                                WHERE e.member = lf.member AND t.held_on >= {{}} AND t.held_on < {{}})
     ORDER BY vi.name, m.name LIMIT {{}}
     """
-    on = date(year, 12, 31) if year < date.today().year else date.today()
+    on = date(year, 12, 31) if year < this_year() else today()
     people = of_working_age(in_scope(user), on)
     rows = await TrainingEnrolment.raw(sql, on, people, date(year, 1, 1), date(year + 1, 1, 1), limit)
     return (int(rows[0]["total"]) if rows else 0), list(rows)

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
+from server.clock import TIMEZONE
+
 EXIF_IFD = 0x8769
 GPS_IFD = 0x8825
 DATE_TIME_ORIGINAL = 0x9003
@@ -16,7 +18,6 @@ OFFSET_TIME_ORIGINAL = 0x9011
 DATE_TIME = 0x0132
 GPS_LATITUDE_REF, GPS_LATITUDE, GPS_LONGITUDE_REF, GPS_LONGITUDE = 1, 2, 3, 4
 # Phones write local time without a zone unless OffsetTimeOriginal is set; our users are in China.
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 
@@ -28,7 +29,7 @@ def capture_time(exif: Image.Exif) -> datetime | None:
     if not isinstance(raw, str):
         return None
     try:
-        taken = datetime.strptime(raw.strip().rstrip("\x00"), "%Y:%m:%d %H:%M:%S")
+        taken = datetime.strptime(raw.strip().rstrip("\x00"), "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007 (zone below)
     except ValueError:  # "0000:00:00 00:00:00", blanks, odd formats
         return None
     offset = OFFSET.match(str(details.get(OFFSET_TIME_ORIGINAL, "")).strip().rstrip("\x00"))
@@ -36,7 +37,7 @@ def capture_time(exif: Image.Exif) -> datetime | None:
         sign = -1 if offset[1] == "-" else 1
         zone: timezone | ZoneInfo = timezone(sign * timedelta(hours=int(offset[2]), minutes=int(offset[3])))
     else:
-        zone = LOCAL_ZONE
+        zone = TIMEZONE
     aware = taken.replace(tzinfo=zone)
     return aware if aware >= EARLIEST else None
 

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from server.clock import TIMEZONE
 from server.households.income import per_capita_net_income
 from server.households.pinyin import initials
 from server.households.tables import Household, PovertyStandard
-from server.web.templating import TIMEZONE
 
 CADRE_ROLES = ["cadre", "leader"]  # leaders pair with households too (DOMAIN.md §4)
 OVERLAPS = "p.started_on <= {} AND (p.ended_on IS NULL OR p.ended_on >= {})"

@@ -11,11 +11,11 @@ import statistics
 import time
 from datetime import datetime
 
+from server.clock import TIMEZONE
 from server.database import close_pool, open_pool, use_database
 from server.households.tables import Household
 from server.monitoring.assessment import assess
 from server.monitoring.export import build_workbook
-from server.web.templating import TIMEZONE
 
 
 async def _time_county(database_url: str, runs: int) -> tuple[float, float, int, int]:

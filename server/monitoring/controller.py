@@ -5,7 +5,6 @@ Admins take the steps; leaders see everything read-only; cadres see only their o
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -16,26 +15,23 @@ from litestar.response import Redirect, Template
 
 from server.accounts.roles import Role
 from server.audit.queries import record
-from server.home.queries import place_names
+from server.clock import this_year, today
 from server.i18n import N_
 from server.monitoring import assessment, pages, rate, steps
 from server.monitoring.export import assessment_xlsx
 from server.monitoring.forms import parse_clear, parse_confirm, parse_notice, parse_open
 from server.monitoring.workflow import StepRefused
+from server.places.names import place_names
 from server.scope import can_see_household
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.guards import requires_admin, requires_leader_or_admin, requires_township_staff
 from server.web.steps import actor_of, done, refusal_page
-from server.web.templating import TIMEZONE, page
+from server.web.templating import page
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Req = Request[Any, Any, Any]
 refused_page = refusal_page("/monitoring")
-
-
-def this_year() -> int:
-    return datetime.now(TIMEZONE).year
 
 
 def year_of(year: int | None) -> int:
@@ -83,7 +79,7 @@ class MonitoringController(Controller):
     async def new_case(self, request: Req, household: FromQuery[int]) -> Template:
         if not await can_see_household(current_user(request), household):
             raise NotFoundException()
-        form = pages.StepForm(data={"found_on": pages.today().isoformat(), "source": "reported"})
+        form = pages.StepForm(data={"found_on": today().isoformat(), "source": "reported"})
         return await page(request, "monitoring/open.html", household=household, form=form, **pages.CODE_LISTS)
 
     @post("/cases", guards=[requires_admin])
@@ -91,7 +87,7 @@ class MonitoringController(Controller):
         user, household = current_user(request), int(data.get("household", "0") or 0)
         if not await can_see_household(user, household):
             raise NotFoundException()
-        form = parse_open(data, pages.today())
+        form = parse_open(data, today())
         if form.errors:
             return await page(
                 request, "monitoring/open.html", status_code=422, household=household, form=form, **pages.CODE_LISTS
@@ -106,7 +102,7 @@ class MonitoringController(Controller):
     @post("/cases/{case_id:int}/notice", guards=[requires_admin])
     async def notice(self, request: Req, case_id: FromPath[int], data: Form) -> Template | Redirect:
         await case_context(request, case_id)  # 404 out of scope
-        form = parse_notice(data, pages.today())
+        form = parse_notice(data, today())
         if form.errors:
             return await self._again(request, case_id, "notice", form)
         await steps.start_notice(actor_of(request), case_id, **form.values)
@@ -115,20 +111,20 @@ class MonitoringController(Controller):
     @post("/cases/{case_id:int}/confirm", guards=[requires_admin])
     async def confirm(self, request: Req, case_id: FromPath[int], data: Form) -> Template | Redirect:
         await case_context(request, case_id)
-        form = parse_confirm(data, pages.today())
+        form = parse_confirm(data, today())
         if form.errors:
             return await self._again(request, case_id, "confirm", form)
-        await steps.confirm(actor_of(request), case_id, today=pages.today(), **form.values)
+        await steps.confirm(actor_of(request), case_id, today=today(), **form.values)
         return await done(request, N_("The household is now monitored."), f"/monitoring/cases/{case_id}")
 
     @post("/cases/{case_id:int}/clear", guards=[requires_admin])
     async def clear(self, request: Req, case_id: FromPath[int]) -> Template | Redirect:
         await case_context(request, case_id)
         data = await request.form()
-        form = parse_clear(dict(data), pages.today())
+        form = parse_clear(dict(data), today())
         if form.errors:
             return await self._again(request, case_id, "clear", form)
-        await steps.clear(actor_of(request), case_id, today=pages.today(), **form.values)
+        await steps.clear(actor_of(request), case_id, today=today(), **form.values)
         return await done(request, N_("The risk was cleared."), f"/monitoring/cases/{case_id}")
 
     async def _again(self, request: Req, case_id: int, step: str, form: Any) -> Template:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.codes import MEASURE_TYPE, MONITORING_TYPE, POVERTY_STATUS
-from server.home.queries import place_names
 from server.monitoring import queries, rate
 from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
 from server.monitoring.forms import StepForm
+from server.places.names import place_names
 
 __all__ = ["StepForm"]
+from server.clock import today
 from server.monitoring.workflow import (
     IDENTIFY_TARGET_DAYS,
     MEASURE_TARGET_DAYS,
@@ -23,7 +24,6 @@ from server.monitoring.workflow import (
     notice_ends_at_earliest,
 )
 from server.visits.codes import HARDSHIP
-from server.web.templating import TIMEZONE
 
 OVERVIEW_RISKS = 20
 CODE_LISTS: dict[str, Any] = {
@@ -36,10 +36,6 @@ CODE_LISTS: dict[str, Any] = {
 TARGETS: dict[str, Any] = {"identify_days": IDENTIFY_TARGET_DAYS, "measure_days": MEASURE_TARGET_DAYS}
 RATE_CONTEXT: dict[str, Any] = {"cap": rate.RETURN_RATE_CAP_PERCENT, "cap_mark": rate.CAP_MARK}
 SHEET_CONTEXT: dict[str, Any] = {**CODE_LISTS}
-
-
-def today() -> date:
-    return datetime.now(TIMEZONE).date()
 
 
 async def overview(user: CurrentUser, year: int) -> dict[str, Any]:

@@ -10,13 +10,14 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
+from server.clock import TIMEZONE
 from server.households import id_numbers
 from server.households.income import per_capita_net_income
+from server.households.register import in_register_sql
 from server.households.tables import Household, Member, PovertyStandard
 from server.monitoring.workflow import IDENTIFY_TARGET_DAYS, MEASURE_TARGET_DAYS, State
 from server.scope import household_scope_sql
 from server.visits.tables import VisitMeasure
-from server.web.templating import TIMEZONE
 
 HEAD = "(SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' ORDER BY m.id LIMIT 1)"
 # Registered poor households not yet out (and those that returned) are helped as poor households; monitoring
@@ -78,7 +79,7 @@ LEFT JOIN LATERAL (
       AND (lc.cleared_on IS NULL OR {LOCAL_DAY.format(col="vi.visited_at")} > lc.cleared_on)
     ORDER BY vi.visited_at DESC LIMIT 1
 ) hv ON TRUE
-WHERE {{}} AND h.status = ANY({{}})
+WHERE {{}} AND h.status = ANY({{}}) AND {in_register_sql("h")}
   AND NOT EXISTS (SELECT 1 FROM risk_case rc WHERE rc.household = h.id AND rc.state <> 'cleared')
   -- A coarse, inclusive prefilter so that only candidates leave the database; server.households.income decides.
   AND (hv.id IS NOT NULL OR ({{}}::numeric IS NOT NULL AND h.wage_income + h.business_income + h.property_income

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -12,6 +12,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from server.accounts.sessions import set_flash
+from server.clock import today
 from server.i18n import N_, gettext
 from server.pairing import assistant, changes, coverage, queries
 from server.pairing.forms import EndForm, HandoverForm, PairForm, parse_id
@@ -20,13 +21,9 @@ from server.pairing.rules import township_quotas
 from server.web.auth import client_ip, current_user
 from server.web.errors import found
 from server.web.guards import requires_leader_or_admin
-from server.web.templating import TIMEZONE, page
+from server.web.templating import page
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def today() -> date:
-    return datetime.now(TIMEZONE).date()
 
 
 def actor(request: Request[Any, Any, Any]) -> changes.Actor:

@@ -10,9 +10,9 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from server.audit.queries import record
-from server.home.queries import place_names
 from server.pairing import coverage
 from server.pairing.export import coverage_xlsx
+from server.places.names import place_names
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.guards import requires_leader_or_admin

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from server.clock import TIMEZONE
 from server.codes import MEASURE_TYPE
 from server.visits import queries as visit_queries
-from server.web.templating import TIMEZONE
 
 PENDING_CONDITIONS = {"unvisited": visit_queries.UNVISITED_WHERE, "overdue": visit_queries.OVERDUE_WHERE}
 LOCAL_TODAY_SQL = visit_queries.LOCAL_TODAY_SQL

@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from server.accounts.sessions import set_flash
+from server.clock import TIMEZONE
 from server.i18n import N_
 from server.projects import codes, queries
 from server.projects.changes import Actor, add_progress, create_project, set_beneficiaries, update_project
@@ -25,7 +26,7 @@ from server.projects.forms import (
 from server.projects.money import plain, wan, yuan
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_admin, requires_leader_or_admin
-from server.web.templating import TIMEZONE, page
+from server.web.templating import page
 
 AnyRequest = Request[Any, Any, Any]
 

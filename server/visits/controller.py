@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts.sessions import set_flash
+from server.clock import local_time
 from server.i18n import N_, gettext
 from server.media.storage import media_response
 from server.visits import pages, recording
@@ -20,7 +21,7 @@ from server.visits.photos import ImageRejected, ingest_uploads, uploads_of
 from server.visits.recording import Outcome, follow_up_days, local_day
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_township_staff
-from server.web.templating import local_time, page
+from server.web.templating import page
 
 VISIT_BODY_LIMIT = 64 * 1024 * 1024  # nine unshrunk phone photos still fit; each is checked by server.media
 PHOTO_BODY_LIMIT = 16 * 1024 * 1024
@@ -68,6 +69,11 @@ class HouseholdVisitController(Controller):
         household = await self._household(request, household_id)
         due = local_day(datetime.now(UTC)) + timedelta(days=await follow_up_days(household_id))
         return await self._form(request, household, VisitForm.blank(datetime.now(UTC), due))
+
+    @get("/visits")
+    async def visits_address(self, household_id: FromPath[int]) -> Redirect:
+        """The form's action opened as a page (an old address in the history): the form itself."""
+        return Redirect(path=f"/households/{household_id}/visits/new", status_code=303)
 
     @post("/visits", request_max_body_size=VISIT_BODY_LIMIT, media_type=MediaType.HTML)
     async def create_visit(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Any:

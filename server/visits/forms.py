@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from server.clock import TIMEZONE
 from server.codes import MEASURE_TYPE
 from server.i18n import N_
 from server.visits.codes import HARDSHIP, VISIT_KIND
-from server.web.templating import TIMEZONE
 
 MAX_PHOTOS = 9
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead

@@ -12,14 +12,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from server.accounts.sessions import CurrentUser
+from server.clock import TIMEZONE
 from server.codes import MEASURE_TYPE
 from server.households.tables import Household
 from server.i18n import N_, gettext
 from server.scope import household_scope_sql
 from server.spreadsheets import safe_cell
 from server.visits.codes import VISIT_KIND
-from server.visits.pages import HEAD, attach
-from server.web.templating import TIMEZONE
+from server.visits.pages import VISIT_COLUMNS, VISIT_FROM, attach
 
 
 def parse_month(text: str) -> date:
@@ -40,11 +40,9 @@ async def monthly_log(user: CurrentUser, cadre_id: int, month: date) -> list[dic
     """The cadre's visits of the month (oldest first), in the viewer's scope, with their measures."""
     start = datetime(month.year, month.month, 1, tzinfo=TIMEZONE)
     end = datetime(next_month(month).year, next_month(month).month, 1, tzinfo=TIMEZONE)
+    # The visit pages' own columns: `attach` reads what they select (the distance a leader sees needs the home's).
     visits: list[dict[str, Any]] = await Household.raw(
-        "SELECT v.id, v.household, v.cadre, v.visited_at, v.kind, v.note, v.problems, v.expected_photos,"
-        f" v.created_at, v.version, h.code, {HEAD} AS head, vl.name AS village_name, u.display_name AS cadre_name"
-        " FROM visit v JOIN household h ON h.id = v.household JOIN village vl ON vl.id = h.village"
-        " JOIN app_user u ON u.id = v.cadre"
+        f"SELECT {VISIT_COLUMNS}{VISIT_FROM}"
         " WHERE v.cadre = {} AND v.visited_at >= {} AND v.visited_at < {} AND {} ORDER BY v.visited_at, v.id",
         cadre_id,
         start,

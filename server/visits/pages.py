@@ -9,10 +9,11 @@ from typing import Any
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.audit.tables import AuditEvent
+from server.clock import today
 from server.households.tables import Household
 from server.scope import household_scope_sql
 from server.visits.geo import format_distance, visit_distance
-from server.visits.queries import overdue_follow_up_counts_by_village, today, unvisited_household_counts_by_village
+from server.visits.queries import overdue_follow_up_counts_by_village, unvisited_household_counts_by_village
 from server.visits.recording import may_edit
 from server.visits.tables import FollowUp, VisitMeasure, VisitPhoto
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from server.accounts.sessions import CurrentUser
+from server.clock import today
+from server.scope import household_scope_sql
 from server.visits.tables import FollowUp, Visit
-from server.web.templating import TIMEZONE
-
-
-def today() -> date:
-    return datetime.now(TIMEZONE).date()
 
 
 async def latest_visits(household_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -88,11 +87,16 @@ async def create_follow_up(
     return int(row["id"])
 
 
-def _cadre_follow_ups_sql() -> str:
-    """Open follow-ups of the households actively paired with a cadre, or addressed to the cadre."""
-    return (
-        " FROM follow_up f WHERE f.closed_at IS NULL AND (f.cadre = {} OR f.household = ANY(ARRAY"
-        "(SELECT household FROM pairing WHERE cadre = {} AND ended_on IS NULL)))"
+def cadre_follow_ups_where(user: CurrentUser) -> QueryString:
+    """Open follow-ups `f` (of household `h`) that are the cadre's: of the households actively paired with the cadre,
+    or addressed to the cadre, and in either case of a household the cadre may open (a household handed over to
+    another cadre takes its follow-ups along). The home's figures and the follow-up list both read this."""
+    return QueryString(
+        "f.closed_at IS NULL AND {} AND (f.cadre = {}"
+        " OR f.household IN (SELECT household FROM pairing WHERE cadre = {} AND ended_on IS NULL))",
+        household_scope_sql(user, "h"),
+        user.id,
+        user.id,
     )
 
 
@@ -102,12 +106,11 @@ async def due_summary(user: CurrentUser) -> dict[str, int]:
     rows = await FollowUp.raw(
         "SELECT count(DISTINCT f.household) FILTER (WHERE f.due_on < {}) AS overdue,"
         " count(DISTINCT f.household) FILTER (WHERE f.due_on >= {} AND f.due_on <= {}) AS due_this_week"
-        + _cadre_follow_ups_sql(),
+        " FROM follow_up f JOIN household h ON h.id = f.household WHERE {}",
         day,
         day,
         day + timedelta(days=7),
-        user.id,
-        user.id,
+        cadre_follow_ups_where(user),
     )
     return {"overdue": rows[0]["overdue"], "due_this_week": rows[0]["due_this_week"]}
 
@@ -119,12 +122,9 @@ async def cadre_follow_ups(user: CurrentUser, within_days: int = 7) -> list[dict
         "SELECT f.id, f.household, f.due_on, f.reason, f.note, f.due_on < {} AS overdue, h.code,"
         " (SELECT m.name FROM member m WHERE m.household = f.household AND m.relation = 'head' LIMIT 1) AS head,"
         " vl.name AS village_name FROM follow_up f JOIN household h ON h.id = f.household"
-        " JOIN village vl ON vl.id = h.village WHERE f.closed_at IS NULL AND (f.cadre = {} OR f.household = ANY(ARRAY"
-        "(SELECT household FROM pairing WHERE cadre = {} AND ended_on IS NULL)))"
-        " AND f.due_on <= {} ORDER BY f.due_on, f.id LIMIT 500",
+        " JOIN village vl ON vl.id = h.village WHERE {} AND f.due_on <= {} ORDER BY f.due_on, f.id LIMIT 500",
         day,
-        user.id,
-        user.id,
+        cadre_follow_ups_where(user),
         day + timedelta(days=within_days),
     )
     return rows

@@ -11,14 +11,13 @@ import asyncpg
 
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
+from server.clock import TIMEZONE, today
 from server.households.tables import Household
 from server.media.images import StoredImage
 from server.piccolo_conf import DB
 from server.visits.forms import MAX_PHOTOS, VisitForm
 from server.visits.photos import add_photos
-from server.visits.queries import today
 from server.visits.tables import FollowUp, Visit, VisitMeasure
-from server.web.templating import TIMEZONE
 
 EDIT_WINDOW = timedelta(days=7)
 LOCK_NAMESPACE = 5_0001  # pg_advisory_xact_lock(namespace, household): one visit of a household at a time

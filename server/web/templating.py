@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Request
@@ -15,28 +13,13 @@ from litestar.template import TemplateConfig
 from server import codes, privacy
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser, clear_flash
+from server.clock import local_date, local_time
 from server.i18n import current_locale, gettext, ngettext
 from server.media.images import MAX_BYTES as PHOTO_MAX_BYTES
 from server.numbers import whole_percent
 from server.settings import ROOT, get_settings
 from server.web.assets import static_url
 from server.web.navigation import NAVIGATION
-
-TIMEZONE = ZoneInfo("Asia/Shanghai")
-
-
-def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    return value.astimezone(TIMEZONE).strftime(fmt)
-
-
-def local_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(TIMEZONE)
-    return value.strftime("%Y-%m-%d")
 
 
 def build_environment() -> Environment:
@@ -91,11 +74,16 @@ async def page(
     if isinstance(user, CurrentUser) and user.flash and not wants_fragment(request):
         await clear_flash(user.session_key)
     name = fragment if fragment and wants_fragment(request) else template_name
+    headers = {"Vary": "HX-Request"}
+    if request.method != "GET" and status_code >= 400:
+        # A boosted form answered with its errors keeps the address of the page it was sent from: a reload then
+        # opens that page again, never a GET of the form's action.
+        headers["HX-Push-Url"] = "false"
     return Template(
         template_name=name,
         status_code=status_code,
         context={**base_context(request, user), **context},
-        headers={"Vary": "HX-Request"},
+        headers=headers,
     )
 
 

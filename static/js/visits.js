@@ -1,5 +1,6 @@
 /* visits.js: the visit form's small helpers: the place from the browser (evidence, never a gate), more measure
-   rows, phrases tapped into the note, and showing a 409 answer (the same form sent with other content).
+   rows, phrases tapped into the note, what was typed kept through a reload, and showing a 409 answer (the same
+   form sent with other content).
    Plain ES2017, loaded with defer. */
 (function () {
   "use strict";
@@ -46,14 +47,69 @@
     button.classList.add("is-used");
   }
 
+  // What was typed survives a reload (after an error answer, or by mistake): kept in this tab's sessionStorage
+  // until the form is sent, and put back into a fresh form of the same household. Never the photos, the client id
+  // (a new form is a new visit) or the place (measured again).
+  var DRAFT_FIELDS = ["kind", "note", "problems", "hardship", "visited_at", "next_follow_up_on",
+                      "measure_type", "measure_amount", "measure_note"];
+
+  function draftKey(form) { return "bangfu:visit-draft:" + form.getAttribute("action"); }
+
+  function isChoice(el) { return el.type === "radio" || el.type === "checkbox"; }
+
+  function fieldsNamed(form, name) { return form.querySelectorAll('[name="' + name + '"]'); }
+
+  function saveDraft(form) {
+    var draft = {};
+    DRAFT_FIELDS.forEach(function (name) {
+      draft[name] = [];
+      Array.prototype.forEach.call(fieldsNamed(form, name), function (el) {
+        if (!isChoice(el) || el.checked) draft[name].push(el.value);
+      });
+    });
+    try { sessionStorage.setItem(draftKey(form), JSON.stringify(draft)); } catch (e) { /* storage full or off */ }
+  }
+
+  function forgetDraft(form) {
+    try { sessionStorage.removeItem(draftKey(form)); } catch (e) { /* storage off */ }
+  }
+
+  function restoreDraft(form) {
+    var text = null;
+    try { text = sessionStorage.getItem(draftKey(form)); } catch (e) { return; }
+    if (!text) return;
+    var draft = JSON.parse(text);
+    var add = form.querySelector("[data-add-measure]");
+    while (add && form.querySelectorAll("[data-measure-row]").length < (draft.measure_type || []).length) {
+      addMeasureRow(add);
+    }
+    DRAFT_FIELDS.forEach(function (name) {
+      var values = draft[name] || [];
+      Array.prototype.forEach.call(fieldsNamed(form, name), function (el, index) {
+        if (isChoice(el)) el.checked = values.indexOf(el.value) !== -1;
+        else if (index < values.length) el.value = values[index];
+      });
+    });
+    var note = document.querySelector("[data-draft-restored]");
+    if (note) note.hidden = false;
+  }
+
   function init(root) {
     Array.prototype.forEach.call(root.querySelectorAll("form[data-visit-form]"), function (form) {
       Array.prototype.forEach.call(form.querySelectorAll("[data-add-measure], [data-phrases]"), function (el) {
         el.hidden = false;
       });
+      // An answer with errors shows what was sent: keep that; a fresh form gets back what a reload lost.
+      if (form.querySelector(".has-error")) saveDraft(form);
+      else restoreDraft(form);
       fillPlace(form);
     });
   }
+
+  function visitForm(evt) { return evt.target.closest && evt.target.closest("form[data-visit-form]"); }
+  document.addEventListener("input", function (evt) { var form = visitForm(evt); if (form) saveDraft(form); });
+  document.addEventListener("change", function (evt) { var form = visitForm(evt); if (form) saveDraft(form); });
+  document.addEventListener("submit", function (evt) { var form = visitForm(evt); if (form) forgetDraft(form); });
 
   document.addEventListener("click", function (evt) {
     var button = evt.target.closest && evt.target.closest("[data-add-measure]");

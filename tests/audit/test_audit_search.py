@@ -87,7 +87,7 @@ async def test_filters_by_action_actor_target_and_dates(admin: Any, towns: dict[
 def _days_ago(days: int) -> str:
     from datetime import datetime, timedelta
 
-    from server.web.templating import TIMEZONE
+    from server.clock import TIMEZONE
 
     return (datetime.now(TIMEZONE) - timedelta(days=days)).date().isoformat()
 

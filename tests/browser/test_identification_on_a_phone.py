@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from playwright.async_api import Page, expect
 
+from server.clock import today
 from server.households import id_numbers
-from server.identification.steps import today
 from tests.browser.conftest import SCREENSHOTS, ConsoleErrors, screenshot
 from tests.browser.test_roles_on_a_phone import log_in
 from tests.helpers import without_tokens

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from playwright.async_api import Page, expect
 
-from server.jobs.queries import today
+from server.clock import today
 from tests.browser.conftest import ConsoleErrors, screenshot
 from tests.helpers import PASSWORD
 

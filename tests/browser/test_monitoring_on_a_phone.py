@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 from playwright.async_api import Browser, Page, expect
 
-from server.web.templating import TIMEZONE
+from server.clock import TIMEZONE
 from tests.browser.conftest import PHONE, ConsoleErrors, screenshot
 from tests.browser.test_roles_on_a_phone import log_in
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from playwright.async_api import Browser
 
-from server.web.templating import TIMEZONE
+from server.clock import TIMEZONE
 from tests.browser.offline_helpers import cadre_ready_offline, new_phone_context, stored_visits
 from tests.visits.conftest import FIXTURES
 

@@ -107,3 +107,33 @@ async def test_without_javascript_the_phrases_stay_hidden(browser: Browser, live
     await expect(page.locator("textarea[name=note]")).to_be_visible()
     await expect(page.locator("[data-phrases]")).to_be_hidden()
     await context.close()
+
+
+async def test_reloading_after_a_form_error_keeps_the_form_and_what_was_typed(
+    phone: tuple[Page, ConsoleErrors],
+) -> None:
+    page, errors = phone
+    await log_in(page, "cadre")
+    await open_a_household_timeline(page)
+    await page.locator("a.btn", has_text="记录走访").click()
+    form = page.locator("form[data-visit-form]")
+    await expect(form).to_be_visible()
+    await page.fill("textarea[name=note]", "浏览器测试：出错后刷新，字还在")
+    await page.fill("textarea[name=problems]", "屋顶漏雨")
+    await page.fill("input[name=next_follow_up_on]", "2020-01-01")
+    await page.click("button[type=submit]")
+    await expect(page.locator(".field__error")).to_contain_text("下次回访日期")
+    await page.reload()
+    await expect(page.locator("main")).not_to_contain_text("此处不支持该操作")
+    await expect(form).to_be_visible()
+    await expect(page.locator("textarea[name=note]")).to_have_value("浏览器测试：出错后刷新，字还在")
+    await expect(page.locator("textarea[name=problems]")).to_have_value("屋顶漏雨")
+    await expect(page.locator("[data-draft-restored]")).to_be_visible()
+    await screenshot(page, "visit-form-reloaded-after-error")
+    await page.fill("input[name=next_follow_up_on]", "")
+    await page.click("button[type=submit]")
+    await expect(page.locator(".flash--success")).to_contain_text("走访已保存")
+    await page.go_back()
+    await page.reload()
+    await expect(page.locator("textarea[name=note]")).to_have_value("")  # sent: nothing is brought back
+    assert [e for e in errors if "status of 422" not in e] == []  # the refused form answered 422 on purpose

@@ -11,10 +11,10 @@ import httpx
 from openpyxl import load_workbook
 
 from server.audit.tables import AuditEvent
+from server.clock import today
 from server.employers.tables import Employer
 from server.households.tables import Household, Member
 from server.jobs.figures import county_figures
-from server.jobs.queries import today
 from server.jobs.tables import Placement, Referral
 from server.monitoring.rate import county_return_rates
 from server.pairing.coverage import county_coverage

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from server.clock import today
 from server.households import id_numbers
 from server.households.tables import Household, Member
 from server.identification import applying, steps
@@ -102,13 +103,13 @@ async def in_state(admin: Actor, village: dict[str, Any], state: str, head: str 
             admin, village["id"], meeting, {app_id: {"votes_for": 25, "votes_against": 3, "passed": True, "reason": ""}}
         )
     if reached >= 4:
-        yesterday = steps.today() - timedelta(days=1)
+        yesterday = today() - timedelta(days=1)
         notice = {"starts_on": yesterday - timedelta(days=6), "ends_on": yesterday, "posted_at": "公示栏"}
         await steps.start_notice(admin, village["id"], [app_id], notice)
     if reached >= 5:
-        await steps.review(admin, app_id, {"on": steps.today(), "passed": True, "note": ""})
+        await steps.review(admin, app_id, {"on": today(), "passed": True, "note": ""})
     if reached >= 6:
-        await steps.approve(admin, app_id, {"on": steps.today(), "document": "平扶发〔2026〕1号"})
+        await steps.approve(admin, app_id, {"on": today(), "document": "平扶发〔2026〕1号"})
     if reached >= 7:
         await steps.register(admin, app_id)
     return app_id

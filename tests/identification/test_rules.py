@@ -8,13 +8,14 @@ from typing import Any
 import httpx
 import pytest
 
+from server.clock import today
 from server.identification import steps
 from server.identification.steps import Actor
 from server.identification.tables import Application, Objection
 from tests.helpers import post_form
 from tests.identification.conftest import add_village, in_state
 
-TODAY = steps.today()
+TODAY = today()
 PAST = (TODAY - timedelta(days=30)).isoformat()
 
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from server.audit.tables import AuditEvent
+from server.clock import today
 from server.households.tables import Household
 from server.identification import steps
 from server.identification.steps import Actor
@@ -16,7 +17,7 @@ from server.identification.tables import Application, ApplicationStep, Objection
 from tests.helpers import post_form
 from tests.identification.conftest import head_of, household_of, in_state, new_id_number
 
-TODAY = steps.today()
+TODAY = today()
 PAST = (TODAY - timedelta(days=30)).isoformat()
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from server.clock import today
 from server.employers.tables import Employer
 from server.households import id_numbers
 from server.households.tables import Household, Member
-from server.jobs.queries import today
 from server.jobs.tables import JobPost
 from server.pairing.tables import Pairing
 from server.places.tables import Village

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from server.audit.tables import AuditEvent
-from server.jobs.queries import today
+from server.clock import today
 from server.jobs.tables import JobPost
 from tests.helpers import csrf_token_of, log_in, post_form
 

@@ -9,7 +9,7 @@ import httpx
 from openpyxl import load_workbook
 
 from server.audit.tables import AuditEvent
-from server.jobs.queries import today
+from server.clock import today
 from server.jobs.tables import Referral
 from server.places.tables import Village
 from tests.helpers import log_in

@@ -48,8 +48,8 @@ async def test_distance_to_the_job_counts_when_both_places_are_known(client: htt
     await log_in(client, "lead")
     from piccolo.querystring import QueryString
 
+    from server.clock import today
     from server.jobs.matching import candidates_for_job
-    from server.jobs.queries import today
 
     rows = await candidates_for_job(world["job"], QueryString("TRUE"), today())
     by_name = {row["name"]: row for row in rows}
@@ -94,8 +94,8 @@ async def test_a_short_list_ranks_exactly_like_scoring_everyone(world: Any) -> N
     """The plain members are cut to the top rows before the special ones join: the cut must not change the order."""
     from piccolo.querystring import QueryString
 
+    from server.clock import today
     from server.jobs.matching import candidates_for_job
-    from server.jobs.queries import today
     from server.jobs.tables import Placement, Referral
     from tests.jobs.conftest import id_number, make_household
 

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 
 from server.audit.tables import AuditEvent
+from server.clock import today
 from server.households.tables import Household
-from server.jobs.queries import today
 from server.jobs.tables import JobPost, Placement, PlacementCheck, Referral
 from server.visits.tables import FollowUp
 from tests.helpers import log_in, post_form

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from server.jobs.queries import today
+from server.clock import today
 from server.jobs.tables import Training, TrainingEnrolment
 from tests.helpers import log_in, post_form
 

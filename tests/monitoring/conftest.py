@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
+from server.clock import today
 from server.households import id_numbers
 from server.households.tables import Household, Member, PovertyStandard
 from server.monitoring import steps
 from server.pairing.tables import Pairing
-from server.web.templating import TIMEZONE
 from tests.helpers import csrf_token_of, log_in
 
 LINE = Decimal("7600")
 _sequence = itertools.count()
-
-
-def today() -> date:
-    return datetime.now(TIMEZONE).date()
 
 
 def this_year() -> int:

@@ -12,13 +12,13 @@ import pytest
 from openpyxl import load_workbook
 
 from server.audit.tables import AuditEvent
+from server.clock import TIMEZONE
 from server.employers.tables import Employer
 from server.households.tables import Member, PovertyStandard
 from server.jobs.tables import JobPost, Placement, PlacementCheck, Referral
 from server.monitoring.tables import RiskCase
 from server.pairing.tables import Pairing
 from server.visits.tables import FollowUp, Visit, VisitMeasure
-from server.web.templating import TIMEZONE
 from tests.monitoring.conftest import as_user, make_household, this_year
 
 YEAR = this_year() - 1  # a year that is over, so every date below is in the past

@@ -262,6 +262,6 @@ async def test_a_case_of_another_township_is_not_found(
 def _days_ago(days: int) -> Any:
     from datetime import datetime
 
-    from server.web.templating import TIMEZONE
+    from server.clock import TIMEZONE
 
     return datetime.now(TIMEZONE) - timedelta(days=days)

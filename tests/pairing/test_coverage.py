@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
 import httpx
 from openpyxl import load_workbook
 
+from server import clock
 from server.audit.tables import AuditEvent
 from server.pairing.coverage import coverage
 from server.places.tables import Village
@@ -123,7 +124,7 @@ async def test_a_visit_and_an_overdue_follow_up_move_the_figures_and_their_lists
 ) -> None:
     visited, late = small.h["A1"], small.h["B1"]
     await Visit.insert(Visit(client_id=uuid.uuid4(), household=visited, cadre=small.m1, note="入户"))
-    await FollowUp.insert(FollowUp(household=late, due_on=date.today() - timedelta(days=3)))
+    await FollowUp.insert(FollowUp(household=late, due_on=clock.today() - timedelta(days=3)))
     t = (await coverage(small.township)).township
     assert (t.unvisited, t.overdue) == (6, 1)
     await log_in(client, "t_leader")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
+from server import clock
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.audit.tables import AuditEvent
@@ -19,7 +19,7 @@ from server.places.tables import County, Township, Village
 from tests.helpers import csrf_token_of, log_in, post_form
 from tests.pairing.conftest import Small, add_household, add_pairing
 
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 def admin_of(small: Small) -> changes.Actor:
@@ -136,7 +136,7 @@ async def test_ending_keeps_the_pairing_as_history(client: httpx.AsyncClient, sm
     response = await post_form(client, url, url, {"ended_on": TODAY, "reason": "工作调整"})
     assert response.status_code == 303  # not the last one: no confirmation needed
     row = await Pairing.select().where(Pairing.id == second).first()
-    assert (row["ended_on"], row["end_reason"], row["ended_by"]) == (date.today(), "工作调整", small.admin)
+    assert (row["ended_on"], row["end_reason"], row["ended_by"]) == (clock.today(), "工作调整", small.admin)
     household_page = await client.get(f"/pairings/households/{small.h['A3']}")
     assert "工作调整" in household_page.text
     assert "钱丙" in household_page.text
@@ -161,10 +161,10 @@ async def test_two_admins_pairing_at_once_cannot_break_the_rule(small: Small) ->
     _, m3 = await changes.check_pairing(actor.user, small.h["A4"], small.m3, 1)
     _, m1 = await changes.check_pairing(actor.user, small.h["A4"], small.m1, 1)
     async with changes.atomic(1):
-        await changes.insert_pairing(actor, small.h["A4"], m3, 1, date.today(), "甲")
+        await changes.insert_pairing(actor, small.h["A4"], m3, 1, clock.today(), "甲")
     with pytest.raises(changes.PairingError) as error:
         async with changes.atomic(1):
-            await changes.insert_pairing(actor, small.h["A4"], m1, 1, date.today(), "乙")
+            await changes.insert_pairing(actor, small.h["A4"], m1, 1, clock.today(), "乙")
     assert error.value.message == changes.CONSTRAINT_MESSAGES["pairing_one_active_per_rank"]
     assert [row["cadre"] for row in await active(small.h["A4"])] == [small.m3]
 
@@ -194,7 +194,7 @@ async def test_handover_moves_every_household_and_keeps_history(client: httpx.As
         [row] = await active(small.h[code])
         assert (row["cadre"], row["start_reason"]) == (small.m3, "调任县委")
     old = await Pairing.select().where(Pairing.cadre == small.leader)
-    assert [(r["ended_on"], r["end_reason"]) for r in old] == [(date.today(), "调任县委")] * 2
+    assert [(r["ended_on"], r["end_reason"]) for r in old] == [(clock.today(), "调任县委")] * 2
     page = await client.get(url)
     assert "已移交 2 户" in page.text or "2 户" in page.text
 
@@ -212,7 +212,7 @@ async def test_handover_moves_only_the_ticked_households(client: httpx.AsyncClie
 
 
 async def test_handover_by_the_rule_shares_households_out(small: Small) -> None:
-    result = await hand_over(admin_of(small), small.leader, None, date.today(), "离任")
+    result = await hand_over(admin_of(small), small.leader, None, clock.today(), "离任")
     assert result.moved == 2
     for code in ("A1", "A2"):
         [row] = await active(small.h[code])
@@ -226,5 +226,5 @@ async def test_handover_by_the_rule_shares_households_out(small: Small) -> None:
 
 async def test_handover_to_a_disabled_cadre_is_refused(small: Small) -> None:
     with pytest.raises(changes.PairingError):
-        await hand_over(admin_of(small), small.leader, small.disabled, date.today(), "离任")
+        await hand_over(admin_of(small), small.leader, small.disabled, clock.today(), "离任")
     assert len(await Pairing.select().where((Pairing.cadre == small.leader) & Pairing.ended_on.is_null())) == 2

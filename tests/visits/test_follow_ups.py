@@ -9,6 +9,7 @@ import asyncpg
 import httpx
 import pytest
 
+from server import clock
 from server.visits import queries
 from server.visits.tables import FollowUp, Visit
 from tests.helpers import log_in
@@ -26,7 +27,7 @@ async def open_schedule(household: int) -> dict[str, Any]:
 async def test_a_monitored_household_is_due_again_in_30_days_and_others_in_60(
     client: httpx.AsyncClient, world: dict[str, int]
 ) -> None:
-    today = queries.today()
+    today = clock.today()
     await log_in(client, "wang")
     page = await client.get(f"/households/{world['monitored']}/visits/new")
     assert f'value="{today + timedelta(days=30)}"' in page.text
@@ -40,7 +41,7 @@ async def test_a_monitored_household_is_due_again_in_30_days_and_others_in_60(
 
 
 async def test_the_cadre_may_choose_another_next_date(as_wang: httpx.AsyncClient, world: dict[str, int]) -> None:
-    chosen = queries.today() + timedelta(days=10)
+    chosen = clock.today() + timedelta(days=10)
     await send_visit(as_wang, world["monitored"], {"note": "看望", "next_follow_up_on": chosen.isoformat()})
     assert (await open_schedule(world["monitored"]))["due_on"] == chosen
 
@@ -48,7 +49,7 @@ async def test_the_cadre_may_choose_another_next_date(as_wang: httpx.AsyncClient
 async def test_a_visit_replaces_the_schedule_and_closes_the_follow_ups_it_answers(
     as_wang: httpx.AsyncClient, world: dict[str, int]
 ) -> None:
-    today = queries.today()
+    today = clock.today()
     await send_visit(as_wang, world["monitored"], {"note": "第一次"})
     first_schedule = await open_schedule(world["monitored"])
     placement = await queries.create_follow_up(world["monitored"], today + timedelta(days=2), "placement", note="1个月")
@@ -66,21 +67,21 @@ async def test_a_visit_replaces_the_schedule_and_closes_the_follow_ups_it_answer
 
 
 async def test_the_database_keeps_one_open_schedule_per_household(world: dict[str, int]) -> None:
-    await FollowUp.insert(FollowUp(household=world["ordinary"], due_on=queries.today(), reason="schedule"))
+    await FollowUp.insert(FollowUp(household=world["ordinary"], due_on=clock.today(), reason="schedule"))
     with pytest.raises(asyncpg.UniqueViolationError):
-        await FollowUp.insert(FollowUp(household=world["ordinary"], due_on=queries.today(), reason="schedule"))
+        await FollowUp.insert(FollowUp(household=world["ordinary"], due_on=clock.today(), reason="schedule"))
 
 
 async def test_the_schedule_is_not_created_through_create_follow_up(world: dict[str, int]) -> None:
     with pytest.raises(ValueError, match="schedule"):
-        await queries.create_follow_up(world["ordinary"], queries.today(), "schedule")
+        await queries.create_follow_up(world["ordinary"], clock.today(), "schedule")
 
 
 async def test_other_areas_get_latest_visits_and_next_follow_ups_in_one_call(
     as_wang: httpx.AsyncClient, world: dict[str, int]
 ) -> None:
     await send_visit(as_wang, world["monitored"], {"note": "看望"})
-    overdue = await queries.create_follow_up(world["ordinary"], queries.today() - timedelta(days=3), "measure")
+    overdue = await queries.create_follow_up(world["ordinary"], clock.today() - timedelta(days=3), "measure")
     latest = await queries.latest_visits([world["monitored"], world["ordinary"]])
     assert set(latest) == {world["monitored"]}
     assert latest[world["monitored"]]["cadre_name"] == "王干部"
@@ -94,7 +95,7 @@ async def test_other_areas_get_latest_visits_and_next_follow_ups_in_one_call(
 
 
 async def test_the_cadre_sees_due_and_overdue_follow_ups(as_wang: httpx.AsyncClient, world: dict[str, int]) -> None:
-    today = queries.today()
+    today = clock.today()
     await queries.create_follow_up(world["monitored"], today - timedelta(days=1), "placement", note="3个月回访")
     await queries.create_follow_up(world["monitored"], today + timedelta(days=3), "measure", note="看看新房")
     await queries.create_follow_up(world["ordinary"], today - timedelta(days=1), "measure", note="别人的户")
@@ -108,10 +109,31 @@ async def test_the_cadre_sees_due_and_overdue_follow_ups(as_wang: httpx.AsyncCli
 
 
 async def test_leaders_see_overdue_counts_per_village(client: httpx.AsyncClient, world: dict[str, int]) -> None:
-    await queries.create_follow_up(world["ordinary"], queries.today() - timedelta(days=5), "measure")
+    await queries.create_follow_up(world["ordinary"], clock.today() - timedelta(days=5), "measure")
     await log_in(client, "boss")
     page = await client.get("/visits/overdue")
     assert page.status_code == 200
     assert "石岭村" in page.text
     await log_in(client, "wang")
     assert (await client.get("/visits/overdue")).status_code == 403
+
+
+def overdue_figure(html: str) -> int:
+    return int(html.split('<span class="stat__value', 1)[1].split(">", 1)[1].split("<", 1)[0])
+
+
+async def test_the_cadres_home_counts_only_follow_ups_of_the_households_in_the_cadres_list(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    """A follow-up once addressed to wang stays with the household when it is handed over to li."""
+    today = queries.today()
+    await queries.create_follow_up(world["monitored"], today - timedelta(days=2), "measure", note="看看新房")
+    await queries.create_follow_up(
+        world["ordinary"], today - timedelta(days=2), "placement", cadre_id=world["wang"], note="李四家的回访"
+    )
+    home = await as_wang.get("/")
+    assert "李四" not in home.text, "the household is li's, not in wang's list"
+    assert overdue_figure(home.text) == 1
+    listed = await as_wang.get("/follow-ups?days=0")
+    assert "看看新房" in listed.text
+    assert "李四家的回访" not in listed.text

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
+from typing import Any
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 
 from server.audit.tables import AuditEvent
@@ -154,6 +156,23 @@ async def test_the_monthly_log_lists_the_visit_and_downloads_as_safe_xlsx(
     assert row[6] == '\'=HYPERLINK("http://x")', "never a formula"
     assert sheet.cell(2, 7).data_type == "s"
     assert await AuditEvent.count().where(AuditEvent.action == "export") == 1
+
+
+@pytest.mark.parametrize("viewer", ["boss", "office"])
+async def test_a_leader_or_the_office_opens_a_cadres_monthly_log_and_its_xlsx(
+    as_wang: httpx.AsyncClient, world: dict[str, int], make_user: Any, viewer: str
+) -> None:
+    await make_user("admin", username="office")
+    await record(as_wang, world["monitored"], measure_type="condolence", measure_amount="200")
+    await log_in(as_wang, viewer)
+    page = await as_wang.get(f"/visits/ledger/monthly?cadre={world['wang']}")
+    assert page.status_code == 200
+    assert "王干部" in page.text
+    assert "张三" in page.text
+    download = await as_wang.get(f"/visits/ledger/monthly.xlsx?cadre={world['wang']}")
+    assert download.status_code == 200
+    row = [cell.value for cell in load_workbook(BytesIO(download.content)).active[2]]
+    assert row[3] == "入户走访"
 
 
 async def test_the_assistance_manual_lists_measures_with_amounts(

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
+from server.clock import TIMEZONE
 from server.visits.tables import FollowUp, Visit, VisitMeasure, VisitPhoto
-from server.web.templating import TIMEZONE
 from tests.helpers import csrf_token_of, log_in
 from tests.visits.conftest import FIXTURES, PHOTO, send_visit
 

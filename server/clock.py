@@ -1,0 +1,35 @@
+"""The local clock: Bangfu's dates and years are China Standard Time, whatever the server's own time zone is."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def now() -> datetime:
+    return datetime.now(TIMEZONE)
+
+
+def today() -> date:
+    """Today where the work happens: closing dates, due dates and "this year" are meant in Asia/Shanghai."""
+    return now().date()
+
+
+def this_year() -> int:
+    return now().year
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(TIMEZONE).strftime(fmt)
+
+
+def local_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(TIMEZONE)
+    return value.strftime("%Y-%m-%d")
