@@ -11,10 +11,10 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from server.clock import TIMEZONE
 from server.demo.geography import DEMO_TOWNSHIP_CODE
 from server.jobs.codes import CHECK_MONTHS
 from server.jobs.placements import add_months
@@ -134,7 +134,7 @@ async def _demo_township(
 
 def at_ten(day: date) -> datetime:
     """10 o'clock in the morning of `day`, in the township's time."""
-    return datetime.combine(day, time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
+    return datetime.combine(day, time(10), tzinfo=TIMEZONE)
 
 
 async def _placement(connection: asyncpg.Connection, referral: int, person: Any, start: date) -> None:

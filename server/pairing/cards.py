@@ -41,7 +41,11 @@ def policies(household: dict[str, Any]) -> list[str]:
 
 
 async def cards(
-    user: CurrentUser, base_url: str, household_id: int = -1, village_id: int = -1, household_ids: list[int] | None = None
+    user: CurrentUser,
+    base_url: str,
+    household_id: int = -1,
+    village_id: int = -1,
+    household_ids: list[int] | None = None,
 ) -> list[dict[str, Any]]:
     """One household's card, the cards of chosen households, or every card of a village, within the user's scope;
     a constant number of queries."""

@@ -65,9 +65,8 @@ async def hand_over(
         raise LookupError(from_cadre)
     if to_cadre == from_cadre:
         raise PairingError(N_("Choose a different cadre to hand the households over to."))
-    pairings = [
-        p for p in await active_pairings_of(from_cadre, actor.user.township_id) if only is None or p["household"] in only
-    ]
+    everyone = await active_pairings_of(from_cadre, actor.user.township_id)
+    pairings = [p for p in everyone if only is None or p["household"] in only]
     if not pairings:
         raise PairingError(N_("%(name)s has no household to hand over."), {"name": leaving["display_name"]})
     if any(on < p["started_on"] for p in pairings):

@@ -9,8 +9,8 @@ from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 
 from server.accounts.roles import Role
+from server.clock import today
 from server.pairing.queries import paired_households
-from server.visits.queries import today
 from server.web.auth import current_user
 from server.web.guards import requires_township_staff
 from server.web.offline import DATA_CACHE_PREFIX, OFFLINE_BUDGET_BYTES, OFFLINE_HOUSEHOLDS, offline_page_list
