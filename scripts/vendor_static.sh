@@ -18,6 +18,11 @@ tar -xzf "htmx.org-${HTMX_VERSION}.tgz"
 cp package/dist/htmx.min.js "$DEST/htmx-${HTMX_VERSION}.min.js"
 cp package/LICENSE "$DEST/htmx-${HTMX_VERSION}.LICENSE"
 
+WEUI_VERSION="2.6.26"   # only its licence is copied: the parts used live in static/css/app.css
+npm pack --silent "weui@${WEUI_VERSION}" >/dev/null
+mkdir weui && tar -xzf "weui-${WEUI_VERSION}.tgz" -C weui
+cp weui/package/LICENSE.txt "$DEST/weui-${WEUI_VERSION}.LICENSE.txt"
+
 npm pack --silent "axe-core@${AXE_VERSION}" >/dev/null
 mkdir axe && tar -xzf "axe-core-${AXE_VERSION}.tgz" -C axe
 cp axe/package/axe.min.js "$ROOT/tests/browser/vendor/axe-${AXE_VERSION}.min.js"
