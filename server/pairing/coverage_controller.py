@@ -10,8 +10,9 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from server.audit.queries import record
+from server.i18n import N_, gettext
 from server.pairing import coverage
-from server.pairing.export import coverage_xlsx
+from server.pairing.export import coverage_xlsx, pending_xlsx
 from server.places.names import place_names
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
@@ -26,6 +27,7 @@ VILLAGE_ORDERS: dict[str, Callable[[Any], Any]] = {
     "overdue": lambda v: v.overdue,
     "cadres": lambda v: v.cadres_percent,
 }
+PENDING_TITLES = {"unvisited": N_("Not visited"), "overdue": N_("Follow-ups overdue")}
 PENDING_ORDERS: dict[str, Callable[[Any], Any]] = {
     "late": lambda r: r["days_late"] if r["days_late"] is not None else 1 << 30,
     "village": lambda r: r["village"],
@@ -78,6 +80,21 @@ class CoverageController(Controller):
             request, "pairing/visits_pending.html",
             kind=kind, result=result, village=village, village_name=village_name, order=order,
         )  # fmt: skip
+
+    @get(["/coverage/unvisited.xlsx", "/coverage/overdue.xlsx"])
+    async def visit_list_download(
+        self, request: Request[Any, Any, Any], village: FromQuery[int | None] = None, sort: FromQuery[str] = ""
+    ) -> Response[bytes]:
+        """Exactly the list on screen (its village and order), every page of it."""
+        user = current_user(request)
+        kind = "unvisited" if "unvisited" in request.url.path else "overdue"
+        rows = await coverage.pending_households(user.township_id, kind, village)
+        rows = sort_rows(rows, order_param(sort, tuple(PENDING_ORDERS)), PENDING_ORDERS)
+        content = await pending_xlsx(gettext(PENDING_TITLES[kind]), rows)
+        detail = {"format": "xlsx", "rows": len(rows), "list": kind, "village": village}
+        await record("export", actor=user, target_type="township", target_id=user.township_id or "",
+                     ip=client_ip(request), detail=detail)  # fmt: skip
+        return xlsx_download(content, f"{kind}.xlsx")
 
     @get("/coverage.xlsx")
     async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:
