@@ -29,6 +29,7 @@ from server.pairing.card_controller import CardController
 from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
+from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
 from server.settings import get_settings
 from server.visits.controller import HouseholdVisitController, VisitController
@@ -56,6 +57,7 @@ ROUTES = [
     HouseholdController,
     MemberController,
     PlacesController,
+    PolicyController,
     IdentificationController,
     ApplicationController,
     HouseholdVisitController,

@@ -33,3 +33,7 @@ def local_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(TIMEZONE)
     return value.strftime("%Y-%m-%d")
+
+
+# The same day in SQL, for queries that compare with dates stored as local days.
+LOCAL_TODAY_SQL = "(now() AT TIME ZONE 'Asia/Shanghai')::date"

@@ -10,6 +10,7 @@ TABLE_MODULES = [
     "server.accounts.tables",
     "server.audit.tables",
     "server.households.tables",
+    "server.policy.tables",
 ]
 
 APP_CONFIG = AppConfig(

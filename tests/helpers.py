@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 import httpx
+
+from server.policy.tables import PolicyValue
 
 PASSWORD = "Bangfu@2026"
 
@@ -38,3 +43,26 @@ TOKENS = re.compile(r"[0-9a-f]{32,}")
 def without_tokens(html: str) -> str:
     """The page without CSRF tokens: their hex digits can look like an ID or phone number by chance."""
     return TOKENS.sub("", html)
+
+
+async def record_rule(
+    rule: Any,
+    value: Any,
+    *,
+    township: int | None = None,
+    county: int | None = None,
+    region: int | None = None,
+    on: date = date(2000, 1, 1),
+    year: int | None = None,
+) -> None:
+    """A policy value as an office would have recorded it (a yearly rule: `year`), straight into the table."""
+    row = PolicyValue(
+        rule=rule.key,
+        township=township,
+        county=county,
+        region=region,
+        effective_from=date(year, 1, 1) if year else on,
+        value=None if value is None else Decimal(str(value)),
+        source="测试",
+    )
+    await PolicyValue.insert(row)

@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
+from server import policy
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.county.export import county_xlsx
@@ -33,13 +34,14 @@ from server.web.templating import page
 async def county_home(user: CurrentUser) -> dict[str, Any]:
     """The county at a glance: coverage, the return-to-poverty rate and employment, the county's and each township's."""
     name = await county_name(user)
-    county_rate, township_rates = await rate.county_return_rates(user.county_id, name)
+    county_rate, township_rates = await rate.county_return_rates(user.county_id, name, today())
     return {
         "county_name": name,
         "data": await coverage.county_coverage(user.county_id),
         "county_rate": county_rate,
         "township_rates": township_rates,
         "jobs": await county_figures(user.county_id, today()),
+        "cap": policy.number_text(county_rate.cap),
         **RATE_CONTEXT,
     }
 

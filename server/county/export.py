@@ -26,9 +26,8 @@ def build_workbook(home: dict[str, Any], day: date) -> bytes:
     fill_rate_sheet(book.create_sheet(), first, home["county_rate"], home["township_rates"])
     title = gettext("Employment figures on %(day)s", day=day.isoformat())
     jobs = home["jobs"]
-    fill_figures_sheet(
-        book.create_sheet(), title, gettext("Township"), jobs["townships"], (gettext("Whole county"), jobs["total"])
-    )
+    whole = (gettext("Whole county"), jobs["total"])
+    fill_figures_sheet(book.create_sheet(), title, gettext("Township"), jobs["townships"], whole, jobs["check_months"])
     return workbook_bytes(book)
 
 

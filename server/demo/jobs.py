@@ -16,8 +16,7 @@ import asyncpg
 
 from server.clock import TIMEZONE
 from server.demo.geography import DEMO_TOWNSHIP_CODE
-from server.jobs.codes import CHECK_MONTHS
-from server.jobs.placements import add_months
+from server.jobs.placements import CHECK_RULES, add_months
 from server.jobs.queries import today
 
 TRAININGS = (  # topic, title, work kind, days ago, organiser, trainer
@@ -146,7 +145,7 @@ async def _placement(connection: asyncpg.Connection, referral: int, person: Any,
         referral, start, wage,
     )  # fmt: skip
     months_done = 0
-    for months in CHECK_MONTHS:
+    for months in (rule.default for rule in CHECK_RULES):
         due = add_months(start, months)
         answered = due < today() - timedelta(days=2)
         follow_up = await connection.fetchval(

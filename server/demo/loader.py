@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, defaultdict
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -29,9 +30,11 @@ from server.demo.people import member_rows
 from server.demo.staff import employer_rows, staff_rows
 from server.demo.writer import copy_rows, insert_with_ids, reserve_ids
 from server.employers.tables import Employer
-from server.households.tables import Household, Member, PovertyStandard
+from server.households.tables import Household, Member
 from server.piccolo_conf import DB
-from server.places.tables import County, Township, Village, VillageGroup
+from server.places.tables import County, Region, Township, Village, VillageGroup
+from server.policy.registry import MONITORING_LINE, POVERTY_LINE, POVERTY_LINE_CONSTANT
+from server.policy.tables import PolicyValue
 
 DEMO_PASSWORD = "Bangfu@2026"  # noqa: S105 -- published with the demo, never used outside it
 DEMO_USERNAMES = ("county", "admin", "leader", "cadre", "employer")
@@ -49,6 +52,9 @@ STANDARDS = (
     (2025, "4500", "3000", "7300"),
     (2026, "4600", "3000", "7600"),
 )
+LINES_SOURCE = "演示数据（山东省扶贫标准与防返贫监测线）"
+PROVINCE = ("370000000000", "山东省")
+CITY = ("371300000000", "临沂市")
 COUNTY_ACCOUNT = ("county", "周文斌", "县扶贫办主任")  # username, name, title
 DEMO_ACCOUNTS = (  # username, role, name, title (of the demo township)
     ("admin", Role.ADMIN, "张建华", "镇扶贫办主任"),
@@ -72,9 +78,9 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str
         if not plans:
             return "演示数据已存在, 未重复加载 (demo data already present: nothing added)"
         password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
-        county_id = await _county_id()
+        county_id, province_id = await _county_id()
         await _county_account(password_hash, county_id)
-        await _add_standards()
+        await _add_lines(province_id)
         totals: Counter[str] = Counter()
         township_ids = []
         for plan in plans:
@@ -85,28 +91,46 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str
     return _summary(totals, skipped=len(township_plans(scale)) - len(plans))
 
 
-async def _county_id() -> int:
-    row = await County.select().where(County.code == COUNTY_CODE).first()
+async def _region_id(level: str, code: str, name: str, parent: int | None = None) -> int:
+    row = await Region.select(Region.id).where(Region.code == code).first()
     if row is None:
-        [row] = await County.insert(County(name=COUNTY_NAME, code=COUNTY_CODE))
+        [row] = await Region.insert(Region(level=level, code=code, name=name, parent=parent))
     return int(row["id"])
 
 
-async def _add_standards() -> None:
-    """The poverty and monitoring lines of the years not configured yet (a configured year is left as it is)."""
-    configured = {row["year"] for row in await PovertyStandard.select(PovertyStandard.year)}
-    missing = [
-        PovertyStandard(
-            year=year,
-            poverty_line=Decimal(line),
-            poverty_line_constant=Decimal(constant),
-            monitoring_line=Decimal(monitoring) if monitoring else None,
+async def _county_id() -> tuple[int, int]:
+    """The demo county under its city and province: (county id, province id)."""
+    province = await _region_id("province", *PROVINCE)
+    city = await _region_id("city", *CITY, parent=province)
+    row = await County.select().where(County.code == COUNTY_CODE).first()
+    if row is None:
+        [row] = await County.insert(County(name=COUNTY_NAME, code=COUNTY_CODE, region=city))
+    return int(row["id"]), province
+
+
+async def _add_lines(province_id: int) -> None:
+    """The province's poverty and monitoring lines of the years not recorded yet (a recorded year is left alone)."""
+    rules = (POVERTY_LINE, POVERTY_LINE_CONSTANT, MONITORING_LINE)
+    recorded = {
+        (row["rule"], row["effective_from"].year)
+        for row in await PolicyValue.select(PolicyValue.rule, PolicyValue.effective_from).where(
+            PolicyValue.region == province_id
         )
-        for year, line, constant, monitoring in STANDARDS
-        if year not in configured
+    }
+    missing = [
+        PolicyValue(
+            rule=rule.key,
+            region=province_id,
+            effective_from=date(year, 1, 1),
+            value=Decimal(value),
+            source=LINES_SOURCE,
+        )
+        for year, *values in STANDARDS
+        for rule, value in zip(rules, values, strict=True)
+        if value is not None and (rule.key, year) not in recorded
     ]
     if missing:
-        await PovertyStandard.insert(*missing)
+        await PolicyValue.insert(*missing)
 
 
 async def _load_township(connection: asyncpg.Connection, ctx: Context, county_id: int) -> Counter[str]:

@@ -15,8 +15,10 @@ from typing import Any
 
 import asyncpg
 
+from server import policy
 from server.clock import TIMEZONE
 from server.households.income import per_capita_net_income
+from server.policy.registry import MONITORING_LINE
 
 SOURCE_OF_TYPE = {"unstable": "income_below", "marginal": "income_near", "sudden": "reported"}
 HARDSHIPS = ("illness", "illness", "disaster", "accident", "other")
@@ -81,7 +83,7 @@ def _monitored(rng: random.Random, household: dict[str, Any], today: date) -> di
 
 async def monitoring_demo(connection: asyncpg.Connection, township_ids: list[int]) -> Counter[str]:
     today = datetime.now(TIMEZONE).date()
-    line = await connection.fetchval("SELECT monitoring_line FROM poverty_standard WHERE year = $1", today.year)
+    line = await policy.value(MONITORING_LINE, township_ids[0] if township_ids else None, today)
     totals: Counter[str] = Counter()
     for township_id in township_ids:
         rng = random.Random(f"monitoring-{township_id}")  # noqa: S311 -- repeatable demo data, not secrets

@@ -15,8 +15,10 @@ from typing import Any
 
 import asyncpg
 
+from server import policy
 from server.clock import TIMEZONE
 from server.demo.writer import reserve_ids
+from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
 from server.visits.tables import Visit
 
 # Months of history; at county scale 70 months give the benchmark's 1.86 million visits (scripts/bench.py sets it).
@@ -37,14 +39,18 @@ MEASURES = (("condolence", (200, 500)), ("medical", (300, 2000)), ("education", 
 VISIT_COLUMNS = ["id", "client_id", "household", "cadre", "visited_at", "kind", "note", "problems", "latitude",
                  "longitude", "accuracy_m", "expected_photos", "fingerprint", "version", "created_at",
                  "updated_at"]  # fmt: skip
-HOUSEHOLDS_SQL = """
+HOUSEHOLDS_SQL = f"""
+WITH towns AS MATERIALIZED (
+  SELECT id, {policy.sql(FOLLOW_UP_DAYS, "id")} AS follow_up_days,
+         {policy.sql(MONITORED_FOLLOW_UP_DAYS, "id")} AS monitored_follow_up_days
+  FROM township WHERE id = ANY($1::int[]))
 SELECT h.id, h.monitoring_type IS NOT NULL AS monitored, coalesce(h.latitude, v.latitude) AS lat,
        coalesce(h.longitude, v.longitude) AS lng, t.follow_up_days, t.monitored_follow_up_days, v.township,
        coalesce(
          (SELECT p.cadre FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL ORDER BY p.rank LIMIT 1),
          (SELECT u.id FROM app_user u WHERE u.village = h.village AND u.role = 'cadre' ORDER BY u.id LIMIT 1)
        ) AS cadre
-FROM household h JOIN village v ON v.id = h.village JOIN township t ON t.id = v.township
+FROM household h JOIN village v ON v.id = h.village JOIN towns t ON t.id = v.township
 WHERE v.township = ANY($1::int[]) ORDER BY h.id
 """
 

@@ -12,8 +12,8 @@ from server.accounts.sessions import set_flash
 from server.employers import queries as employers
 from server.i18n import N_
 from server.jobs import placements, queries, referrals
-from server.jobs.codes import PAY_UNIT, PHYSICAL, WORK_KIND
-from server.jobs.forms import EmployerForm, FieldErrors, HireForm, JobForm, day, text
+from server.jobs.codes import DAYS_PER_MONTH, PAY_UNIT, PHYSICAL, WORK_KIND
+from server.jobs.forms import OLDEST_JOB_AGE, EmployerForm, FieldErrors, HireForm, JobForm, day, text
 from server.jobs.web import AnyRequest, Form, audit, employers_only, render
 from server.web.auth import current_user
 from server.web.errors import found
@@ -23,8 +23,6 @@ NEW_JOB = {
     **dict.fromkeys(queries.JOB_FIELDS),
     "pay_unit": "month",
     "headcount": 1,
-    "age_min": 16,
-    "age_max": 60,
     "physical": "medium",
     "work_kind": "other",
 }
@@ -48,11 +46,14 @@ class EmployerJobsController(Controller):
         choices = {"work_kinds": WORK_KIND.choices(), "pay_units": PAY_UNIT.choices(), "physicals": PHYSICAL.choices()}
         villages = [(village["id"], village["name"]) for village in employer["villages"]]
         context = {"form": form, "job_id": job_id, "employer": employer, "village_choices": villages, **choices}
+        context["oldest_job_age"], context["days_per_month"] = OLDEST_JOB_AGE, DAYS_PER_MONTH
         return await render(request, "employers/job_form.html", status_code=status, **context)
 
     @get("/new")
     async def new(self, request: AnyRequest) -> Template:
-        return await self._form(request, JobForm(values=dict(NEW_JOB)))
+        employer = found(await queries.employer_context(current_user(request).employer_id))
+        youngest, oldest = employer["working_ages"]
+        return await self._form(request, JobForm(values={**NEW_JOB, "age_min": youngest, "age_max": oldest}))
 
     @post("/")
     async def create(self, request: AnyRequest, data: Form) -> Template | Redirect:
@@ -110,7 +111,13 @@ class EmployerJobsController(Controller):
 
 def _parse(data: dict[str, str], employer: dict[str, Any]) -> JobForm:
     village_ids = {village["id"] for village in employer["villages"]}
-    return JobForm.parse(data, today=queries.today(), minimum_wage=employer["minimum_wage"], village_ids=village_ids)
+    return JobForm.parse(
+        data,
+        today=queries.today(),
+        minimum_wage=employer["minimum_wage"],
+        working_ages=employer["working_ages"],
+        village_ids=village_ids,
+    )
 
 
 def _board_url(request: AnyRequest, job_id: int | None = None) -> str:

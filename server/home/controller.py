@@ -29,7 +29,8 @@ ROLE_LINKS = {
     Role.ADMIN: (
         ("/admin/users", N_("Accounts")),
         ("/admin/employers", N_("Employers")),
-        ("/places", N_("Villages and township rules")),
+        ("/places", N_("Villages and groups")),
+        ("/policy", N_("Rules and poverty lines")),
         ("/jobs", N_("Employment support")),
         ("/monitoring", N_("Return-to-poverty monitoring")),
     ),
@@ -39,6 +40,7 @@ ROLE_LINKS = {
         ("/identification", N_("Precise identification")),
         ("/jobs/figures", N_("Employment figures")),
         ("/projects", N_("Projects and funds")),
+        ("/policy", N_("Rules and poverty lines")),
     ),
 }
 

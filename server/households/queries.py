@@ -7,11 +7,12 @@ from typing import Any
 
 from piccolo.querystring import QueryString
 
-from server import privacy
+from server import policy, privacy
 from server.accounts.sessions import CurrentUser
 from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.places.tables import Village, VillageGroup
+from server.policy.registry import MONITORING_LINE, MONITORING_MARGIN_PERCENT, POVERTY_LINE
 from server.scope import household_scope_sql, village_scope
 
 PAGE_SIZE = 30
@@ -196,18 +197,23 @@ def _search_row(row: dict[str, Any], digits: list[str]) -> dict[str, Any]:
     }
 
 
-_HOUSEHOLD = """
+# The lines of the household's income year (or this year), else of the latest year before it that has them.
+_YEAR_END = "make_date(y.year, 12, 31)"
+_HOUSEHOLD = f"""
 SELECT h.*, v.name AS village_name, v.township AS township, g.name AS group_name,
-       t.monitoring_margin_percent, ps.year AS standard_year, ps.poverty_line, ps.monitoring_line
+       {policy.sql(MONITORING_MARGIN_PERCENT, "v.township")} AS monitoring_margin_percent,
+       ps.year AS standard_year, ps.poverty_line, ps.monitoring_line
 FROM household h
 JOIN village v ON v.id = h.village
-JOIN township t ON t.id = v.township
 LEFT JOIN village_group g ON g.id = h."group"
 LEFT JOIN LATERAL (
-    SELECT year, poverty_line, monitoring_line FROM poverty_standard
-    WHERE year <= COALESCE(h.income_year, extract(year FROM now())::int) ORDER BY year DESC LIMIT 1
+    SELECT y.year, {policy.sql(POVERTY_LINE, "v.township", _YEAR_END)} AS poverty_line,
+           {policy.sql(MONITORING_LINE, "v.township", _YEAR_END)} AS monitoring_line
+    FROM generate_series(COALESCE(h.income_year, extract(year FROM now())::int), 2000, -1) y(year)
+    WHERE {policy.sql(POVERTY_LINE, "v.township", _YEAR_END)} IS NOT NULL
+    ORDER BY y.year DESC LIMIT 1
 ) ps ON TRUE
-WHERE h.id = {} AND {}
+WHERE h.id = {{}} AND {{}}
 """
 
 

@@ -1,4 +1,4 @@
-"""Households, their members, and the poverty and monitoring lines per year."""
+"""Households and their members."""
 
 from decimal import Decimal
 
@@ -21,17 +21,6 @@ from server.places.tables import Village, VillageGroup
 ZERO = Decimal(0)
 MONEY = (12, 2)
 AREA = (10, 2)
-
-
-class PovertyStandard(Table, tablename="poverty_standard"):
-    """The income lines of one year, in yuan per person per year (data, never constants in code)."""
-
-    id: Serial  # added by Piccolo; annotated for type checkers
-
-    year = Integer(unique=True)
-    poverty_line = Numeric(digits=MONEY)  # at that year's prices, e.g. 3322
-    poverty_line_constant = Numeric(digits=MONEY, null=True, default=None)  # e.g. 3000 at constant prices
-    monitoring_line = Numeric(digits=MONEY, null=True, default=None)  # e.g. 6000 in 2021
 
 
 class Household(Table):

@@ -13,6 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from server import policy
 from server.clock import today
 from server.i18n import N_
 from server.identification import applying, queries, steps
@@ -28,6 +29,7 @@ from server.identification.forms import (
     SettingsForm,
     SurveyForm,
 )
+from server.identification.rules import POLICY_RULES, township_rules
 from server.identification.tables import Objection
 from server.identification.workflow import TRANSITIONS, State, StepRefused, notice_exit_refusal
 from server.web.auth import current_user
@@ -50,9 +52,9 @@ class IdentificationController(Controller):
     @get("/")
     async def overview(self, request: Req) -> Template:
         user = current_user(request)
-        rules = await queries.township_rules(user.township_id)
+        rules = await township_rules(user.township_id)
         villages = await queries.villages_overview(user.township_id, rules)
-        return await page(request, "identification/index.html", villages=villages, can_edit=user.is_admin)
+        return await page(request, "identification/index.html", villages=villages, rules=rules, can_edit=user.is_admin)
 
     @get("/villages/{village_id:int}")
     async def village(self, request: Req, village_id: FromPath[int]) -> Template:
@@ -108,7 +110,7 @@ class IdentificationController(Controller):
         village = await queries.village_of(user, village_id)
         data = await request.form()
         ids = [int(value) for value in data.getall("application", []) if str(value).isdigit()]
-        form = MeetingForm.parse(data, await queries.township_rules(user.township_id), village["population"], ids)
+        form = MeetingForm.parse(data, await township_rules(user.township_id), village["population"], ids)
         if form.errors:
             return await meeting_page(request, village_id, form, status_code=422)
         await steps.hold_meeting(actor_of(request), village_id, form.values, form.votes)
@@ -126,7 +128,7 @@ class IdentificationController(Controller):
         await queries.village_of(user, village_id)
         data = await request.form()
         ids = [int(value) for value in data.getall("application", []) if str(value).isdigit()]
-        form = NoticeForm.parse(data, await queries.township_rules(user.township_id))
+        form = NoticeForm.parse(data, await township_rules(user.township_id))
         if form.errors:
             return await notice_form_page(request, village_id, form, status_code=422)
         await steps.start_notice(actor_of(request), village_id, ids, form.values)
@@ -169,16 +171,14 @@ class IdentificationController(Controller):
     async def settings(self, request: Req) -> Template:
         user = current_user(request)
         values = await queries.township_settings(user.township_id)
-        return await page(
-            request, "identification/settings.html", form=SettingsForm(values=values), can_edit=user.is_admin
-        )
+        return await settings_page(request, SettingsForm(values=values))
 
     @post("/settings", guards=[requires_admin])
     async def save_settings(self, request: Req, data: Form) -> Template | Redirect:
         user = current_user(request)
         form = SettingsForm.parse(data)
         if form.errors or user.township_id is None:
-            return await page(request, "identification/settings.html", form=form, can_edit=True, status_code=422)
+            return await settings_page(request, form, status_code=422)
         await steps.save_settings(actor_of(request), user.township_id, form.values)
         return await done(request, N_("The settings were saved."), "/identification/settings")
 
@@ -199,7 +199,7 @@ class ApplicationController(Controller):
         user = current_user(request)
         app = await queries.application_of(user, application_id)
         village = await queries.village_of(user, app["village"])
-        form = SurveyForm.parse(data, await queries.township_rules(user.township_id), village["population"])
+        form = SurveyForm.parse(data, await township_rules(user.township_id), village["population"])
         if form.errors:
             return await application_page(request, application_id, survey_form=form, status_code=422)
         await steps.survey(actor_of(request), application_id, form.values)
@@ -252,7 +252,7 @@ async def village_context(user: Any, village_id: int, **extra: Any) -> dict[str,
     rows = await queries.village_applications(village_id)
     notice = await queries.latest_notice(village_id)
     objections = await queries.objections_of(notice["id"]) if notice else []
-    rules = await queries.township_rules(user.township_id)
+    rules = await township_rules(user.township_id)
     return {
         "village": village,
         "groups": queries.by_state(rows),
@@ -291,7 +291,7 @@ async def apply_page(
 async def meeting_page(request: Req, village_id: int, form: MeetingForm, status_code: int = 200) -> Template:
     user = current_user(request)
     village = await queries.village_of(user, village_id)
-    rules = await queries.township_rules(user.township_id)
+    rules = await township_rules(user.township_id)
     rows = [row for row in await queries.village_applications(village_id) if row["state"] == State.PRELIMINARY]
     minimum = rules.representatives_minimum(village["population"])
     return await page(
@@ -308,7 +308,7 @@ async def meeting_page(request: Req, village_id: int, form: MeetingForm, status_
 async def notice_form_page(request: Req, village_id: int, form: NoticeForm, status_code: int = 200) -> Template:
     user = current_user(request)
     village = await queries.village_of(user, village_id)
-    rules = await queries.township_rules(user.township_id)
+    rules = await township_rules(user.township_id)
     rows = [row for row in await queries.village_applications(village_id) if row["state"] == State.APPRAISED]
     return await page(
         request,
@@ -325,7 +325,7 @@ async def application_page(request: Req, application_id: int, status_code: int =
     user = current_user(request)
     app = await queries.application_of(user, application_id)
     village = await queries.village_of(user, app["village"])
-    rules = await queries.township_rules(user.township_id)
+    rules = await township_rules(user.township_id)
     notice = await queries.notice_by_id(app["notice"])
     objections = [
         o
@@ -353,6 +353,21 @@ async def application_page(request: Req, application_id: int, status_code: int =
         survey_form=forms.get("survey_form", SurveyForm(values={"member_count": app["member_count"]})),
         review_form=forms.get("review_form", DecisionForm()),
         approval_form=forms.get("approval_form", DecisionForm()),
+    )
+
+
+async def settings_page(request: Req, form: SettingsForm, status_code: int = 200) -> Template:
+    """The objection office (the admin edits it here) and the identification rules in force (changed on /policy)."""
+    user = current_user(request)
+    rules = await policy.in_township(list(POLICY_RULES.values()), user.township_id)
+    return await page(
+        request,
+        "identification/settings.html",
+        status_code=status_code,
+        form=form,
+        can_edit=user.is_admin,
+        rules=rules,
+        number_text=policy.number_text,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from server import codes
 from server.households import id_numbers
 from server.i18n import N_, gettext
-from server.identification.rules import RULE_FIELDS, Rules
+from server.identification.rules import Rules
 
 NAME_SEPARATORS = re.compile(r"[,，、;；\s]+")
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
@@ -299,8 +299,4 @@ class SettingsForm:
             "office_address": f.text("office_address", length=200),
             "office_phone": f.text("office_phone", length=30),
         }
-        for name in RULE_FIELDS:
-            values[name] = f.number(name, low=1, high=100 if name.endswith("percent") else 500)
-        if not f.errors and int(values["survey_team_min"]) > int(values["survey_team_max"]):
-            f.errors["survey_team_max"] = N_("The largest team cannot be smaller than the smallest.")
         return cls(values=values, errors=f.errors)

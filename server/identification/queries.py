@@ -10,7 +10,7 @@ from litestar.exceptions import NotFoundException
 from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
-from server.identification.rules import DEFAULT_RULES, RULE_FIELDS, Rules
+from server.identification.rules import Rules
 from server.identification.tables import (
     Application,
     ApplicationStep,
@@ -28,18 +28,9 @@ OFFICE_FIELDS = ("office_name", "office_address", "office_phone")
 
 
 async def township_settings(township_id: int | None) -> dict[str, Any]:
-    """The township's rules and objection office; the defaults of rules.py when it has not saved its own."""
+    """The township's objection office (empty until saved)."""
     row = await IdentificationSettings.select().where(IdentificationSettings.township == (township_id or -1)).first()
-    values: dict[str, Any] = {name: getattr(DEFAULT_RULES, name) for name in RULE_FIELDS}
-    values.update(dict.fromkeys(OFFICE_FIELDS, ""))
-    if row:
-        values.update({name: row[name] for name in (*RULE_FIELDS, *OFFICE_FIELDS)})
-    return values
-
-
-async def township_rules(township_id: int | None) -> Rules:
-    values = await township_settings(township_id)
-    return Rules(**{name: values[name] for name in RULE_FIELDS})
+    return {name: row[name] if row else "" for name in OFFICE_FIELDS}
 
 
 async def village_of(user: CurrentUser, village_id: int) -> dict[str, Any]:

@@ -17,12 +17,11 @@ from piccolo.table import Table
 
 from server.accounts.tables import User
 from server.households.tables import Household
-from server.identification.rules import DEFAULT_RULES
 from server.places.tables import Township, Village
 
 
 class IdentificationSettings(Table, tablename="identification_settings"):
-    """A township's identification rules (defaults from server/identification/rules.py) and its objection office."""
+    """A township's objection office, printed on notices (its identification rules are policy values)."""
 
     id: Serial  # added by Piccolo; annotated for type checkers
 
@@ -30,14 +29,6 @@ class IdentificationSettings(Table, tablename="identification_settings"):
     office_name = Varchar(length=60, default="")  # e.g. 临涧镇扶贫办
     office_address = Varchar(length=200, default="")
     office_phone = Varchar(length=30, default="")  # the office's public phone, printed on notices
-    survey_team_min = SmallInt(default=DEFAULT_RULES.survey_team_min)
-    survey_team_max = SmallInt(default=DEFAULT_RULES.survey_team_max)
-    survey_team_min_large = SmallInt(default=DEFAULT_RULES.survey_team_min_large)
-    representatives_min = SmallInt(default=DEFAULT_RULES.representatives_min)
-    representatives_min_large = SmallInt(default=DEFAULT_RULES.representatives_min_large)
-    notice_days = SmallInt(default=DEFAULT_RULES.notice_days)
-    key_incidence_percent = SmallInt(default=DEFAULT_RULES.key_incidence_percent)
-    other_incidence_percent = SmallInt(default=DEFAULT_RULES.other_incidence_percent)
 
 
 class AppraisalMeeting(Table, tablename="appraisal_meeting"):

@@ -11,6 +11,7 @@ from piccolo.querystring import QueryString
 from server.database import connect
 from server.jobs.matching import candidates_query
 from server.jobs.queries import today
+from server.policy.registry import WORKING_AGE_MAX, WORKING_AGE_MIN
 
 FIRST_DEMO_JOB = "SELECT min(j.id) FROM job_post j JOIN township t ON t.id = j.township WHERE t.code = '371326105'"
 
@@ -25,7 +26,8 @@ async def first_demo_job(database_url: str) -> int:
 
 async def _time_candidates(database_url: str, job_id: int, runs: int) -> tuple[float, float, int, int]:
     """The ranking SQL over every member of the county (no scope), run `runs` times on one connection."""
-    sql, args = candidates_query(job_id, QueryString("TRUE"), today()).compile_string(engine_type="postgres")
+    ages = (WORKING_AGE_MIN.default, WORKING_AGE_MAX.default)
+    sql, args = candidates_query(job_id, QueryString("TRUE"), today(), ages).compile_string(engine_type="postgres")
     connection = await connect(database_url)
     try:
         timings, rows = [], []

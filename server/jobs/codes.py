@@ -61,6 +61,4 @@ SEX = CodeList(("M", N_("Male")), ("F", N_("Female")))
 # Labour skills of members who can take a job; 'lost' and 'none' cannot. The labour force ledger's triggers
 # (migrations/jobs) hold the same list; tests/jobs/test_labour_force.py checks they agree.
 LABOUR_CAPABLE = ("normal", "skilled", "weak")
-WORKING_AGE = (16, 60)
 DAYS_PER_MONTH = 22  # a day wage times this is compared with the township's minimum monthly wage
-CHECK_MONTHS = (1, 3, 6)  # placement follow-ups after this many months

@@ -15,6 +15,7 @@ from server.jobs import matching, placements, queries, referrals, trainings
 from server.jobs.codes import WORK_KIND
 from server.jobs.figures import figures, figures_xlsx
 from server.jobs.forms import CheckForm, WishForm
+from server.jobs.labour_force import working_ages
 from server.jobs.tables import MemberWish
 from server.jobs.web import AnyRequest, Form, audit, int_or_none, leaders_only, render, staff_only
 from server.web.auth import client_ip, current_user
@@ -43,7 +44,8 @@ class JobsController(Controller):
         user, day = current_user(request), queries.today()
         job = found(await queries.job_of_township(user.township_id, job_id, day))
         candidates = await matching.ranked_candidates(user, job_id, day)
-        context = {"job": job, "candidates": candidates, "rules": matching.RULES, "error": error, **extra}
+        ages = await working_ages(user.township_id, day)
+        context = {"job": job, "candidates": candidates, "rules": matching.RULES, "ages": ages, "error": error, **extra}
         status = 422 if error else 200
         return await render(request, "jobs/job.html", fragment="jobs/_candidates.html", status_code=status, **context)
 

@@ -1,5 +1,5 @@
-"""Figures for leaders: open jobs, referrals, placements, still employed at 3 and 6 months, by village; as .xlsx.
-The county office sees the same figures by township."""
+"""Figures for leaders: open jobs, referrals, placements, still employed at a placement's second and third checks (3
+and 6 months by default), by village; as .xlsx. The county office sees the same figures by township."""
 
 from __future__ import annotations
 
@@ -10,26 +10,33 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from server import policy
 from server.i18n import gettext
+from server.jobs.placements import CHECK_RULES, check_months_of
 from server.jobs.tables import JobPost
 from server.spreadsheets import append_row, workbook_bytes
 
-COLUMNS = ("open_jobs", "referrals", "placements", "working", "employed_3", "employed_6")
+COLUMNS = ("open_jobs", "referrals", "placements", "working", "employed_second", "employed_third")
 
 # Referrals of members of the townships `{towns}` selects (one township, or a county's), with their outcomes.
 _REFERRALS = """
 WITH r AS (
   SELECT h.village, v.township, r.id AS referral, p.id AS placement, p.status AS placement_status,
-         EXISTS (SELECT 1 FROM placement_check c WHERE c.placement = p.id AND c.months = 3 AND c.still_working) AS at3,
-         EXISTS (SELECT 1 FROM placement_check c WHERE c.placement = p.id AND c.months = 6 AND c.still_working) AS at6
+         ck.at_second, ck.at_third
   FROM referral r JOIN member m ON m.id = r.member JOIN household h ON h.id = m.household
   JOIN village v ON v.id = h.village LEFT JOIN placement p ON p.referral = r.id
+  LEFT JOIN LATERAL (
+    SELECT bool_or(k.still_working) FILTER (WHERE k.n = 2) AS at_second,
+           bool_or(k.still_working) FILTER (WHERE k.n = 3) AS at_third
+    FROM (SELECT c.still_working, row_number() OVER (ORDER BY c.months) AS n
+          FROM placement_check c WHERE c.placement = p.id) k
+  ) ck ON TRUE
   WHERE v.township IN (SELECT id FROM township WHERE {towns})
 )
 """
 _COUNTS = """count(r.referral) AS referrals, count(r.placement) AS placements,
   count(*) FILTER (WHERE r.placement_status = 'working') AS working,
-  count(*) FILTER (WHERE r.at3) AS employed_3, count(*) FILTER (WHERE r.at6) AS employed_6"""
+  count(*) FILTER (WHERE r.at_second) AS employed_second, count(*) FILTER (WHERE r.at_third) AS employed_third"""
 _OPEN = "j.status = 'open' AND j.closing_date >= {}"
 
 _BY_VILLAGE = (
@@ -54,26 +61,33 @@ GROUP BY t.id ORDER BY t.code
 
 
 async def figures(township_id: int | None, today: date) -> dict[str, Any]:
-    """{'villages': [...], 'total': {...}}; open jobs in the total count jobs without a village too."""
+    """{'villages': [...], 'total': {...}, 'check_months': (1, 3, 6)}; open jobs in the total count jobs without a
+    village too."""
     township = township_id or -1
     villages = [dict(row) for row in await JobPost.raw(_BY_VILLAGE, township, today, township)]
     total: dict[str, Any] = {column: sum(row[column] for row in villages) for column in COLUMNS}
     total["open_jobs"] = await JobPost.count().where(
         (JobPost.township == township) & (JobPost.status == "open") & (JobPost.closing_date >= today)
     )
-    return {"villages": villages, "total": total}
+    return {"villages": villages, "total": total, "check_months": await check_months_of(township_id, today)}
 
 
 async def county_figures(county_id: int | None, today: date) -> dict[str, Any]:
-    """{'townships': [...], 'total': {...}}: the county office's view, one query."""
+    """{'townships': [...], 'total': {...}, 'check_months': ...}: the county office's view."""
     county = county_id or -1
     townships = [dict(row) for row in await JobPost.raw(_BY_TOWNSHIP, county, today, county)]
     total: dict[str, Any] = {column: sum(row[column] for row in townships) for column in COLUMNS}
-    return {"townships": townships, "total": total}
+    months = tuple([await policy.county_value(rule, county_id, today) for rule in CHECK_RULES])
+    return {"townships": townships, "total": total, "check_months": months}
 
 
 def fill_figures_sheet(
-    sheet: Worksheet, title: str, first_header: str, rows: list[dict[str, Any]], total: tuple[str, dict[str, Any]]
+    sheet: Worksheet,
+    title: str,
+    first_header: str,
+    rows: list[dict[str, Any]],
+    total: tuple[str, dict[str, Any]],
+    check_months: tuple[int, ...],
 ) -> None:
     """A title line, the header, one line per village (or township), then the whole township's (or county's)."""
     sheet.title = gettext("Employment")
@@ -84,8 +98,8 @@ def fill_figures_sheet(
         gettext("Referrals"),
         gettext("Placements"),
         gettext("Working now"),
-        gettext("Still employed after 3 months"),
-        gettext("Still employed after 6 months"),
+        gettext("Still employed after %(n)s months", n=check_months[1]),
+        gettext("Still employed after %(n)s months", n=check_months[2]),
     ]
     append_row(sheet, header, bold=True)
     for row in rows:
@@ -98,9 +112,8 @@ def fill_figures_sheet(
 def _workbook(data: dict[str, Any], title: str) -> bytes:
     book = Workbook()
     assert book.active is not None
-    fill_figures_sheet(
-        book.active, title, gettext("Village"), data["villages"], (gettext("Whole township"), data["total"])
-    )
+    whole = (gettext("Whole township"), data["total"])
+    fill_figures_sheet(book.active, title, gettext("Village"), data["villages"], whole, data["check_months"])
     return workbook_bytes(book)
 
 

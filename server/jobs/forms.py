@@ -92,6 +92,9 @@ def monthly_equivalent(wage: Decimal, pay_unit: str) -> Decimal | None:
     return None
 
 
+OLDEST_JOB_AGE = 70  # public welfare posts take people past the working age, not past this
+
+
 @dataclass
 class JobForm:
     values: dict[str, Any] = field(default_factory=dict)
@@ -99,8 +102,17 @@ class JobForm:
     low_wage: bool = False  # below the township's minimum and not yet confirmed: the employer must confirm
 
     @classmethod
-    def parse(cls, data: Mapping[str, str], *, today: date, minimum_wage: int, village_ids: set[int]) -> JobForm:
-        errors = FieldErrors()
+    def parse(
+        cls,
+        data: Mapping[str, str],
+        *,
+        today: date,
+        minimum_wage: int,
+        working_ages: tuple[int, int],
+        village_ids: set[int],
+    ) -> JobForm:
+        """`working_ages`: the county's rule; a job's ages default to it and start no younger."""
+        errors, (youngest, oldest) = FieldErrors(), working_ages
         v: dict[str, Any] = {
             "title": text(data, "title", 60, errors, required=True),
             "work_kind": code(data, "work_kind", WORK_KIND, errors, "other"),
@@ -111,8 +123,8 @@ class JobForm:
             "wage_max": money(data, "wage_max", errors),
             "headcount": number(data, "headcount", errors, 1, 9999),
             "working_hours": text(data, "working_hours", 100, errors),
-            "age_min": number(data, "age_min", errors, 16, 70) or 16,
-            "age_max": number(data, "age_max", errors, 16, 70) or 60,
+            "age_min": number(data, "age_min", errors, youngest, OLDEST_JOB_AGE) or youngest,
+            "age_max": number(data, "age_max", errors, youngest, OLDEST_JOB_AGE) or oldest,
             "needs_skill": flag(data, "needs_skill"),
             "skills": text(data, "skills", 200, errors),
             "physical": code(data, "physical", PHYSICAL, errors, "medium"),

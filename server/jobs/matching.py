@@ -25,7 +25,7 @@ from piccolo.querystring import QueryString
 from server.accounts.sessions import CurrentUser
 from server.i18n import N_
 from server.jobs.codes import DAYS_PER_MONTH
-from server.jobs.labour_force import in_scope, of_working_age
+from server.jobs.labour_force import in_scope, of_working_age, working_ages
 from server.jobs.tables import JobPost
 
 # The rules as the cadre reads them on the screen, in the order of the module docstring.
@@ -128,15 +128,21 @@ ORDER BY ORDER_BY
 """.replace("SCORE", _SCORE).replace("ORDER_BY", "score DESC, distance_km NULLS LAST, born DESC, member_id, job_id")
 
 
-def candidates_query(job_id: int, scope: QueryString, today: date, limit: int = 30) -> QueryString:
-    """The one SQL query ranking members (within `scope`, a condition on the ledger's alias lf) for one job."""
+def candidates_query(
+    job_id: int, scope: QueryString, today: date, ages: tuple[int, int], limit: int = 30
+) -> QueryString:
+    """The one SQL query ranking members (within `scope`, a condition on the ledger's alias lf, and of working
+    `ages`) for one job."""
     sql = f"WITH jobs AS ({_JOBS} WHERE j.id = {{}}), people AS NOT MATERIALIZED ({_PEOPLE}) {_RANKED}"
-    people = of_working_age(scope, today)
+    people = of_working_age(scope, today, ages)
     return QueryString(sql, today, today, job_id, people, QueryString("TRUE"), limit, limit, today)
 
 
 async def candidates_for_job(job_id: int, scope: QueryString, today: date, limit: int = 30) -> list[dict[str, Any]]:
-    rows = await JobPost.raw("{}", candidates_query(job_id, scope, today, limit))
+    """Ranked members of working age in the job's township (its county's rule) for one job."""
+    job = await JobPost.select(JobPost.township).where(JobPost.id == job_id).first()
+    ages = await working_ages(job["township"] if job else None, today)
+    rows = await JobPost.raw("{}", candidates_query(job_id, scope, today, ages, limit))
     return [_with_reasons(row) for row in rows]
 
 
@@ -148,7 +154,8 @@ async def jobs_for_member(user: CurrentUser, member_id: int, today: date, limit:
     """Ranked open jobs of the user's township for one member in scope (empty when the member is not)."""
     jobs = f"{_JOBS} WHERE j.township = {{}} AND j.status = 'open' AND j.closing_date >= {{}} AND e.approved"
     sql = f"WITH jobs AS ({jobs}), people AS NOT MATERIALIZED ({_PEOPLE}) {_RANKED}"
-    people = of_working_age(QueryString("{} AND lf.member = {}", in_scope(user), member_id), today)
+    ages = await working_ages(user.township_id, today)
+    people = of_working_age(QueryString("{} AND lf.member = {}", in_scope(user), member_id), today, ages)
     villages = QueryString("vi.id IN (SELECT village_id FROM people)")
     rows = await JobPost.raw(sql, today, today, user.township_id or -1, today, people, villages, limit, limit, today)
     return [_with_reasons(row) for row in rows]

@@ -1,4 +1,5 @@
-"""Placements: a hire creates the employment record and its 1-, 3- and 6-month checks; answers feed the income."""
+"""Placements: a hire creates the employment record and its three checks (after 1, 3 and 6 months by default, the
+county's rule on the day work starts); answers feed the income."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from typing import Any
 
 from piccolo.querystring import QueryString
 
+from server import policy
 from server.accounts.sessions import CurrentUser
 from server.households.history import record_change
 from server.households.tables import Household
-from server.jobs.codes import CHECK_MONTHS
 from server.jobs.referrals import set_answer
 from server.jobs.tables import Placement, PlacementCheck, Referral
 from server.pairing.queries import responsible_cadres
 from server.piccolo_conf import DB
+from server.policy.registry import FIRST_CHECK_MONTHS, SECOND_CHECK_MONTHS, THIRD_CHECK_MONTHS
 from server.scope import household_scope_sql
 from server.visits.queries import create_follow_up
 
@@ -49,7 +51,7 @@ async def hire(referral: dict[str, Any], values: dict[str, Any], referred_by: in
         placement_id = int(row["id"])
         cadres = await responsible_cadres([referral["household"]])
         cadre_id = cadres[referral["household"]][0]["cadre_id"] if cadres.get(referral["household"]) else referred_by
-        for months in CHECK_MONTHS:
+        for months in await check_months(referral["household"], values["start_date"]):
             due_on = add_months(values["start_date"], months)
             follow_up = await schedule_follow_up(referral["household"], cadre_id, due_on, note)
             await PlacementCheck.insert(
@@ -57,6 +59,27 @@ async def hire(referral: dict[str, Any], values: dict[str, Any], referred_by: in
                                follow_up_id=follow_up)
             )  # fmt: skip
     return placement_id
+
+
+CHECK_RULES = (FIRST_CHECK_MONTHS, SECOND_CHECK_MONTHS, THIRD_CHECK_MONTHS)
+
+
+async def check_months(household_id: int, on: date) -> tuple[int, int, int]:
+    """After how many months a placement starting on `on` is checked: the rule of the household's township then."""
+    months = ", ".join(f"{policy.sql(rule, 'v.township', '{}::date')} AS m{n}" for n, rule in enumerate(CHECK_RULES))
+    rows = await Placement.raw(
+        f"SELECT {months} FROM household h JOIN village v ON v.id = h.village WHERE h.id = {{}}",
+        *(on for _ in CHECK_RULES),
+        household_id,
+    )
+    return rows[0]["m0"], rows[0]["m1"], rows[0]["m2"]
+
+
+async def check_months_of(township_id: int | None, on: date) -> tuple[int, int, int]:
+    """The same rule for a township, for the figures' headings."""
+    held = await policy.values(CHECK_RULES, [township_id], on)
+    first, second, third = (held.get(rule, township_id) for rule in CHECK_RULES)
+    return first, second, third
 
 
 async def schedule_follow_up(household_id: int, cadre_id: int | None, due_on: date, note: str) -> int | None:

@@ -7,10 +7,12 @@ from typing import Any
 
 from piccolo.querystring import QueryString
 
+from server import policy
 from server.clock import TIMEZONE
 from server.employers.tables import Employer
 from server.jobs.tables import JobPost
-from server.places.tables import Township, Village
+from server.places.tables import Village
+from server.policy.registry import MINIMUM_MONTHLY_WAGE, WORKING_AGE_MAX, WORKING_AGE_MIN
 
 JOB_FIELDS = (
     "title", "work_kind", "place", "village", "outside_county", "wage_min", "wage_max", "pay_unit", "headcount",
@@ -73,21 +75,21 @@ async def board_job(job_id: int, today: date) -> dict[str, Any] | None:
 
 
 async def employer_context(employer_id: int | None) -> dict[str, Any] | None:
-    """The employer with its township's minimum wage and villages (for the job form)."""
+    """The employer with its township's minimum wage, working ages and villages (for the job form)."""
     if employer_id is None:
         return None
     employer = (
-        await Employer.select(
-            Employer.id, Employer.name, Employer.approved, Employer.township, Employer.township.minimum_monthly_wage
-        )
+        await Employer.select(Employer.id, Employer.name, Employer.approved, Employer.township)
         .where(Employer.id == employer_id)
         .first()
     )
     if employer is None:
         return None
-    villages = await Village.select(Village.id, Village.name).where(Village.township == employer["township"])
-    employer["minimum_wage"] = employer.pop("township.minimum_monthly_wage")
-    employer["villages"] = villages
+    township = employer["township"]
+    held = await policy.values([MINIMUM_MONTHLY_WAGE, WORKING_AGE_MIN, WORKING_AGE_MAX], [township])
+    employer["villages"] = await Village.select(Village.id, Village.name).where(Village.township == township)
+    employer["minimum_wage"] = held.get(MINIMUM_MONTHLY_WAGE, township)
+    employer["working_ages"] = (held.get(WORKING_AGE_MIN, township), held.get(WORKING_AGE_MAX, township))
     return employer
 
 
@@ -122,8 +124,7 @@ async def set_job_status(employer_id: int, job_id: int, status: str) -> str | No
 
 
 async def minimum_wage_of(township_id: int | None) -> int:
-    row = await Township.select(Township.minimum_monthly_wage).where(Township.id == (township_id or -1)).first()
-    return int(row["minimum_monthly_wage"]) if row else 0
+    return await policy.value(MINIMUM_MONTHLY_WAGE, township_id)
 
 
 def _plain(value: Any) -> Any:

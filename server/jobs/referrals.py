@@ -10,8 +10,9 @@ import asyncpg
 from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
-from server.i18n import N_
-from server.jobs.codes import LABOUR_CAPABLE, WORKING_AGE
+from server.i18n import N_, gettext
+from server.jobs.codes import LABOUR_CAPABLE
+from server.jobs.labour_force import working_ages
 from server.jobs.tables import JobPost, Referral
 from server.jobs.trainings import member_in_scope
 from server.piccolo_conf import DB
@@ -30,8 +31,9 @@ async def job_capacity(job_id: int) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def refusal(job: dict[str, Any], member: dict[str, Any] | None, today: date) -> str | None:
-    """Why this referral cannot be made (a msgid), or None. The rules a cadre is told in plain words."""
+def refusal(job: dict[str, Any], member: dict[str, Any] | None, today: date, youngest: int) -> str | None:
+    """Why this referral cannot be made (a msgid, or a translated text), or None. The rules a cadre is told in plain
+    words; `youngest`: the working age's start in force."""
     if job["status"] != "open" or job["closing_date"] < today:
         return N_("This job is closed and takes no more referrals.")
     if job["hired"] >= job["headcount"]:
@@ -42,8 +44,8 @@ def refusal(job: dict[str, Any], member: dict[str, Any] | None, today: date) -> 
         return N_("This member cannot work: serious illness or disability, and no labour capacity.")
     if member["labour_skill"] not in LABOUR_CAPABLE:
         return N_("This member cannot work: no labour capacity.")
-    if member["age"] < WORKING_AGE[0]:
-        return N_("This member is under 16 and cannot be referred to a job.")
+    if member["age"] < youngest:
+        return gettext("This member is under %(n)s and cannot be referred to a job.", n=youngest)
     return None
 
 
@@ -55,7 +57,8 @@ async def refer(
     job = await job_capacity(job_id)
     if member is None or job is None:
         return None, N_("This member is not among your households.")
-    if reason := refusal(job, member, today):
+    youngest, _ = await working_ages(user.township_id, today)
+    if reason := refusal(job, member, today, youngest):
         return None, reason
     if not consent:
         return None, N_("Note that the member agreed to be referred before referring them.")

@@ -13,6 +13,7 @@ from server.i18n import N_
 from server.jobs import queries, trainings
 from server.jobs.codes import TRAINING_TOPIC, WORK_KIND
 from server.jobs.forms import FieldErrors, TrainingForm, money, text
+from server.jobs.labour_force import working_ages
 from server.jobs.web import AnyRequest, Form, audit, int_or_none, render, staff_only
 from server.web.auth import current_user
 from server.web.errors import found
@@ -100,5 +101,7 @@ class TrainingController(Controller):
     async def untrained(self, request: AnyRequest, year: FromQuery[int | None] = None) -> Template:
         day = queries.today()
         year = year if year and 2000 <= year <= day.year else day.year
-        total, rows = await trainings.untrained_members(current_user(request), year)
-        return await render(request, "jobs/untrained.html", total=total, members=rows, year=year)
+        user = current_user(request)
+        total, rows = await trainings.untrained_members(user, year)
+        ages = await working_ages(user.township_id, day)
+        return await render(request, "jobs/untrained.html", total=total, members=rows, year=year, ages=ages)

@@ -9,7 +9,7 @@ from typing import Any
 from server.accounts.sessions import CurrentUser
 from server.clock import this_year, today
 from server.jobs.codes import TRAINING_TOPIC
-from server.jobs.labour_force import in_scope, of_working_age
+from server.jobs.labour_force import in_scope, of_working_age, working_ages
 from server.jobs.tables import Training, TrainingEnrolment
 from server.scope import household_scope_sql
 
@@ -113,7 +113,8 @@ async def trainings_of_member(member_id: int) -> list[dict[str, Any]]:
 
 
 async def untrained_members(user: CurrentUser, year: int, limit: int = 200) -> tuple[int, list[dict[str, Any]]]:
-    """Labour-capable members aged 16-60 of registered or monitored households in scope, no training in `year`."""
+    """Labour-capable members of working age of registered or monitored households in scope, no training in
+    `year`."""
     sql = f"""
     SELECT m.id, m.name, m.labour_skill, vi.name AS village_name, {AGE_SQL} AS age, count(*) OVER () AS total
     FROM labour_force lf JOIN member m ON m.id = lf.member JOIN village vi ON vi.id = lf.village
@@ -122,6 +123,6 @@ async def untrained_members(user: CurrentUser, year: int, limit: int = 200) -> t
     ORDER BY vi.name, m.name LIMIT {{}}
     """
     on = date(year, 12, 31) if year < this_year() else today()
-    people = of_working_age(in_scope(user), on)
+    people = of_working_age(in_scope(user), on, await working_ages(user.township_id, on))
     rows = await TrainingEnrolment.raw(sql, on, people, date(year, 1, 1), date(year + 1, 1, 1), limit)
     return (int(rows[0]["total"]) if rows else 0), list(rows)

@@ -12,10 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from server import policy
 from server.clock import TIMEZONE
 from server.households.income import per_capita_net_income
 from server.households.pinyin import initials
-from server.households.tables import Household, PovertyStandard
+from server.households.tables import Household
+from server.jobs.placements import CHECK_RULES
+from server.policy.registry import MONITORING_LINE
 
 CADRE_ROLES = ["cadre", "leader"]  # leaders pair with households too (DOMAIN.md §4)
 OVERLAPS = "p.started_on <= {} AND (p.ended_on IS NULL OR p.ended_on >= {})"
@@ -32,7 +35,8 @@ class Assessment:
     late: int = 0
     overdue_open: int = 0
     measures: list[dict[str, Any]] = field(default_factory=list)  # type, count, amount
-    jobs: dict[int, tuple[int, int]] = field(default_factory=dict)  # months → (still working, checked)
+    jobs: dict[int, tuple[int, int]] = field(default_factory=dict)  # check 2 or 3 → (still working, checked)
+    check_months: tuple[int, ...] = ()  # after how many months each placement check came, the rule at year end
     above_line: int | None = None  # None: no monitoring line for the year
     risks_cleared: list[dict[str, Any]] = field(default_factory=list)
 
@@ -52,8 +56,9 @@ class Assessment:
     def measure_amount(self) -> Decimal:
         return sum((m["amount"] for m in self.measures), Decimal(0))
 
-    def kept(self, months: int) -> tuple[int, int]:
-        return self.jobs.get(months, (0, 0))
+    def kept(self, check: int) -> tuple[int, int]:
+        """Jobs still held at a placement's `check`-th check (2: after 3 months, 3: after 6, by default)."""
+        return self.jobs.get(check, (0, 0))
 
 
 def sort_key(name: str) -> tuple[str, str]:
@@ -87,6 +92,7 @@ async def assess(township_ids: list[int], year: int, cadre_id: int | None = None
     await _measures(result, ids, start, end)
     await _jobs(result, ids, first, last)
     await _incomes(result, year)
+    await _rules(result, last)
     await _risks(result, ids, first, last)
     return list(result.values())
 
@@ -159,14 +165,23 @@ async def _measures(result: dict[int, Assessment], ids: list[int], start: dateti
         result[row["cadre"]].measures.append({"type": row["type"], "count": int(row["n"]), "amount": row["amount"]})
 
 
+# A placement's checks numbered in order (1, 2, 3), whatever months the rule of their day named.
+_NUMBERED_CHECKS = (
+    "(SELECT c.*, row_number() OVER (PARTITION BY c.placement ORDER BY c.months) AS n FROM placement_check c"
+    " WHERE c.placement IN (SELECT placement FROM placement_check WHERE due_on BETWEEN {} AND {}))"
+)
+
+
 async def _jobs(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
-    """Placement checks at 3 and 6 months due in the year, for members of the households the cadre helped."""
+    """Second and third placement checks due in the year, for members of the households the cadre helped."""
     rows = await Household.raw(
-        "SELECT p.cadre, c.months, count(DISTINCT c.id) FILTER (WHERE c.still_working) AS kept,"
+        "SELECT p.cadre, c.n, count(DISTINCT c.id) FILTER (WHERE c.still_working) AS kept,"
         " count(DISTINCT c.id) FILTER (WHERE c.still_working IS NOT NULL) AS checked"
-        " FROM placement_check c JOIN placement pl ON pl.id = c.placement JOIN referral r ON r.id = pl.referral"
+        f" FROM {_NUMBERED_CHECKS} c JOIN placement pl ON pl.id = c.placement JOIN referral r ON r.id = pl.referral"
         f" JOIN member m ON m.id = r.member JOIN pairing p ON p.household = m.household AND {OVERLAPS}"
-        " WHERE c.months IN (3, 6) AND c.due_on BETWEEN {} AND {} AND p.cadre = ANY({}) GROUP BY p.cadre, c.months",
+        " WHERE c.n IN (2, 3) AND c.due_on BETWEEN {} AND {} AND p.cadre = ANY({}) GROUP BY p.cadre, c.n",
+        first,
+        last,
         last,
         first,
         first,
@@ -174,25 +189,37 @@ async def _jobs(result: dict[int, Assessment], ids: list[int], first: date, last
         ids,
     )
     for row in rows:
-        result[row["cadre"]].jobs[int(row["months"])] = (int(row["kept"]), int(row["checked"]))
+        result[row["cadre"]].jobs[int(row["n"])] = (int(row["kept"]), int(row["checked"]))
+
+
+async def _rules(result: dict[int, Assessment], last: date) -> None:
+    """The placement check months at the year's end in each cadre's township (for the headings)."""
+    townships = {item.cadre["township"] for item in result.values()}
+    held = await policy.values(CHECK_RULES, townships, last)
+    for item in result.values():
+        item.check_months = tuple(held.get(rule, item.cadre["township"]) for rule in CHECK_RULES)
 
 
 async def _incomes(result: dict[int, Assessment], year: int) -> None:
-    """Households helped whose per-capita net income is above the year's monitoring line (None: no line)."""
-    standard = await PovertyStandard.select(PovertyStandard.monitoring_line).where(PovertyStandard.year == year).first()
-    line = standard["monitoring_line"] if standard else None
-    if line is None:
-        return
+    """Households helped whose per-capita net income is above the year's monitoring line in their township (None:
+    the cadre's township has no line for the year)."""
+    townships = {item.cadre["township"] for item in result.values()}
+    lines = await policy.values([MONITORING_LINE], townships, date(year, 12, 31))
     ids = list({p["household"] for item in result.values() for p in item.pairings}) or [-1]
     rows = await Household.raw(
-        "SELECT h.id, h.wage_income, h.business_income, h.property_income, h.transfer_income, h.production_cost,"
-        " count(m.id) AS members FROM household h LEFT JOIN member m ON m.household = h.id"
-        " WHERE h.id = ANY({}) GROUP BY h.id",
+        "SELECT h.id, v.township, h.wage_income, h.business_income, h.property_income, h.transfer_income,"
+        " h.production_cost, count(m.id) AS members FROM household h JOIN village v ON v.id = h.village"
+        " LEFT JOIN member m ON m.household = h.id WHERE h.id = ANY({}) GROUP BY h.id, v.township",
         ids,
     )
-    above = {row["id"] for row in rows if (pc := per_capita_net_income(row, int(row["members"]))) and pc > line}
+    above = set()
+    for row in rows:
+        line, per_capita = lines.get(MONITORING_LINE, row["township"]), per_capita_net_income(row, int(row["members"]))
+        if line is not None and per_capita is not None and per_capita > line:
+            above.add(row["id"])
     for item in result.values():
-        item.above_line = len({p["household"] for p in item.pairings} & above)
+        if lines.get(MONITORING_LINE, item.cadre["township"]) is not None:
+            item.above_line = len({p["household"] for p in item.pairings} & above)
 
 
 async def _risks(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:

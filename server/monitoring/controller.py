@@ -13,6 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from server import policy
 from server.accounts.roles import Role
 from server.audit.queries import record
 from server.clock import this_year, today
@@ -65,8 +66,16 @@ class MonitoringController(Controller):
     @get("/rate")
     async def rate(self, request: Req) -> Template:
         user = current_user(request)
-        township, villages = await rate.return_rates(user, (await place_names(user.township_id, None))["township"])
-        return await page(request, "monitoring/rate.html", township=township, villages=villages, **pages.RATE_CONTEXT)
+        name = (await place_names(user.township_id, None))["township"]
+        township, villages = await rate.return_rates(user, name, today())
+        return await page(
+            request,
+            "monitoring/rate.html",
+            township=township,
+            villages=villages,
+            cap=policy.number_text(township.cap),
+            **pages.RATE_CONTEXT,
+        )
 
     @get("/rate/households")
     async def behind_rate(
@@ -101,8 +110,8 @@ class MonitoringController(Controller):
 
     @post("/cases/{case_id:int}/notice", guards=[requires_admin])
     async def notice(self, request: Req, case_id: FromPath[int], data: Form) -> Template | Redirect:
-        await case_context(request, case_id)  # 404 out of scope
-        form = parse_notice(data, today())
+        context = await case_context(request, case_id)  # 404 out of scope
+        form = parse_notice(data, today(), context["case"]["notice_min_days"])
         if form.errors:
             return await self._again(request, case_id, "notice", form)
         await steps.start_notice(actor_of(request), case_id, **form.values)

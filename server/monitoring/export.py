@@ -12,12 +12,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from server.codes import MEASURE_TYPE
 from server.i18n import gettext
+from server.jobs.placements import CHECK_RULES
 from server.monitoring.assessment import Assessment
 from server.monitoring.rate import Rate
 from server.spreadsheets import append_row, safe_cell
 
 
-def header() -> list[str]:
+def header(check_months: tuple[int, ...]) -> list[str]:
     return [
         gettext("Township"),
         gettext("Cadre"),
@@ -31,8 +32,8 @@ def header() -> list[str]:
         gettext("Measures delivered"),
         gettext("Measure amounts (yuan)"),
         gettext("Measures by type"),
-        gettext("Jobs kept at 3 months"),
-        gettext("Jobs kept at 6 months"),
+        gettext("Jobs kept at %(n)s months", n=check_months[1]),
+        gettext("Jobs kept at %(n)s months", n=check_months[2]),
         gettext("Households above the monitoring line"),
         gettext("Risks cleared"),
     ]
@@ -40,8 +41,8 @@ def header() -> list[str]:
 
 def row_of(item: Assessment) -> list[Any]:
     by_type = "; ".join(f"{MEASURE_TYPE.label(m['type'])} {m['count']}" for m in item.measures)
-    kept3, checked3 = item.kept(3)
-    kept6, checked6 = item.kept(6)
+    kept_second, checked_second = item.kept(2)
+    kept_third, checked_third = item.kept(3)
     return [
         item.cadre["township_name"],
         item.cadre["display_name"],
@@ -55,8 +56,8 @@ def row_of(item: Assessment) -> list[Any]:
         item.measure_count,
         float(item.measure_amount),
         by_type,
-        f"{kept3}/{checked3}",
-        f"{kept6}/{checked6}",
+        f"{kept_second}/{checked_second}",
+        f"{kept_third}/{checked_third}",
         "—" if item.above_line is None else item.above_line,
         len(item.risks_cleared),
     ]
@@ -66,7 +67,8 @@ def build_workbook(items: list[Assessment], year: int) -> bytes:
     """One sheet, one line per cadre in the order given (alphabetical); every text cell formula-safe."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext("Assessment %(year)s", year=year))
-    sheet.append([safe_cell(value) for value in header()])
+    months = items[0].check_months if items else tuple(rule.default for rule in CHECK_RULES)
+    sheet.append([safe_cell(value) for value in header(months)])
     for item in items:
         sheet.append([safe_cell(value) for value in row_of(item)])
     if any(item.above_line is None for item in items[:1]):

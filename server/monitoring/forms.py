@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 
 from server.codes import MONITORING_TYPE
-from server.i18n import N_
+from server.i18n import N_, gettext
 from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
-from server.monitoring.workflow import NOTICE_MIN_DAYS
+from server.monitoring.workflow import NOTICE_TOO_SHORT
 
 
 def _date(data: dict[str, Any], name: str, errors: dict[str, str], today: date, future: bool = False) -> date | None:
@@ -50,18 +50,16 @@ def parse_open(data: dict[str, Any], today: date) -> StepForm:
     return form
 
 
-def parse_notice(data: dict[str, Any], today: date) -> StepForm:
-    """The notice may be recorded ahead (it hangs for days); the end date must allow at least 5 days."""
+def parse_notice(data: dict[str, Any], today: date, min_days: int) -> StepForm:
+    """The notice may be recorded ahead (it hangs for days); the end date must allow at least `min_days`."""
     form = StepForm(data=dict(data))
     starts_on = _date(data, "notice_starts_on", form.errors, today, future=True)
     ends_on = _date(data, "notice_ends_on", form.errors, today, future=True)
     if starts_on and ends_on:
         if ends_on < starts_on:
             form.errors["notice_ends_on"] = N_("The notice cannot end before it starts.")
-        elif (ends_on - starts_on).days + 1 < NOTICE_MIN_DAYS:
-            form.errors["notice_ends_on"] = N_(
-                "A village notice lasts at least 5 days, counting the first and the last day."
-            )
+        elif (ends_on - starts_on).days + 1 < min_days:
+            form.errors["notice_ends_on"] = gettext(NOTICE_TOO_SHORT, n=min_days)
     form.values = {"starts_on": starts_on, "ends_on": ends_on}
     return form
 

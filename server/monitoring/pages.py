@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from server import policy
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.codes import MEASURE_TYPE, MONITORING_TYPE, POVERTY_STATUS
@@ -15,14 +16,7 @@ from server.places.names import place_names
 
 __all__ = ["StepForm"]
 from server.clock import today
-from server.monitoring.workflow import (
-    IDENTIFY_TARGET_DAYS,
-    MEASURE_TARGET_DAYS,
-    NOTICE_MIN_DAYS,
-    ORDER,
-    State,
-    notice_ends_at_earliest,
-)
+from server.monitoring.workflow import ORDER, State, notice_ends_at_earliest
 from server.visits.codes import HARDSHIP
 
 OVERVIEW_RISKS = 20
@@ -33,8 +27,7 @@ CODE_LISTS: dict[str, Any] = {
     "statuses": POVERTY_STATUS,
     "measure_types": MEASURE_TYPE,
 }
-TARGETS: dict[str, Any] = {"identify_days": IDENTIFY_TARGET_DAYS, "measure_days": MEASURE_TARGET_DAYS}
-RATE_CONTEXT: dict[str, Any] = {"cap": rate.RETURN_RATE_CAP_PERCENT, "cap_mark": rate.CAP_MARK}
+RATE_CONTEXT: dict[str, Any] = {"cap_mark": rate.CAP_MARK}
 SHEET_CONTEXT: dict[str, Any] = {**CODE_LISTS}
 
 
@@ -42,7 +35,7 @@ async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
     line = await queries.monitoring_line(year, user.township_id)
     risks = await queries.risks_to_check(user, line)
     township_name = (await place_names(user.township_id, None))["township"]
-    township_rate, _ = await rate.return_rates(user, township_name)
+    township_rate, _ = await rate.return_rates(user, township_name, today())
     return {
         "year": year,
         "line": line,
@@ -53,8 +46,8 @@ async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
         "can_edit": user.role is Role.ADMIN,
         "today": today(),
         **RATE_CONTEXT,
+        "cap": policy.number_text(township_rate.cap),
         **CODE_LISTS,
-        **TARGETS,
     }
 
 
@@ -81,7 +74,7 @@ async def case_page(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
     measures = await queries.case_measures(case)
     year = (case["cleared_on"] or now).year
     line = await queries.monitoring_line(year, user.township_id)
-    able = await queries.able_to_work(case["household"], now)
+    able = await queries.able_to_work(case["household"], case["township"], now)
     return {
         "case": case,
         "state": State(case["state"]),
@@ -95,9 +88,8 @@ async def case_page(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
         "can_edit": user.role is Role.ADMIN,
         "forms": default_forms(case, now),
         "checklist": CLEARING_CHECKLIST,
-        "notice_min_days": NOTICE_MIN_DAYS,
+        "notice_min_days": case["notice_min_days"],
         **CODE_LISTS,
-        **TARGETS,
     }
 
 
@@ -106,7 +98,10 @@ def default_forms(case: dict[str, Any], now: date) -> dict[str, StepForm]:
     notice_end = case["notice_ends_on"]
     return {
         "notice": StepForm(
-            data={"notice_starts_on": starts.isoformat(), "notice_ends_on": notice_ends_at_earliest(starts).isoformat()}
+            data={
+                "notice_starts_on": starts.isoformat(),
+                "notice_ends_on": notice_ends_at_earliest(starts, case["notice_min_days"]).isoformat(),
+            }
         ),
         "confirm": StepForm(data={"confirmed_on": (max(now, notice_end) if notice_end else now).isoformat()}),
         "clear": StepForm(data={"cleared_on": now.isoformat()}),

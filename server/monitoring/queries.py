@@ -9,13 +9,23 @@ from typing import Any
 
 from piccolo.querystring import QueryString
 
+from server import policy
 from server.accounts.sessions import CurrentUser
 from server.clock import TIMEZONE
 from server.households import id_numbers
 from server.households.income import per_capita_net_income
 from server.households.register import in_register_sql
-from server.households.tables import Household, Member, PovertyStandard
-from server.monitoring.workflow import IDENTIFY_TARGET_DAYS, MEASURE_TARGET_DAYS, State
+from server.households.tables import Household, Member
+from server.monitoring.workflow import State
+from server.policy.registry import (
+    IDENTIFY_TARGET_DAYS,
+    MEASURE_TARGET_DAYS,
+    MONITORING_LINE,
+    MONITORING_MARGIN_PERCENT,
+    MONITORING_NOTICE_DAYS,
+    WORKING_AGE_MAX,
+    WORKING_AGE_MIN,
+)
 from server.scope import household_scope_sql
 from server.visits.tables import VisitMeasure
 
@@ -24,7 +34,6 @@ HEAD = "(SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = '
 # watches the lifted households and the households that were never poor (DOMAIN.md §3: the three types).
 WATCHED_STATUSES = ("out_supported", "out_unsupported", "none")
 ABLE_SKILLS = ("normal", "skilled")
-ABLE_AGES = (16, 60)
 WORK_MEASURES = ("industry", "employment")
 LOCAL_DAY = "(({col}) AT TIME ZONE 'Asia/Shanghai')::date"
 
@@ -51,12 +60,12 @@ class Line:
 
 
 async def monitoring_line(year: int, township_id: int | None) -> Line:
-    standard = await PovertyStandard.select(PovertyStandard.monitoring_line).where(PovertyStandard.year == year).first()
-    margin = await Household.raw("SELECT monitoring_margin_percent FROM township WHERE id = {}", township_id or -1)
+    """The year's monitoring line as the township holds it, and its "near" margin at the end of that year."""
+    held = await policy.values([MONITORING_LINE, MONITORING_MARGIN_PERCENT], [township_id], date(year, 12, 31))
     return Line(
         year=year,
-        line=standard["monitoring_line"] if standard else None,
-        margin_percent=int(margin[0]["monitoring_margin_percent"]) if margin else 0,
+        line=held.get(MONITORING_LINE, township_id),
+        margin_percent=held.get(MONITORING_MARGIN_PERCENT, township_id),
     )
 
 
@@ -136,7 +145,10 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 _CASES = f"""
-SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, fm.first_measure_at
+SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, vl.township, fm.first_measure_at,
+       {policy.sql(IDENTIFY_TARGET_DAYS, "vl.township", "rc.found_on")} AS identify_target_days,
+       {policy.sql(MEASURE_TARGET_DAYS, "vl.township", "rc.found_on")} AS measure_target_days,
+       {policy.sql(MONITORING_NOTICE_DAYS, "vl.township", "rc.found_on")} AS notice_min_days
 FROM risk_case rc
 JOIN household h ON h.id = rc.household
 JOIN village vl ON vl.id = h.village
@@ -161,7 +173,8 @@ async def case_in_scope(user: CurrentUser, case_id: int) -> dict[str, Any] | Non
 
 
 def with_clocks(case: dict[str, Any], today: date) -> dict[str, Any]:
-    """Days since the risk was found, and whether the 15-day targets (confirmation, first measure) are exceeded."""
+    """Days since the risk was found, and whether the targets (confirmation, first measure) in force on the day it
+    was found are exceeded."""
     end = case["cleared_on"] or today
     first_measure = case["first_measure_at"]
     confirm_days = ((case["confirmed_on"] or today) - case["found_on"]).days
@@ -171,9 +184,9 @@ def with_clocks(case: dict[str, Any], today: date) -> dict[str, Any]:
         **case,
         "days": (end - case["found_on"]).days,
         "confirm_days": confirm_days,
-        "confirm_late": confirm_days > IDENTIFY_TARGET_DAYS,
+        "confirm_late": confirm_days > case["identify_target_days"],
         "measure_days": measure_days,
-        "measure_late": measure_days > MEASURE_TARGET_DAYS,
+        "measure_late": measure_days > case["measure_target_days"],
         "open": case["state"] != State.CLEARED,
     }
 
@@ -199,18 +212,28 @@ async def case_measures(case: dict[str, Any]) -> list[dict[str, Any]]:
     return visits
 
 
-async def able_to_work(household_id: int, today: date) -> int:
-    """Members with ordinary or skilled labour aged 16 to 60 (age from the ID number, which stays here)."""
+async def able_to_work(household_id: int, township_id: int | None, today: date) -> int:
+    """Members with ordinary or skilled labour of working age (the county's rule; age from the ID number, which
+    stays here)."""
     members = await Member.select(Member.id_number, Member.labour_skill).where(Member.household == household_id)
+    ages = await policy.values([WORKING_AGE_MIN, WORKING_AGE_MAX], [township_id], today)
+    youngest, oldest = ages.get(WORKING_AGE_MIN, township_id), ages.get(WORKING_AGE_MAX, township_id)
     able = 0
     for member in members:
         if member["labour_skill"] in ABLE_SKILLS and id_numbers.validate(member["id_number"]) is None:
-            able += ABLE_AGES[0] <= id_numbers.age(member["id_number"], today) <= ABLE_AGES[1]
+            able += youngest <= id_numbers.age(member["id_number"], today) <= oldest
     return able
 
 
 def has_work_measure(visits: list[dict[str, Any]]) -> bool:
     return any(m["type"] in WORK_MEASURES for visit in visits for m in visit["measures"])
+
+
+async def township_of_household(household_id: int) -> int | None:
+    rows = await Household.raw(
+        "SELECT v.township FROM household h JOIN village v ON v.id = h.village WHERE h.id = {}", household_id
+    )
+    return rows[0]["township"] if rows else None
 
 
 async def household_income(household_id: int) -> Decimal | None:

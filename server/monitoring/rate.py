@@ -4,27 +4,29 @@ households behind each number (for the township's own staff only)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from server import policy
 from server.accounts.sessions import CurrentUser
 from server.households.tables import Household
+from server.policy.registry import RETURN_RATE_CAP_PERCENT
 from server.scope import household_scope_sql
 
-# The cap is policy, not a township rule: the source plan keeps the rate of the poor population under 3.5 %
-# (DOMAIN.md §7), as the national targets did. Change it here if the policy changes.
-RETURN_RATE_CAP_PERCENT = Decimal("3.5")
 LIFTED = ("out_supported", "out_unsupported", "returned")  # every household that was once lifted out
 RETURNED = "returned"
-BAR_SCALE_PERCENT = RETURN_RATE_CAP_PERCENT * 2  # a bar's full width: twice the cap, so the cap sits in the middle
 
 
 @dataclass(frozen=True)
 class Rate:
+    """A rate against the cap in force for its place on the figure's day (a policy value, 3.5% by default)."""
+
     id: int | None  # the village, None for the township
     name: str
     lifted: int
     returned: int
+    cap: Decimal = RETURN_RATE_CAP_PERCENT.default
 
     @property
     def percent(self) -> Decimal | None:
@@ -34,15 +36,15 @@ class Rate:
 
     @property
     def over_cap(self) -> bool:
-        return self.percent is not None and self.percent > RETURN_RATE_CAP_PERCENT
+        return self.percent is not None and self.percent > self.cap
 
     @property
     def bar_width(self) -> Decimal:
-        """The rate drawn on a 0..100 scale where 100 is twice the cap."""
-        return min(Decimal(100), (self.percent or Decimal(0)) * 100 / BAR_SCALE_PERCENT).quantize(Decimal("0.1"))
+        """The rate drawn on a 0..100 scale where 100 is twice the cap (so the cap sits in the middle)."""
+        return min(Decimal(100), (self.percent or Decimal(0)) * 50 / self.cap).quantize(Decimal("0.1"))
 
 
-CAP_MARK = 50  # where the cap sits on the bar (RETURN_RATE_CAP_PERCENT of BAR_SCALE_PERCENT)
+CAP_MARK = 50  # where the cap sits on the bar: the bar's full width is twice the cap
 
 _RATES = """
 SELECT vl.id, vl.name,
@@ -54,10 +56,12 @@ GROUP BY vl.id, vl.name, vl.code ORDER BY vl.code
 """
 
 
-async def return_rates(user: CurrentUser, township_name: str) -> tuple[Rate, list[Rate]]:
-    """The township's rate and each village's (in the villages' own order: no ranking), in one query."""
+async def return_rates(user: CurrentUser, township_name: str, on: date) -> tuple[Rate, list[Rate]]:
+    """The township's rate and each village's (in the villages' own order: no ranking), against the cap in force
+    on `on`, in two queries."""
     rows = await Household.raw(_RATES, list(LIFTED), RETURNED, household_scope_sql(user, "h"), user.township_id or -1)
-    return _whole_and_parts(township_name, rows)
+    cap = await policy.value(RETURN_RATE_CAP_PERCENT, user.township_id, on)
+    return _whole_and_parts(township_name, rows, {row["id"]: cap for row in rows}, cap)
 
 
 _COUNTY_RATES = """
@@ -70,15 +74,21 @@ GROUP BY t.id, t.name, t.code ORDER BY t.code
 """
 
 
-async def county_return_rates(county_id: int | None, county_name: str) -> tuple[Rate, list[Rate]]:
-    """The county's rate and each township's (figures only, for the county office), in one query."""
+async def county_return_rates(county_id: int | None, county_name: str, on: date) -> tuple[Rate, list[Rate]]:
+    """The county's rate and each township's (figures only, for the county office), each against its cap on `on`."""
     rows = await Household.raw(_COUNTY_RATES, list(LIFTED), RETURNED, county_id or -1)
-    return _whole_and_parts(county_name, rows)
+    caps = await policy.values([RETURN_RATE_CAP_PERCENT], [row["id"] for row in rows], on)
+    county_cap = await policy.county_value(RETURN_RATE_CAP_PERCENT, county_id, on)
+    return _whole_and_parts(
+        county_name, rows, {r["id"]: caps.get(RETURN_RATE_CAP_PERCENT, r["id"]) for r in rows}, county_cap
+    )
 
 
-def _whole_and_parts(name: str, rows: list[dict[str, Any]]) -> tuple[Rate, list[Rate]]:
-    parts = [Rate(row["id"], row["name"], int(row["lifted"]), int(row["returned"])) for row in rows]
-    return Rate(None, name, sum(p.lifted for p in parts), sum(p.returned for p in parts)), parts
+def _whole_and_parts(
+    name: str, rows: list[dict[str, Any]], caps: dict[int, Decimal], whole_cap: Decimal
+) -> tuple[Rate, list[Rate]]:
+    parts = [Rate(row["id"], row["name"], int(row["lifted"]), int(row["returned"]), caps[row["id"]]) for row in rows]
+    return Rate(None, name, sum(p.lifted for p in parts), sum(p.returned for p in parts), whole_cap), parts
 
 
 _BEHIND = """

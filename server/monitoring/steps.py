@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from server import policy
 from server.audit.queries import record
 from server.households.tables import Household
 from server.i18n import N_
@@ -26,6 +27,7 @@ from server.monitoring.workflow import (
     notice_refusal,
 )
 from server.piccolo_conf import DB
+from server.policy.registry import MONITORING_NOTICE_DAYS
 from server.visits.tables import Visit
 
 
@@ -54,6 +56,17 @@ async def _locked(case_id: int) -> dict[str, Any]:
     if not rows:
         raise StepRefused(Refusal(N_("This risk case does not exist.")))
     return dict(rows[0])
+
+
+async def notice_days_of(case: dict[str, Any]) -> int:
+    """The fewest days of the village notice, as the rule stood on the day the risk was found."""
+    rows = await RiskCase.raw(
+        f"SELECT {policy.sql(MONITORING_NOTICE_DAYS, 'v.township', '{}::date')} AS days"
+        " FROM household h JOIN village v ON v.id = h.village WHERE h.id = {}",
+        case["found_on"],
+        case["household"],
+    )
+    return int(rows[0]["days"])
 
 
 async def _advance(actor: Actor, case: dict[str, Any], step: Step, state: State, values: dict[str, Any]) -> None:
@@ -103,7 +116,8 @@ async def start_notice(actor: Actor, case_id: int, starts_on: date, ends_on: dat
     async with DB.transaction():
         case = await _locked(case_id)
         check(case["state"], Step.NOTICE)
-        if reason := notice_refusal(case["found_on"], starts_on, ends_on):
+        min_days = await notice_days_of(case)
+        if reason := notice_refusal(case["found_on"], starts_on, ends_on, min_days):
             raise StepRefused(reason)
         await _advance(
             actor, case, Step.NOTICE, State.NOTICED, {"notice_starts_on": starts_on, "notice_ends_on": ends_on}
@@ -138,7 +152,7 @@ async def clear(actor: Actor, case_id: int, cleared_on: date, checklist: dict[st
 
 
 async def _income_above_line(household_id: int, year: int) -> tuple[Decimal, Decimal]:
-    standard = await queries.monitoring_line(year, None)
+    standard = await queries.monitoring_line(year, await queries.township_of_household(household_id))
     if standard.line is None:
         raise StepRefused(Refusal(N_("No monitoring line is set for %(year)s."), literals={"year": str(year)}))
     income = await queries.household_income(household_id)

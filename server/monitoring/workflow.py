@@ -1,7 +1,8 @@
 """The risk case state machine: states, the allowed steps between them, and why a step (or its date) is refused.
 
-found (风险发现) → noticed (村级公示, at least 5 days) → monitored (纳入监测, one of the three types) → cleared
-(风险消除). Measures are not a state: they are the visits that delivered measures while the case is open.
+found (风险发现) → noticed (村级公示, at least the rule's days, 5 by default) → monitored (纳入监测, one of the three
+types) → cleared (风险消除). Measures are not a state: they are the visits that delivered measures while the case
+is open.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from server.identification.workflow import Refusal, StepRefused
 
 __all__ = ["Refusal", "StepRefused"]
 
-NOTICE_MIN_DAYS = 5  # counting the first and the last day
-IDENTIFY_TARGET_DAYS = 15  # a risk is identified (confirmed) within about 15 days of being found
-MEASURE_TARGET_DAYS = 15  # and gets a first measure within about half a month
+# The notice's fewest days and the clocks (confirmed within about 15 days, a first measure within about half a
+# month) are policy values: server/policy/registry.py (MONITORING_NOTICE_DAYS, IDENTIFY_ and MEASURE_TARGET_DAYS).
 
 
 class State(StrEnum):
@@ -90,14 +90,17 @@ def _on(msgid: str, day: date, **more: str) -> Refusal:
     return Refusal(msgid, literals={"date": day.isoformat(), **more})
 
 
-def notice_refusal(found_on: date, starts_on: date, ends_on: date) -> Refusal | None:
-    """The notice starts once the risk is found and lasts at least 5 days, counting its first and last day."""
+NOTICE_TOO_SHORT = N_("A village notice lasts at least %(n)s days, counting the first and the last day.")
+
+
+def notice_refusal(found_on: date, starts_on: date, ends_on: date, min_days: int) -> Refusal | None:
+    """The notice starts once the risk is found and lasts at least `min_days`, counting its first and last day."""
     if starts_on < found_on:
         return _on(N_("The notice cannot start before the risk was found (%(date)s)."), found_on)
     if ends_on < starts_on:
         return Refusal(N_("The notice cannot end before it starts."))
-    if (ends_on - starts_on).days + 1 < NOTICE_MIN_DAYS:
-        return Refusal(N_("A village notice lasts at least 5 days, counting the first and the last day."))
+    if (ends_on - starts_on).days + 1 < min_days:
+        return Refusal(NOTICE_TOO_SHORT, literals={"n": str(min_days)})
     return None
 
 
@@ -123,5 +126,5 @@ def days_between(start: date, end: date) -> int:
     return (end - start).days
 
 
-def notice_ends_at_earliest(starts_on: date) -> date:
-    return starts_on + timedelta(days=NOTICE_MIN_DAYS - 1)
+def notice_ends_at_earliest(starts_on: date, min_days: int) -> date:
+    return starts_on + timedelta(days=min_days - 1)

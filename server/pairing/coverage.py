@@ -10,15 +10,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from server import policy
 from server.numbers import whole_percent
 from server.pairing import visit_figures
 from server.pairing.queries import HEAD_NAME_SQL
 from server.pairing.rules import Quotas, eligible_sql
 from server.pairing.tables import Pairing
+from server.policy.registry import CADRE_QUOTA, LEADER_QUOTA, QUOTA_MAXIMUM, UNVISITED_ALERT_DAYS
 
 # The households that need a responsible cadre in the townships `{towns}` selects (one township, or a county's).
-_HOUSEHOLDS = """
-WITH t AS (SELECT id, name, code, unvisited_alert_days FROM township WHERE {towns}),
+# `t`: the townships with the alert days in force in each today (MATERIALIZED: looked up once per township).
+_TOWNS = f"""t AS MATERIALIZED (
+  SELECT id, name, code, {policy.sql(UNVISITED_ALERT_DAYS, "id")} AS unvisited_alert_days,
+         {policy.sql(LEADER_QUOTA, "id")} AS leader_quota, {policy.sql(CADRE_QUOTA, "id")} AS cadre_quota,
+         {policy.sql(QUOTA_MAXIMUM, "id")} AS quota_maximum
+  FROM township WHERE {{towns}})"""
+_HOUSEHOLDS = (
+    "WITH "
+    + _TOWNS
+    + """,
 needing AS (
   SELECT h.id, h.village, v.township FROM household h JOIN village v ON v.id = h.village JOIN t ON v.township = t.id
   WHERE {eligible}
@@ -30,6 +40,7 @@ hh AS (
   FROM needing h JOIN t ON t.id = h.township {visit_joins}
 )
 """
+)
 # Counted over h.id, so that a village or township without households (an outer join's NULL row) counts none.
 _COUNTS = """count(h.id) AS households, count(h.id) FILTER (WHERE h.covered) AS covered,
        count(h.id) FILTER (WHERE h.unvisited) AS unvisited, count(h.id) FILTER (WHERE h.overdue) AS overdue"""
@@ -47,8 +58,10 @@ GROUP BY t.id, t.name, t.code, t.unvisited_alert_days ORDER BY t.code
 """
 
 # Active leaders and ordinary members per township, role and village base, and how many meet their quota.
-_CADRES = """
-WITH t AS (SELECT * FROM township WHERE {towns}),
+_CADRES = (
+    "WITH "
+    + _TOWNS
+    + """,
 c AS (
   SELECT u.role, u.township, u.village,
          (SELECT count(*) FROM pairing p WHERE p.cadre = u.id AND p.ended_on IS NULL) AS households
@@ -61,6 +74,7 @@ SELECT c.township, c.role, c.village, count(*) AS cadres,
        max(t.unvisited_alert_days) AS unvisited_alert_days
 FROM c JOIN t ON t.id = c.township GROUP BY c.township, c.role, c.village
 """
+)
 
 
 # Whose visits and follow-ups to read: a township's few households one by one (an index probe each); a county's
@@ -219,6 +233,13 @@ async def uncovered_households(township_id: int | None, village_id: int | None) 
     )
 
 
+# One township's numbers in force today, looked up once (OFFSET 0: not once per household or cadre row).
+_TOWN_RULES = (
+    f"SELECT id, {policy.sql(LEADER_QUOTA, 'id')} AS leader_quota, {policy.sql(CADRE_QUOTA, 'id')} AS cadre_quota,"
+    f" {policy.sql(UNVISITED_ALERT_DAYS, 'id')} AS unvisited_alert_days FROM township WHERE id = {{}} OFFSET 0"
+)
+
+
 # When a household fell due: an overdue follow-up's date; for one not visited, its last visit (else the day its
 # first cadre took it on, else the day it was registered) plus the township's alert days.
 _DUE = {
@@ -231,14 +252,14 @@ _PENDING = f"""
 SELECT h.id, h.code, h.status, h.monitoring_type, v.id AS village_id, v.name AS village, {HEAD_NAME_SQL} AS head,
        l.last_visit, due.due_on, ({visit_figures.LOCAL_TODAY_SQL} - due.due_on) AS days_late,
        c.cadre_id, c.cadre_name, c.cadre_phone
-FROM household h JOIN village v ON v.id = h.village JOIN township t ON t.id = v.township
+FROM household h JOIN village v ON v.id = h.village JOIN ({_TOWN_RULES}) t ON t.id = v.township
 CROSS JOIN LATERAL (SELECT max(x.visited_at) AS last_visit FROM visit x WHERE x.household = h.id) l
 CROSS JOIN LATERAL (SELECT %(due)s AS due_on) due
 LEFT JOIN LATERAL (
   SELECT u.id AS cadre_id, u.display_name AS cadre_name, u.phone AS cadre_phone FROM pairing p
   JOIN app_user u ON u.id = p.cadre WHERE p.household = h.id AND p.ended_on IS NULL ORDER BY p.rank LIMIT 1
 ) c ON TRUE
-WHERE t.id = {{}} AND {eligible_sql("h")} AND %(condition)s AND (v.id = {{}} OR {{}})
+WHERE {eligible_sql("h")} AND %(condition)s AND (v.id = {{}} OR {{}})
 ORDER BY days_late DESC NULLS FIRST, v.code, h.code
 """
 
@@ -256,10 +277,10 @@ async def cadres_under_quota(township_id: int | None, role: str | None) -> list[
         await Pairing.raw(
             "SELECT u.id, u.display_name, u.title, u.role, v.name AS village, x.households,"
             " CASE WHEN u.role = 'leader' THEN t.leader_quota ELSE t.cadre_quota END AS quota"
-            " FROM app_user u JOIN township t ON t.id = u.township LEFT JOIN village v ON v.id = u.village"
+            f" FROM app_user u JOIN ({_TOWN_RULES}) t ON t.id = u.township LEFT JOIN village v ON v.id = u.village"
             " CROSS JOIN LATERAL (SELECT count(*) AS households FROM pairing p"
             "   WHERE p.cadre = u.id AND p.ended_on IS NULL) x"
-            " WHERE u.township = {} AND u.is_active AND u.role IN ('leader', 'cadre') AND (u.role = {} OR {})"
+            " WHERE u.is_active AND u.role IN ('leader', 'cadre') AND (u.role = {} OR {})"
             " AND x.households < CASE WHEN u.role = 'leader' THEN t.leader_quota ELSE t.cadre_quota END"
             " ORDER BY u.role DESC, u.display_name, u.id",
             township_id or -1,

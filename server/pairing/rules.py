@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from server import policy
 from server.accounts.roles import Role
 from server.households.tables import Household
-from server.places.tables import Township
+from server.policy.registry import CADRE_QUOTA, LEADER_QUOTA, QUOTA_MAXIMUM, UNVISITED_ALERT_DAYS
 
 PAIRABLE_ROLES = (Role.LEADER.value, Role.CADRE.value)
 
@@ -24,12 +25,12 @@ def eligible() -> Any:
 
 @dataclass(frozen=True)
 class Quotas:
-    """A township's pairing quotas (Township columns): at least `leader`/`cadre` households, at most `maximum`."""
+    """A township's pairing quotas (policy values): at least `leader`/`cadre` households, at most `maximum`."""
 
-    leader: int = 3
-    cadre: int = 1
+    leader: int = LEADER_QUOTA.default
+    cadre: int = CADRE_QUOTA.default
     maximum: int | None = None
-    unvisited_alert_days: int = 60
+    unvisited_alert_days: int = UNVISITED_ALERT_DAYS.default
 
     def minimum_for(self, role: str) -> int:
         return self.leader if role == Role.LEADER else self.cadre
@@ -41,14 +42,14 @@ class Quotas:
         return self.maximum is not None and households >= self.maximum
 
 
+QUOTA_RULES = (LEADER_QUOTA, CADRE_QUOTA, QUOTA_MAXIMUM, UNVISITED_ALERT_DAYS)
+
+
 async def township_quotas(township_id: int | None) -> Quotas:
-    row = (
-        await Township.select(
-            Township.leader_quota, Township.cadre_quota, Township.quota_maximum, Township.unvisited_alert_days
-        )
-        .where(Township.id == (township_id or -1))
-        .first()
+    held = await policy.values(QUOTA_RULES, [township_id])
+    return Quotas(
+        held.get(LEADER_QUOTA, township_id),
+        held.get(CADRE_QUOTA, township_id),
+        held.get(QUOTA_MAXIMUM, township_id),
+        held.get(UNVISITED_ALERT_DAYS, township_id),
     )
-    if row is None:
-        return Quotas()
-    return Quotas(row["leader_quota"], row["cadre_quota"], row["quota_maximum"], row["unvisited_alert_days"])

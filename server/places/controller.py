@@ -1,4 +1,4 @@
-"""Routes of the admin's township settings: villages and groups, township rules, poverty standards."""
+"""Routes of the admin's township settings: villages and groups (the rules are on /policy, server/policy)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from server.accounts.sessions import set_flash
 from server.i18n import N_
 from server.places import queries
-from server.places.forms import ParsedForm, parse_group_name, parse_rules, parse_standard, parse_village
+from server.places.forms import ParsedForm, parse_group_name, parse_village
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_admin
 from server.web.templating import page
@@ -108,60 +108,7 @@ class PlacesController(Controller):
         await set_flash(user.session_key, "error" if refused else "success", refused or N_("Group removed."))
         return Redirect(path=f"/places/villages/{group['village']}", status_code=303)
 
-    @get("/rules")
-    async def rules(self, request: AnyRequest) -> Template:
-        rules = await queries.rules_of(current_user(request).township_id)
-        form = ParsedForm(data={k: "" if v is None else v for k, v in rules.items()})
-        return await page(request, "places/rules.html", form=form, township=rules)
-
-    @post("/rules")
-    async def save_rules(self, request: AnyRequest, data: Form) -> Template | Redirect:
-        user = current_user(request)
-        rules, form = await queries.rules_of(user.township_id), parse_rules(data)
-        if not rules:
-            raise NotFoundException()
-        if form.errors:
-            return await page(request, "places/rules.html", status_code=422, form=form, township=rules)
-        await queries.save_rules(user, client_ip(request), rules, form.values)
-        await set_flash(user.session_key, "success", N_("Township rules saved."))
-        return Redirect(path="/places/rules", status_code=303)
-
-    @get("/standards")
-    async def standards(self, request: AnyRequest) -> Template:
-        return await page(request, "places/standards.html", standards=await queries.standards(), form=ParsedForm())
-
-    @post("/standards")
-    async def add_standard(self, request: AnyRequest, data: Form) -> Template | Redirect:
-        return await self._save_standard(request, None, data)
-
-    @get("/standards/{standard_id:int}")
-    async def standard(self, request: AnyRequest, standard_id: FromPath[int]) -> Template:
-        current = await queries.standard(standard_id)
-        if current is None:
-            raise NotFoundException()
-        form = ParsedForm(data={k: "" if v is None else v for k, v in current.items()})
-        return await page(request, "places/standard.html", form=form, standard=current)
-
-    @post("/standards/{standard_id:int}")
-    async def save_standard(self, request: AnyRequest, standard_id: FromPath[int], data: Form) -> Template | Redirect:
-        current = await queries.standard(standard_id)
-        if current is None:
-            raise NotFoundException()
-        return await self._save_standard(request, current, data)
-
-    async def _save_standard(
-        self, request: AnyRequest, current: dict[str, Any] | None, data: dict[str, str]
-    ) -> Template | Redirect:
-        user, form = current_user(request), parse_standard(data)
-        year = form.values["year"]
-        if year and await queries.year_taken(year, current["id"] if current else None):
-            form.errors.add("year", N_("This year already has a standard: edit it instead."))
-        if form.errors:
-            if current is None:
-                return await page(
-                    request, "places/standards.html", status_code=422, standards=await queries.standards(), form=form
-                )
-            return await page(request, "places/standard.html", status_code=422, form=form, standard=current)
-        await queries.save_standard(user, client_ip(request), current, form.values)
-        await set_flash(user.session_key, "success", N_("Poverty standard saved."))
-        return Redirect(path="/places/standards", status_code=303)
+    @get(["/rules", "/standards"])
+    async def rules(self) -> Redirect:
+        """The township's rules and the lines are policy values now: their pages moved to /policy."""
+        return Redirect(path="/policy", status_code=301)

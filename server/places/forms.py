@@ -1,28 +1,14 @@
-"""Parsing and validating the admin's forms for villages, groups, township rules and poverty standards."""
+"""Parsing and validating the admin's forms for villages and groups."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from server import codes
-from server.households.forms import FieldErrors, parse_decimal, parse_float, parse_int
+from server.households.forms import FieldErrors, parse_float, parse_int
 from server.i18n import N_, too_long
-
-MONEY_LIMIT = Decimal("10000000000")
-# Township rules: (field, lowest, highest, required). Days and counts a township may set; the defaults are the source's.
-RULES = (
-    ("leader_quota", 1, 50, True),
-    ("cadre_quota", 1, 50, True),
-    ("quota_maximum", 1, 100, False),
-    ("unvisited_alert_days", 1, 365, True),
-    ("follow_up_days", 1, 365, True),
-    ("monitored_follow_up_days", 1, 365, True),
-    ("monitoring_margin_percent", 0, 100, True),
-    ("minimum_monthly_wage", 0, 100_000, True),
-)
 
 
 @dataclass
@@ -76,39 +62,4 @@ def parse_group_name(data: Mapping[str, str]) -> ParsedForm:
     elif len(name) > 30:
         form.errors.add("name", too_long(30))
     form.values = {"name": name}
-    return form
-
-
-def parse_rules(data: Mapping[str, str]) -> ParsedForm:
-    form = ParsedForm(data=dict(data))
-    for name, low, high, required in RULES:
-        form.values[name] = _required_int(form, name, low, high, required)
-    values, errors = form.values, form.errors
-    quota_max = values["quota_maximum"]
-    if quota_max is not None and max(values["leader_quota"] or 0, values["cadre_quota"] or 0) > quota_max:
-        errors.add("quota_maximum", N_("The maximum cannot be below the leaders' or cadres' minimum."))
-    ordinary, monitored = values["follow_up_days"], values["monitored_follow_up_days"]
-    if ordinary and monitored and monitored > ordinary:
-        errors.add("monitored_follow_up_days", N_("Monitored households are visited at least as often as others."))
-    return form
-
-
-def parse_standard(data: Mapping[str, str]) -> ParsedForm:
-    form = ParsedForm(data=dict(data))
-    errors = form.errors
-    values: dict[str, Any] = {"year": _required_int(form, "year", 2000, 2100)}
-    for name, required in (("poverty_line", True), ("poverty_line_constant", False), ("monitoring_line", False)):
-        raw = _text(data, name)
-        if not raw:
-            if required:
-                errors.add(name, N_("Enter a number."))
-            values[name] = None
-            continue
-        values[name] = parse_decimal(raw, MONEY_LIMIT, errors, name)
-        if values[name] == 0:
-            errors.add(name, N_("This must be more than zero."))
-    line, monitoring = values["poverty_line"], values["monitoring_line"]
-    if line and monitoring and monitoring < line:
-        errors.add("monitoring_line", N_("The monitoring line cannot be below the poverty line."))
-    form.values = values
     return form

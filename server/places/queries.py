@@ -1,4 +1,4 @@
-"""Places of the admin's township: villages with their groups, township rules, poverty standards."""
+"""Places of the admin's township: villages with their groups."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from typing import Any
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.households.history import changes
-from server.households.tables import Household, PovertyStandard
+from server.households.tables import Household
 from server.i18n import N_
 from server.piccolo_conf import DB
-from server.places.forms import RULES
-from server.places.tables import Township, Village, VillageGroup
+from server.places.tables import Village, VillageGroup
 
 _VILLAGES = """
 SELECT v.id, v.name, v.code, v.key_level, v.is_pilot, v.population,
@@ -98,51 +97,3 @@ async def remove_group(user: CurrentUser, ip: str, group: dict[str, Any]) -> str
         await VillageGroup.delete().where(VillageGroup.id == group["id"])
         await _audit(user, ip, "group_removed", "village", group["village"], {"group": [group["name"], None]})
     return None
-
-
-async def rules_of(township_id: int | None) -> dict[str, Any]:
-    row = (
-        await Township.select(Township.id, Township.name, *(getattr(Township, name) for name, *_ in RULES))
-        .where(Township.id == (township_id or -1))
-        .first()
-    )
-    return row or {}
-
-
-async def save_rules(user: CurrentUser, ip: str, current: dict[str, Any], values: dict[str, Any]) -> None:
-    diff = changes(current, values)
-    if diff:
-        async with DB.transaction():
-            await Township.update({getattr(Township, k): v for k, v in values.items()}).where(
-                Township.id == current["id"]
-            )
-            await _audit(user, ip, "township_rules_changed", "township", current["id"], diff)
-
-
-async def standards() -> list[dict[str, Any]]:
-    return await PovertyStandard.select().order_by(PovertyStandard.year, ascending=False)
-
-
-async def standard(standard_id: int) -> dict[str, Any] | None:
-    return await PovertyStandard.select().where(PovertyStandard.id == standard_id).first()
-
-
-async def year_taken(year: int, standard_id: int | None = None) -> bool:
-    return await PovertyStandard.exists().where(
-        (PovertyStandard.year == year) & (PovertyStandard.id != (standard_id or -1))
-    )
-
-
-async def save_standard(user: CurrentUser, ip: str, current: dict[str, Any] | None, values: dict[str, Any]) -> None:
-    """Add a year's standard (current None) or change one; the change is audited."""
-    async with DB.transaction():
-        if current is None:
-            [row] = await PovertyStandard.insert(PovertyStandard(**values))
-            await _audit(user, ip, "poverty_standard_changed", "poverty_standard", row["id"], changes({}, values))
-            return
-        diff = changes(current, values)
-        if diff:
-            await PovertyStandard.update({getattr(PovertyStandard, k): v for k, v in values.items()}).where(
-                PovertyStandard.id == current["id"]
-            )
-            await _audit(user, ip, "poverty_standard_changed", "poverty_standard", current["id"], diff)

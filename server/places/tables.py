@@ -1,34 +1,39 @@
-"""Tables of the administrative geography: county → township → village → group."""
+"""Tables of the administrative geography: province → city → county → township → village → group."""
 
-from piccolo.columns import Boolean, DoublePrecision, ForeignKey, Integer, Serial, SmallInt, Varchar
+from piccolo.columns import Boolean, DoublePrecision, ForeignKey, Integer, Serial, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 
-class County(Table):
-    """县."""
+class Region(Table):
+    """省 or 市 above the counties: `level` is 'province' or 'city'; a city's parent is its province."""
 
     id: Serial  # added by Piccolo; annotated for type checkers
 
+    level = Varchar(length=8)
+    parent: ForeignKey["Region"] = ForeignKey("self", null=True, default=None, on_delete=OnDelete.restrict)
+    name = Varchar(length=50)
+    code = Varchar(length=12, unique=True)
+
+
+class County(Table):
+    """县, under its city (or directly under its province)."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
+
+    region = ForeignKey(Region, null=True, default=None, on_delete=OnDelete.restrict)
     name = Varchar(length=50)
     code = Varchar(length=12, unique=True)
 
 
 class Township(Table):
-    """乡镇: the unit that owns households, cadres and rules. Every rule is data with the source's default."""
+    """乡镇: the unit that owns households and cadres. Its rules are policy values (server/policy)."""
 
     id: Serial  # added by Piccolo; annotated for type checkers
 
     county = ForeignKey(County, null=False)
     name = Varchar(length=50)
     code = Varchar(length=12, unique=True)
-    leader_quota = SmallInt(default=3)  # households a leader must be paired with, at least
-    cadre_quota = SmallInt(default=1)  # households an ordinary party member must be paired with, at least
-    quota_maximum = SmallInt(null=True, default=None)  # optional cap per cadre
-    unvisited_alert_days = SmallInt(default=60)  # "not visited in the last N days" on dashboards
-    follow_up_days = SmallInt(default=60)  # next visit due after a visit, ordinary households
-    monitored_follow_up_days = SmallInt(default=30)  # the same for monitored households
-    monitoring_margin_percent = SmallInt(default=10)  # "near the monitoring line": within this percentage above it
-    minimum_monthly_wage = Integer(default=1900)  # yuan; job posts below it need the employer's confirmation
 
 
 class Village(Table):

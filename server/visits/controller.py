@@ -18,7 +18,7 @@ from server.visits import pages, recording
 from server.visits.codes import FOLLOW_UP_REASON, HARDSHIP, NOTE_PHRASES, VISIT_KIND
 from server.visits.forms import MeasureRow, VisitForm
 from server.visits.photos import ImageRejected, ingest_uploads, uploads_of
-from server.visits.recording import Outcome, follow_up_days, local_day
+from server.visits.recording import Outcome, follow_up_rule, local_day
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_township_staff
 from server.web.templating import page
@@ -67,7 +67,7 @@ class HouseholdVisitController(Controller):
     @get("/visits/new", media_type=MediaType.HTML)
     async def new_visit(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Any:
         household = await self._household(request, household_id)
-        due = local_day(datetime.now(UTC)) + timedelta(days=await follow_up_days(household_id))
+        due = local_day(datetime.now(UTC)) + timedelta(days=(await follow_up_rule(household_id)).days)
         return await self._form(request, household, VisitForm.blank(datetime.now(UTC), due))
 
     @get("/visits")
@@ -121,7 +121,13 @@ class HouseholdVisitController(Controller):
         if request.method == "GET":
             form.close_ids = [row["id"] for row in follow_ups if row["due"] and row["reason"] != "schedule"]
         return await vpage(
-            request, "visits/new.html", status_code=status_code, household=household, form=form, follow_ups=follow_ups
+            request,
+            "visits/new.html",
+            status_code=status_code,
+            household=household,
+            form=form,
+            follow_ups=follow_ups,
+            follow_up_rule=await follow_up_rule(household["id"]),
         )
 
 

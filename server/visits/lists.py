@@ -10,10 +10,11 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from server import policy
 from server.accounts.roles import Role
 from server.accounts.tables import User
 from server.audit.queries import record
-from server.places.tables import Township
+from server.policy.registry import UNVISITED_ALERT_DAYS
 from server.visits import ledgers, pages, queries
 from server.visits.controller import vpage
 from server.web.auth import client_ip, current_user
@@ -43,8 +44,7 @@ class VisitListController(Controller):
     @get("/visits/overdue", guards=[requires_leader_or_admin])
     async def overdue(self, request: Request[Any, Any, Any]) -> Template:
         user = current_user(request)
-        township = await Township.select(Township.unvisited_alert_days).where(Township.id == user.township_id).first()
-        days = township["unvisited_alert_days"] if township else 60
+        days = await policy.value(UNVISITED_ALERT_DAYS, user.township_id)
         villages = await pages.village_follow_up_overview(user, days)
         return await vpage(request, "visits/overdue.html", villages=villages, days=days)
 

@@ -9,12 +9,14 @@ from typing import Any
 
 import asyncpg
 
+from server import policy
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.clock import TIMEZONE, today
 from server.households.tables import Household
 from server.media.images import StoredImage
 from server.piccolo_conf import DB
+from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
 from server.visits.forms import MAX_PHOTOS, VisitForm
 from server.visits.photos import add_photos
 from server.visits.tables import FollowUp, Visit, VisitMeasure
@@ -38,15 +40,32 @@ class Outcome:
         return self.photos >= self.expected_photos
 
 
-async def follow_up_days(household_id: int) -> int:
-    """The township's rule: monitored households are followed up sooner (30 days) than others (60)."""
+@dataclass(frozen=True)
+class FollowUpRule:
+    """The household's township's follow-up days on a day, and which of the two applies to this household."""
+
+    ordinary: int
+    monitored: int
+    is_monitored: bool
+
+    @property
+    def days(self) -> int:
+        return self.monitored if self.is_monitored else self.ordinary
+
+
+async def follow_up_rule(household_id: int, on: date | None = None) -> FollowUpRule:
+    """Monitored households are followed up sooner (30 days by default) than others (60), as on `on` (today)."""
+    day = on or today()
     rows = await Household.raw(
-        "SELECT h.monitoring_type, t.follow_up_days, t.monitored_follow_up_days FROM household h"
-        " JOIN village v ON v.id = h.village JOIN township t ON t.id = v.township WHERE h.id = {}",
+        "SELECT h.monitoring_type IS NOT NULL AS is_monitored,"
+        f" {policy.sql(FOLLOW_UP_DAYS, 'v.township', '{}::date')} AS ordinary,"
+        f" {policy.sql(MONITORED_FOLLOW_UP_DAYS, 'v.township', '{}::date')} AS monitored"
+        " FROM household h JOIN village v ON v.id = h.village WHERE h.id = {}",
+        day,
+        day,
         household_id,
     )
-    row = rows[0]
-    return int(row["monitored_follow_up_days"] if row["monitoring_type"] else row["follow_up_days"])
+    return FollowUpRule(**rows[0])
 
 
 def local_day(moment: datetime) -> date:
@@ -63,7 +82,8 @@ async def record_visit(
         existing = await Visit.select().where(Visit.client_id == uuid.UUID(form.client_id)).first()
         if existing is not None:
             return await _repeat(existing, user, household_id, fingerprint, images)
-        days = await follow_up_days(household_id)
+        visited_at = form.visited_at or datetime.now(UTC)
+        days = (await follow_up_rule(household_id, local_day(visited_at))).days
         savepoint = await transaction.savepoint()
         try:
             visit_id = await _insert_visit(user, household_id, form, fingerprint, len(images))
@@ -72,7 +92,6 @@ async def record_visit(
             return Outcome("conflict")
         await _insert_measures(visit_id, form)
         photos = await add_photos(visit_id, images)
-        visited_at = form.visited_at or datetime.now(UTC)
         due_on = form.next_follow_up_on or local_day(visited_at) + timedelta(days=days)
         await _close_and_schedule(user, household_id, visit_id, form.close_ids, due_on)
         await record(

@@ -128,7 +128,7 @@ async def test_the_county_sees_each_townships_return_to_poverty_rate_without_the
     h = counties.households
     for code, status in (("T1", "returned"), ("T2", "out_supported"), ("S1", "out_unsupported"), ("O1", "returned")):
         await Household.update({Household.status: status}).where(Household.id == h[code])
-    county, townships = await county_return_rates(township["county"], "平邑县")
+    county, townships = await county_return_rates(township["county"], "平邑县", today())
     assert (county.lifted, county.returned, county.percent) == (3, 1, Decimal("33.33"))
     assert [(t.name, t.lifted, t.returned) for t in townships] == [("临涧镇", 2, 1), ("地方镇", 1, 0)]
     assert townships[0].over_cap

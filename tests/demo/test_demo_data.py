@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from server import policy
 from server.accounts.passwords import verify_password
 from server.accounts.tables import User
 from server.demo.context import Context
@@ -12,8 +13,10 @@ from server.demo.geography import COUNTY_CODE, DEMO_TOWNSHIP_CODE, KEY_VILLAGES,
 from server.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES, load_demo
 from server.demo.people import member_rows
 from server.households import id_numbers
-from server.households.tables import Household, Member, PovertyStandard
+from server.households.tables import Household, Member
 from server.places.tables import Township, Village
+from server.policy.registry import POVERTY_LINE, POVERTY_LINE_CONSTANT
+from server.policy.tables import PolicyValue
 from tests.helpers import log_in
 
 KEY_VILLAGE_NAMES = [
@@ -97,16 +100,16 @@ async def test_the_key_villages_and_the_pilot_village_are_present(db: Any) -> No
 
 async def test_the_source_plans_poverty_line_is_loaded(db: Any) -> None:
     await load_demo()
-    line = await PovertyStandard.select().where(PovertyStandard.year == 2015).first()
-    assert line is not None
-    assert (line["poverty_line"], line["poverty_line_constant"]) == (3322, 3000)
+    township = await Township.select(Township.id).where(Township.code == DEMO_TOWNSHIP_CODE).first()
+    held = await policy.values([POVERTY_LINE, POVERTY_LINE_CONSTANT], [township["id"]], date(2015, 6, 1))
+    assert (held.get(POVERTY_LINE, township["id"]), held.get(POVERTY_LINE_CONSTANT, township["id"])) == (3322, 3000)
 
 
 async def test_loading_the_demo_twice_adds_nothing(db: Any) -> None:
     await load_demo()
-    before = [await table.count() for table in (Township, Village, Household, Member, User, PovertyStandard)]
+    before = [await table.count() for table in (Township, Village, Household, Member, User, PolicyValue)]
     summary = await load_demo()
-    after = [await table.count() for table in (Township, Village, Household, Member, User, PovertyStandard)]
+    after = [await table.count() for table in (Township, Village, Household, Member, User, PolicyValue)]
     assert after == before
     assert "未重复加载" in summary
 

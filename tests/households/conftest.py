@@ -11,8 +11,10 @@ import pytest
 
 from server.households import id_numbers
 from server.households.pinyin import search_keys
-from server.households.tables import Household, Member, PovertyStandard
+from server.households.tables import Household, Member
 from server.places.tables import VillageGroup
+from server.policy.registry import MONITORING_LINE, POVERTY_LINE, POVERTY_LINE_CONSTANT
+from tests.helpers import record_rule
 
 _sequence = itertools.count()
 
@@ -47,11 +49,8 @@ async def add_household(village: int, head: str, code: str, **fields: Any) -> di
 @pytest.fixture
 async def register(township: dict[str, int]) -> dict[str, Any]:
     """张三's household (2 people) and 李四's (1 person) in 双河村, with the 2025 standard."""
-    await PovertyStandard.insert(
-        PovertyStandard(
-            year=2025, poverty_line=Decimal(4500), poverty_line_constant=Decimal(3000), monitoring_line=Decimal(7300)
-        )
-    )
+    for rule, value in ((POVERTY_LINE, 4500), (POVERTY_LINE_CONSTANT, 3000), (MONITORING_LINE, 7300)):
+        await record_rule(rule, value, county=township["county"], year=2025)
     group = VillageGroup(village=township["village"], name="一组")
     await group.save()
     zhang = await add_household(

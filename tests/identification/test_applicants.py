@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
-from server.households.tables import PovertyStandard
-from server.identification.steps import today
+from server.clock import today
+from server.policy.registry import MONITORING_LINE, POVERTY_LINE
+from tests.helpers import record_rule
 from tests.identification.conftest import applied, household_of, in_state
 
 
@@ -34,11 +34,10 @@ async def test_an_applicant_is_not_counted_or_listed_in_the_register_until_regis
 
 
 async def test_an_applicant_with_no_income_recorded_is_not_a_monitoring_risk(
-    admin_client: httpx.AsyncClient, admin: Any, village: dict[str, Any]
+    admin_client: httpx.AsyncClient, admin: Any, village: dict[str, Any], township: dict[str, int]
 ) -> None:
-    await PovertyStandard.insert(
-        PovertyStandard(year=today().year, poverty_line=Decimal(4600), monitoring_line=Decimal(7600))
-    )
+    await record_rule(POVERTY_LINE, "4600", county=township["county"], year=today().year)
+    await record_rule(MONITORING_LINE, "7600", county=township["county"], year=today().year)
     waiting = await household_of(await applied(admin, village, head="赵等待"))
     page = await admin_client.get("/monitoring/risks")
     assert page.status_code == 200

@@ -130,22 +130,11 @@ async def test_a_township_that_sets_a_longer_notice_period_gets_it_checked(
     admin_client: httpx.AsyncClient, admin: Actor, village: dict[str, Any]
 ) -> None:
     page = (await admin_client.get("/identification/settings")).text
-    assert 'name="notice_days"' in page
-    assert 'value="7"' in page
-    settings = {
-        "office_name": "临涧镇扶贫办",
-        "office_address": "临涧镇政府院内",
-        "office_phone": "0539-4521234",
-        "survey_team_min": "2",
-        "survey_team_max": "5",
-        "survey_team_min_large": "3",
-        "representatives_min": "20",
-        "representatives_min_large": "30",
-        "notice_days": "10",
-        "key_incidence_percent": "50",
-        "other_incidence_percent": "5",
-    }
-    assert (await post(admin_client, "/identification/settings", settings)).status_code == 303
+    assert 'href="/policy/rules/notice_days"' in page
+    assert "7 天" in page
+    rule = "/policy/rules/notice_days"
+    changed = {"value": "10", "effective_from": TODAY.isoformat(), "source": "镇党委会议纪要"}
+    assert (await post_form(admin_client, rule, rule, changed)).status_code == 303
     app_id = await in_state(admin, village, "appraised")
     starts = TODAY - timedelta(days=20)
     data = {

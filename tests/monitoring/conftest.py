@@ -13,10 +13,11 @@ import pytest
 
 from server.clock import today
 from server.households import id_numbers
-from server.households.tables import Household, Member, PovertyStandard
+from server.households.tables import Household, Member
 from server.monitoring import steps
 from server.pairing.tables import Pairing
-from tests.helpers import csrf_token_of, log_in
+from server.policy.registry import MONITORING_LINE, POVERTY_LINE
+from tests.helpers import csrf_token_of, log_in, record_rule
 
 LINE = Decimal("7600")
 _sequence = itertools.count()
@@ -58,7 +59,8 @@ async def make_household(
 @pytest.fixture
 async def world(make_user: Any, township: dict[str, int]) -> dict[str, int]:
     """Admin 'madmin', leader 'mleader', cadre 'mcadre' paired with every household; households around the line."""
-    await PovertyStandard.insert(PovertyStandard(year=this_year(), poverty_line=Decimal("4600"), monitoring_line=LINE))
+    await record_rule(POVERTY_LINE, "4600", county=township["county"], year=this_year())
+    await record_rule(MONITORING_LINE, LINE, county=township["county"], year=this_year())
     admin = await make_user("admin", username="madmin", display_name="张建华")
     leader = await make_user("leader", username="mleader", display_name="王立新")
     cadre = await make_user("cadre", username="mcadre", display_name="刘晓燕")

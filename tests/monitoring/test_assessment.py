@@ -14,11 +14,13 @@ from openpyxl import load_workbook
 from server.audit.tables import AuditEvent
 from server.clock import TIMEZONE
 from server.employers.tables import Employer
-from server.households.tables import Member, PovertyStandard
+from server.households.tables import Member
 from server.jobs.tables import JobPost, Placement, PlacementCheck, Referral
 from server.monitoring.tables import RiskCase
 from server.pairing.tables import Pairing
+from server.policy.registry import MONITORING_LINE, POVERTY_LINE
 from server.visits.tables import FollowUp, Visit, VisitMeasure
+from tests.helpers import record_rule
 from tests.monitoring.conftest import as_user, make_household, this_year
 
 YEAR = this_year() - 1  # a year that is over, so every date below is in the past
@@ -39,9 +41,8 @@ async def visit(household: int, cadre: int, when: datetime, kind: str = "home", 
 @pytest.fixture
 async def record(world: dict[str, Any], make_user: Any, township: dict[str, int]) -> dict[str, Any]:
     """Cadre 孙志强's year, with every figure known by hand (see the assertions)."""
-    await PovertyStandard.insert(
-        PovertyStandard(year=YEAR, poverty_line=Decimal("4500"), monitoring_line=Decimal("7300"))
-    )
+    await record_rule(POVERTY_LINE, "4500", county=township["county"], year=YEAR)
+    await record_rule(MONITORING_LINE, "7300", county=township["county"], year=YEAR)
     cadre = await make_user("cadre", username="kcadre", display_name="孙志强")
     rich = await make_household(world["village"], "富裕户", 9000)  # above 7300
     poor = await make_household(world["village"], "困难户", 5000)

@@ -7,8 +7,9 @@ import httpx
 from server.accounts.tables import User
 from server.pairing.assistant import advise, km_between
 from server.pairing.tables import Pairing
-from server.places.tables import Township, Village
-from tests.helpers import csrf_token_of, log_in
+from server.places.tables import Village
+from server.policy.registry import QUOTA_MAXIMUM
+from tests.helpers import csrf_token_of, log_in, record_rule
 from tests.pairing.conftest import Small, add_pairing, add_visit
 
 
@@ -54,7 +55,7 @@ async def test_a_cadre_tens_of_kilometres_away_is_never_proposed_while_a_nearer_
 
 
 async def test_no_cadre_is_proposed_above_the_maximum(small: Small) -> None:
-    await Township.update({Township.quota_maximum: 2}).where(Township.id == small.township)
+    await record_rule(QUOTA_MAXIMUM, 2, township=small.township)
     advice = await advise(small.township)
     assert small.leader not in {p.cadre_id for p in advice.proposals}  # already at 2
     assert summary(advice.proposals) == [("A4", small.m1, 1), ("B2", small.m2, 1), ("B3", small.m3, 1)]

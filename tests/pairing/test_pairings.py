@@ -16,7 +16,8 @@ from server.pairing import changes
 from server.pairing.handover import hand_over
 from server.pairing.tables import Pairing
 from server.places.tables import County, Township, Village
-from tests.helpers import csrf_token_of, log_in, post_form
+from server.policy.registry import QUOTA_MAXIMUM
+from tests.helpers import csrf_token_of, log_in, post_form, record_rule
 from tests.pairing.conftest import Small, add_household, add_pairing
 
 TODAY = clock.today().isoformat()
@@ -108,7 +109,7 @@ async def test_a_cadre_of_another_township_cannot_be_chosen(client: httpx.AsyncC
 
 
 async def test_the_quota_maximum_is_never_exceeded(client: httpx.AsyncClient, small: Small) -> None:
-    await Township.update({Township.quota_maximum: 2}).where(Township.id == small.township)
+    await record_rule(QUOTA_MAXIMUM, 2, township=small.township)
     await log_in(client, "t_admin")
     response = await pair_by_form(client, small.h["A4"], small.leader)  # already has A1, A2
     assert response.status_code == 422

@@ -1,12 +1,11 @@
-"""The township admin keeps villages, groups, township rules and poverty standards; nobody else, nothing outside."""
+"""The township admin keeps villages and groups; nobody else, nothing outside."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from server.audit.tables import AuditEvent
-from server.households.tables import Household, PovertyStandard
+from server.households.tables import Household
 from server.places.tables import Township, Village, VillageGroup
 from tests.helpers import log_in, post_form
 
@@ -82,59 +81,11 @@ async def test_places_of_another_township_are_not_found(client: Any, make_user: 
 async def test_only_the_admin_keeps_places(client: Any, make_user: Any, township: dict[str, int]) -> None:
     await make_user("leader", username="boss")
     await log_in(client, "boss")
-    for url in ("/places", "/places/rules", "/places/standards"):
-        assert (await client.get(url)).status_code == 403
+    assert (await client.get("/places")).status_code == 403
 
 
-async def test_township_rules_are_validated_and_saved(client: Any, make_user: Any, township: dict[str, int]) -> None:
+async def test_the_old_rules_pages_lead_to_the_policy_pages(client: Any, make_user: Any, township: Any) -> None:
     await admin(client, make_user)
-    rules = {
-        "leader_quota": "4",
-        "cadre_quota": "2",
-        "quota_maximum": "",
-        "unvisited_alert_days": "45",
-        "follow_up_days": "60",
-        "monitored_follow_up_days": "90",
-        "monitoring_margin_percent": "10",
-        "minimum_monthly_wage": "2000",
-    }
-    refused = await post_form(client, "/places/rules", "/places/rules", rules)
-    assert refused.status_code == 422
-    assert "监测户的走访间隔不能长于一般户" in refused.text
-    refused = await post_form(
-        client, "/places/rules", "/places/rules", {**rules, "monitored_follow_up_days": "30", "quota_maximum": "3"}
-    )
-    assert refused.status_code == 422
-    assert "上限不能低于" in refused.text
-    saved = await post_form(client, "/places/rules", "/places/rules", {**rules, "monitored_follow_up_days": "30"})
-    assert saved.status_code == 303
-    town = await Township.select().where(Township.id == township["township"]).first()
-    assert (town["leader_quota"], town["cadre_quota"], town["unvisited_alert_days"]) == (4, 2, 45)
-    assert town["quota_maximum"] is None
-
-
-async def test_poverty_standards_are_data_the_admin_adds_and_edits(
-    client: Any, make_user: Any, township: dict[str, int]
-) -> None:
-    await admin(client, make_user)
-    data = {"year": "2027", "poverty_line": "4700", "poverty_line_constant": "3000", "monitoring_line": "7800"}
-    assert (await post_form(client, "/places/standards", "/places/standards", data)).status_code == 303
-    again = await post_form(client, "/places/standards", "/places/standards", data)
-    assert again.status_code == 422
-    assert "该年度已有标准" in again.text
-    low = await post_form(
-        client, "/places/standards", "/places/standards", {**data, "year": "2028", "monitoring_line": "4000"}
-    )
-    assert low.status_code == 422
-    assert "监测线不能低于贫困线" in low.text
-    negative = await post_form(
-        client, "/places/standards", "/places/standards", {**data, "year": "2029", "poverty_line": "-1"}
-    )
-    assert negative.status_code == 422
-    assert "不能为负数" in negative.text
-    row = await PovertyStandard.select().where(PovertyStandard.year == 2027).first()
-    url = f"/places/standards/{row['id']}"
-    assert (await post_form(client, url, url, {**data, "poverty_line": "4750"})).status_code == 303
-    row = await PovertyStandard.select().where(PovertyStandard.year == 2027).first()
-    assert row["poverty_line"] == Decimal("4750")
-    assert await AuditEvent.count().where(AuditEvent.action == "poverty_standard_changed") == 2
+    for url in ("/places/rules", "/places/standards"):
+        moved = await client.get(url)
+        assert (moved.status_code, moved.headers["location"]) == (301, "/policy")

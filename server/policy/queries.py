@@ -1,0 +1,197 @@
+"""Reading the value of a rule in force for a place on a day (one SQL lookup, `policy_value_id`), and recording one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from server.clock import LOCAL_TODAY_SQL, today
+from server.policy.places import Place
+from server.policy.registry import BY_KEY, Level, Rule
+from server.policy.tables import PolicyValue
+
+T = TypeVar("T")
+NOTHING = -1  # an id no row has
+
+
+def _literal(rule: Rule[Any]) -> str:
+    """The registry default as an SQL literal (a number from code, never user input)."""
+    return "NULL::numeric" if rule.default is None else f"{Decimal(rule.default)}::numeric"
+
+
+def sql(rule: Rule[Any], township: str, on: str = LOCAL_TODAY_SQL) -> str:
+    """The value of `rule` in force in a township, as an SQL expression for raw queries.
+
+    `township` and `on` are SQL expressions: a column (`"t.id"`), or `"{}"` for an argument of the query. Whole
+    numbers come as integer, so they can go straight into `make_interval(days => ...)` or a comparison."""
+    cast = "::int" if rule.decimals == 0 else ""
+    yearly = "true" if rule.yearly else "false"
+    return f"policy_value('{rule.key}', {township}, NULL, NULL, {on}, {yearly}, {_literal(rule)}){cast}"
+
+
+async def value(rule: Rule[T], township_id: int | None, on: date | None = None) -> T:
+    """The value of `rule` in force in the township on `on` (today by default); a yearly rule: that day's year."""
+    rows = await PolicyValue.raw(
+        f"SELECT {sql(rule, '{}', '{}::date')} AS value", township_id or NOTHING, on or today()
+    )
+    return rule.convert(rows[0]["value"])
+
+
+async def county_value(rule: Rule[T], county_id: int | None, on: date | None = None) -> T:
+    """The same for a county (its own value, else its city's or province's): rules owned by the county or above."""
+    rows = await PolicyValue.raw(
+        "SELECT policy_value({}, NULL, {}, NULL, {}::date, {}, {}) AS value",
+        rule.key,
+        county_id or NOTHING,
+        on or today(),
+        rule.yearly,
+        rule.default,
+    )
+    return rule.convert(rows[0]["value"])
+
+
+class Values:
+    """Several rules for several townships, read at once: `values.get(LEADER_QUOTA, township_id)`."""
+
+    def __init__(self, raw: dict[tuple[str, int], Decimal | None]) -> None:
+        self._raw = raw
+
+    def get(self, rule: Rule[T], township_id: int | None) -> T:
+        key = (rule.key, township_id or NOTHING)
+        return rule.convert(self._raw[key]) if key in self._raw else rule.default
+
+
+async def values(rules: Sequence[Rule[Any]], township_ids: Iterable[int | None], on: date | None = None) -> Values:
+    """Each of `rules` in force in each township on `on`, in one query (a page that states several rules)."""
+    ids = list({township or NOTHING for township in township_ids})
+    rows = await PolicyValue.raw(
+        "SELECT r.key, t.id AS township,"
+        " policy_value(r.key, t.id, NULL, NULL, {}::date, r.yearly, r.fallback) AS value FROM unnest({}::int[]) t(id)"
+        " CROSS JOIN unnest({}::text[], {}::bool[], {}::numeric[]) r(key, yearly, fallback)",
+        on or today(),
+        ids,
+        [rule.key for rule in rules],
+        [rule.yearly for rule in rules],
+        [rule.default for rule in rules],
+    )
+    return Values({(row["key"], row["township"]): row["value"] for row in rows})
+
+
+@dataclass(frozen=True)
+class InForce:
+    """A rule as it holds at a place: its value, and where that value comes from (None: the registry default)."""
+
+    rule: Rule[Any]
+    value: Any
+    since: date | None = None
+    source: str = ""
+    level: Level | None = None  # the level of the place that recorded it
+    place_name: str = ""
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
+
+    @property
+    def is_default(self) -> bool:
+        return self.since is None
+
+
+_IN_FORCE = """
+SELECT d.day, r.key, v.value, v.effective_from, v.source, v.recorded_at, u.display_name AS recorded_by,
+       CASE WHEN v.township IS NOT NULL THEN 0 WHEN v.county IS NOT NULL THEN 1
+            WHEN rg.level = 'city' THEN 2 ELSE 3 END AS level,
+       coalesce(t.name, c.name, rg.name) AS place_name
+FROM unnest({}::date[]) d(day) CROSS JOIN unnest({}::text[], {}::bool[]) WITH ORDINALITY r(key, yearly, n)
+LEFT JOIN policy_value v ON v.id = policy_value_id(r.key, {}, {}, {}, d.day, r.yearly)
+LEFT JOIN township t ON t.id = v.township LEFT JOIN county c ON c.id = v.county LEFT JOIN region rg ON rg.id = v.region
+LEFT JOIN app_user u ON u.id = v.recorded_by
+ORDER BY d.day, r.n
+"""
+
+
+async def in_force(rules: Sequence[Rule[Any]], place: Place, on: date | None = None) -> list[InForce]:
+    """Each rule as it holds at `place` on `on`, with its source: one query (the rules page)."""
+    day = on or today()
+    return (await in_force_on_days(rules, place, [day]))[day]
+
+
+async def in_township(rules: Sequence[Rule[Any]], township_id: int | None, on: date | None = None) -> list[InForce]:
+    """`in_force` for a township by its id (a page of another area that lists some rules with their source)."""
+    return await in_force(rules, Place(Level.TOWNSHIP, township_id or NOTHING, ""), on)
+
+
+async def in_force_on_days(rules: Sequence[Rule[Any]], place: Place, days: Sequence[date]) -> dict[date, list[InForce]]:
+    """The same on several days at once (the lines of several years): one query."""
+    rows = await PolicyValue.raw(
+        _IN_FORCE, list(days), [r.key for r in rules], [r.yearly for r in rules], *place.lookup_args()
+    )
+    found: dict[date, list[InForce]] = {day: [] for day in days}
+    for row in rows:
+        found[row["day"]].append(_in_force(row))
+    return found
+
+
+def _in_force(row: dict[str, Any]) -> InForce:
+    rule = BY_KEY[row["key"]]
+    if row["effective_from"] is None:
+        return InForce(rule, rule.default)
+    return InForce(
+        rule,
+        rule.convert(row["value"]),
+        since=row["effective_from"],
+        source=row["source"],
+        level=Level(row["level"]),
+        place_name=row["place_name"] or "",
+        recorded_by=row["recorded_by"] or "",
+        recorded_at=row["recorded_at"],
+    )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One value recorded at a place: a line of a rule's history."""
+
+    id: int
+    value: Any
+    effective_from: date
+    source: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+async def history(rule: Rule[Any], place: Place, limit: int = 100) -> list[Recorded]:
+    """Every value recorded for `rule` at `place`, the latest to take effect first."""
+    rows = await PolicyValue.raw(
+        f"SELECT v.id, v.value, v.effective_from, v.source, v.recorded_at, coalesce(u.display_name, '') AS recorded_by"
+        f" FROM policy_value v LEFT JOIN app_user u ON u.id = v.recorded_by"
+        f" WHERE v.rule = {{}} AND v.{place.column} = {{}} ORDER BY v.effective_from DESC, v.id DESC LIMIT {{}}",
+        rule.key,
+        place.id,
+        limit,
+    )
+    return [
+        Recorded(
+            row["id"],
+            rule.convert(row["value"]),
+            row["effective_from"],
+            row["source"],
+            row["recorded_by"],
+            row["recorded_at"],
+        )
+        for row in rows
+    ]
+
+
+async def value_at(rule: Rule[T], place: Place, on: date) -> T:
+    """The value in force at `place` itself (its own, else from the places above it) on `on`."""
+    rows = await PolicyValue.raw(
+        "SELECT policy_value({}, {}, {}, {}, {}::date, {}, {}) AS value",
+        rule.key,
+        *place.lookup_args(),
+        on,
+        rule.yearly,
+        rule.default,
+    )
+    return rule.convert(rows[0]["value"])
