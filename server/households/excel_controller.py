@@ -70,4 +70,6 @@ class HouseholdExcelController(Controller):
 
 async def _import_page(request: AnyRequest, status_code: int = 200, **context: Any) -> Template:
     context = {"refused": None, "plan": None, "filename": "", **context}
-    return await page(request, "households/import.html", status_code=status_code, max_rows=MAX_ROWS, **context)
+    return await page(
+        request, "households/import.html", status_code=status_code, max_rows=MAX_ROWS, max_bytes=MAX_BYTES, **context
+    )

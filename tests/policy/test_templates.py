@@ -27,6 +27,7 @@ NOT_POLICY = {
     "Amounts in 10,000 yuan (万元).",
     "30 days",  # a filter of the follow-up list, not a rule
     "Up to 9, made smaller before sending",  # photos per visit: the product's limit
+    "Follow-ups overdue or due within 7 days",  # what the visits tab lists (its filter), not a rule
 }
 
 
