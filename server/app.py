@@ -9,10 +9,8 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
-from litestar.static_files import create_static_files_router
 
 from server.accounts.controller import AccountController, LoginController, UserAdminController
 from server.audit.controller import AuditController
@@ -43,12 +41,12 @@ from server.supervision.findings_controller import FindingController
 from server.visits.controller import HouseholdVisitController, VisitController
 from server.visits.lists import HouseholdRecordController, VisitListController
 from server.visits.outbox_controller import OutboxController
-from server.web.assets import STATIC
 from server.web.auth import SessionAuthMiddleware
 from server.web.errors import EXCEPTION_HANDLERS
 from server.web.offline import offline_cache_header
 from server.web.security import security_headers
 from server.web.templating import template_config
+from server.web.wire import COMPRESSION, Bangfu, static
 
 ROUTES = [
     PublicController,
@@ -102,20 +100,12 @@ async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
         await close_database()
 
 
-def create_app() -> Litestar:
+def create_app() -> Bangfu:
     settings = get_settings()
     mimetypes.add_type("application/manifest+json", ".webmanifest")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    static_files = create_static_files_router(
-        path="/static",
-        directories=[STATIC],
-        opt={"exclude_from_auth": True},
-        # URLs carry a content hash (server.web.assets.static_url), so they never change in place.
-        cache_control=CacheControlHeader(public=True, max_age=31_536_000, immutable=True),
-        include_in_schema=False,
-    )
-    return Litestar(
-        route_handlers=[*ROUTES, static_files],
+    return Bangfu(
+        route_handlers=[*ROUTES, static],
         middleware=[DefineMiddleware(SessionAuthMiddleware)],
         before_send=[security_headers(hsts=settings.secure_cookies), offline_cache_header],
         csrf_config=CSRFConfig(
@@ -128,6 +118,7 @@ def create_app() -> Litestar:
         ),
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,
+        compression_config=COMPRESSION,
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
         lifespan=[database_lifespan],
