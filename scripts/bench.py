@@ -8,12 +8,22 @@ login form, and runs wrk against each scenario. Every line reads
 
 where ratio is the scenario's requests per second over the bare route's (/ping), measured in the same run.
 To add a page, append a Scenario; to add something that is not an HTTP request, append a function to MEASUREMENTS.
+
+Bytes on the wire (compressed as a browser accepting Brotli gets them) for the cadre's home, the visit form and the
+leader's coverage page, first load (the page, the files its <head> loads, and what the service worker installs in
+the background) and repeat load (the page alone: static files are immutable and kept), one line each:
+
+    bench: wire-<page> first_load_bytes=<b> repeat_load_bytes=<b> page_bytes=<b> page_uncompressed=<b> ...
+
+`--only wire` measures just these (no wrk).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
+import json
 import os
 import re
 import signal
@@ -27,6 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import brotli
 import httpx
 
 from server.database import connect, with_database
@@ -135,23 +146,25 @@ def household_page(context: Context) -> list[Result]:
 MEASUREMENTS.append(household_page)
 
 
+async def cadre_household(database_url: str) -> int:
+    """The demo cadre's most visited household."""
+    connection = await connect(database_url)
+    try:
+        return int(
+            await connection.fetchval(
+                "SELECT v.household FROM visit v JOIN app_user u ON u.id = v.cadre WHERE u.username = 'cadre'"
+                " GROUP BY v.household ORDER BY count(*) DESC, v.household LIMIT 1"
+            )
+        )
+    finally:
+        await connection.close()
+
+
 def visit_pages(context: Context) -> list[Result]:
     """The visit form and the timeline of the demo cadre's most visited household, and visit submission p95."""
     from server.visits.benchmark import measure_submissions
 
-    async def cadre_household() -> int:
-        connection = await connect(context.database_url)
-        try:
-            return int(
-                await connection.fetchval(
-                    "SELECT v.household FROM visit v JOIN app_user u ON u.id = v.cadre WHERE u.username = 'cadre'"
-                    " GROUP BY v.household ORDER BY count(*) DESC, v.household LIMIT 1"
-                )
-            )
-        finally:
-            await connection.close()
-
-    household_id = asyncio.run(cadre_household())
+    household_id = asyncio.run(cadre_household(context.database_url))
     with tempfile.TemporaryDirectory(prefix="bangfu-bench-") as temp:
         lua = Path(temp) / "percentiles.lua"
         lua.write_text(WRK_SCRIPT)
@@ -193,6 +206,50 @@ def county_assessment(context: Context) -> list[Result]:
 
 
 MEASUREMENTS.append(county_assessment)
+HEAD_ASSETS = re.compile(r'<(?:link|script)[^>]+(?:href|src)="(/static/[^"]+)"')
+ACCEPT = {"Accept-Encoding": "br, gzip"}  # what Chromium sends
+
+
+def wire_size(client: httpx.Client, path: str) -> tuple[int, bytes, str]:
+    """(bytes over the wire, the decoded body, the content encoding) of one GET."""
+    with client.stream("GET", path, headers=ACCEPT) as response:
+        raw = b"".join(response.iter_raw())
+        encoding = response.headers.get("content-encoding", "identity")
+    body = brotli.decompress(raw) if encoding == "br" else (gzip.decompress(raw) if encoding == "gzip" else raw)
+    return len(raw), body, encoding
+
+
+def service_worker_bytes(client: httpx.Client, counted: set[str]) -> int:
+    """sw.js and the shell it pre-caches at install, less the files the page itself already loaded."""
+    size, source, _ = wire_size(client, "/sw.js")
+    shell = json.loads(re.search(rb"const SHELL = (\[.*?\]);", source)[1])  # type: ignore[index]
+    return size + sum(wire_size(client, url)[0] for url in shell if url not in counted)
+
+
+def wire_lines(context: Context) -> list[str]:
+    """Bytes on the wire, first and repeat load, for the cadre's home, the visit form and the coverage page."""
+    household_id = asyncio.run(cadre_household(context.database_url))
+    pages = [
+        ("home-cadre", "/", "cadre"),
+        ("visit-form", f"/households/{household_id}/visits/new", "cadre"),
+        ("coverage-leader", "/coverage", "leader"),
+    ]
+    lines = []
+    for name, path, role in pages:
+        cookies = {"bangfu_session": context.cookies[role]}
+        with httpx.Client(base_url=context.base_url, cookies=cookies, timeout=10) as client:
+            page, html, encoding = wire_size(client, path)
+            assets = HEAD_ASSETS.findall(html.decode())
+            static = sum(wire_size(client, asset)[0] for asset in assets)
+            worker = service_worker_bytes(client, set(assets))
+        lines.append(
+            f"bench: wire-{name} first_load_bytes={page + static + worker} repeat_load_bytes={page}"
+            f" page_bytes={page} page_uncompressed={len(html)} head_static_bytes={static} head_files={len(assets)}"
+            f" service_worker_install_bytes={worker} encoding={encoding}"
+        )
+    return lines
+
+
 COUNTS = [  # (label, table) for the data= description
     ("townships", "township"),
     ("villages", "village"),
@@ -318,6 +375,7 @@ def main() -> None:
     parser.add_argument("--scale", choices=["township", "county"], default="township")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per scenario (default 10)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument("--only", choices=["all", "wire"], default="all", help="wire: bytes on the wire only")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on SIGTERM too
 
@@ -338,6 +396,10 @@ def main() -> None:
             context = Context(base_url, url, args)
             for role in sorted({s.role for s in SCENARIOS if s.role}):
                 context.cookies[role] = login(base_url, role)
+            wire = wire_lines(context)
+            if args.only == "wire":
+                print("\n".join(wire), flush=True)
+                return
             results = [measure(context, scenario, lua) for scenario in SCENARIOS]
             for measurement in MEASUREMENTS:
                 results += measurement(context)
@@ -348,6 +410,7 @@ def main() -> None:
             f" ratio={f'{result.rps / bare_rps:.2f}' if result.relative else '-'} data={data}",
             flush=True,
         )
+    print("\n".join(f"{line} data={data}" for line in wire), flush=True)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,9 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
-from litestar.static_files import create_static_files_router
 
 from server.accounts.controller import AccountController, LoginController, UserAdminController
 from server.audit.controller import AuditController
@@ -46,13 +44,14 @@ from server.supervision.findings_controller import FindingController
 from server.visits.controller import HouseholdVisitController, VisitController
 from server.visits.lists import HouseholdRecordController, VisitListController
 from server.visits.outbox_controller import OutboxController
-from server.web.assets import STATIC, static_version_guard
+from server.web.assets import static_version_guard
 from server.web.auth import SessionAuthMiddleware
 from server.web.errors import EXCEPTION_HANDLERS
 from server.web.offline import offline_cache_header
 from server.web.security import security_headers
 from server.web.telemetry import MetricsController, RequestContextMiddleware, observe_answer
 from server.web.templating import template_config
+from server.web.wire import COMPRESSION, Bangfu, static
 
 ROUTES = [
     PublicController,
@@ -112,22 +111,14 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
         await close_database()
 
 
-def create_app(storage: Storage | None = None) -> Litestar:
+def create_app(storage: Storage | None = None) -> Bangfu:
     """The app; `storage` is where photos go (default: the configured one, see server.media.storage)."""
     settings = get_settings()
     mimetypes.add_type("application/manifest+json", ".webmanifest")
     configure_logging(settings.log_format)
     photos = storage or default_storage()
-    static_files = create_static_files_router(
-        path="/static",
-        directories=[STATIC],
-        opt={"exclude_from_auth": True},
-        # URLs carry a content hash (server.web.assets.static_url), so they never change in place.
-        cache_control=CacheControlHeader(public=True, max_age=31_536_000, immutable=True),
-        include_in_schema=False,
-    )
-    return Litestar(
-        route_handlers=[*ROUTES, static_files],
+    return Bangfu(
+        route_handlers=[*ROUTES, static],
         middleware=[RequestContextMiddleware(), DefineMiddleware(SessionAuthMiddleware)],
         dependencies={"storage": Provide(lambda: photos, use_cache=True, sync_to_thread=False)},
         before_send=[
@@ -147,6 +138,7 @@ def create_app(storage: Storage | None = None) -> Litestar:
         ),
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,
+        compression_config=COMPRESSION,
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
         lifespan=[database_lifespan],

@@ -48,3 +48,8 @@ def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
 
 
 _ = gettext
+
+
+def too_long(limit: int) -> str:
+    """The message for a text over its limit, stating the limit (translated now: it carries the number)."""
+    return gettext(N_("At most %(n)s characters."), n=limit)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
+from server.clock import TIMEZONE
 from server.demo.geography import DEMO_TOWNSHIP_CODE
 from server.jobs.placements import CHECK_RULES, add_months
 from server.jobs.queries import today
@@ -113,16 +114,26 @@ async def _demo_township(
     for number, person in enumerate(people[30:38]):
         job = township_jobs[number % len(township_jobs)]
         status = "hired" if number < len(starts) else ("referred", "interview", "rejected", "referred")[number % 4]
+        # Dates in the order they happen: referred, answered (interview, hired) a week later, started after that.
+        start = add_months(day, -starts[number]) - timedelta(days=3) if status == "hired" else None
+        referred_on = (start - timedelta(days=17)) if start else day - timedelta(days=rng.randint(1, 20))
+        answered_on = referred_on + timedelta(days=7) if status != "referred" else None
         referral = await connection.fetchval(
-            "INSERT INTO referral (job, member, referred_by, consent, note, status, reject_reason, created_at)"
-            " VALUES ($1, $2, $3, true, '', $4, $5, now()) RETURNING id",
+            "INSERT INTO referral (job, member, referred_by, consent, note, status, reject_reason, created_at,"
+            " answered_at) VALUES ($1, $2, $3, true, '', $4, $5, $6, $7) RETURNING id",
             job["id"], person["id"], person["cadre"], status, "年龄偏大，体力要求高" if status == "rejected" else "",
+            at_ten(referred_on), at_ten(answered_on) if answered_on else None,
         )  # fmt: skip
         totals["条推荐"] += 1
-        if status == "hired":
-            await _placement(connection, referral, person, add_months(day, -starts[number]) - timedelta(days=3))
+        if start is not None:
+            await _placement(connection, referral, person, start)
             totals["人稳定就业"] += 1
     return totals
+
+
+def at_ten(day: date) -> datetime:
+    """10 o'clock in the morning of `day`, in the township's time."""
+    return datetime.combine(day, time(10), tzinfo=TIMEZONE)
 
 
 async def _placement(connection: asyncpg.Connection, referral: int, person: Any, start: date) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from faker import Faker
 
 from server.demo.context import Context
-from server.households.pinyin import initials
+from server.households.pinyin import search_keys
 
 AS_OF = date(2026, 1, 1)  # ages are reckoned on this 1 January, so the data does not change with the calendar
 SIZE_WEIGHTS = {1: 15, 2: 25, 3: 22, 4: 20, 5: 12, 6: 6}
@@ -94,7 +94,7 @@ def member_rows(ctx: Context) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": person.surname + given,
-                "initials": initials(person.surname + given),
+                **search_keys(person.surname + given),
                 "id_number": ctx.issuer.issue(birth, person.sex),
                 "relation": person.relation,
                 "ethnicity": ethnicity,

@@ -73,7 +73,7 @@ async def employer_home(user: CurrentUser) -> dict[str, Any]:
 
 async def cadre_home(user: CurrentUser) -> dict[str, Any]:
     return {
-        "households": await paired_households(user.id),
+        "households": await paired_households(user.id, today()),
         "due_summary": await due_summary(user),
         "attention": await attention(user),
     }

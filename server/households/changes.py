@@ -12,7 +12,7 @@ from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.households.forms import FieldErrors, HouseholdForm, MemberForm
 from server.households.history import changes, record_change
-from server.households.pinyin import initials
+from server.households.pinyin import search_keys
 from server.households.tables import Household, Member
 from server.i18n import N_, gettext
 from server.piccolo_conf import DB
@@ -92,7 +92,7 @@ async def create_household(user: CurrentUser, ip: str, form: HouseholdForm, head
         try:
             [row] = await Household.insert(Household(**form.values))
             household_id = int(row["id"])
-            member = {**head.values, "household": household_id, "initials": initials(head.values["name"])}
+            member = {**head.values, "household": household_id, **search_keys(head.values["name"])}
             await Member.insert(Member(**member))
             await record_change(
                 "household_created", user, ip, household_id, changes({}, _history_values(form.values, places))
@@ -176,7 +176,7 @@ async def save_member(
     errors = await _check_member(household_id, member, form)
     if errors:
         return errors
-    values = {**form.values, "initials": initials(form.values["name"])}
+    values = {**form.values, **search_keys(form.values["name"])}
     async with DB.transaction() as transaction:
         savepoint = await transaction.savepoint()
         try:

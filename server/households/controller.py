@@ -18,6 +18,7 @@ from server.households.household_page import household_page
 from server.i18n import N_
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_admin, requires_township_staff
+from server.web.listing import order_param
 from server.web.templating import page
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -100,13 +101,15 @@ class HouseholdController(Controller):
         q: FromQuery[str] = "",
         village: FromQuery[str] = "",
         status: FromQuery[str] = "",
+        sort: FromQuery[str] = "",
         page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,
     ) -> Template:
         user = current_user(request)
         status = status if status in codes.POVERTY_STATUS else ""
-        result = await queries.search(user, q, _int_or_none(village), status, page_number)
+        order = order_param(sort, tuple(queries.ORDERS))
+        result = await queries.search(user, q, _int_or_none(village), status, page_number, order)
         fragment = "households/_rows.html" if page_number > 1 else "households/_results.html"
-        filters: dict[str, Any] = {"q": q, "village": _int_or_none(village), "status": status}
+        filters: dict[str, Any] = {"q": q, "village": _int_or_none(village), "status": status, "order": order}
         villages = [(row["id"], row["name"]) for row in await queries.village_choices(user)]
         return await page(
             request,

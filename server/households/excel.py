@@ -86,8 +86,13 @@ SEX = {"M": "男", "F": "女"}
 # ---- export ----
 
 
-async def roster(township_id: int | None) -> tuple[list[Row], list[Row]]:
-    """The township's households (with place names) and members: two queries."""
+async def roster(township_id: int | None, only: list[int] | None = None) -> tuple[list[Row], list[Row]]:
+    """The township's households (with place names) and members, or only the households `only` names: two queries."""
+    chosen = (
+        Household.id.is_in(only or [-1])
+        if only is not None
+        else Household.village.is_in(township_villages(township_id))
+    )
     households = (
         await Household.select(
             *Household.all_columns(exclude=[Household.bank_name, Household.bank_account]),
@@ -96,12 +101,15 @@ async def roster(township_id: int | None) -> tuple[list[Row], list[Row]]:
             Household.village._.township._.name.as_alias("township_name"),
             Household.village._.township._.county._.name.as_alias("county_name"),
         )
-        .where(Household.village.is_in(township_villages(township_id)) & in_register())
+        .where(Household.village.is_in(township_villages(township_id)) & in_register() & chosen)
         .order_by(Household.code)
     )
     members = (
         await Member.select(*Member.all_columns(), Member.household.code.as_alias("household_code"))
-        .where(Member.household.village.is_in(township_villages(township_id)))
+        .where(
+            Member.household.village.is_in(township_villages(township_id))
+            & (Member.household.is_in(only or [-1]) if only is not None else Member.household.village.is_not_null())
+        )
         .order_by(Member.household.code)
         .order_by(Member.id)
     )
@@ -160,9 +168,9 @@ def build_roster(households: list[Row], members: list[Row]) -> bytes:
     return buffer.getvalue()
 
 
-async def export_roster(township_id: int | None) -> tuple[bytes, int]:
-    """The workbook and its number of household rows."""
-    households, members = await roster(township_id)
+async def export_roster(township_id: int | None, only: list[int] | None = None) -> tuple[bytes, int]:
+    """The workbook (of the households `only` names, when given) and its number of household rows."""
+    households, members = await roster(township_id, only)
     return await asyncio.to_thread(build_roster, households, members), len(households)
 
 

@@ -7,12 +7,15 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from server import codes
 from server.accounts.sessions import set_flash
 from server.audit.queries import record
 from server.households.excel import MAX_BYTES, MAX_ROWS, RosterRejected, export_roster, read_roster
 from server.households.excel_import import check_roster, import_roster
+from server.households.queries import matching_ids
 from server.i18n import N_, gettext
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
@@ -29,10 +32,18 @@ class HouseholdExcelController(Controller):
     guards = [requires_admin]  # noqa: RUF012
 
     @get("/export.xlsx")
-    async def export(self, request: AnyRequest) -> Response[bytes]:
+    async def export(
+        self, request: AnyRequest, q: FromQuery[str] = "", village: FromQuery[str] = "", status: FromQuery[str] = ""
+    ) -> Response[bytes]:
+        """The whole roster, or exactly the list the register shows for these filters."""
         user = current_user(request)
-        content, rows = await export_roster(user.township_id)
-        await record("export", actor=user, target_type="households", ip=client_ip(request), detail={"rows": rows})
+        filters = {"q": q, "village": village, "status": status if status in codes.POVERTY_STATUS else ""}
+        filtered = any(filters.values())
+        village_id = int(village) if village.isdigit() else None
+        only = await matching_ids(user, q, village_id, filters["status"]) if filtered else None
+        content, rows = await export_roster(user.township_id, only)
+        detail: dict[str, Any] = {"rows": rows, **({"filters": filters} if filtered else {})}
+        await record("export", actor=user, target_type="households", ip=client_ip(request), detail=detail)
         return xlsx_download(content, "households.xlsx")
 
     @get("/import")
@@ -59,4 +70,6 @@ class HouseholdExcelController(Controller):
 
 async def _import_page(request: AnyRequest, status_code: int = 200, **context: Any) -> Template:
     context = {"refused": None, "plan": None, "filename": "", **context}
-    return await page(request, "households/import.html", status_code=status_code, max_rows=MAX_ROWS, **context)
+    return await page(
+        request, "households/import.html", status_code=status_code, max_rows=MAX_ROWS, max_bytes=MAX_BYTES, **context
+    )

@@ -26,7 +26,7 @@ from server.households.excel import (
 )
 from server.households.forms import FieldErrors, HouseholdForm, MemberForm
 from server.households.history import changes
-from server.households.pinyin import initials
+from server.households.pinyin import full_pinyin, initials
 from server.households.tables import Household, Member
 from server.i18n import N_, gettext
 from server.observability.logs import request_id
@@ -199,6 +199,7 @@ async def import_roster(user: CurrentUser, ip: str, plan: Plan) -> None:
                 **{k: v for k, v in m.items() if k != "household_code"},
                 household=ids[m["household_code"]],
                 initials=initials(m["name"]),
+                pinyin=full_pinyin(m["name"]),
             )
             for m in plan.members
         ]

@@ -11,7 +11,7 @@ from typing import Any
 from server import codes
 from server.households import id_numbers
 from server.households.income import INCOME_PARTS
-from server.i18n import N_
+from server.i18n import N_, too_long
 
 MONEY_FIELDS = (*INCOME_PARTS, "production_cost")
 LAND_FIELDS = ("cultivated_mu", "irrigated_mu", "forest_mu", "orchard_mu", "water_surface_mu", "pasture_mu")
@@ -131,7 +131,7 @@ class HouseholdForm:
         for name, length in HOUSEHOLD_TEXT.items():
             values[name] = _text(data, name)
             if len(values[name]) > length:
-                errors.add(name, N_("This is too long."))
+                errors.add(name, too_long(length))
         if not values["code"]:
             errors.add("code", N_("Enter the household number."))
         values["phone"] = _phone(data, errors)
@@ -206,7 +206,7 @@ class MemberForm:
         if not values["name"]:
             errors.add("name", N_("Enter the name."))
         elif len(values["name"]) > 30:
-            errors.add("name", N_("This is too long."))
+            errors.add("name", too_long(30))
         values["id_number"] = id_numbers.normalise(fields["id_number"])
         if problem := id_numbers.validate(values["id_number"]):
             errors.add("id_number", problem)
@@ -214,7 +214,7 @@ class MemberForm:
             values[name] = _code(fields, name, code_list, required, errors) or ""
         values["ethnicity"] = _text(fields, "ethnicity") or "汉族"
         if len(values["ethnicity"]) > 10:
-            errors.add("ethnicity", N_("This is too long."))
+            errors.add("ethnicity", too_long(10))
         values["months_away"] = _optional(
             fields, "months_away", lambda raw: parse_int(raw, 0, 12, errors, "months_away"), 0
         )

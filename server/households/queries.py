@@ -16,7 +16,17 @@ from server.policy.registry import MONITORING_LINE, MONITORING_MARGIN_PERCENT, P
 from server.scope import household_scope_sql, village_scope
 
 PAGE_SIZE = 30
-ID_SUFFIX_LENGTHS = range(4, 19)  # a digits-only query of 4 or more digits is the end of an ID number
+MIN_DIGITS = 4  # digits typed are the end of an ID number or a phone number from 4 on
+
+# Orders of the register a person may ask for (the column headers of the desk table), by name; each ends with the
+# household code so that pages never overlap. Without one, exact matches come first, then the code.
+ORDERS = {
+    "code": "h.code",
+    "head": "(SELECT m.pinyin FROM member m WHERE m.household = h.id AND m.relation = 'head' LIMIT 1), h.code",
+    "village": "v.code, h.code",
+    "members": "(SELECT count(*) FROM member c WHERE c.household = h.id), h.code",
+    "status": "h.status, h.code",
+}
 
 
 @dataclass(frozen=True)
@@ -26,56 +36,89 @@ class SearchResult:
     page: int
     has_more: bool
 
+    @property
+    def pages(self) -> int:
+        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + len(self.rows)
+
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _prefix_range(prefix: str) -> tuple[str, str]:
-    """[low, high) of the strings starting with `prefix`, compared byte-wise (COLLATE "C")."""
-    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def search_terms(q: str) -> list[str]:
+    """What a person typed, as terms that must all match: 薛 永霞, xue yong xia, 双河 zs, 张 1234."""
+    return q.strip()[:40].split()[:4]
 
 
-def member_match(q: str) -> QueryString | None:
-    """The condition on member `m` that `q` asks for: ID suffix, or name substring / pinyin initials prefix."""
-    if not q:
-        return None
-    if q.isascii() and q.isdigit():
-        if len(q) not in ID_SUFFIX_LENGTHS:
+def member_term(term: str) -> QueryString:
+    """The condition on member `m` for one term: ID or phone tail, pinyin (full or initials), or part of the name."""
+    if term.isascii() and term.isdigit():
+        if len(term) < MIN_DIGITS:
             return QueryString("FALSE")
-        low, high = _prefix_range(q[::-1])
-        return QueryString(
-            """(reverse(m.id_number) COLLATE "C") >= {} AND (reverse(m.id_number) COLLATE "C") < {}""", low, high
-        )
-    condition = QueryString("m.name LIKE {}", f"%{_like_escape(q)}%")
-    if q.isascii() and q.isalpha():
-        low, high = _prefix_range(q.lower())
+        return QueryString("(right(m.id_number, {}) = {} OR right(m.phone, {}) = {})", len(term), term, len(term), term)
+    condition = QueryString("m.name LIKE {}", f"%{_like_escape(term)}%")
+    if term.isascii() and term.isalpha():
+        letters = term.lower()
         condition = QueryString(
-            """({} OR ((m.initials COLLATE "C") >= {} AND (m.initials COLLATE "C") < {}))""", condition, low, high
+            "({} OR m.pinyin LIKE {} OR m.initials LIKE {})", condition, f"%{letters}%", f"{letters}%"
         )
     return condition
 
 
+def household_term(term: str) -> QueryString:
+    """The condition on household `h` in village `v` for one term: its village's name, or its phone's tail."""
+    if term.isascii() and term.isdigit():
+        if len(term) < MIN_DIGITS:
+            return QueryString("FALSE")
+        return QueryString("right(h.phone, {}) = {}", len(term), term)
+    return QueryString("v.name LIKE {}", f"%{_like_escape(term)}%")
+
+
+def _all(conditions: list[QueryString], joiner: str = " AND ") -> QueryString:
+    if not conditions:
+        return QueryString("TRUE")
+    return QueryString(joiner.join("{}" for _ in conditions), *conditions)
+
+
+def exact_match(q: str) -> QueryString:
+    """A member whose whole name, pinyin, initials, ID number or phone is what was typed (spaces left out)."""
+    whole = "".join(q.split())
+    if not whole:
+        return QueryString("FALSE")
+    letters = whole.lower()
+    return QueryString(
+        "EXISTS (SELECT 1 FROM member m WHERE m.household = h.id AND (m.name = {} OR m.pinyin = {} OR m.initials = {}"
+        " OR m.id_number = {} OR m.phone = {})) OR h.phone = {}",
+        whole, letters, letters, whole, whole, whole,
+    )  # fmt: skip
+
+
 # The households in scope come first (through the village index: a township is a few thousand of a county's
-# 50,000); then their members that match (a LATERAL ... LIMIT 1 probes member_household per household, never a
-# scan of the county's 150,000 members); then order and total; the display joins (group, head, members count,
-# the member that matched) run for the page only.
+# 50,000); each term is then probed per household through member_household (never a scan of the county's 150,000
+# members); then order and total; the display joins (group, head, members count, the member that matched) run for
+# the page only.
 _SEARCH = """
 WITH scoped AS MATERIALIZED (
-    SELECT h.id, h.code, h.village FROM household h WHERE {}
-), matched_members AS MATERIALIZED (
-    SELECT s.id FROM scoped s
-    CROSS JOIN LATERAL (SELECT 1 FROM member m WHERE m.household = s.id AND {} LIMIT 1) hit
+    SELECT h.id, h.code, h.village, h.status, h.phone FROM household h WHERE {}
 ), page AS (
-    SELECT h.id, h.code, count(*) OVER () AS total
+    SELECT h.id, h.code, count(*) OVER () AS total, row_number() OVER (ORDER BY %(order)s) AS position
     FROM scoped h
     JOIN village v ON v.id = h.village
     WHERE {}
-    ORDER BY h.code
+    ORDER BY position
     LIMIT {} OFFSET {}
 )
 SELECT p.*, h.status, h.main_cause, h.monitoring_type, v.name AS village_name, g.name AS group_name,
        head.name AS head_name, matched.name AS matched_name, matched.id_number AS matched_id_number,
+       matched.phone AS matched_phone, h.phone AS household_phone,
        (SELECT count(*) FROM member c WHERE c.household = h.id) AS members_count
 FROM page p
 JOIN household h ON h.id = p.id
@@ -83,46 +126,75 @@ JOIN village v ON v.id = h.village
 LEFT JOIN village_group g ON g.id = h."group"
 LEFT JOIN member head ON head.household = h.id AND head.relation = 'head'
 LEFT JOIN LATERAL (
-    SELECT m.name, m.id_number FROM member m WHERE m.household = h.id AND {}
+    SELECT m.name, m.id_number, m.phone FROM member m WHERE m.household = h.id AND {}
     ORDER BY m.relation = 'head' DESC, m.id LIMIT 1
 ) matched ON TRUE
-ORDER BY p.code
+ORDER BY p.position
 """
 
 
 async def search(
-    user: CurrentUser, q: str = "", village_id: int | None = None, status: str = "", page: int = 1
+    user: CurrentUser, q: str = "", village_id: int | None = None, status: str = "", page: int = 1, order: str = ""
 ) -> SearchResult:
-    """One page of the households in the user's scope that match; one query whatever the page holds."""
-    q = q.strip()[:40]
+    """One page of the households in the user's scope that match every term; one query whatever the page holds."""
+    terms = search_terms(q)
     page = max(page, 1)
-    match = member_match(q)
+    scope, matching = _conditions(user, terms, village_id, status)
+    descending = order.startswith("-")
+    by = ORDERS.get(order.lstrip("-"))
+    if by is None:
+        sql_order = "CASE WHEN {} THEN 0 ELSE 1 END, h.code"
+        order_args: list[Any] = [exact_match(q)]
+    else:
+        sql_order = ", ".join(f"{part} DESC" if descending else part for part in by.split(", "))
+        order_args = []
+    shown_member = _all([member_term(t) for t in terms], " OR ") if terms else QueryString("FALSE")
+    sql = _SEARCH.replace("%(order)s", sql_order)
+    rows = await Household.raw(sql, scope, *order_args, matching, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, shown_member)
+    total = int(rows[0]["total"]) if rows else 0
+    digits = [t for t in terms if t.isascii() and t.isdigit() and len(t) >= MIN_DIGITS]
+    shown = [_search_row(row, digits) for row in rows[:PAGE_SIZE]]
+    return SearchResult(rows=shown, total=total, page=page, has_more=len(rows) > PAGE_SIZE)
+
+
+def _conditions(
+    user: CurrentUser, terms: list[str], village_id: int | None, status: str
+) -> tuple[QueryString, QueryString]:
+    """The scope (with the village and status filters) of `scoped`, and the terms' condition on `h` and `v`."""
     scope = [household_scope_sql(user, "h"), QueryString(in_register_sql("h"))]
     if village_id:
         scope.append(QueryString("h.village = {}", village_id))
     if status:
         scope.append(QueryString("h.status = {}", status))
-    matching = QueryString("TRUE")
-    if match is not None:
-        by_village = q.isascii() and q.isdigit()
-        village_match = QueryString("FALSE") if by_village else QueryString("v.name LIKE {}", f"%{_like_escape(q)}%")
-        matching = QueryString("(h.id IN (SELECT id FROM matched_members) OR {})", village_match)
-    where = QueryString(" AND ".join("{}" for _ in scope), *scope)
-    offset = (page - 1) * PAGE_SIZE
-    member_match_or_none = match or QueryString("FALSE")
+    any_member = "(EXISTS (SELECT 1 FROM member m WHERE m.household = h.id AND {}) OR {})"
+    matching = [QueryString(any_member, member_term(t), household_term(t)) for t in terms]
+    return _all(scope), _all(matching)
+
+
+async def matching_ids(user: CurrentUser, q: str = "", village_id: int | None = None, status: str = "") -> list[int]:
+    """Every household the register shows for these filters (for the export of exactly that list)."""
+    scope, matching = _conditions(user, search_terms(q), village_id, status)
     rows = await Household.raw(
-        _SEARCH, where, member_match_or_none, matching, PAGE_SIZE + 1, offset, member_match_or_none
+        "SELECT h.id FROM household h JOIN village v ON v.id = h.village WHERE {} AND {} ORDER BY h.code",
+        scope,
+        matching,
     )
-    total = int(rows[0]["total"]) if rows else 0
-    by_id = q.isascii() and q.isdigit()
-    shown = [_search_row(row, by_id) for row in rows[:PAGE_SIZE]]
-    return SearchResult(rows=shown, total=total, page=page, has_more=len(rows) > PAGE_SIZE)
+    return [row["id"] for row in rows]
 
 
-def _search_row(row: dict[str, Any], by_id: bool) -> dict[str, Any]:
-    """The full ID number never leaves this module: the matched one is shown masked, and only for an ID search."""
-    number = row.pop("matched_id_number")
-    return {**row, "matched_id": privacy.mask_id_number(number) if by_id else ""}
+def _search_row(row: dict[str, Any], digits: list[str]) -> dict[str, Any]:
+    """Full ID and phone numbers never leave this module: the one that matched a typed tail is shown masked."""
+    number, phone = row.pop("matched_id_number") or "", row.pop("matched_phone") or ""
+    household_phone = row.pop("household_phone") or ""
+    by_id = any(number.endswith(t) for t in digits)
+    if not any(phone.endswith(t) for t in digits):
+        phone = household_phone
+    by_phone = any(phone.endswith(t) for t in digits)
+    return {
+        **row,
+        "matched_id": privacy.mask_id_number(number) if by_id else "",
+        "matched_phone": privacy.mask_phone(phone) if by_phone and not by_id else "",
+    }
 
 
 # The lines of the household's income year (or this year), else of the latest year before it that has them.

@@ -71,6 +71,7 @@ class Member(Table):
     household = ForeignKey(Household, null=False, index=True)
     name = Varchar(length=30)
     initials = Varchar(length=10, default="", index=True)  # pinyin initials for search, e.g. 'zs'
+    pinyin = Varchar(length=60, default="")  # full pinyin for search, e.g. 'zhangsan' (server/households/pinyin.py)
     id_number = Varchar(length=18, unique=True, secret=True)
     relation = Varchar(length=16, default="other")
     ethnicity = Varchar(length=10, default="汉族")

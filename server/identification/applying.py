@@ -72,6 +72,7 @@ async def apply_for_new_family(actor: Actor, village: dict[str, Any], values: di
                     household=household["id"],
                     name=values["head_name"],
                     initials=pinyin.initials(values["head_name"]),
+                    pinyin=pinyin.full_pinyin(values["head_name"]),
                     id_number=values["id_number"],
                     relation="head",
                     phone=values["phone"],

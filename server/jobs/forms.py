@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from server.accounts.passwords import password_problem
-from server.i18n import N_
+from server.i18n import N_, too_long
 from server.jobs.codes import DAYS_PER_MONTH, PAY_UNIT, PHYSICAL, TRAINING_TOPIC, WORK_KIND
 
 MONEY_LIMIT = Decimal("1000000")
@@ -27,7 +27,7 @@ def text(data: Mapping[str, str], name: str, limit: int, errors: FieldErrors, re
     if required and not value:
         errors.add(name, N_("This field is required."))
     elif len(value) > limit:
-        errors.add(name, N_("This is too long."))
+        errors.add(name, too_long(limit))
     return value[:limit]
 
 

@@ -81,9 +81,18 @@ SELECT r.id, r.status, r.created_at, r.interview_on, r.reject_reason, r.job, j.t
        m.id AS member_id, m.name, m.labour_skill,
        extract(year FROM age({}::date, to_date(substr(m.id_number, 7, 8), 'YYYYMMDD')))::int AS age,
        CASE WHEN substr(m.id_number, 17, 1)::int % 2 = 1 THEN 'M' ELSE 'F' END AS sex,
-       p.start_date, p.monthly_wage, p.has_contract, p.has_social_insurance
+       p.start_date, p.monthly_wage, p.has_contract, p.has_social_insurance,
+       contact.display_name AS contact_name, contact.phone AS contact_phone
 FROM referral r JOIN job_post j ON j.id = r.job JOIN member m ON m.id = r.member
 LEFT JOIN placement p ON p.referral = r.id
+-- The worker's own phone stays private: the employer reaches them through the cadre responsible for the household
+-- (else the cadre who referred them).
+LEFT JOIN LATERAL (
+  SELECT u.display_name, u.phone FROM app_user u
+  LEFT JOIN pairing pr ON pr.cadre = u.id AND pr.household = m.household AND pr.ended_on IS NULL
+  WHERE (pr.id IS NOT NULL OR u.id = r.referred_by) AND u.is_active
+  ORDER BY pr.id IS NULL, pr.rank LIMIT 1
+) contact ON TRUE
 WHERE j.employer = {} AND {}
 ORDER BY r.status = 'referred' DESC, r.created_at DESC
 LIMIT 200

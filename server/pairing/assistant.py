@@ -1,12 +1,15 @@
 """The pairing assistant: who could take which unpaired household, by rules anyone can check on paper.
 
 Each unpaired household (village by village) goes to the cadre with the smallest key:
-  tier 0: under quota and assigned to the household's village;  1: under quota, anywhere;
-  2: ordinary member assigned to the village, under the fair share;  3: ordinary member under the fair share;
-  4: ordinary member above it;  5: leader already at quota (leaders are busy: towards 3, members take the rest);
-then the distance between the cadre's village and the household's village (unassigned cadres last), then the
-fewest current households. A cadre at the township's maximum is never proposed. Cadres still under quota once
-every household is covered are proposed as second responsible cadre of a nearby household.
+  1. a cadre who already visited the household in the last year (e.g. the village's first secretary) first, while
+     they are under their fair share (one secretary does not take a whole village);
+  2. then how far the cadre's village (where they live or work) is from the household's: within 5 km, within
+     15 km, farther, unknown (a cadre with no village);
+  3. then fair share: a cadre still under their quota or under the township's fair share before one above it;
+  4. then the exact distance, then the fewest current households.
+So a cadre tens of kilometres away is never proposed while a nearer one has room (is below the township's
+maximum). A cadre at the maximum is never proposed. Cadres still under quota once every household is covered are
+proposed as second responsible cadre of a nearby household.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from server.pairing.rules import Quotas, eligible_sql, township_quotas
 from server.pairing.tables import Pairing
 
 FAR = 1e6  # km: a cadre with no village assignment has no place to be near to
+NEAR_BANDS_KM = (5, 15)  # neighbouring villages, the same part of the township; beyond: far
 
 
 @dataclass
@@ -50,7 +54,7 @@ class Proposal:
     cadre_name: str
     cadre_role: str
     rank: int
-    why: str  # 'same_village' | 'nearby' | 'quota' | 'balance'
+    why: str  # 'visits' | 'same_village' | 'nearby' | 'balance'
     km: float | None = None
 
 
@@ -62,6 +66,7 @@ class Situation:
     cadres: list[Candidate]
     households: list[dict[str, Any]]  # eligible households: id, code, head, village_id, village, active
     places: dict[int, tuple[float, float] | None]  # village id -> (lat, lng)
+    visitors: dict[int, set[int]] = field(default_factory=dict)  # household id -> cadres who visited it lately
 
 
 async def load_situation(township_id: int | None) -> Situation:
@@ -93,7 +98,15 @@ async def load_situation(township_id: int | None) -> Situation:
         v["id"]: (v["latitude"], v["longitude"]) if v["latitude"] is not None and v["longitude"] is not None else None
         for v in villages
     }
-    return Situation(quotas, cadres, [dict(h) for h in households], places)
+    visits = await Pairing.raw(
+        "SELECT DISTINCT x.household, x.cadre FROM visit x JOIN household h ON h.id = x.household"
+        " JOIN village v ON v.id = h.village WHERE v.township = {} AND x.visited_at > now() - interval '1 year'",
+        town,
+    )
+    visitors: dict[int, set[int]] = {}
+    for row in visits:
+        visitors.setdefault(row["household"], set()).add(row["cadre"])
+    return Situation(quotas, cadres, [dict(h) for h in households], places, visitors)
 
 
 def km_between(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
@@ -124,9 +137,6 @@ class Planner:
         self.cadres = [c for c in situation.cadres if c.id not in excluded]
         self.share = fair_share(situation)
         self.distance: dict[tuple[int | None, int], float] = {}
-        self.based_in: dict[int | None, list[Candidate]] = {}
-        for cadre in self.cadres:
-            self.based_in.setdefault(cadre.village_id, []).append(cadre)
 
     def km(self, cadre: Candidate, village_id: int) -> float:
         key = (cadre.village_id, village_id)
@@ -135,38 +145,31 @@ class Planner:
             self.distance[key] = km_between(here, self.s.places.get(village_id))
         return self.distance[key]
 
-    def tier(self, cadre: Candidate, village_id: int) -> int:
-        same = cadre.village_id == village_id
-        if cadre.under_quota:
-            return 0 if same else 1
-        if cadre.role == Role.LEADER:
-            return 5
-        if cadre.households < self.share:
-            return 2 if same else 3
-        return 4
+    def has_share(self, cadre: Candidate) -> bool:
+        """Still under their quota or the fair share: room before anyone above it gets more."""
+        return cadre.households < max(self.share, cadre.quota)
 
-    def choose(self, household: dict[str, Any], max_tier: int = 5) -> Candidate | None:
-        village_id = household["village_id"]
-        best: tuple[Any, ...] | None = None
-        chosen = None
-        # Tier 0 can only be a cadre based in the household's village: look at those alone.
-        for cadre in self.based_in.get(village_id, []) if max_tier == 0 else self.cadres:
-            if self.s.quotas.is_full(cadre.households) or household["id"] in cadre.paired_with:
-                continue
-            tier = self.tier(cadre, village_id)
-            if tier > max_tier:
-                continue
-            key = (tier, self.km(cadre, village_id), cadre.households, cadre.id)
-            if best is None or key < best:
-                best, chosen = key, cadre
-        return chosen
+    def key(self, cadre: Candidate, household: dict[str, Any]) -> tuple[Any, ...]:
+        km = self.km(cadre, household["village_id"])
+        band = sum(km >= limit for limit in NEAR_BANDS_KM) + (km >= FAR)
+        room = self.has_share(cadre)
+        visits = room and cadre.id in self.s.visitors.get(household["id"], ())
+        return (not visits, band, not room, km, cadre.households, cadre.id)
+
+    def choose(self, household: dict[str, Any]) -> Candidate | None:
+        keys = [
+            (self.key(cadre, household), cadre)
+            for cadre in self.cadres
+            if not self.s.quotas.is_full(cadre.households) and household["id"] not in cadre.paired_with
+        ]
+        return min(keys, key=lambda pair: pair[0])[1] if keys else None
 
     def propose(self, household: dict[str, Any], cadre: Candidate, rank: int) -> Proposal:
-        was_under = cadre.under_quota
         km = self.km(cadre, household["village_id"])
+        visits = self.has_share(cadre) and cadre.id in self.s.visitors.get(household["id"], ())
         cadre.households += 1
         cadre.paired_with.add(household["id"])
-        why = "same_village" if km == 0 else ("quota" if was_under else ("nearby" if km < FAR else "balance"))
+        why = "visits" if visits else "same_village" if km == 0 else "nearby" if km < FAR else "balance"
         return Proposal(
             household["id"], household["code"], household["head"] or "", household["village"],
             household["village_id"], cadre.id, cadre.name, cadre.role, rank, why, None if km >= FAR else km,
@@ -176,12 +179,7 @@ class Planner:
 def plan(situation: Situation, households: list[dict[str, Any]], exclude: Iterable[int] = ()) -> list[Proposal]:
     """Proposals for `households` (to be given a first responsible cadre), then second cadres for quotas."""
     planner = Planner(situation, exclude)
-    proposals: dict[int, Proposal] = {}
-    for max_tier in (0, 5):  # first each village's own under-quota cadres, then everyone
-        for household in households:
-            if household["id"] not in proposals and (cadre := planner.choose(household, max_tier)):
-                proposals[household["id"]] = planner.propose(household, cadre, 1)
-    return list(proposals.values())
+    return [planner.propose(h, cadre, 1) for h in households if (cadre := planner.choose(h)) is not None]
 
 
 def second_cadres(situation: Situation, planner_exclude: Iterable[int] = ()) -> list[Proposal]:

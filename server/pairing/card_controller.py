@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from server.audit.queries import record
@@ -57,6 +57,13 @@ class CardController(Controller):
             await renew(household_id, current_user(request).id, client_ip(request))
         message = N_("The old card no longer works. Print the new card and put it on the door.")
         return await done(request, message, f"/households/{household_id}/card")
+
+    @get("/pairings/cards")
+    async def chosen(self, request: Request[Any, Any, Any], household: FromQuery[list[int]]) -> Template:
+        """The cards of the households ticked in a list (the register at the desk), four per A4 page."""
+        rows = await cards(current_user(request), str(request.base_url), household_ids=household[:200])
+        await _audit(request, "household", rows[0]["id"] if rows else 0, count=len(rows))
+        return await page(request, "pairing/cards.html", cards=rows, village=None)
 
     @get("/households/{household_id:int}/card/scan")
     async def scan(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Redirect:

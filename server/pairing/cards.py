@@ -20,7 +20,7 @@ _CARDS = f"""
 SELECT h.id, h.code, h.address, h.attribute, h.status, h.monitoring_type, h.main_cause,
        v.id AS village_id, v.name AS village, g.name AS village_group, {HEAD_NAME_SQL} AS head
 FROM household h JOIN village v ON v.id = h.village LEFT JOIN village_group g ON g.id = h."group"
-WHERE {{}} AND (h.id = {{}} OR v.id = {{}}) AND {eligible_sql("h")}
+WHERE {{}} AND (h.id = ANY({{}}) OR v.id = {{}}) AND {eligible_sql("h")}
 ORDER BY h.code
 """
 
@@ -41,9 +41,17 @@ def policies(household: dict[str, Any]) -> list[str]:
     return [line for line in lines if line]
 
 
-async def cards(user: CurrentUser, base_url: str, household_id: int = -1, village_id: int = -1) -> list[dict[str, Any]]:
-    """One household's card, or every card of a village, within the user's scope; a constant number of queries."""
-    rows = [dict(r) for r in await Household.raw(_CARDS, household_scope_sql(user, "h"), household_id, village_id)]
+async def cards(
+    user: CurrentUser,
+    base_url: str,
+    household_id: int = -1,
+    village_id: int = -1,
+    household_ids: list[int] | None = None,
+) -> list[dict[str, Any]]:
+    """One household's card, the cards of chosen households, or every card of a village, within the user's scope;
+    a constant number of queries."""
+    chosen = [household_id, *(household_ids or [])]
+    rows = [dict(r) for r in await Household.raw(_CARDS, household_scope_sql(user, "h"), chosen, village_id)]
     ids = [row["id"] for row in rows]
     cadres = await responsible_cadres(ids)
     measures = await visit_figures.measures(ids)

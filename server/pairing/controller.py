@@ -113,10 +113,11 @@ class PairingController(Controller):
     @post("/cadres/{cadre_id:int}/handover")
     async def handover(self, request: Request[Any, Any, Any], cadre_id: FromPath[int], data: Form) -> Any:
         form = HandoverForm.parse(data, today())
+        chosen = {int(v) for v in (await request.form()).getall("household", []) if str(v).isdigit()}
         if not form.errors:
             try:
                 result = await hand_over(
-                    actor(request), cadre_id, form.target, date.fromisoformat(form.on), form.reason
+                    actor(request), cadre_id, form.target, date.fromisoformat(form.on), form.reason, chosen or None
                 )
             except LookupError as missing:
                 raise NotFoundException() from missing
@@ -185,7 +186,10 @@ class AssistantController(Controller):
             if accepted:
                 await set_flash(current_user(request).session_key, "success", N_("The pairing was saved."))
             return Redirect(path="/pairings/assistant", status_code=303)
-        return await page(request, "pairing/_proposal_done.html", row=row, error=error, accepted=accepted)
+        advice = await assistant.advise(current_user(request).township_id)  # the counters above the list, updated
+        return await page(
+            request, "pairing/_proposal_done.html", row=row, error=error, accepted=accepted, advice=advice
+        )
 
     @post("/accept-all")
     async def accept_all(self, request: Request[Any, Any, Any]) -> Any:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from server import policy
+from server.numbers import whole_percent
 from server.pairing import visit_figures
 from server.pairing.queries import HEAD_NAME_SQL
 from server.pairing.rules import Quotas, eligible_sql
@@ -117,8 +118,13 @@ class Figures:
 
     @property
     def percent(self) -> int:
-        """Covered share, rounded down so 100% means every household."""
-        return 100 if self.households == 0 else self.covered * 100 // self.households
+        """Covered share, rounded to a whole percent; 100% means every household."""
+        return whole_percent(self.covered, self.households)
+
+    @property
+    def cadres_percent(self) -> int:
+        """Share of cadres (leaders and ordinary members) meeting their quota."""
+        return whole_percent(self.leaders_meeting + self.members_meeting, self.leaders + self.members)
 
 
 @dataclass
@@ -237,21 +243,35 @@ _TOWN_RULES = (
 )
 
 
+# When a household fell due: an overdue follow-up's date; for one not visited, its last visit (else the day its
+# first cadre took it on, else the day it was registered) plus the township's alert days.
+_DUE = {
+    "overdue": "(SELECT min(f.due_on) FROM follow_up f WHERE f.household = h.id AND f.closed_at IS NULL)",
+    "unvisited": "(coalesce((l.last_visit AT TIME ZONE 'Asia/Shanghai')::date,"
+    " (SELECT min(p.started_on) FROM pairing p WHERE p.household = h.id),"
+    " (h.created_at AT TIME ZONE 'Asia/Shanghai')::date) + t.unvisited_alert_days::int)",
+}
+_PENDING = f"""
+SELECT h.id, h.code, h.status, h.monitoring_type, v.id AS village_id, v.name AS village, {HEAD_NAME_SQL} AS head,
+       l.last_visit, due.due_on, ({visit_figures.LOCAL_TODAY_SQL} - due.due_on) AS days_late,
+       c.cadre_id, c.cadre_name, c.cadre_phone
+FROM household h JOIN village v ON v.id = h.village JOIN ({_TOWN_RULES}) t ON t.id = v.township
+CROSS JOIN LATERAL (SELECT max(x.visited_at) AS last_visit FROM visit x WHERE x.household = h.id) l
+CROSS JOIN LATERAL (SELECT %(due)s AS due_on) due
+LEFT JOIN LATERAL (
+  SELECT u.id AS cadre_id, u.display_name AS cadre_name, u.phone AS cadre_phone FROM pairing p
+  JOIN app_user u ON u.id = p.cadre WHERE p.household = h.id AND p.ended_on IS NULL ORDER BY p.rank LIMIT 1
+) c ON TRUE
+WHERE {eligible_sql("h")} AND %(condition)s AND (v.id = {{}} OR {{}})
+ORDER BY days_late DESC NULLS FIRST, v.code, h.code
+"""
+
+
 async def pending_households(township_id: int | None, kind: str, village_id: int | None) -> list[dict[str, Any]]:
-    """The list behind a dashboard figure: households needing a cadre that were not visited / are overdue."""
-    return list(
-        await Pairing.raw(
-            f"SELECT h.id, h.code, h.status, h.monitoring_type, v.name AS village, {HEAD_NAME_SQL} AS head,"
-            " (SELECT max(x.visited_at) FROM visit x WHERE x.household = h.id) AS last_visit"
-            f" FROM household h JOIN village v ON v.id = h.village JOIN ({_TOWN_RULES}) t ON t.id = v.township"
-            f" WHERE {eligible_sql('h')} AND {visit_figures.PENDING_CONDITIONS[kind]}"
-            " AND (v.id = {} OR {})"
-            " ORDER BY v.code, h.code",
-            township_id or -1,
-            village_id or -1,
-            village_id is None,
-        )
-    )
+    """The list behind a dashboard figure: households needing a cadre that were not visited / are overdue, the
+    latest first, each with its responsible cadre (whom to call) and the date it fell due."""
+    sql = _PENDING.replace("%(due)s", _DUE[kind]).replace("%(condition)s", visit_figures.PENDING_CONDITIONS[kind])
+    return list(await Pairing.raw(sql, township_id or -1, village_id or -1, village_id is None))
 
 
 async def cadres_under_quota(township_id: int | None, role: str | None) -> list[dict[str, Any]]:

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from server.audit.queries import record
+from server.i18n import N_, gettext
 from server.pairing import coverage
-from server.pairing.export import coverage_xlsx
+from server.pairing.export import coverage_xlsx, pending_xlsx
 from server.places.names import place_names
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.guards import requires_leader_or_admin
+from server.web.listing import order_param, page_of, sort_rows
 from server.web.templating import page
+
+# Orders of the by-village table and of the lists behind its figures (column headers at the desk).
+VILLAGE_ORDERS: dict[str, Callable[[Any], Any]] = {
+    "percent": lambda v: (v.percent, v.uncovered),
+    "unvisited": lambda v: v.unvisited,
+    "overdue": lambda v: v.overdue,
+    "cadres": lambda v: v.cadres_percent,
+}
+PENDING_TITLES = {"unvisited": N_("Not visited"), "overdue": N_("Follow-ups overdue")}
+PENDING_ORDERS: dict[str, Callable[[Any], Any]] = {
+    "late": lambda r: r["days_late"] if r["days_late"] is not None else 1 << 30,
+    "village": lambda r: r["village"],
+    "cadre": lambda r: r["cadre_name"] or "",
+}
 
 
 class CoverageController(Controller):
@@ -24,10 +41,12 @@ class CoverageController(Controller):
     guards = [requires_leader_or_admin]  # noqa: RUF012
 
     @get("/coverage")
-    async def dashboard(self, request: Request[Any, Any, Any]) -> Template:
+    async def dashboard(self, request: Request[Any, Any, Any], sort: FromQuery[str] = "") -> Template:
         user = current_user(request)
         data = await coverage.coverage(user.township_id)
-        return await page(request, "pairing/coverage.html", data=data)
+        order = order_param(sort, tuple(VILLAGE_ORDERS))
+        villages = sort_rows(data.villages, order, VILLAGE_ORDERS)
+        return await page(request, "pairing/coverage.html", data=data, villages=villages, order=order)
 
     @get("/coverage/uncovered")
     async def uncovered(self, request: Request[Any, Any, Any], village: FromQuery[int | None] = None) -> Template:
@@ -43,12 +62,39 @@ class CoverageController(Controller):
         return await page(request, "pairing/under_quota.html", rows=rows, role=role)
 
     @get(["/coverage/unvisited", "/coverage/overdue"])
-    async def visit_lists(self, request: Request[Any, Any, Any], village: FromQuery[int | None] = None) -> Template:
-        """The households behind the "not visited" and "follow-ups overdue" figures."""
+    async def visit_lists(
+        self,
+        request: Request[Any, Any, Any],
+        village: FromQuery[int | None] = None,
+        sort: FromQuery[str] = "",
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,
+    ) -> Template:
+        """The households behind the "not visited" and "follow-ups overdue" figures, the latest first."""
         user = current_user(request)
         kind = "unvisited" if request.url.path.endswith("unvisited") else "overdue"
         rows = await coverage.pending_households(user.township_id, kind, village)
-        return await page(request, "pairing/visits_pending.html", kind=kind, rows=rows)
+        order = order_param(sort, tuple(PENDING_ORDERS))
+        result = page_of(sort_rows(rows, order, PENDING_ORDERS), page_number)
+        village_name = next((row["village"] for row in rows if row["village_id"] == village), None)
+        return await page(
+            request, "pairing/visits_pending.html",
+            kind=kind, result=result, village=village, village_name=village_name, order=order,
+        )  # fmt: skip
+
+    @get(["/coverage/unvisited.xlsx", "/coverage/overdue.xlsx"])
+    async def visit_list_download(
+        self, request: Request[Any, Any, Any], village: FromQuery[int | None] = None, sort: FromQuery[str] = ""
+    ) -> Response[bytes]:
+        """Exactly the list on screen (its village and order), every page of it."""
+        user = current_user(request)
+        kind = "unvisited" if "unvisited" in request.url.path else "overdue"
+        rows = await coverage.pending_households(user.township_id, kind, village)
+        rows = sort_rows(rows, order_param(sort, tuple(PENDING_ORDERS)), PENDING_ORDERS)
+        content = await pending_xlsx(gettext(PENDING_TITLES[kind]), rows)
+        detail = {"format": "xlsx", "rows": len(rows), "list": kind, "village": village}
+        await record("export", actor=user, target_type="township", target_id=user.township_id or "",
+                     ip=client_ip(request), detail=detail)  # fmt: skip
+        return xlsx_download(content, f"{kind}.xlsx")
 
     @get("/coverage.xlsx")
     async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:

@@ -8,6 +8,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from server.clock import TIMEZONE
 from server.i18n import gettext
 from server.pairing.coverage import Coverage, Figures
 from server.spreadsheets import append_row, workbook_bytes
@@ -66,3 +67,28 @@ async def coverage_xlsx(data: Coverage, township_name: str) -> bytes:
     unvisited = gettext("Not visited in %(days)s days", days=data.quotas.unvisited_alert_days)
     rows = [(township_name, data.township), *((v.name, v) for v in data.villages)]
     return await asyncio.to_thread(build_workbook, gettext("Township or village"), unvisited, rows)
+
+
+def build_pending_workbook(title: str, rows: list[dict[str, Any]]) -> bytes:
+    """The households behind a figure, in the order shown, with whom to call."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    header = ["Household number", "Head of household", "Village", "Responsible cadre", "Phone", "Due on", "Days late"]
+    append_row(sheet, [*(gettext(h) for h in header), gettext("Last visit")], bold=True)
+    for row in rows:
+        last = row["last_visit"]
+        append_row(
+            sheet,
+            [
+                row["code"], row["head"] or "", row["village"], row["cadre_name"] or "", row["cadre_phone"] or "",
+                row["due_on"], row["days_late"], last.astimezone(TIMEZONE).date() if last else "",
+            ],
+        )  # fmt: skip
+    sheet.column_dimensions["A"].width = 22
+    return workbook_bytes(workbook)
+
+
+async def pending_xlsx(title: str, rows: list[dict[str, Any]]) -> bytes:
+    return await asyncio.to_thread(build_pending_workbook, title, rows)

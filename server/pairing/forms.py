@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from server.i18n import N_
+from server.i18n import N_, too_long
 
 MAX_REASON = 200
 
@@ -32,7 +32,7 @@ def _check_reason(errors: dict[str, str], reason: str) -> None:
     if not reason:
         errors["reason"] = N_("Enter a reason.")
     elif len(reason) > MAX_REASON:
-        errors["reason"] = N_("At most 200 characters.")
+        errors["reason"] = too_long(200)
 
 
 @dataclass

@@ -55,14 +55,18 @@ async def targets_for(actor: Actor, pairings: list[dict[str, Any]], to_cadre: in
     return {p.household_id: p.cadre_id for p in proposals}
 
 
-async def hand_over(actor: Actor, from_cadre: int, to_cadre: int | None, on: date, reason: str) -> HandoverResult:
-    """End every active pairing of `from_cadre` on `on` and start the new ones, in one transaction."""
+async def hand_over(
+    actor: Actor, from_cadre: int, to_cadre: int | None, on: date, reason: str, only: set[int] | None = None
+) -> HandoverResult:
+    """End the active pairings of `from_cadre` (all, or those of the households `only` names) on `on` and start the
+    new ones, in one transaction."""
     leaving = await cadre_brief(actor.user.township_id, from_cadre)
     if leaving is None:
         raise LookupError(from_cadre)
     if to_cadre == from_cadre:
         raise PairingError(N_("Choose a different cadre to hand the households over to."))
-    pairings = await active_pairings_of(from_cadre, actor.user.township_id)
+    everyone = await active_pairings_of(from_cadre, actor.user.township_id)
+    pairings = [p for p in everyone if only is None or p["household"] in only]
     if not pairings:
         raise PairingError(N_("%(name)s has no household to hand over."), {"name": leaving["display_name"]})
     if any(on < p["started_on"] for p in pairings):

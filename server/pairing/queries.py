@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from server.accounts.sessions import CurrentUser
@@ -120,13 +121,21 @@ ORDER BY v.name, h.code
 """
 
 
-async def paired_households(cadre_id: int) -> list[dict[str, Any]]:
-    """The cadre's own households (active pairings), with the last visit and next follow-up when known."""
+async def paired_households(cadre_id: int, today: date | None = None) -> list[dict[str, Any]]:
+    """The cadre's own households (active pairings), with the last visit and next follow-up when known, the most
+    urgent first: follow-ups overdue (the latest first), then the next due soonest, then those without one."""
     rows = [dict(row) for row in await Pairing.raw(_MY_HOUSEHOLDS, cadre_id)]
     dates = await visit_dates(row["id"] for row in rows)
     for row in rows:
         row["visits"] = dates.get(row["id"], VisitDates())
-    return rows
+        due = row["visits"].next_follow_up
+        row["days_late"] = (today - due).days if today and due and due < today else None
+    return sorted(rows, key=_urgency)
+
+
+def _urgency(row: dict[str, Any]) -> tuple[int, date, str, str]:
+    due = row["visits"].next_follow_up
+    return (0 if row["days_late"] else 1 if due else 2, due or date.max, row["village"], row["code"])
 
 
 async def search_households(township_id: int | None, q: str, limit: int = 30) -> list[dict[str, Any]]:

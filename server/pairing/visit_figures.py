@@ -14,6 +14,7 @@ from server.codes import MEASURE_TYPE
 from server.visits import queries as visit_queries
 
 PENDING_CONDITIONS = {"unvisited": visit_queries.UNVISITED_WHERE, "overdue": visit_queries.OVERDUE_WHERE}
+LOCAL_TODAY_SQL = visit_queries.LOCAL_TODAY_SQL
 
 
 def household_visit_ctes(households: str, longest_alert_days: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from server import codes
 from server.households.forms import FieldErrors, parse_float, parse_int
-from server.i18n import N_
+from server.i18n import N_, too_long
 
 
 @dataclass
@@ -37,7 +37,7 @@ def parse_village(data: Mapping[str, str]) -> ParsedForm:
     if not name:
         form.errors.add("name", N_("Enter the name."))
     elif len(name) > 50:
-        form.errors.add("name", N_("This is too long."))
+        form.errors.add("name", too_long(50))
     key_level = _text(data, "key_level")
     if key_level and key_level not in codes.KEY_VILLAGE_LEVEL:
         form.errors.add("key_level", N_("Choose a value from the list."))
@@ -60,6 +60,6 @@ def parse_group_name(data: Mapping[str, str]) -> ParsedForm:
     if not name:
         form.errors.add("name", N_("Enter the name."))
     elif len(name) > 30:
-        form.errors.add("name", N_("This is too long."))
+        form.errors.add("name", too_long(30))
     form.values = {"name": name}
     return form

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from server.i18n import N_, gettext
+from server.i18n import N_, gettext, too_long
 from server.policy.registry import Rule
 
 SOURCE_LENGTH = 200
@@ -32,7 +32,7 @@ def parse_value(rule: Rule[Any], data: Mapping[str, str], today: date) -> ValueF
     if not source:
         form.errors["source"] = N_("Say where this number comes from: a document, a meeting, a notice.")
     elif len(source) > SOURCE_LENGTH:
-        form.errors["source"] = N_("This is too long.")
+        form.errors["source"] = too_long(SOURCE_LENGTH)
     form.values["source"] = source
     return form
 

@@ -8,8 +8,12 @@ from litestar import Controller, MediaType, Request, Response, get
 from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 
+from server.accounts.roles import Role
+from server.clock import today
+from server.pairing.queries import paired_households
 from server.web.auth import current_user
 from server.web.guards import requires_township_staff
+from server.web.offline import DATA_CACHE_PREFIX, OFFLINE_BUDGET_BYTES, OFFLINE_HOUSEHOLDS, offline_page_list
 from server.web.templating import page
 
 
@@ -21,6 +25,20 @@ class OutboxController(Controller):
     @get("/outbox", media_type=MediaType.HTML)
     async def outbox(self, request: Request[Any, Any, Any]) -> Template:
         return await page(request, "visits/outbox.html")
+
+    @get("/outbox/pages", media_type=MediaType.JSON, cache=False)
+    async def pages(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+        """What the phone keeps for the field (static/js/sw.js): every paired household's visit form, page and
+        timeline, the most urgent first, within the stated budget. Nothing for roles whose pages are not kept."""
+        user = current_user(request)
+        households = await paired_households(user.id, today()) if user.role is Role.CADRE else []
+        body = {
+            "pages": offline_page_list([h["id"] for h in households]) if households else [],
+            "households": min(len(households), OFFLINE_HOUSEHOLDS),
+            "budget_bytes": OFFLINE_BUDGET_BYTES,
+            "cache": f"{DATA_CACHE_PREFIX}{user.id}",
+        }
+        return Response(body, headers={"Cache-Control": "no-store"})
 
     @get("/outbox/session", media_type=MediaType.JSON, cache=False)
     async def session(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:

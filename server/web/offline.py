@@ -16,12 +16,27 @@ USER_CACHE_HEADER = "X-Bangfu-Data-Cache"
 KEEP_HEADER = "X-Bangfu-Offline"
 DATA_CACHE_PREFIX = "bangfu-data-"
 # A cadre's pages that hold only masked data of their own households (scope decides what the list shows):
-# the home, the household list (any search), a visit form, and the outbox. Never admin pages, media or exports.
+# the home, the household list (any search), a household's page, visit form and timeline (last visits, follow-ups),
+# the follow-ups due, and the outbox. Never admin pages, media or exports.
 # The inspection group's: its home, its spot checks (each with the form a finding is recorded in) and the outbox.
 OFFLINE_PAGES = {
-    Role.CADRE: re.compile(r"^/(|households|households/\d+/visits/new|outbox)$"),
+    Role.CADRE: re.compile(
+        r"^/(|households|households/\d+|households/\d+/visits/new|households/\d+/timeline|follow-ups|outbox)$"
+    ),
     Role.INSPECTOR: re.compile(r"^/(|checks|checks/\d+|outbox)$"),
 }
+# What the phone keeps after one online login (static/js/sw.js fetches the list from /outbox/pages): the pages of
+# the most urgent households first, up to this many households and this many bytes (as stored, uncompressed).
+OFFLINE_HOUSEHOLDS = 80
+OFFLINE_BUDGET_BYTES = 8 * 1024 * 1024
+HOUSEHOLD_PAGES = ("/households/{id}/visits/new", "/households/{id}", "/households/{id}/timeline")
+COMMON_PAGES = ("/", "/outbox", "/follow-ups", "/households")
+
+
+def offline_page_list(household_ids: list[int]) -> list[str]:
+    """The pages a cadre needs in the field, the most urgent household's first."""
+    pages = [page.format(id=household) for household in household_ids[:OFFLINE_HOUSEHOLDS] for page in HOUSEHOLD_PAGES]
+    return [*COMMON_PAGES, *pages]
 
 
 def offline_headers(scope: Scope) -> dict[str, str]:

@@ -15,6 +15,8 @@ from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser, clear_flash
 from server.clock import local_date, local_time
 from server.i18n import current_locale, gettext, ngettext
+from server.media.images import MAX_BYTES as PHOTO_MAX_BYTES
+from server.numbers import whole_percent
 from server.settings import ROOT, get_settings
 from server.web.assets import static_url
 from server.web.navigation import NAVIGATION
@@ -35,6 +37,7 @@ def build_environment() -> Environment:
         current_locale=current_locale.get,
         static_url=static_url,
         role_label=lambda code: Role(code).label,
+        photo_max_bytes=PHOTO_MAX_BYTES,
     )
     env.filters.update(
         mask_id=privacy.mask_id_number,
@@ -42,6 +45,7 @@ def build_environment() -> Environment:
         mask_bank=privacy.mask_bank_account,
         local_time=local_time,
         local_date=local_date,
+        percent_of=lambda part, whole: whole_percent(part or 0, whole or 0),
     )
     return env
 

@@ -381,6 +381,7 @@
     var box = document.querySelector("[data-outbox]");
     if (!box) return;
     var L = box.dataset, list = box.querySelector("[data-outbox-list]");
+    drawKept(box);
     if (list.querySelector("[data-editing]")) return;  // do not redraw under the cadre's fingers
     items.sort(function (a, b) { return a.created_at - b.created_at; });
     list.textContent = "";
@@ -409,6 +410,27 @@
       }
       sentBox.appendChild(li);
     });
+  }
+
+  // What the service worker kept for work without signal (its KEPT_INFO entry), said on the outbox page.
+  function drawKept(box) {
+    var line = box.querySelector("[data-kept-summary]");
+    if (!line || !window.caches) return;
+    caches.keys().then(function (names) {
+      var name = names.filter(function (n) { return n.indexOf("bangfu-data-") === 0; })[0];
+      return name ? caches.open(name).then(function (c) { return c.match("/offline/kept"); }) : null;
+    }).then(function (hit) { return hit ? hit.json() : null; }).then(function (info) {
+      if (!info) return;
+      var L = line.dataset, mb = function (b) { return (b / 1048576).toFixed(1); };
+      var when = new Date(info.at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+      var text = L.lKept.replace("{n}", info.households).replace("{mb}", mb(info.bytes)).replace("{max}", mb(info.budget))
+        .replace("{time}", when);
+      if (info.stopped === "budget") text += " " + L.lBudget;
+      if (info.stopped === "storage") text += " " + L.lStorage;
+      line.textContent = text;
+      line.hidden = false;
+      line.classList.toggle("text-warn", info.stopped === "storage");
+    }).catch(function () {});
   }
 
   var TAGS = { waiting: "tag--grey", sending: "tag--orange", attention: "tag--red", login: "tag--orange" };

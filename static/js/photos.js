@@ -151,13 +151,57 @@
     form.toggleAttribute("data-shrinking", pending.get(form) > 0);
   }
 
+  // ---------- checks before anything is sent (<input type=file data-max-bytes data-file-refused="...{name}...">) ----------
+  var SENDABLE_PHOTO = /^image\/(jpeg|png|webp)$/;
+  function accepts(input, file) {
+    var accept = (input.getAttribute("accept") || "").split(",").map(function (a) { return a.trim().toLowerCase(); });
+    if (!accept.length || accept[0] === "") return true;
+    var name = (file.name || "").toLowerCase();
+    return accept.some(function (a) {
+      if (a.charAt(0) === ".") return name.slice(-a.length) === a;
+      if (/\/\*$/.test(a)) return (file.type || "").indexOf(a.slice(0, -1)) === 0;
+      return file.type === a;
+    });
+  }
+  function refusedMessage(input, names) {
+    var box = input.parentNode.querySelector("[data-file-message]");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "field__error";
+      box.setAttribute("role", "alert");
+      box.setAttribute("data-file-message", "");
+      input.insertAdjacentElement("afterend", box);
+    }
+    box.textContent = names.map(function (n) { return (input.dataset.fileRefused || "{name}").replace("{name}", n); }).join(" ");
+    box.hidden = names.length === 0;
+  }
+  // Files the server would refuse never leave the phone: a wrong type, too big, or a photo nobody can read.
+  function keepSendable(input, files) {
+    var max = Number(input.dataset.maxBytes || 0), kept = [], refused = [];
+    files.forEach(function (file) {
+      var photo = input.hasAttribute("data-shrink");
+      var ok = accepts(input, file) && (!max || file.size <= max) && (!photo || SENDABLE_PHOTO.test(file.type));
+      (ok ? kept : refused).push(file);
+    });
+    refusedMessage(input, refused.map(function (f) { return f.name || "?"; }));
+    if (refused.length) setFiles(input, kept);
+    return kept;
+  }
+  document.addEventListener("change", function (evt) {
+    var input = evt.target;
+    if (input.matches && input.matches("input[type=file][data-max-bytes]:not([data-shrink])") && input.files.length) {
+      keepSendable(input, Array.prototype.slice.call(input.files));
+    }
+  });
+
   function onChange(evt) {
     var input = evt.target;
     if (!input.matches || !input.matches("input[type=file][data-shrink]") || !input.files.length) return;
     var originals = Array.prototype.slice.call(input.files);
     input.setAttribute("data-shrink-state", "working");
     busy(input.form, 1);
-    Promise.all(originals.map(shrink)).then(function (files) {
+    Promise.all(originals.map(shrink)).then(function (shrunk) {
+      var files = keepSendable(input, shrunk);
       setFiles(input, files);
       showPreviews(input, files);
       input.setAttribute("data-shrink-state", "done");

@@ -1,5 +1,6 @@
 /* sw.js: Bangfu's service worker (served at /sw.js). Static shell cache-first; pages network-first, and a cadre's own
-   pages (the server marks them with X-Bangfu-Offline) kept in "bangfu-data-<user id>" for offline reading.
+   pages (the server marks them with X-Bangfu-Offline) kept in "bangfu-data-<user id>" for offline reading: after
+   one online login, every paired household's visit form, page and timeline (keepForTheField), within a budget.
    The queue of unsent visits lives in IndexedDB (static/js/offline.js), never here: updating this worker drops nothing. */
 "use strict";
 
@@ -13,6 +14,9 @@ const OFFLINE_URL = "/offline";
 const OUTBOX_URL = "/outbox";
 const SYNC_TAG = "bangfu-outbox";
 const PAGE_TIMEOUT_MS = 6000; // weak signal: show the kept copy after this long, and refresh it in the background
+const PAGES_URL = "/outbox/pages"; // what a cadre needs in the field (every paired household), and the budget
+const KEPT_INFO = "/offline/kept"; // an entry of the data cache: what was kept, when, how many bytes, why it stopped
+const REFRESH_MS = 10 * 60 * 1000; // kept pages are fetched again at most this often, while online
 const SHELL = /*SHELL*/[];
 
 self.addEventListener("install", (event) => {
@@ -98,15 +102,80 @@ async function remember(url, res) {
   if (res.headers.get(KEEP_HEADER) !== "keep" || res.redirected) return;
   const cache = await caches.open(name);
   await cache.put(pageKey(url), res);
-  if (!(await cache.match(OUTBOX_URL, { ignoreVary: true }))) await keepOutbox(cache);
+  await keepForTheField(name, false);
 }
 
-// The outbox page must open offline even if the cadre never opened it: fetch it once in the background.
-async function keepOutbox(cache) {
-  try {
-    const res = await fetch(OUTBOX_URL, { credentials: "same-origin" });
-    if (res.status === 200 && !res.redirected && res.headers.get(KEEP_HEADER) === "keep") await cache.put(OUTBOX_URL, res);
-  } catch (err) { /* offline: next time */ }
+// ---------- everything a cadre needs in the field, after one online login ----------
+// The server lists the pages (every paired household's visit form, page and timeline, the most urgent first, plus
+// the home, the outbox and the follow-ups due) and the budget; they are fetched one by one (a weak link is not
+// flooded) and kept in this user's data cache. Pages of households no longer paired are dropped. Stops at the
+// budget, or when the phone's storage is full; either is recorded in KEPT_INFO for the outbox page to say.
+let refreshing = null;
+
+async function keptInfo(cache) {
+  const hit = await cache.match(KEPT_INFO);
+  try { return hit ? await hit.json() : null; } catch (err) { return null; }
+}
+
+function keepHeaders(res) {
+  const headers = new Headers(res.headers);
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
+  return headers;
+}
+
+async function fetchPlan() {
+  const res = await fetch(PAGES_URL, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } });
+  if (res.status !== 200 || res.redirected) return null;
+  return res.json();
+}
+
+async function keepPages(cache, name, plan) {
+  const result = { at: Date.now(), pages: 0, households: plan.households, bytes: 0, budget: plan.budget_bytes, stopped: "" };
+  for (const path of plan.pages) {
+    let res;
+    try { res = await fetch(path, { credentials: "same-origin", cache: "no-store" }); }
+    catch (err) { result.stopped = "offline"; break; } // the signal went: keep what we have
+    if (res.status !== 200 || res.redirected || res.headers.get(KEEP_HEADER) !== "keep" || res.headers.get(USER_HEADER) !== name) continue;
+    const body = await res.arrayBuffer();
+    if (result.bytes + body.byteLength > plan.budget_bytes) { result.stopped = "budget"; break; }
+    try { await cache.put(new URL(path, self.location.origin).href, new Response(body, { status: 200, headers: keepHeaders(res) })); }
+    catch (err) { result.stopped = "storage"; break; } // QuotaExceededError: the phone is full
+    result.bytes += body.byteLength;
+    result.pages += 1;
+  }
+  return result;
+}
+
+async function dropUnlisted(cache, plan) {
+  const wanted = new Set(plan.pages.map((path) => new URL(path, self.location.origin).href));
+  for (const req of await cache.keys()) {
+    if (/^\/households\/\d+/.test(new URL(req.url).pathname) && !wanted.has(pageKey(new URL(req.url)))) await cache.delete(req);
+  }
+}
+
+async function fresh(name) {
+  const info = await keptInfo(await caches.open(name));
+  return !!info && Date.now() - info.at < REFRESH_MS;
+}
+
+// `name`: the user's data cache when known (a page just kept); null: the plan says whose (a page asked).
+function keepForTheField(name, force) {
+  if (refreshing) return refreshing;
+  refreshing = (async () => {
+    if (name && !force && await fresh(name)) return;
+    const plan = await fetchPlan().catch(() => null);
+    if (!plan || !plan.pages.length || !String(plan.cache).startsWith(DATA_PREFIX) || (name && plan.cache !== name)) return;
+    await deleteDataCaches(plan.cache); // another user's pages go at once
+    if (!name && !force && await fresh(plan.cache)) return;
+    const cache = await caches.open(plan.cache);
+    const result = await keepPages(cache, plan.cache, plan);
+    if (result.stopped !== "offline") await dropUnlisted(cache, plan);
+    try {
+      await cache.put(KEPT_INFO, new Response(JSON.stringify(result), { headers: { "Content-Type": "application/json" } }));
+    } catch (err) { /* full: the pages kept so far stay */ }
+  })().catch(() => {}).then(() => { refreshing = null; });
+  return refreshing;
 }
 
 function timeout(ms) {
@@ -136,6 +205,7 @@ async function networkFirstPage(event, req, url) {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "logout") event.waitUntil(deleteDataCaches(null));
+  if (data.type === "refresh-kept") event.waitUntil(keepForTheField(null, false));
 });
 
 // Background Sync (Chromium only): ask an open page to send the queue; the pages also send on their own.

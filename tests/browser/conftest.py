@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from server.settings import ROOT
+from tests.browser.accessibility import AXE
 from tests.conftest import create_database, drop_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -29,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+DESK = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}  # an office PC
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
@@ -87,10 +89,30 @@ async def live_server(live_database_url: str) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
+    """Chromium, whose every context (however a test makes it) is watched by axe-core (see accessibility.py)."""
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        new_context, persistent = chromium.new_context, playwright.chromium.launch_persistent_context
+
+        async def watched_context(**kwargs: Any) -> BrowserContext:
+            return AXE.watch(await new_context(**kwargs))
+
+        async def watched_persistent(*args: Any, **kwargs: Any) -> BrowserContext:
+            return AXE.watch(await persistent(*args, **kwargs))
+
+        chromium.new_context = watched_context  # type: ignore[method-assign,assignment]
+        playwright.chromium.launch_persistent_context = watched_persistent  # type: ignore[method-assign]
         yield chromium
         await chromium.close()
+
+
+@pytest.fixture(autouse=True)
+async def accessible_pages() -> AsyncIterator[None]:
+    """Fails a browser test whose pages break a WCAG 2 A/AA rule that axe-core checks, at phone or desk width."""
+    AXE.violations.clear()
+    yield
+    await AXE.settle()
+    assert AXE.violations == [], "axe-core found accessibility violations:\n" + "\n".join(AXE.violations)
 
 
 class ConsoleErrors(list[str]):
@@ -106,6 +128,14 @@ async def phone(browser: Browser, live_server: str) -> AsyncIterator[tuple[Page,
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page, errors
+    await context.close()
+
+
+@pytest.fixture
+async def desk(browser: Browser, live_server: str) -> AsyncIterator[Page]:
+    """An office PC's browser window (1280×800)."""
+    context = await browser.new_context(base_url=live_server, locale="zh-CN", **DESK)
+    yield await context.new_page()
     await context.close()
 
 

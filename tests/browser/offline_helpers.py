@@ -46,16 +46,12 @@ async def cadre_ready_offline(page: Page, forms: int = 2) -> list[str]:
     for path in paths:
         await page.goto(path)
         await expect(page.locator("form[data-visit-form]")).to_be_visible()
-    await page.wait_for_function(
-        """paths => caches.keys().then(async names => {
-            const kept = [];
-            for (const n of names.filter(n => n.startsWith("bangfu-data-")))
-              for (const r of await (await caches.open(n)).keys()) kept.push(new URL(r.url).pathname);
-            return ["/", "/outbox", ...paths].every(p => kept.includes(p));
-        })""",
-        arg=paths,
-        timeout=15000,
-    )
+    wanted = {"/", "/outbox", *paths}
+    for _ in range(60):  # (a Promise returned to wait_for_function counts as true at once: poll here instead)
+        if wanted <= set(await kept_urls(page)):
+            break
+        await page.wait_for_timeout(250)
+    assert wanted <= set(await kept_urls(page)), "the worker did not keep the pages"
     return paths
 
 

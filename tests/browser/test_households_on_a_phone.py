@@ -20,14 +20,14 @@ async def test_admin_finds_a_household_by_initials_and_fixes_a_wrong_id_number(
     page, errors = phone
     await log_in(page, "admin")
     await page.click("nav.bottom-nav >> text=帮扶户")
-    await expect(page.locator("#household-rows .cell").first).to_be_visible()
-    head = (await page.locator("#household-rows .cell__title").nth(3).inner_text()).split()[0]
+    await expect(page.locator("#household-rows tr").first).to_be_visible()
+    head = (await page.locator("#household-rows td.card-title a.name").nth(3).inner_text()).strip()
     await page.fill("input[name=q]", initials(head))
     await expect(page).to_have_url(re.compile(r"q=" + initials(head)))
-    await expect(page.locator("#household-rows .cell").first).to_contain_text(head)
+    await expect(page.locator("#household-rows tr").first).to_contain_text(head)
     await screenshot(page, "households-search-initials")
 
-    await page.locator("#household-rows a.cell", has_text=head).first.click()
+    await page.locator("#household-rows a.name", has_text=head).first.click()
     await expect(page.locator("h1")).to_contain_text(head)
     await expect(page.locator("main")).to_contain_text("人均纯收入")
     await page.click("#housing summary")

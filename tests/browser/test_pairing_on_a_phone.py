@@ -32,7 +32,7 @@ async def second_phone(browser: Browser, live_server: str) -> AsyncIterator[Page
 
 
 async def village_line(page: Page, village_id: str) -> Any:
-    return page.locator(f'#village-figures a[href="/coverage/uncovered?village={village_id}"]')
+    return page.locator(f'#village-figures tr:has(a[href="/coverage/uncovered?village={village_id}"])')
 
 
 async def test_admin_pairs_with_the_assistant_and_the_leader_sees_full_coverage(
@@ -44,7 +44,7 @@ async def test_admin_pairs_with_the_assistant_and_the_leader_sees_full_coverage(
     await leader.click("nav.bottom-nav >> text=覆盖")
     await expect(leader.locator("h1")).to_contain_text("覆盖")
     await screenshot(leader, "coverage-before")
-    warn = leader.locator("#village-figures a.cell--warn")
+    warn = leader.locator("#village-figures tr.is-warn a.village-covered")
     if await warn.count() == 0:
         pytest.skip("every village is already covered in this run's shared demo database")
     href = await warn.first.get_attribute("href")
@@ -124,7 +124,7 @@ async def test_a_village_sheet_prints_four_cards_per_a4_page(phone: tuple[Page, 
     page, errors = phone
     await log_in(page, "admin")
     await page.goto("/coverage")
-    href = await page.locator("#village-figures a.cell").first.get_attribute("href")
+    href = await page.locator("#village-figures a.village-covered").first.get_attribute("href")
     assert href
     await page.goto(f"/pairings/villages/{href.rsplit('=', 1)[1]}/cards")
     cards = await page.locator(".door-card").count()

@@ -17,10 +17,10 @@ PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>
 <link rel="stylesheet" href="/static/css/app.css">
 <script src="/static/vendor/htmx-2.0.11.min.js" defer></script><script src="/static/js/photos.js" defer></script>
-</head><body><main class="app-main">
+<title>照片测试</title></head><body><main class="app-main">
 <form method="post" action="/photo-test/upload" enctype="multipart/form-data" hx-post="/photo-test/upload"
       hx-encoding="multipart/form-data" hx-target="#answer">
-  <input type="file" name="photos" accept="image/*" multiple data-shrink>
+  <label for="photos">照片</label><input id="photos" type="file" name="photos" accept="image/*" multiple data-shrink>
   <progress data-upload-progress hidden></progress>
   <button class="btn btn--primary" type="submit">保存</button>
 </form><div id="answer"></div></main></body></html>"""

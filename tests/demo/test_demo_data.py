@@ -75,6 +75,21 @@ async def test_every_demo_member_has_a_valid_unique_id_number_and_initials(db: A
     assert all(m["initials"] for m in members)
 
 
+async def test_demo_referrals_come_before_their_answers_and_hires(db: Any) -> None:
+    await load_demo()
+    rows = await User.raw(
+        "SELECT r.created_at, r.answered_at, r.status, (p.start_date) AS start_date FROM referral r"
+        " LEFT JOIN placement p ON p.referral = r.id"
+    )
+    assert rows
+    for row in rows:
+        if row["answered_at"] is not None:
+            assert row["created_at"] < row["answered_at"], row
+        if row["start_date"] is not None:
+            assert row["answered_at"].date() < row["start_date"], row
+        assert (row["answered_at"] is None) == (row["status"] == "referred"), row
+
+
 async def test_the_key_villages_and_the_pilot_village_are_present(db: Any) -> None:
     await load_demo()
     villages = {v["name"]: v for v in await Village.select(Village.name, Village.key_level, Village.is_pilot)}

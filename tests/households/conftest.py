@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from server.households import id_numbers
-from server.households.pinyin import initials
+from server.households.pinyin import search_keys
 from server.households.tables import Household, Member
 from server.places.tables import VillageGroup
 from server.policy.registry import MONITORING_LINE, POVERTY_LINE, POVERTY_LINE_CONSTANT
@@ -36,7 +36,7 @@ async def add_household(village: int, head: str, code: str, **fields: Any) -> di
         member = Member(
             household=household.id,
             name=name,
-            initials=initials(name),
+            **search_keys(name),
             id_number=number,
             relation=relation,
             phone="13812345678" if relation == "head" else "",

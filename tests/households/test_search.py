@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 from typing import Any
+
+from openpyxl import load_workbook
 
 from server.households.income import per_capita_net_income
 from server.pairing.tables import Pairing
@@ -45,6 +48,64 @@ async def test_search_finds_by_name_initials_village_and_id_suffix(
     assert number not in by_id
     assert mask_id_number(number) in by_id
     assert "没有符合条件的农户" in await search(client, "123")
+
+
+async def test_search_finds_full_pinyin_spaces_phone_tails_and_mixed_terms_with_exact_matches_first(
+    client: Any, make_user: Any, register: dict[str, Any], township: dict[str, int]
+) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    xue = await add_household(township["village"], "薛永霞", "H-0100", phone="13900004321")
+    await add_household(township["village"], "薛永霞华", "H-0099")  # found by the same letters, not exactly
+    assert "薛永霞" in await search(client, "xueyongxia")
+    assert "薛永霞" in await search(client, "XueYongXia")
+    assert "薛永霞" in await search(client, "xue yong xia")
+    assert "薛永霞" in await search(client, "xyx")
+    assert "薛永霞" in await search(client, "薛 永霞")
+    by_phone = await search(client, "4321")
+    assert "薛永霞" in by_phone
+    assert "139****4321" in by_phone
+    assert "13900004321" not in by_phone
+    mixed = await search(client, "双河 xue")
+    assert "薛永霞" in mixed
+    assert "张三" not in mixed
+    assert "薛永霞" not in await search(client, "保太 xue")
+    ranked = await search(client, "xueyongxia")
+    assert ranked.index("H-0100") < ranked.index("H-0099"), "the exact name comes first"
+    assert xue["code"] in ranked
+
+
+async def test_the_register_sorts_by_a_column_and_pages_with_a_count(
+    client: Any, make_user: Any, township: dict[str, int]
+) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    for n in range(35):
+        await add_household(township["village"], f"户主{n:02d}", f"P-{n:03d}", members=[("成员", "son")] * (n % 3))
+    first = await client.get("/households", params={"sort": "-code"})
+    assert "第 1–30 户，共 35 户" in first.text
+    assert first.text.index("P-034") < first.text.index("P-033")
+    assert 'aria-sort="descending"' in first.text
+    second = await client.get("/households", params={"sort": "-code", "page": "2"})
+    assert "第 31–35 户，共 35 户" in second.text
+    assert "P-004" in second.text
+    assert "P-034" not in second.text
+    by_size = await client.get("/households", params={"sort": "-members"})
+    assert by_size.text.index("P-002") < by_size.text.index("P-001") < by_size.text.index("P-033")
+
+
+async def test_the_register_exports_exactly_the_filtered_list(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    page = await client.get("/households", params={"q": "zs"})
+    assert "/households/export.xlsx?q=zs" in page.text
+    workbook = load_workbook(BytesIO((await client.get("/households/export.xlsx", params={"q": "zs"})).content))
+    households = [row[0] for row in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert households == ["H-0001"]
+    everything = load_workbook(BytesIO((await client.get("/households/export.xlsx")).content))
+    assert everything.worksheets[0].max_row == 3
 
 
 async def test_search_results_come_alone_for_htmx_and_filters_apply(

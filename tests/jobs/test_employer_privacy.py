@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from server.accounts.tables import User
 from server.households.tables import Member
 from server.jobs.tables import Training, TrainingEnrolment
 from tests.helpers import log_in, post_form, without_tokens
@@ -55,6 +56,23 @@ async def test_no_employer_page_shows_an_id_number_or_a_members_phone(client: ht
         for secret in secrets:
             assert secret not in body, f"{secret} on {path}"
     assert any("张三" in body and "缝纫技能培训" in body for body in pages.values()), "name and trainings are shown"
+
+
+async def test_an_employer_reaches_a_referred_worker_through_the_cadre_responsible_for_the_household(
+    client: httpx.AsyncClient, world: Any
+) -> None:
+    await User.update({User.phone: "13511112222"}).where(User.username == "wang")
+    await log_in(client, "wang")
+    await refer(client, world["job"], world["worker"])
+    await log_in(client, "boss1")
+    listing = await client.get("/employer/referrals/")
+    referral_id = re.findall(r'href="/employer/referrals/(\d+)"', listing.text)[0]
+    page = (await client.get(f"/employer/referrals/{referral_id}")).text
+    contact = page.split('id="referral-contact"', 1)[1]
+    assert "如何联系务工人员" in contact
+    assert "王干部" in contact
+    assert 'href="tel:13511112222"' in contact
+    assert "13900001111" not in page, "never the household's own phone"
 
 
 async def test_an_employer_page_leaves_out_the_referred_members_private_fields() -> None:

@@ -13,7 +13,8 @@ USER = "x-bangfu-data-cache"
 async def test_a_cadres_home_list_and_visit_form_may_be_kept_in_the_cadres_own_cache(
     as_wang: httpx.AsyncClient, world: dict[str, int]
 ) -> None:
-    for path in ("/", "/households?q=张", f"/households/{world['monitored']}/visits/new", "/outbox"):
+    household = f"/households/{world['monitored']}"
+    for path in ("/", "/households?q=张", f"{household}/visits/new", household, f"{household}/timeline", "/outbox"):
         page = await as_wang.get(path)
         assert page.status_code == 200, path
         assert (page.headers.get(KEEP), page.headers.get(USER)) == ("keep", f"bangfu-data-{world['wang']}"), path
@@ -22,12 +23,12 @@ async def test_a_cadres_home_list_and_visit_form_may_be_kept_in_the_cadres_own_c
 async def test_other_pages_fragments_and_answers_are_never_kept(
     as_wang: httpx.AsyncClient, world: dict[str, int]
 ) -> None:
-    household = await as_wang.get(f"/households/{world['monitored']}")
+    ledger = await as_wang.get("/visits/ledger/monthly")
     fragment = await as_wang.get("/households?q=张", headers={"HX-Request": "true", "HX-Target": "results"})
     session = await as_wang.get("/outbox/session")
-    assert household.status_code == 200
-    assert KEEP not in household.headers
-    assert USER in household.headers  # says whose pages these are, so another user's kept pages are dropped
+    assert ledger.status_code == 200
+    assert KEEP not in ledger.headers
+    assert USER in ledger.headers  # says whose pages these are, so another user's kept pages are dropped
     assert fragment.status_code == 200
     assert KEEP not in fragment.headers
     assert USER not in fragment.headers
@@ -69,3 +70,22 @@ async def test_without_a_session_the_check_sends_the_phone_to_login(client: http
     answer = await client.get("/outbox/session", headers={"Accept": "application/json"})
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/login")
+
+
+async def test_the_phone_is_told_every_paired_households_pages_and_the_budget(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    plan = (await as_wang.get("/outbox/pages")).json()
+    household = f"/households/{world['monitored']}"
+    assert {"/", "/outbox", "/follow-ups", f"{household}/visits/new", household, f"{household}/timeline"} <= set(
+        plan["pages"]
+    )
+    assert plan["budget_bytes"] == 8 * 1024 * 1024
+    assert plan["cache"] == f"bangfu-data-{world['wang']}"
+    for path in plan["pages"]:  # every page it lists is one the server lets the phone keep
+        assert (await as_wang.get(path)).headers.get(KEEP) == "keep", path
+
+
+async def test_a_leader_is_told_no_pages_to_keep(client: httpx.AsyncClient, world: dict[str, int]) -> None:
+    await log_in(client, "boss")
+    assert (await client.get("/outbox/pages")).json()["pages"] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ from server.accounts.tables import User
 from server.households.tables import Household, Member
 from server.pairing.tables import Pairing
 from server.places.tables import Village
+from server.visits.tables import Visit
 
 _numbers = itertools.count(1)
 
@@ -27,6 +29,11 @@ async def add_household(village: int, code: str, head: str, **fields: Any) -> in
 async def add_pairing(household: int, cadre: int, rank: int = 1, started_on: date = date(2026, 1, 5)) -> int:
     [row] = await Pairing.insert(Pairing(household=household, cadre=cadre, rank=rank, started_on=started_on))
     return int(row["id"])
+
+
+async def add_visit(household: int, cadre: int) -> None:
+    """A visit the cadre recorded lately (pairing or not: a village's first secretary visits everyone)."""
+    await Visit.insert(Visit(client_id=uuid.uuid4(), household=household, cadre=cadre, note="走访"))
 
 
 @dataclass

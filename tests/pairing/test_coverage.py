@@ -136,6 +136,27 @@ async def test_a_visit_and_an_overdue_follow_up_move_the_figures_and_their_lists
     assert "甲户主2" not in overdue
 
 
+async def test_the_overdue_list_names_the_cadre_to_call_sorts_by_lateness_and_exports_exactly_itself(
+    client: httpx.AsyncClient, small: Small
+) -> None:
+    await FollowUp.insert(FollowUp(household=small.h["B1"], due_on=clock.today() - timedelta(days=3)))
+    await FollowUp.insert(FollowUp(household=small.h["A3"], due_on=clock.today() - timedelta(days=9)))
+    await log_in(client, "t_leader")
+    page = (await client.get("/coverage/overdue")).text
+    assert page.index("甲户主3") < page.index("乙户主1"), "the latest first"
+    assert "王甲" in page
+    assert 'href="tel:13800001111"' in page, "a leader sees whom to call"
+    assert "9 天" in page
+    assert "/coverage/overdue.xlsx?village=&amp;sort=" in page
+    sheet = load_workbook(BytesIO((await client.get("/coverage/overdue.xlsx")).content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    expected = [("甲户主3", "王甲", "13800001111", 9), ("乙户主1", "赵乙", None, 3)]
+    assert [(r[1], r[3], r[4], r[6]) for r in rows] == expected
+    village_b = (await client.get(f"/coverage/overdue.xlsx?village={small.village_b}")).content
+    only_b = load_workbook(BytesIO(village_b)).active.iter_rows(min_row=2, values_only=True)
+    assert [r[1] for r in only_b] == ["乙户主1"]
+
+
 async def test_a_village_without_households_counts_nobody_unvisited(small: Small) -> None:
     await Village(township=small.township, name="空村", code="371326105009").save()
     data = await coverage(small.township)

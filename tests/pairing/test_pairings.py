@@ -17,7 +17,7 @@ from server.pairing.handover import hand_over
 from server.pairing.tables import Pairing
 from server.places.tables import County, Township, Village
 from server.policy.registry import QUOTA_MAXIMUM
-from tests.helpers import log_in, post_form, record_rule
+from tests.helpers import csrf_token_of, log_in, post_form, record_rule
 from tests.pairing.conftest import Small, add_household, add_pairing
 
 TODAY = clock.today().isoformat()
@@ -198,6 +198,18 @@ async def test_handover_moves_every_household_and_keeps_history(client: httpx.As
     assert [(r["ended_on"], r["end_reason"]) for r in old] == [(clock.today(), "调任县委")] * 2
     page = await client.get(url)
     assert "已移交 2 户" in page.text or "2 户" in page.text
+
+
+async def test_handover_moves_only_the_ticked_households(client: httpx.AsyncClient, small: Small) -> None:
+    await log_in(client, "t_admin")
+    url = f"/pairings/cadres/{small.leader}"
+    page = await client.get(url)
+    assert f'name="household" value="{small.h["A1"]}" form="handover-form" checked' in page.text
+    data = {"to_cadre": str(small.m3), "on": TODAY, "reason": "分担", "household": str(small.h["A2"])}
+    response = await client.post(url + "/handover", data={**data, "_csrf_token": csrf_token_of(page.text)})
+    assert response.status_code == 303
+    assert [row["cadre"] for row in await active(small.h["A1"])] == [small.leader]
+    assert [row["cadre"] for row in await active(small.h["A2"])] == [small.m3]
 
 
 async def test_handover_by_the_rule_shares_households_out(small: Small) -> None:

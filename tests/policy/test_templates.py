@@ -29,6 +29,7 @@ NOT_POLICY = {
     "Up to 9, made smaller before sending",  # photos per visit: the product's limit
     "Print (A4)",  # the township's notice-board poster
     "For a monitoring risk or a match: the household's number, e.g. 371326105001-0007.",  # an example number
+    "Follow-ups overdue or due within 7 days",  # what the visits tab lists (its filter), not a rule
 }
 
 

@@ -105,7 +105,7 @@ async def test_the_cadre_sees_due_and_overdue_follow_ups(as_wang: httpx.AsyncCli
     assert "别人的户" not in page.text
     visits_page = await as_wang.get("/visits")
     assert "逾期未回访" in visits_page.text
-    assert "本周待回访" in visits_page.text
+    assert "逾期及 7 天内到期的回访" in visits_page.text
 
 
 async def test_leaders_see_overdue_counts_per_village(client: httpx.AsyncClient, world: dict[str, int]) -> None:

@@ -61,6 +61,8 @@ async def test_the_timeline_shows_visits_measures_photos_follow_ups_and_changes(
     page = await as_wang.get(f"/households/{world['monitored']}/timeline")
     assert page.status_code == 200
     text = page.text
+    assert '<h2 class="section-title">走访与回访</h2>' in text, "the visits' section is titled as visits"
+    assert "变更记录" not in text
     assert "入户走访" in text
     assert "看望并送药" in text
     assert "医疗扶持" in text
