@@ -9,8 +9,10 @@ from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 
 from server.accounts.roles import Role
+from server.accounts.sessions import CurrentUser
 from server.clock import today
 from server.pairing.queries import paired_households
+from server.supervision.checks import checks
 from server.web.auth import current_user
 from server.web.guards import requires_township_staff
 from server.web.offline import DATA_CACHE_PREFIX, OFFLINE_BUDGET_BYTES, OFFLINE_HOUSEHOLDS, offline_page_list
@@ -24,17 +26,18 @@ class OutboxController(Controller):
 
     @get("/outbox", media_type=MediaType.HTML)
     async def outbox(self, request: Request[Any, Any, Any]) -> Template:
-        return await page(request, "visits/outbox.html")
+        return await page(request, "visits/outbox.html", keeps_checks=current_user(request).role is Role.INSPECTOR)
 
     @get("/outbox/pages", media_type=MediaType.JSON, cache=False)
     async def pages(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-        """What the phone keeps for the field (static/js/sw.js): every paired household's visit form, page and
-        timeline, the most urgent first, within the stated budget. Nothing for roles whose pages are not kept."""
+        """What the phone keeps for the field (static/js/sw.js): a cadre's paired households (visit form, page and
+        timeline, the most urgent first) or an inspector's spot checks (each with its finding form), within the stated
+        budget. Nothing for roles whose pages are not kept."""
         user = current_user(request)
-        households = await paired_households(user.id, today()) if user.role is Role.CADRE else []
+        items = await field_items(user)
         body = {
-            "pages": offline_page_list([h["id"] for h in households]) if households else [],
-            "households": min(len(households), OFFLINE_HOUSEHOLDS),
+            "pages": offline_page_list(user.role, items) if items else [],
+            "households": min(len(items), OFFLINE_HOUSEHOLDS),
             "budget_bytes": OFFLINE_BUDGET_BYTES,
             "cache": f"{DATA_CACHE_PREFIX}{user.id}",
         }
@@ -49,3 +52,12 @@ class OutboxController(Controller):
         token = ScopeState.from_scope(request.scope).csrf_token
         body = {"status": "ok", "user": current_user(request).id, "csrf": token or ""}
         return Response(body, headers={"Cache-Control": "no-store"})
+
+
+async def field_items(user: CurrentUser) -> list[int]:
+    """What a role takes into the field: a cadre's paired households (most urgent first), an inspector's checks."""
+    if user.role is Role.CADRE:
+        return [h["id"] for h in await paired_households(user.id, today())]
+    if user.role is Role.INSPECTOR:
+        return [c["id"] for c in await checks(user)]
+    return []

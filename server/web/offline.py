@@ -26,17 +26,22 @@ OFFLINE_PAGES = {
     Role.INSPECTOR: re.compile(r"^/(|checks|checks/\d+|outbox)$"),
 }
 # What the phone keeps after one online login (static/js/sw.js fetches the list from /outbox/pages): the pages of
-# the most urgent households first, up to this many households and this many bytes (as stored, uncompressed).
+# the most urgent households first (a cadre's), or of the latest spot checks (an inspector's), up to this many and
+# this many bytes (as stored, uncompressed).
 OFFLINE_HOUSEHOLDS = 80
 OFFLINE_BUDGET_BYTES = 8 * 1024 * 1024
-HOUSEHOLD_PAGES = ("/households/{id}/visits/new", "/households/{id}", "/households/{id}/timeline")
-COMMON_PAGES = ("/", "/outbox", "/follow-ups", "/households")
+FIELD_PAGES = {  # role: (pages always kept, pages kept for each of the role's households or checks)
+    Role.CADRE: (("/", "/outbox", "/follow-ups", "/households"),
+                 ("/households/{id}/visits/new", "/households/{id}", "/households/{id}/timeline")),
+    Role.INSPECTOR: (("/", "/outbox", "/checks"), ("/checks/{id}",)),
+}  # fmt: skip
 
 
-def offline_page_list(household_ids: list[int]) -> list[str]:
-    """The pages a cadre needs in the field, the most urgent household's first."""
-    pages = [page.format(id=household) for household in household_ids[:OFFLINE_HOUSEHOLDS] for page in HOUSEHOLD_PAGES]
-    return [*COMMON_PAGES, *pages]
+def offline_page_list(role: Role, item_ids: list[int]) -> list[str]:
+    """The pages a cadre or an inspector needs in the field, the most urgent household's (or latest check's) first."""
+    common, per_item = FIELD_PAGES.get(role, ((), ()))
+    pages = [page.format(id=item) for item in item_ids[:OFFLINE_HOUSEHOLDS] for page in per_item]
+    return [*common, *pages]
 
 
 def offline_headers(scope: Scope) -> dict[str, str]:

@@ -105,11 +105,12 @@ async function remember(url, res) {
   await keepForTheField(name, false);
 }
 
-// ---------- everything a cadre needs in the field, after one online login ----------
+// ---------- everything a cadre (or an inspector) needs in the field, after one online login ----------
 // The server lists the pages (every paired household's visit form, page and timeline, the most urgent first, plus
-// the home, the outbox and the follow-ups due) and the budget; they are fetched one by one (a weak link is not
-// flooded) and kept in this user's data cache. Pages of households no longer paired are dropped. Stops at the
-// budget, or when the phone's storage is full; either is recorded in KEPT_INFO for the outbox page to say.
+// the home, the outbox and the follow-ups due; an inspector's spot checks, each with its finding form) and the
+// budget; they are fetched one by one (a weak link is not flooded) and kept in this user's data cache. Pages of
+// households no longer paired are dropped. Stops at the budget, or when the phone's storage is full; either is
+// recorded in KEPT_INFO for the outbox page to say.
 let refreshing = null;
 
 async function keptInfo(cache) {

@@ -10,7 +10,7 @@ import asyncpg
 from playwright.async_api import Browser, expect
 
 from tests.browser.conftest import CHROMIUM_ARGS, screenshot  # noqa: F401 -- the same browser setup
-from tests.browser.offline_helpers import new_phone_context, wait_for_worker
+from tests.browser.offline_helpers import kept_urls, new_phone_context, wait_for_worker
 from tests.browser.test_roles_on_a_phone import log_in
 from tests.visits.conftest import FIXTURES
 
@@ -78,16 +78,12 @@ async def test_an_inspector_records_a_finding_offline_and_it_arrives_once_with_i
     path = f"/checks/{check['id']}"
     await page.goto(path)
     await expect(page.locator("form[data-outbox-form]")).to_be_visible()
-    await page.wait_for_function(
-        """path => caches.keys().then(async names => {
-            const kept = [];
-            for (const n of names.filter(n => n.startsWith("bangfu-data-")))
-              for (const r of await (await caches.open(n)).keys()) kept.push(new URL(r.url).pathname);
-            return [path, "/outbox"].every(p => kept.includes(p));
-        })""",
-        arg=path,
-        timeout=15000,
-    )
+    await page.goto("/")  # through the worker now: it keeps the inspector's checks and the outbox for the field
+    for _ in range(60):  # (a Promise returned to wait_for_function counts as true at once: poll here instead)
+        if {path, "/outbox"} <= set(await kept_urls(page)):
+            break
+        await page.wait_for_timeout(250)
+    assert {path, "/outbox", "/checks"} <= set(await kept_urls(page)), "the worker did not keep the inspector's pages"
     await context.set_offline(True)
     await page.goto(path)
     await expect(page.locator("main[data-kept-copy] form[data-outbox-form]")).to_be_visible()
