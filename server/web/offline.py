@@ -14,6 +14,9 @@ from server.accounts.sessions import CurrentUser
 # gets: another user's cache is deleted at once), and whether this page may be kept in it.
 USER_CACHE_HEADER = "X-Bangfu-Data-Cache"
 KEEP_HEADER = "X-Bangfu-Offline"
+# Request header the service worker sends when it fetches pages to keep in the background: nobody sees that answer
+# now, so it neither shows nor takes the flash message the page the person opens next is waiting for.
+KEEPING_HEADER = "X-Bangfu-Keeping"
 DATA_CACHE_PREFIX = "bangfu-data-"
 # A cadre's pages that hold only masked data of their own households (scope decides what the list shows):
 # the home, the household list (any search), a household's page, visit form and timeline (last visits, follow-ups),

@@ -20,6 +20,7 @@ from server.numbers import whole_percent
 from server.settings import ROOT, get_settings
 from server.web.assets import static_url
 from server.web.navigation import NAVIGATION
+from server.web.offline import KEEPING_HEADER
 
 
 def build_environment() -> Environment:
@@ -61,6 +62,11 @@ def wants_fragment(request: Request[Any, Any, Any]) -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
+def shows_flash(request: Request[Any, Any, Any]) -> bool:
+    """A whole page a person opens shows (and takes) the flash; a fragment or a page kept in the background not."""
+    return not wants_fragment(request) and KEEPING_HEADER not in request.headers
+
+
 async def page(
     request: Request[Any, Any, Any],
     template_name: str,
@@ -71,7 +77,7 @@ async def page(
 ) -> Template:
     """Render `template_name` as a whole page, or only `fragment` (a template) for targeted htmx requests."""
     user = request.scope.get("user")
-    if isinstance(user, CurrentUser) and user.flash and not wants_fragment(request):
+    if isinstance(user, CurrentUser) and user.flash and shows_flash(request):
         await clear_flash(user.session_key)
     name = fragment if fragment and wants_fragment(request) else template_name
     headers = {"Vary": "HX-Request"}
@@ -93,6 +99,6 @@ def base_context(request: Request[Any, Any, Any], user: object) -> dict[str, Any
         "user": current,
         "nav": NAVIGATION.get(current.role, ()) if current else (),
         "path": request.url.path,
-        "flash": current.flash if current else None,
+        "flash": current.flash if current and shows_flash(request) else None,
         "debug": get_settings().debug,
     }

@@ -10,6 +10,7 @@ const STATIC_CACHE = "bangfu-static-" + VERSION;
 const DATA_PREFIX = "bangfu-data-"; // one per user, named by the server; wiped at logout and when another user logs in
 const USER_HEADER = "X-Bangfu-Data-Cache";
 const KEEP_HEADER = "X-Bangfu-Offline";
+const KEEPING_HEADER = "X-Bangfu-Keeping"; // sent when keeping pages in the background: the server leaves the flash alone
 const OFFLINE_URL = "/offline";
 const OUTBOX_URL = "/outbox";
 const SYNC_TAG = "bangfu-outbox";
@@ -135,7 +136,7 @@ async function keepPages(cache, name, plan) {
   const result = { at: Date.now(), pages: 0, households: plan.households, bytes: 0, budget: plan.budget_bytes, stopped: "" };
   for (const path of plan.pages) {
     let res;
-    try { res = await fetch(path, { credentials: "same-origin", cache: "no-store" }); }
+    try { res = await fetch(path, { credentials: "same-origin", cache: "no-store", headers: { [KEEPING_HEADER]: "1" } }); }
     catch (err) { result.stopped = "offline"; break; } // the signal went: keep what we have
     if (res.status !== 200 || res.redirected || res.headers.get(KEEP_HEADER) !== "keep" || res.headers.get(USER_HEADER) !== name) continue;
     const body = await res.arrayBuffer();

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.helpers import log_in
+from tests.visits.conftest import send_visit
 
 KEEP = "x-bangfu-offline"
 USER = "x-bangfu-data-cache"
@@ -89,3 +90,14 @@ async def test_the_phone_is_told_every_paired_households_pages_and_the_budget(
 async def test_a_leader_is_told_no_pages_to_keep(client: httpx.AsyncClient, world: dict[str, int]) -> None:
     await log_in(client, "boss")
     assert (await client.get("/outbox/pages")).json()["pages"] == []
+
+
+async def test_pages_kept_in_the_background_leave_the_flash_for_the_page_the_cadre_opens(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    sent = await send_visit(as_wang, world["monitored"], {"note": "送去米面油"})
+    kept = await as_wang.get(f"/households/{world['monitored']}", headers={"X-Bangfu-Keeping": "1"})
+    opened = await as_wang.get(sent.headers["location"])
+    assert kept.status_code == 200
+    assert "走访已保存" not in kept.text, "a kept page never carries a message meant for now"
+    assert "走访已保存" in opened.text
