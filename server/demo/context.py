@@ -28,7 +28,7 @@ class IdNumberIssuer:
             rank = self.slot + SLOTS * self.issued[(birth, sex)]
             self.issued[(birth, sex)] += 1
             if 2 * rank + 2 <= id_numbers.HIGHEST_ORDER_CODE:
-                return id_numbers.make(COUNTY_CODE, birth, rank, sex)
+                return id_numbers.make(COUNTY_CODE[:6], birth, rank, sex)  # the ID number's 6-digit region
             birth += timedelta(days=1)  # that day is full for this township: the next one will do
 
 

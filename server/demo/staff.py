@@ -42,7 +42,7 @@ def credit_code(rng: random.Random, cooperative: bool) -> str:
     body = "".join(rng.choice("0123456789") for _ in range(8))
     remainder = 11 - sum(int(c) * w for c, w in zip(body, ORGANISATION_WEIGHTS, strict=True)) % 11
     organisation = body + {10: "X", 11: "0"}.get(remainder, str(remainder))
-    first17 = ("93" if cooperative else "91") + COUNTY_CODE + organisation
+    first17 = ("93" if cooperative else "91") + COUNTY_CODE[:6] + organisation  # the 6-digit region part
     total = sum(CREDIT_CHARACTERS.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
     return first17 + CREDIT_CHARACTERS[(31 - total % 31) % 31]
 
