@@ -18,8 +18,8 @@ from server.accounts.tables import User
 from server.audit.queries import record
 from server.i18n import N_
 from server.piccolo_conf import DB
-from server.savepoints import undone_on_conflict
 from server.places.tables import Township, Village
+from server.savepoints import undone_on_conflict
 
 NOTHING = -1
 

@@ -13,8 +13,8 @@ from server.households.history import changes
 from server.households.tables import Household
 from server.i18n import N_
 from server.piccolo_conf import DB
-from server.savepoints import undone_on_conflict
 from server.places.tables import Township, Village, VillageGroup
+from server.savepoints import undone_on_conflict
 
 CODE_TAKEN = N_("This division code is already used by another place.")
 

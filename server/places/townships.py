@@ -9,8 +9,8 @@ import asyncpg
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.piccolo_conf import DB
-from server.savepoints import undone_on_conflict
 from server.places.tables import County, Township
+from server.savepoints import undone_on_conflict
 
 
 @dataclass(frozen=True)

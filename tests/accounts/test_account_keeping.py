@@ -43,18 +43,23 @@ async def test_admin_creates_a_first_secretary_who_must_choose_a_password_at_the
     created = await create_as(client, "/admin/users", village=str(township["village"]))
     assert created.status_code == 303
     listing = await client.get("/admin/users")
-    assert "王芳" in listing.text and "第一书记" in listing.text and "县农业农村局" in listing.text
+    assert "王芳" in listing.text
+    assert "第一书记" in listing.text
+    assert "县农业农村局" in listing.text
     assert TEMPORARY not in listing.text
     row = await User.select().where(User.username == "wangfang").first()
-    assert row["must_change_password"] and row["village"] == township["village"]
-    assert row["township"] == township["township"] and row["password_hash"] != TEMPORARY
+    assert row["must_change_password"]
+    assert row["village"] == township["village"]
+    assert row["township"] == township["township"]
+    assert row["password_hash"] != TEMPORARY
     audit = await AuditEvent.select().where(AuditEvent.action == "user_created").first()
     assert TEMPORARY not in str(audit["detail"])
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as phone:
         await log_in(phone, "wangfang", TEMPORARY)
         home = await phone.get("/households")
-        assert home.status_code == 303 and home.headers["location"] == "/me/password"
+        assert home.status_code == 303
+        assert home.headers["location"] == "/me/password"
         form = await phone.get("/me/password")
         assert "请先设置您自己的密码" in form.text or "管理员" in form.text
         changed = await post_form(
@@ -66,7 +71,8 @@ async def test_admin_creates_a_first_secretary_who_must_choose_a_password_at_the
         assert changed.status_code == 303
         assert (await phone.get("/households")).status_code == 200
     row = await User.select().where(User.username == "wangfang").first()
-    assert not row["must_change_password"] and verify_password(row["password_hash"], "Ziji@2026b")
+    assert not row["must_change_password"]
+    assert verify_password(row["password_hash"], "Ziji@2026b")
 
 
 async def test_a_weak_temporary_password_or_a_taken_username_writes_nothing(
@@ -79,11 +85,14 @@ async def test_a_weak_temporary_password_or_a_taken_username_writes_nothing(
     assert weak.status_code == 422
     assert "至少" in weak.text or "三种" in weak.text
     taken = await create_as(client, "/admin/users", username="taken")
-    assert taken.status_code == 422 and "用户名已被使用" in taken.text
+    assert taken.status_code == 422
+    assert "用户名已被使用" in taken.text
     phone_taken = await create_as(client, "/admin/users", phone="13905390000")
-    assert phone_taken.status_code == 422 and "手机号" in phone_taken.text
+    assert phone_taken.status_code == 422
+    assert "手机号" in phone_taken.text
     bad_phone = await create_as(client, "/admin/users", phone="12345")
-    assert bad_phone.status_code == 422 and "11 位手机号" in bad_phone.text
+    assert bad_phone.status_code == 422
+    assert "11 位手机号" in bad_phone.text
     assert TEMPORARY not in taken.text
     assert not await User.exists().where(User.username == "wangfang")
     assert not await AuditEvent.exists().where(AuditEvent.action == "user_created")
@@ -134,7 +143,8 @@ async def test_a_cadre_still_responsible_for_households_is_handed_over_before_be
     await log_in(client, "office")
     page = f"/admin/users/{cadre}"
     refused = await post_form(client, page, f"{page}/active", {"active": "0"})
-    assert refused.status_code == 303 and refused.headers["location"] == f"/pairings/cadres/{cadre}"
+    assert refused.status_code == 303
+    assert refused.headers["location"] == f"/pairings/cadres/{cadre}"
     assert "先移交" in (await client.get(refused.headers["location"])).text
     assert await User.exists().where((User.id == cadre) & (User.is_active == True))  # noqa: E712
 
@@ -155,9 +165,13 @@ async def test_county_office_keeps_its_township_admins_and_nobody_elses(
     )
     assert created.status_code == 303
     row = await User.select().where(User.username == "lj_admin").first()
-    assert row["role"] == "admin" and row["township"] == township["township"] and row["county"] is None
+    assert row["role"] == "admin"
+    assert row["township"] == township["township"]
+    assert row["county"] is None
     listing = await client.get("/county/users")
-    assert "lj_admin" in listing.text and "somecadre" not in listing.text and "farAdmin" not in listing.text
+    assert "lj_admin" in listing.text
+    assert "somecadre" not in listing.text
+    assert "farAdmin" not in listing.text
     no_township = await create_as(client, "/county/users", username="lj_admin2", role="admin")
     assert no_township.status_code == 422
     far_township = await create_as(client, "/county/users", username="x3", role="admin", township=str(far["id"]))

@@ -41,7 +41,8 @@ async def test_setup_with_flags_creates_the_region_tree_and_the_county_office(em
         county = await connection.fetchrow("SELECT c.code, r.name FROM county c JOIN region r ON r.id = c.region")
         assert dict(county) == {"code": "371326000000", "name": "临沂市"}
         office = await connection.fetchrow("SELECT role, must_change_password, password_hash FROM app_user")
-        assert office["role"] == "county" and not office["must_change_password"]
+        assert office["role"] == "county"
+        assert not office["must_change_password"]
         assert "Pingyi#2026" not in office["password_hash"]
         assert await connection.fetchval("SELECT kind FROM deployment") == "real"
         assert await connection.fetchval("SELECT count(*) FROM audit_event WHERE action = 'deployment_set_up'") == 1
@@ -49,11 +50,14 @@ async def test_setup_with_flags_creates_the_region_tree_and_the_county_office(em
         await connection.close()
 
     again = bangfu("setup", *PINGYI, *OFFICE, env=env)
-    assert again.returncode != 0 and "已有账号" in again.stderr
+    assert again.returncode != 0
+    assert "已有账号" in again.stderr
     demo = bangfu("demo", env=env)
-    assert demo.returncode != 0 and "正式部署" in demo.stderr
+    assert demo.returncode != 0
+    assert "正式部署" in demo.stderr
     make_run = bangfu("demo", "--if-empty", env=env)  # what `make run` does: nothing, quietly
-    assert make_run.returncode == 0 and "未加载演示数据" in make_run.stdout
+    assert make_run.returncode == 0
+    assert "未加载演示数据" in make_run.stdout
 
 
 async def test_setup_asks_for_what_the_flags_leave_out(empty: str) -> None:
@@ -68,9 +72,12 @@ async def test_setup_refuses_bad_codes_and_weak_passwords_and_writes_nothing(emp
     env = {"DATABASE_URL": empty}
     wrong_county = [*PINGYI[:-4], "--county-code", "371426000000", "--county", "平邑县"]
     refused = bangfu("setup", *wrong_county, *OFFICE, env=env)
-    assert refused.returncode == 2 and "（3713）" in refused.stderr and "Traceback" not in refused.stderr
+    assert refused.returncode == 2
+    assert "（3713）" in refused.stderr
+    assert "Traceback" not in refused.stderr
     weak = bangfu("setup", *PINGYI, *OFFICE[:-1], "pingyi123", env=env)
-    assert weak.returncode == 2 and "密码不符合要求" in weak.stderr
+    assert weak.returncode == 2
+    assert "密码不符合要求" in weak.stderr
     connection = await connect(empty)
     try:
         assert await connection.fetchval("SELECT count(*) FROM app_user") == 0

@@ -41,19 +41,23 @@ async def test_county_office_adds_a_township_under_its_own_code(
     )
     assert added.status_code == 303
     listing = await client.get("/county/places")
-    assert "武台镇" in listing.text and "371326102000" in listing.text
+    assert "武台镇" in listing.text
+    assert "371326102000" in listing.text
     assert await AuditEvent.exists().where(AuditEvent.action == "township_added")
 
     taken = await post_form(
         client, "/county/places", "/county/places/townships", {"name": "又一个镇", "code": "371326102000"}
     )
-    assert taken.status_code == 422 and "已被其他地方使用" in taken.text
+    assert taken.status_code == 422
+    assert "已被其他地方使用" in taken.text
     foreign = await post_form(
         client, "/county/places", "/county/places/townships", {"name": "外县镇", "code": "371325102000"}
     )
-    assert foreign.status_code == 422 and "371326" in foreign.text
+    assert foreign.status_code == 422
+    assert "371326" in foreign.text
     short = await post_form(client, "/county/places", "/county/places/townships", {"name": "短码镇", "code": "3713"})
-    assert short.status_code == 422 and "12 位" in short.text
+    assert short.status_code == 422
+    assert "12 位" in short.text
     assert await Township.count().where(Township.county == township["county"]) == 2
 
 
@@ -84,12 +88,15 @@ async def test_township_admin_adds_a_village_with_a_work_team(
     added = await post_form(client, "/places/villages/new", "/places/villages", form)
     assert added.status_code == 303
     village = await Village.select().where(Village.code == "371326105005").first()
-    assert village["township"] == township["township"] and village["has_work_team"]
+    assert village["township"] == township["township"]
+    assert village["has_work_team"]
     assert village["key_level"] == "municipal"
     taken = await post_form(client, "/places/villages/new", "/places/villages", {**form, "name": "又一村"})
-    assert taken.status_code == 422 and "已被其他地方使用" in taken.text
+    assert taken.status_code == 422
+    assert "已被其他地方使用" in taken.text
     elsewhere = await post_form(client, "/places/villages/new", "/places/villages", {**form, "code": "371326106005"})
-    assert elsewhere.status_code == 422 and "371326105" in elsewhere.text
+    assert elsewhere.status_code == 422
+    assert "371326105" in elsewhere.text
 
 
 async def test_a_closed_village_keeps_its_households_and_takes_no_new_one(
