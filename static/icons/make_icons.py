@@ -66,10 +66,18 @@ def favicon_svg(width_frac: float = 0.6) -> str:
 
 
 def main() -> None:
-    icon(192, full_bleed=False, width_frac=0.6).save(HERE / "icon-192.png", optimize=True)
-    icon(512, full_bleed=False, width_frac=0.6).save(HERE / "icon-512.png", optimize=True)
-    icon(512, full_bleed=True, width_frac=0.5).save(HERE / "maskable-512.png", optimize=True)
-    icon(180, full_bleed=True, width_frac=0.6).convert("RGB").save(HERE / "apple-touch-icon-180.png", optimize=True)
+    icon(192, full_bleed=False, width_frac=0.6).save(
+        HERE / "icon-192.png", optimize=True
+    )
+    icon(512, full_bleed=False, width_frac=0.6).save(
+        HERE / "icon-512.png", optimize=True
+    )
+    icon(512, full_bleed=True, width_frac=0.5).save(
+        HERE / "maskable-512.png", optimize=True
+    )
+    icon(180, full_bleed=True, width_frac=0.6).convert("RGB").save(
+        HERE / "apple-touch-icon-180.png", optimize=True
+    )
     (HERE / "favicon.svg").write_text(favicon_svg(), encoding="utf-8")
 
 
