@@ -291,6 +291,16 @@ def createuser(
     click.echo(f"已创建用户 {username} (id {user_id})")
 
 
+@main.command()
+@friendly_errors
+def maintain() -> None:
+    """Nightly upkeep as the database owner: the history tables' monthly partitions for the months ahead."""
+    from server.operations.migrations import make_partitions
+
+    made = run_with_database(lambda: make_partitions(os.environ["DATABASE_URL"]), as_owner=True)
+    click.echo(f"新建分区 {len(made)} 个 (partitions made): {', '.join(made) or '无 (none needed)'}")
+
+
 @main.command("purge-audit")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 @friendly_errors
@@ -298,6 +308,6 @@ def purge_audit(dry_run: bool) -> None:
     """Delete audit entries older than the retention period (183 days); runs as the database owner."""
     from server.audit.retention import RETENTION_DAYS, purge_expired
 
-    count = run_with_database(lambda: purge_expired(dry_run), as_owner=True)
+    count = run_with_database(lambda: purge_expired(os.environ["DATABASE_URL"], dry_run), as_owner=True)
     done = "可删除 (dry run: nothing deleted)" if dry_run else "已删除 (deleted)"
     click.echo(f"超过 {RETENTION_DAYS} 天的审计记录 {count} 条{done}")
