@@ -294,11 +294,12 @@ def createuser(
 @main.command()
 @friendly_errors
 def maintain() -> None:
-    """Nightly upkeep as the database owner: the history tables' monthly partitions for the months ahead."""
-    from server.operations.migrations import make_partitions
+    """Nightly upkeep as the database owner: partitions for the months ahead, months of expired sessions dropped."""
+    from server.operations.migrations import maintain as upkeep
 
-    made = run_with_database(lambda: make_partitions(os.environ["DATABASE_URL"]), as_owner=True)
+    made, sessions = run_with_database(lambda: upkeep(os.environ["DATABASE_URL"]), as_owner=True)
     click.echo(f"新建分区 {len(made)} 个 (partitions made): {', '.join(made) or '无 (none needed)'}")
+    click.echo(f"清除过期会话 {sessions} 个 (expired sessions dropped with their month)")
 
 
 @main.command("purge-audit")

@@ -8,7 +8,7 @@ key. Nothing references audit_event, so no foreign key has to follow.
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from server.migration_helpers import add_raw_sql
+from server.migration_helpers import add_raw_sql, moved_into_new_table
 
 ID = "2026-12-04T22:55:00:000000"
 VERSION = "1.38.0"
@@ -28,29 +28,13 @@ GUARDS_AND_INDEXES = [
 ]
 
 
-def rebuilt(partitioned: bool) -> list[str]:
-    """Move the entries into a new audit_event, partitioned or plain, keeping the ids and their sequence."""
-    kind = "PARTITION BY RANGE (at)" if partitioned else ""
-    key = "(id, at)" if partitioned else "(id)"
-    statements = [
-        "LOCK TABLE audit_event IN ACCESS EXCLUSIVE MODE",
-        "ALTER SEQUENCE audit_event_id_seq OWNED BY NONE",
-        "ALTER TABLE audit_event RENAME TO audit_event_moving",
-        f"CREATE TABLE audit_event (LIKE audit_event_moving INCLUDING DEFAULTS) {kind}",
-    ]
-    if partitioned:
-        statements.append("CREATE TABLE audit_event_default PARTITION OF audit_event DEFAULT")
-    return [
-        *statements,
-        "INSERT INTO audit_event SELECT * FROM audit_event_moving",
-        "DROP TABLE audit_event_moving",  # a DROP fires no row trigger: the entries live on in the new table
-        f"ALTER TABLE audit_event ADD CONSTRAINT audit_event_pkey PRIMARY KEY {key}",
-        "ALTER SEQUENCE audit_event_id_seq OWNED BY audit_event.id",
-        *GUARDS_AND_INDEXES,
-    ]
-
-
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="audit", description=DESCRIPTION)
-    add_raw_sql(manager, forwards=rebuilt(partitioned=True), backwards=rebuilt(partitioned=False))
+    add_raw_sql(
+        manager,
+        forwards=moved_into_new_table(
+            "audit_event", "id, at", partition_by="at", sequence="audit_event_id_seq", extras=GUARDS_AND_INDEXES
+        ),
+        backwards=moved_into_new_table("audit_event", "id", partition_by=None, sequence="audit_event_id_seq", extras=GUARDS_AND_INDEXES),
+    )
     return manager

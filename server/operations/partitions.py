@@ -35,7 +35,8 @@ class Partitioned:
 
 
 AUDIT_EVENTS = Partitioned("audit_event", "at")
-PARTITIONED = (AUDIT_EVENTS,)
+WEB_SESSIONS = Partitioned("web_session", "created_at")
+PARTITIONED = (AUDIT_EVENTS, WEB_SESSIONS)
 
 
 def month_start(day: date) -> date:

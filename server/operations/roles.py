@@ -100,8 +100,8 @@ async def grant_app_privileges(connection: asyncpg.Connection, role: str) -> Non
                 await connection.execute(f"GRANT {', '.join(kept)} ON {table} TO {quoted}")
     # A partition is reached through its table, whose grants and guards then apply: nothing on the partition itself.
     for partition in await connection.fetch(
-        "SELECT i.inhrelid::regclass::text AS name FROM pg_inherits i WHERE i.inhparent::regclass::text = ANY($1)",
-        list(RESTRICTED_TABLES),
+        "SELECT oid::regclass::text AS name FROM pg_class"
+        " WHERE relispartition AND relkind = 'r' AND relnamespace = 'public'::regnamespace"
     ):
         await connection.execute(f"REVOKE ALL ON {partition['name']} FROM {quoted}, PUBLIC")
 

@@ -11,7 +11,7 @@ import pytest
 
 from server.clock import today
 from server.database import app_role_name, connect, database_name, with_user
-from server.operations.partitions import AUDIT_EVENTS, local_midnight, month_start, next_month
+from server.operations.partitions import AUDIT_EVENTS, WEB_SESSIONS, local_midnight, month_start, next_month
 from tests.cli.test_cli import bangfu
 from tests.conftest import create_database, drop_database
 
@@ -44,9 +44,9 @@ def months_from(first: date, count: int) -> list[date]:
     return months
 
 
-async def partitions(owner: asyncpg.Connection) -> set[str]:
+async def partitions(owner: asyncpg.Connection, table: str = "audit_event") -> set[str]:
     rows = await owner.fetch(
-        "SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = 'audit_event'::regclass"
+        "SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = $1::regclass", table
     )
     return {row["name"] for row in rows}
 
@@ -55,11 +55,12 @@ async def where_is(owner: asyncpg.Connection, label: str) -> str:
     return str(await owner.fetchval("SELECT tableoid::regclass::text FROM audit_event WHERE actor_label = $1", label))
 
 
-async def test_the_months_from_this_one_to_three_ahead_have_their_partition_after_migrating(
+async def test_the_audit_trail_and_sessions_have_a_partition_from_this_month_to_three_ahead_after_migrating(
     owner: asyncpg.Connection,
 ) -> None:
-    ahead = {AUDIT_EVENTS.partition(month) for month in months_from(month_start(today()), 4)}
-    assert ahead | {AUDIT_EVENTS.default} == await partitions(owner)
+    for table in (AUDIT_EVENTS, WEB_SESSIONS):
+        ahead = {table.partition(month) for month in months_from(month_start(today()), 4)}
+        assert ahead | {table.default} == await partitions(owner, table.table)
 
 
 async def test_an_entry_for_a_month_without_partition_is_kept_and_moves_into_its_month_at_the_nightly_upkeep(
@@ -127,4 +128,25 @@ async def test_purging_drops_the_months_past_retention_whole_and_keeps_the_rest(
 async def where_is_any(owner: asyncpg.Connection, label: str) -> str:
     return str(
         await owner.fetchval("SELECT tableoid::regclass::text FROM audit_event WHERE actor_label = $1 LIMIT 1", label)
+    )
+
+
+async def test_sessions_of_a_month_that_has_all_expired_go_with_their_month_at_the_nightly_upkeep(
+    owner: asyncpg.Connection, scratch: str
+) -> None:
+    user = await owner.fetchval(
+        "INSERT INTO app_user (username, display_name, password_hash, role)"
+        " VALUES ('old', '旧', 'x', 'cadre') RETURNING id"
+    )
+    await owner.execute(
+        'INSERT INTO web_session (token_hash, "user", created_at, last_seen_at) VALUES'
+        " ('expired', $1, now() - interval '70 days', now() - interval '70 days'), ('live', $1, now(), now())",
+        user,
+    )
+    upkeep = bangfu("maintain", env={"DATABASE_URL": scratch})
+    assert upkeep.returncode == 0, upkeep.stderr
+    assert "清除过期会话 1 个" in upkeep.stdout
+    assert [row["token_hash"] for row in await owner.fetch("SELECT token_hash FROM web_session")] == ["live"]
+    assert await owner.fetchval("SELECT tableoid::regclass::text FROM web_session") == WEB_SESSIONS.partition(
+        month_start(today())
     )
