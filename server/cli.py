@@ -296,6 +296,17 @@ def createuser(
 
 
 @main.command()
+@friendly_errors
+def maintain() -> None:
+    """Nightly upkeep as the database owner: partitions for the months ahead, months of expired sessions dropped."""
+    from server.operations.migrations import maintain as upkeep
+
+    made, sessions = run_with_database(lambda: upkeep(os.environ["DATABASE_URL"]), as_owner=True)
+    click.echo(f"新建分区 {len(made)} 个 (partitions made): {', '.join(made) or '无 (none needed)'}")
+    click.echo(f"清除过期会话 {sessions} 个 (expired sessions dropped with their month)")
+
+
+@main.command()
 @click.option("--province-code", prompt="省 统计用区划代码 (province code, 12 digits)", help="e.g. 370000000000")
 @click.option("--province", "province_name", prompt="省 名称 (province name)", help="e.g. 山东省")
 @click.option("--city-code", prompt="市 统计用区划代码 (city code, 12 digits)", help="e.g. 371300000000")
@@ -360,6 +371,6 @@ def purge_audit(dry_run: bool) -> None:
     """Delete audit entries older than the retention period (183 days); runs as the database owner."""
     from server.audit.retention import RETENTION_DAYS, purge_expired
 
-    count = run_with_database(lambda: purge_expired(dry_run), as_owner=True)
+    count = run_with_database(lambda: purge_expired(os.environ["DATABASE_URL"], dry_run), as_owner=True)
     done = "可删除 (dry run: nothing deleted)" if dry_run else "已删除 (deleted)"
     click.echo(f"超过 {RETENTION_DAYS} 天的审计记录 {count} 条{done}")
