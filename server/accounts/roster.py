@@ -18,6 +18,7 @@ from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.accounts.tables import User
 from server.audit.queries import record
+from server.households.pinyin import full_pinyin
 from server.i18n import N_, gettext
 from server.piccolo_conf import DB
 from server.spreadsheets import append_row, open_upload, read_rows, workbook_bytes
@@ -54,7 +55,7 @@ def template() -> bytes:
         sheet.column_dimensions[column].width = width
     notes = workbook.create_sheet("填写说明")
     for line in (
-        ["姓名、手机号、角色必填；用户名不填时用手机号登录。"],
+        ["姓名、手机号、角色必填；用户名不填时用姓名拼音（重名加数字），手机号也可登录。"],
         ["角色: " + "、".join(ROLE_LABELS_ZH[role] for role in ROLES_ON_A_ROSTER)],
         ["所在村: 驻村的第一书记、工作队员和村干部填写村名，其他人留空。"],
         ["临时密码在导入页面上填写，所有人首次登录时都必须修改。"],
@@ -95,8 +96,9 @@ async def check_roster(user: CurrentUser, rows: list[tuple[int, dict[str, str]]]
     villages = {v["id"]: v["name"] for v in await admin.villages_for(scope)}
     village_ids = {name: str(id_) for id_, name in villages.items()}
     plan, seen, password_refused = RosterPlan(), dict[tuple[str, str], int](), None
+    taken = set(await _usernames_like([full_pinyin(data["display_name"]) for _, data in rows if not data["username"]]))
     for number, data in rows:
-        username = data["username"] or data["phone"]
+        username = data["username"] or _free_username(data["display_name"], taken)
         typed = {**data, "username": username, "role": _role_code(data["role"]), "password": password}
         typed["village"] = village_ids.get(data["village"], "?" if data["village"] else "")
         form = parse_account(typed, ROLES_ON_A_ROSTER, new=True, villages=villages, townships={})
@@ -120,6 +122,26 @@ async def check_roster(user: CurrentUser, rows: list[tuple[int, dict[str, str]]]
         plan.problems.insert(0, password_refused)
     await _taken_already(plan)
     return plan
+
+
+async def _usernames_like(bases: list[str]) -> list[str]:
+    """Existing usernames that start with one of `bases` (the pinyin a blank username is made from)."""
+    if not bases:
+        return []
+    rows = await User.raw("SELECT username FROM app_user WHERE username LIKE ANY({})", [f"{b}%" for b in bases])
+    return [row["username"] for row in rows]
+
+
+def _free_username(name: str, taken: set[str]) -> str:
+    """The name's pinyin (王芳 → wangfang), numbered when taken (wangfang2): never the phone, which the list masks."""
+    base = full_pinyin(name) or "user"
+    base = base if len(base) >= 3 else base + "001"
+    username, n = base, 1
+    while username in taken:
+        n += 1
+        username = f"{base}{n}"
+    taken.add(username)
+    return username
 
 
 async def _taken_already(plan: RosterPlan) -> None:

@@ -51,6 +51,7 @@ async def test_a_correct_roster_is_checked_first_then_imported_whole(
     client: httpx.AsyncClient, make_user: Any, township: dict[str, int]
 ) -> None:
     await make_user("admin", username="office")
+    await make_user("cadre", username="wangfang", display_name="另一个王芳")
     await log_in(client, "office")
     content = await roster_file(
         client,
@@ -66,7 +67,7 @@ async def test_a_correct_roster_is_checked_first_then_imported_whole(
 
     imported = await send(client, content, "import")
     assert imported.status_code == 303
-    wang = await User.select().where(User.username == "13905391234").first()
+    wang = await User.select().where(User.username == "wangfang2").first()  # the name's pinyin, numbered
     assert wang["village"] == township["village"]
     assert wang["must_change_password"]
     zhao = await User.select().where(User.username == "zhaoq").first()
