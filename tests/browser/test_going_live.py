@@ -136,6 +136,8 @@ async def admin_adds_cadres_by_hand_and_by_roster(page: Page, tmp_path: Path) ->
             await expect(page.locator("#roster-checked")).to_contain_text("2 个账号")
     await expect(page.locator("#accounts")).to_contain_text("钱红")
     await screenshot(page, "going-live-admin-accounts-desk")
+    await page.locator("#accounts a.name", has_text="王芳").click()
+    await screenshot(page, "going-live-admin-account-page-desk")
 
 
 async def admin_imports_households_and_pairs_one(page: Page, tmp_path: Path) -> None:
@@ -192,7 +194,7 @@ async def test_a_county_goes_live_from_an_empty_database(browser: Browser, empty
     await screenshot(cadre, "going-live-first-visit-phone")
 
     await log_in(cadre, "linjian", OWN)  # the admin's pages at phone width
-    for path, name in (("/admin/users", "accounts"), ("/places", "villages")):
+    for path, name in (("/admin/users", "accounts"), ("/admin/users/new", "new-account"), ("/places", "villages")):
         await cadre.goto(path)
         width = await cadre.evaluate("document.documentElement.scrollWidth")
         assert width <= 390 + 1, f"{path} scrolls sideways on a phone"
