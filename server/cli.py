@@ -141,7 +141,7 @@ def migrate(target: str | None, app_name: str) -> None:
 
 
 @main.command()
-@click.option("--scale", type=click.Choice(["township", "county"]), default="township", show_default=True)
+@click.option("--scale", type=click.Choice(["township", "county", "province"]), default="township", show_default=True)
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no township yet.")
 @friendly_errors
 def demo(scale: str, if_empty: bool) -> None:
