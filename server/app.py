@@ -35,6 +35,7 @@ from server.places.controller import PlacesController
 from server.places.county_controller import CountyPlacesController
 from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
+from server.regions.controller import RegionController
 from server.reports.controller import PublicPageController, ReportController
 from server.reports.public_controller import PublicReportController
 from server.settings import get_settings
@@ -67,6 +68,7 @@ ROUTES = [
     AssistantController,
     CoverageController,
     CountyController,
+    RegionController,
     CardController,
     HouseholdExcelController,
     HouseholdController,

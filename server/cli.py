@@ -242,6 +242,7 @@ def switch_over_hint(settings: Settings) -> str:
 @click.option("--username", required=True)
 @click.option("--display-name", required=True, help="The person's name, shown on screen.")
 @click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--region", "region_code", default=None, help="City or province code (for the city or province office).")
 @click.option("--county", "county_code", default=None, help="County code (required for the county office).")
 @click.option("--township", "township_code", default=None, help="Township code (required for township staff).")
 @click.option("--phone", default=None)
@@ -251,6 +252,7 @@ def createuser(
     username: str,
     display_name: str,
     role: str,
+    region_code: str | None,
     county_code: str | None,
     township_code: str | None,
     phone: str | None,
@@ -264,14 +266,16 @@ def createuser(
         password = getpass.getpass("密码 Password: ")
     if problem := password_problem(password, username):
         raise click.UsageError(f"密码不符合要求: {gettext(problem)}")
+    if role in ("city", "province") and not region_code:
+        raise click.UsageError(f"--region is required for the {role} office")
     if role == "county" and not county_code:
         raise click.UsageError("--county is required for the county office")
-    if role not in ("county", "employer") and not township_code:
+    if role not in ("city", "province", "county", "employer") and not township_code:
         raise click.UsageError("--township is required for this role")
 
     async def work() -> int:
         from server.accounts.queries import create_user, username_taken
-        from server.places.tables import County, Township
+        from server.places.tables import County, Region, Township
 
         if await username_taken(username, phone):
             raise click.UsageError(f"用户名或手机号已存在: {username}")
@@ -281,11 +285,15 @@ def createuser(
         county = await County.select(County.id).where(County.code == county_code).first()
         if county_code and county is None:
             raise click.UsageError(f"找不到县代码: {county_code}")
+        region = await Region.select(Region.id).where((Region.code == region_code) & (Region.level == role)).first()
+        if region_code and region is None:
+            raise click.UsageError(f"找不到{'市' if role == 'city' else '省'}代码: {region_code}")
         return await create_user(
             username=username,
             password=password,
             display_name=display_name,
             role=Role(role),
+            region_id=region["id"] if region else None,
             county_id=county["id"] if county else None,
             township_id=township["id"] if township else None,
             phone=phone,
