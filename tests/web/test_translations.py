@@ -49,7 +49,7 @@ def test_placeholders_survive_translation() -> None:
 def test_templates_translate_escape_and_format_as_jinja2_does() -> None:
     template = build_environment().from_string(
         '{{ _("Progress (%%)") }}|{{ _("Progress %(p)s%%", p=40) }}|{{ _("Hello %(name)s", name=who) }}|'
-        '{% trans %}Households{% endtrans %}'
+        "{% trans %}Households{% endtrans %}"
     )
     token = current_locale.set("en")
     try:
