@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -80,6 +81,8 @@ class Result:
     rps: float
     relative: bool = True  # False: not an HTTP request, so no ratio to the bare route
     statements: int | None = None  # SQL statements of one request (from the server's access log)
+    app_cpu_ms: float | None = None  # CPU time per request of the server's processes
+    db_cpu_ms: float | None = None  # ... and of the PostgreSQL backends serving it
 
 
 @dataclass
@@ -407,14 +410,16 @@ def login(base_url: str, username: str) -> str:
 
 
 def measure(context: Context, scenario: Scenario, lua: Path) -> Result:
-    headers = {"Cookie": f"bangfu_session={context.cookies[scenario.role]}"} if scenario.role else {}
+    headers = {**ACCEPT}  # compressed as a browser gets it: compression's CPU is part of the page's cost
+    if scenario.role:
+        headers["Cookie"] = f"bangfu_session={context.cookies[scenario.role]}"
     check = httpx.get(context.base_url + scenario.path, headers=headers, timeout=10)
     if check.status_code != 200:  # e.g. a redirect to /login would measure the wrong page
         raise SystemExit(f"bench: {scenario.name}: GET {scenario.path} answered {check.status_code}")
     statements = statements_of(context, scenario.path.split("?")[0])
     with profiled(context, scenario.name):
         result = run_wrk(context, scenario, lua, headers)
-    return Result(result.name, result.p50_ms, result.p95_ms, result.rps, statements=statements)
+    return dataclasses.replace(result, statements=statements)
 
 
 def statements_of(context: Context, path: str) -> int | None:
@@ -464,8 +469,72 @@ def profiled(context: Context, name: str) -> Iterator[None]:
         spy.wait(timeout=30)
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the server and its Granian worker)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            queue += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process still there (/proc/<pid>/stat fields 14 and 15)."""
+    times = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return times
+
+
+def backends(context: Context) -> list[int]:
+    """The PostgreSQL server processes connected to the bench database (on this machine, as in the bench)."""
+
+    async def pids() -> list[int]:
+        connection = await connect(context.database_url)
+        try:
+            rows = await connection.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return [int(row["pid"]) for row in rows]
+        finally:
+            await connection.close()
+
+    return asyncio.run(pids())
+
+
 def run_wrk(context: Context, scenario: Scenario, lua: Path, headers: dict[str, str]) -> Result:
-    command = ["wrk", "-t1", f"-c{context.args.connections}", f"-d{context.args.duration}s", "-s", str(lua)]
+    """wrk's throughput and latency, and the CPU time the server and its database backends spent per request
+    (which, unlike throughput, hardly depends on what else the machine runs)."""
+    app_before = cpu_seconds(process_tree(context.server_pid))
+    db_before = cpu_seconds(backends(context))
+    result = wrk(context, scenario, lua, headers)
+    app_after = cpu_seconds(process_tree(context.server_pid))
+    db_after = cpu_seconds(backends(context))
+    requests = result.rps * context.args.duration
+    app = sum(app_after.values()) - sum(app_before.get(pid, 0) for pid in app_after)
+    db = sum(db_after.values()) - sum(db_before.get(pid, 0) for pid in db_after)
+    return Result(
+        result.name,
+        result.p50_ms,
+        result.p95_ms,
+        result.rps,
+        app_cpu_ms=app / requests * 1000,
+        db_cpu_ms=db / requests * 1000,
+    )
+
+
+def wrk(context: Context, scenario: Scenario, lua: Path, headers: dict[str, str]) -> Result:
+    command = ["wrk", "-t1", f"-c{context.args.connections}", f"-d{context.args.duration}s", "--timeout", "10s"]
+    command += ["-s", str(lua)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, context.base_url + scenario.path], capture_output=True, text=True, check=False)
@@ -476,6 +545,17 @@ def run_wrk(context: Context, scenario: Scenario, lua: Path, headers: dict[str, 
     if errors:
         raise SystemExit(f"bench: {scenario.name}: {errors} errors or non-2xx/3xx responses out of {requests}")
     return Result(scenario.name, p50 / 1000, p95 / 1000, requests / (duration_us / 1_000_000))
+
+
+def figures(result: Result, bare: Result) -> str:
+    """ratio: requests per second over the bare route's; cpu_ms: the server's + the database's CPU per request;
+    cpu_ratio: the bare route's CPU per request over the page's (the ratio on a machine doing nothing else)."""
+    line = f"p50_ms={result.p50_ms:.2f} p95_ms={result.p95_ms:.2f} rps={result.rps:.0f}"
+    line += f" ratio={f'{result.rps / bare.rps:.2f}' if result.relative else '-'}"
+    if result.app_cpu_ms is not None and result.db_cpu_ms is not None and bare.app_cpu_ms is not None:
+        total, bare_total = result.app_cpu_ms + result.db_cpu_ms, bare.app_cpu_ms + (bare.db_cpu_ms or 0)
+        line += f" cpu_ms={result.app_cpu_ms:.2f}+{result.db_cpu_ms:.2f} cpu_ratio={bare_total / total:.2f}"
+    return line + f" statements={'-' if result.statements is None else result.statements}"
 
 
 def main() -> None:
@@ -515,14 +595,8 @@ def main() -> None:
             for measurement in MEASUREMENTS:
                 if chosen.search(measurement.__name__.replace("_", "-")):
                     results += measurement(context)
-    bare_rps = results[0].rps
     for result in results:
-        print(
-            f"bench: {result.name} p50_ms={result.p50_ms:.2f} p95_ms={result.p95_ms:.2f} rps={result.rps:.0f}"
-            f" ratio={f'{result.rps / bare_rps:.2f}' if result.relative else '-'}"
-            f" statements={'-' if result.statements is None else result.statements} data={data}",
-            flush=True,
-        )
+        print(f"bench: {result.name} {figures(result, results[0])} data={data}", flush=True)
     print("\n".join(f"{line} data={data}" for line in wire), flush=True)
 
 
