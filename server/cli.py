@@ -80,7 +80,7 @@ def main() -> None:
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the web app with Granian."""
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import Interfaces, Loops
 
     from server.observability.logs import granian_log_config
 
@@ -99,6 +99,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             address=address,
             port=listen_port,
             interface=Interfaces.ASGI,
+            loop=Loops.uvloop,  # less CPU per request and per SQL statement than asyncio's loop
             workers=processes,
             log_access=False,  # the app writes one JSON line per request, with its request id
             log_dictconfig=granian_log_config(settings.log_format),
