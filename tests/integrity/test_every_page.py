@@ -26,11 +26,11 @@ def shape(path: str) -> str:
 
 
 def reachable_links(base: str, html: str) -> list[str]:
-    links = []
+    links, own = [], urlsplit(base).netloc
     for raw in LINK.findall(html):
         url = urldefrag(urljoin(base, raw.replace("&amp;", "&")))[0]
         parts = urlsplit(url)
-        if parts.netloc in ("", "testserver") and parts.scheme in ("", "http"):
+        if parts.netloc in ("", own) and parts.scheme in ("", "http"):
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             if not path.startswith(SKIPPED):
                 links.append(path)
