@@ -12,7 +12,8 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 
-from server.accounts.controller import AccountController, LoginController, UserAdminController
+from server.accounts.admin_controller import CountyUserController, UserAdminController
+from server.accounts.controller import AccountController, LoginController
 from server.audit.controller import AuditController
 from server.county.controller import CountyController
 from server.database import close_database, open_database, secret_key_in_use
@@ -31,8 +32,10 @@ from server.pairing.card_controller import CardController
 from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
+from server.places.county_controller import CountyPlacesController
 from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
+from server.regions.controller import RegionController
 from server.reports.controller import PublicPageController, ReportController
 from server.reports.public_controller import PublicReportController
 from server.settings import get_settings
@@ -60,15 +63,18 @@ ROUTES = [
     HomeController,
     AccountController,
     UserAdminController,
+    CountyUserController,
     PairingController,
     AssistantController,
     CoverageController,
     CountyController,
+    RegionController,
     CardController,
     HouseholdExcelController,
     HouseholdController,
     MemberController,
     PlacesController,
+    CountyPlacesController,
     PolicyController,
     IdentificationController,
     ApplicationController,

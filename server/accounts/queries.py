@@ -62,6 +62,7 @@ async def create_user(
     password_hash: str | None = None,
     display_name: str,
     role: Role,
+    region_id: int | None = None,
     county_id: int | None = None,
     township_id: int | None = None,
     village_id: int | None = None,
@@ -75,6 +76,7 @@ async def create_user(
         password_hash=password_hash or await asyncio.to_thread(hash_password, password or ""),
         display_name=display_name,
         role=role.value,
+        region=region_id,
         county=county_id,
         township=township_id,
         village=village_id,
@@ -133,7 +135,7 @@ async def set_locale(user_id: int, locale: str) -> None:
 
 async def change_password(user_id: int, new_password: str) -> None:
     new_hash = await asyncio.to_thread(hash_password, new_password)
-    await User.update({User.password_hash: new_hash}).where(User.id == user_id)
+    await User.update({User.password_hash: new_hash, User.must_change_password: False}).where(User.id == user_id)
 
 
 async def password_hash_of(user_id: int) -> str:

@@ -1,11 +1,12 @@
 """User accounts and their server-side sessions."""
 
 from piccolo.columns import JSONB, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.employers.tables import Employer
-from server.places.tables import County, Township, Village
+from server.places.tables import County, Region, Township, Village
 
 
 class User(Table, tablename="app_user"):
@@ -16,9 +17,12 @@ class User(Table, tablename="app_user"):
     username = Varchar(length=40, unique=True)
     phone = Varchar(length=20, null=True, default=None, unique=True)
     display_name = Varchar(length=40)
-    title = Varchar(length=60, default="")  # 职务, e.g. 镇党委副书记
+    title = Varchar(length=60, default="")  # 职务, e.g. 第一书记, 乡镇干部 (server.accounts.roles.TITLES)
+    unit = Varchar(length=60, default="")  # 工作单位, e.g. 县农业农村局
     role = Varchar(length=12, index=True)
     county = ForeignKey(County, null=True, default=None)  # the county office's county; others have a township
+    # the city's or the province's office: that region (read only, figures)
+    region = ForeignKey(Region, null=True, default=None, on_delete=OnDelete.restrict, on_update=OnUpdate.restrict)
     township = ForeignKey(Township, null=True, default=None, index=True)
     village = ForeignKey(Village, null=True, default=None)
     employer = ForeignKey(Employer, null=True, default=None)
@@ -26,6 +30,7 @@ class User(Table, tablename="app_user"):
     is_active = Boolean(default=True)
     failed_logins = Integer(default=0)
     locked_until = Timestamptz(null=True, default=None)
+    must_change_password = Boolean(default=False)  # set by an admin's reset: a temporary password
     locale = Varchar(length=8, default="zh_CN")
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
@@ -48,3 +53,10 @@ class AppSecret(Table, tablename="app_secret"):
     name = Varchar(length=40, primary_key=True)
     value = Varchar(length=200, secret=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Deployment(Table):
+    """What this database is, once said: 'real' after `bangfu setup`, 'demo' after `bangfu demo` (one row)."""
+
+    kind = Varchar(length=8, primary_key=True)
+    since = Timestamptz(default=TimestamptzNow())

@@ -28,6 +28,17 @@ async def copy_rows(connection: asyncpg.Connection, table: type[Table], rows: Se
     await connection.copy_records_to_table(table._meta.tablename, columns=columns, records=records)
 
 
+BATCH = 100_000  # rows per COPY: each stays well inside the pool's command timeout, even on a busy machine
+
+
+async def copy_in_batches(
+    connection: asyncpg.Connection, table: str, columns: list[str], records: Sequence[tuple[Any, ...]]
+) -> None:
+    """COPY many records (a county's visits) in batches of BATCH rows."""
+    for start in range(0, len(records), BATCH):
+        await connection.copy_records_to_table(table, columns=columns, records=records[start : start + BATCH])
+
+
 async def insert_with_ids(
     connection: asyncpg.Connection, table: type[Table], rows: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from server.pairing.coverage import coverage
 from server.pairing.queries import paired_households
 from server.piccolo_conf import DB
 from server.places.names import place_names
+from server.regions.controller import region_home
 from server.reports.queries import open_counts as report_counts
 from server.supervision.controller import supervision_home
 from server.supervision.finding_pages import open_counts as finding_counts
@@ -58,6 +59,8 @@ class HomeController(Controller):
             return await page(request, "home/employer.html", places=places, **await employer_home(user))
         if user.role is Role.COUNTY:
             return await page(request, "home/county.html", **await county_home(user))
+        if user.role in (Role.CITY, Role.PROVINCE):
+            return await page(request, "regions/home.html", **await region_home(user))
         if user.role is Role.CADRE:
             return await page(request, "home/cadre.html", places=places, **await cadre_home(user))
         if user.role is Role.INSPECTOR:

@@ -16,6 +16,7 @@ from server.conflicts import Conflict
 from server.database import DatabaseUnavailable
 from server.i18n import N_
 from server.media.storage import StorageUnavailable
+from server.web.auth import PasswordChangeRequired
 from server.web.templating import base_context
 
 logger = logging.getLogger("bangfu.errors")
@@ -49,6 +50,12 @@ def login_redirect(request: Request[Any, Any, Any], _: NotAuthorizedException) -
     if request.headers.get("hx-request"):
         return Response(content=None, status_code=401, headers={"HX-Redirect": target})
     return Redirect(path=target, status_code=303)
+
+
+def password_change_redirect(request: Request[Any, Any, Any], _: NotAuthorizedException) -> Response[Any]:
+    if request.headers.get("hx-request"):
+        return Response(content=None, status_code=401, headers={"HX-Redirect": "/me/password"})
+    return Redirect(path="/me/password", status_code=303)
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -89,6 +96,7 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    PasswordChangeRequired: password_change_redirect,
     NotAuthorizedException: login_redirect,
     HTTPException: http_error,
     Conflict: conflict,

@@ -33,6 +33,7 @@ requires_leader_or_admin = _require(Role.ADMIN, Role.LEADER)
 requires_township_staff = _require(Role.ADMIN, Role.LEADER, Role.CADRE)
 requires_employer = _require(Role.EMPLOYER)
 requires_county = _require(Role.COUNTY)
+requires_region = _require(Role.CITY, Role.PROVINCE)
 requires_township_staff_or_county = _require(Role.ADMIN, Role.LEADER, Role.CADRE, Role.COUNTY)
 requires_inspector = _require(Role.INSPECTOR)
 # Verification calls, their figures and photos used twice: the township office and the inspection group only.
