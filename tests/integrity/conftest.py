@@ -51,7 +51,7 @@ async def committed(database: str) -> AsyncIterator[None]:
 
 @dataclass
 class Town:
-    """A committed township of its own (code 371326199): a village, its households (each with a head), staff."""
+    """A committed township of its own (code 371326199000): a village, its households (each with a head), staff."""
 
     township: int
     village: int
@@ -84,9 +84,9 @@ async def add_household(village: int, code: str, status: str = "not_out") -> int
 
 @pytest.fixture
 async def town(committed: None, password_hash: str) -> Town:
-    county = await County.select(County.id).where(County.code == "371326").first()
-    county_id = county["id"] if county else (await County.insert(County(name="平邑县", code="371326")))[0]["id"]
-    [township] = await Township.insert(Township(county=county_id, name="并发镇", code="371326199"))
+    county = await County.select(County.id).where(County.code == "371326000000").first()
+    county_id = county["id"] if county else (await County.insert(County(name="平邑县", code="371326000000")))[0]["id"]
+    [township] = await Township.insert(Township(county=county_id, name="并发镇", code="371326199000"))
     [village] = await Village.insert(
         Village(township=township["id"], name="并发村", code="371326199001", population=800)
     )
