@@ -1,4 +1,4 @@
-"""The `bangfu` command: serve, migrate, demo, createuser, sweep-media, storage migrate."""
+"""The `bangfu` command: serve, migrate, demo, createuser, sweep-media, storage migrate, backup, restore."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 import click
@@ -383,3 +384,57 @@ def purge_audit(dry_run: bool) -> None:
     count = run_with_database(lambda: purge_expired(os.environ["DATABASE_URL"], dry_run), as_owner=True)
     done = "可删除 (dry run: nothing deleted)" if dry_run else "已删除 (deleted)"
     click.echo(f"超过 {RETENTION_DAYS} 天的审计记录 {count} 条{done}")
+
+
+@main.command("backup")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@friendly_errors
+def backup(target: Path) -> None:
+    """Back up the database (pg_dump, custom format) and every stored photo into a new directory, with a manifest."""
+    from server.media.storage import default_storage
+    from server.operations.backup import BackupError
+    from server.operations.backup import backup as make_backup
+
+    with database_server(get_settings()) as url:
+        try:
+            manifest = asyncio.run(make_backup(url, default_storage(), target))
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+    rows = manifest["database"]["rows"]
+    photos = manifest["photos"]
+    click.echo(
+        f"备份完成 (backup written) {target}: {len(rows)} 张表 {sum(rows.values())} 行, "
+        f"{photos['count']} 张照片 {photos['bytes'] / 1_000_000:.1f} MB, 版本 {manifest['app_version']}"
+    )
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite a database or photo store that already holds data.")
+@friendly_errors
+def restore(source: Path, force: bool) -> None:
+    """Restore a backup into an empty database and photo store, after checking its manifest."""
+    from server.database import app_database_url, secret_key
+    from server.media.storage import default_storage
+    from server.operations.backup import BackupError
+    from server.operations.backup import restore as restore_backup
+    from server.operations.roles import set_up_app_role
+
+    settings = get_settings()
+    with database_server(settings) as url:
+
+        async def work() -> Any:
+            done = await restore_backup(url, default_storage(), source, force)
+            key = await secret_key(settings, url)
+            return done, await set_up_app_role(url, app_database_url(settings, url, key))
+
+        try:
+            done, setup = asyncio.run(work())
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+    click.echo(
+        f"恢复完成 (restored) {source} ({done.created_at} 的备份, 版本 {done.app_version}): "
+        f"{done.tables} 张表 {done.rows} 行, {done.photos} 张照片 {done.photo_bytes / 1_000_000:.1f} MB"
+    )
+    if not setup.ready:
+        click.echo(f"警告: {setup.advice}", err=True)
