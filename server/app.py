@@ -31,6 +31,7 @@ from server.pairing.card_controller import CardController
 from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
+from server.plans.controller import ManualController, PlanController, PlanListController
 from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
 from server.reports.controller import PublicPageController, ReportController
@@ -76,6 +77,9 @@ ROUTES = [
     VisitController,
     VisitListController,
     HouseholdRecordController,
+    PlanController,
+    PlanListController,
+    ManualController,
     OutboxController,
     JobsController,
     TrainingController,
