@@ -73,6 +73,8 @@ async def test_placements_trainings_and_projects_are_delivered_measures_like_a_v
     assert delivered.has_work_measure(measures)  # the placement is the employment measure monitoring asks for
     labels = (await visit_figures.measures([household]))[household]
     assert len(labels) == 4
+    timeline = await as_wang.get(f"/households/{household}/timeline")
+    assert timeline.text.count("data-measure-source=") == 3  # the visit's measure shows with its visit
 
 
 async def test_the_assistance_manual_lists_a_placement_with_the_visits_measures(
