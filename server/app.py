@@ -17,6 +17,7 @@ from server.audit.controller import AuditController
 from server.county.controller import CountyController
 from server.database import close_database, open_database, secret_key_in_use
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
+from server.exits.controller import CountyExitController, ExitController
 from server.home.controller import HomeController, PublicController
 from server.households.controller import HouseholdController, MemberController
 from server.households.excel_controller import HouseholdExcelController
@@ -80,6 +81,8 @@ ROUTES = [
     PlanController,
     PlanListController,
     ManualController,
+    ExitController,
+    CountyExitController,
     OutboxController,
     JobsController,
     TrainingController,

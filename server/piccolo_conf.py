@@ -73,5 +73,6 @@ APP_REGISTRY = AppRegistry(
         "server.reports.piccolo_app",
         "server.supervision.piccolo_app",
         "server.plans.piccolo_app",
+        "server.exits.piccolo_app",
     ]
 )
