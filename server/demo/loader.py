@@ -17,9 +17,10 @@ from server.accounts.tables import User
 from server.demo.areas import load_area_demo
 from server.demo.context import Context
 from server.demo.geography import (
-    COUNTY_CODE,
-    COUNTY_NAME,
+    DEMO_COUNTY,
     DEMO_TOWNSHIP_CODE,
+    PROVINCE,
+    CountyPlan,
     group_rows,
     household_count,
     township_plans,
@@ -31,6 +32,7 @@ from server.demo.staff import employer_rows, staff_rows
 from server.demo.writer import copy_rows, insert_with_ids, reserve_ids
 from server.employers.tables import Employer
 from server.households.tables import Household, Member
+from server.operations.deployment import DEMO, LOCK_KEY, mark
 from server.piccolo_conf import DB
 from server.places.tables import County, Region, Township, Village, VillageGroup
 from server.policy.registry import MONITORING_LINE, POVERTY_LINE, POVERTY_LINE_CONSTANT
@@ -38,8 +40,7 @@ from server.policy.tables import PolicyValue
 
 DEMO_PASSWORD = "Bangfu@2026"  # noqa: S105 -- published with the demo, never used outside it
 DEMO_USERNAMES = ("county", "admin", "leader", "cadre", "employer", "inspector")
-SCALES = ("township", "county")
-LOCK_KEY = 2026_0526  # pg_advisory_xact_lock: two loads at once take turns instead of clashing
+SCALES = ("township", "county", "province")
 
 # (year, poverty line at that year's prices, at constant 2010 prices, monitoring line), yuan per person per year.
 # 2014 and 2015 are the source plan's; 2021's monitoring line is the national one; 2020 and 2024-2026 are demo values.
@@ -53,8 +54,6 @@ STANDARDS = (
     (2026, "4600", "3000", "7600"),
 )
 LINES_SOURCE = "演示数据（山东省扶贫标准与防返贫监测线）"
-PROVINCE = ("370000000000", "山东省")
-CITY = ("371300000000", "临沂市")
 COUNTY_ACCOUNT = ("county", "周文斌", "县扶贫办主任")  # username, name, title
 DEMO_ACCOUNTS = (  # username, role, name, title (of the demo township)
     ("admin", Role.ADMIN, "张建华", "镇扶贫办主任"),
@@ -72,23 +71,28 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str
     async with DB.transaction() as transaction:
         connection: asyncpg.Connection = transaction.connection
         await connection.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY)
-        if only_if_empty and await Township.count() > 0:
-            return "数据库中已有乡镇, 未加载演示数据 (not empty: demo data not loaded)"
+        if only_if_empty and (await Township.count() > 0 or await User.count() > 0):
+            return "数据库中已有乡镇或账号, 未加载演示数据 (not empty: demo data not loaded)"
+        await mark(DEMO)  # refused on a real deployment (`bangfu setup`)
         existing = {row["code"] for row in await Township.select(Township.code)}
         plans = [plan for plan in township_plans(scale) if plan.code not in existing]
         if not plans:
             return "演示数据已存在, 未重复加载 (demo data already present: nothing added)"
         password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
-        county_id, province_id = await _county_id()
-        await _county_account(password_hash, county_id)
+        province_id = await _region_id("province", *PROVINCE)
         await _add_lines(province_id)
         totals: Counter[str] = Counter()
-        township_ids = []
-        for plan in plans:
-            [township_id] = await reserve_ids(connection, Township, 1)
-            totals.update(await _load_township(connection, Context(plan, township_id, password_hash), county_id))
-            township_ids.append(township_id)
-        totals.update(await load_area_demo(connection, township_ids))
+        for county in dict.fromkeys(plan.county for plan in plans):  # county by county: memory stays one county's
+            county_id = await _county_id(county, province_id)
+            if county == DEMO_COUNTY:
+                await _county_account(password_hash, county_id)
+            township_ids = []
+            for plan in (plan for plan in plans if plan.county == county):
+                [township_id] = await reserve_ids(connection, Township, 1)
+                context = Context(plan, township_id, password_hash)
+                totals.update(await _load_township(connection, context, county_id))
+                township_ids.append(township_id)
+            totals.update(await load_area_demo(connection, township_ids))
     return _summary(totals, skipped=len(township_plans(scale)) - len(plans))
 
 
@@ -99,14 +103,13 @@ async def _region_id(level: str, code: str, name: str, parent: int | None = None
     return int(row["id"])
 
 
-async def _county_id() -> tuple[int, int]:
-    """The demo county under its city and province: (county id, province id)."""
-    province = await _region_id("province", *PROVINCE)
-    city = await _region_id("city", *CITY, parent=province)
-    row = await County.select().where(County.code == COUNTY_CODE).first()
+async def _county_id(county: CountyPlan, province_id: int) -> int:
+    """The county under its city (made when missing) and the province."""
+    city = await _region_id("city", *county.city, parent=province_id)
+    row = await County.select().where(County.code == county.code).first()
     if row is None:
-        [row] = await County.insert(County(name=COUNTY_NAME, code=COUNTY_CODE, region=city))
-    return int(row["id"]), province
+        [row] = await County.insert(County(name=county.name, code=county.code, region=city))
+    return int(row["id"])
 
 
 async def _add_lines(province_id: int) -> None:

@@ -127,7 +127,7 @@ async def test_a_step_out_of_order_and_a_second_open_case_are_refused(
 async def test_another_countys_office_cannot_see_or_decide_the_exit(
     client: httpx.AsyncClient, world: dict[str, Any], make_user: Any
 ) -> None:
-    other = County(name="费县", code="371325")
+    other = County(name="费县", code="371325000000")
     await other.save()
     await make_user("county", username="othercounty", township_id=None, county_id=other.id)
     [case] = await ExitCase.insert(
