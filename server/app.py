@@ -18,6 +18,7 @@ from server.audit.controller import AuditController
 from server.county.controller import CountyController
 from server.database import close_database, open_database, secret_key_in_use
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
+from server.exits.controller import CountyExitController, ExitController
 from server.home.controller import HomeController, PublicController
 from server.households.controller import HouseholdController, MemberController
 from server.households.excel_controller import HouseholdExcelController
@@ -33,6 +34,7 @@ from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
 from server.places.county_controller import CountyPlacesController
+from server.plans.controller import ManualController, PlanController, PlanListController
 from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
 from server.regions.controller import RegionController
@@ -82,6 +84,11 @@ ROUTES = [
     VisitController,
     VisitListController,
     HouseholdRecordController,
+    PlanController,
+    PlanListController,
+    ManualController,
+    ExitController,
+    CountyExitController,
     OutboxController,
     JobsController,
     TrainingController,

@@ -72,5 +72,7 @@ APP_REGISTRY = AppRegistry(
         "server.monitoring.piccolo_app",
         "server.reports.piccolo_app",
         "server.supervision.piccolo_app",
+        "server.plans.piccolo_app",
+        "server.exits.piccolo_app",
     ]
 )
