@@ -15,6 +15,7 @@ from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from server.accounts.controller import AccountController, LoginController, UserAdminController
 from server.audit.controller import AuditController
 from server.county.controller import CountyController
+from server.county.lists_controller import CountyListsController, TownshipListsController
 from server.database import close_database, open_database, secret_key_in_use
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
 from server.home.controller import HomeController, PublicController
@@ -64,6 +65,8 @@ ROUTES = [
     AssistantController,
     CoverageController,
     CountyController,
+    CountyListsController,
+    TownshipListsController,
     CardController,
     HouseholdExcelController,
     HouseholdController,

@@ -72,5 +72,6 @@ APP_REGISTRY = AppRegistry(
         "server.monitoring.piccolo_app",
         "server.reports.piccolo_app",
         "server.supervision.piccolo_app",
+        "server.county.piccolo_app",
     ]
 )

@@ -63,6 +63,7 @@ class Step(StrEnum):
     REVIEW = "review"
     APPROVE = "approve"
     REGISTER = "register"
+    SEND_BACK = "send_back"  # the county sends a reviewed application back to the township (it is noticed again)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ TRANSITIONS = {
     )
 }
 STEP_REACHING = {t.target: t for t in TRANSITIONS.values()}
+# Not a step forward, so not among TRANSITIONS: the county's "no" on a list the township submitted.
+SEND_BACK_NAME = N_("sent back by the county")
 
 
 @dataclass(frozen=True)
