@@ -38,6 +38,7 @@ from server.reports.controller import PublicPageController, ReportController
 from server.reports.public_controller import PublicReportController
 from server.settings import get_settings
 from server.standby import close_standby, open_standby
+from server.statistics.controller import StatisticsController
 from server.supervision.calls_controller import CallsController
 from server.supervision.checks_controller import ChecksController
 from server.supervision.controller import SupervisionController
@@ -67,6 +68,7 @@ ROUTES = [
     CountyController,
     CountyListsController,
     TownshipListsController,
+    StatisticsController,
     CardController,
     HouseholdExcelController,
     HouseholdController,
