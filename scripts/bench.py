@@ -130,7 +130,7 @@ def household_page(context: Context) -> list[Result]:
             return int(
                 await connection.fetchval(
                     "SELECT min(h.id) FROM household h JOIN village v ON v.id = h.village"
-                    " JOIN township t ON t.id = v.township WHERE t.code = '371326105'"
+                    " JOIN township t ON t.id = v.township WHERE t.code = '371326105000'"
                 )
             )
         finally:

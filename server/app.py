@@ -12,7 +12,8 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 
-from server.accounts.controller import AccountController, LoginController, UserAdminController
+from server.accounts.admin_controller import CountyUserController, UserAdminController
+from server.accounts.controller import AccountController, LoginController
 from server.audit.controller import AuditController
 from server.county.controller import CountyController
 from server.county.lists_controller import CountyListsController, TownshipListsController
@@ -32,6 +33,7 @@ from server.pairing.card_controller import CardController
 from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
+from server.places.county_controller import CountyPlacesController
 from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
 from server.reports.controller import PublicPageController, ReportController
@@ -62,6 +64,7 @@ ROUTES = [
     HomeController,
     AccountController,
     UserAdminController,
+    CountyUserController,
     PairingController,
     AssistantController,
     CoverageController,
@@ -74,6 +77,7 @@ ROUTES = [
     HouseholdController,
     MemberController,
     PlacesController,
+    CountyPlacesController,
     PolicyController,
     IdentificationController,
     ApplicationController,

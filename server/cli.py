@@ -147,8 +147,12 @@ def migrate(target: str | None, app_name: str) -> None:
 def demo(scale: str, if_empty: bool) -> None:
     """Load the synthetic demo data (safe to run twice)."""
     from server.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES, load_demo
+    from server.operations.deployment import NotSetUp
 
-    summary = run_with_database(lambda: load_demo(scale=scale, only_if_empty=if_empty))
+    try:
+        summary = run_with_database(lambda: load_demo(scale=scale, only_if_empty=if_empty))
+    except NotSetUp as refused:
+        raise click.ClickException(str(refused)) from None
     click.echo(summary)
     click.echo("演示账号 (demo logins): " + ", ".join(DEMO_USERNAMES) + f"  密码 password: {DEMO_PASSWORD}")
 
@@ -291,6 +295,75 @@ def createuser(
     click.echo(f"已创建用户 {username} (id {user_id})")
 
 
+@main.command()
+@friendly_errors
+def maintain() -> None:
+    """Nightly upkeep as the database owner: partitions for the months ahead, months of expired sessions dropped."""
+    from server.operations.migrations import maintain as upkeep
+
+    made, sessions = run_with_database(lambda: upkeep(os.environ["DATABASE_URL"]), as_owner=True)
+    click.echo(f"新建分区 {len(made)} 个 (partitions made): {', '.join(made) or '无 (none needed)'}")
+    click.echo(f"清除过期会话 {sessions} 个 (expired sessions dropped with their month)")
+
+
+@main.command()
+@click.option("--province-code", prompt="省 统计用区划代码 (province code, 12 digits)", help="e.g. 370000000000")
+@click.option("--province", "province_name", prompt="省 名称 (province name)", help="e.g. 山东省")
+@click.option("--city-code", prompt="市 统计用区划代码 (city code, 12 digits)", help="e.g. 371300000000")
+@click.option("--city", "city_name", prompt="市 名称 (city name)", help="e.g. 临沂市")
+@click.option("--county-code", prompt="县 统计用区划代码 (county code, 12 digits)", help="e.g. 371326000000")
+@click.option("--county", "county_name", prompt="县 名称 (county name)", help="e.g. 平邑县")
+@click.option("--username", prompt="县扶贫办账号 用户名 (the county office's username)")
+@click.option("--display-name", prompt="姓名 (the person's name)")
+@click.option("--phone", default=None, help="Mobile number (optional; also logs in).")
+@click.option("--title", default="县扶贫办", show_default=True, help="职务 shown with the name.")
+@click.option("--password", envvar="BANGFU_SETUP_PASSWORD", default=None,
+              help="Asked for (twice) when omitted; or from BANGFU_SETUP_PASSWORD.")  # fmt: skip
+@friendly_errors
+def setup(
+    province_code: str,
+    province_name: str,
+    city_code: str,
+    city_name: str,
+    county_code: str,
+    county_name: str,
+    username: str,
+    display_name: str,
+    phone: str | None,
+    title: str,
+    password: str | None,
+) -> None:
+    """A real deployment on an empty database: the county with its province and city, and the county office's first
+    account. Everything after this is done in the browser (README, "Going live")."""
+    from server.accounts.admin_forms import MOBILE, USERNAME
+    from server.accounts.passwords import password_problem
+    from server.i18n import gettext
+    from server.operations.deployment import FirstAccount, NotSetUp, Place, place_problems, set_up
+
+    province = Place(province_code.strip(), province_name.strip())
+    city = Place(city_code.strip(), city_name.strip())
+    county = Place(county_code.strip(), county_name.strip())
+    problems = place_problems(province, city, county)
+    if problems:
+        raise click.UsageError("区划代码或名称有误 (division codes): " + "; ".join(gettext(p) for p in problems))
+    if not USERNAME.match(username) or not display_name.strip():
+        raise click.UsageError("用户名须为 3-40 个字母、数字或 _ . - (username), 姓名不能为空 (name required)")
+    if phone and not MOBILE.match(phone):
+        raise click.UsageError(f"手机号格式不对 (mobile number): {phone}")
+    if password is None:
+        password = click.prompt("密码 Password", hide_input=True, confirmation_prompt="再输入一次 Again")
+    if problem := password_problem(password, username):
+        raise click.UsageError(f"密码不符合要求: {gettext(problem)}")
+    account = FirstAccount(username, display_name.strip(), password, phone or None, title.strip())
+    try:
+        user_id = run_with_database(lambda: set_up(province, city, county, account))
+    except NotSetUp as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(f"已建立 {province.name} {city.name} {county.name} 及县扶贫办账号 {username} (id {user_id})")
+    click.echo("下一步: 用这个账号登录, 在「乡镇」中添加乡镇并为每个乡镇建立管理员账号。")
+    click.echo("Next: log in, add the townships and create each township admin's account (README, Going live).")
+
+
 @main.command("purge-audit")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 @friendly_errors
@@ -298,6 +371,6 @@ def purge_audit(dry_run: bool) -> None:
     """Delete audit entries older than the retention period (183 days); runs as the database owner."""
     from server.audit.retention import RETENTION_DAYS, purge_expired
 
-    count = run_with_database(lambda: purge_expired(dry_run), as_owner=True)
+    count = run_with_database(lambda: purge_expired(os.environ["DATABASE_URL"], dry_run), as_owner=True)
     done = "可删除 (dry run: nothing deleted)" if dry_run else "已删除 (deleted)"
     click.echo(f"超过 {RETENTION_DAYS} 天的审计记录 {count} 条{done}")

@@ -132,9 +132,9 @@ def password_hash() -> str:
 
 @pytest.fixture
 async def township(db: Any) -> dict[str, int]:
-    county = County(name="平邑县", code="371326")
+    county = County(name="平邑县", code="371326000000")
     await county.save()
-    town = Township(county=county.id, name="临涧镇", code="371326105")
+    town = Township(county=county.id, name="临涧镇", code="371326105000")
     await town.save()
     village = Village(township=town.id, name="双河村", code="371326105001", key_level="provincial", population=900)
     await village.save()

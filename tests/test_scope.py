@@ -26,7 +26,7 @@ async def visible(user: CurrentUser) -> set[str]:
 
 
 async def test_each_role_sees_only_its_households(township: dict[str, int], make_user: Any) -> None:
-    other_town = Township(county=township["county"], name="保太镇", code="371326106")
+    other_town = Township(county=township["county"], name="保太镇", code="371326106000")
     await other_town.save()
     second_village = Village(township=township["township"], name="周庄村", code="371326105002")
     far_village = Village(township=other_town.id, name="外村", code="371326106001")

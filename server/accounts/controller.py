@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 from server.accounts import queries
@@ -19,7 +18,6 @@ from server.audit.queries import record
 from server.clock import local_time
 from server.i18n import N_
 from server.web.auth import client_ip, current_user, expired_session_cookie, session_cookie
-from server.web.guards import requires_admin
 from server.web.templating import page
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -76,44 +74,23 @@ class AccountController(Controller):
             await queries.set_locale(user.id, locale)
         return Redirect(path="/me", status_code=303)
 
+    @get("/me/password")
+    async def password_page(self, request: Request[Any, Any, Any]) -> Template:
+        """Where a person with a temporary password is sent until they have chosen their own."""
+        return await page(request, "accounts/password.html", password_form=PasswordChangeForm())
+
     @post("/me/password")
     async def change_password(self, request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
         user = current_user(request)
         form = PasswordChangeForm.parse(data, user.username)
         if not form.errors and not verify_password(await queries.password_hash_of(user.id), form.current):
             form.errors["current_password"] = N_("The current password is wrong.")
+        if not form.errors and form.new == form.current:
+            form.errors["new_password"] = N_("Choose a password other than the current one.")
         if form.errors:
-            return await page(request, "accounts/me.html", password_form=form, status_code=422)
+            template = "accounts/password.html" if user.must_change_password else "accounts/me.html"
+            return await page(request, template, password_form=form, status_code=422)
         await queries.change_password(user.id, form.new)
         await record("password_changed", actor=user, ip=client_ip(request))
         await set_flash(user.session_key, "success", N_("Your password was changed."))
-        return Redirect(path="/me", status_code=303)
-
-
-class UserAdminController(Controller):
-    """The township admin's list of accounts: disable, enable (which also unlocks)."""
-
-    path = "/admin/users"
-    guards = [requires_admin]  # noqa: RUF012
-
-    @get("/")
-    async def users(self, request: Request[Any, Any, Any], q: FromQuery[str] = "") -> Template:
-        user = current_user(request)
-        rows = await queries.users_of_township(user.township_id, search=q.strip())
-        return await page(request, "accounts/users.html", fragment="accounts/_user_rows.html", users=rows, q=q)
-
-    @post("/{user_id:int}/active")
-    async def set_active(self, request: Request[Any, Any, Any], user_id: FromPath[int], data: Form) -> Redirect:
-        admin = current_user(request)
-        active = data.get("active") == "1"
-        if user_id == admin.id or not await queries.set_user_active(user_id, admin.township_id, active):
-            raise NotFoundException()
-        await record(
-            "user_enabled" if active else "user_disabled",
-            actor=admin,
-            target_type="user",
-            target_id=user_id,
-            ip=client_ip(request),
-        )
-        await set_flash(admin.session_key, "success", N_("Account enabled.") if active else N_("Account disabled."))
-        return Redirect(path="/admin/users", status_code=303)
+        return Redirect(path="/" if user.must_change_password else "/me", status_code=303)

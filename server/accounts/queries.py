@@ -133,7 +133,7 @@ async def set_locale(user_id: int, locale: str) -> None:
 
 async def change_password(user_id: int, new_password: str) -> None:
     new_hash = await asyncio.to_thread(hash_password, new_password)
-    await User.update({User.password_hash: new_hash}).where(User.id == user_id)
+    await User.update({User.password_hash: new_hash, User.must_change_password: False}).where(User.id == user_id)
 
 
 async def password_hash_of(user_id: int) -> str:

@@ -16,7 +16,8 @@ class User(Table, tablename="app_user"):
     username = Varchar(length=40, unique=True)
     phone = Varchar(length=20, null=True, default=None, unique=True)
     display_name = Varchar(length=40)
-    title = Varchar(length=60, default="")  # 职务, e.g. 镇党委副书记
+    title = Varchar(length=60, default="")  # 职务, e.g. 第一书记, 乡镇干部 (server.accounts.roles.TITLES)
+    unit = Varchar(length=60, default="")  # 工作单位, e.g. 县农业农村局
     role = Varchar(length=12, index=True)
     county = ForeignKey(County, null=True, default=None)  # the county office's county; others have a township
     township = ForeignKey(Township, null=True, default=None, index=True)
@@ -26,6 +27,7 @@ class User(Table, tablename="app_user"):
     is_active = Boolean(default=True)
     failed_logins = Integer(default=0)
     locked_until = Timestamptz(null=True, default=None)
+    must_change_password = Boolean(default=False)  # set by an admin's reset: a temporary password
     locale = Varchar(length=8, default="zh_CN")
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
@@ -48,3 +50,10 @@ class AppSecret(Table, tablename="app_secret"):
     name = Varchar(length=40, primary_key=True)
     value = Varchar(length=200, secret=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Deployment(Table):
+    """What this database is, once said: 'real' after `bangfu setup`, 'demo' after `bangfu demo` (one row)."""
+
+    kind = Varchar(length=8, primary_key=True)
+    since = Timestamptz(default=TimestamptzNow())

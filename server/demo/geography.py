@@ -7,32 +7,32 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-COUNTY_CODE = "371326"
+COUNTY_CODE = "371326000000"
 COUNTY_NAME = "平邑县"
-DEMO_TOWNSHIP_CODE = "371326105"
+DEMO_TOWNSHIP_CODE = "371326105000"
 
 # 平邑县's towns and subdistricts; the last six are historical or invented, to reach the ~20 of a poor county.
 TOWNSHIP_NAMES = (
-    ("371326001", "平邑街道"),
-    ("371326101", "仲村镇"),
-    ("371326102", "武台镇"),
-    ("371326103", "保太镇"),
-    ("371326104", "柏林镇"),
+    ("371326001000", "平邑街道"),
+    ("371326101000", "仲村镇"),
+    ("371326102000", "武台镇"),
+    ("371326103000", "保太镇"),
+    ("371326104000", "柏林镇"),
     (DEMO_TOWNSHIP_CODE, "临涧镇"),
-    ("371326106", "卞桥镇"),
-    ("371326107", "地方镇"),
-    ("371326108", "铜石镇"),
-    ("371326109", "温水镇"),
-    ("371326110", "流峪镇"),
-    ("371326111", "郑城镇"),
-    ("371326112", "白彦镇"),
-    ("371326113", "丰阳镇"),
-    ("371326114", "蒙阳镇"),
-    ("371326115", "天宝镇"),
-    ("371326116", "魏庄镇"),
-    ("371326117", "资邱镇"),
-    ("371326118", "岐山镇"),
-    ("371326119", "东阳镇"),
+    ("371326106000", "卞桥镇"),
+    ("371326107000", "地方镇"),
+    ("371326108000", "铜石镇"),
+    ("371326109000", "温水镇"),
+    ("371326110000", "流峪镇"),
+    ("371326111000", "郑城镇"),
+    ("371326112000", "白彦镇"),
+    ("371326113000", "丰阳镇"),
+    ("371326114000", "蒙阳镇"),
+    ("371326115000", "天宝镇"),
+    ("371326116000", "魏庄镇"),
+    ("371326117000", "资邱镇"),
+    ("371326118000", "岐山镇"),
+    ("371326119000", "东阳镇"),
 )
 SLOTS = len(TOWNSHIP_NAMES)  # ID-number order codes and phones are partitioned by slot, so townships never clash
 
@@ -107,7 +107,7 @@ def _plan(slot: int, code: str, name: str) -> TownshipPlan:
     if code == DEMO_TOWNSHIP_CODE:
         return TownshipPlan(code, name, slot, 35.30, 117.80)
     angle = 2 * math.pi * slot / SLOTS
-    ring = 0.08 if code.endswith("001") else 0.20  # the county seat's subdistrict sits in the middle
+    ring = 0.08 if code[6:9] == "001" else 0.20  # the county seat's subdistrict sits in the middle
     return TownshipPlan(code, name, slot, 35.48 + ring * math.sin(angle), 117.62 + ring * math.cos(angle))
 
 
@@ -121,7 +121,7 @@ def village_rows(plan: TownshipPlan, township_id: int, rng: random.Random) -> li
             {
                 "township": township_id,
                 "name": name,
-                "code": f"{plan.code}{number:03d}",
+                "code": f"{plan.code[:9]}{number:03d}",
                 "key_level": key_level,
                 "is_pilot": is_pilot,
                 "population": rng.randint(low, high),

@@ -31,6 +31,7 @@ from server.demo.staff import employer_rows, staff_rows
 from server.demo.writer import copy_rows, insert_with_ids, reserve_ids
 from server.employers.tables import Employer
 from server.households.tables import Household, Member
+from server.operations.deployment import DEMO, LOCK_KEY, mark
 from server.piccolo_conf import DB
 from server.places.tables import County, Region, Township, Village, VillageGroup
 from server.policy.registry import MONITORING_LINE, POVERTY_LINE, POVERTY_LINE_CONSTANT
@@ -39,7 +40,6 @@ from server.policy.tables import PolicyValue
 DEMO_PASSWORD = "Bangfu@2026"  # noqa: S105 -- published with the demo, never used outside it
 DEMO_USERNAMES = ("county", "admin", "leader", "cadre", "employer", "inspector")
 SCALES = ("township", "county")
-LOCK_KEY = 2026_0526  # pg_advisory_xact_lock: two loads at once take turns instead of clashing
 
 # (year, poverty line at that year's prices, at constant 2010 prices, monitoring line), yuan per person per year.
 # 2014 and 2015 are the source plan's; 2021's monitoring line is the national one; 2020 and 2024-2026 are demo values.
@@ -72,8 +72,9 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str
     async with DB.transaction() as transaction:
         connection: asyncpg.Connection = transaction.connection
         await connection.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY)
-        if only_if_empty and await Township.count() > 0:
-            return "数据库中已有乡镇, 未加载演示数据 (not empty: demo data not loaded)"
+        if only_if_empty and (await Township.count() > 0 or await User.count() > 0):
+            return "数据库中已有乡镇或账号, 未加载演示数据 (not empty: demo data not loaded)"
+        await mark(DEMO)  # refused on a real deployment (`bangfu setup`)
         existing = {row["code"] for row in await Township.select(Township.code)}
         plans = [plan for plan in township_plans(scale) if plan.code not in existing]
         if not plans:

@@ -88,7 +88,7 @@ POSTED_SHARE = 0.4  # cadres based in a village (驻村); the rest work in the t
 def staff_rows(ctx: Context, villages: list[dict[str, Any]], employers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Leaders, cadres (some based in villages, key villages first) and employer accounts, all with one hash."""
     demo = ctx.plan.code == DEMO_TOWNSHIP_CODE
-    staff, short = (DEMO_STAFF if demo else COUNTY_STAFF), ctx.plan.code[-3:]
+    staff, short = (DEMO_STAFF if demo else COUNTY_STAFF), ctx.plan.code[6:9]
     rows = [_user(ctx, f"admin{short}", "admin", f"{ctx.plan.name}扶贫办主任")] if staff.with_admin else []
     titles = (LEADER_TITLES * 2)[: staff.leaders]
     rows += [_user(ctx, f"ld{short}{n:03d}", "leader", title) for n, title in enumerate(titles, start=1)]

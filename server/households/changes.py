@@ -23,9 +23,17 @@ CODE_TAKEN = N_("This household number is already used.")
 NO_SECOND_HEAD = N_("A household has exactly one head: make another member the head instead.")
 
 
-async def _place_names(user: CurrentUser, values: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
-    """Village and group by name for the history; errors when they are not the admin's or do not match."""
-    village = await Village.select(Village.name).where((Village.id == values["village"]) & village_scope(user)).first()
+async def _place_names(
+    user: CurrentUser, values: dict[str, Any], errors: FieldErrors, current_village: int | None = None
+) -> dict[str, Any]:
+    """Village and group by name for the history; errors when they are not the admin's or do not match. A closed
+    village takes no new household (one already there may stay)."""
+    open_or_current = Village.closed_on.is_null() | (Village.id == (current_village or -1))
+    village = (
+        await Village.select(Village.name)
+        .where((Village.id == values["village"]) & village_scope(user) & open_or_current)
+        .first()
+    )
     if village is None:
         errors.add("village", N_("Choose a village."))
         return {}
@@ -107,7 +115,7 @@ async def create_household(user: CurrentUser, ip: str, form: HouseholdForm, head
 async def update_household(user: CurrentUser, ip: str, household: dict[str, Any], form: HouseholdForm) -> FieldErrors:
     """Save the edited household; the errors (empty when saved)."""
     errors = FieldErrors(form.errors)
-    places = await _place_names(user, form.values, errors) if form.values.get("village") else {}
+    places = await _place_names(user, form.values, errors, household["village"]) if form.values.get("village") else {}
     if "code" not in errors and await _code_taken(form.values["code"], household["id"]):
         errors.add("code", CODE_TAKEN)
     if errors:

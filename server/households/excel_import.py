@@ -74,7 +74,7 @@ def _map_codes(data: dict[str, str], names: list[str], errors: FieldErrors) -> N
 
 async def _places(user: CurrentUser) -> dict[str, tuple[int, dict[str, int]]]:
     """Village name → (id, {group name: id}) in the admin's township: two queries."""
-    villages = await Village.select(Village.id, Village.name).where(village_scope(user))
+    villages = await Village.select(Village.id, Village.name).where(village_scope(user) & Village.closed_on.is_null())
     ids = [village["id"] for village in villages] or [-1]
     groups = await VillageGroup.select(VillageGroup.id, VillageGroup.name, VillageGroup.village).where(
         VillageGroup.village.is_in(ids)

@@ -242,7 +242,7 @@ async def member_in_scope(user: CurrentUser, member_id: int) -> dict[str, Any] |
 
 async def village_choices(user: CurrentUser) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = await (
-        Village.select(Village.id, Village.name).where(village_scope(user)).order_by(Village.code)
+        Village.select(Village.id, Village.name, Village.closed_on).where(village_scope(user)).order_by(Village.code)
     )
     return rows
 

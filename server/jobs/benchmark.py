@@ -13,7 +13,7 @@ from server.jobs.matching import candidates_query
 from server.jobs.queries import today
 from server.policy.registry import WORKING_AGE_MAX, WORKING_AGE_MIN
 
-FIRST_DEMO_JOB = "SELECT min(j.id) FROM job_post j JOIN township t ON t.id = j.township WHERE t.code = '371326105'"
+FIRST_DEMO_JOB = "SELECT min(j.id) FROM job_post j JOIN township t ON t.id = j.township WHERE t.code = '371326105000'"
 
 
 async def first_demo_job(database_url: str) -> int:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from piccolo.apps.migrations.commands.backwards import run_backwards
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
-from server.database import DatabaseUnavailable, app_database_url, new_secret_key, secret_key
+from server.accounts.sessions import ABSOLUTE_LIFETIME
+from server.clock import now
+from server.database import DatabaseUnavailable, app_database_url, connect, new_secret_key, secret_key
+from server.operations.partitions import WEB_SESSIONS, drop_months_before, ensure_partitions
 from server.operations.roles import RoleSetup, set_up_app_role
 from server.settings import Settings
 
@@ -22,8 +25,29 @@ async def migrate(owner_url: str, settings: Settings, target: str | None = None,
         result = await run_forwards(app_name=app_name)
     if not result.success:
         raise MigrationFailed(result.message or "migration failed")
+    if not target:
+        await make_partitions(owner_url)
     try:
         key = await secret_key(settings, owner_url)
     except DatabaseUnavailable:  # migrated all the way back: there is no table left to keep the key in
         key = new_secret_key(settings)
     return await set_up_app_role(owner_url, app_database_url(settings, owner_url, key))
+
+
+async def make_partitions(owner_url: str) -> list[str]:
+    """The history tables' monthly partitions up to a few months ahead (also run nightly by `bangfu maintain`)."""
+    connection = await connect(owner_url)
+    try:
+        return await ensure_partitions(connection)
+    finally:
+        await connection.close()
+
+
+async def maintain(owner_url: str) -> tuple[list[str], int]:
+    """Nightly: the months ahead made, and the months of sessions that have all expired dropped (how many sessions)."""
+    made = await make_partitions(owner_url)
+    connection = await connect(owner_url)
+    try:
+        return made, await drop_months_before(connection, WEB_SESSIONS, now() - ABSOLUTE_LIFETIME)
+    finally:
+        await connection.close()

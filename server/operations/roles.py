@@ -98,6 +98,12 @@ async def grant_app_privileges(connection: asyncpg.Connection, role: str) -> Non
             await connection.execute(f"REVOKE ALL ON {table} FROM {quoted}, PUBLIC")
             if kept:
                 await connection.execute(f"GRANT {', '.join(kept)} ON {table} TO {quoted}")
+    # A partition is reached through its table, whose grants and guards then apply: nothing on the partition itself.
+    for partition in await connection.fetch(
+        "SELECT oid::regclass::text AS name FROM pg_class"
+        " WHERE relispartition AND relkind = 'r' AND relnamespace = 'public'::regnamespace"
+    ):
+        await connection.execute(f"REVOKE ALL ON {partition['name']} FROM {quoted}, PUBLIC")
 
 
 async def _table_creators(connection: asyncpg.Connection) -> list[str]:

@@ -11,9 +11,10 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts.sessions import set_flash
+from server.clock import today
 from server.i18n import N_
 from server.places import queries
-from server.places.forms import ParsedForm, parse_group_name, parse_village
+from server.places.forms import ParsedForm, parse_group_name, parse_new_village, parse_village
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_admin
 from server.web.templating import page
@@ -58,6 +59,32 @@ class PlacesController(Controller):
     async def villages(self, request: AnyRequest) -> Template:
         villages = await queries.villages_of(current_user(request).township_id)
         return await page(request, "places/villages.html", villages=villages)
+
+    @get("/villages/new")
+    async def new_village(self, request: AnyRequest) -> Template:
+        code = await queries.township_code(current_user(request).township_id)
+        return await page(request, "places/village_new.html", form=ParsedForm(data={"code": code[:9]}))
+
+    @post("/villages")
+    async def add_village(self, request: AnyRequest, data: Form) -> Template | Redirect:
+        user = current_user(request)
+        form = parse_new_village(data, await queries.township_code(user.township_id))
+        village_id = None if form.errors else await queries.add_village(user, client_ip(request), form.values)
+        if village_id is None:
+            if not form.errors:
+                form.errors.add("code", queries.CODE_TAKEN)
+            return await page(request, "places/village_new.html", form=form, status_code=422)
+        await set_flash(user.session_key, "success", N_("Village added. Add its groups below."))
+        return Redirect(path=f"/places/villages/{village_id}", status_code=303)
+
+    @post("/villages/{village_id:int}/closed")
+    async def close_village(self, request: AnyRequest, village_id: FromPath[int], data: Form) -> Redirect:
+        user, village = current_user(request), await self._village(request, village_id)
+        closing = data.get("closed") == "1"
+        await queries.set_village_closed(user, client_ip(request), village, today() if closing else None)
+        message = N_("Village closed: its households stay in it.") if closing else N_("Village open again.")
+        await set_flash(user.session_key, "success", message)
+        return Redirect(path=f"/places/villages/{village_id}", status_code=303)
 
     @get("/villages/{village_id:int}")
     async def village(self, request: AnyRequest, village_id: FromPath[int]) -> Template:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+import asyncpg
 
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
@@ -10,13 +13,15 @@ from server.households.history import changes
 from server.households.tables import Household
 from server.i18n import N_
 from server.piccolo_conf import DB
-from server.places.tables import Village, VillageGroup
+from server.places.tables import Township, Village, VillageGroup
+
+CODE_TAKEN = N_("This division code is already used by another place.")
 
 _VILLAGES = """
-SELECT v.id, v.name, v.code, v.key_level, v.is_pilot, v.population,
+SELECT v.id, v.name, v.code, v.key_level, v.is_pilot, v.population, v.has_work_team, v.closed_on,
        (SELECT count(*) FROM village_group g WHERE g.village = v.id) AS groups,
        (SELECT count(*) FROM household h WHERE h.village = v.id) AS households
-FROM village v WHERE v.township = {} ORDER BY v.code
+FROM village v WHERE v.township = {} ORDER BY v.closed_on IS NOT NULL, v.code
 """
 
 
@@ -97,3 +102,27 @@ async def remove_group(user: CurrentUser, ip: str, group: dict[str, Any]) -> str
         await VillageGroup.delete().where(VillageGroup.id == group["id"])
         await _audit(user, ip, "group_removed", "village", group["village"], {"group": [group["name"], None]})
     return None
+
+
+async def township_code(township_id: int | None) -> str:
+    row = await Township.select(Township.code).where(Township.id == (township_id or -1)).first()
+    return str(row["code"]) if row else ""
+
+
+async def add_village(user: CurrentUser, ip: str, values: dict[str, Any]) -> int | None:
+    """A new village of the admin's township; None when its code is taken (the unique index decides)."""
+    try:
+        async with DB.transaction():
+            [row] = await Village.insert(Village(township=user.township_id, **values))
+            await _audit(user, ip, "village_added", "village", row["id"], {k: [None, v] for k, v in values.items()})
+    except asyncpg.UniqueViolationError:
+        return None
+    return int(row["id"])
+
+
+async def set_village_closed(user: CurrentUser, ip: str, village: dict[str, Any], closed_on: date | None) -> None:
+    """Close a village (no new household from that day) or open it again; its households stay where they are."""
+    async with DB.transaction():
+        await Village.update({Village.closed_on: closed_on}).where(Village.id == village["id"])
+        action = "village_closed" if closed_on else "village_reopened"
+        await _audit(user, ip, action, "village", village["id"], {"closed_on": [village["closed_on"], closed_on]})

@@ -1,6 +1,6 @@
 """Tables of the administrative geography: province → city → county → township → village → group."""
 
-from piccolo.columns import Boolean, DoublePrecision, ForeignKey, Integer, Serial, Varchar
+from piccolo.columns import Boolean, Date, DoublePrecision, ForeignKey, Integer, Serial, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -37,7 +37,8 @@ class Township(Table):
 
 
 class Village(Table):
-    """行政村. `key_level` is '' for an ordinary village, else 'provincial' or 'municipal'."""
+    """行政村. `key_level` is '' for an ordinary village, else 'provincial' or 'municipal'. A closed village keeps its
+    row (its households and visits stay attached to it); `closed_on` says from when no new household is registered."""
 
     id: Serial  # added by Piccolo; annotated for type checkers
 
@@ -49,6 +50,8 @@ class Village(Table):
     population = Integer(default=0)
     latitude = DoublePrecision(null=True, default=None)
     longitude = DoublePrecision(null=True, default=None)
+    has_work_team = Boolean(default=False)  # 驻村工作队: a village work team is stationed here
+    closed_on = Date(null=True, default=None)
 
 
 class VillageGroup(Table, tablename="village_group"):

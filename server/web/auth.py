@@ -18,6 +18,13 @@ from server.settings import Network, get_settings
 
 SESSION_COOKIE = "bangfu_session"
 
+# What a person with a temporary password may open until they have chosen their own.
+WHILE_PASSWORD_IS_TEMPORARY = frozenset({"/me/password", "/logout"})
+
+
+class PasswordChangeRequired(NotAuthorizedException):
+    """The session's user must change a temporary password first (server.web.errors sends them there)."""
+
 
 class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
     """Loads the user of the session cookie; routes with opt exclude_from_auth=True stay public."""
@@ -32,6 +39,8 @@ class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
         if user is None:
             raise NotAuthorizedException()
         current_locale.set(user.locale)
+        if user.must_change_password and connection.scope["path"] not in WHILE_PASSWORD_IS_TEMPORARY:
+            raise PasswordChangeRequired()
         return AuthenticationResult(user=user, auth=token)
 
 

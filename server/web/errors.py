@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVI
 from server.database import DatabaseUnavailable
 from server.i18n import N_
 from server.media.storage import StorageUnavailable
+from server.web.auth import PasswordChangeRequired
 from server.web.templating import base_context
 
 logger = logging.getLogger("bangfu.errors")
@@ -49,6 +50,12 @@ def login_redirect(request: Request[Any, Any, Any], _: NotAuthorizedException) -
     return Redirect(path=target, status_code=303)
 
 
+def password_change_redirect(request: Request[Any, Any, Any], _: NotAuthorizedException) -> Response[Any]:
+    if request.headers.get("hx-request"):
+        return Response(content=None, status_code=401, headers={"HX-Redirect": "/me/password"})
+    return Redirect(path="/me/password", status_code=303)
+
+
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if exc.status_code >= 500:  # Litestar's own internal errors (a misconfigured dependency, ...)
         logger.error("%s on %s %s: %s", exc.status_code, request.method, request.url.path, exc.detail, exc_info=exc)
@@ -71,6 +78,7 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    PasswordChangeRequired: password_change_redirect,
     NotAuthorizedException: login_redirect,
     HTTPException: http_error,
     Exception: server_error,

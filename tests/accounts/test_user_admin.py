@@ -24,16 +24,17 @@ async def test_admin_disables_a_cadre_who_is_logged_out_at_once(app: Any, client
         await log_in(client, "office")
         listing = await client.get("/admin/users?q=李离任")
         assert "李离任" in listing.text
-        response = await post_form(client, "/admin/users", f"/admin/users/{cadre_id}/active", {"active": "0"})
+        page = f"/admin/users/{cadre_id}"
+        response = await post_form(client, page, f"{page}/active", {"active": "0"})
         assert response.status_code == 303
-        assert "账号已停用" in (await client.get("/admin/users")).text
+        assert "账号已停用" in (await client.get(page)).text
 
         assert (await phone.get("/")).status_code == 303
     assert await AuditEvent.exists().where(AuditEvent.action == "user_disabled")
 
 
 async def test_admin_cannot_touch_an_account_of_another_township(client: Any, make_user: Any, township: Any) -> None:
-    other = Township(county=township["county"], name="保太镇", code="371326106")
+    other = Township(county=township["county"], name="保太镇", code="371326106000")
     await other.save()
     stranger = await create_user(
         username="stranger", password_hash="x", display_name="外镇", role=Role.CADRE, township_id=other.id

@@ -34,7 +34,7 @@ async def add_event(action: str, actor: int | None = None, label: str = "", days
 @pytest.fixture
 async def towns(township: dict[str, int], make_user: Any) -> dict[str, int]:
     """Our township (admin `office`, cadre `worker`, household H) and another one (admin `far`, household F)."""
-    other = Township(county=township["county"], name="保太镇", code="371326106")
+    other = Township(county=township["county"], name="保太镇", code="371326106000")
     await other.save()
     far_village = Village(township=other.id, name="保太村", code="371326106001")
     await far_village.save()

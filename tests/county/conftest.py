@@ -26,13 +26,13 @@ class Counties:
 
 @pytest.fixture
 async def counties(township: dict[str, int], make_user: Any) -> Counties:
-    difang = Township(county=township["county"], name="地方镇", code="371326106")
+    difang = Township(county=township["county"], name="地方镇", code="371326106000")
     await difang.save()
     east = Village(township=difang.id, name="东村", code="371326106001")
     await east.save()
-    fei = County(name="费县", code="371325")
+    fei = County(name="费县", code="371325000000")
     await fei.save()
-    feicheng = Township(county=fei.id, name="费城镇", code="371325100")
+    feicheng = Township(county=fei.id, name="费城镇", code="371325100000")
     await feicheng.save()
     west = Village(township=feicheng.id, name="西村", code="371325100001")
     await west.save()

@@ -110,7 +110,7 @@ async def test_the_county_home_runs_the_same_queries_whatever_the_size(
     await client.get("/")
     few = len(queries)
     for n in range(3):
-        town = Township(county=township["county"], name=f"新镇{n}", code=f"37132620{n}")
+        town = Township(county=township["county"], name=f"新镇{n}", code=f"37132620{n}000")
         await town.save()
         village = Village(township=town.id, name=f"新村{n}", code=f"37132620{n}001")
         await village.save()

@@ -103,7 +103,7 @@ async def test_a_leader_cannot_reveal_an_id_number(client: Any, make_user: Any, 
 async def test_a_household_of_another_township_is_not_found(
     client: Any, make_user: Any, register: dict[str, Any]
 ) -> None:
-    other = Township(county=register["county"], name="保太镇", code="371326106")
+    other = Township(county=register["county"], name="保太镇", code="371326106000")
     await other.save()
     far = Village(township=other.id, name="外村", code="371326106001")
     await far.save()

@@ -137,7 +137,7 @@ async def test_a_cadre_finds_only_the_households_in_their_scope(
 async def test_nobody_finds_a_household_of_another_township(
     client: Any, make_user: Any, register: dict[str, Any]
 ) -> None:
-    other = Township(county=register["county"], name="保太镇", code="371326106")
+    other = Township(county=register["county"], name="保太镇", code="371326106000")
     await other.save()
     far = Village(township=other.id, name="外村", code="371326106001")
     await far.save()

@@ -81,7 +81,7 @@ async def test_the_overview_shows_each_village_against_the_scale_guidance(
 async def test_another_townships_village_and_application_are_not_found(
     admin_client: httpx.AsyncClient, admin: Actor, township: dict[str, int]
 ) -> None:
-    [other] = await Township.insert(Township(county=township["county"], name="保太镇", code="371326103"))
+    [other] = await Township.insert(Township(county=township["county"], name="保太镇", code="371326103000"))
     far = await add_village({**township, "township": other["id"]}, 800, name="外镇村")
     app_id = await in_state(admin, far, "applied")
     for url in [

@@ -184,7 +184,7 @@ async def test_a_leader_cannot_see_a_cadre_of_another_township(
     from server.accounts.tables import User
     from server.places.tables import Township
 
-    other = Township(county=township["county"], name="保太镇", code="371326106")
+    other = Township(county=township["county"], name="保太镇", code="371326106000")
     await other.save()
     await User.update({User.township: other.id}).where(User.id == record["cadre"])
     await as_user(client, "mleader")

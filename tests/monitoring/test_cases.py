@@ -249,7 +249,7 @@ async def test_a_case_of_another_township_is_not_found(
 
     county = await County.select(County.id).first()
     assert county is not None
-    other = Township(county=county["id"], name="保太镇", code="371326106")
+    other = Township(county=county["id"], name="保太镇", code="371326106000")
     await other.save()
     village = Village(township=other.id, name="外村", code="371326106001")
     await village.save()

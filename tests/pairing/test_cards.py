@@ -74,7 +74,7 @@ async def test_a_village_sheet_has_a_card_for_every_household_that_needs_a_cadre
     assert response.status_code == 200
     assert response.text.count('class="door-card"') == 4  # A1-A4; A5 needs no cadre
     county = await County.select(County.id).first()
-    other = Township(county=county["id"], name="保太镇", code="371326106")
+    other = Township(county=county["id"], name="保太镇", code="371326106000")
     await other.save()
     far = Village(township=other.id, name="外村", code="371326106001")
     await far.save()

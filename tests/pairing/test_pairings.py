@@ -64,7 +64,7 @@ async def test_a_leader_may_pair_too(client: httpx.AsyncClient, small: Small) ->
 
 async def test_pairing_a_household_of_another_township_is_not_found(client: httpx.AsyncClient, small: Small) -> None:
     county = await County.select(County.id).first()
-    other = Township(county=county["id"], name="保太镇", code="371326106")
+    other = Township(county=county["id"], name="保太镇", code="371326106000")
     await other.save()
     far = Village(township=other.id, name="外村", code="371326106001")
     await far.save()

@@ -64,7 +64,7 @@ async def test_groups_are_added_renamed_and_removed_but_not_when_households_use_
 
 
 async def test_places_of_another_township_are_not_found(client: Any, make_user: Any, township: dict[str, int]) -> None:
-    other = Township(county=township["county"], name="保太镇", code="371326106")
+    other = Township(county=township["county"], name="保太镇", code="371326106000")
     await other.save()
     far = Village(township=other.id, name="外村", code="371326106001")
     await far.save()

@@ -42,7 +42,7 @@ async def villages(township: dict[str, int]) -> dict[str, Any]:
 @pytest.fixture
 async def other_township(township: dict[str, int]) -> dict[str, int]:
     """A second township of the county, with one village and one household."""
-    town = Township(county=township["county"], name="保太镇", code="371326106")
+    town = Township(county=township["county"], name="保太镇", code="371326106000")
     await town.save()
     village = Village(township=town.id, name="保太村", code="371326106001")
     await village.save()

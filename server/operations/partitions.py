@@ -1,0 +1,145 @@
+"""Monthly partitions of the history tables, made ahead and dropped whole at the end of retention; run by the owner.
+
+`bangfu migrate` and `bangfu maintain` (nightly) make the partitions from the current month to MONTHS_AHEAD months
+ahead. A row for a month nobody made a partition for (the nightly job stopped, a clock far off) lands in the DEFAULT
+partition instead of failing; the next run moves it into its own month. Partitions are reached only through their
+table: the app role holds no privilege on any of them, so the table's own grants and guards are the only way in.
+Months are the township's months (Asia/Shanghai), like every date the app shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import asyncpg
+
+from server.clock import TIMEZONE, today
+
+MONTHS_AHEAD = 3
+
+
+@dataclass(frozen=True)
+class Partitioned:
+    """A table partitioned by month of one timestamp column."""
+
+    table: str
+    column: str
+
+    @property
+    def default(self) -> str:
+        return f"{self.table}_default"
+
+    def partition(self, month: date) -> str:
+        return f"{self.table}_{month:%Y_%m}"
+
+
+AUDIT_EVENTS = Partitioned("audit_event", "at")
+WEB_SESSIONS = Partitioned("web_session", "created_at")
+PARTITIONED = (AUDIT_EVENTS, WEB_SESSIONS)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def local_midnight(month: date) -> datetime:
+    return datetime(month.year, month.month, month.day, tzinfo=TIMEZONE)
+
+
+async def ensure_partitions(connection: asyncpg.Connection, months_ahead: int = MONTHS_AHEAD) -> list[str]:
+    """Make each missing month from this one to `months_ahead` ahead, and any month the default holds rows of."""
+    first = month_start(today())
+    wanted = [first]
+    for _ in range(months_ahead):
+        wanted.append(next_month(wanted[-1]))
+    made: list[str] = []
+    for table in PARTITIONED:
+        if not await _is_partitioned(connection, table) or not await _missing(connection, table, wanted):
+            continue  # the nightly case: nothing to do, and no lock taken
+        async with connection.transaction():
+            await connection.execute(f"LOCK TABLE {table.table} IN ACCESS EXCLUSIVE MODE")  # one maker at a time
+            made += await _make_months(connection, table, await _missing(connection, table, wanted))
+    return made
+
+
+async def _missing(connection: asyncpg.Connection, table: Partitioned, wanted: list[date]) -> list[date]:
+    stray = await connection.fetch(
+        f"SELECT DISTINCT date_trunc('month', {table.column} AT TIME ZONE $1)::date AS month FROM {table.default}",
+        TIMEZONE.key,
+    )
+    months = {row["month"] for row in stray} | set(wanted)
+    return sorted([m for m in months if not await _exists(connection, table.partition(m))])
+
+
+async def _make_months(connection: asyncpg.Connection, table: Partitioned, months: list[date]) -> list[str]:
+    stray = await connection.fetchval(f"SELECT EXISTS (SELECT FROM {table.default})")
+    if stray:  # the default partition may not keep rows of a month that gets its own partition: take them out first
+        await connection.execute(f"ALTER TABLE {table.table} DETACH PARTITION {table.default}")
+        await connection.execute(f"ALTER TABLE {table.default} RENAME TO {table.default}_moving")
+        await connection.execute(f"CREATE TABLE {table.default} PARTITION OF {table.table} DEFAULT")
+        await _keep_out_the_app(connection, table.default)
+    for month in months:
+        start, end = local_midnight(month).isoformat(), local_midnight(next_month(month)).isoformat()
+        await connection.execute(
+            f"CREATE TABLE {table.partition(month)} PARTITION OF {table.table} FOR VALUES FROM ('{start}') TO ('{end}')"
+        )
+        await _keep_out_the_app(connection, table.partition(month))
+    if stray:
+        await connection.execute(f"INSERT INTO {table.table} SELECT * FROM {table.default}_moving")
+        await connection.execute(f"DROP TABLE {table.default}_moving")  # no row trigger fires: the rows moved
+    return [table.partition(m) for m in months]
+
+
+async def _is_partitioned(connection: asyncpg.Connection, table: Partitioned) -> bool:
+    """False before the migration that partitions the table (migrating one area at a time)."""
+    return bool(
+        await connection.fetchval(
+            "SELECT EXISTS (SELECT FROM pg_partitioned_table WHERE partrelid = to_regclass($1))", table.table
+        )
+    )
+
+
+async def _exists(connection: asyncpg.Connection, name: str) -> bool:
+    return bool(await connection.fetchval("SELECT to_regclass($1) IS NOT NULL", f"public.{name}"))
+
+
+async def _keep_out_the_app(connection: asyncpg.Connection, partition: str) -> None:
+    """No privilege on a partition for anyone but its owner (default privileges would give the app role rows)."""
+    grantees = await connection.fetch(
+        "SELECT DISTINCT quote_ident(grantee) AS name FROM information_schema.role_table_grants"
+        " WHERE table_schema = 'public' AND table_name = $1 AND grantee <> current_user",
+        partition,
+    )
+    for grantee in grantees:
+        name = "PUBLIC" if grantee["name"] == "PUBLIC" else grantee["name"]
+        await connection.execute(f"REVOKE ALL ON {partition} FROM {name}")
+
+
+async def drop_months_before(connection: asyncpg.Connection, table: Partitioned, cutoff: datetime) -> int:
+    """Detach and drop the monthly partitions that end at or before `cutoff`; the number of rows they held."""
+    rows = 0
+    for name, month in await monthly_partitions(connection, table):
+        if local_midnight(next_month(month)) > cutoff:
+            continue
+        async with connection.transaction():
+            rows += await connection.fetchval(f"SELECT count(*) FROM {name}")
+            await connection.execute(f"ALTER TABLE {table.table} DETACH PARTITION {name}")
+            await connection.execute(f"DROP TABLE {name}")
+    return rows
+
+
+async def monthly_partitions(connection: asyncpg.Connection, table: Partitioned) -> list[tuple[str, date]]:
+    """The table's monthly partitions (by name, which says the month), oldest first."""
+    rows = await connection.fetch(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        " WHERE i.inhparent = $1::regclass AND c.relname <> $2 ORDER BY c.relname",
+        table.table,
+        table.default,
+    )
+    months = [(row["relname"], row["relname"].removeprefix(f"{table.table}_").split("_")) for row in rows]
+    return [(name, date(int(year), int(month), 1)) for name, (year, month) in months]
