@@ -123,7 +123,7 @@ async def test_a_county_office_cannot_open_or_decide_another_countys_list(
 ) -> None:
     await in_state(admin, village, "reviewed")
     list_id = await sent_list(admin_client)
-    [fei] = await County.insert(County(name="费县", code="371325"))
+    [fei] = await County.insert(County(name="费县", code="371325000000"))
     await make_user("county", username="feixian", township_id=None, county_id=fei["id"])
     await log_in(admin_client, "feixian")
     assert (await admin_client.get(f"/county/lists/{list_id}")).status_code == 404

@@ -104,8 +104,8 @@ async def test_measures_are_counted_with_their_money_in_the_chosen_month_only(
 async def test_the_county_office_reads_figures_by_township_and_village_never_households(
     client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
 ) -> None:
-    [fei] = await County.insert(County(name="费县", code="371325"))
-    [other] = await Township.insert(Township(county=fei["id"], name="费城镇", code="371325100"))
+    [fei] = await County.insert(County(name="费县", code="371325000000"))
+    [other] = await Township.insert(Township(county=fei["id"], name="费城镇", code="371325100000"))
     await log_in(client, "stat_county")
     county = await client.get("/statistics")
     assert county.status_code == 200
@@ -122,7 +122,7 @@ async def test_the_county_office_reads_figures_by_township_and_village_never_hou
 async def test_a_township_cannot_read_another_township_and_a_cadre_reads_no_statistics(
     client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
 ) -> None:
-    [other] = await Township.insert(Township(county=township["county"], name="地方镇", code="371326106"))
+    [other] = await Township.insert(Township(county=township["county"], name="地方镇", code="371326106000"))
     await log_in(client, "stat_admin")
     assert (await client.get(f"/statistics?township={other['id']}")).status_code == 404
     await log_in(client, "stat_cadre")
