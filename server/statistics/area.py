@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -80,6 +81,12 @@ class Period:
     @property
     def label(self) -> str:
         return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+
+def project_args(area: Area, period: Period) -> tuple[Any, ...]:
+    """A project counts for its village, or for its township when it has none (never for a village then)."""
+    townships = [] if area.level == "village" else area.township_ids
+    return period.year, area.villages, townships
 
 
 def link_query(area: Area, period: Period) -> str:

@@ -11,7 +11,7 @@ from server.spreadsheets import INTEGER, MONEY, Column, fill_table_sheet, workbo
 from server.statistics.area import Area, Period
 from server.statistics.tables import StatTable
 
-FORMATS = {"int": INTEGER, "money": MONEY, "percent": "0.00", "text": ""}
+FORMATS = {"int": INTEGER, "money": MONEY, "percent": "0.00", "text": "", "alert": INTEGER}
 
 
 def build_workbook(area: Area, period: Period, tables: list[StatTable]) -> bytes:

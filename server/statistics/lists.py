@@ -19,8 +19,8 @@ from server.households.tables import Household
 from server.i18n import N_
 from server.projects.codes import PROJECT_KIND, PROJECT_STATUS
 from server.standby import from_standby
-from server.statistics.area import Area, Period
-from server.statistics.queries import BREAKDOWNS, POOR, project_args
+from server.statistics.area import Area, Period, project_args
+from server.statistics.queries import BREAKDOWNS, POOR
 from server.visits.codes import VISIT_KIND
 
 PAGE = 100

@@ -14,7 +14,8 @@ from server.households.tables import Household
 from server.i18n import N_, gettext
 from server.projects.codes import FUNDING_SOURCE, PROJECT_KIND
 from server.standby import from_standby
-from server.statistics.area import Area, Period
+from server.statistics import progress
+from server.statistics.area import Area, Period, project_args
 from server.statistics.tables import Col, Row, StatTable
 
 HOUSEHOLD_COLUMNS = (Col(N_("Households")), Col(N_("People")))
@@ -194,11 +195,6 @@ GROUP BY 1
 """
 
 
-def project_args(area: Area, period: Period) -> tuple[Any, ...]:
-    townships = [] if area.level == "village" else area.township_ids
-    return period.year, area.villages, townships
-
-
 async def funds_by_source(area: Area, period: Period) -> StatTable:
     found = {r["code"]: r for r in await Household.raw(_FUNDS, *project_args(area, period))}
     rows = [
@@ -358,6 +354,9 @@ TITLES = {
     "projects": N_("Projects and funds by project kind"),
     "visits": N_("Visits and follow-ups per month"),
     "income": N_("Income per person by source, year on year"),
+    "identification": N_("Identification progress by step"),
+    "clocks": N_("Risk cases by type and clock"),
+    "project_places": N_("Projects with budget, funds and progress by place"),
 }
 
 
@@ -367,6 +366,9 @@ async def report(area: Area, period: Period) -> list[StatTable]:
     return [
         *[await breakdown(key, area) for key in BREAKDOWNS],
         await incidence(area),
+        await progress.identification_progress(area, period),
+        await progress.risk_clocks(area),
+        await progress.projects_by_place(area, period),
         await measures(area, period),
         await funds_by_source(area, period),
         await projects_by_kind(area, period),

@@ -12,7 +12,7 @@ Number = int | Decimal | float | None  # None: cannot be computed here (the row'
 @dataclass(frozen=True)
 class Col:
     header: str  # msgid
-    kind: str = "int"  # int, money, percent, text
+    kind: str = "int"  # int, money, percent, text; alert: a count of what is past a clock (red, with words, when > 0)
 
 
 @dataclass(frozen=True)

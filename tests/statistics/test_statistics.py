@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from server.audit.tables import AuditEvent
 from server.clock import TIMEZONE, today
 from server.households.tables import Member
+from server.monitoring.tables import RiskCase
 from server.places.tables import County, Township, Village
 from server.visits.tables import Visit, VisitMeasure
 from tests.helpers import log_in
@@ -140,7 +141,7 @@ async def test_the_workbook_has_a_sheet_per_table_formatted_to_print_on_a4(
         in response.headers["content-disposition"]
     ), "统计-临涧镇-<year>.xlsx"
     book = load_workbook(BytesIO(response.content))
-    assert len(book.sheetnames) == 10
+    assert len(book.sheetnames) == 13, "a sheet per table"
     cause = book.worksheets[0]
     assert cause["A1"].value.startswith("临涧镇")
     assert [c.value for c in cause[2]][:3] == ["主要致贫原因", "户数", "人数"]
@@ -150,8 +151,30 @@ async def test_the_workbook_has_a_sheet_per_table_formatted_to_print_on_a4(
     assert cause.page_setup.fitToWidth == 1
     assert cause.sheet_properties.pageSetUpPr.fitToPage
     assert cause.column_dimensions["A"].width >= 10
-    measures = book.worksheets[5]
+    [measures] = [sheet for sheet in book.worksheets if "帮扶措施分类统计" in sheet.title]
     money = next(row for row in measures.iter_rows(min_row=3) if row[0].value == "医疗扶持")
     assert money[3].value == 500
     assert money[3].number_format == "#,##0.00"
     assert await AuditEvent.exists().where(AuditEvent.action == "export")
+
+
+async def test_a_risk_case_past_its_clock_is_counted_in_red_with_words_by_village(
+    client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
+) -> None:
+    found = today() - timedelta(days=40)
+    await RiskCase.insert(
+        RiskCase(
+            household=register["wang"],
+            state="noticed",
+            source="reported",
+            found_on=found,
+            notice_starts_on=found,
+            notice_ends_on=found + timedelta(days=6),
+        )
+    )
+    await log_in(client, "stat_admin")
+    html = (await client.get("/statistics")).text
+    shuanghe = row_of(html, "clocks", str(township["village"]))
+    assert "1 超时限" in shuanghe, "not confirmed within 15 days, and no measure within 15 days"
+    assert shuanghe.count("超时限") == 2
+    assert "超时限" not in row_of(html, "clocks", str(register["empty_village"]))
