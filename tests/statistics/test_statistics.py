@@ -164,7 +164,7 @@ async def test_a_risk_case_past_its_clock_is_counted_in_red_with_words_by_villag
     found = today() - timedelta(days=40)
     await RiskCase.insert(
         RiskCase(
-            household=register["wang"],
+            household=register["li"],
             state="noticed",
             source="reported",
             found_on=found,
