@@ -20,7 +20,7 @@ class DecisionForm:
     decisions: dict[int, ItemDecision] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, data: Any, item_ids: list[int], today: date) -> DecisionForm:
+    def parse(cls, data: Any, item_ids: list[int], today: date, needs_document: bool = True) -> DecisionForm:
         f = Fields(data)
         values: dict[str, Any] = {"on": f.day("on"), "document": f.text("document", length=60)}
         if values["on"] and values["on"] > today:
@@ -37,7 +37,7 @@ class DecisionForm:
             else:
                 approved = choice == "approve"
                 decisions[item] = ItemDecision(approved=approved, reason="" if approved else reason)
-        if any(d.approved for d in decisions.values()) and not values["document"]:
+        if needs_document and any(d.approved for d in decisions.values()) and not values["document"]:
             f.errors["document"] = N_("Give the document number of the approval.")
         return cls(values=values, errors=f.errors, decisions=decisions)
 

@@ -47,7 +47,7 @@ class IdentificationDecisions:
     async def ready(self, township_id: int) -> list[int]:
         return [row["id"] for row in await Application.raw(_READY, township_id, State.REVIEWED.value)]
 
-    async def listed(self, subjects: list[int]) -> list[dict[str, Any]]:
+    async def listed(self, subjects: list[int], proposals: dict[int, str]) -> list[dict[str, Any]]:
         """JSON-ready rows: names and masked ID numbers only, with the appraisal and notice records."""
         records = {row["id"]: row for row in await SubmissionItem.raw(_RECORDS, subjects)}
         rows = await applications("a.id = ANY({})", subjects)
@@ -83,8 +83,8 @@ class IdentificationDecisions:
             "review_note": app["review_note"],
         }
 
-    async def approve(self, actor: Actor, subject: int, on: date, document: str) -> None:
-        await steps.approve(actor, subject, {"on": on, "document": document})
+    async def approve(self, actor: Actor, row: dict[str, Any], on: date, document: str) -> None:
+        await steps.approve(actor, row["subject"], {"on": on, "document": document})
 
-    async def send_back(self, actor: Actor, subject: int, reason: str) -> None:
-        await steps.send_back(actor, subject, reason)
+    async def send_back(self, actor: Actor, row: dict[str, Any], reason: str) -> None:
+        await steps.send_back(actor, row["subject"], reason)

@@ -11,15 +11,19 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
+from server import codes
 from server.clock import today
 from server.county import queries, submissions
 from server.county.forms import AnnouncementForm, DecisionForm
 from server.county.submissions import Kind
 from server.i18n import N_
-from server.identification.workflow import StepRefused
+from server.identification.workflow import Refusal, StepRefused
+from server.monitoring.codes import RISK_SOURCE
+from server.monitoring.queries import case_in_scope
 from server.web.auth import current_user
 from server.web.guards import requires_admin, requires_county, requires_leader_or_admin
 from server.web.steps import actor_of, done, refusal_page
@@ -47,9 +51,10 @@ class CountyListsController(Controller):
 
     @post("/{submission_id:int}/decision")
     async def decide(self, request: Req, submission_id: FromPath[int], data: Form) -> Template | Redirect:
-        await queries.county_list(current_user(request).county_id, submission_id)
+        summary = await queries.county_list(current_user(request).county_id, submission_id)
         rows = await queries.list_rows(submission_id)
-        form = DecisionForm.parse(data, [row["item"] for row in rows], today())
+        needs_document = summary.kind is Kind.IDENTIFICATION
+        form = DecisionForm.parse(data, [row["item"] for row in rows], today(), needs_document)
         if form.errors or form.values["on"] is None:
             return await list_page(request, submission_id, form, AnnouncementForm(), status_code=422)
         await submissions.decide(
@@ -87,6 +92,7 @@ async def list_page(
         announcement=announcement,
         today=today().isoformat(),
         county=True,
+        risk_sources=RISK_SOURCE,
     )
 
 
@@ -110,8 +116,23 @@ class TownshipListsController(Controller):
         submission_id = await submissions.submit(actor_of(request), user.township_id or -1, Kind.IDENTIFICATION)
         return await done(request, N_("The list was sent to the county."), f"/submissions/{submission_id}")
 
+    @post("/monitoring/{case_id:int}", guards=[requires_admin])
+    async def submit_case(self, request: Req, case_id: FromPath[int], data: Form) -> Redirect:
+        """One risk case, with the monitoring type the township proposes, for the county to confirm."""
+        user = current_user(request)
+        if await case_in_scope(user, case_id) is None:
+            raise NotFoundException()
+        proposed = str(data.get("monitoring_type", ""))
+        if proposed not in codes.MONITORING_TYPE:
+            raise StepRefused(Refusal(N_("Choose the type of monitored household to propose.")))
+        proposals = {case_id: proposed}
+        submission_id = await submissions.submit(actor_of(request), user.township_id or -1, Kind.MONITORING, proposals)
+        return await done(request, N_("The list was sent to the county."), f"/submissions/{submission_id}")
+
     @get("/{submission_id:int}")
     async def one(self, request: Req, submission_id: FromPath[int]) -> Template:
         summary = await queries.township_list(current_user(request).township_id, submission_id)
         rows = await queries.list_rows(submission_id)
-        return await page(request, "county/list.html", summary=summary, rows=rows, county=False)
+        return await page(
+            request, "county/list.html", summary=summary, rows=rows, county=False, risk_sources=RISK_SOURCE
+        )

@@ -18,6 +18,7 @@ import asyncpg
 from server.audit.queries import record
 from server.clock import TIMEZONE
 from server.county.identification import IdentificationDecisions
+from server.county.monitoring import MonitoringDecisions
 from server.county.tables import Submission, SubmissionItem
 from server.i18n import N_
 from server.identification.steps import Actor
@@ -27,13 +28,17 @@ from server.piccolo_conf import DB
 
 class Kind(StrEnum):
     IDENTIFICATION = "identification"  # 县级审批 of applications the township reviewed, then the county announcement
+    MONITORING = "monitoring"  # 县级审定 of a risk case after its village notice, with the type the township proposes
 
     @property
     def label(self) -> str:
         return KIND_LABELS[self]
 
 
-KIND_LABELS = {Kind.IDENTIFICATION: N_("Identification: county approval")}
+KIND_LABELS = {
+    Kind.IDENTIFICATION: N_("Identification: county approval"),
+    Kind.MONITORING: N_("Monitoring: county confirmation"),
+}
 
 
 class Decision(StrEnum):
@@ -56,16 +61,22 @@ class DecisionKind(Protocol):
         """Subjects of the township the county may decide on now (not already on a list awaiting it)."""
         ...
 
-    async def listed(self, subjects: list[int]) -> list[dict[str, Any]]:
-        """The list's rows as the county reads them (masked): each with `subject`, `household` and `village`."""
+    async def listed(self, subjects: list[int], proposals: dict[int, str]) -> list[dict[str, Any]]:
+        """The list's rows as the county reads them (masked): each with `subject`, `household` and `village`;
+        `proposals`: what the township proposes for a subject (a monitoring type), kept on its row."""
         ...
 
-    async def approve(self, actor: Actor, subject: int, on: date, document: str) -> None: ...
+    async def approve(self, actor: Actor, row: dict[str, Any], on: date, document: str) -> None:
+        """Approve one row of the list as it was submitted."""
+        ...
 
-    async def send_back(self, actor: Actor, subject: int, reason: str) -> None: ...
+    async def send_back(self, actor: Actor, row: dict[str, Any], reason: str) -> None: ...
 
 
-KINDS: dict[Kind, DecisionKind] = {Kind.IDENTIFICATION: IdentificationDecisions()}
+KINDS: dict[Kind, DecisionKind] = {
+    Kind.IDENTIFICATION: IdentificationDecisions(),
+    Kind.MONITORING: MonitoringDecisions(),
+}
 
 
 @dataclass(frozen=True)
@@ -78,13 +89,18 @@ def _refused(msgid: str) -> StepRefused:
     return StepRefused(Refusal(msgid))
 
 
-async def submit(actor: Actor, township_id: int, kind: Kind, note: str = "") -> int:
-    """The township's list of everything ready for the county; the list as it stands is kept with it."""
+async def submit(
+    actor: Actor, township_id: int, kind: Kind, proposals: dict[int, str] | None = None, note: str = ""
+) -> int:
+    """The township's list of what is ready for the county (everything, or the subjects of `proposals`); the list
+    as it stands is kept with it."""
     async with DB.transaction():
         subjects = await KINDS[kind].ready(township_id)
+        if proposals is not None:
+            subjects = [subject for subject in subjects if subject in proposals]
         if not subjects:
             raise _refused(N_("Nothing is waiting to be sent to the county."))
-        rows = await KINDS[kind].listed(subjects)
+        rows = await KINDS[kind].listed(subjects, proposals or {})
         [submission] = await Submission.insert(
             Submission(township=township_id, kind=kind.value, submitted_by=actor.id, note=note, snapshot=rows)
         )
@@ -133,12 +149,13 @@ async def decide(
         if {item["id"] for item in items} != set(decisions):
             raise _refused(N_("Decide on every household of the list."))
         kind = KINDS[Kind(submission["kind"])]
+        listed = {row["subject"]: row for row in snapshot_rows(submission["snapshot"])}
         for item in items:
             decision = decisions[item["id"]]
             if decision.approved:
-                await kind.approve(actor, item["subject"], on, document)
+                await kind.approve(actor, listed[item["subject"]], on, document)
             else:
-                await kind.send_back(actor, item["subject"], decision.reason)
+                await kind.send_back(actor, listed[item["subject"]], decision.reason)
             await SubmissionItem.update(
                 {
                     SubmissionItem.decision: Decision.APPROVED if decision.approved else Decision.RETURNED,

@@ -16,9 +16,11 @@ from server.clock import today
 from server.county.tables import Submission, SubmissionItem
 from server.identification.steps import Actor
 from server.identification.tables import Application
+from server.monitoring.tables import RiskCase
 from server.places.tables import County
 from tests.helpers import csrf_token_of, log_in, without_tokens
 from tests.identification.conftest import head_of, household_of, in_state
+from tests.pairing.conftest import add_household
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 HEADER_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
@@ -204,3 +206,55 @@ async def test_the_county_announces_what_it_approved_and_prints_it_without_full_
 
 async def test_township_staff_cannot_open_the_county_desk(admin_client: httpx.AsyncClient) -> None:
     assert (await admin_client.get("/county/lists")).status_code == 403
+
+
+async def noticed_case(household: int) -> int:
+    """A risk case whose village notice ended yesterday: ready for confirmation."""
+    found = today() - timedelta(days=10)
+    [row] = await RiskCase.insert(
+        RiskCase(
+            household=household,
+            state="noticed",
+            source="reported",
+            found_on=found,
+            notice_starts_on=found,
+            notice_ends_on=today() - timedelta(days=1),
+        )
+    )
+    return int(row["id"])
+
+
+async def test_the_county_confirms_a_monitored_household_the_township_proposed_and_sends_another_back(
+    admin_client: httpx.AsyncClient, village: dict[str, Any], county_office: int
+) -> None:
+    confirmed = await noticed_case(await add_household(village["id"], "M1", "冯监测"))
+    returned = await noticed_case(await add_household(village["id"], "M2", "陈退回"))
+    page = f"/monitoring/cases/{confirmed}"
+    assert 'id="county-confirm-form"' in (await admin_client.get(page)).text
+    wrong = await post(admin_client, page, f"/submissions/monitoring/{confirmed}", {"monitoring_type": "rich"})
+    assert wrong.status_code == 409
+    assert "请选择拟认定的监测对象类型" in wrong.text
+    first = await post(admin_client, page, f"/submissions/monitoring/{confirmed}", {"monitoring_type": "marginal"})
+    second = await post(admin_client, page, f"/submissions/monitoring/{returned}", {"monitoring_type": "sudden"})
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert "等待县级决定" in (await admin_client.get(page)).text
+
+    await log_in(admin_client, "xian")
+    lists = {row["subject"]: row for row in await SubmissionItem.select()}
+    for subject, decision in ((confirmed, {"decision": "approve"}), (returned, {"decision": "return"})):
+        item = lists[subject]
+        url = f"/county/lists/{item['submission']}"
+        listed = (await admin_client.get(url)).text
+        assert "边缘易致贫户" in listed or "突发严重困难户" in listed, "the proposed type is on the list"
+        data = {"on": today().isoformat(), "document": "", f"decision_{item['id']}": decision["decision"]}
+        data[f"reason_{item['id']}"] = "请补充突发困难的证明材料" if decision["decision"] == "return" else ""
+        assert (await post(admin_client, url, f"{url}/decision", data)).status_code == 303
+    case = await RiskCase.select().where(RiskCase.id == confirmed).first()
+    assert case is not None
+    assert (case["state"], case["monitoring_type"]) == ("monitored", "marginal")
+    assert (await RiskCase.select(RiskCase.state).where(RiskCase.id == returned).first())["state"] == "noticed"  # type: ignore[index]
+
+    await log_in(admin_client, "ident_admin")
+    back = (await admin_client.get(f"/monitoring/cases/{returned}")).text
+    assert "县级退回：请补充突发困难的证明材料" in back
+    assert 'id="county-confirm-form"' in back, "the township may send it again"
