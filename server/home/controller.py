@@ -39,8 +39,11 @@ ROLE_LINKS = {
         ("/jobs", N_("Employment support")),
         ("/monitoring", N_("Return-to-poverty monitoring")),
         ("/supervision", N_("Supervision: calls, spot checks, photos used twice")),
+        ("/submissions", N_("Lists for the county")),
+        ("/statistics", N_("Statistics reports")),
     ),
     Role.LEADER: (
+        ("/statistics", N_("Statistics reports")),
         ("/pairings", N_("Pairings")),
         ("/visits/overdue", N_("Overdue by village")),
         ("/identification", N_("Precise identification")),
