@@ -137,6 +137,7 @@ async def admin_adds_cadres_by_hand_and_by_roster(page: Page, tmp_path: Path) ->
     await expect(page.locator("#accounts")).to_contain_text("钱红")
     await screenshot(page, "going-live-admin-accounts-desk")
     await page.locator("#accounts a.name", has_text="王芳").click()
+    await expect(page.locator("#reset-password")).to_be_visible()
     await screenshot(page, "going-live-admin-account-page-desk")
 
 
