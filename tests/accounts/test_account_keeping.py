@@ -7,7 +7,9 @@ import json
 from datetime import date
 from typing import Any
 
+import asyncpg
 import httpx
+import pytest
 
 from server.accounts.passwords import verify_password
 from server.accounts.queries import create_user
@@ -188,3 +190,14 @@ async def test_a_township_admin_cannot_give_the_county_role(client: httpx.AsyncC
     refused = await create_as(client, "/admin/users", role="county")
     assert refused.status_code == 422
     assert (await client.get("/county/users")).status_code == 403
+
+
+async def test_the_database_gives_a_disabled_account_no_new_pairing(make_user: Any, township: dict[str, int]) -> None:
+    admin = await make_user("admin", username="office")
+    gone = await make_user("cadre", username="gone")
+    await User.update({User.is_active: False}).where(User.id == gone)
+    [household] = await Household.insert(Household(code="371326105001-0002", village=township["village"]))
+    with pytest.raises(asyncpg.CheckViolationError, match="disabled"):
+        await Pairing.insert(
+            Pairing(household=household["id"], cadre=gone, started_on=date(2026, 1, 5), created_by=admin)
+        )
