@@ -72,6 +72,7 @@ async def test_admin_creates_a_first_secretary_who_must_choose_a_password_at_the
         )
         assert changed.status_code == 303
         assert (await phone.get("/households")).status_code == 200
+    assert await AuditEvent.exists().where(AuditEvent.action == "password_changed")
     row = await User.select().where(User.username == "wangfang").first()
     assert not row["must_change_password"]
     assert verify_password(row["password_hash"], "Ziji@2026b")
