@@ -200,5 +200,10 @@ async def test_a_county_goes_live_from_an_empty_database(browser: Browser, empty
         width = await cadre.evaluate("document.documentElement.scrollWidth")
         assert width <= 390 + 1, f"{path} scrolls sideways on a phone"
         await screenshot(cadre, f"going-live-admin-{name}-phone")
+    await log_in(cadre, "xianban", COUNTY_PASSWORD)  # the county office's townships at phone width
+    await cadre.goto("/county/places")
+    await expect(cadre.locator("#townships")).to_contain_text("371326105000")
+    assert await cadre.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    await screenshot(cadre, "going-live-county-townships-phone")
     await phone_context.close()
     await desk_context.close()
