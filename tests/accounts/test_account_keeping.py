@@ -202,3 +202,17 @@ async def test_the_database_gives_a_disabled_account_no_new_pairing(make_user: A
         await Pairing.insert(
             Pairing(household=household["id"], cadre=gone, started_on=date(2026, 1, 5), created_by=admin)
         )
+
+
+async def test_county_office_resets_and_disables_a_township_admin(
+    client: httpx.AsyncClient, make_user: Any, township: dict[str, int]
+) -> None:
+    await make_user("county", username="xian", township_id=None, county_id=township["county"])
+    admin = await make_user("admin", username="office")
+    await log_in(client, "xian")
+    page = f"/county/users/{admin}"
+    assert (await post_form(client, page, f"{page}/password", {"password": TEMPORARY})).status_code == 303
+    assert (await User.select(User.must_change_password).where(User.id == admin).first())["must_change_password"]
+    assert (await post_form(client, page, f"{page}/active", {"active": "0"})).status_code == 303
+    assert not (await User.select(User.is_active).where(User.id == admin).first())["is_active"]
+    assert await AuditEvent.exists().where(AuditEvent.action == "user_disabled")
