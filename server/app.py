@@ -16,6 +16,7 @@ from server.accounts.admin_controller import CountyUserController, UserAdminCont
 from server.accounts.controller import AccountController, LoginController
 from server.audit.controller import AuditController
 from server.county.controller import CountyController
+from server.county.lists_controller import CountyListsController, TownshipListsController
 from server.database import close_database, open_database, secret_key_in_use
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
 from server.exits.controller import CountyExitController, ExitController
@@ -37,10 +38,12 @@ from server.places.county_controller import CountyPlacesController
 from server.plans.controller import ManualController, PlanController, PlanListController
 from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
+from server.regions.controller import RegionController
 from server.reports.controller import PublicPageController, ReportController
 from server.reports.public_controller import PublicReportController
 from server.settings import get_settings
 from server.standby import close_standby, open_standby
+from server.statistics.controller import StatisticsController
 from server.supervision.calls_controller import CallsController
 from server.supervision.checks_controller import ChecksController
 from server.supervision.controller import SupervisionController
@@ -69,6 +72,10 @@ ROUTES = [
     AssistantController,
     CoverageController,
     CountyController,
+    RegionController,
+    CountyListsController,
+    TownshipListsController,
+    StatisticsController,
     CardController,
     HouseholdExcelController,
     HouseholdController,

@@ -74,5 +74,6 @@ APP_REGISTRY = AppRegistry(
         "server.supervision.piccolo_app",
         "server.plans.piccolo_app",
         "server.exits.piccolo_app",
+        "server.county.piccolo_app",
     ]
 )

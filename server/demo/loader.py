@@ -19,6 +19,7 @@ from server.demo.context import Context
 from server.demo.geography import (
     DEMO_COUNTY,
     DEMO_TOWNSHIP_CODE,
+    LINYI,
     PROVINCE,
     CountyPlan,
     group_rows,
@@ -39,7 +40,7 @@ from server.policy.registry import MONITORING_LINE, POVERTY_LINE, POVERTY_LINE_C
 from server.policy.tables import PolicyValue
 
 DEMO_PASSWORD = "Bangfu@2026"  # noqa: S105 -- published with the demo, never used outside it
-DEMO_USERNAMES = ("county", "admin", "leader", "cadre", "employer", "inspector")
+DEMO_USERNAMES = ("province", "city", "county", "admin", "leader", "cadre", "employer", "inspector")
 SCALES = ("township", "county", "province")
 
 # (year, poverty line at that year's prices, at constant 2010 prices, monitoring line), yuan per person per year.
@@ -55,6 +56,10 @@ STANDARDS = (
 )
 LINES_SOURCE = "演示数据（山东省扶贫标准与防返贫监测线）"
 COUNTY_ACCOUNT = ("county", "周文斌", "县扶贫办主任")  # username, name, title
+REGION_ACCOUNTS = (  # username, role, region code, name, title: the demo county's city and province
+    ("city", Role.CITY, LINYI[0], "李红梅", "市扶贫办主任"),
+    ("province", Role.PROVINCE, PROVINCE[0], "赵国强", "省扶贫办副主任"),
+)
 DEMO_ACCOUNTS = (  # username, role, name, title (of the demo township)
     ("admin", Role.ADMIN, "张建华", "镇扶贫办主任"),
     ("leader", Role.LEADER, "王立新", "镇党委副书记"),
@@ -86,6 +91,7 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str
             county_id = await _county_id(county, province_id)
             if county == DEMO_COUNTY:
                 await _county_account(password_hash, county_id)
+                await _region_accounts(password_hash)
             township_ids = []
             for plan in (plan for plan in plans if plan.county == county):
                 [township_id] = await reserve_ids(connection, Township, 1)
@@ -158,6 +164,17 @@ async def _load_township(connection: asyncpg.Connection, ctx: Context, county_id
         staff=demo_staff + sum(user["role"] != Role.EMPLOYER for user in staff),
         employers=len(employers),
     )
+
+
+async def _region_accounts(password_hash: str) -> None:
+    """The city's and the province's office accounts (read only), unless their usernames are taken."""
+    for username, role, code, name, title in REGION_ACCOUNTS:
+        region = await Region.select(Region.id).where(Region.code == code).first()
+        if region is not None and not await username_taken(username):
+            await create_user(
+                username=username, password_hash=password_hash, display_name=name, role=role,
+                region_id=region["id"], title=title,
+            )  # fmt: skip
 
 
 async def _county_account(password_hash: str, county_id: int) -> None:

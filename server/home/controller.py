@@ -20,6 +20,7 @@ from server.pairing.queries import paired_households
 from server.piccolo_conf import DB
 from server.places.names import place_names
 from server.plans import queries as plan_queries
+from server.regions.controller import region_home
 from server.reports.queries import open_counts as report_counts
 from server.supervision.controller import supervision_home
 from server.supervision.finding_pages import open_counts as finding_counts
@@ -39,8 +40,11 @@ ROLE_LINKS = {
         ("/monitoring", N_("Return-to-poverty monitoring")),
         ("/exits", N_("Exits from poverty")),
         ("/supervision", N_("Supervision: calls, spot checks, photos used twice")),
+        ("/submissions", N_("Lists for the county")),
+        ("/statistics", N_("Statistics reports")),
     ),
     Role.LEADER: (
+        ("/statistics", N_("Statistics reports")),
         ("/pairings", N_("Pairings")),
         ("/visits/overdue", N_("Overdue by village")),
         ("/identification", N_("Precise identification")),
@@ -62,6 +66,8 @@ class HomeController(Controller):
             return await page(request, "home/employer.html", places=places, **await employer_home(user))
         if user.role is Role.COUNTY:
             return await page(request, "home/county.html", **await county_home(user))
+        if user.role in (Role.CITY, Role.PROVINCE):
+            return await page(request, "regions/home.html", **await region_home(user))
         if user.role is Role.CADRE:
             return await page(request, "home/cadre.html", places=places, **await cadre_home(user))
         if user.role is Role.INSPECTOR:

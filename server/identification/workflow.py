@@ -65,6 +65,7 @@ class Step(StrEnum):
     REVIEW = "review"
     APPROVE = "approve"
     REGISTER = "register"
+    SEND_BACK = "send_back"  # the county sends a reviewed application back to the township (it is noticed again)
 
 
 MACHINE = Machine(
@@ -87,6 +88,8 @@ MACHINE = Machine(
 )
 TRANSITIONS = {Step(t.step): t for t in MACHINE.transitions}
 STEP_REACHING = {State(t.target): t for t in MACHINE.transitions}
+# Not a step forward, so not among TRANSITIONS: the county's "no" on a list the township submitted.
+SEND_BACK_NAME = N_("sent back by the county")
 
 
 def target(step: Step, passed: bool = True) -> State:

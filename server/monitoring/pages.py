@@ -17,6 +17,7 @@ from server.plans import delivered
 
 __all__ = ["StepForm"]
 from server.clock import today
+from server.county.tables import SubmissionItem
 from server.monitoring.workflow import ORDER, State, notice_ends_at_earliest
 from server.visits.codes import HARDSHIP
 
@@ -90,8 +91,19 @@ async def case_page(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
         "forms": default_forms(case, now),
         "checklist": CLEARING_CHECKLIST,
         "notice_min_days": case["notice_min_days"],
+        "county": await county_item(case_id),
         **CODE_LISTS,
     }
+
+
+async def county_item(case_id: int) -> dict[str, Any] | None:
+    """The case on the latest list sent to the county for confirmation (its decision and reason), if any."""
+    return (
+        await SubmissionItem.select(SubmissionItem.submission, SubmissionItem.decision, SubmissionItem.reason)
+        .where((SubmissionItem.kind == "monitoring") & (SubmissionItem.subject == case_id))
+        .order_by(SubmissionItem.id, ascending=False)
+        .first()
+    )
 
 
 def default_forms(case: dict[str, Any], now: date) -> dict[str, StepForm]:
