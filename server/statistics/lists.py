@@ -44,13 +44,13 @@ HOUSEHOLDS = Source(
     (N_("Household number"), N_("Village"), N_("Head of household"), N_("People"), N_("Poverty status")),
     "v.code, h.code",
 )
+# Every delivered measure, wherever it was recorded (the ledger view of migrations/plans), at local midnight of its day.
 MEASURES = Source(
-    "visit_measure vm JOIN visit vi ON vi.id = vm.visit JOIN household h ON h.id = vi.household"
-    " JOIN village v ON v.id = h.village",
-    f"h.id AS link, (vi.visited_at AT TIME ZONE 'Asia/Shanghai')::date AS day, h.code, v.name AS village,"
-    f" {_HEAD} AS head, vm.type, vm.amount",
+    "(SELECT d.*, (d.delivered_on::timestamp AT TIME ZONE 'Asia/Shanghai') AS visited_at FROM delivered_measure d) vm"
+    " JOIN household h ON h.id = vm.household JOIN village v ON v.id = h.village",
+    f"h.id AS link, vm.delivered_on AS day, h.code, v.name AS village, {_HEAD} AS head, vm.type, vm.amount",
     (N_("Date"), N_("Household number"), N_("Village"), N_("Head of household"), N_("Measure"), N_("Amount (yuan)")),
-    "vi.visited_at DESC, vm.id",
+    "vm.delivered_on DESC, vm.source, vm.source_id",
 )
 PROJECTS = Source(
     "project p JOIN township t ON t.id = p.township LEFT JOIN village v ON v.id = p.village",
@@ -106,7 +106,7 @@ def _condition(table: str, key: str, area: Area, period: Period) -> QueryString:
         )
     if table == "measures":
         base = QueryString(
-            "h.village = ANY({}) AND vi.visited_at >= {} AND vi.visited_at < {}",
+            "h.village = ANY({}) AND vm.visited_at >= {} AND vm.visited_at < {}",
             area.villages,
             period.start_at,
             period.end_at,

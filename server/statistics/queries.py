@@ -144,12 +144,12 @@ async def _township_of_villages(area: Area) -> dict[int, int]:
 
 
 _MEASURES = """
-SELECT vm.type AS code, count(*) AS measures, count(DISTINCT v.household) AS households,
-       coalesce(sum(vm.amount), 0) AS amount
-FROM visit_measure vm
-JOIN visit v ON v.id = vm.visit
-JOIN household h ON h.id = v.household
-WHERE h.village = ANY({}) AND v.visited_at >= {} AND v.visited_at < {}
+SELECT d.type AS code, count(*) AS measures, count(DISTINCT d.household) AS households,
+       coalesce(sum(d.amount), 0) AS amount
+FROM delivered_measure d
+JOIN household h ON h.id = d.household
+WHERE h.village = ANY({}) AND (d.delivered_on::timestamp AT TIME ZONE 'Asia/Shanghai') >= {}
+  AND (d.delivered_on::timestamp AT TIME ZONE 'Asia/Shanghai') < {}
 GROUP BY 1
 """
 
