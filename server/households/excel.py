@@ -9,8 +9,7 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from server import codes
 from server.households import id_numbers
@@ -19,6 +18,7 @@ from server.households.register import in_register
 from server.households.tables import Household, Member
 from server.i18n import N_, gettext
 from server.scope import township_villages
+from server.spreadsheet_reading import Limits, Sheet, Unreadable, open_workbook, read_sheet
 from server.spreadsheets import safe_cell
 
 HOUSEHOLD_SHEET = "户信息"
@@ -201,26 +201,19 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _check_size(content: bytes) -> None:
-    """Refuse an over-long sheet from its declared dimension, before reading any row."""
-    try:
-        workbook = load_workbook(BytesIO(content), read_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError, Exception) as error:
-        raise RosterRejected(gettext("This is not an Excel (.xlsx) file, or it cannot be read.")) from error
-    try:
-        for name in (HOUSEHOLD_SHEET, MEMBER_SHEET):
-            if name not in workbook.sheetnames:
-                raise RosterRejected(gettext("The sheet “%(sheet)s” is missing.", sheet=name))
-            if (workbook[name].max_row or 0) > MAX_ROWS + 1:
-                raise RosterRejected(gettext("A sheet has more than %(n)s rows: split the file.", n=f"{MAX_ROWS:,}"))
-    finally:
-        workbook.close()
+ROSTER_LIMITS = Limits(rows=MAX_ROWS, columns=60, sheets=10, cell_chars=1_000)
 
 
-def _read_sheet(sheet: Any, columns: list[tuple[str, str]]) -> list[tuple[int, dict[str, str]]]:
-    headers = [_text(cell.value) for cell in sheet[1]] if sheet.max_row >= 1 else []
+def _rows_of(sheet: Sheet, columns: list[tuple[str, str]]) -> list[tuple[int, dict[str, str]]]:
+    """The data rows by field, once the sheet's shape is right: no merged cells (a merged header is reported as
+    merged, not as a wrong header), the headers in order, no formulas."""
+    if sheet.merged:
+        raise RosterRejected(
+            gettext("Sheet “%(sheet)s” has merged cells (%(cells)s).", sheet=sheet.title, cells=sheet.merged[0])
+        )
+    headers = sheet.rows.get(1, {})
     for index, (header, _) in enumerate(columns):
-        found = headers[index] if index < len(headers) else ""
+        found = _text(headers.get(index + 1))
         if found != header:
             raise RosterRejected(
                 gettext(
@@ -231,38 +224,41 @@ def _read_sheet(sheet: Any, columns: list[tuple[str, str]]) -> list[tuple[int, d
                     found=found,
                 )
             )
-    for merged in sheet.merged_cells.ranges:
-        if merged.max_row > 1:
-            raise RosterRejected(
-                gettext("Sheet “%(sheet)s” has merged cells (%(cells)s).", sheet=sheet.title, cells=merged.coord)
+    if sheet.formulas:
+        raise RosterRejected(
+            gettext(
+                "Cell %(cell)s of sheet “%(sheet)s” is a formula: paste values only.",
+                cell=sheet.formulas[0],
+                sheet=sheet.title,
             )
+        )
     rows = []
-    for number, row in enumerate(sheet.iter_rows(min_row=2), start=2):
-        for cell in row:
-            if cell.data_type == "f":
-                raise RosterRejected(
-                    gettext(
-                        "Cell %(cell)s of sheet “%(sheet)s” is a formula: paste values only.",
-                        cell=cell.coordinate,
-                        sheet=sheet.title,
-                    )
-                )
-        values = {name: _text(row[index].value) if index < len(row) else "" for index, (_, name) in enumerate(columns)}
+    for number in sorted(n for n in sheet.rows if n >= 2):
+        row = sheet.rows[number]
+        values = {name: _text(row.get(index + 1)) for index, (_, name) in enumerate(columns)}
         if any(values.values()):
             rows.append((number, values))
     return rows
 
 
 def read_roster(content: bytes) -> Sheets:
-    """Both sheets checked for shape (size, headers, merged cells, formulas); raises RosterRejected."""
+    """Both sheets checked for shape (size, headers, merged cells, formulas); raises RosterRejected. The limits are
+    counted while the file is read (`server/spreadsheet_reading.py`), never taken from what the file declares."""
     if len(content) > MAX_BYTES:
         raise RosterRejected(gettext("The file is larger than 10 MB."))
-    _check_size(content)
-    workbook = load_workbook(BytesIO(content), data_only=False)
-    return Sheets(
-        households=_read_sheet(workbook[HOUSEHOLD_SHEET], HOUSEHOLD_COLUMNS),
-        members=_read_sheet(workbook[MEMBER_SHEET], MEMBER_COLUMNS),
-    )
+    try:
+        workbook = open_workbook(content, ROSTER_LIMITS)
+        try:
+            for name in (HOUSEHOLD_SHEET, MEMBER_SHEET):
+                if name not in workbook.sheetnames:
+                    raise RosterRejected(gettext("The sheet “%(sheet)s” is missing.", sheet=name))
+            households = read_sheet(workbook, HOUSEHOLD_SHEET, ROSTER_LIMITS)
+            members = read_sheet(workbook, MEMBER_SHEET, ROSTER_LIMITS)
+        finally:
+            workbook.close()
+    except Unreadable as error:
+        raise RosterRejected(str(error)) from error
+    return Sheets(households=_rows_of(households, HOUSEHOLD_COLUMNS), members=_rows_of(members, MEMBER_COLUMNS))
 
 
 def label_to_code(name: str) -> Callable[[str], str | None]:
