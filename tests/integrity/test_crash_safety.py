@@ -153,7 +153,8 @@ async def test_a_killed_worker_is_replaced_and_the_server_goes_on_serving(server
     try:
         [first, *_] = server.workers()
         os.kill(first, signal.SIGKILL)
-        wait_for(lambda: first not in server.workers() and len(server.workers()) == 2, "a new worker", server.process, 30)
+        replaced = lambda: first not in server.workers() and len(server.workers()) == 2  # noqa: E731
+        wait_for(replaced, "a new worker", server.process, 30)
         assert server.process is not None
         assert server.process.poll() is None, "the server itself is still running"
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
