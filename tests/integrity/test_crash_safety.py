@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -104,32 +106,34 @@ async def logged_in(server: Server, username: str) -> tuple[httpx.AsyncClient, s
     return http, csrf_token_of((await http.get("/me")).text)
 
 
-async def held_by(database: str, namespace: int, key: int) -> asyncpg.Connection:
-    """A connection holding the advisory lock the app's request will wait for, inside its transaction."""
+async def holding(database: str, statements: list[tuple[str, tuple[Any, ...]]]) -> asyncpg.Connection:
+    """A connection inside a transaction that holds what the app's request will wait for (a lock, a row, a key)."""
     connection = await connect(database)
-    await connection.execute("SELECT pg_advisory_lock($1, $2)", namespace, key)
+    await connection.execute("BEGIN")
+    for sql, args in statements:
+        await connection.execute(sql, *args)
     return connection
 
 
 async def until_waiting(database: str) -> None:
-    """Until the app's request is inside its transaction, waiting for the lock."""
+    """Until the app's request is inside its transaction, waiting for what the test holds."""
     connection = await connect(database)
     try:
-        for _ in range(200):
+        for _ in range(300):
             waiting = await connection.fetchval(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bangfu' AND wait_event = 'advisory'"
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bangfu' AND wait_event_type = 'Lock'"
             )
             if waiting:
                 return
             await asyncio.sleep(0.1)
-        raise AssertionError("the request never reached the lock")
+        raise AssertionError("the request never reached the point where it waits")
     finally:
         await connection.close()
 
 
-async def kill_while_held(server: Server, database: str, lock: tuple[int, int], request: Any) -> None:
-    """Start `request`, let it reach the held lock, kill the server, then let go of the lock."""
-    holder = await held_by(database, *lock)
+async def kill_while_held(server: Server, database: str, hold: list[tuple[str, tuple[Any, ...]]], request: Any) -> None:
+    """Start `request`, let it reach what the test holds, kill the server, then let go (rolled back)."""
+    holder = await holding(database, hold)
     try:
         pending = asyncio.ensure_future(request)
         await until_waiting(database)
@@ -137,7 +141,12 @@ async def kill_while_held(server: Server, database: str, lock: tuple[int, int], 
         with pytest.raises(httpx.HTTPError):
             await pending
     finally:
+        await holder.execute("ROLLBACK")
         await holder.close()
+
+
+def advisory(namespace: int, key: int) -> list[tuple[str, tuple[Any, ...]]]:
+    return [("SELECT pg_advisory_xact_lock($1, $2)", (namespace, key))]
 
 
 async def fetch(database: str, sql: str, *args: Any) -> list[asyncpg.Record]:
@@ -148,16 +157,30 @@ async def fetch(database: str, sql: str, *args: Any) -> list[asyncpg.Record]:
         await connection.close()
 
 
+def log_since(server: Server, since: int) -> bytes:
+    return (Path(server.env["BANGFU_VAR_DIR"]) / "server.log").read_bytes()[since:]
+
+
+def started_workers(server: Server, since: int) -> int:
+    """How many workers said they started (ready to serve) since the log had `since` bytes."""
+    return log_since(server, since).count(b"Started worker")
+
+
 async def test_a_killed_worker_is_replaced_and_the_server_goes_on_serving(server: Server) -> None:
+    log = Path(server.env["BANGFU_VAR_DIR"]) / "server.log"
+    since = log.stat().st_size if log.exists() else 0
     server.start(workers=2)
     try:
-        [first, *_] = server.workers()
+        wait_for(lambda: started_workers(server, since) == 2, "both workers", server.process, 60)
+        first = int(re.findall(rb"Spawning worker-1 with PID: (\d+)", log_since(server, since))[0])
         os.kill(first, signal.SIGKILL)
-        replaced = lambda: first not in server.workers() and len(server.workers()) == 2  # noqa: E731
-        wait_for(replaced, "a new worker", server.process, 30)
-        assert server.process is not None
-        assert server.process.poll() is None, "the server itself is still running"
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+            assert (await http.get("/healthz")).status_code == 200  # the other worker answers meanwhile
+            wait_for(lambda: started_workers(server, since) == 3, "a new worker", server.process, 60)
+            assert first not in server.workers()
+            assert len(server.workers()) == 2
+            assert server.process is not None
+            assert server.process.poll() is None, "the server itself is still running"
             assert [(await http.get("/healthz")).status_code for _ in range(10)] == [200] * 10
     finally:
         server.kill()
@@ -181,7 +204,7 @@ async def test_a_server_killed_mid_handover_ends_nothing_and_the_retry_hands_ove
     http, token = await logged_in(server, "admin")
     url = f"/pairings/cadres/{leaving['cadre']}/handover"
     form = {"to_cadre": str(taking["id"]), "on": clock.today().isoformat(), "reason": "调动", "_csrf_token": token}
-    await kill_while_held(server, demo_database, (PAIRING_LOCK, taking["id"]), http.post(url, data=form))
+    await kill_while_held(server, demo_database, advisory(PAIRING_LOCK, taking["id"]), http.post(url, data=form))
 
     active = "SELECT count(*) AS n FROM pairing WHERE cadre = $1 AND ended_on IS NULL"
     assert (await fetch(demo_database, active, leaving["cadre"]))[0]["n"] == leaving["n"], "nothing was ended"
@@ -219,7 +242,7 @@ async def test_a_server_killed_mid_visit_with_photos_keeps_no_visit_and_the_retr
     def send() -> Any:
         return http.post(f"/households/{household}/visits", data=form, files=files)
 
-    await kill_while_held(server, demo_database, (VISIT_LOCK, household), send())
+    await kill_while_held(server, demo_database, advisory(VISIT_LOCK, household), send())
     visits = "SELECT v.id, (SELECT count(*) FROM visit_photo p WHERE p.visit = v.id) AS photos FROM visit v"
     assert await fetch(demo_database, visits + " WHERE v.client_id = $1", client_id) == []
 
@@ -234,3 +257,76 @@ async def test_a_server_killed_mid_visit_with_photos_keeps_no_visit_and_the_retr
         server.kill()
     [visit] = await fetch(demo_database, visits + " WHERE v.client_id = $1", client_id)
     assert visit["photos"] == 1
+
+
+async def test_a_server_killed_mid_identification_step_takes_no_step_and_the_retry_takes_it_once(
+    server: Server, demo_database: str
+) -> None:
+    [row] = await fetch(
+        demo_database,
+        "SELECT a.id FROM identification_application a WHERE a.state = 'applied' ORDER BY a.id LIMIT 1",
+    )
+    application = row["id"]
+    server.start()
+    http, token = await logged_in(server, "admin")
+    survey = {
+        "team": "王一、王二、王三", "surveyed_on": clock.today().isoformat(), "member_count": "3",
+        "findings": "房屋漏雨", "eligible": "yes", "strike_reason": "", "_csrf_token": token,
+    }  # fmt: skip
+    url = f"/identification/applications/{application}/survey"
+    row_lock = [("SELECT id FROM identification_application WHERE id = $1 FOR UPDATE", (application,))]
+    await kill_while_held(server, demo_database, row_lock, http.post(url, data=survey))
+    steps = "SELECT count(*) AS n FROM identification_step WHERE application = $1 AND step = 'survey'"
+    assert (await fetch(demo_database, steps, application))[0]["n"] == 0
+
+    server.start()
+    try:
+        assert (await http.post(url, data=survey)).status_code == 303
+        assert (await http.post(url, data=survey)).status_code == 409  # already surveyed: refused, not repeated
+    finally:
+        await http.aclose()
+        server.kill()
+    assert (await fetch(demo_database, steps, application))[0]["n"] == 1
+
+
+async def test_a_server_killed_mid_import_imports_nothing_and_the_retry_imports_once(
+    server: Server, demo_database: str
+) -> None:
+    from tests.households.conftest import new_id
+    from tests.households.test_excel import content_of, household_row, member_row, workbook
+
+    [village] = await fetch(demo_database, "SELECT v.name FROM village v ORDER BY v.code LIMIT 1")
+    numbers = [new_id(date(1931, 3, 1)) for _ in range(3)]
+    book = workbook(
+        [household_row(f"K-{n:03d}", 行政村=village["name"], 村民小组="") for n in range(3)],
+        [member_row(f"K-{n:03d}", f"柯{n}", numbers[n]) for n in range(3)],
+    )
+    server.start()
+    http, token = await logged_in(server, "admin")
+
+    def send() -> Any:
+        files = {"roster": ("roster.xlsx", content_of(book), "application/octet-stream")}
+        return http.post("/households/import", data={"_csrf_token": token, "action": "import"}, files=files)
+
+    # The test's own transaction writes a member with the last ID number first: the import's insert waits on the
+    # unique index, after its households are written.
+    [any_household] = await fetch(demo_database, "SELECT id FROM household ORDER BY id LIMIT 1")
+    same_number = [
+        (
+            "INSERT INTO member (household, name, id_number, relation, initials, pinyin) VALUES ($1, '占位', $2,"
+            " 'other', '', '')",
+            (any_household["id"], numbers[-1]),
+        )
+    ]
+    await kill_while_held(server, demo_database, same_number, send())
+    imported = "SELECT count(*) AS n FROM household WHERE code LIKE 'K-%'"
+    assert (await fetch(demo_database, imported))[0]["n"] == 0
+
+    server.start()
+    try:
+        assert (await send()).status_code == 303
+        assert (await send()).status_code == 422  # the codes exist now: the same file is refused, not doubled
+    finally:
+        await http.aclose()
+        server.kill()
+    assert (await fetch(demo_database, imported))[0]["n"] == 3
