@@ -16,8 +16,10 @@ from server.accounts.admin_controller import CountyUserController, UserAdminCont
 from server.accounts.controller import AccountController, LoginController
 from server.audit.controller import AuditController
 from server.county.controller import CountyController
+from server.county.lists_controller import CountyListsController, TownshipListsController
 from server.database import close_database, open_database, secret_key_in_use
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
+from server.exits.controller import CountyExitController, ExitController
 from server.home.controller import HomeController, PublicController
 from server.households.controller import HouseholdController, MemberController
 from server.households.excel_controller import HouseholdExcelController
@@ -33,6 +35,7 @@ from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
 from server.places.county_controller import CountyPlacesController
+from server.plans.controller import ManualController, PlanController, PlanListController
 from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
 from server.regions.controller import RegionController
@@ -40,6 +43,7 @@ from server.reports.controller import PublicPageController, ReportController
 from server.reports.public_controller import PublicReportController
 from server.settings import get_settings
 from server.standby import close_standby, open_standby
+from server.statistics.controller import StatisticsController
 from server.supervision.calls_controller import CallsController
 from server.supervision.checks_controller import ChecksController
 from server.supervision.controller import SupervisionController
@@ -69,6 +73,9 @@ ROUTES = [
     CoverageController,
     CountyController,
     RegionController,
+    CountyListsController,
+    TownshipListsController,
+    StatisticsController,
     CardController,
     HouseholdExcelController,
     HouseholdController,
@@ -82,6 +89,11 @@ ROUTES = [
     VisitController,
     VisitListController,
     HouseholdRecordController,
+    PlanController,
+    PlanListController,
+    ManualController,
+    ExitController,
+    CountyExitController,
     OutboxController,
     JobsController,
     TrainingController,

@@ -81,7 +81,7 @@ def main() -> None:
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the web app with Granian."""
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import Interfaces, Loops
 
     from server.observability.logs import granian_log_config
 
@@ -100,6 +100,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             address=address,
             port=listen_port,
             interface=Interfaces.ASGI,
+            loop=Loops.uvloop,  # less CPU per request and per SQL statement than asyncio's loop
             workers=processes,
             # A worker that dies (killed, out of memory, a crash inside an image library) is replaced after a second;
             # the others go on serving meanwhile. Granian exits only on a crash loop (a new worker dying within 5.5 s).

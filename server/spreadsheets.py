@@ -1,16 +1,26 @@
-"""What every .xlsx Bangfu writes shares: cells a spreadsheet program never runs as formulas, a bold header."""
+"""What every .xlsx Bangfu writes shares: cells a spreadsheet program never runs as formulas, a bold frozen header,
+column widths that fit, number formats, and a page set up to print on A4 as it is (landscape when wide, fit to the
+page width, the header row repeated on every page)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 # A cell starting with one of these is read as a formula by Excel, WPS or LibreOffice (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+WIDE = 7  # columns above which a sheet prints landscape
+MAX_WIDTH = 50  # characters: a long note wraps rather than widening its column past this
+INTEGER, MONEY, PERCENT = "#,##0", "#,##0.00", "0.0"
 
 
 def safe_cell(value: Any) -> Any:
@@ -28,7 +38,73 @@ def append_row(sheet: Worksheet, values: list[Any], bold: bool = False) -> None:
             cell.font = Font(bold=True)
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of a table sheet: its header and the number format of its cells ("" for text)."""
+
+    header: str
+    number_format: str = ""
+
+
+def fill_table_sheet(
+    sheet: Worksheet, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]], caption: str = ""
+) -> None:
+    """One table on its own sheet: an optional caption line, the bold header, the rows with their number formats."""
+    sheet.title = title[:31]
+    if caption:
+        append_row(sheet, [caption], bold=True)
+    append_row(sheet, [column.header for column in columns], bold=True)
+    for row in rows:
+        append_row(sheet, list(row))
+        for cell, column in zip(sheet[sheet.max_row], columns, strict=False):
+            if column.number_format and isinstance(cell.value, int | float | Decimal):
+                cell.number_format = column.number_format
+
+
+def _header_row(sheet: Worksheet) -> int:
+    """The table's header: the last bold row of the first three (a caption may stand above it)."""
+    header = 1
+    for row in sheet.iter_rows(min_row=1, max_row=min(3, sheet.max_row)):
+        filled = [cell for cell in row if cell.value is not None]
+        if filled and all(cell.font is not None and cell.font.b for cell in filled):
+            header = row[0].row
+    return header
+
+
+def _width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, date | datetime):
+        return 10
+    text = str(value)
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)  # a Chinese character is two columns wide
+
+
+def finish_for_print(sheet: Worksheet) -> None:
+    """Column widths from the content, the header frozen and repeated, A4 fitted to the page width."""
+    header = _header_row(sheet)
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows(min_row=header):
+        for cell in row:
+            widths[cell.column] = max(widths.get(cell.column, 0), _width(cell.value))
+    for column, width in widths.items():
+        dimension = sheet.column_dimensions[get_column_letter(column)]
+        if not dimension.customWidth:
+            dimension.width = min(MAX_WIDTH, max(8, width + 2))
+    if sheet.freeze_panes is None:
+        sheet.freeze_panes = f"A{header + 1}"
+    sheet.print_title_rows = f"1:{header}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if sheet.max_column > WIDE else "portrait"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.print_options.gridLines = True
+
+
 def workbook_bytes(workbook: Workbook) -> bytes:
+    for sheet in workbook.worksheets:
+        finish_for_print(sheet)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from litestar.response import Template
 from server import policy
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
+from server.county import queries as lists
 from server.county.export import county_xlsx
 from server.jobs.figures import county_figures
 from server.jobs.queries import today
@@ -42,6 +43,7 @@ async def county_home(user: CurrentUser) -> dict[str, Any]:
         "township_rates": township_rates,
         "jobs": await county_figures(user.county_id, today()),
         "cap": policy.number_text(county_rate.cap),
+        "waiting": await lists.waiting_count(user.county_id),
         **RATE_CONTEXT,
     }
 

@@ -10,7 +10,7 @@ from piccolo.querystring import QueryString
 
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
-from server.clock import today
+from server.clock import this_year, today
 from server.county.controller import county_home
 from server.employers.queries import employer_summary, home_summary
 from server.home import queries
@@ -19,6 +19,7 @@ from server.pairing.coverage import coverage
 from server.pairing.queries import paired_households
 from server.piccolo_conf import DB
 from server.places.names import place_names
+from server.plans import queries as plan_queries
 from server.regions.controller import region_home
 from server.reports.queries import open_counts as report_counts
 from server.supervision.controller import supervision_home
@@ -38,8 +39,11 @@ ROLE_LINKS = {
         ("/jobs", N_("Employment support")),
         ("/monitoring", N_("Return-to-poverty monitoring")),
         ("/supervision", N_("Supervision: calls, spot checks, photos used twice")),
+        ("/submissions", N_("Lists for the county")),
+        ("/statistics", N_("Statistics reports")),
     ),
     Role.LEADER: (
+        ("/statistics", N_("Statistics reports")),
         ("/pairings", N_("Pairings")),
         ("/visits/overdue", N_("Overdue by village")),
         ("/identification", N_("Precise identification")),
@@ -77,7 +81,7 @@ async def employer_home(user: CurrentUser) -> dict[str, Any]:
 async def cadre_home(user: CurrentUser) -> dict[str, Any]:
     return {
         "households": await paired_households(user.id, today()),
-        "due_summary": await due_summary(user),
+        "due_summary": {**await due_summary(user), "plan_overdue": await plan_queries.overdue_count(user, this_year())},
         "attention": await attention(user),
     }
 

@@ -31,7 +31,15 @@ from server.identification.forms import (
 )
 from server.identification.rules import POLICY_RULES, township_rules
 from server.identification.tables import Objection
-from server.identification.workflow import TRANSITIONS, State, StepRefused, notice_exit_refusal
+from server.identification.workflow import (
+    SEND_BACK_NAME,
+    TRANSITIONS,
+    Refusal,
+    State,
+    Step,
+    StepRefused,
+    notice_exit_refusal,
+)
 from server.web.auth import current_user
 from server.web.guards import requires_admin, requires_leader_or_admin
 from server.web.steps import actor_of, done, refusal_page
@@ -40,6 +48,7 @@ from server.web.templating import page
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Req = Request[Any, Any, Any]
 refused_page = refusal_page("/identification")
+COUNTY_STEP = Refusal(N_("The county approval is taken by the county poverty office, on the list the township sends."))
 
 
 class IdentificationController(Controller):
@@ -227,16 +236,13 @@ class ApplicationController(Controller):
             request, N_("The township review was recorded."), f"/identification/applications/{application_id}"
         )
 
-    @post("/{application_id:int}/approve", guards=[requires_admin])
-    async def approve(self, request: Req, application_id: FromPath[int], data: Form) -> Template | Redirect:
+    @post("/{application_id:int}/approve")
+    async def approve(self, request: Req, application_id: FromPath[int]) -> Template:
+        """The county approves on the list the township sends (server.county): the township cannot approve here."""
         await queries.application_of(current_user(request), application_id)
-        form = DecisionForm.parse_approval(data)
-        if form.errors:
-            return await application_page(request, application_id, approval_form=form, status_code=422)
-        await steps.approve(actor_of(request), application_id, form.values)
-        return await done(
-            request, N_("The county approval was recorded."), f"/identification/applications/{application_id}"
-        )
+        back = f"/identification/applications/{application_id}"
+        message = COUNTY_STEP.message()
+        return await page(request, "identification/refused.html", status_code=403, message=message, back=back)
 
     @post("/{application_id:int}/register", guards=[requires_admin])
     async def register(self, request: Req, application_id: FromPath[int]) -> Redirect:
@@ -337,26 +343,36 @@ async def application_page(request: Req, application_id: int, status_code: int =
     ]
     unanswered = sum(1 for o in objections if o["answered_on"] is None)
     review_refusal = notice_exit_refusal(today(), notice["ends_on"] if notice else None, unanswered)
+    steps_taken = await queries.steps_of(application_id)
     return await page(
         request,
         "identification/application.html",
         status_code=status_code,
         app=app,
         village=village,
-        steps=await queries.steps_of(application_id),
+        steps=steps_taken,
         meeting=await queries.meeting_by_id(app["meeting"]),
         notice=notice,
         objections=objections,
         review_refusal=review_refusal.message() if review_refusal else "",
-        step_names={step.value: transition.name for step, transition in TRANSITIONS.items()},
+        step_names={step.value: transition.name for step, transition in TRANSITIONS.items()}
+        | {Step.SEND_BACK.value: SEND_BACK_NAME},
         survey_minimum=rules.survey_team_minimum(village["population"]),
         rules=rules,
         today=today().isoformat(),
         can_edit=user.is_admin,
         survey_form=forms.get("survey_form", SurveyForm(values={"member_count": app["member_count"]})),
         review_form=forms.get("review_form", DecisionForm()),
-        approval_form=forms.get("approval_form", DecisionForm()),
+        sent_back=sent_back(app, steps_taken),
     )
+
+
+def sent_back(app: dict[str, Any], steps_taken: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The county's latest "no", while the application waits for the township to review it again."""
+    if app["state"] != State.NOTICED:
+        return None
+    backs = [s for s in steps_taken if s["step"] == Step.SEND_BACK]
+    return backs[-1] if backs else None
 
 
 async def settings_page(request: Req, form: SettingsForm, status_code: int = 200) -> Template:

@@ -266,7 +266,7 @@ class AnswerForm:
 
 @dataclass
 class DecisionForm:
-    """Township review (passed or not, with a note) and county approval (date and document number)."""
+    """Township review (passed or not, with a note); the county decides on lists (server.county.forms)."""
 
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
@@ -277,12 +277,6 @@ class DecisionForm:
         values = {"on": f.day("on"), "passed": f.yes_no("passed"), "note": f.text("note", length=1000)}
         if values["passed"] is False and not values["note"]:
             f.errors["note"] = N_("Give the reason the application is struck out.")
-        return cls(values=values, errors=f.errors)
-
-    @classmethod
-    def parse_approval(cls, data: Any) -> DecisionForm:
-        f = Fields(data)
-        values = {"on": f.day("on"), "document": f.text("document", length=60)}
         return cls(values=values, errors=f.errors)
 
 

@@ -236,6 +236,15 @@ async def approve(actor: Actor, application_id: int, values: dict[str, Any]) -> 
         await _advance(actor, app, Step.APPROVE, State.APPROVED, changes, note=values["document"])
 
 
+async def send_back(actor: Actor, application_id: int, reason: str) -> None:
+    """The county sends a reviewed application back: it is in the village notice's state again, for the township
+    to review once more (and strike out or send again), with the county's reason on its steps."""
+    async with DB.transaction():
+        app = await _locked(application_id)
+        check(app["state"], Step.APPROVE)  # only what awaits the county's approval can be sent back
+        await _advance(actor, app, Step.SEND_BACK, State.NOTICED, {"reviewed_on": None}, note=reason)
+
+
 async def register(actor: Actor, application_id: int) -> None:
     """建档立卡: the household becomes a registered poor household (not yet out), in the same transaction."""
     async with DB.transaction():

@@ -13,9 +13,11 @@ from server.monitoring import queries, rate
 from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
 from server.monitoring.forms import StepForm
 from server.places.names import place_names
+from server.plans import delivered
 
 __all__ = ["StepForm"]
 from server.clock import today
+from server.county.tables import SubmissionItem
 from server.monitoring.workflow import ORDER, State, notice_ends_at_earliest
 from server.visits.codes import HARDSHIP
 
@@ -81,7 +83,7 @@ async def case_page(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
         "states": ORDER,
         "measures": measures,
         "able_to_work": able,
-        "work_measure": queries.has_work_measure(measures),
+        "work_measure": delivered.has_work_measure(measures),
         "income": await queries.household_income(case["household"]),
         "line": line,
         "year": year,
@@ -89,8 +91,19 @@ async def case_page(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
         "forms": default_forms(case, now),
         "checklist": CLEARING_CHECKLIST,
         "notice_min_days": case["notice_min_days"],
+        "county": await county_item(case_id),
         **CODE_LISTS,
     }
+
+
+async def county_item(case_id: int) -> dict[str, Any] | None:
+    """The case on the latest list sent to the county for confirmation (its decision and reason), if any."""
+    return (
+        await SubmissionItem.select(SubmissionItem.submission, SubmissionItem.decision, SubmissionItem.reason)
+        .where((SubmissionItem.kind == "monitoring") & (SubmissionItem.subject == case_id))
+        .order_by(SubmissionItem.id, ascending=False)
+        .first()
+    )
 
 
 def default_forms(case: dict[str, Any], now: date) -> dict[str, StepForm]:

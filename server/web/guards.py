@@ -1,4 +1,8 @@
-"""Guards: plain functions that refuse a request before the handler runs."""
+"""Guards: functions that refuse a request before the handler runs.
+
+Each is a coroutine function although it never waits: Litestar runs a plain function guard in a worker thread, a
+thread hop on every request for a check of the role (seen in the profile of every guarded page).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ def allowed(role: Role, roles: tuple[Role, ...], method: str) -> bool:
 
 
 def _require(*roles: Role) -> Any:
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if not allowed(current_user(connection).role, roles, str(connection.scope.get("method", "GET"))):
             raise PermissionDeniedException()
 
@@ -42,3 +46,5 @@ requires_admin_or_inspector = _require(Role.ADMIN, Role.INSPECTOR)
 requires_township_member = _require(Role.ADMIN, Role.LEADER, Role.CADRE, Role.INSPECTOR)
 # Spot checks: the township's office and leaders read them, the inspection group plans and records them.
 requires_leader_admin_or_inspector = _require(Role.ADMIN, Role.LEADER, Role.INSPECTOR)
+# Statistics: the county office on its county, the township's office and leaders (and inspectors, reading) on theirs.
+requires_statistics_reader = _require(Role.COUNTY, Role.ADMIN, Role.LEADER)

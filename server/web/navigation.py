@@ -25,7 +25,12 @@ HOUSEHOLDS = NavItem("/households", N_("Assisted households"), "list")
 NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     Role.PROVINCE: (HOME, ME),
     Role.CITY: (HOME, ME),
-    Role.COUNTY: (HOME, ME),
+    Role.COUNTY: (
+        HOME,
+        NavItem("/county/lists", N_("Approvals"), "list"),
+        NavItem("/statistics", N_("Statistics"), "chart"),
+        ME,
+    ),
     Role.CADRE: (
         HOME,
         HOUSEHOLDS,

@@ -100,8 +100,28 @@ async def test_admin_registers_a_family_through_every_step_and_prints_the_notice
     await page.click("a.cell:has-text('郑长河')")
     await page.check("input[name=passed][value=yes]")
     await click_and_wait(page, "button:has-text('登记乡镇审核')")
+    application = page.url
+    await expect(page.locator("#awaiting-county")).to_contain_text("由县扶贫办在乡镇报送的名单上审批")
+    await page.click("a.btn:has-text('报县名单')")
+    await click_and_wait(page, "#submit-form button")
+    await expect(page.locator(".flash--success")).to_contain_text("名单已报送县扶贫办")
+
+    await page.context.clear_cookies()  # the county office, on its own account
+    await log_in(page, "county")
+    await page.click("nav.bottom-nav >> text=审批")
+    await page.click("#lists a.name >> nth=0")
+    await expect(page.locator("#list-rows")).to_contain_text("郑长河")
+    assert not FULL_ID.search(without_tokens(await page.content())), "the county reads masked ID numbers"
     await page.fill("input[name=document]", "平扶贫发〔2026〕21号")
-    await click_and_wait(page, "button:has-text('登记县级审批')")
+    await screenshot(page, "county-list-deciding")
+    await click_and_wait(page, "button:has-text('登记县级审批结果')")
+    await expect(page.locator(".flash--success")).to_contain_text("县级审批结果已登记")
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the county's list scrolls sideways on a phone"
+
+    await page.context.clear_cookies()
+    await log_in(page, "admin")
+    await page.goto(application)
     await click_and_wait(page, "button:has-text('建档立卡登记')")
     await expect(page.locator(".flash--success")).to_contain_text("该户已建档立卡")
     await expect(page.locator("main")).to_contain_text("办理记录")

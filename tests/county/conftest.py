@@ -47,3 +47,7 @@ async def counties(township: dict[str, int], make_user: Any) -> Counties:
         await add_pairing(h[code], cadre)
     await make_user("county", username="xian", display_name="周主任", township_id=None, county_id=township["county"])
     return Counties(township["township"], difang.id, feicheng.id, h)
+
+
+# The identification fixtures, for the lists a township sends to the county (test_county_lists.py).
+from tests.identification.conftest import admin, admin_client, village  # noqa: E402, F401

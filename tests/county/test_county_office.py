@@ -135,6 +135,8 @@ async def test_the_county_sees_each_townships_return_to_poverty_rate_without_the
     await log_in(client, "xian")
     text = (await client.get("/")).text
     assert "33.33%" in text
+    assert text.count("data-over-cap") == 2, "the county and 临涧镇 are over the cap, 地方镇 is not"
+    assert "超过 3.5% 控制线" in text, "marked in words, not only in colour"
     assert "/monitoring/rate/households" not in text, "no link to the households behind the rate"
 
 

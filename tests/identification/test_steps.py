@@ -10,6 +10,9 @@ import pytest
 
 from server.audit.tables import AuditEvent
 from server.clock import today
+from server.county import submissions
+from server.county.submissions import ItemDecision
+from server.county.tables import SubmissionItem
 from server.households.tables import Household
 from server.identification import steps
 from server.identification.steps import Actor
@@ -109,8 +112,11 @@ async def test_the_admin_takes_a_new_family_from_application_to_registered(
     ).status_code == 303
     review = {"on": TODAY.isoformat(), "passed": "yes", "note": ""}
     assert (await post(admin_client, app_page, f"{app_page}/review", review)).status_code == 303
-    approval = {"on": TODAY.isoformat(), "document": "平扶发〔2026〕3号"}
-    assert (await post(admin_client, app_page, f"{app_page}/approve", approval)).status_code == 303
+    sent = await post(admin_client, app_page, "/submissions", {})
+    assert sent.status_code == 303, "the township sends its reviewed households to the county"
+    [item] = await SubmissionItem.select(SubmissionItem.id, SubmissionItem.submission)
+    approval = {item["id"]: ItemDecision(approved=True)}
+    await submissions.decide(Actor(id=None, label="xian"), item["submission"], TODAY, "平扶发〔2026〕3号", approval)
     assert (await post(admin_client, app_page, f"{app_page}/register", {})).status_code == 303
 
     household = await household_of(app_id)
@@ -130,7 +136,8 @@ async def test_the_admin_takes_a_new_family_from_application_to_registered(
         "approve",
         "register",
     ]
-    assert {row["actor_label"] for row in recorded} == {"ident_admin"}
+    assert {row["actor_label"]: row["step"] for row in recorded if row["step"] == "approve"} == {"xian": "approve"}
+    assert {row["actor_label"] for row in recorded if row["step"] != "approve"} == {"ident_admin"}
     audited = await AuditEvent.select(AuditEvent.action).where(
         (AuditEvent.target_type == "household") & (AuditEvent.target_id == str(household["id"]))
     )
@@ -146,7 +153,6 @@ OUT_OF_ORDER = [
     ("surveyed", "meeting", "尚未完成初选，不能进行民主评议"),
     ("preliminary", "notice", "尚未完成民主评议，不能进行村级公示"),
     ("appraised", "review", "尚未完成村级公示，不能进行乡镇审核"),
-    ("noticed", "approve", "尚未完成乡镇审核，不能进行县级审批"),
     ("reviewed", "register", "尚未完成县级审批，不能进行建档立卡登记"),
     ("preliminary", "survey", "该申请已完成入户调查，不能重复进行"),
     ("registered", "register", "该户已纳入建档立卡，不能进行建档立卡登记"),
@@ -165,7 +171,6 @@ def step_request(step: str, app_id: int, village_id: int) -> tuple[str, dict[str
             {"starts_on": PAST, "ends_on": today, "posted_at": "", "application": str(app_id)},
         ),
         "review": (f"{base}/review", {"on": today, "passed": "yes", "note": ""}),
-        "approve": (f"{base}/approve", {"on": today, "document": ""}),
         "register": (f"{base}/register", {}),
     }[step]
 

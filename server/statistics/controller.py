@@ -1,0 +1,99 @@
+"""Routes of the statistics pages: the tables of a place and period, the list behind a figure, the workbook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from server.audit.queries import record
+from server.statistics import queries
+from server.statistics.area import Area, Period, area_of, link_query, period_of
+from server.statistics.export import file_name, statistics_xlsx
+from server.statistics.lists import figure_list
+from server.web.auth import client_ip, current_user
+from server.web.downloads import xlsx_download
+from server.web.guards import requires_statistics_reader
+from server.web.templating import page
+
+Req = Request[Any, Any, Any]
+MONTHS = range(1, 13)
+
+
+async def place_and_period(
+    request: Req, township: int | None, village: int | None, year: int | None, month: int | None
+) -> tuple[Area, Period]:
+    return await area_of(current_user(request), township, village), period_of(year, month)
+
+
+class StatisticsController(Controller):
+    path = "/statistics"
+    guards = [requires_statistics_reader]  # noqa: RUF012
+
+    @get("/")
+    async def index(
+        self,
+        request: Req,
+        township: FromQuery[int | None] = None,
+        village: FromQuery[int | None] = None,
+        year: FromQuery[int | None] = None,
+        month: FromQuery[int | None] = None,
+    ) -> Template:
+        area, period = await place_and_period(request, township, village, year, month)
+        tables = await queries.report(area, period)
+        return await page(
+            request,
+            "statistics/index.html",
+            area=area,
+            period=period,
+            tables=tables,
+            months=MONTHS,
+            query=link_query(area, period),
+        )
+
+    @get("/list/{table:str}/{key:str}")
+    async def figure(
+        self,
+        request: Req,
+        table: FromPath[str],
+        key: FromPath[str],
+        township: FromQuery[int | None] = None,
+        village: FromQuery[int | None] = None,
+        year: FromQuery[int | None] = None,
+        month: FromQuery[int | None] = None,
+        page_number: FromQuery[int] = 1,
+    ) -> Template:
+        area, period = await place_and_period(request, township, village, year, month)
+        listed = await figure_list(current_user(request), area, period, table, key, page_number)
+        return await page(
+            request,
+            "statistics/list.html",
+            area=area,
+            period=period,
+            listed=listed,
+            title=queries.TITLES[table],
+            query=link_query(area, period),
+        )
+
+    @get("/report.xlsx")
+    async def workbook(
+        self,
+        request: Req,
+        township: FromQuery[int | None] = None,
+        village: FromQuery[int | None] = None,
+        year: FromQuery[int | None] = None,
+        month: FromQuery[int | None] = None,
+    ) -> Response[bytes]:
+        area, period = await place_and_period(request, township, village, year, month)
+        content = await statistics_xlsx(area, period, await queries.report(area, period))
+        await record(
+            "export",
+            actor=current_user(request),
+            target_type=area.level,
+            target_id=area.village_id or area.township_id or area.county_id,
+            ip=client_ip(request),
+            detail={"what": "statistics", "format": "xlsx", "period": period.label},
+        )
+        return xlsx_download(content, file_name(area, period))

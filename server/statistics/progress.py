@@ -1,0 +1,123 @@
+"""What the county follows place by place: identification progress by step, risk cases against their clocks, and
+projects with their budget, funds and progress (one statement each, by township of the county or village of the
+township)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from piccolo.querystring import QueryString
+
+from server import codes
+from server.clock import today
+from server.households.tables import Household
+from server.i18n import N_, gettext
+from server.identification.workflow import ORDER, State
+from server.monitoring.queries import _CASES, with_clocks
+from server.statistics.area import Area, Period, project_args
+from server.statistics.tables import Col, Row, StatTable
+
+STEPS = (*ORDER, State.STRUCK_OUT)
+
+
+def _part_sql(area: Area, village_column: str) -> str:
+    """The part (township of a county, else village) a row belongs to, from a village id column."""
+    if area.level == "county":
+        return f"(SELECT township FROM village WHERE id = {village_column})"
+    return village_column
+
+
+def _rows(area: Area, values: dict[int, tuple[Any, ...]], width: int) -> list[Row]:
+    rows = [Row(part.name, values.get(part.id, (0,) * width), key=str(part.id)) for part in area.parts]
+    totals = tuple(sum(row.values[i] or 0 for row in rows) for i in range(width))
+    return [*rows, Row(gettext(N_("Total")), totals, key="all", total=True)]
+
+
+def _first(area: Area) -> str:
+    return N_("Township") if area.level == "county" else N_("Village")
+
+
+async def identification_progress(area: Area, period: Period) -> StatTable:
+    """Applications of the year by the step they have reached."""
+    sql = (
+        f"SELECT {_part_sql(area, 'a.village')} AS part, a.state, count(*) AS n FROM identification_application a"
+        " WHERE a.village = ANY({}) AND extract(year FROM a.applied_on) = {} GROUP BY 1, 2"
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for r in await Household.raw(sql, area.villages, period.year):
+        counts[r["part"]][r["state"]] = r["n"]
+    values = {part: tuple(states.get(state.value, 0) for state in STEPS) for part, states in counts.items()}
+    return StatTable(
+        "identification",
+        N_("Identification progress by step"),
+        _first(area),
+        tuple(Col(state.label) for state in STEPS),
+        _rows(area, values, len(STEPS)),
+        N_("Applications of the year, by the step each has reached."),
+    )
+
+
+async def risk_clocks(area: Area) -> StatTable:
+    """Open risk cases and monitored households by type, and the cases past their clocks."""
+    cases = await Household.raw(
+        _CASES, QueryString("h.village = ANY({})", area.villages), QueryString("rc.state <> 'cleared'")
+    )
+    village_ids = {part.name: part.id for part in area.parts}  # a township's villages have distinct names
+    types = list(codes.MONITORING_TYPE)
+    values: dict[int, list[int]] = defaultdict(lambda: [0] * (len(types) + 3))
+    day = today()
+    for case in cases:
+        timed = with_clocks(case, day)
+        part = case["township"] if area.level == "county" else village_ids.get(case["village_name"], -1)
+        figures = values[part]
+        figures[0] += 1
+        if case["state"] == "monitored" and case["monitoring_type"] in types:
+            figures[1 + types.index(case["monitoring_type"])] += 1
+        # The monitoring pages' rule: late while not yet confirmed, and late while no measure has come.
+        figures[-2] += int(timed["confirm_late"] and case["state"] in ("found", "noticed"))
+        figures[-1] += int(timed["measure_late"] and case["first_measure_at"] is None)
+    return StatTable(
+        "clocks",
+        N_("Risk cases by type and clock"),
+        _first(area),
+        (
+            Col(N_("Open risk cases")),
+            *(Col(codes.MONITORING_TYPE.label(t)) for t in types),
+            Col(N_("Not confirmed in time"), "alert"),
+            Col(N_("No measure in time"), "alert"),
+        ),
+        _rows(area, {part: tuple(v) for part, v in values.items()}, len(types) + 3),
+        N_("Open cases today; a case past its clock (confirmation, first measure) is counted in red."),
+    )
+
+
+async def projects_by_place(area: Area, period: Period) -> StatTable:
+    part = "p.township" if area.level == "county" else "p.village"
+    sql = (
+        f"SELECT {part} AS part, count(*) AS projects, sum(p.budget) AS budget,"
+        " coalesce(sum((SELECT sum(f.amount) FROM project_funding f WHERE f.project = p.id)), 0) AS funded,"
+        " round(avg(p.progress_percent)) AS progress FROM project p"
+        " WHERE p.year = {} AND (p.village = ANY({}) OR (p.village IS NULL AND p.township = ANY({}))) GROUP BY 1"
+    )
+    values = {
+        r["part"]: (r["projects"], r["budget"], r["funded"], r["progress"])
+        for r in await Household.raw(sql, *project_args(area, period))
+        if r["part"] is not None
+    }
+    rows = _rows(area, values, 4)
+    total = rows[-1]
+    rows[-1] = Row(total.label, (*total.values[:3], None), "all", total=True)
+    return StatTable(
+        "project_places",
+        N_("Projects with budget, funds and progress by place"),
+        _first(area),
+        (
+            Col(N_("Projects")),
+            Col(N_("Budget (yuan)"), "money"),
+            Col(N_("Funds (yuan)"), "money"),
+            Col(N_("Average progress")),
+        ),
+        rows,
+        N_("Projects of the year; a township's own projects (no village) are counted at the township only."),
+    )

@@ -1,0 +1,377 @@
+"""The statistics tables of a place and period: one statement per table, whatever the number of households.
+
+Read-only figures, so they may come from the hot standby (@from_standby). Registered households are those whose
+status is not "none"; poverty incidence counts the people of households not yet out or returned to poverty.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from server import codes
+from server.households.tables import Household
+from server.i18n import N_, gettext
+from server.projects.codes import FUNDING_SOURCE, PROJECT_KIND
+from server.standby import from_standby
+from server.statistics import progress
+from server.statistics.area import Area, Period, project_args
+from server.statistics.tables import Col, Row, StatTable
+
+HOUSEHOLD_COLUMNS = (Col(N_("Households")), Col(N_("People")))
+POOR = ("not_out", "returned")  # counted in poverty incidence
+
+_BY_CODE = """
+SELECT h.{column} AS code, count(*) AS households, coalesce(sum(m.people), 0) AS people
+FROM household h
+LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
+WHERE h.village = ANY({{}}) AND {condition}
+GROUP BY 1
+"""
+
+BREAKDOWNS = {
+    # key: (column, condition, title, first header, code list)
+    "cause": (
+        "main_cause",
+        "h.status <> 'none'",
+        N_("Households and people by main cause of poverty"),
+        N_("Main cause of poverty"),
+        codes.POVERTY_CAUSE,
+    ),
+    "attribute": (
+        "attribute",
+        "h.status <> 'none'",
+        N_("Households and people by household attribute"),
+        N_("Household attribute"),
+        codes.HOUSEHOLD_ATTRIBUTE,
+    ),
+    "status": (
+        "status",
+        "h.status <> 'none'",
+        N_("Households and people by poverty status"),
+        N_("Poverty status"),
+        codes.POVERTY_STATUS,
+    ),
+    "monitoring": (
+        "monitoring_type",
+        "h.monitoring_type IS NOT NULL",
+        N_("Monitored households by type"),
+        N_("Monitoring type"),
+        codes.MONITORING_TYPE,
+    ),
+}
+
+
+def _total(rows: list[Row], label: str = "") -> Row:
+    sums = tuple(sum(row.values[i] or 0 for row in rows) for i in range(len(rows[0].values))) if rows else ()
+    return Row(label or gettext(N_("Total")), sums, key="all", total=True)
+
+
+async def breakdown(key: str, area: Area) -> StatTable:
+    column, condition, title, first, code_list = BREAKDOWNS[key]
+    found = {
+        r["code"]: r for r in await Household.raw(_BY_CODE.format(column=column, condition=condition), area.villages)
+    }
+    rows = [
+        Row(code_list.label(code), (found[code]["households"], found[code]["people"]), key=code)
+        for code in code_list
+        if code in found
+    ]
+    note = N_("The register as it stands today: a household is counted under its current values.")
+    return StatTable(
+        key,
+        title,
+        first,
+        HOUSEHOLD_COLUMNS,
+        [*rows, _total(rows)] if rows else [],
+        note,
+        "households",
+        chart=[(row.label, float(row.values[0])) for row in rows],
+    )
+
+
+_INCIDENCE = """
+SELECT v.id AS village, coalesce(sum(m.people), 0) AS people
+FROM village v
+JOIN household h ON h.village = v.id AND h.status = ANY({})
+LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
+WHERE v.id = ANY({})
+GROUP BY v.id
+"""
+
+
+async def incidence(area: Area) -> StatTable:
+    """People in poor households / the rural population, by part; a part without population data says so."""
+    people_by_village = {r["village"]: r["people"] for r in await Household.raw(_INCIDENCE, list(POOR), area.villages)}
+    township_of = await _township_of_villages(area) if area.level == "county" else {}
+    people: dict[int, int] = {}
+    for village, n in people_by_village.items():
+        part = township_of.get(village, village)
+        people[part] = people.get(part, 0) + n
+    rows = [
+        _incidence_row(part.name, people.get(part.id, 0), part.population, part.without_population, str(part.id))
+        for part in area.parts
+    ]
+    total_population = sum(part.population for part in area.parts)
+    missing = sum(part.without_population for part in area.parts)
+    total = _incidence_row(gettext(N_("Total")), sum(people.values()), total_population, missing, "all")
+    return StatTable(
+        "incidence",
+        N_("Poverty incidence"),
+        N_("Township") if area.level == "county" else N_("Village"),
+        (Col(N_("People in poor households")), Col(N_("Rural population")), Col(N_("Incidence rate"), "percent")),
+        [*rows, Row(total.label, total.values, "all", total.why, total=True)],
+        N_(
+            "People in households not yet out of poverty or returned to poverty, over the rural population the "
+            "township records for each village."
+        ),
+        "households",
+        chart=[(row.label, float(row.values[2])) for row in rows if row.values[2] is not None],
+    )
+
+
+def _incidence_row(label: str, people: int, population: int, missing: int, key: str) -> Row:
+    if missing:
+        why = gettext(N_("%(n)s villages have no population recorded, so the incidence cannot be computed."), n=missing)
+        return Row(label, (people, None, None), key, why)
+    percent = round(Decimal(100 * people) / population, 2) if population else None
+    return Row(label, (people, population, percent), key)
+
+
+async def _township_of_villages(area: Area) -> dict[int, int]:
+    rows = await Household.raw("SELECT id, township FROM village WHERE id = ANY({})", area.villages)
+    return {r["id"]: r["township"] for r in rows}
+
+
+_MEASURES = """
+SELECT vm.type AS code, count(*) AS measures, count(DISTINCT v.household) AS households,
+       coalesce(sum(vm.amount), 0) AS amount
+FROM visit_measure vm
+JOIN visit v ON v.id = vm.visit
+JOIN household h ON h.id = v.household
+WHERE h.village = ANY({}) AND v.visited_at >= {} AND v.visited_at < {}
+GROUP BY 1
+"""
+
+
+async def measures(area: Area, period: Period) -> StatTable:
+    found = {r["code"]: r for r in await Household.raw(_MEASURES, area.villages, period.start_at, period.end_at)}
+    rows = [
+        Row(codes.MEASURE_TYPE.label(code), (r["measures"], r["households"], r["amount"]), key=code)
+        for code in [*codes.MEASURE_TYPE, *(c for c in found if c not in codes.MEASURE_TYPE)]
+        if (r := found.get(code))
+    ]
+    total = Row(
+        gettext(N_("Total")), (sum(r.values[0] for r in rows), None, sum(r.values[2] for r in rows)), "all", total=True
+    )
+    return StatTable(
+        "measures",
+        N_("Measures delivered by kind"),
+        N_("Measure"),
+        (Col(N_("Measures")), Col(N_("Households")), Col(N_("Amount (yuan)"), "money")),
+        [*rows, total] if rows else [],
+        N_("Measures recorded with the visits of the period; a household helped twice is counted once per kind."),
+        "measures",
+        chart=[(row.label, float(row.values[2])) for row in rows],
+    )
+
+
+_PROJECT_PLACE = "p.year = {} AND (p.village = ANY({}) OR (p.village IS NULL AND p.township = ANY({})))"
+
+_FUNDS = f"""
+SELECT f.source AS code, count(DISTINCT p.id) AS projects, sum(f.amount) AS amount
+FROM project_funding f JOIN project p ON p.id = f.project
+WHERE {_PROJECT_PLACE}
+GROUP BY 1
+"""
+
+_KINDS = f"""
+SELECT p.kind AS code, count(*) AS projects, sum(p.budget) AS budget,
+       coalesce(sum((SELECT sum(f.amount) FROM project_funding f WHERE f.project = p.id)), 0) AS funded,
+       round(avg(p.progress_percent)) AS progress
+FROM project p
+WHERE {_PROJECT_PLACE}
+GROUP BY 1
+"""
+
+
+async def funds_by_source(area: Area, period: Period) -> StatTable:
+    found = {r["code"]: r for r in await Household.raw(_FUNDS, *project_args(area, period))}
+    rows = [
+        Row(FUNDING_SOURCE.label(code), (found[code]["projects"], found[code]["amount"]), key=code)
+        for code in FUNDING_SOURCE
+        if code in found
+    ]
+    total = Row(gettext(N_("Total")), (None, sum(r.values[1] for r in rows)), "all", total=True)
+    return StatTable(
+        "funds",
+        N_("Funds by source"),
+        N_("Source of funds"),
+        (Col(N_("Projects")), Col(N_("Amount (yuan)"), "money")),
+        [*rows, total] if rows else [],
+        N_("Projects of the year (a project is planned for a year, so a month shows its year)."),
+        "projects",
+        chart=[(row.label, float(row.values[1])) for row in rows],
+    )
+
+
+async def projects_by_kind(area: Area, period: Period) -> StatTable:
+    found = {r["code"]: r for r in await Household.raw(_KINDS, *project_args(area, period))}
+    rows = [
+        Row(PROJECT_KIND.label(code), (r["projects"], r["budget"], r["funded"], r["progress"]), key=code)
+        for code in PROJECT_KIND
+        if (r := found.get(code))
+    ]
+    total = Row(
+        gettext(N_("Total")),
+        (sum(r.values[0] for r in rows), sum(r.values[1] for r in rows), sum(r.values[2] for r in rows), None),
+        "all",
+        total=True,
+    )
+    return StatTable(
+        "projects",
+        N_("Projects and funds by project kind"),
+        N_("Project kind"),
+        (
+            Col(N_("Projects")),
+            Col(N_("Budget (yuan)"), "money"),
+            Col(N_("Funds (yuan)"), "money"),
+            Col(N_("Average progress")),
+        ),
+        [*rows, total] if rows else [],
+        N_("Projects of the year (a project is planned for a year, so a month shows its year)."),
+        "projects",
+    )
+
+
+_VISITS = """
+WITH months AS (SELECT generate_series({}::date, {}::date - 1, interval '1 month')::date AS month)
+SELECT m.month,
+  (SELECT count(*) FROM visit v JOIN household h ON h.id = v.household WHERE h.village = ANY({})
+     AND v.visited_at >= m.month::timestamp AT TIME ZONE 'Asia/Shanghai'
+     AND v.visited_at < (m.month + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai') AS visits,
+  (SELECT count(DISTINCT v.household) FROM visit v JOIN household h ON h.id = v.household WHERE h.village = ANY({})
+     AND v.visited_at >= m.month::timestamp AT TIME ZONE 'Asia/Shanghai'
+     AND v.visited_at < (m.month + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai') AS households,
+  (SELECT count(*) FROM follow_up f JOIN household h ON h.id = f.household WHERE h.village = ANY({})
+     AND f.due_on >= m.month AND f.due_on < m.month + interval '1 month') AS due,
+  (SELECT count(*) FROM follow_up f JOIN household h ON h.id = f.household WHERE h.village = ANY({})
+     AND f.due_on >= m.month AND f.due_on < m.month + interval '1 month' AND f.closed_at IS NOT NULL) AS done
+FROM months m ORDER BY m.month
+"""
+
+
+async def visits_by_month(area: Area, period: Period) -> StatTable:
+    v = area.villages
+    found = await Household.raw(_VISITS, period.start, period.end, v, v, v, v)
+    rows = [
+        Row(
+            r["month"].strftime("%Y-%m"),
+            (r["visits"], r["households"], r["due"], r["done"], r["due"] - r["done"]),
+            key=r["month"].strftime("%Y-%m"),
+        )
+        for r in found
+    ]
+    return StatTable(
+        "visits",
+        N_("Visits and follow-ups per month"),
+        N_("Month"),
+        (
+            Col(N_("Visits")),
+            Col(N_("Households visited")),
+            Col(N_("Follow-ups due")),
+            Col(N_("Follow-ups done")),
+            Col(N_("Follow-ups open")),
+        ),
+        [*rows, _total(rows)] if rows else [],
+        N_("Follow-ups counted in the month they are due."),
+        "visits",
+        chart=[(row.label[5:], float(row.values[0])) for row in rows],
+    )
+
+
+INCOME_SOURCES = (
+    ("wage_income", N_("Wages")),
+    ("business_income", N_("Production and business")),
+    ("property_income", N_("Property")),
+    ("transfer_income", N_("Transfers")),
+    ("production_cost", N_("Production costs (subtracted)")),
+)
+
+_INCOME = """
+SELECT h.income_year AS year, count(*) AS households, coalesce(sum(m.people), 0) AS people,
+       {sums}
+FROM household h
+LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
+WHERE h.village = ANY({{}}) AND h.status <> 'none' AND h.income_year IN ({{}}, {{}})
+GROUP BY 1
+""".format(sums=", ".join(f"sum(h.{name}) AS {name}" for name, _ in INCOME_SOURCES))
+
+
+async def income(area: Area, period: Period) -> StatTable:
+    """Income per person by source for the year and the year before, with the change."""
+    years = {r["year"]: r for r in await Household.raw(_INCOME, area.villages, period.year, period.year - 1)}
+    this, last = years.get(period.year), years.get(period.year - 1)
+    rows = []
+    for name, label in (*INCOME_SOURCES, ("net", N_("Net income"))):
+        now_value, before = _per_person(this, name), _per_person(last, name)
+        change = round(100 * (now_value - before) / before, 1) if now_value is not None and before else None
+        why = "" if this else gettext(N_("No household has income recorded for %(year)s."), year=period.year)
+        rows.append(Row(gettext(label), (now_value, before, change), key=name, why=why, total=name == "net"))
+    return StatTable(
+        "income",
+        N_("Income per person by source, year on year"),
+        N_("Source of income"),
+        (
+            Col(str(period.year), "money"),
+            Col(str(period.year - 1), "money"),
+            Col(N_("Change on the year before"), "percent"),
+        ),
+        rows,
+        N_(
+            "Yuan per person per year, from the income each registered household has recorded for that year (the "
+            "register keeps a household's latest year, so the year before counts the households last recorded then)."
+        ),
+        "households",
+    )
+
+
+def _per_person(row: dict[str, Any] | None, name: str) -> Decimal | None:
+    if not row or not row["people"]:
+        return None
+    if name == "net":
+        total = sum((row[n] or 0) * (-1 if n == "production_cost" else 1) for n, _ in INCOME_SOURCES)
+    else:
+        total = row[name] or 0
+    return (Decimal(total) / int(row["people"])).quantize(Decimal("0.01"))
+
+
+TITLES = {
+    **{key: spec[2] for key, spec in BREAKDOWNS.items()},
+    "incidence": N_("Poverty incidence"),
+    "measures": N_("Measures delivered by kind"),
+    "funds": N_("Funds by source"),
+    "projects": N_("Projects and funds by project kind"),
+    "visits": N_("Visits and follow-ups per month"),
+    "income": N_("Income per person by source, year on year"),
+    "identification": N_("Identification progress by step"),
+    "clocks": N_("Risk cases by type and clock"),
+    "project_places": N_("Projects with budget, funds and progress by place"),
+}
+
+
+@from_standby
+async def report(area: Area, period: Period) -> list[StatTable]:
+    """Every table of the statistics page, in its order: a constant number of statements."""
+    return [
+        *[await breakdown(key, area) for key in BREAKDOWNS],
+        await incidence(area),
+        await progress.identification_progress(area, period),
+        await progress.risk_clocks(area),
+        await progress.projects_by_place(area, period),
+        await measures(area, period),
+        await funds_by_source(area, period),
+        await projects_by_kind(area, period),
+        await visits_by_month(area, period),
+        await income(area, period),
+    ]

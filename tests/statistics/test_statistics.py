@@ -1,0 +1,180 @@
+"""Statistics offices report: figures by cause, incidence, measures and money, with the list behind each, as .xlsx."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+from server.audit.tables import AuditEvent
+from server.clock import TIMEZONE, today
+from server.households.tables import Member
+from server.monitoring.tables import RiskCase
+from server.places.tables import County, Township, Village
+from server.visits.tables import Visit, VisitMeasure
+from tests.helpers import log_in
+from tests.pairing.conftest import add_household
+
+YEAR = today().year
+
+
+async def add_people(household: int, n: int) -> None:
+    for i in range(n):
+        await Member(household=household, name=f"成员{i}", id_number=f"S{uuid.uuid4().int % 10**17:017d}").save()
+
+
+@pytest.fixture
+async def register(township: dict[str, int], make_user: Any) -> dict[str, int]:
+    """双河村 (900 people): 王大病 (illness, 3 people), 李小病 (illness, 1), 赵脱贫 (lack of funds, out, 1), 钱非贫 (not
+    registered). 空村 (no population recorded): 孙空村 (illness, 2 people). A medical measure of 500 yuan this month."""
+    village = township["village"]
+    ids = {
+        "wang": await add_household(village, "H1", "王大病", main_cause="illness", status="not_out"),
+        "li": await add_household(village, "H2", "李小病", main_cause="illness", status="returned"),
+        "zhao": await add_household(village, "H3", "赵脱贫", main_cause="lack_funds", status="out_supported"),
+        "qian": await add_household(village, "H4", "钱非贫", main_cause="illness", status="none"),
+    }
+    await add_people(ids["wang"], 2)
+    [empty] = await Village.insert(Village(township=township["township"], name="空村", code="371326105009"))
+    ids["sun"] = await add_household(empty["id"], "H5", "孙空村", main_cause="illness", status="not_out")
+    await add_people(ids["sun"], 1)
+    cadre = await make_user("cadre", username="stat_cadre")
+    visited = datetime.combine(today().replace(day=1), datetime.min.time(), TIMEZONE)
+    [visit] = await Visit.insert(Visit(client_id=uuid.uuid4(), household=ids["wang"], cadre=cadre, visited_at=visited))
+    await VisitMeasure.insert(VisitMeasure(visit=visit["id"], type="medical", amount=Decimal("500.00")))
+    await make_user("admin", username="stat_admin")
+    await make_user("county", username="stat_county", township_id=None, county_id=township["county"])
+    return {**ids, "empty_village": empty["id"], "cadre": cadre}
+
+
+def row_of(html: str, table: str, key: str) -> str:
+    section = html.split(f'id="table-{table}"', 1)[1].split("</section>", 1)[0]
+    return section.split(f'data-row="{key}"', 1)[1].split("</tr>", 1)[0]
+
+
+async def test_households_and_people_by_cause_open_the_list_behind_each_figure(
+    client: httpx.AsyncClient, register: dict[str, int]
+) -> None:
+    await log_in(client, "stat_admin")
+    page = await client.get("/statistics")
+    assert page.status_code == 200
+    illness = row_of(page.text, "cause", "illness")
+    assert ">3<" in illness, "王大病, 李小病, 孙空村: the one not registered is not counted"
+    assert ">6<" in illness, "3 + 1 + 2 people"
+    listed = await client.get(f"/statistics/list/cause/illness?year={YEAR}")
+    assert listed.status_code == 200
+    assert "王大病" in listed.text
+    assert "孙空村" in listed.text
+    assert "赵脱贫" not in listed.text
+    assert "钱非贫" not in listed.text
+
+
+async def test_incidence_is_computed_per_village_and_a_village_without_population_says_why(
+    client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
+) -> None:
+    await log_in(client, "stat_admin")
+    html = (await client.get("/statistics")).text
+    shuanghe = row_of(html, "incidence", str(township["village"]))
+    assert ">900<" in shuanghe
+    assert "0.44" in shuanghe, "4 people (not out, returned) of 900"
+    empty = html.split('id="table-incidence"', 1)[1].split(f'data-row="{register["empty_village"]}"', 1)[1]
+    assert "有 1 个村未填写人口数，无法计算贫困发生率" in empty.split("</section>", 1)[0]
+    total = row_of(html, "incidence", "all")
+    assert "无法计算" in total
+    assert ">0<" not in total, "a figure that cannot be computed is never shown as 0"
+
+
+async def test_measures_are_counted_with_their_money_in_the_chosen_month_only(
+    client: httpx.AsyncClient, register: dict[str, int]
+) -> None:
+    await log_in(client, "stat_admin")
+    this_month = (await client.get(f"/statistics?year={YEAR}&month={today().month}")).text
+    assert "500.00" in row_of(this_month, "measures", "medical")
+    other = today().month % 12 + 1
+    other_year = YEAR if other > today().month else YEAR - 1
+    elsewhere = (await client.get(f"/statistics?year={other_year}&month={other}")).text
+    assert 'data-row="medical"' not in elsewhere
+
+
+async def test_the_county_office_reads_figures_by_township_and_village_never_households(
+    client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
+) -> None:
+    [fei] = await County.insert(County(name="费县", code="371325000000"))
+    [other] = await Township.insert(Township(county=fei["id"], name="费城镇", code="371325100000"))
+    await log_in(client, "stat_county")
+    county = await client.get("/statistics")
+    assert county.status_code == 200
+    assert "临涧镇" in county.text
+    assert "费城镇" not in county.text
+    listed = (await client.get("/statistics/list/cause/illness")).text
+    assert "双河村" in listed
+    assert "王大病" not in listed
+    assert "孙空村" not in listed
+    assert (await client.get(f"/statistics?township={township['township']}")).status_code == 200
+    assert (await client.get(f"/statistics?township={other['id']}")).status_code == 404
+
+
+async def test_a_township_cannot_read_another_township_and_a_cadre_reads_no_statistics(
+    client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
+) -> None:
+    [other] = await Township.insert(Township(county=township["county"], name="地方镇", code="371326106000"))
+    await log_in(client, "stat_admin")
+    assert (await client.get(f"/statistics?township={other['id']}")).status_code == 404
+    await log_in(client, "stat_cadre")
+    assert (await client.get("/statistics")).status_code == 403
+
+
+async def test_the_workbook_has_a_sheet_per_table_formatted_to_print_on_a4(
+    client: httpx.AsyncClient, register: dict[str, int]
+) -> None:
+    await log_in(client, "stat_admin")
+    response = await client.get(f"/statistics/report.xlsx?year={YEAR}")
+    assert response.status_code == 200
+    assert (
+        f"filename*=UTF-8''%E7%BB%9F%E8%AE%A1-%E4%B8%B4%E6%B6%A7%E9%95%87-{YEAR}.xlsx"
+        in response.headers["content-disposition"]
+    ), "统计-临涧镇-<year>.xlsx"
+    book = load_workbook(BytesIO(response.content))
+    assert len(book.sheetnames) == 13, "a sheet per table"
+    cause = book.worksheets[0]
+    assert cause["A1"].value.startswith("临涧镇")
+    assert [c.value for c in cause[2]][:3] == ["主要致贫原因", "户数", "人数"]
+    assert cause["A2"].font.b
+    assert cause.freeze_panes == "A3"
+    assert cause.print_title_rows == "$1:$2"
+    assert cause.page_setup.fitToWidth == 1
+    assert cause.sheet_properties.pageSetUpPr.fitToPage
+    assert cause.column_dimensions["A"].width >= 10
+    [measures] = [sheet for sheet in book.worksheets if "帮扶措施分类统计" in sheet.title]
+    money = next(row for row in measures.iter_rows(min_row=3) if row[0].value == "医疗扶持")
+    assert money[3].value == 500
+    assert money[3].number_format == "#,##0.00"
+    assert await AuditEvent.exists().where(AuditEvent.action == "export")
+
+
+async def test_a_risk_case_past_its_clock_is_counted_in_red_with_words_by_village(
+    client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
+) -> None:
+    found = today() - timedelta(days=40)
+    await RiskCase.insert(
+        RiskCase(
+            household=register["li"],
+            state="noticed",
+            source="reported",
+            found_on=found,
+            notice_starts_on=found,
+            notice_ends_on=found + timedelta(days=6),
+        )
+    )
+    await log_in(client, "stat_admin")
+    html = (await client.get("/statistics")).text
+    shuanghe = row_of(html, "clocks", str(township["village"]))
+    assert "1 超时限" in shuanghe, "not confirmed within 15 days, and no measure within 15 days"
+    assert shuanghe.count("超时限") == 2
+    assert "超时限" not in row_of(html, "clocks", str(register["empty_village"]))
