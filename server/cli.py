@@ -102,6 +102,10 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             interface=Interfaces.ASGI,
             loop=Loops.uvloop,  # less CPU per request and per SQL statement than asyncio's loop
             workers=processes,
+            # A worker that dies (killed, out of memory, a crash inside an image library) is replaced after a second;
+            # the others go on serving meanwhile. Granian exits only on a crash loop (a new worker dying within 5.5 s).
+            respawn_failed_workers=True,
+            respawn_interval=1.0,
             log_access=False,  # the app writes one JSON line per request, with its request id
             log_dictconfig=granian_log_config(settings.log_format),
         ).serve()

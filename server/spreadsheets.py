@@ -12,13 +12,13 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from server.i18n import gettext
+from server.spreadsheet_reading import Limits, Sheet, Unreadable, open_workbook, read_sheet
 
 # A cell starting with one of these is read as a formula by Excel, WPS or LibreOffice (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -133,31 +133,36 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def open_upload(content: bytes, sheets: tuple[str, ...], max_rows: int, max_bytes: int) -> Workbook:
-    """The uploaded workbook, refused (SheetRejected) when too big, unreadable, or missing one of `sheets`; an
-    over-long sheet is refused from its declared dimension, before any row is read."""
+def open_upload(content: bytes, sheets: tuple[str, ...], max_rows: int, max_bytes: int) -> dict[str, Sheet]:
+    """The named sheets of an upload, read with every limit counted while reading (server/spreadsheet_reading.py:
+    rows, columns, sheets, cell size, unpacked size), never taken from what the file declares; refused
+    (SheetRejected) when too big, unreadable, or missing one of `sheets`."""
     if len(content) > max_bytes:
         raise SheetRejected(gettext("The file is larger than %(mb)s MB.", mb=max_bytes // (1024 * 1024)))
+    limits = Limits(rows=max_rows)
     try:
-        workbook = load_workbook(BytesIO(content), read_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError, Exception) as error:
-        raise SheetRejected(gettext("This is not an Excel (.xlsx) file, or it cannot be read.")) from error
-    try:
-        for name in sheets:
-            if name not in workbook.sheetnames:
-                raise SheetRejected(gettext("The sheet “%(sheet)s” is missing.", sheet=name))
-            if (workbook[name].max_row or 0) > max_rows + 1:
-                raise SheetRejected(gettext("A sheet has more than %(n)s rows: split the file.", n=f"{max_rows:,}"))
-    finally:
-        workbook.close()
-    return load_workbook(BytesIO(content), data_only=False)
+        workbook = open_workbook(content, limits)
+        try:
+            for name in sheets:
+                if name not in workbook.sheetnames:
+                    raise SheetRejected(gettext("The sheet “%(sheet)s” is missing.", sheet=name))
+            return {name: read_sheet(workbook, name, limits) for name in sheets}
+        finally:
+            workbook.close()
+    except Unreadable as error:
+        raise SheetRejected(str(error)) from error
 
 
-def read_rows(sheet: Any, columns: list[tuple[str, str]]) -> list[tuple[int, dict[str, str]]]:
-    """The data rows as {field: text} with their row numbers; the headers must be `columns`' own, in order."""
-    headers = [cell_text(cell.value) for cell in sheet[1]] if sheet.max_row >= 1 else []
+def read_rows(sheet: Sheet, columns: list[tuple[str, str]]) -> list[tuple[int, dict[str, str]]]:
+    """The data rows as {field: text} with their row numbers, once the sheet's shape is right: no merged cells (a
+    merged header is reported as merged, not as a wrong header), `columns`' own headers in order, no formulas."""
+    if sheet.merged:
+        raise SheetRejected(
+            gettext("Sheet “%(sheet)s” has merged cells (%(cells)s).", sheet=sheet.title, cells=sheet.merged[0])
+        )
+    headers = sheet.rows.get(1, {})
     for index, (header, _) in enumerate(columns):
-        found = headers[index] if index < len(headers) else ""
+        found = cell_text(headers.get(index + 1))
         if found != header:
             raise SheetRejected(
                 gettext(
@@ -168,25 +173,17 @@ def read_rows(sheet: Any, columns: list[tuple[str, str]]) -> list[tuple[int, dic
                     found=found,
                 )
             )
-    for merged in sheet.merged_cells.ranges:
-        if merged.max_row > 1:
-            raise SheetRejected(
-                gettext("Sheet “%(sheet)s” has merged cells (%(cells)s).", sheet=sheet.title, cells=merged.coord)
+    if sheet.formulas:
+        raise SheetRejected(
+            gettext(
+                "Cell %(cell)s of sheet “%(sheet)s” is a formula: paste values only.",
+                cell=sheet.formulas[0],
+                sheet=sheet.title,
             )
+        )
     rows = []
-    for number, row in enumerate(sheet.iter_rows(min_row=2), start=2):
-        for cell in row:
-            if cell.data_type == "f":
-                raise SheetRejected(
-                    gettext(
-                        "Cell %(cell)s of sheet “%(sheet)s” is a formula: paste values only.",
-                        cell=cell.coordinate,
-                        sheet=sheet.title,
-                    )
-                )
-        values = {
-            name: cell_text(row[index].value) if index < len(row) else "" for index, (_, name) in enumerate(columns)
-        }
+    for number in sorted(n for n in sheet.rows if n >= 2):
+        values = {name: cell_text(sheet.rows[number].get(index + 1)) for index, (_, name) in enumerate(columns)}
         if any(values.values()):
             rows.append((number, values))
     return rows
