@@ -59,5 +59,6 @@ def test_templates_translate_escape_and_format_as_jinja2_does() -> None:
 
 
 def test_templates_read_a_rows_keys_and_a_dicts_methods_alike() -> None:
-    template = build_environment().from_string("{{ row.code }}|{{ row.items()|list|length }}|{{ row.missing is defined }}")
+    source = "{{ row.code }}|{{ row.items()|list|length }}|{{ row.missing is defined }}"
+    template = build_environment().from_string(source)
     assert template.render(row={"code": "3713", "items": "not the method"}) == "3713|2|False"
