@@ -55,6 +55,7 @@ BANGFU = str(Path(sys.executable).parent / "bangfu")
 BENCH_DATABASE = os.environ.get("BANGFU_BENCH_DATABASE", "bangfu_bench")
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY_VISIT_MONTHS = 70  # ~1.86 million visits over the county's 50,661 households
+PROVINCE_VISIT_MONTHS = 48  # ~15 million visits over the province's twelve counties (~600,000 households)
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 # wrk calls done() once at the end; latencies are in microseconds.
 WRK_SCRIPT = """
@@ -107,6 +108,8 @@ SCENARIOS = [
     Scenario("household-search-name", "/households?q=%E7%8E%8B", "admin"),
     Scenario("coverage-leader", "/coverage", "leader"),
     Scenario("coverage-county", "/", "county"),
+    Scenario("figures-city", "/", "city"),
+    Scenario("figures-province", "/", "province"),
     Scenario("identification", "/identification", "admin"),
     Scenario("visits-cadre", "/visits", "cadre"),
     Scenario("follow-ups-cadre", "/follow-ups", "cadre"),
@@ -316,7 +319,13 @@ async def recreate_database(server_url: str, name: str, template: str | None = N
 
 
 def prepare_database(server_url: str, args: argparse.Namespace, env: dict[str, str]) -> str:
-    """The bench database: a fresh copy of the demo template of this scale, the template built first if stale."""
+    """The bench database: a fresh copy of the demo template of this scale, the template built first if stale; or,
+    with --existing, the database named by --database as it is (a province's ~10 GB is loaded once, not copied)."""
+    if args.existing:
+        url = with_database(server_url, args.database)
+        run(BANGFU, "migrate", env={**env, "DATABASE_URL": url})
+        asyncio.run(settle(url))
+        return url
     template = f"{args.database}_template_{args.scale}"
     key = template_key(args.scale, env)
     if args.fresh or not asyncio.run(template_is_current(server_url, template, key)):
@@ -560,7 +569,7 @@ def figures(result: Result, bare: Result) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=["township", "county"], default="township")
+    parser.add_argument("--scale", choices=["township", "county", "province"], default="township")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per scenario (default 10)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--only", choices=["all", "wire"], default="all", help="wire: bytes on the wire only")
@@ -568,6 +577,9 @@ def main() -> None:
     parser.add_argument("--database", default=BENCH_DATABASE, help=f"bench database name (default {BENCH_DATABASE})")
     parser.add_argument("--profile", default="", help="with py-spy: a collapsed-stack profile per scenario in DIR")
     parser.add_argument("--fresh", action="store_true", help="build the demo template even if it looks current")
+    parser.add_argument(
+        "--existing", action="store_true", help="measure the database --database names as it is (demo already loaded)"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on SIGTERM too
 
@@ -575,6 +587,8 @@ def main() -> None:
     env = {**os.environ, "BANGFU_SECURE_COOKIES": "0"}
     if args.scale == "county":  # the county of the issues' speed targets: 50,000 households, 1.8 million visits
         env.setdefault("BANGFU_DEMO_VISIT_MONTHS", str(COUNTY_VISIT_MONTHS))
+    if args.scale == "province":  # twelve counties: ~600,000 households, ~15 million visits
+        env.setdefault("BANGFU_DEMO_VISIT_MONTHS", str(PROVINCE_VISIT_MONTHS))
     url = prepare_database(server_url, args, env)
     env["DATABASE_URL"] = url
     data = asyncio.run(describe_data(url, args.scale))
