@@ -178,3 +178,26 @@ async def test_a_risk_case_past_its_clock_is_counted_in_red_with_words_by_villag
     assert "1 超时限" in shuanghe, "not confirmed within 15 days, and no measure within 15 days"
     assert shuanghe.count("超时限") == 2
     assert "超时限" not in row_of(html, "clocks", str(register["empty_village"]))
+
+
+async def test_the_county_statistics_page_runs_the_same_statements_whatever_the_number_of_households(
+    client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int], db: Any
+) -> None:
+    statements: list[str] = []
+    db.connection.add_query_logger(lambda record: statements.append(record.query))
+    await log_in(client, "stat_county")
+    await client.get("/statistics")  # the first request also logs the login and asyncpg's type look-ups
+    statements.clear()
+    assert (await client.get("/statistics")).status_code == 200
+    few = len(statements)
+    for n in range(3):
+        [town] = await Township.insert(Township(county=township["county"], name=f"新镇{n}", code=f"37132620{n}000"))
+        [village] = await Village.insert(
+            Village(township=town["id"], name=f"新村{n}", code=f"37132620{n}001", population=500)
+        )
+        for k in range(5):
+            await add_household(village["id"], f"X{n}-{k}", f"新户主{n}{k}", main_cause="illness")
+    statements.clear()
+    page = await client.get("/statistics")
+    assert "新镇2" in page.text
+    assert len(statements) == few
