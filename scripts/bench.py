@@ -1,12 +1,16 @@
 """Throughput and latency of Bangfu pages under wrk, one line per scenario (`make bench`).
 
-Recreates the database `bangfu_bench` on the server in DATABASE_URL (default: the machine's PostgreSQL 15), runs
-`bangfu migrate` and `bangfu demo`, serves it with one Granian worker on a free loopback port, logs in through the real
-login form, and runs wrk against each scenario. Every line reads
+Recreates the database `bangfu_bench` (`--database`, or BANGFU_BENCH_DATABASE) on the server in DATABASE_URL (default:
+the machine's PostgreSQL 15) as a copy of a template database holding the migrated demo of that scale; the template is
+built (`bangfu migrate`, `bangfu demo`, VACUUM ANALYZE) only when the migrations, the demo code, the demo's
+settings or the day changed (`--fresh` builds it anyway), so a county run no longer spends minutes loading. It
+serves it with one Granian worker on a free loopback port, logs in through the real login form, and runs wrk against
+each scenario. Every line reads
 
-    bench: <scenario> p50_ms=<x> p95_ms=<y> rps=<z> ratio=<r> data=<what was loaded>
+    bench: <scenario> p50_ms=<x> p95_ms=<y> rps=<z> ratio=<r> statements=<n> data=<what was loaded>
 
-where ratio is the scenario's requests per second over the bare route's (/ping), measured in the same run.
+where ratio is the scenario's requests per second over the bare route's (/ping), measured in the same run, and
+statements the SQL statements one request of it sent (from the server's access log line).
 To add a page, append a Scenario; to add something that is not an HTTP request, append a function to MEASUREMENTS.
 
 Bytes on the wire (compressed as a browser accepting Brotli gets them) for the cadre's home, the visit form and the
@@ -15,14 +19,17 @@ the background) and repeat load (the page alone: static files are immutable and 
 
     bench: wire-<page> first_load_bytes=<b> repeat_load_bytes=<b> page_bytes=<b> page_uncompressed=<b> ...
 
-`--only wire` measures just these (no wrk).
+`--only wire` measures just these (no wrk); `--pages REGEX` measures only the scenarios (and MEASUREMENTS functions)
+whose name matches, e.g. to profile one page with py-spy while wrk runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -45,8 +52,10 @@ from server.demo.loader import DEMO_PASSWORD
 from server.media.benchmark import measure_photo_processing
 
 BANGFU = str(Path(sys.executable).parent / "bangfu")
-BENCH_DATABASE = "bangfu_bench"
+BENCH_DATABASE = os.environ.get("BANGFU_BENCH_DATABASE", "bangfu_bench")
+ROOT = Path(__file__).resolve().parent.parent
 COUNTY_VISIT_MONTHS = 70  # ~1.86 million visits over the county's 50,661 households
+PROVINCE_VISIT_MONTHS = 48  # ~15 million visits over the province's twelve counties (~600,000 households)
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 # wrk calls done() once at the end; latencies are in microseconds.
 WRK_SCRIPT = """
@@ -72,6 +81,9 @@ class Result:
     p95_ms: float
     rps: float
     relative: bool = True  # False: not an HTTP request, so no ratio to the bare route
+    statements: int | None = None  # SQL statements of one request (from the server's access log)
+    app_cpu_ms: float | None = None  # CPU time per request of the server's processes
+    db_cpu_ms: float | None = None  # ... and of the PostgreSQL backends serving it
 
 
 @dataclass
@@ -81,6 +93,8 @@ class Context:
     base_url: str
     database_url: str
     args: argparse.Namespace
+    server_pid: int = 0
+    server_log: Path | None = None
     cookies: dict[str, str] = field(default_factory=dict)  # role -> bangfu_session value
 
 
@@ -94,6 +108,8 @@ SCENARIOS = [
     Scenario("household-search-name", "/households?q=%E7%8E%8B", "admin"),
     Scenario("coverage-leader", "/coverage", "leader"),
     Scenario("coverage-county", "/", "county"),
+    Scenario("figures-city", "/", "city"),
+    Scenario("figures-province", "/", "province"),
     Scenario("identification", "/identification", "admin"),
     Scenario("visits-cadre", "/visits", "cadre"),
     Scenario("follow-ups-cadre", "/follow-ups", "cadre"),
@@ -266,14 +282,64 @@ def run(*command: str, env: dict[str, str]) -> None:
         raise SystemExit(f"bench: {' '.join(command)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
 
 
-async def recreate_database(server_url: str) -> str:
+def template_key(scale: str, env: dict[str, str]) -> str:
+    """What the template's content depends on: the migrations, the demo's code, its settings and the day (visits and
+    follow-ups are dated relative to today)."""
+    digest = hashlib.sha256(f"{scale} {env.get('BANGFU_DEMO_VISIT_MONTHS', '')} {time.strftime('%Y-%m-%d')}".encode())
+    for path in sorted([*(ROOT / "migrations").rglob("*.py"), *(ROOT / "server" / "demo").rglob("*.py")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+async def template_is_current(server_url: str, template: str, key: str) -> bool:
     connection = await connect(with_database(server_url, "postgres"))
     try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+        comment = await connection.fetchval(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", template
+        )
     finally:
         await connection.close()
-    return with_database(server_url, BENCH_DATABASE)
+    return comment == f"bench template {key}"
+
+
+async def on_server(server_url: str, *statements: str) -> None:
+    connection = await connect(with_database(server_url, "postgres"))
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def recreate_database(server_url: str, name: str, template: str | None = None) -> str:
+    """Drop and create database `name`, empty or as a copy of `template`."""
+    copy = f' TEMPLATE "{template}"' if template else ""
+    await on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{copy}')
+    return with_database(server_url, name)
+
+
+def prepare_database(server_url: str, args: argparse.Namespace, env: dict[str, str]) -> str:
+    """The bench database: a fresh copy of the demo template of this scale, the template built first if stale; or,
+    with --existing, the database named by --database as it is (a province's ~10 GB is loaded once, not copied)."""
+    if args.existing:
+        url = with_database(server_url, args.database)
+        run(BANGFU, "migrate", env={**env, "DATABASE_URL": url})
+        asyncio.run(settle(url))
+        return url
+    template = f"{args.database}_template_{args.scale}"
+    key = template_key(args.scale, env)
+    if args.fresh or not asyncio.run(template_is_current(server_url, template, key)):
+        started = time.monotonic()
+        template_url = asyncio.run(recreate_database(server_url, template))
+        template_env = {**env, "DATABASE_URL": template_url}
+        run(BANGFU, "migrate", env=template_env)
+        run(BANGFU, "demo", "--scale", args.scale, env=template_env)
+        asyncio.run(settle(template_url))
+        asyncio.run(on_server(server_url, f"COMMENT ON DATABASE \"{template}\" IS 'bench template {key}'"))
+        print(f"bench: built the {args.scale} template in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    url = asyncio.run(recreate_database(server_url, args.database, template))
+    run(BANGFU, "migrate", env={**env, "DATABASE_URL": url})  # nothing to migrate: it sets up this database's app role
+    return url
 
 
 async def settle(url: str) -> None:
@@ -304,7 +370,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+def server(env: dict[str, str], port: int, log: Path) -> Iterator[tuple[str, int]]:
     """`bangfu serve --workers 1`, stopped (with its worker) however the block ends."""
     with log.open("w") as output:
         process = subprocess.Popen(  # its own process group, so the worker goes too
@@ -326,7 +392,7 @@ def server(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        yield base_url
+        yield base_url, process.pid
     finally:
         if process.poll() is None:
             process.terminate()
@@ -353,11 +419,131 @@ def login(base_url: str, username: str) -> str:
 
 
 def measure(context: Context, scenario: Scenario, lua: Path) -> Result:
-    headers = {"Cookie": f"bangfu_session={context.cookies[scenario.role]}"} if scenario.role else {}
+    headers = {**ACCEPT}  # compressed as a browser gets it: compression's CPU is part of the page's cost
+    if scenario.role:
+        headers["Cookie"] = f"bangfu_session={context.cookies[scenario.role]}"
     check = httpx.get(context.base_url + scenario.path, headers=headers, timeout=10)
     if check.status_code != 200:  # e.g. a redirect to /login would measure the wrong page
         raise SystemExit(f"bench: {scenario.name}: GET {scenario.path} answered {check.status_code}")
-    command = ["wrk", "-t1", f"-c{context.args.connections}", f"-d{context.args.duration}s", "-s", str(lua)]
+    statements = statements_of(context, scenario.path.split("?")[0])
+    with profiled(context, scenario.name):
+        result = run_wrk(context, scenario, lua, headers)
+    return dataclasses.replace(result, statements=statements)
+
+
+def statements_of(context: Context, path: str) -> int | None:
+    """The statement count in the server's access line of the last request to `path` (the check just made)."""
+    if context.server_log is None:
+        return None
+    time.sleep(0.05)  # the line is written as the answer starts
+    for line in reversed(context.server_log.read_text().splitlines()):
+        entry = json.loads(line) if line.startswith("{") else {}
+        if entry.get("message") == "request" and entry.get("path") == path:
+            return int(entry.get("statements", 0))
+    return None
+
+
+@contextmanager
+def profiled(context: Context, name: str) -> Iterator[None]:
+    """With --profile DIR: py-spy samples the server (and its worker) while wrk runs, into DIR/<name>.txt, as
+    collapsed stacks (one line per stack and its sample count; scripts/profile_summary.py reads them)."""
+    if not context.args.profile:
+        yield
+        return
+    output = Path(context.args.profile) / f"{name}.txt"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    spy = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--subprocesses",
+            "--nonblocking",
+            "--format",
+            "raw",
+            "--rate",
+            "200",
+            "--pid",
+            str(context.server_pid),
+            "--output",
+            str(output),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1)  # py-spy attaches
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)  # it writes the file on SIGINT
+        spy.wait(timeout=30)
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the server and its Granian worker)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            queue += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process still there (/proc/<pid>/stat fields 14 and 15)."""
+    times = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return times
+
+
+def backends(context: Context) -> list[int]:
+    """The PostgreSQL server processes connected to the bench database (on this machine, as in the bench)."""
+
+    async def pids() -> list[int]:
+        connection = await connect(context.database_url)
+        try:
+            rows = await connection.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return [int(row["pid"]) for row in rows]
+        finally:
+            await connection.close()
+
+    return asyncio.run(pids())
+
+
+def run_wrk(context: Context, scenario: Scenario, lua: Path, headers: dict[str, str]) -> Result:
+    """wrk's throughput and latency, and the CPU time the server and its database backends spent per request
+    (which, unlike throughput, hardly depends on what else the machine runs)."""
+    app_before = cpu_seconds(process_tree(context.server_pid))
+    db_before = cpu_seconds(backends(context))
+    result = wrk(context, scenario, lua, headers)
+    app_after = cpu_seconds(process_tree(context.server_pid))
+    db_after = cpu_seconds(backends(context))
+    requests = result.rps * context.args.duration
+    app = sum(app_after.values()) - sum(app_before.get(pid, 0) for pid in app_after)
+    db = sum(db_after.values()) - sum(db_before.get(pid, 0) for pid in db_after)
+    return Result(
+        result.name,
+        result.p50_ms,
+        result.p95_ms,
+        result.rps,
+        app_cpu_ms=app / requests * 1000,
+        db_cpu_ms=db / requests * 1000,
+    )
+
+
+def wrk(context: Context, scenario: Scenario, lua: Path, headers: dict[str, str]) -> Result:
+    command = ["wrk", "-t1", f"-c{context.args.connections}", f"-d{context.args.duration}s", "--timeout", "10s"]
+    command += ["-s", str(lua)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, context.base_url + scenario.path], capture_output=True, text=True, check=False)
@@ -370,46 +556,61 @@ def measure(context: Context, scenario: Scenario, lua: Path) -> Result:
     return Result(scenario.name, p50 / 1000, p95 / 1000, requests / (duration_us / 1_000_000))
 
 
+def figures(result: Result, bare: Result) -> str:
+    """ratio: requests per second over the bare route's; cpu_ms: the server's + the database's CPU per request;
+    cpu_ratio: the bare route's CPU per request over the page's (the ratio on a machine doing nothing else)."""
+    line = f"p50_ms={result.p50_ms:.2f} p95_ms={result.p95_ms:.2f} rps={result.rps:.0f}"
+    line += f" ratio={f'{result.rps / bare.rps:.2f}' if result.relative else '-'}"
+    if result.app_cpu_ms is not None and result.db_cpu_ms is not None and bare.app_cpu_ms is not None:
+        total, bare_total = result.app_cpu_ms + result.db_cpu_ms, bare.app_cpu_ms + (bare.db_cpu_ms or 0)
+        line += f" cpu_ms={result.app_cpu_ms:.2f}+{result.db_cpu_ms:.2f} cpu_ratio={bare_total / total:.2f}"
+    return line + f" statements={'-' if result.statements is None else result.statements}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=["township", "county"], default="township")
+    parser.add_argument("--scale", choices=["township", "county", "province"], default="township")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per scenario (default 10)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--only", choices=["all", "wire"], default="all", help="wire: bytes on the wire only")
+    parser.add_argument("--pages", default="", help="measure only the scenarios whose name matches this regex")
+    parser.add_argument("--database", default=BENCH_DATABASE, help=f"bench database name (default {BENCH_DATABASE})")
+    parser.add_argument("--profile", default="", help="with py-spy: a collapsed-stack profile per scenario in DIR")
+    parser.add_argument("--fresh", action="store_true", help="build the demo template even if it looks current")
+    parser.add_argument(
+        "--existing", action="store_true", help="measure the database --database names as it is (demo already loaded)"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on SIGTERM too
 
     server_url = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
-    url = asyncio.run(recreate_database(server_url))
-    env = {**os.environ, "DATABASE_URL": url, "BANGFU_SECURE_COOKIES": "0"}
+    env = {**os.environ, "BANGFU_SECURE_COOKIES": "0"}
     if args.scale == "county":  # the county of the issues' speed targets: 50,000 households, 1.8 million visits
         env.setdefault("BANGFU_DEMO_VISIT_MONTHS", str(COUNTY_VISIT_MONTHS))
-    run(BANGFU, "migrate", env=env)
-    run(BANGFU, "demo", "--scale", args.scale, env=env)
-    asyncio.run(settle(url))
+    if args.scale == "province":  # twelve counties: ~600,000 households, ~15 million visits
+        env.setdefault("BANGFU_DEMO_VISIT_MONTHS", str(PROVINCE_VISIT_MONTHS))
+    url = prepare_database(server_url, args, env)
+    env["DATABASE_URL"] = url
     data = asyncio.run(describe_data(url, args.scale))
 
     with tempfile.TemporaryDirectory(prefix="bangfu-bench-") as temp:
         lua = Path(temp) / "percentiles.lua"
         lua.write_text(WRK_SCRIPT)
-        with server(env, free_port(), Path(temp) / "serve.log") as base_url:
-            context = Context(base_url, url, args)
+        with server(env, free_port(), Path(temp) / "serve.log") as (base_url, pid):
+            context = Context(base_url, url, args, pid, Path(temp) / "serve.log")
             for role in sorted({s.role for s in SCENARIOS if s.role}):
                 context.cookies[role] = login(base_url, role)
             wire = wire_lines(context)
             if args.only == "wire":
                 print("\n".join(wire), flush=True)
                 return
-            results = [measure(context, scenario, lua) for scenario in SCENARIOS]
+            chosen = re.compile(args.pages)
+            results = [measure(context, s, lua) for s in SCENARIOS if s is SCENARIOS[0] or chosen.search(s.name)]
             for measurement in MEASUREMENTS:
-                results += measurement(context)
-    bare_rps = results[0].rps
+                if chosen.search(measurement.__name__.replace("_", "-")):
+                    results += measurement(context)
     for result in results:
-        print(
-            f"bench: {result.name} p50_ms={result.p50_ms:.2f} p95_ms={result.p95_ms:.2f} rps={result.rps:.0f}"
-            f" ratio={f'{result.rps / bare_rps:.2f}' if result.relative else '-'} data={data}",
-            flush=True,
-        )
+        print(f"bench: {result.name} {figures(result, results[0])} data={data}", flush=True)
     print("\n".join(f"{line} data={data}" for line in wire), flush=True)
 
 

@@ -19,6 +19,7 @@ from server.county.controller import CountyController
 from server.county.lists_controller import CountyListsController, TownshipListsController
 from server.database import close_database, open_database, secret_key_in_use
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
+from server.exits.controller import CountyExitController, ExitController
 from server.home.controller import HomeController, PublicController
 from server.households.controller import HouseholdController, MemberController
 from server.households.excel_controller import HouseholdExcelController
@@ -34,8 +35,10 @@ from server.pairing.controller import AssistantController, PairingController
 from server.pairing.coverage_controller import CoverageController
 from server.places.controller import PlacesController
 from server.places.county_controller import CountyPlacesController
+from server.plans.controller import ManualController, PlanController, PlanListController
 from server.policy.controller import PolicyController
 from server.projects.controller import ProjectController
+from server.regions.controller import RegionController
 from server.reports.controller import PublicPageController, ReportController
 from server.reports.public_controller import PublicReportController
 from server.settings import get_settings
@@ -69,6 +72,7 @@ ROUTES = [
     AssistantController,
     CoverageController,
     CountyController,
+    RegionController,
     CountyListsController,
     TownshipListsController,
     StatisticsController,
@@ -85,6 +89,11 @@ ROUTES = [
     VisitController,
     VisitListController,
     HouseholdRecordController,
+    PlanController,
+    PlanListController,
+    ManualController,
+    ExitController,
+    CountyExitController,
     OutboxController,
     JobsController,
     TrainingController,

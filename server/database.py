@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import asyncpg
 
+from server.observability.statements import count_statement
 from server.piccolo_conf import DB
 from server.settings import Settings, get_settings
 
@@ -165,9 +166,30 @@ def use_database(url: str) -> None:
     DB.config = {"dsn": url}
 
 
+class CountingConnection(asyncpg.Connection):
+    """An asyncpg connection that counts each statement it sends for the request's access log line."""
+
+    async def execute(self, query: str, *args: Any, **kwargs: Any) -> str:
+        if not args:  # with arguments it goes through _execute, counted there
+            count_statement()
+        return str(await super().execute(query, *args, **kwargs))
+
+    async def _execute(self, *args: Any, **kwargs: Any) -> Any:
+        count_statement()
+        return await super()._execute(*args, **kwargs)
+
+
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """Released to the pool as it is: the app leaves no session state behind (no SET, LISTEN, session advisory
+    locks or held cursors; a transaction left open is still rolled back by asyncpg). asyncpg's default reset sends
+    `RESET ALL; UNLISTEN *; ...` on every release, a second round trip for each query run outside a transaction."""
+
+
 def pool_options(max_size: int, application_name: str = "bangfu") -> dict[str, Any]:
     """asyncpg pool options; behind PgBouncer in transaction mode BANGFU_DB_STATEMENT_CACHE_SIZE=0."""
     return {
+        "connection_class": CountingConnection,
+        "reset": keep_session,
         "min_size": 1,
         "max_size": max_size,
         "command_timeout": 60,

@@ -72,6 +72,8 @@ APP_REGISTRY = AppRegistry(
         "server.monitoring.piccolo_app",
         "server.reports.piccolo_app",
         "server.supervision.piccolo_app",
+        "server.plans.piccolo_app",
+        "server.exits.piccolo_app",
         "server.county.piccolo_app",
     ]
 )

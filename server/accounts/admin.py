@@ -19,6 +19,7 @@ from server.audit.queries import record
 from server.i18n import N_
 from server.piccolo_conf import DB
 from server.places.tables import Township, Village
+from server.savepoints import undone_on_conflict
 
 NOTHING = -1
 
@@ -157,7 +158,7 @@ async def create_account(actor: CurrentUser, ip: str, scope: AccountScope, value
     password_hash = await asyncio.to_thread(hash_password, values["password"])
     row = {k: v for k, v in values.items() if k not in ("password", "township", "village")}
     try:
-        async with DB.transaction():
+        async with undone_on_conflict():
             [created] = await User.insert(
                 User(**row, **_place(scope, values), password_hash=password_hash, must_change_password=True)
             )
@@ -185,7 +186,7 @@ async def update_account(
     if not diff:
         return
     try:
-        async with DB.transaction():
+        async with undone_on_conflict():
             await User.update({getattr(User, k): v for k, v in new.items()}).where(User.id == account.id)
             await record("user_changed", actor=actor, target_type="user", target_id=account.id, ip=ip,
                          detail={"changes": diff})  # fmt: skip

@@ -6,6 +6,8 @@ from server.i18n import N_
 
 
 class Role(StrEnum):
+    PROVINCE = "province"  # 省扶贫办 (乡村振兴局): figures by city, county and township, read only
+    CITY = "city"  # 市扶贫办: figures by county and township, read only
     COUNTY = "county"  # 县扶贫办: the county's figures by township, no household data
     ADMIN = "admin"  # 扶贫办 / 镇扶贫工作站
     LEADER = "leader"  # 领导干部
@@ -19,6 +21,8 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
+    Role.PROVINCE: N_("Province poverty office"),
+    Role.CITY: N_("City poverty office"),
     Role.COUNTY: N_("County poverty office"),
     Role.ADMIN: N_("Township poverty office"),
     Role.LEADER: N_("Leader"),

@@ -31,6 +31,7 @@ class CurrentUser:
     session_key: str  # the stored hash of the cookie token
     flash: tuple[str, str] | None = None  # (kind, message) left by the previous action
     county_id: int | None = None  # the county office's county
+    region_id: int | None = None  # the city's or province's office: its city or province
     must_change_password: bool = False  # a temporary password set by an admin: only /me/password until changed
 
     @property
@@ -63,7 +64,7 @@ async def start_session(user_id: int, user_agent: str) -> str:
 
 _LOAD_SESSION = """
 SELECT s.last_seen_at < now() - {}::interval AS stale, s.data -> 'flash' AS flash,
-       u.id, u.username, u.display_name, u.role, u.county, u.township, u.village, u.employer, u.locale,
+       u.id, u.username, u.display_name, u.role, u.county, u.region, u.township, u.village, u.employer, u.locale,
        u.must_change_password
 FROM web_session s JOIN app_user u ON u.id = s.user
 WHERE s.token_hash = {} AND u.is_active
@@ -93,6 +94,7 @@ async def load_session_user(token: str, idle: timedelta) -> CurrentUser | None:
         session_key=key,
         flash=_flash(row["flash"]),
         county_id=row["county"],
+        region_id=row["region"],
         must_change_password=row["must_change_password"],
     )
 

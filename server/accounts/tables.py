@@ -1,11 +1,12 @@
 """User accounts and their server-side sessions."""
 
 from piccolo.columns import JSONB, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.employers.tables import Employer
-from server.places.tables import County, Township, Village
+from server.places.tables import County, Region, Township, Village
 
 
 class User(Table, tablename="app_user"):
@@ -20,6 +21,8 @@ class User(Table, tablename="app_user"):
     unit = Varchar(length=60, default="")  # 工作单位, e.g. 县农业农村局
     role = Varchar(length=12, index=True)
     county = ForeignKey(County, null=True, default=None)  # the county office's county; others have a township
+    # the city's or the province's office: that region (read only, figures)
+    region = ForeignKey(Region, null=True, default=None, on_delete=OnDelete.restrict, on_update=OnUpdate.restrict)
     township = ForeignKey(Township, null=True, default=None, index=True)
     village = ForeignKey(Village, null=True, default=None)
     employer = ForeignKey(Employer, null=True, default=None)

@@ -9,17 +9,17 @@ from datetime import date, timedelta
 
 from faker import Faker
 
-from server.demo.geography import COUNTY_CODE, SLOTS, TownshipPlan
+from server.demo.geography import SLOTS, TownshipPlan
 from server.households import id_numbers
 
 SEED = 20260526  # the source plan's application week; any fixed number makes the demo repeatable
-PHONE_PREFIXES = ("133", "135", "137", "138", "139", "150", "152", "158", "177", "180", "186", "188", "189")
 
 
 @dataclass
 class IdNumberIssuer:
     """Unique ID numbers for one township: its order ranks are slot, slot + SLOTS, slot + 2 × SLOTS, ..."""
 
+    region: str  # the county's 6 digits
     slot: int
     issued: Counter[tuple[date, str]] = field(default_factory=Counter)
 
@@ -28,14 +28,16 @@ class IdNumberIssuer:
             rank = self.slot + SLOTS * self.issued[(birth, sex)]
             self.issued[(birth, sex)] += 1
             if 2 * rank + 2 <= id_numbers.HIGHEST_ORDER_CODE:
-                return id_numbers.make(COUNTY_CODE, birth, rank, sex)
+                return id_numbers.make(self.region, birth, rank, sex)  # the ID number's 6-digit region
             birth += timedelta(days=1)  # that day is full for this township: the next one will do
 
 
 @dataclass
 class PhoneBook:
-    """Unique mobile numbers: the township's slot sits in digits 4-5, so townships never share one."""
+    """Unique mobile numbers: the township's slot sits in digits 4-5, so the townships of a county never share one,
+    and each county's prefixes are its own."""
 
+    prefixes: tuple[str, ...]
     slot: int
     rng: random.Random
     used: set[int] = field(default_factory=set)
@@ -45,7 +47,7 @@ class PhoneBook:
         while number in self.used:
             number = self.rng.randrange(1_000_000)
         self.used.add(number)
-        return f"{self.rng.choice(PHONE_PREFIXES)}{self.slot:02d}{number:06d}"
+        return f"{self.rng.choice(self.prefixes)}{self.slot:02d}{number:06d}"
 
 
 @dataclass
@@ -64,5 +66,6 @@ class Context:
         self.rng = random.Random(f"{SEED}-{self.plan.code}")  # noqa: S311 -- repeatable demo data, not secrets
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(SEED + int(self.plan.code))
-        self.phones = PhoneBook(self.plan.slot, random.Random(f"{SEED}-{self.plan.code}-phones"))  # noqa: S311
-        self.issuer = IdNumberIssuer(self.plan.slot)
+        phones = random.Random(f"{SEED}-{self.plan.code}-phones")  # noqa: S311
+        self.phones = PhoneBook(self.plan.county.phone_prefixes, self.plan.slot, phones)
+        self.issuer = IdNumberIssuer(self.plan.county.region, self.plan.slot)

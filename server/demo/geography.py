@@ -1,4 +1,5 @@
-"""The demo county: its townships, their villages and village groups (临涧镇 as in the source plan)."""
+"""The demo county (its townships, their villages and village groups, 临涧镇 as in the source plan), and the
+province scale's eleven other counties of Shandong, whose townships and villages are generated."""
 
 from __future__ import annotations
 
@@ -82,33 +83,97 @@ COUNTY_PROFILE = Profile((1200, 2400), (1500, 3000), (0.42, 0.58), (0.04, 0.06))
 MEAN_HOUSEHOLD_SIZE = 3.05
 
 
+PROVINCE = ("370000000000", "山东省")
+LINYI = ("371300000000", "临沂市")
+HEZE = ("371700000000", "菏泽市")
+# Mobile number prefixes: the demo county draws from several, each other county has one of its own, none shared.
+PHONE_PREFIXES = ("133", "135", "137", "138", "139", "150", "152", "158", "177", "180", "186", "188", "189")
+
+
+@dataclass(frozen=True)
+class CountyPlan:
+    code: str
+    name: str
+    city: tuple[str, str]  # (code, name)
+    latitude: float
+    longitude: float
+    phone_prefixes: tuple[str, ...]
+
+    @property
+    def region(self) -> str:
+        """The 6-digit region part that ID numbers and credit codes carry."""
+        return self.code[:6]
+
+
+DEMO_COUNTY = CountyPlan(COUNTY_CODE, COUNTY_NAME, LINYI, 35.48, 117.62, PHONE_PREFIXES)
+# The province scale: 平邑县 and eleven counties more (临沂's and three of 菏泽's), ~50,000 households each.
+OTHER_COUNTIES = (
+    ("371321000000", "沂南县", LINYI, 35.55, 118.47, "130"),
+    ("371322000000", "郯城县", LINYI, 34.61, 118.37, "131"),
+    ("371323000000", "沂水县", LINYI, 35.79, 118.63, "132"),
+    ("371324000000", "兰陵县", LINYI, 34.86, 118.07, "136"),
+    ("371325000000", "费县", LINYI, 35.27, 117.98, "151"),
+    ("371327000000", "莒南县", LINYI, 35.18, 118.84, "153"),
+    ("371328000000", "蒙阴县", LINYI, 35.71, 117.95, "155"),
+    ("371329000000", "临沭县", LINYI, 34.92, 118.65, "156"),
+    ("371721000000", "曹县", HEZE, 34.83, 115.54, "157"),
+    ("371722000000", "单县", HEZE, 34.79, 116.09, "159"),
+    ("371726000000", "鄄城县", HEZE, 35.56, 115.51, "173"),
+)
+PROVINCE_COUNTIES = (
+    DEMO_COUNTY,
+    *(CountyPlan(code, name, city, lat, lng, (prefix,)) for code, name, city, lat, lng, prefix in OTHER_COUNTIES),
+)
+
+
 @dataclass(frozen=True)
 class TownshipPlan:
     code: str
     name: str
-    slot: int
+    slot: int  # within its county
     latitude: float
     longitude: float
+    county: CountyPlan = DEMO_COUNTY
 
     @property
     def profile(self) -> Profile:
         return DEMO_PROFILE if self.code == DEMO_TOWNSHIP_CODE else COUNTY_PROFILE
 
+    @property
+    def short_code(self) -> str:
+        """What tells the township's generated usernames apart: its 3 digits in the demo county, 7 elsewhere."""
+        return self.code[6:9] if self.county == DEMO_COUNTY else self.code[2:9]
+
 
 def township_plans(scale: str) -> list[TownshipPlan]:
-    """The townships a scale loads: 临涧镇 alone, or all twenty."""
-    plans = [_plan(slot, code, name) for slot, (code, name) in enumerate(TOWNSHIP_NAMES)]
+    """The townships a scale loads: 临涧镇 alone, the demo county's twenty, or twenty in each of twelve counties."""
+    plans = [_plan(DEMO_COUNTY, slot, code, name) for slot, (code, name) in enumerate(TOWNSHIP_NAMES)]
     if scale == "township":
         return [plan for plan in plans if plan.code == DEMO_TOWNSHIP_CODE]
+    if scale == "province":
+        plans += [plan for county in PROVINCE_COUNTIES[1:] for plan in _generated_townships(county)]
     return plans
 
 
-def _plan(slot: int, code: str, name: str) -> TownshipPlan:
+def _generated_townships(county: CountyPlan) -> list[TownshipPlan]:
+    """Twenty townships: the county seat's subdistrict, then towns with plausible names."""
+    rng = random.Random(f"townships-{county.code}")  # noqa: S311 -- repeatable demo data, not secrets
+    names = [county.name.removesuffix("县") + "街道"]
+    while len(names) < SLOTS:
+        name = rng.choice(NAME_PREFIXES) + rng.choice(NAME_STEMS) + "镇"
+        if name not in names:
+            names.append(name)
+    codes = [f"{county.region}001000", *(f"{county.region}{100 + slot}000" for slot in range(1, SLOTS))]
+    return [_plan(county, slot, code, name) for slot, (code, name) in enumerate(zip(codes, names, strict=True))]
+
+
+def _plan(county: CountyPlan, slot: int, code: str, name: str) -> TownshipPlan:
     if code == DEMO_TOWNSHIP_CODE:
         return TownshipPlan(code, name, slot, 35.30, 117.80)
     angle = 2 * math.pi * slot / SLOTS
     ring = 0.08 if code[6:9] == "001" else 0.20  # the county seat's subdistrict sits in the middle
-    return TownshipPlan(code, name, slot, 35.48 + ring * math.sin(angle), 117.62 + ring * math.cos(angle))
+    latitude, longitude = county.latitude + ring * math.sin(angle), county.longitude + ring * math.cos(angle)
+    return TownshipPlan(code, name, slot, latitude, longitude, county)
 
 
 def village_rows(plan: TownshipPlan, township_id: int, rng: random.Random) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from server.demo.context import Context
-from server.demo.geography import COUNTY_NAME
 from server.demo.people import AS_OF, weighted
 from server.households import id_numbers
 
@@ -58,7 +57,7 @@ def household_row(
         "village": village["id"],
         "group": group["id"],
         "phone": members[0]["phone"],
-        "address": f"{COUNTY_NAME}{ctx.plan.name}{village['name']}{group['name']}{rng.randint(1, 180)}号",
+        "address": f"{ctx.plan.county.name}{ctx.plan.name}{village['name']}{group['name']}{rng.randint(1, 180)}号",
         "attribute": attribute,
         "main_cause": main_cause,
         "secondary_causes": secondary_causes,

@@ -17,9 +17,11 @@ from server.accounts.tables import User
 from server.demo.areas import load_area_demo
 from server.demo.context import Context
 from server.demo.geography import (
-    COUNTY_CODE,
-    COUNTY_NAME,
+    DEMO_COUNTY,
     DEMO_TOWNSHIP_CODE,
+    LINYI,
+    PROVINCE,
+    CountyPlan,
     group_rows,
     household_count,
     township_plans,
@@ -38,8 +40,8 @@ from server.policy.registry import MONITORING_LINE, POVERTY_LINE, POVERTY_LINE_C
 from server.policy.tables import PolicyValue
 
 DEMO_PASSWORD = "Bangfu@2026"  # noqa: S105 -- published with the demo, never used outside it
-DEMO_USERNAMES = ("county", "admin", "leader", "cadre", "employer", "inspector")
-SCALES = ("township", "county")
+DEMO_USERNAMES = ("province", "city", "county", "admin", "leader", "cadre", "employer", "inspector")
+SCALES = ("township", "county", "province")
 
 # (year, poverty line at that year's prices, at constant 2010 prices, monitoring line), yuan per person per year.
 # 2014 and 2015 are the source plan's; 2021's monitoring line is the national one; 2020 and 2024-2026 are demo values.
@@ -53,9 +55,11 @@ STANDARDS = (
     (2026, "4600", "3000", "7600"),
 )
 LINES_SOURCE = "演示数据（山东省扶贫标准与防返贫监测线）"
-PROVINCE = ("370000000000", "山东省")
-CITY = ("371300000000", "临沂市")
 COUNTY_ACCOUNT = ("county", "周文斌", "县扶贫办主任")  # username, name, title
+REGION_ACCOUNTS = (  # username, role, region code, name, title: the demo county's city and province
+    ("city", Role.CITY, LINYI[0], "李红梅", "市扶贫办主任"),
+    ("province", Role.PROVINCE, PROVINCE[0], "赵国强", "省扶贫办副主任"),
+)
 DEMO_ACCOUNTS = (  # username, role, name, title (of the demo township)
     ("admin", Role.ADMIN, "张建华", "镇扶贫办主任"),
     ("leader", Role.LEADER, "王立新", "镇党委副书记"),
@@ -80,16 +84,21 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str
         if not plans:
             return "演示数据已存在, 未重复加载 (demo data already present: nothing added)"
         password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
-        county_id, province_id = await _county_id()
-        await _county_account(password_hash, county_id)
+        province_id = await _region_id("province", *PROVINCE)
         await _add_lines(province_id)
         totals: Counter[str] = Counter()
-        township_ids = []
-        for plan in plans:
-            [township_id] = await reserve_ids(connection, Township, 1)
-            totals.update(await _load_township(connection, Context(plan, township_id, password_hash), county_id))
-            township_ids.append(township_id)
-        totals.update(await load_area_demo(connection, township_ids))
+        for county in dict.fromkeys(plan.county for plan in plans):  # county by county: memory stays one county's
+            county_id = await _county_id(county, province_id)
+            if county == DEMO_COUNTY:
+                await _county_account(password_hash, county_id)
+                await _region_accounts(password_hash)
+            township_ids = []
+            for plan in (plan for plan in plans if plan.county == county):
+                [township_id] = await reserve_ids(connection, Township, 1)
+                context = Context(plan, township_id, password_hash)
+                totals.update(await _load_township(connection, context, county_id))
+                township_ids.append(township_id)
+            totals.update(await load_area_demo(connection, township_ids))
     return _summary(totals, skipped=len(township_plans(scale)) - len(plans))
 
 
@@ -100,14 +109,13 @@ async def _region_id(level: str, code: str, name: str, parent: int | None = None
     return int(row["id"])
 
 
-async def _county_id() -> tuple[int, int]:
-    """The demo county under its city and province: (county id, province id)."""
-    province = await _region_id("province", *PROVINCE)
-    city = await _region_id("city", *CITY, parent=province)
-    row = await County.select().where(County.code == COUNTY_CODE).first()
+async def _county_id(county: CountyPlan, province_id: int) -> int:
+    """The county under its city (made when missing) and the province."""
+    city = await _region_id("city", *county.city, parent=province_id)
+    row = await County.select().where(County.code == county.code).first()
     if row is None:
-        [row] = await County.insert(County(name=COUNTY_NAME, code=COUNTY_CODE, region=city))
-    return int(row["id"]), province
+        [row] = await County.insert(County(name=county.name, code=county.code, region=city))
+    return int(row["id"])
 
 
 async def _add_lines(province_id: int) -> None:
@@ -156,6 +164,17 @@ async def _load_township(connection: asyncpg.Connection, ctx: Context, county_id
         staff=demo_staff + sum(user["role"] != Role.EMPLOYER for user in staff),
         employers=len(employers),
     )
+
+
+async def _region_accounts(password_hash: str) -> None:
+    """The city's and the province's office accounts (read only), unless their usernames are taken."""
+    for username, role, code, name, title in REGION_ACCOUNTS:
+        region = await Region.select(Region.id).where(Region.code == code).first()
+        if region is not None and not await username_taken(username):
+            await create_user(
+                username=username, password_hash=password_hash, display_name=name, role=role,
+                region_id=region["id"], title=title,
+            )  # fmt: skip
 
 
 async def _county_account(password_hash: str, county_id: int) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.demo.context import Context
-from server.demo.geography import COUNTY_CODE, COUNTY_NAME, DEMO_TOWNSHIP_CODE
+from server.demo.geography import DEMO_TOWNSHIP_CODE
 
 LEADER_TITLES = (
     "镇党委书记", "镇长", "镇党委副书记", "镇人大主席", "常务副镇长", "镇纪委书记", "镇组织委员", "镇宣传委员",
@@ -26,10 +26,10 @@ DEMO_EMPLOYERS = (
 )
 EMPLOYER_KINDS = (
     ("{town}{brand}扶贫车间", "服装加工"),
-    ("平邑{brand}食品有限公司", "罐头食品加工"),
+    ("{county}{brand}食品有限公司", "罐头食品加工"),
     ("{town}{brand}金银花专业合作社", "金银花种植"),
     ("{town}{brand}养殖专业合作社", "畜禽养殖"),
-    ("平邑县{brand}建材有限公司", "建材"),
+    ("{county}县{brand}建材有限公司", "建材"),
 )
 BRANDS = ("兴旺", "富民", "惠农", "鑫源", "聚福", "康达", "宏泰", "利民", "丰源", "众诚")
 CREDIT_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -37,12 +37,12 @@ CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 24, 13, 25, 15, 8, 22, 11
 ORGANISATION_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
-def credit_code(rng: random.Random, cooperative: bool) -> str:
+def credit_code(rng: random.Random, region: str, cooperative: bool) -> str:
     """A well-formed 统一社会信用代码 (GB 32100): kind, region, organisation code with its check, final check."""
     body = "".join(rng.choice("0123456789") for _ in range(8))
     remainder = 11 - sum(int(c) * w for c, w in zip(body, ORGANISATION_WEIGHTS, strict=True)) % 11
     organisation = body + {10: "X", 11: "0"}.get(remainder, str(remainder))
-    first17 = ("93" if cooperative else "91") + COUNTY_CODE + organisation
+    first17 = ("93" if cooperative else "91") + region + organisation
     total = sum(CREDIT_CHARACTERS.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
     return first17 + CREDIT_CHARACTERS[(31 - total % 31) % 31]
 
@@ -54,19 +54,21 @@ def employer_rows(ctx: Context) -> list[dict[str, Any]]:
         firms = list(DEMO_EMPLOYERS)
     else:
         town = plan.name.removesuffix("镇").removesuffix("街道")
+        county = plan.county.name.removesuffix("县")
         kinds = rng.sample(EMPLOYER_KINDS, 2)
         firms = [
-            (kind.format(town=town, brand=rng.choice(BRANDS)), industry, ctx.fake.name()) for kind, industry in kinds
+            (kind.format(town=town, county=county, brand=rng.choice(BRANDS)), industry, ctx.fake.name())
+            for kind, industry in kinds
         ]
     return [
         {
             "township": ctx.township_id,
             "name": name,
-            "credit_code": credit_code(rng, cooperative="合作社" in name),
+            "credit_code": credit_code(rng, plan.county.region, cooperative="合作社" in name),
             "industry": industry,
             "contact_name": contact,
             "phone": ctx.phones.next(),
-            "address": f"山东省临沂市{COUNTY_NAME}{plan.name}",
+            "address": f"山东省{plan.county.city[1]}{plan.county.name}{plan.name}",
             "approved": True,
         }
         for name, industry, contact in firms
@@ -88,7 +90,7 @@ POSTED_SHARE = 0.4  # cadres based in a village (驻村); the rest work in the t
 def staff_rows(ctx: Context, villages: list[dict[str, Any]], employers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Leaders, cadres (some based in villages, key villages first) and employer accounts, all with one hash."""
     demo = ctx.plan.code == DEMO_TOWNSHIP_CODE
-    staff, short = (DEMO_STAFF if demo else COUNTY_STAFF), ctx.plan.code[6:9]
+    staff, short = (DEMO_STAFF if demo else COUNTY_STAFF), ctx.plan.short_code
     rows = [_user(ctx, f"admin{short}", "admin", f"{ctx.plan.name}扶贫办主任")] if staff.with_admin else []
     titles = (LEADER_TITLES * 2)[: staff.leaders]
     rows += [_user(ctx, f"ld{short}{n:03d}", "leader", title) for n, title in enumerate(titles, start=1)]

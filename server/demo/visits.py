@@ -17,7 +17,7 @@ import asyncpg
 
 from server import policy
 from server.clock import TIMEZONE
-from server.demo.writer import reserve_ids
+from server.demo.writer import copy_records, reserve_ids
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
 from server.visits.tables import Visit
 
@@ -119,15 +119,13 @@ async def visits_demo(connection: asyncpg.Connection, township_ids: list[int]) -
             due = previous[4].date() + timedelta(days=interval)
             follow_ups.append((household["id"], due, "schedule", household["cadre"], household["cadre"], None, None,
                                "", previous[4]))  # fmt: skip
-    await connection.copy_records_to_table("visit", columns=VISIT_COLUMNS, records=visits)
-    await connection.copy_records_to_table(
-        "visit_measure", columns=["visit", "type", "amount", "note", "position"], records=measures
-    )
-    await connection.copy_records_to_table(
+    await copy_records(connection, "visit", VISIT_COLUMNS, visits)
+    await copy_records(connection, "visit_measure", ["visit", "type", "amount", "note", "position"], measures)
+    await copy_records(
+        connection,
         "follow_up",
-        columns=["household", "due_on", "reason", "cadre", "created_by", "closed_by_visit", "closed_at", "note",
-                 "created_at"],
-        records=follow_ups,
+        ["household", "due_on", "reason", "cadre", "created_by", "closed_by_visit", "closed_at", "note", "created_at"],
+        follow_ups,
     )  # fmt: skip
     await connection.execute("ANALYZE visit, visit_measure, follow_up")  # fresh statistics for the planner
     return Counter({"条走访记录": len(visits), "项帮扶措施": len(measures)})

@@ -25,7 +25,19 @@ async def copy_rows(connection: asyncpg.Connection, table: type[Table], rows: Se
         return
     columns = list(rows[0])
     records = [tuple(row[column] for column in columns) for row in rows]
-    await connection.copy_records_to_table(table._meta.tablename, columns=columns, records=records)
+    await copy_records(connection, table._meta.tablename, columns, records)
+
+
+COPY_CHUNK = 100_000  # rows per COPY: each one well within the pool's command timeout, even on a busy machine
+
+
+async def copy_records(
+    connection: asyncpg.Connection, table: str, columns: Sequence[str], records: Sequence[tuple[Any, ...]]
+) -> None:
+    """COPY the records in chunks: the county's 1.86 million visits in one COPY outlasted the 60 s command timeout
+    on a shared machine, and the demo load failed."""
+    for start in range(0, len(records), COPY_CHUNK):
+        await connection.copy_records_to_table(table, columns=columns, records=records[start : start + COPY_CHUNK])
 
 
 async def insert_with_ids(

@@ -165,7 +165,7 @@ async def _answer(
     """Apply the employer's answer; errors by field (nothing changed) or the values recorded."""
     errors = FieldErrors()
     if answer not in referrals.ANSWERABLE.get(referral["status"], ()):
-        errors.add("answer", N_("This referral has already been answered."))
+        errors.add("answer", referrals.ALREADY_ANSWERED)
         return errors, {}
     if answer == "interview":
         interview_on = day(data, "interview_on", errors)

@@ -10,7 +10,7 @@ from piccolo.querystring import QueryString
 
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
-from server.clock import today
+from server.clock import this_year, today
 from server.county.controller import county_home
 from server.employers.queries import employer_summary, home_summary
 from server.home import queries
@@ -19,6 +19,8 @@ from server.pairing.coverage import coverage
 from server.pairing.queries import paired_households
 from server.piccolo_conf import DB
 from server.places.names import place_names
+from server.plans import queries as plan_queries
+from server.regions.controller import region_home
 from server.reports.queries import open_counts as report_counts
 from server.supervision.controller import supervision_home
 from server.supervision.finding_pages import open_counts as finding_counts
@@ -61,6 +63,8 @@ class HomeController(Controller):
             return await page(request, "home/employer.html", places=places, **await employer_home(user))
         if user.role is Role.COUNTY:
             return await page(request, "home/county.html", **await county_home(user))
+        if user.role in (Role.CITY, Role.PROVINCE):
+            return await page(request, "regions/home.html", **await region_home(user))
         if user.role is Role.CADRE:
             return await page(request, "home/cadre.html", places=places, **await cadre_home(user))
         if user.role is Role.INSPECTOR:
@@ -77,7 +81,7 @@ async def employer_home(user: CurrentUser) -> dict[str, Any]:
 async def cadre_home(user: CurrentUser) -> dict[str, Any]:
     return {
         "households": await paired_households(user.id, today()),
-        "due_summary": await due_summary(user),
+        "due_summary": {**await due_summary(user), "plan_overdue": await plan_queries.overdue_count(user, this_year())},
         "attention": await attention(user),
     }
 

@@ -120,8 +120,10 @@ async def update_household(user: CurrentUser, ip: str, household: dict[str, Any]
         errors.add("code", CODE_TAKEN)
     if errors:
         return errors
+    # The poverty status follows from recorded events (server/exits, server/monitoring), never from this form.
+    values = {name: value for name, value in form.values.items() if name != "status"}
     old = {**household, "village": household["village_name"], "group": household["group_name"]}
-    diff = changes(old, _history_values(form.values, places))
+    diff = changes(old, _history_values(values, places))
     if not diff:
         return errors
     async with DB.transaction() as transaction:
@@ -129,7 +131,7 @@ async def update_household(user: CurrentUser, ip: str, household: dict[str, Any]
         try:
             await Household.update(
                 {
-                    **{getattr(Household, name): value for name, value in form.values.items()},
+                    **{getattr(Household, name): value for name, value in values.items()},
                     Household.updated_at: datetime.now(UTC),
                 }
             ).where(Household.id == household["id"])

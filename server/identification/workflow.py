@@ -6,11 +6,13 @@ the democratic appraisal and the township review may instead strike the applicat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from server.i18n import N_, gettext
+from server.i18n import N_
+from server.workflow import Machine, Refusal, StepRefused, Transition
+
+__all__ = ["Refusal", "StepRefused", "Transition"]
 
 
 class State(StrEnum):
@@ -66,18 +68,9 @@ class Step(StrEnum):
     SEND_BACK = "send_back"  # the county sends a reviewed application back to the township (it is noticed again)
 
 
-@dataclass(frozen=True)
-class Transition:
-    step: Step
-    source: State | None
-    target: State
-    name: str  # msgid: the step as a noun ("the home survey")
-    may_strike_out: bool = False
-
-
-TRANSITIONS = {
-    t.step: t
-    for t in (
+MACHINE = Machine(
+    order=tuple(ORDER),
+    transitions=(
         Transition(Step.APPLY, None, State.APPLIED, N_("household application")),
         Transition(Step.SURVEY, State.APPLIED, State.SURVEYED, N_("home survey"), may_strike_out=True),
         Transition(Step.SHORTLIST, State.SURVEYED, State.PRELIMINARY, N_("preliminary listing")),
@@ -86,66 +79,32 @@ TRANSITIONS = {
         Transition(Step.REVIEW, State.NOTICED, State.REVIEWED, N_("township review"), may_strike_out=True),
         Transition(Step.APPROVE, State.REVIEWED, State.APPROVED, N_("county approval")),
         Transition(Step.REGISTER, State.APPROVED, State.REGISTERED, N_("registration")),
-    )
-}
-STEP_REACHING = {t.target: t for t in TRANSITIONS.values()}
+    ),
+    off_path=State.STRUCK_OUT,
+    ended={
+        State.STRUCK_OUT: N_("This application was struck out, so the %(step)s cannot be done."),
+        State.REGISTERED: N_("This household is already registered, so the %(step)s cannot be done."),
+    },
+)
+TRANSITIONS = {Step(t.step): t for t in MACHINE.transitions}
+STEP_REACHING = {State(t.target): t for t in MACHINE.transitions}
 # Not a step forward, so not among TRANSITIONS: the county's "no" on a list the township submitted.
 SEND_BACK_NAME = N_("sent back by the county")
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Why a step is refused: a msgid and its variables (themselves msgids), translated when shown."""
-
-    msgid: str
-    variables: dict[str, str] = field(default_factory=dict)
-    literals: dict[str, str] = field(default_factory=dict)  # variables shown as they are (dates)
-
-    def message(self) -> str:
-        values = {key: gettext(value) for key, value in self.variables.items()}
-        return gettext(self.msgid, **values, **self.literals)
-
-
-class StepRefused(Exception):
-    """Raised inside a transaction, so that nothing of the refused step is written."""
-
-    def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.msgid)
-        self.refusal = refusal
-
-
 def target(step: Step, passed: bool = True) -> State:
     """The state a step leads to: its target, or struck out when the step may and did not pass."""
-    transition = TRANSITIONS[step]
-    if not passed:
-        if not transition.may_strike_out:
-            raise ValueError(f"{step} cannot strike an application out")
-        return State.STRUCK_OUT
-    return transition.target
+    return State(MACHINE.target(step, passed))
 
 
 def refusal(state: str, step: Step) -> Refusal | None:
     """None when `step` may be taken from `state`, else the reason it may not."""
-    transition = TRANSITIONS[step]
-    if state == transition.source:
-        return None
-    name = {"step": transition.name}
-    if state == State.STRUCK_OUT:
-        return Refusal(N_("This application was struck out, so the %(step)s cannot be done."), name)
-    if state == State.REGISTERED:
-        return Refusal(N_("This household is already registered, so the %(step)s cannot be done."), name)
-    if transition.source is None or ORDER.index(State(state)) > ORDER.index(transition.source):
-        return Refusal(N_("The %(step)s has already been done for this application."), name)
-    missing = STEP_REACHING[ORDER[ORDER.index(State(state)) + 1]].name
-    return Refusal(
-        N_("The %(missing)s has not been completed yet, so the %(step)s cannot be done."), {**name, "missing": missing}
-    )
+    return MACHINE.refusal(state, step)
 
 
 def check(state: str, step: Step) -> None:
     """Raise StepRefused when `step` may not be taken from `state`."""
-    if reason := refusal(state, step):
-        raise StepRefused(reason)
+    MACHINE.check(state, step)
 
 
 def notice_exit_refusal(today: date, ends_on: date | None, unanswered_objections: int) -> Refusal | None:

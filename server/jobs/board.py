@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import segno
 from litestar import Controller, get
 from litestar.params import FromPath
@@ -12,6 +14,7 @@ from server.jobs.web import AnyRequest, render
 from server.web.errors import found
 
 
+@lru_cache(maxsize=256)  # a pure function of the URL; drawing it was half the board page's time
 def qr_data_uri(url: str) -> str:
     """An SVG QR code as a data: URI (allowed by the CSP's img-src), for notice boards and WeChat groups."""
     return str(segno.make(url, error="m").svg_data_uri(scale=6, border=2))

@@ -37,12 +37,10 @@ async def hire(referral: dict[str, Any], values: dict[str, Any], referred_by: in
 
     None when the job is full (counted under a lock on the job, so two answers at once cannot overfill it)."""
     async with DB.transaction():
-        [job] = await Placement.raw(
-            "SELECT j.headcount, (SELECT count(*) FROM referral r WHERE r.job = j.id AND r.status = 'hired') AS hired"
-            " FROM job_post j WHERE j.id = {} FOR UPDATE",
-            referral["job"],
-        )
-        if job["hired"] >= job["headcount"]:
+        # Lock first, count after: a count in the locking statement would read the snapshot taken before the wait.
+        [job] = await Placement.raw("SELECT headcount FROM job_post WHERE id = {} FOR UPDATE", referral["job"])
+        hired = await Referral.count().where((Referral.job == referral["job"]) & (Referral.status == "hired"))
+        if hired >= job["headcount"]:
             return None
         await set_answer(referral["id"], "hired")
         [row] = await Placement.insert(

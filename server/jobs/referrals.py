@@ -10,6 +10,7 @@ import asyncpg
 from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
+from server.conflicts import Conflict
 from server.i18n import N_, gettext
 from server.jobs.codes import LABOUR_CAPABLE
 from server.jobs.labour_force import working_ages
@@ -140,9 +141,21 @@ async def referral_for_answer(employer_id: int, referral_id: int) -> dict[str, A
     return rows[0] if rows else None
 
 
+ALREADY_ANSWERED = N_("This referral has already been answered.")
+
+
 async def set_answer(referral_id: int, status: str, **fields: Any) -> None:
+    """Move the referral to `status` only from a state that allows it, in the one statement that checks it, so two
+    answers sent at once cannot both land (the second gets Conflict)."""
+    allowed = [state for state, answers in ANSWERABLE.items() if status in answers]
     values: dict[Any, Any] = {Referral.status: status, Referral.answered_at: datetime.now(UTC), **fields}
-    await Referral.update(values).where(Referral.id == referral_id)
+    answered = (
+        await Referral.update(values)
+        .where((Referral.id == referral_id) & Referral.status.is_in(allowed))
+        .returning(Referral.id)
+    )
+    if not answered:
+        raise Conflict(ALREADY_ANSWERED)
 
 
 async def referrals_in_scope(user: CurrentUser, limit: int = 100) -> list[dict[str, Any]]:

@@ -68,7 +68,7 @@ class TrainingController(Controller):
         member_id = found(int_or_none(data.get("member_id")))
         found(await trainings.member_in_scope(user, member_id))
         if await trainings.enrolment_count(training_id) >= training["capacity"]:
-            await set_flash(user.session_key, "error", N_("This training is full."))
+            await set_flash(user.session_key, "error", trainings.TRAINING_FULL)
         elif await trainings.enrol(training_id, member_id, user.id):
             await audit(request, "training_enrolled", "member", member_id, training=training_id)
             await set_flash(user.session_key, "success", N_("Enrolled in the training."))

@@ -8,10 +8,15 @@ from typing import Any
 
 from server.accounts.sessions import CurrentUser
 from server.clock import this_year, today
+from server.conflicts import Conflict
+from server.i18n import N_
 from server.jobs.codes import TRAINING_TOPIC
 from server.jobs.labour_force import in_scope, of_working_age, working_ages
 from server.jobs.tables import Training, TrainingEnrolment
+from server.piccolo_conf import DB
 from server.scope import household_scope_sql
+
+TRAINING_FULL = N_("This training is full.")
 
 AGE_SQL = "extract(year FROM age({}::date, to_date(substr(m.id_number, 7, 8), 'YYYYMMDD')))::int"
 
@@ -69,12 +74,17 @@ async def member_in_scope(user: CurrentUser, member_id: int) -> dict[str, Any] |
 
 
 async def enrol(training_id: int, member_id: int, user_id: int) -> bool:
-    """False when the member is already enrolled."""
-    if await TrainingEnrolment.exists().where(
-        (TrainingEnrolment.training == training_id) & (TrainingEnrolment.member == member_id)
-    ):
-        return False
-    await TrainingEnrolment.insert(TrainingEnrolment(training=training_id, member=member_id, enrolled_by=user_id))
+    """False when the member is already enrolled; Conflict when the training is full. Both are decided under a lock
+    on the training, so simultaneous enrolments cannot pass its capacity nor enrol one member twice."""
+    async with DB.transaction():
+        [training] = await Training.raw("SELECT capacity FROM training WHERE id = {} FOR UPDATE", training_id)
+        if await TrainingEnrolment.exists().where(
+            (TrainingEnrolment.training == training_id) & (TrainingEnrolment.member == member_id)
+        ):
+            return False
+        if await enrolment_count(training_id) >= training["capacity"]:
+            raise Conflict(TRAINING_FULL)
+        await TrainingEnrolment.insert(TrainingEnrolment(training=training_id, member=member_id, enrolled_by=user_id))
     return True
 
 

@@ -22,18 +22,19 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 AnyRequest = Request[Any, Any, Any]
 
 
-def staff_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+# Guards are coroutine functions, so Litestar runs them on the event loop (see server.web.guards).
+async def staff_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Township staff only; anyone else (an employer) is told the page does not exist."""
     if current_user(connection).role not in TOWNSHIP_ROLES:
         raise NotFoundException()
 
 
-def leaders_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def leaders_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if current_user(connection).role not in (Role.ADMIN, Role.LEADER):
         raise NotFoundException()
 
 
-def employers_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def employers_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if current_user(connection).role is not Role.EMPLOYER or current_user(connection).employer_id is None:
         raise NotFoundException()
 

@@ -156,12 +156,13 @@ async def _follow_ups(result: dict[int, Assessment], ids: list[int], first: date
 
 async def _measures(result: dict[int, Assessment], ids: list[int], start: datetime, end: datetime) -> None:
     rows = await Household.raw(
-        "SELECT v.cadre, m.type, count(*) AS n, coalesce(sum(m.amount), 0) AS amount FROM visit_measure m"
-        " JOIN visit v ON v.id = m.visit WHERE v.cadre = ANY({}) AND v.visited_at >= {} AND v.visited_at < {}"
-        " GROUP BY v.cadre, m.type ORDER BY v.cadre, m.type",
+        # Every delivered measure the cadre recorded (visits, referrals that became placements, enrolments attended).
+        "SELECT cadre, type, count(*) AS n, coalesce(sum(amount), 0) AS amount FROM delivered_measure"
+        " WHERE cadre = ANY({}) AND delivered_on >= {} AND delivered_on < {}"
+        " GROUP BY cadre, type ORDER BY cadre, type",
         ids,
-        start,
-        end,
+        start.astimezone(TIMEZONE).date(),
+        end.astimezone(TIMEZONE).date(),
     )
     for row in rows:
         result[row["cadre"]].measures.append({"type": row["type"], "count": int(row["n"]), "amount": row["amount"]})

@@ -70,7 +70,8 @@ def parse_confirm(data: dict[str, Any], today: date) -> StepForm:
     monitoring_type = str(data.get("monitoring_type") or "")
     if monitoring_type not in MONITORING_TYPE:
         form.errors["monitoring_type"] = N_("Choose the type of monitored household.")
-    form.values = {"confirmed_on": confirmed_on, "monitoring_type": monitoring_type}
+    returned = data.get("returned") in ("on", "1", "yes")
+    form.values = {"confirmed_on": confirmed_on, "monitoring_type": monitoring_type, "returned": returned}
     return form
 
 

@@ -13,6 +13,7 @@ from server.monitoring import queries, rate
 from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
 from server.monitoring.forms import StepForm
 from server.places.names import place_names
+from server.plans import delivered
 
 __all__ = ["StepForm"]
 from server.clock import today
@@ -82,7 +83,7 @@ async def case_page(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
         "states": ORDER,
         "measures": measures,
         "able_to_work": able,
-        "work_measure": queries.has_work_measure(measures),
+        "work_measure": delivered.has_work_measure(measures),
         "income": await queries.household_income(case["household"]),
         "line": line,
         "year": year,

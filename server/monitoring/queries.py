@@ -11,12 +11,13 @@ from piccolo.querystring import QueryString
 
 from server import policy
 from server.accounts.sessions import CurrentUser
-from server.clock import TIMEZONE
 from server.households import id_numbers
 from server.households.income import per_capita_net_income
 from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.monitoring.workflow import State
+from server.plans import delivered
+from server.plans.delivered import DeliveredMeasure
 from server.policy.registry import (
     IDENTIFY_TARGET_DAYS,
     MEASURE_TARGET_DAYS,
@@ -27,14 +28,12 @@ from server.policy.registry import (
     WORKING_AGE_MIN,
 )
 from server.scope import household_scope_sql
-from server.visits.tables import VisitMeasure
 
 HEAD = "(SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' ORDER BY m.id LIMIT 1)"
 # Registered poor households not yet out (and those that returned) are helped as poor households; monitoring
 # watches the lifted households and the households that were never poor (DOMAIN.md §3: the three types).
 WATCHED_STATUSES = ("out_supported", "out_unsupported", "none")
 ABLE_SKILLS = ("normal", "skilled")
-WORK_MEASURES = ("industry", "employment")
 LOCAL_DAY = "(({col}) AT TIME ZONE 'Asia/Shanghai')::date"
 
 
@@ -145,7 +144,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 _CASES = f"""
-SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, vl.township, fm.first_measure_at,
+SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, vl.township, fm.first_measure_on,
        {policy.sql(IDENTIFY_TARGET_DAYS, "vl.township", "rc.found_on")} AS identify_target_days,
        {policy.sql(MEASURE_TARGET_DAYS, "vl.township", "rc.found_on")} AS measure_target_days,
        {policy.sql(MONITORING_NOTICE_DAYS, "vl.township", "rc.found_on")} AS notice_min_days
@@ -153,9 +152,8 @@ FROM risk_case rc
 JOIN household h ON h.id = rc.household
 JOIN village vl ON vl.id = h.village
 LEFT JOIN LATERAL (
-    SELECT min(vi.visited_at) AS first_measure_at FROM visit vi
-    WHERE vi.household = rc.household AND {LOCAL_DAY.format(col="vi.visited_at")} >= rc.found_on
-      AND EXISTS (SELECT 1 FROM visit_measure vm WHERE vm.visit = vi.id)
+    SELECT min(d.delivered_on) AS first_measure_on FROM delivered_measure d
+    WHERE d.household = rc.household AND d.delivered_on >= rc.found_on
 ) fm ON TRUE
 WHERE {{}} AND {{}}
 ORDER BY rc.found_on, rc.id
@@ -176,9 +174,8 @@ def with_clocks(case: dict[str, Any], today: date) -> dict[str, Any]:
     """Days since the risk was found, and whether the targets (confirmation, first measure) in force on the day it
     was found are exceeded."""
     end = case["cleared_on"] or today
-    first_measure = case["first_measure_at"]
     confirm_days = ((case["confirmed_on"] or today) - case["found_on"]).days
-    measure_day = first_measure.astimezone(TIMEZONE).date() if first_measure else None
+    measure_day = case["first_measure_on"]
     measure_days = ((measure_day or today) - case["found_on"]).days
     return {
         **case,
@@ -191,25 +188,9 @@ def with_clocks(case: dict[str, Any], today: date) -> dict[str, Any]:
     }
 
 
-_MEASURE_VISITS = """
-SELECT vi.id, vi.visited_at, vi.kind, u.display_name AS cadre_name FROM visit vi JOIN app_user u ON u.id = vi.cadre
-WHERE vi.household = {} AND (vi.visited_at AT TIME ZONE 'Asia/Shanghai')::date >= {}
-  AND ({}::date IS NULL OR (vi.visited_at AT TIME ZONE 'Asia/Shanghai')::date <= {}::date)
-  AND EXISTS (SELECT 1 FROM visit_measure vm WHERE vm.visit = vi.id)
-ORDER BY vi.visited_at
-"""
-
-
-async def case_measures(case: dict[str, Any]) -> list[dict[str, Any]]:
-    """The visits that delivered measures since the risk was found (until it was cleared), with their measures."""
-    visits: list[dict[str, Any]] = await Household.raw(
-        _MEASURE_VISITS, case["household"], case["found_on"], case["cleared_on"], case["cleared_on"]
-    )
-    ids = [visit["id"] for visit in visits] or [-1]
-    measures = await VisitMeasure.select().where(VisitMeasure.visit.is_in(ids)).order_by(VisitMeasure.position)
-    for visit in visits:
-        visit["measures"] = [m for m in measures if m["visit"] == visit["id"]]
-    return visits
+async def case_measures(case: dict[str, Any]) -> list[DeliveredMeasure]:
+    """Every measure delivered since the risk was found (until it was cleared), wherever it was recorded."""
+    return await delivered.for_household(case["household"], case["found_on"], case["cleared_on"])
 
 
 async def able_to_work(household_id: int, township_id: int | None, today: date) -> int:
@@ -223,10 +204,6 @@ async def able_to_work(household_id: int, township_id: int | None, today: date) 
         if member["labour_skill"] in ABLE_SKILLS and id_numbers.validate(member["id_number"]) is None:
             able += youngest <= id_numbers.age(member["id_number"], today) <= oldest
     return able
-
-
-def has_work_measure(visits: list[dict[str, Any]]) -> bool:
-    return any(m["type"] in WORK_MEASURES for visit in visits for m in visit["measures"])
 
 
 async def township_of_household(household_id: int) -> int | None:

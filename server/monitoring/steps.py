@@ -27,7 +27,7 @@ from server.monitoring.workflow import (
     notice_refusal,
 )
 from server.piccolo_conf import DB
-from server.policy.registry import MONITORING_NOTICE_DAYS
+from server.policy.registry import MONITORING_NOTICE_DAYS, POVERTY_LINE
 from server.visits.tables import Visit
 
 
@@ -124,8 +124,12 @@ async def start_notice(actor: Actor, case_id: int, starts_on: date, ends_on: dat
         )
 
 
-async def confirm(actor: Actor, case_id: int, confirmed_on: date, monitoring_type: str, today: date) -> None:
-    """纳入监测: the household becomes a monitored household of `monitoring_type`, in the same transaction."""
+async def confirm(
+    actor: Actor, case_id: int, confirmed_on: date, monitoring_type: str, today: date, returned: bool = False
+) -> None:
+    """纳入监测: the household becomes a monitored household of `monitoring_type`, in the same transaction; a lifted
+    household whose income fell below the year's poverty line may be confirmed as returned to poverty (返贫), the
+    only way besides the exit procedure (server/exits) that a household's status changes."""
     async with DB.transaction():
         case = await _locked(case_id)
         check(case["state"], Step.CONFIRM)
@@ -134,6 +138,34 @@ async def confirm(actor: Actor, case_id: int, confirmed_on: date, monitoring_typ
         values = {"confirmed_on": confirmed_on, "monitoring_type": monitoring_type}
         await _advance(actor, case, Step.CONFIRM, State.MONITORED, values)
         await _set_monitoring_type(actor, case, monitoring_type)
+        if returned:
+            await _returned(actor, case, confirmed_on.year)
+
+
+async def _returned(actor: Actor, case: dict[str, Any], year: int) -> None:
+    rows = await Household.raw("SELECT status FROM household WHERE id = {} FOR UPDATE", case["household"])
+    old = rows[0]["status"]
+    if old not in ("out_supported", "out_unsupported"):
+        raise StepRefused(Refusal(N_("Only a household that was lifted out of poverty can return to poverty.")))
+    line = await policy.value(POVERTY_LINE, await queries.township_of_household(case["household"]), date(year, 12, 31))
+    income = await queries.household_income(case["household"])
+    if line is None or income is None or income >= line:
+        raise StepRefused(
+            Refusal(
+                N_("The per-capita net income (%(income)s yuan) is not below the poverty line (%(line)s yuan)."),
+                literals={
+                    "income": "—" if income is None else f"{income:.2f}",
+                    "line": "—" if line is None else f"{line:.2f}",
+                },
+            )
+        )
+    await Household.update({Household.status: "returned", Household.updated_at: datetime.now(UTC)}).where(
+        Household.id == case["household"]
+    )
+    await record("household_changed", actor_id=actor.id, actor_label=actor.label, target_type="household",
+                 target_id=case["household"], ip=actor.ip,
+                 detail={"risk_case": case["id"], "step": Step.CONFIRM.value,
+                         "changes": {"status": [old, "returned"]}})  # fmt: skip
 
 
 async def clear(actor: Actor, case_id: int, cleared_on: date, checklist: dict[str, bool], today: date) -> None:

@@ -19,6 +19,7 @@ from server.pairing.rules import township_quotas
 from server.pairing.tables import Pairing
 from server.piccolo_conf import DB
 
+LOCK_NAMESPACE = 5_0002  # pg_advisory_xact_lock(namespace, cadre): one new pairing of a cadre at a time
 RANK_LABELS = {1: N_("first responsible cadre"), 2: N_("second responsible cadre")}
 CONSTRAINT_MESSAGES = {
     "pairing_one_active_per_cadre": N_("This cadre is already responsible for this household."),
@@ -33,6 +34,11 @@ class PairingError(Exception):
 
     message: str
     values: dict[str, Any] = field(default_factory=dict)
+    conflict: bool = False  # found under the lock: a simultaneous change got there first (409, not 422)
+
+    @property
+    def status_code(self) -> int:
+        return 409 if self.conflict else 422
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ async def atomic(rank: int = 1) -> AsyncIterator[None]:
             await savepoint.rollback_to()  # type: ignore[no-untyped-call]
             name = getattr(error, "constraint_name", "") or ""
             message = CONSTRAINT_MESSAGES.get(name, N_("Someone changed these pairings at the same time. Try again."))
-            raise PairingError(message, {"rank": gettext(RANK_LABELS.get(rank, ""))}) from error
+            raise PairingError(message, {"rank": gettext(RANK_LABELS.get(rank, ""))}, conflict=True) from error
         except BaseException:
             await savepoint.rollback_to()  # type: ignore[no-untyped-call]
             raise
@@ -95,7 +101,18 @@ async def check_pairing(user: CurrentUser, household_id: int, cadre_id: int, ran
 async def insert_pairing(
     actor: Actor, household_id: int, cadre: dict[str, Any], rank: int, started_on: date, reason: str
 ) -> int:
-    """Write one pairing and its audit events (the caller runs it inside `atomic`)."""
+    """Write one pairing and its audit events (the caller runs it inside `atomic`). The cadre's maximum is counted
+    again under a lock on the cadre, so simultaneous pairings of one cadre cannot go past it."""
+    await Pairing.raw("SELECT pg_advisory_xact_lock({}, {})", LOCK_NAMESPACE, cadre["id"])
+    quotas = await township_quotas(actor.user.township_id)
+    if quotas.maximum is not None:
+        held = await Pairing.count().where((Pairing.cadre == cadre["id"]) & Pairing.ended_on.is_null())
+        if quotas.is_full(held):
+            raise PairingError(
+                N_("%(name)s already has the maximum of %(n)s households."),
+                {"name": cadre["display_name"], "n": quotas.maximum},
+                conflict=True,
+            )
     [row] = await Pairing.insert(
         Pairing(
             household=household_id,

@@ -54,7 +54,7 @@ class PairingController(Controller):
 
     @post("/households/{household_id:int}")
     async def pair(self, request: Request[Any, Any, Any], household_id: FromPath[int], data: Form) -> Any:
-        form = PairForm.parse(data, today())
+        form, status = PairForm.parse(data, today()), 422
         if not form.errors:
             try:
                 await changes.pair(
@@ -65,8 +65,9 @@ class PairingController(Controller):
                 raise NotFoundException() from missing
             except changes.PairingError as error:
                 form.errors["cadre"] = gettext(error.message, **error.values)
+                status = error.status_code
         if form.errors:
-            return await self._household_page(request, household_id, form, status_code=422)
+            return await self._household_page(request, household_id, form, status_code=status)
         await set_flash(current_user(request).session_key, "success", N_("The pairing was saved."))
         return Redirect(path=f"/pairings/households/{household_id}", status_code=303)
 
@@ -91,7 +92,7 @@ class PairingController(Controller):
     @post("/{pairing_id:int}/end")
     async def end(self, request: Request[Any, Any, Any], pairing_id: FromPath[int], data: Form) -> Any:
         pairing = found(await changes.active_pairing(current_user(request), pairing_id))
-        form = EndForm.parse(data, today())
+        form, status = EndForm.parse(data, today()), 422
         if not form.errors:
             try:
                 ending = await changes.end(
@@ -99,12 +100,13 @@ class PairingController(Controller):
                 )
             except changes.PairingError as error:
                 form.errors["ended_on"] = gettext(error.message, **error.values)
+                status = error.status_code
             else:
                 if not ending.done:
                     return await page(request, "pairing/end.html", pairing=pairing, form=form, confirm=True)
                 await set_flash(current_user(request).session_key, "success", N_("The pairing was ended."))
                 return Redirect(path=f"/pairings/households/{pairing['household']}", status_code=303)
-        return await page(request, "pairing/end.html", pairing=pairing, form=form, confirm=False, status_code=422)
+        return await page(request, "pairing/end.html", pairing=pairing, form=form, confirm=False, status_code=status)
 
     @get("/cadres/{cadre_id:int}")
     async def cadre(self, request: Request[Any, Any, Any], cadre_id: FromPath[int]) -> Template:
@@ -112,7 +114,7 @@ class PairingController(Controller):
 
     @post("/cadres/{cadre_id:int}/handover")
     async def handover(self, request: Request[Any, Any, Any], cadre_id: FromPath[int], data: Form) -> Any:
-        form = HandoverForm.parse(data, today())
+        form, status = HandoverForm.parse(data, today()), 422
         chosen = {int(v) for v in (await request.form()).getall("household", []) if str(v).isdigit()}
         if not form.errors:
             try:
@@ -123,13 +125,14 @@ class PairingController(Controller):
                 raise NotFoundException() from missing
             except changes.PairingError as error:
                 form.errors["to_cadre"] = gettext(error.message, **error.values)
+                status = error.status_code
             else:
                 message = N_("%(n)s households were handed over.")
                 await set_flash(
                     current_user(request).session_key, "success", gettext(message, n=result.moved + result.kept)
                 )
                 return Redirect(path=f"/pairings/cadres/{cadre_id}", status_code=303)
-        return await self._cadre_page(request, cadre_id, form, status_code=422)
+        return await self._cadre_page(request, cadre_id, form, status_code=status)
 
     async def _cadre_page(
         self, request: Request[Any, Any, Any], cadre_id: int, form: HandoverForm, status_code: int = 200
@@ -203,7 +206,8 @@ class AssistantController(Controller):
         except LookupError as missing:
             raise NotFoundException() from missing
         except changes.PairingError as failure:
-            return await self._page(request, village, gettext(failure.message, **failure.values), status_code=422)
+            message = gettext(failure.message, **failure.values)
+            return await self._page(request, village, message, status_code=failure.status_code)
         await set_flash(
             current_user(request).session_key, "success", gettext(N_("%(n)s pairings were saved."), n=count)
         )

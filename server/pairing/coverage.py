@@ -1,5 +1,5 @@
-"""Coverage figures for leaders and admins (a township by village) and the county office (a county by township):
-two aggregate queries whatever the size.
+"""Coverage figures for leaders and admins (a township by village), the county office (a county by township) and the
+city and province offices (a region by county): two aggregate queries whatever the size.
 
 Outcome-first (DOMAIN.md §8): households covered, cadres meeting their quota, households not visited, follow-ups
 overdue. No check-in counts and no ranking of people. Visit figures come from server/pairing/visit_figures.py.
@@ -22,7 +22,7 @@ from server.standby import from_standby
 # The households that need a responsible cadre in the townships `{towns}` selects (one township, or a county's).
 # `t`: the townships with the alert days in force in each today (MATERIALIZED: looked up once per township).
 _TOWNS = f"""t AS MATERIALIZED (
-  SELECT id, name, code, {policy.sql(UNVISITED_ALERT_DAYS, "id")} AS unvisited_alert_days,
+  SELECT id, name, code, county, {policy.sql(UNVISITED_ALERT_DAYS, "id")} AS unvisited_alert_days,
          {policy.sql(LEADER_QUOTA, "id")} AS leader_quota, {policy.sql(CADRE_QUOTA, "id")} AS cadre_quota,
          {policy.sql(QUOTA_MAXIMUM, "id")} AS quota_maximum
   FROM township WHERE {{towns}})"""
@@ -58,6 +58,16 @@ FROM t LEFT JOIN hh h ON h.township = t.id
 GROUP BY t.id, t.name, t.code, t.unvisited_alert_days ORDER BY t.code
 """
 
+_BY_COUNTY = f"""
+SELECT c.id, c.name, {_COUNTS}
+FROM t JOIN county c ON c.id = t.county LEFT JOIN hh h ON h.township = t.id
+GROUP BY c.id, c.name, c.code ORDER BY c.code
+"""
+# The townships of a city's or a province's counties (the county under a city, or directly under the province).
+_REGION_TOWNS = (
+    "county IN (SELECT c.id FROM county c LEFT JOIN region r ON r.id = c.region WHERE c.region = {} OR r.parent = {})"
+)
+
 # Active leaders and ordinary members per township, role and village base, and how many meet their quota.
 _CADRES = (
     "WITH "
@@ -68,7 +78,7 @@ c AS (
          (SELECT count(*) FROM pairing p WHERE p.cadre = u.id AND p.ended_on IS NULL) AS households
   FROM app_user u JOIN t ON u.township = t.id WHERE u.is_active AND u.role IN ('leader', 'cadre')
 )
-SELECT c.township, c.role, c.village, count(*) AS cadres,
+SELECT c.township, max(t.county) AS county, c.role, c.village, count(*) AS cadres,
        count(*) FILTER (WHERE c.households >= CASE WHEN c.role = 'leader' THEN t.leader_quota ELSE t.cadre_quota END)
          AS meeting_quota,
        max(t.leader_quota) AS leader_quota, max(t.cadre_quota) AS cadre_quota, max(t.quota_maximum) AS quota_maximum,
@@ -142,12 +152,24 @@ class TownshipFigures(Figures):
 
 
 @dataclass
+class CountyFigures(Figures):
+    id: int = 0
+    name: str = ""
+
+
+@dataclass
+class RegionCoverage:
+    region: Figures
+    counties: list[CountyFigures]
+
+
+@dataclass
 class CountyCoverage:
     county: Figures
     townships: list[TownshipFigures]
 
 
-Part = TypeVar("Part", VillageFigures, TownshipFigures)
+Part = TypeVar("Part", VillageFigures, TownshipFigures, CountyFigures)
 
 
 @dataclass
@@ -178,6 +200,16 @@ async def county_coverage(county_id: int | None) -> CountyCoverage:
     cadre_rows = await Pairing.raw(_CADRES.format(towns="county = {}"), county)
     townships = [_part(TownshipFigures, row, "id", "name", "unvisited_alert_days") for row in township_rows]
     return CountyCoverage(_whole(townships, cadre_rows, "township"), townships)
+
+
+@from_standby
+async def region_coverage(region_id: int | None) -> RegionCoverage:
+    """A city's or a province's figures and each county's (each township judged by its own quotas), in two queries."""
+    region = region_id or -1
+    county_rows = await Pairing.raw(_households_sql(_REGION_TOWNS, _BY_COUNTY, _BY_VILLAGES), region, region)
+    cadre_rows = await Pairing.raw(_CADRES.format(towns=_REGION_TOWNS), region, region)
+    counties = [_part(CountyFigures, row, "id", "name") for row in county_rows]
+    return RegionCoverage(_whole(counties, cadre_rows, "county"), counties)
 
 
 _COUNT_FIELDS = ("households", "covered", "unvisited", "overdue")

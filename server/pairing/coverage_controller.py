@@ -10,10 +10,12 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from server.audit.queries import record
+from server.clock import this_year
 from server.i18n import N_, gettext
 from server.pairing import coverage
 from server.pairing.export import coverage_xlsx, pending_xlsx
 from server.places.names import place_names
+from server.plans import queries as plan_queries
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.guards import requires_leader_or_admin
@@ -46,7 +48,10 @@ class CoverageController(Controller):
         data = await coverage.coverage(user.township_id)
         order = order_param(sort, tuple(VILLAGE_ORDERS))
         villages = sort_rows(data.villages, order, VILLAGE_ORDERS)
-        return await page(request, "pairing/coverage.html", data=data, villages=villages, order=order)
+        plans = await plan_queries.counts_by_village_for(user.township_id, this_year())
+        plan_overdue = sum(counts["overdue"] for counts in plans.values())
+        return await page(request, "pairing/coverage.html", data=data, villages=villages, order=order, plans=plans,
+                          plan_overdue=plan_overdue)  # fmt: skip
 
     @get("/coverage/uncovered")
     async def uncovered(self, request: Request[Any, Any, Any], village: FromQuery[int | None] = None) -> Template:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from server.clock import TIMEZONE
 from server.codes import MEASURE_TYPE
+from server.plans import delivered
 from server.visits import queries as visit_queries
 
 PENDING_CONDITIONS = {"unvisited": visit_queries.UNVISITED_WHERE, "overdue": visit_queries.OVERDUE_WHERE}
@@ -55,7 +56,7 @@ async def visit_dates(household_ids: Iterable[int]) -> dict[int, VisitDates]:
 
 async def measures(household_ids: Iterable[int]) -> dict[int, list[str]]:
     """The measures each household has received (帮扶措施 labels), in one query."""
-    found = await visit_queries.measure_types_by_household(household_ids)
+    found = await delivered.types_by_household(household_ids)
     return {household: [MEASURE_TYPE.label(code) for code in codes] for household, codes in found.items()}
 
 

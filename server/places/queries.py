@@ -14,6 +14,7 @@ from server.households.tables import Household
 from server.i18n import N_
 from server.piccolo_conf import DB
 from server.places.tables import Township, Village, VillageGroup
+from server.savepoints import undone_on_conflict
 
 CODE_TAKEN = N_("This division code is already used by another place.")
 
@@ -112,7 +113,7 @@ async def township_code(township_id: int | None) -> str:
 async def add_village(user: CurrentUser, ip: str, values: dict[str, Any]) -> int | None:
     """A new village of the admin's township; None when its code is taken (the unique index decides)."""
     try:
-        async with DB.transaction():
+        async with undone_on_conflict():
             [row] = await Village.insert(Village(township=user.township_id, **values))
             await _audit(user, ip, "village_added", "village", row["id"], {k: [None, v] for k, v in values.items()})
     except asyncpg.UniqueViolationError:

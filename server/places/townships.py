@@ -10,6 +10,7 @@ from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.piccolo_conf import DB
 from server.places.tables import County, Township
+from server.savepoints import undone_on_conflict
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ async def township_of_county(county_id: int | None, township_id: int) -> dict[st
 async def add_township(user: CurrentUser, ip: str, name: str, code: str) -> int | None:
     """A new township of the user's county; None when the code is taken (the unique index decides)."""
     try:
-        async with DB.transaction():
+        async with undone_on_conflict():
             [row] = await Township.insert(Township(county=user.county_id, name=name, code=code))
             await record(
                 "township_added",

@@ -221,6 +221,9 @@ FOLLOW_UP_DAYS = whole("follow_up_days", N_("Next visit due after"), Unit.DAYS, 
 MONITORED_FOLLOW_UP_DAYS = whole(
     "monitored_follow_up_days", N_("Next visit of a monitored household due after"), Unit.DAYS, 30, 1, 365, _visits
 )
+MEASURE_CHECK_DAYS = whole(
+    "measure_check_days", N_("A measure that paid money is checked after"), Unit.DAYS, 30, 1, 365, _visits
+)
 
 # ---- monitoring (防返贫监测) and the return-to-poverty rate ----
 _guidance = Facts(Level.COUNTY, MONITORING, MONITORING_GUIDANCE, 2021)
@@ -293,6 +296,7 @@ RULES: tuple[Rule[Any], ...] = (
     UNVISITED_ALERT_DAYS,
     FOLLOW_UP_DAYS,
     MONITORED_FOLLOW_UP_DAYS,
+    MEASURE_CHECK_DAYS,
     MONITORING_NOTICE_DAYS,
     IDENTIFY_TARGET_DAYS,
     MEASURE_TARGET_DAYS,

@@ -1,4 +1,4 @@
-"""Ledgers made from recorded visits, never retyped: a cadre's monthly work log and a household's manual page."""
+"""Ledgers made from recorded visits, never retyped: a cadre's monthly work log (and the workbook writer)."""
 
 from __future__ import annotations
 
@@ -51,17 +51,6 @@ async def monthly_log(user: CurrentUser, cadre_id: int, month: date) -> list[dic
     )
     await attach(visits, user)
     return visits
-
-
-async def manual_measures(household_id: int) -> list[dict[str, Any]]:
-    """Every measure delivered to the household (the 帮扶手册 page), oldest first. Scope is checked by the caller."""
-    rows: list[dict[str, Any]] = await Household.raw(
-        "SELECT v.visited_at, v.kind, m.type, m.amount, m.note, u.display_name AS cadre_name FROM visit_measure m"
-        " JOIN visit v ON v.id = m.visit JOIN app_user u ON u.id = v.cadre WHERE v.household = {}"
-        " ORDER BY v.visited_at, m.position",
-        household_id,
-    )
-    return rows
 
 
 def measures_text(measures: list[dict[str, Any]]) -> str:
@@ -118,22 +107,3 @@ async def monthly_log_xlsx(visits: list[dict[str, Any]], month: date, cadre_name
     ]
     title = f"{cadre_name} {month:%Y-%m}"
     return await asyncio.to_thread(workbook, title, headers, rows, [17, 18, 12, 10, 40, 30, 30, 8])
-
-
-async def manual_xlsx(measures: list[dict[str, Any]], household: dict[str, Any]) -> bytes:
-    headers = [
-        gettext(h) for h in (N_("Date"), N_("Measure"), N_("Amount (yuan)"), N_("Note"), N_("Kind"), N_("Cadre"))
-    ]
-    rows = [
-        [
-            m["visited_at"].astimezone(TIMEZONE).date(),
-            MEASURE_TYPE.label(m["type"]),
-            m["amount"],
-            m["note"],
-            VISIT_KIND.label(m["kind"]),
-            m["cadre_name"],
-        ]
-        for m in measures
-    ]
-    title = f"{household['head'] or ''} {household['code']}".strip()
-    return await asyncio.to_thread(workbook, title, headers, rows, [12, 24, 14, 30, 10, 10])

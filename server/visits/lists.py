@@ -86,7 +86,7 @@ class VisitListController(Controller):
 
 
 class HouseholdRecordController(Controller):
-    """A household's timeline and assistance manual page."""
+    """A household's timeline (its assistance manual is the plans area's: server/plans/controller.py)."""
 
     path = "/households/{household_id:int}"
     guards = [requires_township_staff]  # noqa: RUF012
@@ -96,23 +96,6 @@ class HouseholdRecordController(Controller):
         household = await self._household(request, household_id)
         data = await pages.timeline(current_user(request), household_id)
         return await vpage(request, "visits/timeline.html", household=household, **data)
-
-    @get("/manual")
-    async def manual(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Template:
-        household = await self._household(request, household_id)
-        measures = await ledgers.manual_measures(household_id)
-        total = sum((m["amount"] for m in measures if m["amount"] is not None), start=0)
-        return await vpage(request, "visits/manual.html", household=household, measures=measures, total=total)
-
-    @get("/manual.xlsx")
-    async def manual_xlsx(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Response[bytes]:
-        user, household = current_user(request), await self._household(request, household_id)
-        measures = await ledgers.manual_measures(household_id)
-        content = await ledgers.manual_xlsx(measures, household)
-        await record("export", actor=user, target_type="household",
-                     target_id=household_id, ip=client_ip(request),
-                     detail={"ledger": "assistance_manual", "rows": len(measures)})  # fmt: skip
-        return xlsx_download(content, f"帮扶手册-{household['code']}.xlsx")
 
     async def _household(self, request: Request[Any, Any, Any], household_id: int) -> dict[str, Any]:
         household = await pages.household_header(current_user(request), household_id)

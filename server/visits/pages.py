@@ -112,11 +112,25 @@ async def timeline(user: CurrentUser, household_id: int) -> dict[str, Any]:
     for row in follow_ups:
         if row["reason"] != "schedule":
             entries.append({"type": "follow_up", "at": row["created_at"], "follow_up": row})
+    for measure in await _measures_elsewhere(household_id):
+        entries.append({"type": "measure", "at": measure["at"], "measure": measure})
     for event in await _changes(household_id, [visit["id"] for visit in visits]):
         entries.append({"type": "change", "at": event["at"], "event": event})
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     open_ones = sorted((row for row in follow_ups if row["closed_at"] is None), key=lambda row: row["due_on"])
     return {"entries": entries, "open_follow_ups": open_ones, "today": today()}
+
+
+async def _measures_elsewhere(household_id: int) -> list[dict[str, Any]]:
+    """Measures recorded outside visits (a placement, an attended training, a completed project): the ledger view
+    of migrations/plans, so the timeline shows everything the household received."""
+    rows: list[dict[str, Any]] = await Household.raw(
+        "SELECT source, type, amount, note, delivered_on,"
+        " (delivered_on::timestamp AT TIME ZONE 'Asia/Shanghai') AS at FROM delivered_measure"
+        " WHERE household = {} AND source <> 'visit' ORDER BY delivered_on DESC LIMIT 100",
+        household_id,
+    )
+    return rows
 
 
 async def _changes(household_id: int, visit_ids: list[int]) -> list[dict[str, Any]]:

@@ -156,17 +156,3 @@ WHERE f.household IN ({{households}}) AND f.closed_at IS NULL AND f.due_on < {LO
 # On a household `h` of township `t`, left-joined to those two as `r` and `o`.
 UNVISITED_JOINED = "(r.last_at IS NULL OR r.last_at < now() - make_interval(days => t.unvisited_alert_days::int))"
 OVERDUE_JOINED = "(o.household IS NOT NULL)"
-
-
-async def measure_types_by_household(household_ids: Iterable[int]) -> dict[int, list[str]]:
-    """The measure types each household has received (codes of server.codes.MEASURE_TYPE), one query."""
-    ids = list(household_ids)
-    if not ids:
-        return {}
-    rows = await Visit.raw(
-        "SELECT v.household, array_agg(DISTINCT m.type ORDER BY m.type) AS types FROM visit_measure m"
-        " JOIN visit v ON v.id = m.visit WHERE v.household = ANY({}::int[]) GROUP BY v.household",
-        ids,
-    )
-    found = {row["household"]: list(row["types"]) for row in rows}
-    return {household: found.get(household, []) for household in ids}

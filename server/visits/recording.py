@@ -11,16 +11,20 @@ from server import policy
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.clock import TIMEZONE, today
+from server.codes import MEASURE_TYPE
 from server.households.tables import Household
 from server.media.images import StoredImage
 from server.piccolo_conf import DB
-from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
+from server.policy.registry import FOLLOW_UP_DAYS, MEASURE_CHECK_DAYS, MONITORED_FOLLOW_UP_DAYS
 from server.submissions import Outcome, Sent, already_sent, insert_once
 from server.visits.forms import MAX_PHOTOS, VisitForm
 from server.visits.photos import add_photos
+from server.visits.queries import create_follow_up
 from server.visits.tables import FollowUp, Visit, VisitMeasure
 
 EDIT_WINDOW = timedelta(days=7)
+# Money handed over on the spot (a condolence visit's gift, a donation) has nothing left to check later.
+UNCHECKED_MEASURES = ("condolence", "donation")
 LOCK_NAMESPACE = 5_0001  # pg_advisory_xact_lock(namespace, household): one visit of a household at a time
 EDITED_FIELDS = ("visited_at", "kind", "note", "problems", "hardship")
 
@@ -75,6 +79,7 @@ async def record_visit(
         if visit_id is None:  # the same client id, sent at the same moment for another household
             return Outcome("conflict")
         await _insert_measures(visit_id, form)
+        await _schedule_measure_checks(user, household_id, form, local_day(visited_at))
         photos = await add_photos(visit_id, images)
         due_on = form.next_follow_up_on or local_day(visited_at) + timedelta(days=days)
         await _close_and_schedule(user, household_id, visit_id, form.close_ids, due_on)
@@ -138,6 +143,26 @@ async def _insert_measures(visit_id: int, form: VisitForm) -> None:
     ]
     if rows:
         await VisitMeasure.insert(*rows)
+
+
+async def _schedule_measure_checks(user: CurrentUser, household_id: int, form: VisitForm, day: date) -> None:
+    """A measure that paid money (a subsidy, an allowance) is checked later: did it arrive, did it help? Its
+    follow-up ("measure check") is due after the township's days (30 by default); a visit that ticks it closes it."""
+    paid = [m for m in form.measures if (m.amount_value() or 0) > 0 and m.type not in UNCHECKED_MEASURES]
+    if not paid:
+        return
+    [row] = await Household.raw(
+        f"SELECT {policy.sql(MEASURE_CHECK_DAYS, 'v.township', '{}::date')} AS days"
+        " FROM household h JOIN village v ON v.id = h.village WHERE h.id = {}",
+        day,
+        household_id,
+    )
+    days = int(row["days"])
+    for measure in paid:
+        note = f"{MEASURE_TYPE.label(measure.type)} {measure.amount_value():.2f}元 ({day.isoformat()})"
+        await create_follow_up(
+            household_id, day + timedelta(days=days), "measure", cadre_id=user.id, created_by=user.id, note=note
+        )
 
 
 async def _close_and_schedule(

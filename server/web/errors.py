@@ -10,8 +10,9 @@ import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
+from server.conflicts import Conflict
 from server.database import DatabaseUnavailable
 from server.i18n import N_
 from server.media.storage import StorageUnavailable
@@ -25,6 +26,7 @@ MESSAGES = {
     403: N_("You are not allowed to do this, or the page expired. Go back, reload the page and try again."),
     404: N_("This page does not exist, or you are not allowed to see it."),
     405: N_("This action is not available here."),
+    409: N_("Someone else changed this at the same moment, so nothing was saved. Reload the page and try again."),
     413: N_("The upload is too large."),
     429: N_("Too many requests. Please wait a moment and try again."),
     500: N_("Something went wrong on our side. Your data is safe; please try again later."),
@@ -67,7 +69,23 @@ def database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
     return error_page(request, HTTP_503_SERVICE_UNAVAILABLE)
 
 
+# What PostgreSQL says when a simultaneous request got to a rule first: the loser's transaction rolled back whole.
+CONCURRENCY_ERRORS = (
+    asyncpg.UniqueViolationError,
+    asyncpg.ExclusionViolationError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+)
+
+
+def conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
+    return error_page(request, HTTP_409_CONFLICT, exc.text())
+
+
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, CONCURRENCY_ERRORS):
+        logger.warning("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+        return error_page(request, HTTP_409_CONFLICT)
     if isinstance(exc, StorageUnavailable):
         logger.error("photo store unavailable: %s", exc)
         return error_page(request, HTTP_503_SERVICE_UNAVAILABLE, STORE_DOWN)
@@ -81,6 +99,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     PasswordChangeRequired: password_change_redirect,
     NotAuthorizedException: login_redirect,
     HTTPException: http_error,
+    Conflict: conflict,
     Exception: server_error,
 }
 

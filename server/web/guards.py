@@ -1,4 +1,8 @@
-"""Guards: plain functions that refuse a request before the handler runs."""
+"""Guards: functions that refuse a request before the handler runs.
+
+Each is a coroutine function although it never waits: Litestar runs a plain function guard in a worker thread, a
+thread hop on every request for a check of the role (seen in the profile of every guarded page).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ def allowed(role: Role, roles: tuple[Role, ...], method: str) -> bool:
 
 
 def _require(*roles: Role) -> Any:
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if not allowed(current_user(connection).role, roles, str(connection.scope.get("method", "GET"))):
             raise PermissionDeniedException()
 
@@ -33,6 +37,7 @@ requires_leader_or_admin = _require(Role.ADMIN, Role.LEADER)
 requires_township_staff = _require(Role.ADMIN, Role.LEADER, Role.CADRE)
 requires_employer = _require(Role.EMPLOYER)
 requires_county = _require(Role.COUNTY)
+requires_region = _require(Role.CITY, Role.PROVINCE)
 requires_township_staff_or_county = _require(Role.ADMIN, Role.LEADER, Role.CADRE, Role.COUNTY)
 requires_inspector = _require(Role.INSPECTOR)
 # Verification calls, their figures and photos used twice: the township office and the inspection group only.

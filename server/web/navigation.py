@@ -23,6 +23,8 @@ ME = NavItem("/me", N_("Me"), "person")
 HOUSEHOLDS = NavItem("/households", N_("Assisted households"), "list")
 
 NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
+    Role.PROVINCE: (HOME, ME),
+    Role.CITY: (HOME, ME),
     Role.COUNTY: (
         HOME,
         NavItem("/county/lists", N_("Approvals"), "list"),

@@ -19,6 +19,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.observability.logs import new_request_id, request_id
 from server.observability.metrics import CONTENT_TYPE, DB_POOL, REQUEST_SECONDS, REQUESTS, metrics_text
+from server.observability.statements import start_counting
 from server.settings import get_settings
 from server.standby import pool_usage
 from server.web.auth import within
@@ -28,7 +29,7 @@ access_log = logging.getLogger("bangfu.access")
 FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 
-REQUEST_MARK = "bangfu.request"  # scope key: (request id, start time), read when the answer starts
+REQUEST_MARK = "bangfu.request"  # scope key: (request id, start time, statements sent), read when the answer starts
 
 
 class RequestContextMiddleware(ASGIMiddleware):
@@ -39,7 +40,7 @@ class RequestContextMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         headers = dict(scope["headers"])
         rid = new_request_id(headers.get(b"x-request-id", b"").decode("latin-1"))
-        scope[REQUEST_MARK] = (rid, time.perf_counter())  # type: ignore[literal-required]
+        scope[REQUEST_MARK] = (rid, time.perf_counter(), start_counting())  # type: ignore[literal-required]
         token = request_id.set(rid)
         try:
             await next_app(scope, receive, send)
@@ -51,13 +52,13 @@ async def observe_answer(message: Message, scope: Scope) -> None:
     """A before_send hook: it sees every answer (error pages and login redirects too) as it starts."""
     if message["type"] != "http.response.start" or scope["type"] != ScopeType.HTTP:
         return
-    mark: tuple[str, float] = scope.get(REQUEST_MARK) or (new_request_id(None), time.perf_counter())  # type: ignore[assignment]
-    rid, started = mark
+    mark: tuple[str, float, list[int]] = scope.get(REQUEST_MARK) or (new_request_id(None), time.perf_counter(), [0])  # type: ignore[assignment]
+    rid, started, statements = mark
     MutableScopeHeaders.from_message(message)["X-Request-ID"] = rid
-    observe(scope, rid, message["status"], time.perf_counter() - started)
+    observe(scope, rid, message["status"], time.perf_counter() - started, statements[0])
 
 
-def observe(scope: Scope, rid: str, status: int, seconds: float) -> None:
+def observe(scope: Scope, rid: str, status: int, seconds: float, statements: int = 0) -> None:
     route = scope.get("path_template") or "unmatched"
     method = scope.get("method", "")
     REQUESTS.labels(method, route, str(status)).inc()
@@ -76,6 +77,7 @@ def observe(scope: Scope, rid: str, status: int, seconds: float) -> None:
             "path": scope.get("path", ""),  # never the query string: searches can hold names and numbers
             "status": status,
             "duration_ms": round(seconds * 1000, 1),
+            "statements": statements,  # SQL statements sent (server.observability.statements)
             "user": getattr(user, "id", None),
         },
     )

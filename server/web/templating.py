@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
+from markupsafe import Markup
 
 from server import codes, privacy
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser, clear_flash
 from server.clock import local_date, local_time
-from server.i18n import current_locale, gettext, ngettext
+from server.i18n import current_locale, gettext, ngettext, translations
 from server.media.images import MAX_BYTES as PHOTO_MAX_BYTES
 from server.numbers import whole_percent
 from server.settings import ROOT, get_settings
@@ -31,9 +34,12 @@ def build_environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=get_settings().debug,  # else every render looks at each template file's mtime
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
+        gettext=template_gettext,
+        _=template_gettext,
         codes=codes,
         current_locale=current_locale.get,
         static_url=static_url,
@@ -49,6 +55,23 @@ def build_environment() -> Environment:
         percent_of=lambda part, whole: whole_percent(part or 0, whole or 0),
     )
     return env
+
+
+@lru_cache(maxsize=8192)
+def translated_markup(locale: str, message: str) -> Markup:
+    """A message as a template shows it: translated and marked safe (catalogs are read once per process)."""
+    return Markup(translations(locale).gettext(message))  # noqa: S704 -- our own catalog, as jinja2 marks it
+
+
+@pass_context
+def template_gettext(context: Context, message: str, **variables: Any) -> str:
+    """`_()` and `{% trans %}` in templates: what jinja2's newstyle gettext does (translate, mark safe, format with
+    escaped variables), without formatting a message that has neither variables nor a % sign, and with the
+    translation kept: the profile of a list page showed jinja2's version spending a tenth of the page in Markup."""
+    if not context.eval_ctx.autoescape:
+        return gettext(message) % variables
+    text = translated_markup(current_locale.get(), message)
+    return text % variables if variables or "%" in text else text
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:

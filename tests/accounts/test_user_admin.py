@@ -41,7 +41,7 @@ async def test_admin_cannot_touch_an_account_of_another_township(client: Any, ma
     )
     await make_user("admin", username="office2")
     await log_in(client, "office2")
-    response = await post_form(client, "/admin/users", f"/admin/users/{stranger}/active", {"active": "0"})
+    response = await post_form(client, "/admin/users/new", f"/admin/users/{stranger}/active", {"active": "0"})
     assert response.status_code == 404
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from server.settings import ROOT
 
 
-def bangfu(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def bangfu(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "server", *args],
         cwd=ROOT,
@@ -18,6 +18,7 @@ def bangfu(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
         capture_output=True,
         text=True,
         timeout=60,
+        input=stdin,
     )
 
 

@@ -31,12 +31,14 @@ async def members_by_household() -> dict[int, list[dict[str, Any]]]:
     return families
 
 
-async def test_loading_the_demo_creates_the_county_office_and_the_four_accounts_of_linjian_township(db: Any) -> None:
+async def test_loading_the_demo_creates_the_offices_above_and_the_accounts_of_linjian_township(db: Any) -> None:
     await load_demo()
-    users = await User.select(User.username, User.role, User.township.code, User.county.code, User.password_hash).where(
-        User.username.is_in(list(DEMO_USERNAMES))
-    )
+    users = await User.select(
+        User.username, User.role, User.township.code, User.county.code, User.region.code, User.password_hash
+    ).where(User.username.is_in(list(DEMO_USERNAMES)))
     assert {(user["username"], user["role"]) for user in users} == {
+        ("province", "province"),
+        ("city", "city"),
         ("county", "county"),
         ("admin", "admin"),
         ("leader", "leader"),
@@ -44,8 +46,13 @@ async def test_loading_the_demo_creates_the_county_office_and_the_four_accounts_
         ("employer", "employer"),
         ("inspector", "inspector"),
     }
-    assert {user["township.code"] for user in users if user["role"] != "county"} == {DEMO_TOWNSHIP_CODE}
+    offices = {"province", "city", "county"}
+    assert {user["township.code"] for user in users if user["role"] not in offices} == {DEMO_TOWNSHIP_CODE}
     assert [user["county.code"] for user in users if user["role"] == "county"] == [COUNTY_CODE]
+    assert {user["role"]: user["region.code"] for user in users if user["role"] in ("city", "province")} == {
+        "city": "371300000000",
+        "province": "370000000000",
+    }
     assert verify_password(users[0]["password_hash"], DEMO_PASSWORD)
 
 

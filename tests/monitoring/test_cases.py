@@ -265,3 +265,33 @@ def _days_ago(days: int) -> Any:
     from server.clock import TIMEZONE
 
     return datetime.now(TIMEZONE) - timedelta(days=days)
+
+
+async def test_a_lifted_household_below_the_poverty_line_is_confirmed_as_returned_and_the_rate_counts_it(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    from tests.monitoring.conftest import make_household
+
+    fallen = await make_household(world["village"], "返贫户", 3000)
+    case_id = await case_at(world, fallen, "noticed")
+    above = await case_at(world, world["under"], "noticed")
+    await as_user(client, "madmin")
+    day = today().isoformat()
+    for case, expected in ((above, 409), (case_id, 303)):
+        url = f"/monitoring/cases/{case}"
+        data = {"monitoring_type": "unstable", "confirmed_on": day, "returned": "on"}
+        assert (await post_on(client, url, url + "/confirm", data)).status_code == expected
+    statuses = await Household.select(Household.id, Household.status).where(
+        Household.id.is_in([fallen, world["under"]])
+    )
+    assert {row["id"]: row["status"] for row in statuses} == {fallen: "returned", world["under"]: "out_supported"}
+    change = (
+        await AuditEvent.select(AuditEvent.detail)
+        .where((AuditEvent.action == "household_changed") & (AuditEvent.target_id == str(fallen)))
+        .output(load_json=True)
+        .first()
+    )
+    assert change is not None
+    assert change["detail"]["changes"]["status"] == ["out_supported", "returned"]
+    behind = await client.get("/monitoring/rate/households?which=returned")
+    assert "返贫户" in behind.text

@@ -30,6 +30,12 @@ NOT_POLICY = {
     "Print (A4)",  # the township's notice-board poster
     "For a monitoring risk or a match: the household's number, e.g. 371326105001-0007.",  # an example number
     "Follow-ups overdue or due within 7 days",  # what the visits tab lists (its filter), not a rule
+    # The division codes' format (统计用区划代码), an example code, and the password policy (等保) again.
+    "The 12-digit statistical division code (统计用区划代码) of the village.",
+    "The 12-digit statistical division code (统计用区划代码), e.g. 371326105000.",
+    "3 to 40 letters, digits, '_', '.' or '-'; used to log in, with the phone number.",
+    "At least 8 characters, with three of: lower-case, upper-case, digits, symbols. The person must change it at the "
+    "first login; it is never shown again.",
 }
 
 

@@ -101,3 +101,16 @@ def test_a_log_line_is_one_json_object_with_id_numbers_and_phones_masked() -> No
     assert parsed["path"] == "/households/search/138****5678"
     assert parsed["request_id"] == "c0ffee" * 5 + "13812345678"
     assert (parsed["level"], parsed["logger"]) == ("WARNING", "bangfu.test")
+
+
+async def test_the_access_line_says_how_many_statements_the_request_sent(
+    client: httpx.AsyncClient, make_user: Any, caplog: Any
+) -> None:
+    await make_user("admin", username="qian")
+    await log_in(client, "qian")
+    with caplog.at_level(logging.INFO, logger="bangfu.access"):
+        await client.get("/households")
+        await client.get("/ping")
+    lines = {record.path: record for record in caplog.records if record.name == "bangfu.access"}
+    assert lines["/households"].statements >= 2  # the session's user, then the page's list
+    assert lines["/ping"].statements == 0

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from server.i18n import current_locale
 from server.settings import ROOT
+from server.web.templating import build_environment
 
 
 def extract_messages(tmp_path: Path) -> set[str]:
@@ -42,3 +44,15 @@ def test_placeholders_survive_translation() -> None:
             for name in message.id.split("%(")[1:]:
                 placeholder = "%(" + name.split(")")[0] + ")"
                 assert placeholder in message.string, message.id
+
+
+def test_templates_translate_escape_and_format_as_jinja2_does() -> None:
+    template = build_environment().from_string(
+        '{{ _("Progress (%%)") }}|{{ _("Progress %(p)s%%", p=40) }}|{{ _("Hello %(name)s", name=who) }}|'
+        "{% trans %}Households{% endtrans %}"
+    )
+    token = current_locale.set("en")
+    try:
+        assert template.render(who="<b>") == "Progress (%)|Progress 40%|Hello &lt;b&gt;|Households"
+    finally:
+        current_locale.reset(token)

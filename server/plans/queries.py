@@ -1,0 +1,171 @@
+"""Help plans against what was delivered: each plan item matched with a delivered measure of its type and year.
+
+Items of one type are matched in order of their dates with that year's delivered measures of the type in order of
+delivery, so two planned industry measures need two delivered ones. An item is open until matched, and overdue when
+open after its date. The same SQL serves one household's plan, a cadre's due list and the township's figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from piccolo.querystring import QueryString
+
+from server.accounts.sessions import CurrentUser
+from server.clock import LOCAL_TODAY_SQL
+from server.codes import MEASURE_TYPE, POVERTY_CAUSE
+from server.households.tables import Household
+from server.plans.tables import HelpPlan
+from server.scope import household_scope_sql
+
+# Causes of poverty and the measures that usually answer them (a suggestion on the plan form, never a rule).
+SUGGESTED_MEASURES: dict[str, tuple[str, ...]] = {
+    "illness": ("medical", "dibao"),
+    "disability": ("dibao", "medical", "employment"),
+    "schooling": ("education",),
+    "disaster": ("housing", "donation", "dibao"),
+    "lack_land": ("industry", "employment"),
+    "lack_water": ("infrastructure",),
+    "lack_skills": ("skills_training", "employment"),
+    "lack_labour": ("dibao", "pension"),
+    "lack_funds": ("microcredit", "industry"),
+    "poor_transport": ("infrastructure", "relocation"),
+    "low_motivation": ("employment", "skills_training"),
+    "other": (),
+}
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """A planned measure and, when matched, the day a measure of its type was delivered."""
+
+    id: int
+    household: int
+    type: str
+    what: str
+    due_on: date
+    amount: Decimal | None
+    target: str
+    delivered_on: date | None
+
+    @property
+    def type_label(self) -> str:
+        return MEASURE_TYPE.label(self.type)
+
+    @property
+    def delivered(self) -> bool:
+        return self.delivered_on is not None
+
+    def overdue(self, on: date) -> bool:
+        return self.delivered_on is None and self.due_on < on
+
+
+# `{where}` is a condition on the plan `p` (a QueryString argument); the match reads the ledger view.
+_MATCHED = """
+WITH items AS (
+    SELECT i.id, p.household, p.year, i.type, i.what, i.due_on, i.amount, i.target,
+           row_number() OVER (PARTITION BY p.id, i.type ORDER BY i.due_on, i.id) AS n
+    FROM help_plan_item i JOIN help_plan p ON p.id = i.plan JOIN household h ON h.id = p.household
+    WHERE {}
+), got AS (
+    SELECT d.household, d.type, d.delivered_on,
+           row_number() OVER (PARTITION BY d.household, d.type, date_part('year', d.delivered_on)
+                              ORDER BY d.delivered_on, d.source, d.source_id) AS n
+    FROM delivered_measure d
+    WHERE d.household IN (SELECT household FROM items)
+)
+SELECT items.id, items.household, items.type, items.what, items.due_on, items.amount, items.target,
+       got.delivered_on
+FROM items LEFT JOIN got ON got.household = items.household AND got.type = items.type AND got.n = items.n
+     AND date_part('year', got.delivered_on) = items.year
+"""
+
+
+async def items(household_id: int, year: int) -> list[PlanItem]:
+    """The plan's items of a household and year, by date, each with its delivery. Scope is checked by the caller."""
+    rows = await Household.raw(
+        _MATCHED + " ORDER BY items.due_on, items.id",
+        QueryString("p.household = {} AND p.year = {}", household_id, year),
+    )
+    return [PlanItem(**row) for row in rows]
+
+
+async def plan_of(household_id: int, year: int) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = (
+        await HelpPlan.select(*HelpPlan.all_columns(), HelpPlan.drafted_by.display_name.as_alias("drafted_by_name"))
+        .where((HelpPlan.household == household_id) & (HelpPlan.year == year))
+        .first()
+    )
+    return row
+
+
+def suggestions(main_cause: str | None, secondary: list[str] | None, planned: set[str]) -> list[str]:
+    """Measure types the household's causes suggest, main cause first, without those already planned."""
+    found: list[str] = []
+    for cause in [main_cause or "", *(secondary or [])]:
+        for code in SUGGESTED_MEASURES.get(cause, ()):
+            if code not in found and code not in planned:
+                found.append(code)
+    return found
+
+
+def cause_labels(main_cause: str | None, secondary: list[str] | None) -> list[str]:
+    return [POVERTY_CAUSE.label(c) for c in [main_cause or "", *(secondary or [])] if c]
+
+
+_OVERDUE_LIST = f"""
+SELECT m.*, h.code, vl.name AS village_name,
+       (SELECT mb.name FROM member mb WHERE mb.household = m.household AND mb.relation = 'head' LIMIT 1) AS head
+FROM ({_MATCHED}) m JOIN household h ON h.id = m.household JOIN village vl ON vl.id = h.village
+WHERE m.delivered_on IS NULL AND m.due_on < {LOCAL_TODAY_SQL}
+ORDER BY m.due_on, m.id LIMIT 500
+"""
+
+
+async def overdue_for(user: CurrentUser, year: int, village_id: int | None = None) -> list[dict[str, Any]]:
+    """Open plan items past their date among the households the user sees (a cadre: their own), oldest first;
+    one village's when `village_id` is given."""
+    where = QueryString(
+        "p.year = {} AND {} AND ({}::int IS NULL OR h.village = {}::int)",
+        year,
+        household_scope_sql(user, "h"),
+        village_id,
+        village_id,
+    )
+    rows: list[dict[str, Any]] = await Household.raw(_OVERDUE_LIST, where)
+    return rows
+
+
+_COUNTS_BY_VILLAGE = f"""
+SELECT h.village, count(*) AS planned,
+       count(*) FILTER (WHERE m.delivered_on IS NOT NULL) AS delivered,
+       count(*) FILTER (WHERE m.delivered_on IS NULL AND m.due_on < {LOCAL_TODAY_SQL}) AS overdue,
+       count(DISTINCT m.household) AS households
+FROM ({_MATCHED}) m JOIN household h ON h.id = m.household
+GROUP BY h.village
+"""
+
+
+async def counts_by_village_for(township_id: int | None, year: int) -> dict[int, dict[str, int]]:
+    """Per village of the township: plan items planned, delivered, overdue, and households with a plan (leaders'
+    figures: the township's households, whoever looks)."""
+    where = QueryString("p.year = {} AND h.village IN (SELECT id FROM village WHERE township = {})", year,
+                        township_id or -1)  # fmt: skip
+    rows = await Household.raw(_COUNTS_BY_VILLAGE, where)
+    return {
+        row["village"]: {key: int(row[key]) for key in ("planned", "delivered", "overdue", "households")}
+        for row in rows
+    }
+
+
+async def overdue_count(user: CurrentUser, year: int) -> int:
+    """How many open plan items are past their date among the user's households (the cadre's home)."""
+    where = QueryString("p.year = {} AND {}", year, household_scope_sql(user, "h"))
+    rows = await Household.raw(
+        f"SELECT count(*) AS n FROM ({_MATCHED}) m WHERE m.delivered_on IS NULL AND m.due_on < {LOCAL_TODAY_SQL}",
+        where,
+    )
+    return int(rows[0]["n"])
