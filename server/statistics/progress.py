@@ -76,7 +76,7 @@ async def risk_clocks(area: Area) -> StatTable:
             figures[1 + types.index(case["monitoring_type"])] += 1
         # The monitoring pages' rule: late while not yet confirmed, and late while no measure has come.
         figures[-2] += int(timed["confirm_late"] and case["state"] in ("found", "noticed"))
-        figures[-1] += int(timed["measure_late"] and case["first_measure_at"] is None)
+        figures[-1] += int(timed["measure_late"] and case["first_measure_on"] is None)
     return StatTable(
         "clocks",
         N_("Risk cases by type and clock"),
