@@ -11,6 +11,9 @@ from piccolo.querystring import QueryString
 
 from server import codes
 from server.clock import today
+from server.exits.workflow import ORDER as EXIT_ORDER
+from server.exits.workflow import STATE_LABELS as EXIT_LABELS
+from server.exits.workflow import State as ExitState
 from server.households.tables import Household
 from server.i18n import N_, gettext
 from server.identification.workflow import ORDER, State
@@ -55,6 +58,29 @@ async def identification_progress(area: Area, period: Period) -> StatTable:
         tuple(Col(state.label) for state in STEPS),
         _rows(area, values, len(STEPS)),
         N_("Applications of the year, by the step each has reached."),
+    )
+
+
+EXIT_STATES = (*EXIT_ORDER, ExitState.REFUSED)
+
+
+async def exit_progress(area: Area, period: Period) -> StatTable:
+    """Exits of the year (贫困户退出) by the step each has reached."""
+    sql = (
+        f"SELECT {_part_sql(area, 'h.village')} AS part, e.state, count(*) AS n FROM exit_case e"
+        " JOIN household h ON h.id = e.household WHERE h.village = ANY({}) AND e.year = {} GROUP BY 1, 2"
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for r in await Household.raw(sql, area.villages, period.year):
+        counts[r["part"]][r["state"]] = r["n"]
+    values = {part: tuple(states.get(state.value, 0) for state in EXIT_STATES) for part, states in counts.items()}
+    return StatTable(
+        "exits",
+        N_("Exits by step"),
+        _first(area),
+        tuple(Col(EXIT_LABELS[state]) for state in EXIT_STATES),
+        _rows(area, values, len(EXIT_STATES)),
+        N_("Exits of the year, by the step each has reached."),
     )
 
 

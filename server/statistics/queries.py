@@ -357,6 +357,7 @@ TITLES = {
     "visits": N_("Visits and follow-ups per month"),
     "income": N_("Income per person by source, year on year"),
     "identification": N_("Identification progress by step"),
+    "exits": N_("Exits by step"),
     "clocks": N_("Risk cases by type and clock"),
     "project_places": N_("Projects with budget, funds and progress by place"),
 }
@@ -369,6 +370,7 @@ async def report(area: Area, period: Period) -> list[StatTable]:
         *[await breakdown(key, area) for key in BREAKDOWNS],
         await incidence(area),
         await progress.identification_progress(area, period),
+        await progress.exit_progress(area, period),
         await progress.risk_clocks(area),
         await progress.projects_by_place(area, period),
         await measures(area, period),
