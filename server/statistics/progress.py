@@ -17,6 +17,7 @@ from server.exits.workflow import State as ExitState
 from server.households.tables import Household
 from server.i18n import N_, gettext
 from server.identification.workflow import ORDER, State
+from server.jobs import figures as jobs_figures
 from server.monitoring.queries import _CASES, with_clocks
 from server.statistics.area import Area, Period, project_args
 from server.statistics.tables import Col, Row, StatTable
@@ -146,4 +147,43 @@ async def projects_by_place(area: Area, period: Period) -> StatTable:
         ),
         rows,
         N_("Projects of the year; a township's own projects (no village) are counted at the township only."),
+    )
+
+
+PLACEMENT_COLUMNS = (
+    "open_jobs",
+    "referrals",
+    "placements",
+    "working",
+    "employed_first",
+    "employed_second",
+    "employed_third",
+)
+
+
+async def placements(area: Area) -> StatTable:
+    """Jobs, referrals and placements, and those still employed at each placement check (1, 3, 6 months by default),
+    by township of the county or village of the township (the jobs area's figures)."""
+    day = today()
+    if area.level == "county":
+        data = await jobs_figures.county_figures(area.county_id, day)
+        found = data["townships"]
+    else:
+        data = await jobs_figures.figures(area.township_id, day)
+        found = [row for row in data["villages"] if area.level == "township" or row["id"] == area.village_id]
+    values = {row["id"]: tuple(row[column] for column in PLACEMENT_COLUMNS) for row in found}
+    months = data["check_months"]
+    return StatTable(
+        "placements",
+        N_("Job placements and retention"),
+        _first(area),
+        (
+            Col(N_("Open jobs")),
+            Col(N_("Referrals")),
+            Col(N_("Placements")),
+            Col(N_("Working now")),
+            *(Col(gettext(N_("Still employed after %(n)s months"), n=n)) for n in months[:3]),
+        ),
+        _rows(area, values, len(PLACEMENT_COLUMNS)),
+        N_("Placements of members of the place's households, and those still working at each placement check."),
     )

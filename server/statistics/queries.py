@@ -358,6 +358,7 @@ TITLES = {
     "income": N_("Income per person by source, year on year"),
     "identification": N_("Identification progress by step"),
     "exits": N_("Exits by step"),
+    "placements": N_("Job placements and retention"),
     "clocks": N_("Risk cases by type and clock"),
     "project_places": N_("Projects with budget, funds and progress by place"),
 }
@@ -373,6 +374,7 @@ async def report(area: Area, period: Period) -> list[StatTable]:
         await progress.exit_progress(area, period),
         await progress.risk_clocks(area),
         await progress.projects_by_place(area, period),
+        await progress.placements(area),
         await measures(area, period),
         await funds_by_source(area, period),
         await projects_by_kind(area, period),
