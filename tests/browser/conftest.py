@@ -44,7 +44,8 @@ def bangfu(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-def wait_until_healthy(base_url: str, server: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_until_healthy(base_url: str, server: subprocess.Popen[bytes], timeout: float = 90) -> None:
+    """Until /healthz answers: the server and its worker each import the app first (seconds on a busy machine)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
