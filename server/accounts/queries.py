@@ -122,7 +122,6 @@ async def users_of_township(township_id: int | None, search: str = "", limit: in
         .where(User.township == township_id)
         .order_by(User.role)
         .order_by(User.display_name)
-        .order_by(User.id)  # two people of one name keep their order (also after a restore)
         .limit(limit)
     )
     if search:
