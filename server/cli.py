@@ -278,6 +278,11 @@ def createuser(
         raise click.UsageError("--county is required for the county office")
     if role not in ("city", "province", "county", "employer") and not township_code:
         raise click.UsageError("--township is required for this role")
+    # Codes are 12 digits (统计用区划代码); the short forms people know (371326, 371326105) are read as such.
+    region_code, county_code, township_code = (
+        code.strip().ljust(12, "0") if code and code.strip().isdigit() else code
+        for code in (region_code, county_code, township_code)
+    )
 
     async def work() -> int:
         from server.accounts.queries import create_user, username_taken

@@ -16,10 +16,11 @@ from server.households import id_numbers
 from server.households.income import net_income, per_capita_net_income
 from server.households.register import in_register
 from server.households.tables import Household, Member
-from server.i18n import N_, gettext
+from server.i18n import N_
 from server.scope import township_villages
-from server.spreadsheet_reading import Limits, Sheet, Unreadable, open_workbook, read_sheet
-from server.spreadsheets import safe_cell
+from server.spreadsheets import SheetRejected, open_upload, read_rows, safe_cell
+
+RosterRejected = SheetRejected  # the name the household import uses
 
 HOUSEHOLD_SHEET = "户信息"
 MEMBER_SHEET = "成员信息"
@@ -177,14 +178,6 @@ async def export_roster(township_id: int | None, only: list[int] | None = None) 
 # ---- reading an upload ----
 
 
-class RosterRejected(Exception):
-    """The whole file is refused; `message` is already translated."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass
 class Sheets:
     """The data rows of both sheets as {field: text}, each with its row number in the sheet."""
@@ -193,72 +186,13 @@ class Sheets:
     members: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-ROSTER_LIMITS = Limits(rows=MAX_ROWS, columns=60, sheets=10, cell_chars=1_000)
-
-
-def _rows_of(sheet: Sheet, columns: list[tuple[str, str]]) -> list[tuple[int, dict[str, str]]]:
-    """The data rows by field, once the sheet's shape is right: no merged cells (a merged header is reported as
-    merged, not as a wrong header), the headers in order, no formulas."""
-    if sheet.merged:
-        raise RosterRejected(
-            gettext("Sheet “%(sheet)s” has merged cells (%(cells)s).", sheet=sheet.title, cells=sheet.merged[0])
-        )
-    headers = sheet.rows.get(1, {})
-    for index, (header, _) in enumerate(columns):
-        found = _text(headers.get(index + 1))
-        if found != header:
-            raise RosterRejected(
-                gettext(
-                    "Sheet “%(sheet)s”, column %(n)s: the header must be “%(header)s”, not “%(found)s”.",
-                    sheet=sheet.title,
-                    n=index + 1,
-                    header=header,
-                    found=found,
-                )
-            )
-    if sheet.formulas:
-        raise RosterRejected(
-            gettext(
-                "Cell %(cell)s of sheet “%(sheet)s” is a formula: paste values only.",
-                cell=sheet.formulas[0],
-                sheet=sheet.title,
-            )
-        )
-    rows = []
-    for number in sorted(n for n in sheet.rows if n >= 2):
-        row = sheet.rows[number]
-        values = {name: _text(row.get(index + 1)) for index, (_, name) in enumerate(columns)}
-        if any(values.values()):
-            rows.append((number, values))
-    return rows
-
-
 def read_roster(content: bytes) -> Sheets:
-    """Both sheets checked for shape (size, headers, merged cells, formulas); raises RosterRejected. The limits are
-    counted while the file is read (`server/spreadsheet_reading.py`), never taken from what the file declares."""
-    if len(content) > MAX_BYTES:
-        raise RosterRejected(gettext("The file is larger than 10 MB."))
-    try:
-        workbook = open_workbook(content, ROSTER_LIMITS)
-        try:
-            for name in (HOUSEHOLD_SHEET, MEMBER_SHEET):
-                if name not in workbook.sheetnames:
-                    raise RosterRejected(gettext("The sheet “%(sheet)s” is missing.", sheet=name))
-            households = read_sheet(workbook, HOUSEHOLD_SHEET, ROSTER_LIMITS)
-            members = read_sheet(workbook, MEMBER_SHEET, ROSTER_LIMITS)
-        finally:
-            workbook.close()
-    except Unreadable as error:
-        raise RosterRejected(str(error)) from error
-    return Sheets(households=_rows_of(households, HOUSEHOLD_COLUMNS), members=_rows_of(members, MEMBER_COLUMNS))
+    """Both sheets checked for shape (size, headers, merged cells, formulas); raises RosterRejected."""
+    workbook = open_upload(content, (HOUSEHOLD_SHEET, MEMBER_SHEET), MAX_ROWS, MAX_BYTES)
+    return Sheets(
+        households=read_rows(workbook[HOUSEHOLD_SHEET], HOUSEHOLD_COLUMNS),
+        members=read_rows(workbook[MEMBER_SHEET], MEMBER_COLUMNS),
+    )
 
 
 def label_to_code(name: str) -> Callable[[str], str | None]:
