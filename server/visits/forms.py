@@ -12,13 +12,14 @@ from typing import Any
 
 from server.clock import TIMEZONE
 from server.codes import MEASURE_TYPE
-from server.i18n import N_
+from server.i18n import N_, too_long
 from server.visits.codes import HARDSHIP, VISIT_KIND
 
 MAX_PHOTOS = 9
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
 MAX_TEXT = 2000
 MAX_AMOUNT = Decimal("10000000")
+MEASURE_NOTE_CHARACTERS = 200  # visit_measure.note
 
 
 @dataclass
@@ -153,6 +154,9 @@ class VisitForm:
             if amount is not None and not _is_yuan(amount):
                 self.errors["measures"] = N_("Enter amounts in yuan, for example 200 or 1500.50.")
                 return
+            if len(row.note) > MEASURE_NOTE_CHARACTERS:
+                self.errors["measures"] = too_long(MEASURE_NOTE_CHARACTERS)
+                return
 
 
 def _is_yuan(amount: Decimal) -> bool:
@@ -207,7 +211,7 @@ def _measure_rows(data: Any) -> list[MeasureRow]:
         row = MeasureRow(
             type=types[index].strip() if index < len(types) else "",
             amount=amounts[index].strip().replace(",", "") if index < len(amounts) else "",
-            note=notes[index].strip()[:200] if index < len(notes) else "",
+            note=notes[index].strip() if index < len(notes) else "",
         )
         if row.type or row.amount or row.note:
             rows.append(row)
