@@ -135,11 +135,11 @@ def _condition(table: str, key: str, area: Area, period: Period) -> QueryString:
 def _year_condition(table: str, key: str, area: Area, period: Period) -> QueryString:
     """Registered households of a year of the trend (registered, or with income recorded, that year)."""
     column = "identified_year" if table == "trend_status" else "income_year"
-    years = trends.years_of(period)
+    first = trends.FIRST_YEAR if table == "trend_status" else trends.years_of(period)[0]
     base = QueryString("h.village = ANY({}) AND h.status <> 'none'", area.villages)
     if key == "all":
-        return QueryString(f"{{}} AND h.{column} BETWEEN {{}} AND {{}}", base, years[0], years[-1])
-    if not key.isdigit() or int(key) not in years:
+        return QueryString(f"{{}} AND h.{column} BETWEEN {{}} AND {{}}", base, first, period.year)
+    if not key.isdigit() or not first <= int(key) <= period.year:
         raise NotFoundException()
     return QueryString(f"{{}} AND h.{column} = {{}}", base, int(key))
 

@@ -15,7 +15,8 @@ from server.i18n import N_, gettext
 from server.statistics.area import Area, Period
 from server.statistics.tables import Col, Row, StatTable
 
-YEARS = 5  # the years a trend covers, up to the period's year
+YEARS = 5  # the years the income trend covers, up to the period's year
+FIRST_YEAR = 2000  # no household was registered before (建档立卡 began in 2014)
 VISIT_YEARS = 3  # visits by month: the period's year and the two before
 
 _STATUS_BY_YEAR = """
@@ -25,7 +26,7 @@ SELECT h.identified_year AS year, count(*) AS households, coalesce(sum(m.people)
        count(*) FILTER (WHERE h.status = 'returned') AS returned
 FROM household h
 LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
-WHERE h.village = ANY({}) AND h.status <> 'none' AND h.identified_year BETWEEN {} AND {}
+WHERE h.village = ANY({}) AND h.status <> 'none' AND h.identified_year <= {}
 GROUP BY 1
 """
 
@@ -35,9 +36,9 @@ def years_of(period: Period, count: int = YEARS) -> list[int]:
 
 
 async def status_by_year(area: Area, period: Period) -> StatTable:
-    """Households and people by the year they were registered, by their status today."""
-    years = years_of(period)
-    found = {r["year"]: r for r in await Household.raw(_STATUS_BY_YEAR, area.villages, years[0], years[-1])}
+    """Households and people by the year they were registered (every year from the first), by their status today."""
+    found = {r["year"]: r for r in await Household.raw(_STATUS_BY_YEAR, area.villages, period.year)}
+    years = list(range(min(found, default=period.year), period.year + 1))
     names = ("households", "people", "not_out", "out", "returned")
     rows = [
         Row(str(year), tuple(found[year][n] if year in found else 0 for n in names), key=str(year)) for year in years

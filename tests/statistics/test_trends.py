@@ -51,12 +51,14 @@ async def test_households_by_year_of_registration_show_their_status_today_and_op
     )
     assert cells(row_of(html, "trend_status", str(YEAR - 3))) == ["1", "1", "0", "1", "0"]
     assert cells(row_of(html, "trend_status", str(YEAR))) == ["0", "0", "0", "0", "0"]
+    section = html.split('id="table-trend_status"', 1)[1].split("</section>", 1)[0]
+    assert f'data-row="{YEAR - 4}"' not in section, "the years start with the first year a household was registered"
     listed = (await client.get(f"/statistics/list/trend_status/{YEAR - 1}?year={YEAR}")).text
     assert "王大病" in listed
     assert "李小病" in listed
     assert "赵脱贫" not in listed
     assert "钱非贫" not in listed
-    assert (await client.get(f"/statistics/list/trend_status/{YEAR - 9}?year={YEAR}")).status_code == 404
+    assert (await client.get(f"/statistics/list/trend_status/{YEAR + 1}?year={YEAR}")).status_code == 404
 
     await log_in(client, "stat_county")
     county = (await client.get(f"/statistics/list/trend_status/{YEAR - 1}?year={YEAR}")).text
