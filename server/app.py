@@ -19,7 +19,7 @@ from server.county.controller import CountyController
 from server.county.lists_controller import CountyListsController, TownshipListsController
 from server.database import close_database, open_database, secret_key_in_use
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
-from server.exits.controller import CountyExitController, ExitController
+from server.exits.controller import ExitController
 from server.home.controller import HomeController, PublicController
 from server.home.glossary import GlossaryController
 from server.households.controller import HouseholdController, MemberController
@@ -95,7 +95,6 @@ ROUTES = [
     PlanListController,
     ManualController,
     ExitController,
-    CountyExitController,
     OutboxController,
     JobsController,
     TrainingController,

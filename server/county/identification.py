@@ -88,3 +88,6 @@ class IdentificationDecisions:
 
     async def send_back(self, actor: Actor, row: dict[str, Any], reason: str) -> None:
         await steps.send_back(actor, row["subject"], reason)
+
+    async def announced(self, actor: Actor, row: dict[str, Any], on: date) -> None:
+        """The list's announcement is the record; nothing changes on the application itself."""

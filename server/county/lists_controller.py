@@ -20,6 +20,7 @@ from server.clock import today
 from server.county import queries, submissions
 from server.county.forms import AnnouncementForm, DecisionForm
 from server.county.submissions import Kind
+from server.exits.queries import case_in_scope as exit_in_scope
 from server.i18n import N_
 from server.identification.workflow import Refusal, StepRefused
 from server.monitoring.codes import RISK_SOURCE
@@ -31,6 +32,7 @@ from server.web.templating import page
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Req = Request[Any, Any, Any]
+SENT_AS_LISTS = (Kind.IDENTIFICATION, Kind.EXIT)  # the kinds a township sends all at once from its lists page
 
 
 class CountyListsController(Controller):
@@ -53,7 +55,7 @@ class CountyListsController(Controller):
     async def decide(self, request: Req, submission_id: FromPath[int], data: Form) -> Template | Redirect:
         summary = await queries.county_list(current_user(request).county_id, submission_id)
         rows = await queries.list_rows(submission_id)
-        needs_document = summary.kind is Kind.IDENTIFICATION
+        needs_document = summary.kind is not Kind.MONITORING
         form = DecisionForm.parse(data, [row["item"] for row in rows], today(), needs_document)
         if form.errors or form.values["on"] is None:
             return await list_page(request, submission_id, form, AnnouncementForm(), status_code=422)
@@ -106,14 +108,25 @@ class TownshipListsController(Controller):
     @get("/")
     async def lists(self, request: Req) -> Template:
         user = current_user(request)
-        ready = await submissions.KINDS[Kind.IDENTIFICATION].ready(user.township_id or -1)
+        ready = {kind: len(await submissions.KINDS[kind].ready(user.township_id or -1)) for kind in SENT_AS_LISTS}
         lists = await queries.township_lists(user.township_id)
-        return await page(request, "county/township_lists.html", lists=lists, ready=len(ready), can_edit=user.is_admin)
+        return await page(request, "county/township_lists.html", lists=lists, ready=ready, can_edit=user.is_admin)
 
     @post("/", guards=[requires_admin])
-    async def submit(self, request: Req) -> Redirect:
+    async def submit(self, request: Req, data: Form) -> Redirect:
+        """Everything of one kind that is ready (identification unless `kind` says exit)."""
         user = current_user(request)
-        submission_id = await submissions.submit(actor_of(request), user.township_id or -1, Kind.IDENTIFICATION)
+        kind = Kind.EXIT if data.get("kind") == Kind.EXIT.value else Kind.IDENTIFICATION
+        submission_id = await submissions.submit(actor_of(request), user.township_id or -1, kind)
+        return await done(request, N_("The list was sent to the county."), f"/submissions/{submission_id}")
+
+    @post("/exits/{case_id:int}", guards=[requires_admin])
+    async def submit_exit(self, request: Req, case_id: FromPath[int]) -> Redirect:
+        """One reviewed exit case, alone on a list, for the county to approve."""
+        user = current_user(request)
+        if await exit_in_scope(user, case_id) is None:
+            raise NotFoundException()
+        submission_id = await submissions.submit(actor_of(request), user.township_id or -1, Kind.EXIT, {case_id: ""})
         return await done(request, N_("The list was sent to the county."), f"/submissions/{submission_id}")
 
     @post("/monitoring/{case_id:int}", guards=[requires_admin])

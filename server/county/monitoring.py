@@ -80,3 +80,6 @@ class MonitoringDecisions:
             ip=actor.ip,
             detail={"risk_case": row["subject"], "reason": reason},
         )
+
+    async def announced(self, actor: Actor, row: dict[str, Any], on: date) -> None:
+        """The list's announcement is the record; nothing changes on the case itself."""

@@ -2,7 +2,8 @@
 
 The kinds of decision share one flow (submit → decide per household → announce); what a kind contributes is in
 `DecisionKind`: which subjects a township may submit, how each is shown on the list, what approving and sending back
-do. Identification is the first kind; monitoring confirmation and exits plug in the same way.
+do, and what the announcement does to each approved one. Identification, monitoring confirmation and exits are the
+kinds.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import asyncpg
 
 from server.audit.queries import record
 from server.clock import TIMEZONE
+from server.county.exits import ExitDecisions
 from server.county.identification import IdentificationDecisions
 from server.county.monitoring import MonitoringDecisions
 from server.county.tables import Submission, SubmissionItem
@@ -29,6 +31,12 @@ from server.piccolo_conf import DB
 class Kind(StrEnum):
     IDENTIFICATION = "identification"  # 县级审批 of applications the township reviewed, then the county announcement
     MONITORING = "monitoring"  # 县级审定 of a risk case after its village notice, with the type the township proposes
+    EXIT = "exit"  # 县级审批 of an exit the township reviewed, then the announcement marks the household out
+
+    @property
+    def announced(self) -> bool:
+        """Whether the county announces this kind's approvals on the list (公告)."""
+        return self is not Kind.MONITORING
 
     @property
     def label(self) -> str:
@@ -38,6 +46,7 @@ class Kind(StrEnum):
 KIND_LABELS = {
     Kind.IDENTIFICATION: N_("Identification: county approval"),
     Kind.MONITORING: N_("Monitoring: county confirmation"),
+    Kind.EXIT: N_("Exit: county approval"),
 }
 
 
@@ -72,10 +81,15 @@ class DecisionKind(Protocol):
 
     async def send_back(self, actor: Actor, row: dict[str, Any], reason: str) -> None: ...
 
+    async def announced(self, actor: Actor, row: dict[str, Any], on: date) -> None:
+        """What the county's announcement, from `on`, does to one approved row (an exit: the household is out)."""
+        ...
+
 
 KINDS: dict[Kind, DecisionKind] = {
     Kind.IDENTIFICATION: IdentificationDecisions(),
     Kind.MONITORING: MonitoringDecisions(),
+    Kind.EXIT: ExitDecisions(),
 }
 
 
@@ -207,11 +221,16 @@ async def announce(actor: Actor, submission_id: int, starts_on: date, ends_on: d
             raise _refused(N_("The county has not decided on this list yet, so it cannot be announced."))
         if submission["state"] == "announced":
             raise _refused(N_("This list has already been announced."))
-        approved = await SubmissionItem.count().where(
+        approved_items = await SubmissionItem.select(SubmissionItem.subject).where(
             (SubmissionItem.submission == submission_id) & (SubmissionItem.decision == Decision.APPROVED)
         )
+        approved = len(approved_items)
         if not approved:
             raise _refused(N_("No household of this list was approved, so there is nothing to announce."))
+        kind = KINDS[Kind(submission["kind"])]
+        listed = {row["subject"]: row for row in snapshot_rows(submission["snapshot"])}
+        for item in approved_items:
+            await kind.announced(actor, listed[item["subject"]], starts_on)
         await Submission.update(
             {
                 Submission.state: "announced",

@@ -10,6 +10,7 @@ from server.demo.identification import identification_demo
 from server.demo.jobs import jobs_demo
 from server.demo.monitoring import monitoring_demo
 from server.demo.pairing import pairing_demo
+from server.demo.plans import plans_demo
 from server.demo.projects import projects_demo
 from server.demo.supervision import supervision_demo
 from server.demo.visits import visits_demo
@@ -26,4 +27,5 @@ async def load_area_demo(connection: asyncpg.Connection, township_ids: list[int]
     totals.update(await projects_demo(connection, township_ids))  # after households: beneficiaries
     totals.update(await monitoring_demo(connection, township_ids))  # after visits: hardships on demo visits
     totals.update(await supervision_demo(connection, township_ids))  # after monitoring: reports join open cases
+    totals.update(await plans_demo(connection, township_ids))  # after pairings and visits: plans against deliveries
     return totals

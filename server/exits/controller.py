@@ -1,5 +1,5 @@
-"""Routes of the exit procedure: the township's cases (/exits: admins act, leaders read) and the county office's
-decision and announcement (/county/exits), kept small so the county's approval pages can share them."""
+"""Routes of the exit procedure: the township's cases (/exits: admins act, leaders read). The county's approval and
+announcement happen on the list the township sends it (server/county/lists_controller.py), nowhere else."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from server.i18n import N_
 from server.identification.rules import township_rules
 from server.scope import can_see_household
 from server.web.auth import current_user
-from server.web.guards import requires_admin, requires_county, requires_leader_or_admin
+from server.web.guards import requires_admin, requires_leader_or_admin
 from server.web.steps import actor_of, done, refusal_page
 from server.web.templating import page
 
@@ -152,50 +152,3 @@ class ExitController(Controller):
             return await case_page(request, case, 422, review=form)
         await steps.review(actor_of(request), case_id, form.values)
         return await done(request, N_("The township review was recorded."), f"/exits/{case_id}")
-
-
-class CountyExitController(Controller):
-    """The county office: the exits its townships reviewed, its decision (with the document number) and the
-    announcement that marks the household out of poverty. Household numbers and villages only, no names."""
-
-    path = "/county/exits"
-    guards = [requires_county]  # noqa: RUF012
-    exception_handlers = {StepRefused: refusal_page("/county/exits")}  # noqa: RUF012
-
-    @get("/")
-    async def pending(self, request: Req) -> Template:
-        rows = await queries.county_pending(current_user(request))
-        return await page(request, "exits/county.html", cases=rows, **LABELS)
-
-    async def _case(self, request: Req, case_id: int) -> dict[str, Any]:
-        case = await queries.county_case(current_user(request), case_id)
-        if case is None:
-            raise NotFoundException()
-        return case
-
-    async def _page(self, request: Req, case: dict[str, Any], status_code: int = 200, **shown: ExitForm) -> Template:
-        return await page(request, "exits/county_case.html", status_code=status_code, case=case,
-                          state=State(case["state"]), steps=await queries.steps_of(case["id"]), forms=shown,
-                          today=today(), **LABELS)  # fmt: skip
-
-    @get("/{case_id:int}")
-    async def case(self, request: Req, case_id: FromPath[int]) -> Template:
-        return await self._page(request, await self._case(request, case_id))
-
-    @post("/{case_id:int}/approve")
-    async def approve(self, request: Req, case_id: FromPath[int], data: Form) -> Template | Redirect:
-        case = await self._case(request, case_id)
-        form = forms.parse_decision(data)
-        if form.errors:
-            return await self._page(request, case, 422, approve=form)
-        await steps.county_approve(actor_of(request), case_id, form.values)
-        return await done(request, N_("The county's decision was recorded."), f"/county/exits/{case_id}")
-
-    @post("/{case_id:int}/announce")
-    async def announce(self, request: Req, case_id: FromPath[int], data: Form) -> Template | Redirect:
-        case = await self._case(request, case_id)
-        form = forms.parse_announcement(data)
-        if form.errors:
-            return await self._page(request, case, 422, announce=form)
-        await steps.announce(actor_of(request), case_id, form.values["announced_on"])
-        return await done(request, N_("The household is marked out of poverty."), f"/county/exits/{case_id}")

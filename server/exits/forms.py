@@ -97,20 +97,13 @@ def parse_answer(data: Any) -> ExitForm:
 
 
 def parse_decision(data: Any) -> ExitForm:
-    """The township review or the county's decision: passed or not, the date, a note (the reason when refused),
-    and the county's document number."""
+    """The township review: passed or not, the date, a note (the reason when refused)."""
     f = Fields(data)
     values = {
         "on": f.day("on"),
         "passed": f.yes_no("passed"),
         "note": f.text("note", length=1000),
-        "document": f.text("document", length=60),
     }
     if values["passed"] is False and not values["note"]:
         f.errors["note"] = N_("Give the reason the exit is refused.")
     return _form(data, f, values)
-
-
-def parse_announcement(data: Any) -> ExitForm:
-    f = Fields(data)
-    return _form(data, f, {"announced_on": f.day("announced_on")})

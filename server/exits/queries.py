@@ -1,5 +1,5 @@
-"""Reading exit cases: one case in the viewer's scope (township staff) or in the county office's county, the
-township's list, the county's cases awaiting its decision, a case's steps and objections."""
+"""Reading exit cases: one case in the viewer's scope (township staff), the township's list, a case's steps and
+objections. The county office reads exits on the lists the township sends it (server/county/exits.py)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,17 @@ from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
 from server.exits.tables import ExitCase, ExitObjection, ExitStep
-from server.exits.workflow import OPEN_STATES, State
+from server.exits.workflow import OPEN_STATES
 from server.scope import household_scope_sql
 
 _CASES = """
 SELECT c.*, h.code, h.status AS household_status, vl.name AS village_name, vl.population, vl.township,
-       (SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' LIMIT 1) AS head
+       (SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' LIMIT 1) AS head,
+       (SELECT i.submission FROM county_submission_item i WHERE i.kind = 'exit' AND i.subject = c.id
+        ORDER BY i.id DESC LIMIT 1) AS county_list
 FROM exit_case c JOIN household h ON h.id = c.household JOIN village vl ON vl.id = h.village
 WHERE {} AND {}
 ORDER BY c.created_at DESC, c.id DESC LIMIT 500
-"""
-# The county office sees no names: the household's number and village, and the case itself.
-_COUNTY_CASES = """
-SELECT c.*, h.code, vl.name AS village_name, t.name AS township_name
-FROM exit_case c JOIN household h ON h.id = c.household JOIN village vl ON vl.id = h.village
-JOIN township t ON t.id = vl.township
-WHERE t.county = {} AND {}
-ORDER BY c.reviewed_on, c.id LIMIT 500
 """
 
 
@@ -46,21 +40,6 @@ async def open_case_of(user: CurrentUser, household_id: int) -> dict[str, Any] |
         QueryString("c.household = {} AND c.state = ANY({})", household_id, [s.value for s in OPEN_STATES]),
     )
     return dict(rows[0]) if rows else None
-
-
-async def county_case(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
-    rows = await ExitCase.raw(_COUNTY_CASES, user.county_id or -1, QueryString("c.id = {}", case_id))
-    return dict(rows[0]) if rows else None
-
-
-async def county_pending(user: CurrentUser) -> list[dict[str, Any]]:
-    """Reviewed by their township, awaiting the county's decision, or approved and awaiting the announcement."""
-    rows: list[dict[str, Any]] = await ExitCase.raw(
-        _COUNTY_CASES,
-        user.county_id or -1,
-        QueryString("c.state = ANY({})", [State.REVIEWED.value, State.APPROVED.value]),
-    )
-    return rows
 
 
 async def steps_of(case_id: int) -> list[dict[str, Any]]:

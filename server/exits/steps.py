@@ -254,8 +254,8 @@ async def review(actor: Actor, case_id: int, values: dict[str, Any]) -> str:
 
 
 async def county_approve(actor: Actor, case_id: int, values: dict[str, Any]) -> str:
-    """县级审批: the county office approves (with its document number) or refuses a reviewed exit. The caller has
-    checked that the case is in the county's own townships (server/exits/queries.county_case)."""
+    """县级审批: the county office approves (with its document number) or refuses a reviewed exit, on the list its
+    township sent (server/county/exits.py, which the county can open only for its own townships)."""
     async with DB.transaction():
         case = await _locked(case_id)
         MACHINE.check(case["state"], Step.APPROVE)

@@ -28,6 +28,16 @@ class Rate:
     lifted: int
     returned: int
     cap: Decimal = RETURN_RATE_CAP_PERCENT.default
+    lifted_people: int = 0  # the same two counts in people (members of those households), as the policy counts too
+    returned_people: int = 0
+
+    @property
+    def people_percent(self) -> Decimal | None:
+        if not self.lifted_people:
+            return None
+        return (Decimal(self.returned_people) * 100 / self.lifted_people).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
 
     @property
     def percent(self) -> Decimal | None:
@@ -50,8 +60,11 @@ CAP_MARK = 50  # where the cap sits on the bar: the bar's full width is twice th
 _RATES = """
 SELECT vl.id, vl.name,
        count(h.id) FILTER (WHERE h.status = ANY({})) AS lifted,
-       count(h.id) FILTER (WHERE h.status = {}) AS returned
+       count(h.id) FILTER (WHERE h.status = {}) AS returned,
+       coalesce(sum(hm.n) FILTER (WHERE h.status = ANY({})), 0) AS lifted_people,
+       coalesce(sum(hm.n) FILTER (WHERE h.status = {}), 0) AS returned_people
 FROM village vl LEFT JOIN household h ON h.village = vl.id AND {}
+LEFT JOIN LATERAL (SELECT count(*) AS n FROM member m WHERE m.household = h.id) hm ON TRUE
 WHERE vl.township = {}
 GROUP BY vl.id, vl.name, vl.code ORDER BY vl.code
 """
@@ -61,7 +74,9 @@ GROUP BY vl.id, vl.name, vl.code ORDER BY vl.code
 async def return_rates(user: CurrentUser, township_name: str, on: date) -> tuple[Rate, list[Rate]]:
     """The township's rate and each village's (in the villages' own order: no ranking), against the cap in force
     on `on`, in two queries."""
-    rows = await Household.raw(_RATES, list(LIFTED), RETURNED, household_scope_sql(user, "h"), user.township_id or -1)
+    rows = await Household.raw(
+        _RATES, list(LIFTED), RETURNED, list(LIFTED), RETURNED, household_scope_sql(user, "h"), user.township_id or -1
+    )
     cap = await policy.value(RETURN_RATE_CAP_PERCENT, user.township_id, on)
     return _whole_and_parts(township_name, rows, {row["id"]: cap for row in rows}, cap)
 
@@ -69,8 +84,11 @@ async def return_rates(user: CurrentUser, township_name: str, on: date) -> tuple
 _COUNTY_RATES = """
 SELECT t.id, t.name,
        count(h.id) FILTER (WHERE h.status = ANY({})) AS lifted,
-       count(h.id) FILTER (WHERE h.status = {}) AS returned
+       count(h.id) FILTER (WHERE h.status = {}) AS returned,
+       coalesce(sum(hm.n) FILTER (WHERE h.status = ANY({})), 0) AS lifted_people,
+       coalesce(sum(hm.n) FILTER (WHERE h.status = {}), 0) AS returned_people
 FROM township t LEFT JOIN village vl ON vl.township = t.id LEFT JOIN household h ON h.village = vl.id
+LEFT JOIN LATERAL (SELECT count(*) AS n FROM member m WHERE m.household = h.id) hm ON TRUE
 WHERE t.county = {}
 GROUP BY t.id, t.name, t.code ORDER BY t.code
 """
@@ -79,7 +97,7 @@ GROUP BY t.id, t.name, t.code ORDER BY t.code
 @from_standby
 async def county_return_rates(county_id: int | None, county_name: str, on: date) -> tuple[Rate, list[Rate]]:
     """The county's rate and each township's (figures only, for the county office), each against its cap on `on`."""
-    rows = await Household.raw(_COUNTY_RATES, list(LIFTED), RETURNED, county_id or -1)
+    rows = await Household.raw(_COUNTY_RATES, list(LIFTED), RETURNED, list(LIFTED), RETURNED, county_id or -1)
     caps = await policy.values([RETURN_RATE_CAP_PERCENT], [row["id"] for row in rows], on)
     county_cap = await policy.county_value(RETURN_RATE_CAP_PERCENT, county_id, on)
     return _whole_and_parts(
@@ -90,8 +108,28 @@ async def county_return_rates(county_id: int | None, county_name: str, on: date)
 def _whole_and_parts(
     name: str, rows: list[dict[str, Any]], caps: dict[int, Decimal], whole_cap: Decimal
 ) -> tuple[Rate, list[Rate]]:
-    parts = [Rate(row["id"], row["name"], int(row["lifted"]), int(row["returned"]), caps[row["id"]]) for row in rows]
-    return Rate(None, name, sum(p.lifted for p in parts), sum(p.returned for p in parts), whole_cap), parts
+    parts = [
+        Rate(
+            row["id"],
+            row["name"],
+            int(row["lifted"]),
+            int(row["returned"]),
+            caps[row["id"]],
+            int(row["lifted_people"]),
+            int(row["returned_people"]),
+        )
+        for row in rows
+    ]
+    whole = Rate(
+        None,
+        name,
+        sum(p.lifted for p in parts),
+        sum(p.returned for p in parts),
+        whole_cap,
+        sum(p.lifted_people for p in parts),
+        sum(p.returned_people for p in parts),
+    )
+    return whole, parts
 
 
 _BEHIND = """

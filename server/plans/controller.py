@@ -16,7 +16,7 @@ from server.accounts.sessions import CurrentUser, set_flash
 from server.audit.queries import record
 from server.clock import this_year, today
 from server.codes import MEASURE_TYPE
-from server.households.queries import household_in_scope
+from server.households.queries import household_in_scope, members_of
 from server.i18n import N_
 from server.plans import changes, delivered, manual, queries
 from server.plans.forms import ItemForm, parse_item
@@ -46,8 +46,10 @@ async def plan_context(user: CurrentUser, household: dict[str, Any], year: int) 
     items = await queries.items(household["id"], year)
     measures = await delivered.for_year(household["id"], year)
     planned = {item.type for item in items}
+    head = next((m["name"] for m in await members_of(household["id"]) if m["relation"] == "head"), "")
     return {
         "household": household,
+        "head": head,
         "year": year,
         "plan": await queries.plan_of(household["id"], year),
         "items": items,

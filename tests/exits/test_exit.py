@@ -9,6 +9,7 @@ import httpx
 
 from server.audit.tables import AuditEvent
 from server.clock import today
+from server.county.tables import SubmissionItem
 from server.exits.tables import ExitCase, ExitObjection, ExitStep
 from server.households.tables import Household
 from server.places.tables import County
@@ -65,15 +66,26 @@ async def test_an_exit_takes_every_step_and_only_the_announcement_marks_the_hous
     assert (await post(client, url, f"{url}/review", review)).status_code == 303
     assert await status_of(household) == "not_out"  # nothing but the announcement changes it
 
+    case_page = (await client.get(url)).text
+    assert 'id="send-exit-form"' in case_page
+    sent = await post(client, url, f"/submissions/exits/{case_id}", {})
+    assert sent.status_code == 303
+    list_url = sent.headers["location"].replace("/submissions/", "/county/lists/")
+    assert 'id="county-list"' in (await client.get(url)).text
+
     await log_in(client, "xcounty")
-    county_url = f"/county/exits/{case_id}"
-    pending = await client.get("/county/exits")
-    assert f'href="{county_url}"' in pending.text
-    assert "刘富" not in pending.text  # the county office sees household numbers, not names
-    decision = {"on": day(0), "passed": "yes", "document": "平扶发〔2026〕12号", "note": ""}
-    assert (await post(client, county_url, f"{county_url}/approve", decision)).status_code == 303
+    assert (await client.get(f"/county/exits/{case_id}")).status_code == 404, "no way round the list"
+    listed = (await client.get(list_url)).text
+    assert "刘富" in listed
+    assert "6000" in listed, "the income against the line is on the list"
+    [item] = await SubmissionItem.select(SubmissionItem.id)
+    decision = {"on": day(0), "document": "平扶发〔2026〕12号", f"decision_{item['id']}": "approve"}
+    assert (await post(client, list_url, f"{list_url}/decision", decision)).status_code == 303
     assert await status_of(household) == "not_out"
-    assert (await post(client, county_url, f"{county_url}/announce", {"announced_on": day(0)})).status_code == 303
+    dates = {"starts_on": day(0), "ends_on": day(6)}
+    assert (await post(client, list_url, f"{list_url}/announcement", dates)).status_code == 303
+    printed = (await client.get(f"{list_url}/announcement")).text
+    assert "刘富" in printed
 
     assert await status_of(household) == "out_supported"
     steps = await ExitStep.select(ExitStep.step).where(ExitStep.case == case_id).order_by(ExitStep.id)
@@ -124,18 +136,13 @@ async def test_a_step_out_of_order_and_a_second_open_case_are_refused(
     assert (await post(client, url, f"{url}/appraise", too_few)).status_code == 422
 
 
-async def test_another_countys_office_cannot_see_or_decide_the_exit(
-    client: httpx.AsyncClient, world: dict[str, Any], make_user: Any
-) -> None:
-    other = County(name="费县", code="371325000000")
-    await other.save()
-    await make_user("county", username="othercounty", township_id=None, county_id=other.id)
+async def reviewed_case(household: int) -> int:
     [case] = await ExitCase.insert(
         ExitCase(
-            household=world["ready"],
+            household=household,
             year=today().year,
             state="reviewed",
-            checked_on=today(),
+            checked_on=today() - timedelta(days=20),
             per_capita_income=6000,
             poverty_line=4600,
             food_clothing_ok=True,
@@ -144,8 +151,82 @@ async def test_another_countys_office_cannot_see_or_decide_the_exit(
             housing_ok=True,
             water_ok=True,
             household_agreed=True,
+            reviewed_on=today(),
         )
     ).returning(ExitCase.id)
+    return int(case["id"])
+
+
+async def test_the_county_sends_an_exit_back_with_its_reason_and_the_township_reads_it_on_list_and_case(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    case_id = await reviewed_case(world["ready"])
+    await log_in(client, "xadmin")
+    lists = (await client.get("/submissions")).text
+    assert 'id="submit-exits-form"' in lists
+    sent = await post(client, "/submissions", "/submissions", {"kind": "exit"})
+    assert sent.status_code == 303
+    list_id = int(sent.headers["location"].rsplit("/", 1)[1])
+    form_page = f"/exits/new?household={world['poor']}"
+    again = await post(client, form_page, f"/submissions/exits/{case_id}", {})
+    assert again.status_code == 409, "an exit awaits the county on one list only"
+
+    await log_in(client, "xcounty")
+    list_url = f"/county/lists/{list_id}"
+    [item] = await SubmissionItem.select(SubmissionItem.id)
+    reason = "务工收入证明不全，请补充劳动合同"
+    data = {"on": day(0), "document": "", f"decision_{item['id']}": "return", f"reason_{item['id']}": reason}
+    assert (await post(client, list_url, f"{list_url}/decision", data)).status_code == 303
+    case = await ExitCase.select().where(ExitCase.id == case_id).first()
+    assert case is not None
+    assert (case["state"], case["refused_reason"]) == ("refused", reason)
+    assert await status_of(world["ready"]) == "not_out"
+    audited = (
+        await AuditEvent.select(AuditEvent.detail)
+        .where(AuditEvent.action == "county_decided")
+        .output(load_json=True)
+        .first()
+    )
+    assert audited is not None
+    assert [row["head_name"] for row in audited["detail"]["list"]] == ["刘富"], "the list as it stood"
+    assert audited["detail"]["decisions"][0]["reason"] == reason
+    assert 'id="announcement-form"' not in (await client.get(list_url)).text, "nothing approved to announce"
+
+    await log_in(client, "xadmin")
+    assert reason in (await client.get(f"/submissions/{list_id}")).text
+    assert reason in (await client.get(f"/exits/{case_id}")).text
+
+
+async def test_an_announcement_dated_before_the_approval_marks_nobody_out(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    case_id = await reviewed_case(world["ready"])
+    await log_in(client, "xadmin")
+    list_id = int((await post(client, f"/exits/{case_id}", f"/submissions/exits/{case_id}", {})).headers[
+        "location"
+    ].rsplit("/", 1)[1])  # fmt: skip
+    await log_in(client, "xcounty")
+    list_url = f"/county/lists/{list_id}"
+    [item] = await SubmissionItem.select(SubmissionItem.id)
+    decision = {"on": day(0), "document": "平扶发〔2026〕13号", f"decision_{item['id']}": "approve"}
+    assert (await post(client, list_url, f"{list_url}/decision", decision)).status_code == 303
+    early = await post(client, list_url, f"{list_url}/announcement", {"starts_on": day(-3), "ends_on": day(3)})
+    assert early.status_code == 409
+    assert await status_of(world["ready"]) == "not_out"
+    state = await ExitCase.select(ExitCase.state).where(ExitCase.id == case_id).first()
+    assert state == {"state": "approved"}
+
+
+async def test_another_countys_office_cannot_see_or_decide_the_exit(
+    client: httpx.AsyncClient, world: dict[str, Any], make_user: Any
+) -> None:
+    other = County(name="费县", code="371325000000")
+    await other.save()
+    await make_user("county", username="othercounty", township_id=None, county_id=other.id)
+    case_id = await reviewed_case(world["ready"])
+    await log_in(client, "xadmin")
+    sent = await post(client, f"/exits/{case_id}", f"/submissions/exits/{case_id}", {})
+    list_id = int(sent.headers["location"].rsplit("/", 1)[1])
     await log_in(client, "othercounty")
-    assert (await client.get(f"/county/exits/{case['id']}")).status_code == 404
-    assert f"/county/exits/{case['id']}" not in (await client.get("/county/exits")).text
+    assert (await client.get(f"/county/lists/{list_id}")).status_code == 404
+    assert f"/county/lists/{list_id}" not in (await client.get("/county/lists")).text

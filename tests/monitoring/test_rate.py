@@ -65,3 +65,28 @@ async def test_a_village_without_lifted_households_has_no_rate(
     page = await (await as_user(client, "mleader")).get("/monitoring/rate")
     cell = page.text.split(f'data-rate="{other.id}"', 1)[1]
     assert "—%" in cell
+
+
+async def test_the_rate_in_people_equals_a_direct_count_of_the_members(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    from server.households.tables import Member
+    from tests.monitoring.conftest import make_household
+
+    await make_household(world["village"], "返贫户", 3000, members=3, status="returned")
+    page = await (await as_user(client, "mleader")).get("/monitoring/rate")
+    township_cell = page.text.split('data-rate="township"', 1)[1].split('data-rate="', 1)[0]
+    people = township_cell.split("data-people>", 1)[1].split("</div>", 1)[0]
+    lifted = await Member.count().where(
+        Member.household.is_in(
+            Household.select(Household.id).where(
+                Household.status.is_in(["out_supported", "out_unsupported", "returned"])
+            )
+        )
+    )
+    returned = await Member.count().where(
+        Member.household.is_in(Household.select(Household.id).where(Household.status == "returned"))
+    )
+    assert returned > 0
+    assert f"返贫 {returned} 人" in people
+    assert f"脱贫 {lifted} 人" in people

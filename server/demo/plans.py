@@ -1,0 +1,143 @@
+"""Demo help plans and exits: a plan for this year for the demo cadre's households and a share of the others
+(items suggested by their causes, some due already, so delivered, open and overdue items all show), and two exit
+cases per township: one in its village notice, one reviewed and waiting for the county office."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+import asyncpg
+
+from server.clock import today
+from server.plans.queries import SUGGESTED_MEASURES
+
+WHAT = {
+    "industry": "发放鸡苗200只并指导饲养", "employment": "推荐到扶贫车间务工", "education": "落实雨露计划助学补助",
+    "medical": "落实大病医疗报销", "housing": "危房改造补助", "dibao": "办理低保",
+    "skills_training": "参加果树修剪培训",
+    "infrastructure": "入户道路硬化", "microcredit": "申请扶贫小额信贷", "pension": "代缴养老保险",
+    "relocation": "易地搬迁安置", "donation": "联系社会捐赠",
+}  # fmt: skip
+PLAN_SHARE = 0.3  # of the other paired households
+
+
+async def plans_demo(connection: asyncpg.Connection, township_ids: list[int]) -> Counter[str]:
+    rng = random.Random(14)  # noqa: S311 -- repeatable demo data, not secrets
+    year, day = today().year, today()
+    rows = await connection.fetch(
+        "SELECT DISTINCT h.id, h.main_cause, p.cadre, u.username = 'cadre' AS demo_cadre FROM household h"
+        " JOIN village v ON v.id = h.village JOIN pairing p ON p.household = h.id AND p.ended_on IS NULL"
+        " JOIN app_user u ON u.id = p.cadre WHERE v.township = ANY($1::int[]) AND h.status <> 'none' ORDER BY h.id",
+        township_ids,
+    )
+    plans = items = 0
+    done: set[int] = set()
+    for row in rows:
+        if row["id"] in done or not (row["demo_cadre"] or rng.random() < PLAN_SHARE):
+            continue
+        done.add(row["id"])
+        plan_id = await connection.fetchval(
+            "INSERT INTO help_plan (household, year, drafted_by, created_at, updated_at)"
+            " VALUES ($1, $2, $3, now(), now()) ON CONFLICT DO NOTHING RETURNING id",
+            row["id"],
+            year,
+            row["cadre"],
+        )
+        if plan_id is None:
+            continue
+        plans += 1
+        got = await connection.fetch(
+            "SELECT type, min(delivered_on) AS on_ FROM delivered_measure WHERE household = $1"
+            " AND delivered_on >= $2 GROUP BY type ORDER BY 2 LIMIT 1",
+            row["id"],
+            date(year, 1, 1),
+        )
+        suggested = list(SUGGESTED_MEASURES.get(row["main_cause"] or "", ())) or ["industry"]
+        types = [g["type"] for g in got] + [t for t in suggested[:2] if t not in {g["type"] for g in got}]
+        for position, type_ in enumerate(types):
+            # the measure already delivered was planned for a month after it: it shows as delivered on time
+            due = got[0]["on_"] + timedelta(days=30) if position == 0 and got else _due(rng, year, day)
+            await connection.execute(
+                "INSERT INTO help_plan_item (plan, client_id, type, what, due_on, amount, target, position,"
+                " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())",
+                plan_id, uuid.uuid4(), type_, WHAT.get(type_, ""), due,
+                None if type_ in ("employment", "skills_training") else rng.choice((500, 1000, 2000, 3000)),
+                "人均年增收1000元以上", position, row["cadre"],
+            )  # fmt: skip
+            items += 1
+    exits = await _exits(connection, township_ids, year, day)
+    return Counter({"份帮扶计划": plans, "项计划措施": items, "件脱贫退出": exits})
+
+
+def _due(rng: random.Random, year: int, day: date) -> date:
+    start = date(year, 3, 31)
+    return min(date(year, 12, 31), start + timedelta(days=rng.randrange(0, 270)))
+
+
+async def _exits(connection: asyncpg.Connection, township_ids: list[int], year: int, day: date) -> int:
+    """Two households of each township above the year's line (not out yet): one exit in notice, one reviewed."""
+    count = 0
+    for township in township_ids:
+        candidates = await connection.fetch(
+            "SELECT h.id, (h.wage_income + h.business_income + h.property_income + h.transfer_income"
+            " - h.production_cost) / greatest(1, (SELECT count(*) FROM member m WHERE m.household = h.id)) AS income"
+            " FROM household h JOIN village v ON v.id = h.village WHERE v.township = $1 AND h.status = 'not_out'"
+            " ORDER BY income DESC, h.id LIMIT 2",
+            township,
+        )
+        for index, row in enumerate(candidates):
+            count += await _exit(connection, row, year, day, reviewed=index == 1)
+    return count
+
+
+async def _exit(connection: asyncpg.Connection, row: Any, year: int, day: date, reviewed: bool) -> int:
+    line = 4600
+    income = max(row["income"], line + 800)
+    appraised, starts = day - timedelta(days=20), day - timedelta(days=15)
+    values: dict[str, Any] = {
+        "household": row["id"],
+        "year": year,
+        "state": "reviewed" if reviewed else "noticed",
+        "checked_on": day - timedelta(days=25),
+        "per_capita_income": income,
+        "poverty_line": line,
+        "food_clothing_ok": True,
+        "schooling_ok": True,
+        "medical_ok": True,
+        "housing_ok": True,
+        "water_ok": True,
+        "household_agreed": True,
+        "appraised_on": appraised,
+        "representatives_present": 28,
+        "votes_for": 27,
+        "votes_against": 1,
+        "notice_starts_on": starts,
+        "notice_ends_on": starts + timedelta(days=(6 if reviewed else 20)),
+        "notice_posted_at": "村委会公示栏",
+        "reviewed_on": day - timedelta(days=2) if reviewed else None,
+        "review_note": "经审核符合退出标准" if reviewed else "",
+    }
+    columns = ", ".join(values)
+    marks = ", ".join(f"${n}" for n in range(1, len(values) + 1))
+    case_id = await connection.fetchval(
+        f"INSERT INTO exit_case ({columns}, created_at, updated_at) VALUES ({marks}, now(), now())"
+        " ON CONFLICT DO NOTHING RETURNING id",
+        *values.values(),
+    )
+    if case_id is None:
+        return 0
+    steps = [("check", "checked"), ("appraise", "appraised"), ("notice", "noticed")]
+    steps += [("review", "reviewed")] if reviewed else []
+    for step, state in steps:
+        await connection.execute(
+            'INSERT INTO exit_step ("case", step, state, actor_label, at, note)'
+            " VALUES ($1, $2, $3, '演示数据', now(), '')",
+            case_id,
+            step,
+            state,
+        )
+    return 1
