@@ -82,6 +82,7 @@ async def test_visits_by_month_stand_side_by_side_across_years_and_each_opens_it
     assert f"/statistics/list/trend_visits/{YEAR - 1}-{month:02d}" in html
     listed = (await client.get(f"/statistics/list/trend_visits/{YEAR - 1}-{month:02d}?year={YEAR}")).text
     assert "李小病" in listed
+    assert f"· {YEAR - 1}-{month:02d}</p>" in listed, "the list names its month, not the page's year"
     assert "王大病" not in listed
     assert 'class="chart__line chart__line--3"' in html, "a line a year"
 
