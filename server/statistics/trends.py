@@ -142,7 +142,13 @@ async def income_by_year(area: Area, period: Period) -> StatTable:
             "register keeps a household's latest year, so an earlier year counts the households last recorded then)."
         ),
         "households",
-        series=[(gettext(N_("Net income per person (yuan)")), [(r.label, float(r.values[2] or 0)) for r in rows])],
+        # only the years that can be computed: a year without income is not drawn as 0
+        series=[
+            (
+                gettext(N_("Net income per person (yuan)")),
+                [(r.label, float(r.values[2])) for r in rows if r.values[2] is not None],
+            )
+        ],
     )
 
 

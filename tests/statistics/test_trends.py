@@ -100,6 +100,8 @@ async def test_net_income_per_person_year_on_year_with_the_change_and_the_year_w
     assert cells(row_of(html, "trend_income", str(YEAR - 2)))[:3] == ["1", "1", "3,000.00"]
     assert cells(row_of(html, "trend_income", str(YEAR)))[:2] == ["0", "0"]
     assert f"没有农户登记 {YEAR} 年收入" in html.split('id="table-trend_income"', 1)[1].split("</section>", 1)[0]
+    chart = html.split('id="table-trend_income"', 1)[1].split("</section>", 1)[0]
+    assert chart.count('class="chart__dot chart__dot--1"') == 2, "the years without income are not drawn as 0"
     listed = (await client.get(f"/statistics/list/trend_income/{YEAR - 1}?year={YEAR}")).text
     assert "王大病" in listed
     assert "赵脱贫" not in listed
