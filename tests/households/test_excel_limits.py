@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from server.households import excel
+from server.spreadsheet_reading import Limits
 from tests.households.test_excel import as_admin, clean_book, content_of, upload, workbook
 
 
@@ -66,9 +67,9 @@ def test_a_cell_longer_than_the_limit_is_refused_naming_cell_and_limit() -> None
 
 def test_a_file_with_more_sheets_than_allowed_is_refused() -> None:
     book = clean_book()
-    for n in range(excel.ROSTER_LIMITS.sheets - 1):
+    for n in range(Limits().sheets - 1):
         book.create_sheet(f"附表{n}")
-    assert str(excel.ROSTER_LIMITS.sheets) in refusal(content_of(book))
+    assert str(Limits().sheets) in refusal(content_of(book))
 
 
 def test_a_file_that_unpacks_beyond_the_limit_is_refused_before_any_sheet_is_read() -> None:
