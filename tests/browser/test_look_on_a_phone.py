@@ -72,7 +72,8 @@ async def test_coverage_on_a_phone_shows_whole_percentages_and_every_figure_link
     assert all(re.fullmatch(r"\d+%", p) for p in percents)
     first = page.locator("#village-figures tbody tr").first
     hrefs = [await a.get_attribute("href") for a in await first.locator("a.figure").all()]
-    assert [h.split("?")[0] for h in hrefs if h] == ["/coverage/uncovered", "/coverage/unvisited", "/coverage/overdue"]
+    figures = ["/coverage/uncovered", "/coverage/unvisited", "/coverage/overdue", "/plans/due"]  # plan items overdue
+    assert [h.split("?")[0] for h in hrefs if h] == figures
     await screenshot(page, "look-coverage-cards")
     await no_sideways_scroll(page)
     await page.click("#village-figures tbody tr >> nth=0 >> a.figure[href^='/coverage/overdue']")
