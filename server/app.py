@@ -21,6 +21,7 @@ from server.database import close_database, open_database, secret_key_in_use
 from server.employers.controller import EmployerAdminController, EmployerJobsController, EmployerReferralsController
 from server.exits.controller import ExitController
 from server.home.controller import HomeController, PublicController
+from server.home.glossary import GlossaryController
 from server.households.controller import HouseholdController, MemberController
 from server.households.excel_controller import HouseholdExcelController
 from server.identification.controller import ApplicationController, IdentificationController
@@ -65,6 +66,7 @@ ROUTES = [
     PublicReportController,
     LoginController,
     HomeController,
+    GlossaryController,
     AccountController,
     UserAdminController,
     CountyUserController,

@@ -102,6 +102,10 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             interface=Interfaces.ASGI,
             loop=Loops.uvloop,  # less CPU per request and per SQL statement than asyncio's loop
             workers=processes,
+            # A worker that dies (killed, out of memory, a crash inside an image library) is replaced after a second;
+            # the others go on serving meanwhile. Granian exits only on a crash loop (a new worker dying within 5.5 s).
+            respawn_failed_workers=True,
+            respawn_interval=1.0,
             log_access=False,  # the app writes one JSON line per request, with its request id
             log_dictconfig=granian_log_config(settings.log_format),
         ).serve()
@@ -274,6 +278,11 @@ def createuser(
         raise click.UsageError("--county is required for the county office")
     if role not in ("city", "province", "county", "employer") and not township_code:
         raise click.UsageError("--township is required for this role")
+    # Codes are 12 digits (统计用区划代码); the short forms people know (371326, 371326105) are read as such.
+    region_code, county_code, township_code = (
+        code.strip().ljust(12, "0") if code and code.strip().isdigit() else code
+        for code in (region_code, county_code, township_code)
+    )
 
     async def work() -> int:
         from server.accounts.queries import create_user, username_taken

@@ -9,7 +9,7 @@ import logging
 import os
 import secrets
 import warnings
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,16 @@ class CountingConnection(asyncpg.Connection):
     async def _execute(self, *args: Any, **kwargs: Any) -> Any:
         count_statement()
         return await super()._execute(*args, **kwargs)
+
+
+async def concurrently(*steps: Awaitable[None]) -> None:
+    """Run independent queries at once, each on its own pool connection (PostgreSQL then works on them on several
+    cores); inside a transaction, where every query shares one connection, one after the other."""
+    if DB.transaction_exists():
+        for step in steps:
+            await step
+        return
+    await asyncio.gather(*steps)
 
 
 async def keep_session(connection: asyncpg.Connection) -> None:

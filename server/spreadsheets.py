@@ -1,6 +1,7 @@
 """What every .xlsx Bangfu writes shares: cells a spreadsheet program never runs as formulas, a bold frozen header,
 column widths that fit, number formats, and a page set up to print on A4 as it is (landscape when wide, fit to the
-page width, the header row repeated on every page)."""
+page width, the header row repeated on every page). And what every upload it reads must pass: size, sheets,
+headers, no merged cells, no formulas."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from server.i18n import gettext
+from server.spreadsheet_reading import Limits, Sheet, Unreadable, open_workbook, read_sheet
 
 # A cell starting with one of these is read as a formula by Excel, WPS or LibreOffice (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -108,3 +112,78 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# ---- reading an upload ----
+
+
+class SheetRejected(Exception):
+    """The whole file is refused; `message` is already translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def open_upload(content: bytes, sheets: tuple[str, ...], max_rows: int, max_bytes: int) -> dict[str, Sheet]:
+    """The named sheets of an upload, read with every limit counted while reading (server/spreadsheet_reading.py:
+    rows, columns, sheets, cell size, unpacked size), never taken from what the file declares; refused
+    (SheetRejected) when too big, unreadable, or missing one of `sheets`."""
+    if len(content) > max_bytes:
+        raise SheetRejected(gettext("The file is larger than %(mb)s MB.", mb=max_bytes // (1024 * 1024)))
+    limits = Limits(rows=max_rows)
+    try:
+        workbook = open_workbook(content, limits)
+        try:
+            for name in sheets:
+                if name not in workbook.sheetnames:
+                    raise SheetRejected(gettext("The sheet “%(sheet)s” is missing.", sheet=name))
+            return {name: read_sheet(workbook, name, limits) for name in sheets}
+        finally:
+            workbook.close()
+    except Unreadable as error:
+        raise SheetRejected(str(error)) from error
+
+
+def read_rows(sheet: Sheet, columns: list[tuple[str, str]]) -> list[tuple[int, dict[str, str]]]:
+    """The data rows as {field: text} with their row numbers, once the sheet's shape is right: no merged cells (a
+    merged header is reported as merged, not as a wrong header), `columns`' own headers in order, no formulas."""
+    if sheet.merged:
+        raise SheetRejected(
+            gettext("Sheet “%(sheet)s” has merged cells (%(cells)s).", sheet=sheet.title, cells=sheet.merged[0])
+        )
+    headers = sheet.rows.get(1, {})
+    for index, (header, _) in enumerate(columns):
+        found = cell_text(headers.get(index + 1))
+        if found != header:
+            raise SheetRejected(
+                gettext(
+                    "Sheet “%(sheet)s”, column %(n)s: the header must be “%(header)s”, not “%(found)s”.",
+                    sheet=sheet.title,
+                    n=index + 1,
+                    header=header,
+                    found=found,
+                )
+            )
+    if sheet.formulas:
+        raise SheetRejected(
+            gettext(
+                "Cell %(cell)s of sheet “%(sheet)s” is a formula: paste values only.",
+                cell=sheet.formulas[0],
+                sheet=sheet.title,
+            )
+        )
+    rows = []
+    for number in sorted(n for n in sheet.rows if n >= 2):
+        values = {name: cell_text(sheet.rows[number].get(index + 1)) for index, (_, name) in enumerate(columns)}
+        if any(values.values()):
+            rows.append((number, values))
+    return rows

@@ -89,7 +89,7 @@ SELECT u.id, u.username, u.display_name, u.role, u.phone, u.title, u.unit, u.vil
        (SELECT count(*) FROM pairing p WHERE p.cadre = u.id AND p.ended_on IS NULL) AS pairings
 FROM app_user u LEFT JOIN village v ON v.id = u.village LEFT JOIN township t ON t.id = u.township
 WHERE {} AND {}
-ORDER BY u.is_active DESC, t.code NULLS FIRST, u.role, u.display_name
+ORDER BY u.is_active DESC, t.code NULLS FIRST, u.role, u.display_name, u.id
 LIMIT {}
 """
 

@@ -3,19 +3,23 @@ handlers; `server.accounts.admin.scope_of` decides whose accounts each sees, any
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from server.accounts import admin
+from server.accounts import admin, roster
 from server.accounts.admin_forms import TITLES, AccountForm, parse_account, temporary_password
 from server.accounts.roles import ROLE_LABELS
 from server.accounts.sessions import set_flash
 from server.i18n import N_, gettext
+from server.spreadsheets import SheetRejected
 from server.web.auth import client_ip, current_user
+from server.web.downloads import xlsx_download
 from server.web.errors import found
 from server.web.guards import requires_admin, requires_county
 from server.web.templating import page
@@ -133,10 +137,48 @@ class AccountKeeping(Controller):
 
 
 class UserAdminController(AccountKeeping):
-    """The township admin: the township's accounts."""
+    """The township admin: the township's accounts, and the cadre roster (check first, then import)."""
 
     path = "/admin/users"
     guards = [requires_admin]  # noqa: RUF012
+
+    @get("/roster-template.xlsx")
+    async def roster_template(self) -> Response[bytes]:
+        return xlsx_download(await asyncio.to_thread(roster.template), "cadre-roster.xlsx")
+
+    @get("/import")
+    async def import_form(self, request: AnyRequest) -> Template:
+        return await _roster_page(request)
+
+    @post("/import", request_max_body_size=roster.MAX_BYTES + 64 * 1024)
+    async def import_roster(self, request: AnyRequest) -> Template | Redirect:
+        user, form = current_user(request), await request.form()
+        upload, password = form.get("roster"), str(form.get("password") or "")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await _roster_page(request, 422, refused=gettext(N_("Choose an .xlsx file.")))
+        try:
+            rows = await asyncio.to_thread(roster.read_roster, await upload.read())
+        except SheetRejected as rejected:
+            return await _roster_page(request, 422, refused=rejected.message)
+        plan = await roster.check_roster(user, rows, password)
+        if plan.problems or form.get("action") != "import":
+            return await _roster_page(request, 422 if plan.problems else 200, plan=plan, filename=upload.filename)
+        try:
+            created = await roster.import_roster(user, client_ip(request), plan, password)
+        except roster.RosterConflict:
+            message = gettext(N_("Someone created one of these accounts meanwhile: nothing was imported. Check again."))
+            return await _roster_page(request, 409, refused=message)
+        message = gettext(
+            N_("%(n)s accounts created. Each person must change the temporary password at the first login."), n=created
+        )
+        await set_flash(user.session_key, "success", message)
+        return Redirect(path="/admin/users", status_code=303)
+
+
+async def _roster_page(request: AnyRequest, status_code: int = 200, **context: Any) -> Template:
+    context = {"refused": None, "plan": None, "filename": "", **context}
+    return await page(request, "accounts/import.html", status_code=status_code, max_rows=roster.MAX_ROWS,
+                      max_bytes=roster.MAX_BYTES, **context)  # fmt: skip
 
 
 class CountyUserController(AccountKeeping):

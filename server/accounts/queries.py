@@ -1,15 +1,14 @@
-"""Account queries: login attempts and lockout, creating and disabling users."""
+"""Account queries: login attempts and lockout, creating users, the user's own settings (offices keep accounts
+through server/accounts/admin.py)."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from server.accounts.passwords import hash_password
 from server.accounts.roles import Role
-from server.accounts.sessions import end_sessions_of
 from server.accounts.tables import User
 
 MAX_FAILURES = 5
@@ -92,41 +91,6 @@ async def username_taken(username: str, phone: str | None = None) -> bool:
     if phone:
         return await User.exists().where((User.username == username) | (User.phone == phone))
     return await User.exists().where(User.username == username)
-
-
-async def set_user_active(user_id: int, township_id: int | None, active: bool) -> bool:
-    """Enable or disable a user of the township; disabling ends their sessions at once."""
-    updated = await (
-        User.update({User.is_active: active, User.failed_logins: 0, User.locked_until: None})
-        .where((User.id == user_id) & (User.township == township_id))
-        .returning(User.id)
-    )
-    if updated and not active:
-        await end_sessions_of(user_id)
-    return bool(updated)
-
-
-async def users_of_township(township_id: int | None, search: str = "", limit: int = 100) -> list[dict[str, Any]]:
-    query = (
-        User.select(
-            User.id,
-            User.username,
-            User.display_name,
-            User.title,
-            User.role,
-            User.phone,
-            User.is_active,
-            User.locked_until,
-            User.village.name.as_alias("village_name"),
-        )
-        .where(User.township == township_id)
-        .order_by(User.role)
-        .order_by(User.display_name)
-        .limit(limit)
-    )
-    if search:
-        query = query.where(User.display_name.ilike(f"%{search}%") | User.username.ilike(f"%{search}%"))
-    return await query
 
 
 async def set_locale(user_id: int, locale: str) -> None:

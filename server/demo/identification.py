@@ -10,6 +10,8 @@ import asyncpg
 
 from server import clock
 from server.accounts.tables import User
+from server.county import submissions
+from server.county.tables import SubmissionItem
 from server.demo.geography import DEMO_TOWNSHIP_CODE
 from server.identification import applying, steps
 from server.identification.steps import Actor
@@ -57,7 +59,12 @@ async def identification_demo(connection: asyncpg.Connection, township_ids: list
     actor = Actor(id=admin["id"], label=admin["username"])
     added = 0
     for plan, rows in zip(PLANS, villages, strict=False):
-        village = {"id": rows[0]["village_id"], "code": rows[0]["code"], "population": rows[0]["population"]}
+        village = {
+            "id": rows[0]["village_id"],
+            "township": township["id"],
+            "code": rows[0]["code"],
+            "population": rows[0]["population"],
+        }
         for state, candidate in zip(plan, rows, strict=False):
             await _take_to(actor, village, candidate["household"], state)
             added += 1
@@ -101,6 +108,18 @@ async def _take_to(actor: Actor, village: dict[str, Any], household_id: int, sta
     if reached >= 5:
         await steps.review(actor, app_id, {"on": today, "passed": True, "note": "符合识别标准"})
     if reached >= 6:
-        await steps.approve(actor, app_id, {"on": today, "document": "平扶贫发〔2026〕12号"})
+        await county_approves(actor, village["township"], app_id, announce=reached >= 7)
     if reached >= 7:
         await steps.register(actor, app_id)
+
+
+async def county_approves(actor: Actor, township_id: int, app_id: int, *, announce: bool) -> None:
+    """The reviewed application on a list of its own to the county, approved there, and announced when `announce`
+    (registration waits for the announcement)."""
+    today = clock.today()
+    submission = await submissions.submit(actor, township_id, submissions.Kind.IDENTIFICATION, {app_id: ""})
+    [item] = await SubmissionItem.select(SubmissionItem.id).where(SubmissionItem.submission == submission)
+    approval = {item["id"]: submissions.ItemDecision(approved=True)}
+    await submissions.decide(actor, submission, today, "平扶贫发〔2026〕12号", approval)
+    if announce:
+        await submissions.announce(actor, submission, today - timedelta(days=7), today - timedelta(days=1))

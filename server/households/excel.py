@@ -9,17 +9,18 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from server import codes
 from server.households import id_numbers
 from server.households.income import net_income, per_capita_net_income
 from server.households.register import in_register
 from server.households.tables import Household, Member
-from server.i18n import N_, gettext
+from server.i18n import N_
 from server.scope import township_villages
-from server.spreadsheets import safe_cell
+from server.spreadsheets import SheetRejected, open_upload, read_rows, safe_cell
+
+RosterRejected = SheetRejected  # the name the household import uses
 
 HOUSEHOLD_SHEET = "户信息"
 MEMBER_SHEET = "成员信息"
@@ -177,14 +178,6 @@ async def export_roster(township_id: int | None, only: list[int] | None = None) 
 # ---- reading an upload ----
 
 
-class RosterRejected(Exception):
-    """The whole file is refused; `message` is already translated."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass
 class Sheets:
     """The data rows of both sheets as {field: text}, each with its row number in the sheet."""
@@ -193,75 +186,12 @@ class Sheets:
     members: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _check_size(content: bytes) -> None:
-    """Refuse an over-long sheet from its declared dimension, before reading any row."""
-    try:
-        workbook = load_workbook(BytesIO(content), read_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError, Exception) as error:
-        raise RosterRejected(gettext("This is not an Excel (.xlsx) file, or it cannot be read.")) from error
-    try:
-        for name in (HOUSEHOLD_SHEET, MEMBER_SHEET):
-            if name not in workbook.sheetnames:
-                raise RosterRejected(gettext("The sheet “%(sheet)s” is missing.", sheet=name))
-            if (workbook[name].max_row or 0) > MAX_ROWS + 1:
-                raise RosterRejected(gettext("A sheet has more than %(n)s rows: split the file.", n=f"{MAX_ROWS:,}"))
-    finally:
-        workbook.close()
-
-
-def _read_sheet(sheet: Any, columns: list[tuple[str, str]]) -> list[tuple[int, dict[str, str]]]:
-    headers = [_text(cell.value) for cell in sheet[1]] if sheet.max_row >= 1 else []
-    for index, (header, _) in enumerate(columns):
-        found = headers[index] if index < len(headers) else ""
-        if found != header:
-            raise RosterRejected(
-                gettext(
-                    "Sheet “%(sheet)s”, column %(n)s: the header must be “%(header)s”, not “%(found)s”.",
-                    sheet=sheet.title,
-                    n=index + 1,
-                    header=header,
-                    found=found,
-                )
-            )
-    for merged in sheet.merged_cells.ranges:
-        if merged.max_row > 1:
-            raise RosterRejected(
-                gettext("Sheet “%(sheet)s” has merged cells (%(cells)s).", sheet=sheet.title, cells=merged.coord)
-            )
-    rows = []
-    for number, row in enumerate(sheet.iter_rows(min_row=2), start=2):
-        for cell in row:
-            if cell.data_type == "f":
-                raise RosterRejected(
-                    gettext(
-                        "Cell %(cell)s of sheet “%(sheet)s” is a formula: paste values only.",
-                        cell=cell.coordinate,
-                        sheet=sheet.title,
-                    )
-                )
-        values = {name: _text(row[index].value) if index < len(row) else "" for index, (_, name) in enumerate(columns)}
-        if any(values.values()):
-            rows.append((number, values))
-    return rows
-
-
 def read_roster(content: bytes) -> Sheets:
     """Both sheets checked for shape (size, headers, merged cells, formulas); raises RosterRejected."""
-    if len(content) > MAX_BYTES:
-        raise RosterRejected(gettext("The file is larger than 10 MB."))
-    _check_size(content)
-    workbook = load_workbook(BytesIO(content), data_only=False)
+    workbook = open_upload(content, (HOUSEHOLD_SHEET, MEMBER_SHEET), MAX_ROWS, MAX_BYTES)
     return Sheets(
-        households=_read_sheet(workbook[HOUSEHOLD_SHEET], HOUSEHOLD_COLUMNS),
-        members=_read_sheet(workbook[MEMBER_SHEET], MEMBER_COLUMNS),
+        households=read_rows(workbook[HOUSEHOLD_SHEET], HOUSEHOLD_COLUMNS),
+        members=read_rows(workbook[MEMBER_SHEET], MEMBER_COLUMNS),
     )
 
 

@@ -39,6 +39,7 @@ from server.identification.workflow import (
     Step,
     StepRefused,
     notice_exit_refusal,
+    registration_refusal,
 )
 from server.web.auth import current_user
 from server.web.guards import requires_admin, requires_leader_or_admin
@@ -343,6 +344,8 @@ async def application_page(request: Req, application_id: int, status_code: int =
     ]
     unanswered = sum(1 for o in objections if o["answered_on"] is None)
     review_refusal = notice_exit_refusal(today(), notice["ends_on"] if notice else None, unanswered)
+    county_list = await queries.approving_list(application_id) if app["state"] == State.APPROVED else None
+    register_refusal = registration_refusal(today(), county_list) if app["state"] == State.APPROVED else None
     steps_taken = await queries.steps_of(application_id)
     return await page(
         request,
@@ -355,6 +358,8 @@ async def application_page(request: Req, application_id: int, status_code: int =
         notice=notice,
         objections=objections,
         review_refusal=review_refusal.message() if review_refusal else "",
+        county_list=county_list,
+        register_refusal=register_refusal.message() if register_refusal else "",
         step_names={step.value: transition.name for step, transition in TRANSITIONS.items()}
         | {Step.SEND_BACK.value: SEND_BACK_NAME},
         survey_minimum=rules.survey_team_minimum(village["population"]),

@@ -242,3 +242,17 @@ async def township_name(township_id: int | None) -> dict[str, str]:
         .first()
     )
     return {"name": row["name"], "county": row["county"]} if row else {"name": "", "county": ""}
+
+
+_APPROVING_LIST = """
+SELECT s.id, s.state, s.document, s.announcement_starts_on, s.announcement_ends_on
+FROM county_submission_item i JOIN county_submission s ON s.id = i.submission
+WHERE i.kind = 'identification' AND i.subject = {} AND i.decision = 'approved'
+ORDER BY s.id DESC LIMIT 1
+"""
+
+
+async def approving_list(application_id: int) -> dict[str, Any] | None:
+    """The county's list that approved this application (its state and announcement), or None."""
+    rows = await Application.raw(_APPROVING_LIST, application_id)
+    return dict(rows[0]) if rows else None

@@ -10,6 +10,7 @@ from server.audit.queries import record
 from server.clock import TIMEZONE, today
 from server.households.tables import Household
 from server.i18n import N_
+from server.identification.queries import approving_list
 from server.identification.tables import (
     Application,
     ApplicationStep,
@@ -25,6 +26,7 @@ from server.identification.workflow import (
     StepRefused,
     check,
     notice_exit_refusal,
+    registration_refusal,
     target,
 )
 from server.piccolo_conf import DB
@@ -250,6 +252,9 @@ async def register(actor: Actor, application_id: int) -> None:
     async with DB.transaction():
         app = await _locked(application_id)
         check(app["state"], Step.REGISTER)
+        refused = registration_refusal(today(), await approving_list(application_id))
+        if refused:
+            raise StepRefused(refused)
         household = (
             await Household.select(Household.status, Household.identified_year)
             .where(Household.id == app["household"])

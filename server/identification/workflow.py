@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from server.i18n import N_
 from server.workflow import Machine, Refusal, StepRefused, Transition
@@ -122,5 +123,26 @@ def notice_exit_refusal(today: date, ends_on: date | None, unanswered_objections
     if unanswered_objections:
         return Refusal(
             N_("An objection to the notice has not been answered yet, so the township review cannot be done.")
+        )
+    return None
+
+
+def registration_refusal(today: date, announcement: dict[str, Any] | None) -> Refusal | None:
+    """建档立卡 only after the county announced the list that approved the household (公告), from its first day.
+
+    `announcement`: the county list that approved it (`state`, `announcement_starts_on`), or None when none did.
+    """
+    if announcement is None or announcement["state"] != "announced":
+        return Refusal(
+            N_(
+                "The county has not announced the list that approved this household yet, "
+                "so the registration cannot be done."
+            )
+        )
+    starts_on = announcement["announcement_starts_on"]
+    if starts_on is not None and today < starts_on:
+        return Refusal(
+            N_("The county's announcement starts on %(date)s, so the registration cannot be done before it."),
+            literals={"date": starts_on.isoformat()},
         )
     return None

@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts.sessions import set_flash
-from server.i18n import N_, gettext
+from server.i18n import N_, gettext, too_long
 from server.jobs import matching, placements, queries, referrals, trainings
 from server.jobs.codes import WORK_KIND
 from server.jobs.figures import figures, figures_xlsx
@@ -21,6 +21,8 @@ from server.jobs.web import AnyRequest, Form, audit, int_or_none, leaders_only, 
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.errors import found
+
+MAX_NOTE = 200  # a referral's note (its column): longer is refused with the limit, never cut
 
 
 class JobsController(Controller):
@@ -54,7 +56,9 @@ class JobsController(Controller):
         user, day = current_user(request), queries.today()
         found(await queries.job_of_township(user.township_id, job_id, day))
         member_id = found(int_or_none(data.get("member_id")))
-        consent, note = data.get("consent") == "1", (data.get("note") or "").strip()[:200]
+        consent, note = data.get("consent") == "1", (data.get("note") or "").strip()
+        if len(note) > MAX_NOTE:
+            return await self._job_page(request, job_id, error=too_long(MAX_NOTE), failed_member=member_id)
         referral_id, reason = await referrals.refer(user, job_id, member_id, consent, note, day)
         if reason:
             return await self._job_page(request, job_id, error=reason, failed_member=member_id)

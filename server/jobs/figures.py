@@ -23,11 +23,12 @@ COLUMNS = ("open_jobs", "referrals", "placements", "working", "employed_second",
 _REFERRALS = """
 WITH r AS (
   SELECT h.village, v.township, r.id AS referral, p.id AS placement, p.status AS placement_status,
-         ck.at_second, ck.at_third
+         ck.at_first, ck.at_second, ck.at_third
   FROM referral r JOIN member m ON m.id = r.member JOIN household h ON h.id = m.household
   JOIN village v ON v.id = h.village LEFT JOIN placement p ON p.referral = r.id
   LEFT JOIN LATERAL (
-    SELECT bool_or(k.still_working) FILTER (WHERE k.n = 2) AS at_second,
+    SELECT bool_or(k.still_working) FILTER (WHERE k.n = 1) AS at_first,
+           bool_or(k.still_working) FILTER (WHERE k.n = 2) AS at_second,
            bool_or(k.still_working) FILTER (WHERE k.n = 3) AS at_third
     FROM (SELECT c.still_working, row_number() OVER (ORDER BY c.months) AS n
           FROM placement_check c WHERE c.placement = p.id) k
@@ -37,6 +38,7 @@ WITH r AS (
 """
 _COUNTS = """count(r.referral) AS referrals, count(r.placement) AS placements,
   count(*) FILTER (WHERE r.placement_status = 'working') AS working,
+  count(*) FILTER (WHERE r.at_first) AS employed_first,
   count(*) FILTER (WHERE r.at_second) AS employed_second, count(*) FILTER (WHERE r.at_third) AS employed_third"""
 _OPEN = "j.status = 'open' AND j.closing_date >= {}"
 

@@ -7,9 +7,11 @@ from datetime import date
 from typing import Any
 
 from server.codes import MONITORING_TYPE
-from server.i18n import N_, gettext
+from server.i18n import N_, gettext, too_long
 from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
 from server.monitoring.workflow import NOTICE_TOO_SHORT
+
+MAX_NOTE = 200  # the column length: a longer note is refused with the limit, never cut
 
 
 def _date(data: dict[str, Any], name: str, errors: dict[str, str], today: date, future: bool = False) -> date | None:
@@ -44,9 +46,11 @@ def parse_open(data: dict[str, Any], today: date) -> StepForm:
     form.values = {
         "found_on": found_on,
         "source": source,
-        "note": str(data.get("note") or "").strip()[:200],
+        "note": str(data.get("note") or "").strip(),
         "visit_id": int(visit) if visit.isdigit() and source == "hardship" else None,
     }
+    if len(form.values["note"]) > MAX_NOTE:
+        form.errors["note"] = too_long(MAX_NOTE)
     return form
 
 

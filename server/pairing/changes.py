@@ -25,6 +25,7 @@ CONSTRAINT_MESSAGES = {
     "pairing_one_active_per_cadre": N_("This cadre is already responsible for this household."),
     "pairing_one_active_per_rank": N_("This household already has a %(rank)s. End that pairing first."),
     "pairing_ends_after_start": N_("A pairing cannot end before it started."),
+    "pairing_cadre_is_active": N_("This cadre's account was disabled meanwhile: choose another cadre."),
 }
 
 

@@ -1,4 +1,5 @@
-"""Routes of the county office's townships (/county/places): its townships with their codes, add, rename."""
+"""Routes of the county office's townships (/county/places): its townships with their codes, add, rename, and a
+village moved from one township to another (its households, visits and pairings go with it)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts.sessions import set_flash
-from server.i18n import N_
+from server.i18n import N_, gettext
 from server.places import townships
-from server.places.forms import ParsedForm, parse_township
+from server.places.forms import ParsedForm, parse_code, parse_township
 from server.places.queries import CODE_TAKEN
 from server.web.auth import client_ip, current_user
 from server.web.errors import found
@@ -64,3 +65,29 @@ class CountyPlacesController(Controller):
             await townships.rename_township(user, client_ip(request), township, form.values["name"])
             await set_flash(user.session_key, "success", N_("Township renamed."))
         return Redirect(path="/county/places", status_code=303)
+
+    @get("/townships/{township_id:int}")
+    async def township(self, request: AnyRequest, township_id: FromPath[int]) -> Template:
+        county_id = current_user(request).county_id
+        township = found(await townships.township_of_county(county_id, township_id))
+        villages = await townships.villages_of_county_township(county_id, township_id)
+        others = [t for t in await townships.townships_of_county(county_id) if t.id != township_id]
+        return await page(request, "places/township_villages.html", township=township, villages=villages,
+                          others=others)  # fmt: skip
+
+    @post("/villages/{village_id:int}/move")
+    async def move_village(self, request: AnyRequest, village_id: FromPath[int], data: Form) -> Redirect:
+        user = current_user(request)
+        village = found(await townships.village_of_county(user.county_id, village_id))
+        chosen = data.get("township", "")
+        target = await townships.township_of_county(user.county_id, int(chosen)) if chosen.isdigit() else None
+        form = ParsedForm(data=dict(data))
+        code = parse_code(form, "village", str(target["code"])) if target else ""
+        refused = next(iter(form.errors.values()), None) if target else N_("Choose the township.")
+        if target and not refused:
+            refused = await townships.move_village(user, client_ip(request), village, target, code)
+        if refused:
+            await set_flash(user.session_key, "error", gettext(refused))
+        else:
+            await set_flash(user.session_key, "success", N_("Village moved with its households."))
+        return Redirect(path=f"/county/places/townships/{village['township']}", status_code=303)

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from server.i18n import N_
+from server.i18n import N_, too_long
 from server.projects.codes import FUNDING_SOURCE, PROJECT_KIND, PROJECT_STATUS, UNIT
 from server.projects.money import MoneyError, parse_money
 
@@ -16,6 +16,9 @@ DATE_FIELDS = ("started_on", "planned_completion_on", "completed_on", "accepted_
 MAX_QUANTITY = Decimal("10000000000")
 BLANK_QUANTITY_ROWS = 2
 DONE = ("completed", "accepted")
+
+MAX_NAME = 100  # the column lengths: over them a text is refused with the limit, never cut
+MAX_NOTE = 2000
 
 
 @dataclass
@@ -89,9 +92,11 @@ def _check_dates(form: ProjectForm, dates: dict[str, date | None], status: str) 
 
 def _check_codes(form: ProjectForm, village_ids: set[int]) -> None:
     data, values = form.data, form.values
-    values["name"] = data.get("name", "")[:100]
+    values["name"] = data.get("name", "")
     if not values["name"]:
         form.add_error("name", N_("Enter the project's name."))
+    elif len(values["name"]) > MAX_NAME:
+        form.add_error("name", too_long(MAX_NAME))
     for name, code_list in (("kind", PROJECT_KIND), ("status", PROJECT_STATUS)):
         values[name] = data.get(name, "")
         if values[name] not in code_list:
@@ -108,7 +113,9 @@ def _check_codes(form: ProjectForm, village_ids: set[int]) -> None:
     values["progress_percent"] = int(percent) if percent.isdigit() else -1
     if not 0 <= values["progress_percent"] <= 100:
         form.add_error("progress_percent", N_("Enter a percentage from 0 to 100."))
-    values["note"] = data.get("note", "")[:2000]
+    values["note"] = data.get("note", "")
+    if len(values["note"]) > MAX_NOTE:
+        form.add_error("note", too_long(MAX_NOTE))
 
 
 def _check_quantities(form: ProjectForm) -> None:
@@ -179,7 +186,9 @@ class ProgressForm:
 def parse_progress(single: Mapping[str, str], today: date) -> ProgressForm:
     """A dated progress note: a date not in the future, a percentage, a few words."""
     data = {key: str(value).strip() for key, value in single.items() if key != "_csrf_token"}
-    form = ProgressForm(data=data, note=data.get("note", "")[:2000])
+    form = ProgressForm(data=data, note=data.get("note", ""))
+    if len(form.note) > MAX_NOTE:
+        form.errors["note"] = too_long(MAX_NOTE)
     try:
         form.noted_on = date.fromisoformat(data.get("noted_on", ""))
     except ValueError:

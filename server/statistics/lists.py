@@ -44,13 +44,11 @@ HOUSEHOLDS = Source(
     (N_("Household number"), N_("Village"), N_("Head of household"), N_("People"), N_("Poverty status")),
     "v.code, h.code",
 )
-# Every delivered measure, wherever it was recorded (the ledger view of migrations/plans), at local midnight of its day.
 MEASURES = Source(
-    "(SELECT d.*, (d.delivered_on::timestamp AT TIME ZONE 'Asia/Shanghai') AS visited_at FROM delivered_measure d) vm"
-    " JOIN household h ON h.id = vm.household JOIN village v ON v.id = h.village",
-    f"h.id AS link, vm.delivered_on AS day, h.code, v.name AS village, {_HEAD} AS head, vm.type, vm.amount",
+    "delivered_measure d JOIN household h ON h.id = d.household JOIN village v ON v.id = h.village",
+    f"h.id AS link, d.delivered_on AS day, h.code, v.name AS village, {_HEAD} AS head, d.type, d.amount",
     (N_("Date"), N_("Household number"), N_("Village"), N_("Head of household"), N_("Measure"), N_("Amount (yuan)")),
-    "vm.delivered_on DESC, vm.source, vm.source_id",
+    "d.delivered_on DESC, d.source, d.source_id",
 )
 PROJECTS = Source(
     "project p JOIN township t ON t.id = p.township LEFT JOIN village v ON v.id = p.village",
@@ -105,13 +103,9 @@ def _condition(table: str, key: str, area: Area, period: Period) -> QueryString:
             "h.village = ANY({}) AND h.status <> 'none' AND h.income_year = {}", area.villages, period.year
         )
     if table == "measures":
-        base = QueryString(
-            "h.village = ANY({}) AND vm.visited_at >= {} AND vm.visited_at < {}",
-            area.villages,
-            period.start_at,
-            period.end_at,
-        )
-        return base if key == "all" else QueryString("{} AND vm.type = {}", base, key)
+        during = "d.delivered_on >= {} AND d.delivered_on < {}"
+        base = QueryString(f"h.village = ANY({{}}) AND {during}", area.villages, period.start, period.end)
+        return base if key == "all" else QueryString("{} AND d.type = {}", base, key)
     if table in ("funds", "projects"):
         year, villages, townships = project_args(area, period)
         base = QueryString(

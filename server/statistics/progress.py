@@ -11,9 +11,13 @@ from piccolo.querystring import QueryString
 
 from server import codes
 from server.clock import today
+from server.exits.workflow import ORDER as EXIT_ORDER
+from server.exits.workflow import STATE_LABELS as EXIT_LABELS
+from server.exits.workflow import State as ExitState
 from server.households.tables import Household
 from server.i18n import N_, gettext
 from server.identification.workflow import ORDER, State
+from server.jobs import figures as jobs_figures
 from server.monitoring.queries import _CASES, with_clocks
 from server.statistics.area import Area, Period, project_args
 from server.statistics.tables import Col, Row, StatTable
@@ -55,6 +59,29 @@ async def identification_progress(area: Area, period: Period) -> StatTable:
         tuple(Col(state.label) for state in STEPS),
         _rows(area, values, len(STEPS)),
         N_("Applications of the year, by the step each has reached."),
+    )
+
+
+EXIT_STATES = (*EXIT_ORDER, ExitState.REFUSED)
+
+
+async def exit_progress(area: Area, period: Period) -> StatTable:
+    """Exits of the year (贫困户退出) by the step each has reached."""
+    sql = (
+        f"SELECT {_part_sql(area, 'h.village')} AS part, e.state, count(*) AS n FROM exit_case e"
+        " JOIN household h ON h.id = e.household WHERE h.village = ANY({}) AND e.year = {} GROUP BY 1, 2"
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for r in await Household.raw(sql, area.villages, period.year):
+        counts[r["part"]][r["state"]] = r["n"]
+    values = {part: tuple(states.get(state.value, 0) for state in EXIT_STATES) for part, states in counts.items()}
+    return StatTable(
+        "exits",
+        N_("Exits by step"),
+        _first(area),
+        tuple(Col(EXIT_LABELS[state]) for state in EXIT_STATES),
+        _rows(area, values, len(EXIT_STATES)),
+        N_("Exits of the year, by the step each has reached."),
     )
 
 
@@ -120,4 +147,43 @@ async def projects_by_place(area: Area, period: Period) -> StatTable:
         ),
         rows,
         N_("Projects of the year; a township's own projects (no village) are counted at the township only."),
+    )
+
+
+PLACEMENT_COLUMNS = (
+    "open_jobs",
+    "referrals",
+    "placements",
+    "working",
+    "employed_first",
+    "employed_second",
+    "employed_third",
+)
+
+
+async def placements(area: Area) -> StatTable:
+    """Jobs, referrals and placements, and those still employed at each placement check (1, 3, 6 months by default),
+    by township of the county or village of the township (the jobs area's figures)."""
+    day = today()
+    if area.level == "county":
+        data = await jobs_figures.county_figures(area.county_id, day)
+        found = data["townships"]
+    else:
+        data = await jobs_figures.figures(area.township_id, day)
+        found = [row for row in data["villages"] if area.level == "township" or row["id"] == area.village_id]
+    values = {row["id"]: tuple(row[column] for column in PLACEMENT_COLUMNS) for row in found}
+    months = data["check_months"]
+    return StatTable(
+        "placements",
+        N_("Job placements and retention"),
+        _first(area),
+        (
+            Col(N_("Open jobs")),
+            Col(N_("Referrals")),
+            Col(N_("Placements")),
+            Col(N_("Working now")),
+            *(Col(gettext(N_("Still employed after %(n)s months"), n=n)) for n in months[:3]),
+        ),
+        _rows(area, values, len(PLACEMENT_COLUMNS)),
+        N_("Placements of members of the place's households, and those still working at each placement check."),
     )

@@ -148,14 +148,13 @@ SELECT d.type AS code, count(*) AS measures, count(DISTINCT d.household) AS hous
        coalesce(sum(d.amount), 0) AS amount
 FROM delivered_measure d
 JOIN household h ON h.id = d.household
-WHERE h.village = ANY({}) AND (d.delivered_on::timestamp AT TIME ZONE 'Asia/Shanghai') >= {}
-  AND (d.delivered_on::timestamp AT TIME ZONE 'Asia/Shanghai') < {}
+WHERE h.village = ANY({}) AND d.delivered_on >= {} AND d.delivered_on < {}
 GROUP BY 1
 """
 
 
 async def measures(area: Area, period: Period) -> StatTable:
-    found = {r["code"]: r for r in await Household.raw(_MEASURES, area.villages, period.start_at, period.end_at)}
+    found = {r["code"]: r for r in await Household.raw(_MEASURES, area.villages, period.start, period.end)}
     rows = [
         Row(codes.MEASURE_TYPE.label(code), (r["measures"], r["households"], r["amount"]), key=code)
         for code in [*codes.MEASURE_TYPE, *(c for c in found if c not in codes.MEASURE_TYPE)]
@@ -170,7 +169,10 @@ async def measures(area: Area, period: Period) -> StatTable:
         N_("Measure"),
         (Col(N_("Measures")), Col(N_("Households")), Col(N_("Amount (yuan)"), "money")),
         [*rows, total] if rows else [],
-        N_("Measures recorded with the visits of the period; a household helped twice is counted once per kind."),
+        N_(
+            "Every measure delivered in the period, wherever it was recorded (visits, job placements, trainings, "
+            "completed projects); a household helped twice is counted once per kind."
+        ),
         "measures",
         chart=[(row.label, float(row.values[2])) for row in rows],
     )
@@ -355,6 +357,8 @@ TITLES = {
     "visits": N_("Visits and follow-ups per month"),
     "income": N_("Income per person by source, year on year"),
     "identification": N_("Identification progress by step"),
+    "exits": N_("Exits by step"),
+    "placements": N_("Job placements and retention"),
     "clocks": N_("Risk cases by type and clock"),
     "project_places": N_("Projects with budget, funds and progress by place"),
 }
@@ -367,8 +371,10 @@ async def report(area: Area, period: Period) -> list[StatTable]:
         *[await breakdown(key, area) for key in BREAKDOWNS],
         await incidence(area),
         await progress.identification_progress(area, period),
+        await progress.exit_progress(area, period),
         await progress.risk_clocks(area),
         await progress.projects_by_place(area, period),
+        await progress.placements(area),
         await measures(area, period),
         await funds_by_source(area, period),
         await projects_by_kind(area, period),

@@ -9,22 +9,24 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.audit.queries import record
 from server.clock import today
-from server.i18n import N_
+from server.i18n import N_, too_long
 from server.reports.queries import villages_of
 from server.supervision import calls
 from server.supervision.codes import CALL_OUTCOME, SAMPLE_DAYS, SAMPLE_SHARE
 from server.supervision.forms import Form, parse_call, parse_sample
 from server.web.auth import client_ip, current_user
-from server.web.errors import found
+from server.web.errors import error_page, found
 from server.web.guards import requires_admin, requires_admin_or_inspector
 from server.web.steps import done
 from server.web.templating import page
+
+REVIEW_NOTE_CHARACTERS = 500  # verification_call.review_note
 
 Req = Request[Any, Any, Any]
 
@@ -86,10 +88,12 @@ class CallsController(Controller):
         return await done(request, N_("The call was recorded."), f"/verification/samples/{row.sample}")
 
     @post("/calls/{call_id:int}/review", guards=[requires_admin])
-    async def review(self, request: Req, call_id: FromPath[int]) -> Redirect:
+    async def review(self, request: Req, call_id: FromPath[int]) -> Response[Any]:
         user = current_user(request)
         found(await calls.call(user, call_id))
-        note = str((await request.form()).get("review_note") or "").strip()[:500]
+        note = str((await request.form()).get("review_note") or "").strip()
+        if len(note) > REVIEW_NOTE_CHARACTERS:  # refused whole, never cut short
+            return error_page(request, 422, too_long(REVIEW_NOTE_CHARACTERS))
         await calls.review_denial(user, call_id, note, client_ip(request))
         return await done(request, N_("Marked as looked into."), "/verification")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from server.clock import TIMEZONE
 from server.codes import MEASURE_TYPE
-from server.i18n import N_
+from server.i18n import N_, too_long
 from server.media.images import NOT_A_SIGNATURE
 from server.visits.codes import HARDSHIP, VISIT_KIND
 
@@ -20,6 +20,7 @@ MAX_PHOTOS = 9
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
 MAX_TEXT = 2000
 MAX_AMOUNT = Decimal("10000000")
+MEASURE_NOTE_CHARACTERS = 200  # visit_measure.note
 SIGNATURE_PREFIX = "data:image/png;base64,"  # what a canvas's toDataURL() gives
 SIGNATURE_TEXT = 800_000  # base64 of the largest signature kept (server.media.images.SIGNATURE_MAX_BYTES), and more
 
@@ -170,7 +171,7 @@ class VisitForm:
         elif self.signature:
             self.errors["call_confirmed_by"] = N_("Keep either the signature or the phone confirmation, not both.")
         elif len(self.call_confirmed_by) > 60:
-            self.errors["call_confirmed_by"] = N_("At most 60 characters.")
+            self.errors["call_confirmed_by"] = too_long(60)
         confirmed_at = self.call_confirmed_at
         if self.call_confirmed_at_text and parse_local_datetime(self.call_confirmed_at_text) is None:
             self.errors["call_confirmed_at"] = N_("Enter the date and time of the confirmation.")
@@ -189,6 +190,9 @@ class VisitForm:
                 return
             if amount is not None and not _is_yuan(amount):
                 self.errors["measures"] = N_("Enter amounts in yuan, for example 200 or 1500.50.")
+                return
+            if len(row.note) > MEASURE_NOTE_CHARACTERS:
+                self.errors["measures"] = too_long(MEASURE_NOTE_CHARACTERS)
                 return
 
 
@@ -244,7 +248,7 @@ def _measure_rows(data: Any) -> list[MeasureRow]:
         row = MeasureRow(
             type=types[index].strip() if index < len(types) else "",
             amount=amounts[index].strip().replace(",", "") if index < len(amounts) else "",
-            note=notes[index].strip()[:200] if index < len(notes) else "",
+            note=notes[index].strip() if index < len(notes) else "",
         )
         if row.type or row.amount or row.note:
             rows.append(row)

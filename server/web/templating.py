@@ -25,9 +25,25 @@ from server.web.assets import static_url
 from server.web.navigation import NAVIGATION
 from server.web.offline import KEEPING_HEADER
 
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class RowEnvironment(Environment):
+    """Templates read query rows (dicts) as `row.code`: jinja2 tries the attribute first, so each such lookup raised
+    and caught an AttributeError before reading the key (the largest item of a list page's template time). A dict
+    is read by key first here; names of dict methods (`items`, `get`, ...) and everything else as jinja2 does."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
 
 def build_environment() -> Environment:
-    env = Environment(
+    env = RowEnvironment(
         loader=FileSystemLoader(ROOT / "templates"),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,

@@ -7,7 +7,9 @@ import json
 from datetime import date
 from typing import Any
 
+import asyncpg
 import httpx
+import pytest
 
 from server.accounts.passwords import verify_password
 from server.accounts.queries import create_user
@@ -70,6 +72,7 @@ async def test_admin_creates_a_first_secretary_who_must_choose_a_password_at_the
         )
         assert changed.status_code == 303
         assert (await phone.get("/households")).status_code == 200
+    assert await AuditEvent.exists().where(AuditEvent.action == "password_changed")
     row = await User.select().where(User.username == "wangfang").first()
     assert not row["must_change_password"]
     assert verify_password(row["password_hash"], "Ziji@2026b")
@@ -188,3 +191,28 @@ async def test_a_township_admin_cannot_give_the_county_role(client: httpx.AsyncC
     refused = await create_as(client, "/admin/users", role="county")
     assert refused.status_code == 422
     assert (await client.get("/county/users")).status_code == 403
+
+
+async def test_the_database_gives_a_disabled_account_no_new_pairing(make_user: Any, township: dict[str, int]) -> None:
+    admin = await make_user("admin", username="office")
+    gone = await make_user("cadre", username="gone")
+    await User.update({User.is_active: False}).where(User.id == gone)
+    [household] = await Household.insert(Household(code="371326105001-0002", village=township["village"]))
+    with pytest.raises(asyncpg.CheckViolationError, match="disabled"):
+        await Pairing.insert(
+            Pairing(household=household["id"], cadre=gone, started_on=date(2026, 1, 5), created_by=admin)
+        )
+
+
+async def test_county_office_resets_and_disables_a_township_admin(
+    client: httpx.AsyncClient, make_user: Any, township: dict[str, int]
+) -> None:
+    await make_user("county", username="xian", township_id=None, county_id=township["county"])
+    admin = await make_user("admin", username="office")
+    await log_in(client, "xian")
+    page = f"/county/users/{admin}"
+    assert (await post_form(client, page, f"{page}/password", {"password": TEMPORARY})).status_code == 303
+    assert (await User.select(User.must_change_password).where(User.id == admin).first())["must_change_password"]
+    assert (await post_form(client, page, f"{page}/active", {"active": "0"})).status_code == 303
+    assert not (await User.select(User.is_active).where(User.id == admin).first())["is_active"]
+    assert await AuditEvent.exists().where(AuditEvent.action == "user_disabled")

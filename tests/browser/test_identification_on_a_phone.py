@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import asyncpg
 from playwright.async_api import Page, expect
 
 from server.clock import today
@@ -13,7 +14,15 @@ from tests.browser.conftest import SCREENSHOTS, ConsoleErrors, screenshot
 from tests.browser.test_roles_on_a_phone import log_in
 from tests.helpers import without_tokens
 
-VILLAGE = "东流峪村"  # an ordinary village without demo applications, so the meeting lists only this family
+# The demo draws each village's population at random (seeded by the division code), so the test asks the database
+# for what it needs rather than naming a village: an ordinary village of over 1000 people (survey team 3-5,
+# at least 30 representatives) without demo applications, so the meeting lists only this family.
+LARGE_VILLAGE_WITHOUT_APPLICATIONS = """
+SELECT v.name FROM village v JOIN township t ON t.id = v.township
+WHERE t.code = '371326105000' AND v.key_level = '' AND v.population > 1000
+  AND NOT EXISTS (SELECT FROM identification_application a WHERE a.village = v.id)
+ORDER BY v.code LIMIT 1
+"""
 FULL_ID = re.compile(r"\d{17}[\dX]")
 MOBILE = re.compile(r"1[3-9]\d{9}")
 
@@ -23,10 +32,21 @@ async def click_and_wait(page: Page, selector: str) -> None:
         await page.click(selector)
 
 
+async def large_village(database_url: str) -> str:
+    connection = await asyncpg.connect(database_url)
+    try:
+        name = await connection.fetchval(LARGE_VILLAGE_WITHOUT_APPLICATIONS)
+    finally:
+        await connection.close()
+    assert name, "the demo township has no ordinary village of over 1000 people without applications"
+    return str(name)
+
+
 async def test_admin_registers_a_family_through_every_step_and_prints_the_notice(
-    phone: tuple[Page, ConsoleErrors],
+    phone: tuple[Page, ConsoleErrors], live_database_url: str
 ) -> None:
     page, errors = phone
+    village = await large_village(live_database_url)
     now = today()
     id_number = id_numbers.make("371302", date(1975, 3, 8), 7, "M")
     await log_in(page, "admin")
@@ -35,7 +55,7 @@ async def test_admin_registers_a_family_through_every_step_and_prints_the_notice
     await expect(page.locator("main")).to_contain_text("指导比例")
     await screenshot(page, "identification-overview")
 
-    await page.click(f"a.cell:has-text('{VILLAGE}')")
+    await page.click(f"a.cell:has-text('{village}')")
     await page.click("text=新增申请")
     await page.select_option("select[name=group]", index=1)
     await page.fill("input[name=head_name]", "郑长河")
@@ -118,10 +138,27 @@ async def test_admin_registers_a_family_through_every_step_and_prints_the_notice
     await expect(page.locator(".flash--success")).to_contain_text("县级审批结果已登记")
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the county's list scrolls sideways on a phone"
+    county_list = page.url
 
     await page.context.clear_cookies()
     await log_in(page, "admin")
     await page.goto(application)
+    await expect(page.locator("#awaiting-announcement")).to_contain_text("县扶贫办尚未公告批准该户的名单")
+    await expect(page.locator("button:has-text('建档立卡登记')")).to_have_count(0)
+    await screenshot(page, "identification-awaiting-announcement")
+
+    await page.context.clear_cookies()  # the county announces the households it approved
+    await log_in(page, "county")
+    await page.goto(county_list)
+    await page.fill("#announcement-form input[name=starts_on]", (now - timedelta(days=7)).isoformat())
+    await page.fill("#announcement-form input[name=ends_on]", (now - timedelta(days=1)).isoformat())
+    await click_and_wait(page, "#announcement-form button")
+    await expect(page.locator(".flash--success")).to_be_visible()
+
+    await page.context.clear_cookies()
+    await log_in(page, "admin")
+    await page.goto(application)
+    await expect(page.locator("#announced")).to_contain_text("县级公告")
     await click_and_wait(page, "button:has-text('建档立卡登记')")
     await expect(page.locator(".flash--success")).to_contain_text("该户已建档立卡")
     await expect(page.locator("main")).to_contain_text("办理记录")

@@ -75,7 +75,7 @@ async def test_a_sudden_illness_goes_from_a_visit_to_a_cleared_risk_and_the_cadr
     await admin.fill("input[name=notice_ends_on]", (day + timedelta(days=5)).isoformat())
     await admin.click("#notice-form button[type=submit]")
     await expect(admin.locator(".flash--success")).to_contain_text("村级公示")
-    await admin.locator("label", has_text="突发严重困难户").click()
+    await admin.locator("#confirm-form label", has_text="突发严重困难户").click()
     await admin.fill("input[name=confirmed_on]", (day + timedelta(days=6)).isoformat())
     await admin.click("#confirm-form button[type=submit]")
     await expect(admin.locator(".flash--success")).to_contain_text("已纳入监测对象")

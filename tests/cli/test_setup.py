@@ -84,3 +84,12 @@ async def test_setup_refuses_bad_codes_and_weak_passwords_and_writes_nothing(emp
         assert await connection.fetchval("SELECT count(*) FROM deployment") == 0
     finally:
         await connection.close()
+
+
+async def test_createuser_reads_a_short_code_as_the_twelve_digit_one(empty: str) -> None:
+    env = {"DATABASE_URL": empty}
+    assert bangfu("setup", *PINGYI, *OFFICE, env=env).returncode == 0
+    made = bangfu("createuser", "--username", "xian2", "--display-name", "王县办", "--role", "county",
+                  "--county", "371326", "--password", "Pingyi#2026", env=env)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "已创建用户 xian2" in made.stdout

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from server.clock import today
+from server.demo.identification import county_approves
 from server.households import id_numbers
 from server.households.tables import Household, Member
 from server.identification import applying, steps
@@ -108,8 +109,8 @@ async def in_state(admin: Actor, village: dict[str, Any], state: str, head: str 
         await steps.start_notice(admin, village["id"], [app_id], notice)
     if reached >= 5:
         await steps.review(admin, app_id, {"on": today(), "passed": True, "note": ""})
-    if reached >= 6:
-        await steps.approve(admin, app_id, {"on": today(), "document": "平扶发〔2026〕1号"})
+    if reached >= 6:  # through the county's list, announced when the household is to be registered
+        await county_approves(admin, village["township"], app_id, announce=reached >= 7)
     if reached >= 7:
         await steps.register(admin, app_id)
     return app_id

@@ -116,7 +116,13 @@ async def test_the_admin_takes_a_new_family_from_application_to_registered(
     assert sent.status_code == 303, "the township sends its reviewed households to the county"
     [item] = await SubmissionItem.select(SubmissionItem.id, SubmissionItem.submission)
     approval = {item["id"]: ItemDecision(approved=True)}
-    await submissions.decide(Actor(id=None, label="xian"), item["submission"], TODAY, "平扶发〔2026〕3号", approval)
+    county = Actor(id=None, label="xian")
+    await submissions.decide(county, item["submission"], TODAY, "平扶发〔2026〕3号", approval)
+    waiting = await admin_client.get(app_page)
+    assert "县扶贫办尚未公告" in waiting.text, "the township reads why it cannot register yet"
+    assert f'href="/submissions/{item["submission"]}"' in waiting.text
+    assert (await post(admin_client, app_page, f"{app_page}/register", {})).status_code == 409
+    await submissions.announce(county, item["submission"], TODAY - timedelta(days=7), TODAY - timedelta(days=1))
     assert (await post(admin_client, app_page, f"{app_page}/register", {})).status_code == 303
 
     household = await household_of(app_id)
@@ -230,11 +236,30 @@ async def test_a_failed_appraisal_strikes_out_only_that_household(
     assert len({row["meeting"] for row in rows}) == 1, "one meeting covers both households"
 
 
+async def test_registration_waits_for_the_county_announcement_and_writes_nothing_before_it(
+    admin_client: httpx.AsyncClient, admin: Actor, village: dict[str, Any]
+) -> None:
+    app_id = await in_state(admin, village, "approved")
+    [item] = await SubmissionItem.select(SubmissionItem.submission).where(SubmissionItem.subject == app_id)
+    steps_before, audit_before = await ApplicationStep.count(), await AuditEvent.count()
+    refused = await post(admin_client, "", f"/identification/applications/{app_id}/register", {})
+    assert refused.status_code == 409
+    assert "县扶贫办尚未公告批准该户的名单，不能进行建档立卡登记" in refused.text
+    await submissions.announce(admin, item["submission"], TODAY + timedelta(days=2), TODAY + timedelta(days=8))
+    later = await post(admin_client, "", f"/identification/applications/{app_id}/register", {})
+    assert later.status_code == 409, "an announcement that starts later does not allow it yet"
+    assert f"县级公告自 {(TODAY + timedelta(days=2)).isoformat()} 起" in later.text
+    assert (await state_of(app_id), (await household_of(app_id))["status"]) == ("approved", "none")
+    assert (await ApplicationStep.count(), await AuditEvent.count() - 1) == (steps_before, audit_before)
+
+
 async def test_registration_makes_the_household_a_registered_poor_household(
     admin: Actor, village: dict[str, Any]
 ) -> None:
     app_id = await in_state(admin, village, "approved")
+    [item] = await SubmissionItem.select(SubmissionItem.submission).where(SubmissionItem.subject == app_id)
     assert (await household_of(app_id))["status"] == "none"
+    await submissions.announce(admin, item["submission"], TODAY - timedelta(days=7), TODAY - timedelta(days=1))
     await steps.register(admin, app_id)
     household = await household_of(app_id)
     assert household["status"] == "not_out"

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from server import clock
+from server.accounts.tables import User
 from server.employers.tables import Employer
 from server.households.tables import Member
 from server.identification.tables import Application, ApplicationStep
@@ -157,3 +158,20 @@ async def test_a_workflow_step_sent_many_times_at_once_is_done_once(app: Any, to
             assert (application["state"], steps) == ("surveyed", 1)
             assert [a.status_code for a in answers].count(303) == 1
             assert {a.status_code for a in answers} <= {303, 409}
+
+
+async def test_a_cadre_disabled_while_being_paired_never_keeps_a_household(app: Any, town: Town) -> None:
+    _, admin = await town.user("admin")
+    async with logged_in(app, admin) as (http, token):
+        for n in range(ROUNDS):
+            cadre, _ = await town.user("cadre")
+            form = {"cadre": str(cadre), "rank": "1", "started_on": clock.today().isoformat(), "reason": "结对"}
+            household = await add_household(town.village, f"DIS-{n}")
+            answers = await at_once([
+                http.post(f"/pairings/households/{household}", data={**form, "_csrf_token": token}),
+                http.post(f"/admin/users/{cadre}/active", data={"active": "0", "_csrf_token": token}),
+            ])  # fmt: skip
+            assert all(answer.status_code < 500 for answer in answers)
+            active = await User.exists().where((User.id == cadre) & (User.is_active == True))  # noqa: E712
+            paired = await Pairing.exists().where((Pairing.cadre == cadre) & Pairing.ended_on.is_null())
+            assert active or not paired, "a disabled cadre holds a household"

@@ -118,3 +118,43 @@ async def test_a_closed_village_keeps_its_households_and_takes_no_new_one(
     assert (await Village.select(Village.closed_on).where(Village.id == township["village"]).first()) == {
         "closed_on": None
     }
+
+
+async def test_county_office_moves_a_village_with_its_households_to_another_township(
+    client: Any, make_user: Any, township: dict[str, int]
+) -> None:
+    [other] = await Township.insert(Township(county=township["county"], name="保太镇", code="371326103000"))
+    [household] = await Household.insert(Household(code="371326105001-0001", village=township["village"]))
+    await make_user("county", username="xian", township_id=None, county_id=township["county"])
+    await log_in(client, "xian")
+    page = f"/county/places/townships/{township['township']}"
+    action = f"/county/places/villages/{township['village']}/move"
+    wrong_code = await post_form(client, page, action, {"township": str(other["id"]), "code": "371326105001"})
+    assert wrong_code.status_code == 303
+    assert "代码须以上级区划的代码开头（371326103）" in (await client.get(page)).text
+    village = await Village.select(Village.township).where(Village.id == township["village"]).first()
+    assert village["township"] == township["township"]
+
+    moved = await post_form(client, page, action, {"township": str(other["id"]), "code": "371326103007"})
+    assert moved.status_code == 303
+    village = await Village.select(Village.township, Village.code).where(Village.id == township["village"]).first()
+    assert village == {"township": other["id"], "code": "371326103007"}
+    still = await Household.select(Household.village).where(Household.id == household["id"]).first()
+    assert still["village"] == township["village"]
+    event = await AuditEvent.select(AuditEvent.detail).where(AuditEvent.action == "village_moved").first()
+    assert "371326105001" in str(event["detail"])
+
+
+async def test_a_village_where_accounts_are_based_is_not_moved(
+    client: Any, make_user: Any, township: dict[str, int]
+) -> None:
+    [other] = await Township.insert(Township(county=township["county"], name="保太镇", code="371326103000"))
+    await make_user("cadre", username="shuji", village_id=township["village"])
+    await make_user("county", username="xian", township_id=None, county_id=township["county"])
+    await log_in(client, "xian")
+    page = f"/county/places/townships/{township['township']}"
+    action = f"/county/places/villages/{township['village']}/move"
+    refused = await post_form(client, page, action, {"township": str(other["id"]), "code": "371326103007"})
+    assert refused.status_code == 303
+    assert "仍有账号驻在此村" in (await client.get(page)).text
+    assert not await AuditEvent.exists().where(AuditEvent.action == "village_moved")

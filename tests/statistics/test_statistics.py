@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -14,11 +14,14 @@ from openpyxl import load_workbook
 
 from server.audit.tables import AuditEvent
 from server.clock import TIMEZONE, today
+from server.employers.tables import Employer
 from server.households.tables import Member
+from server.jobs.tables import Placement, PlacementCheck, Referral
 from server.monitoring.tables import RiskCase
 from server.places.tables import County, Township, Village
 from server.visits.tables import Visit, VisitMeasure
 from tests.helpers import log_in
+from tests.jobs.conftest import make_job
 from tests.pairing.conftest import add_household
 
 YEAR = today().year
@@ -141,7 +144,7 @@ async def test_the_workbook_has_a_sheet_per_table_formatted_to_print_on_a4(
         in response.headers["content-disposition"]
     ), "统计-临涧镇-<year>.xlsx"
     book = load_workbook(BytesIO(response.content))
-    assert len(book.sheetnames) == 13, "a sheet per table"
+    assert len(book.sheetnames) == 15, "a sheet per table"
     cause = book.worksheets[0]
     assert cause["A1"].value.startswith("临涧镇")
     assert [c.value for c in cause[2]][:3] == ["主要致贫原因", "户数", "人数"]
@@ -178,3 +181,52 @@ async def test_a_risk_case_past_its_clock_is_counted_in_red_with_words_by_villag
     assert "1 超时限" in shuanghe, "not confirmed within 15 days, and no measure within 15 days"
     assert shuanghe.count("超时限") == 2
     assert "超时限" not in row_of(html, "clocks", str(register["empty_village"]))
+
+
+async def test_the_county_statistics_page_runs_the_same_statements_whatever_the_number_of_households(
+    client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int], db: Any
+) -> None:
+    statements: list[str] = []
+    db.connection.add_query_logger(lambda record: statements.append(record.query))
+    await log_in(client, "stat_county")
+    await client.get("/statistics")  # the first request also logs the login and asyncpg's type look-ups
+    statements.clear()
+    assert (await client.get("/statistics")).status_code == 200
+    few = len(statements)
+    for n in range(3):
+        [town] = await Township.insert(Township(county=township["county"], name=f"新镇{n}", code=f"37132620{n}000"))
+        [village] = await Village.insert(
+            Village(township=town["id"], name=f"新村{n}", code=f"37132620{n}001", population=500)
+        )
+        for k in range(5):
+            await add_household(village["id"], f"X{n}-{k}", f"新户主{n}{k}", main_cause="illness")
+    statements.clear()
+    page = await client.get("/statistics")
+    assert "新镇2" in page.text
+    assert len(statements) == few
+
+
+async def test_placements_are_counted_with_those_still_working_at_the_first_check_by_village(
+    client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
+) -> None:
+    firm = Employer(township=township["township"], name="巧手服装扶贫车间", approved=True)
+    await firm.save()
+    job = await make_job(firm.id, township["township"])
+    worker = await Member.select(Member.id).where(Member.household == register["wang"]).first()
+    assert worker is not None
+    referral = Referral(job=job, member=worker["id"], consent=True, status="hired")
+    await referral.save()
+    [placement] = await Placement.insert(
+        Placement(referral=referral.id, start_date=date(2026, 6, 1), monthly_wage=3000)
+    )
+    await PlacementCheck.insert(
+        PlacementCheck(placement=placement["id"], months=1, due_on=date(2026, 7, 1), still_working=True)
+    )
+    await log_in(client, "stat_admin")
+    html = (await client.get("/statistics")).text
+    assert "1 个月后仍在岗" in html.split('id="table-placements"', 1)[1]
+    shuanghe = row_of(html, "placements", str(township["village"]))
+    cells = [cell.split(">", 1)[1].strip() for cell in shuanghe.split("</td>")[1:-1]]
+    assert cells == ["0", "1", "1", "1", "1", "0", "0"], (
+        "open jobs here (the job is the township's), referrals, placed, working, at 1/3/6 months"
+    )

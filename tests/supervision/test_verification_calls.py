@@ -60,6 +60,12 @@ async def test_a_denied_visit_is_flagged_to_the_office_and_counted_in_the_figure
     await log_in(client, "t_admin")
     index = (await client.get("/verification")).text
     assert "户主说" in index  # the denial, on the office's list
+    denied = calls[outcomes.index("denied")]["id"]
+    too_long = await post_form(client, f"/verification/calls/{denied}", f"/verification/calls/{denied}/review",
+                               {"review_note": "核" * 501})  # fmt: skip
+    assert too_long.status_code == 422
+    assert "500" in too_long.text
+    assert (await VerificationCall.select().where(VerificationCall.id == denied).first())["reviewed_at"] is None
     figures = (await client.get("/verification/figures")).text
     assert "双河村" in figures
     assert "周庄村" in figures

@@ -207,6 +207,16 @@ async def test_a_bad_amount_is_refused(as_wang: httpx.AsyncClient, world: dict[s
     assert await Visit.count() == 0
 
 
+async def test_a_measure_note_over_its_limit_is_refused_stating_it_not_cut(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    fields = {"note": "x", "measure_type": "medical", "measure_note": "报" * 201}
+    answer = await send_visit(as_wang, world["monitored"], fields)
+    assert answer.status_code == 422
+    assert "200" in answer.text
+    assert await Visit.count() == 0
+
+
 async def test_a_leader_may_record_a_visit_too(client: httpx.AsyncClient, world: dict[str, int]) -> None:
     await log_in(client, "boss")
     assert (await send_visit(client, world["ordinary"], {"note": "调研"})).status_code == 303

@@ -56,3 +56,9 @@ def test_templates_translate_escape_and_format_as_jinja2_does() -> None:
         assert template.render(who="<b>") == "Progress (%)|Progress 40%|Hello &lt;b&gt;|Households"
     finally:
         current_locale.reset(token)
+
+
+def test_templates_read_a_rows_keys_and_a_dicts_methods_alike() -> None:
+    source = "{{ row.code }}|{{ row.items()|list|length }}|{{ row.missing is defined }}"
+    template = build_environment().from_string(source)
+    assert template.render(row={"code": "3713", "items": "not the method"}) == "3713|2|False"
