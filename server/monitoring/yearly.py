@@ -153,3 +153,39 @@ async def households_behind_year(user: CurrentUser, which: str, year: int) -> li
         year,
     )
     return rows
+
+
+_COUNTY_EVENTS = """
+SELECT e.household, e.status_to, e.happened_on, e.people, vl.township AS village
+FROM status_event e JOIN household h ON h.id = e.household JOIN village vl ON vl.id = h.village
+JOIN township t ON t.id = vl.township WHERE t.county = {} ORDER BY e.happened_on, e.id
+"""
+_COUNTY_CLOSED = """
+SELECT c.*, vl.township FROM return_rate_closed c JOIN village vl ON vl.id = c.village
+JOIN township t ON t.id = vl.township WHERE t.county = {}
+"""
+
+
+async def county_years(county_id: int | None, name: str, this_year: int) -> list[YearFigure]:
+    """The county's figure for each year, in a fixed number of queries: per township, its kept figure for a year it
+    closed, else its events counted (`village` in the events is the township here); `closed_at` once every
+    township with figures has closed the year."""
+    events = await Household.raw(_COUNTY_EVENTS, county_id or -1)
+    closed: defaultdict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    for row in await ClosedReturnRate.raw(_COUNTY_CLOSED, county_id or -1):
+        closed[(row["year"], row["township"])].append(row)
+    figures = []
+    for year in range(this_year, this_year - YEARS_SHOWN, -1):
+        counted = counts_by_village(events, year)
+        kept = {township for (y, township) in closed if y == year}
+        parts = [c for township, c in counted.items() if township not in kept]
+        for township in kept:
+            rows = closed[(year, township)]
+            parts.append((sum(r["lifted"] for r in rows), sum(r["returned"] for r in rows),
+                          sum(r["lifted_people"] for r in rows), sum(r["returned_people"] for r in rows)))  # fmt: skip
+        sums = [sum(p[i] for p in parts) for i in range(4)]
+        cap = await policy.county_value(RETURN_RATE_CAP_PERCENT, county_id, date(year, 12, 31))
+        every_closed = bool(kept) and set(counted) <= kept
+        closed_at = max(r["closed_at"] for t in kept for r in closed[(year, t)]) if every_closed else None
+        figures.append(YearFigure(Rate(year, name, sums[0], sums[1], cap, sums[2], sums[3]), closed_at))
+    return figures

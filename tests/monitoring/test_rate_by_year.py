@@ -106,3 +106,23 @@ async def test_only_an_admin_closes_a_year(client: httpx.AsyncClient, world: dic
     refused = await client.post("/monitoring/rate/years", data={"year": str(LAST), "_csrf_token": token.group(1)})
     assert refused.status_code == 403
     assert await ClosedReturnRate.count() == 0
+
+
+async def test_the_county_reads_each_years_figure_of_its_townships_events(
+    client: httpx.AsyncClient, world: dict[str, Any], make_user: Any, township: dict[str, int]
+) -> None:
+    households = await history(world)
+    await make_user("county", username="mcounty", township_id=None, county_id=township["county"])
+    home = (await as_user(client, "mcounty")).get("/")
+    last = year_row((await home).text, LAST)
+    assert "33.33%" in last
+    assert "22.22%" in last
+    assert "尚未关账" in last
+
+    await as_user(client, "madmin")
+    closed = await post_on(client, "/monitoring/rate", "/monitoring/rate/years", {"year": str(LAST)})
+    assert closed.status_code == 303
+    await record_status_event(households["stayed"], "out_supported", "returned", date(LAST, 12, 1), "monitoring", 9102)
+    kept = year_row((await (await as_user(client, "mcounty")).get("/")).text, LAST)
+    assert "33.33%" in kept, "the township's closed figure, in the county's too"
+    assert "已关账" in kept
