@@ -126,6 +126,14 @@ SCENARIOS = [
 # Non-HTTP measurements (e.g. a report query timed in-process): each returns Results printed like the scenarios.
 MEASUREMENTS: list[Callable[[Context], list[Result]]] = []
 
+# The county's statistics: every table of the county (by township) and its workbook, at county scale the 50,000
+# households of the demo; the statements per page stay constant in the number of households (tests/statistics).
+SCENARIOS += [
+    Scenario("statistics-county", "/statistics", "county"),
+    Scenario("statistics-county-xlsx", "/statistics/report.xlsx", "county"),
+    Scenario("statistics-township-admin", "/statistics", "admin"),
+]
+
 
 def photo_processing(context: Context) -> list[Result]:
     """Server-side intake of a 12 MP phone JPEG (4000x3000), 10 runs in a fresh process; rps = photos/s on one core."""

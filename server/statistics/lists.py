@@ -19,6 +19,7 @@ from server.households.tables import Household
 from server.i18n import N_
 from server.projects.codes import PROJECT_KIND, PROJECT_STATUS
 from server.standby import from_standby
+from server.statistics import trends
 from server.statistics.area import Area, Period, project_args
 from server.statistics.queries import BREAKDOWNS, POOR
 from server.visits.codes import VISIT_KIND
@@ -71,6 +72,9 @@ SOURCES = {
     "funds": PROJECTS,
     "projects": PROJECTS,
     "visits": VISITS,
+    "trend_status": HOUSEHOLDS,
+    "trend_visits": VISITS,
+    "trend_income": HOUSEHOLDS,
 }
 
 
@@ -121,9 +125,23 @@ def _condition(table: str, key: str, area: Area, period: Period) -> QueryString:
                 "{} AND EXISTS (SELECT 1 FROM project_funding f WHERE f.project = p.id AND f.source = {})", base, key
             )
         return QueryString("{} AND p.kind = {}", base, key)
-    if table == "visits":
+    if table in ("visits", "trend_visits"):
         return _month_condition(area, key)
+    if table in ("trend_status", "trend_income"):
+        return _year_condition(table, key, area, period)
     raise NotFoundException()
+
+
+def _year_condition(table: str, key: str, area: Area, period: Period) -> QueryString:
+    """Registered households of a year of the trend (registered, or with income recorded, that year)."""
+    column = "identified_year" if table == "trend_status" else "income_year"
+    first = trends.FIRST_YEAR if table == "trend_status" else trends.years_of(period)[0]
+    base = QueryString("h.village = ANY({}) AND h.status <> 'none'", area.villages)
+    if key == "all":
+        return QueryString(f"{{}} AND h.{column} BETWEEN {{}} AND {{}}", base, first, period.year)
+    if not key.isdigit() or not first <= int(key) <= period.year:
+        raise NotFoundException()
+    return QueryString(f"{{}} AND h.{column} = {{}}", base, int(key))
 
 
 def _month_condition(area: Area, key: str) -> QueryString:

@@ -14,7 +14,7 @@ from server.households.tables import Household
 from server.i18n import N_, gettext
 from server.projects.codes import FUNDING_SOURCE, PROJECT_KIND
 from server.standby import from_standby
-from server.statistics import progress
+from server.statistics import progress, trends
 from server.statistics.area import Area, Period, project_args
 from server.statistics.tables import Col, Row, StatTable
 
@@ -361,6 +361,9 @@ TITLES = {
     "placements": N_("Job placements and retention"),
     "clocks": N_("Risk cases by type and clock"),
     "project_places": N_("Projects with budget, funds and progress by place"),
+    "trend_status": N_("Registered households and people by year of registration"),
+    "trend_visits": N_("Visits by month across years"),
+    "trend_income": N_("Net income per person, year on year"),
 }
 
 
@@ -380,4 +383,7 @@ async def report(area: Area, period: Period) -> list[StatTable]:
         await projects_by_kind(area, period),
         await visits_by_month(area, period),
         await income(area, period),
+        await trends.status_by_year(area, period),
+        await trends.visits_across_years(area, period),
+        await trends.income_by_year(area, period),
     ]

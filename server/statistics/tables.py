@@ -22,6 +22,7 @@ class Row:
     key: str = ""  # the list behind the row's figures ("" for none)
     why: str = ""  # why a figure of this row cannot be computed (already translated)
     total: bool = False
+    cell_keys: tuple[str, ...] = ()  # a list behind each figure of the row (a table of years side by side)
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,4 @@ class StatTable:
     note: str = ""  # msgid: how the figures are counted
     list_kind: str = ""  # households, measures, projects, visits: what the list behind a figure shows
     chart: list[tuple[str, float]] = field(default_factory=list)  # (label, value) drawn as bars
+    series: list[tuple[str, list[tuple[str, float]]]] = field(default_factory=list)  # named lines (trends)

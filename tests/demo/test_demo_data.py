@@ -147,3 +147,16 @@ def test_the_demo_comes_out_the_same_every_time() -> None:
     plan = township_plans("township")[0]
     first, second = (Context(plan, township_id=1, password_hash="") for _ in range(2))
     assert [member_rows(first) for _ in range(50)] == [member_rows(second) for _ in range(50)]
+
+
+async def test_the_demo_registers_only_what_the_county_approved_and_announced(db: Any) -> None:
+    await load_demo()
+    rows = await Household.raw(
+        """SELECT a.state, s.state AS list_state FROM identification_application a
+           LEFT JOIN county_submission_item i
+             ON i.kind = 'identification' AND i.subject = a.id AND i.decision = 'approved'
+           LEFT JOIN county_submission s ON s.id = i.submission
+           WHERE a.state = 'registered'"""
+    )
+    assert rows
+    assert {r["list_state"] for r in rows} == {"announced"}

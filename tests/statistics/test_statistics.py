@@ -144,7 +144,7 @@ async def test_the_workbook_has_a_sheet_per_table_formatted_to_print_on_a4(
         in response.headers["content-disposition"]
     ), "统计-临涧镇-<year>.xlsx"
     book = load_workbook(BytesIO(response.content))
-    assert len(book.sheetnames) == 15, "a sheet per table"
+    assert len(book.sheetnames) == 18, "a sheet per table"
     cause = book.worksheets[0]
     assert cause["A1"].value.startswith("临涧镇")
     assert [c.value for c in cause[2]][:3] == ["主要致贫原因", "户数", "人数"]

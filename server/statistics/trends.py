@@ -1,0 +1,158 @@
+"""Trends across years: registered households by year of registration and their status today, visits by month across
+years, and net income per person year on year. One statement per table, each figure with the list behind it.
+
+The register keeps a household's current status and its latest income year only, so a year's row counts what the
+register says of that year today (the note under each table says so) instead of reconstructing past states.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from server.households.tables import Household
+from server.i18n import N_, gettext
+from server.statistics.area import Area, Period
+from server.statistics.tables import Col, Row, StatTable
+
+YEARS = 5  # the years the income trend covers, up to the period's year
+FIRST_YEAR = 2000  # no household was registered before (建档立卡 began in 2014)
+VISIT_YEARS = 3  # visits by month: the period's year and the two before
+
+_STATUS_BY_YEAR = """
+SELECT h.identified_year AS year, count(*) AS households, coalesce(sum(m.people), 0) AS people,
+       count(*) FILTER (WHERE h.status = 'not_out') AS not_out,
+       count(*) FILTER (WHERE h.status IN ('out_supported', 'out_unsupported')) AS out,
+       count(*) FILTER (WHERE h.status = 'returned') AS returned
+FROM household h
+LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
+WHERE h.village = ANY({}) AND h.status <> 'none' AND h.identified_year <= {}
+GROUP BY 1
+"""
+
+
+def years_of(period: Period, count: int = YEARS) -> list[int]:
+    return list(range(period.year - count + 1, period.year + 1))
+
+
+async def status_by_year(area: Area, period: Period) -> StatTable:
+    """Households and people by the year they were registered (every year from the first), by their status today."""
+    found = {r["year"]: r for r in await Household.raw(_STATUS_BY_YEAR, area.villages, period.year)}
+    years = list(range(min(found, default=period.year), period.year + 1))
+    names = ("households", "people", "not_out", "out", "returned")
+    rows = [
+        Row(str(year), tuple(found[year][n] if year in found else 0 for n in names), key=str(year)) for year in years
+    ]
+    sums = tuple(sum(r.values[i] for r in rows) for i in range(len(names)))
+    total = Row(gettext(N_("Total")), sums, "all", total=True)
+    return StatTable(
+        "trend_status",
+        N_("Registered households and people by year of registration"),
+        N_("Year registered"),
+        (
+            Col(N_("Households")),
+            Col(N_("People")),
+            Col(N_("Not yet out of poverty")),
+            Col(N_("Out of poverty")),
+            Col(N_("Returned to poverty")),
+        ),
+        [*rows, total] if found else [],
+        N_(
+            "The households registered in each year, with their status as it stands today (the register keeps "
+            "the current status, not the status of past years)."
+        ),
+        "households",
+        chart=[(row.label, float(row.values[0])) for row in rows],
+    )
+
+
+_VISITS_BY_MONTH = """
+SELECT date_trunc('month', v.visited_at AT TIME ZONE 'Asia/Shanghai')::date AS month, count(*) AS visits
+FROM visit v JOIN household h ON h.id = v.household
+WHERE h.village = ANY({}) AND v.visited_at >= {} AND v.visited_at < {}
+GROUP BY 1
+"""
+
+
+async def visits_across_years(area: Area, period: Period) -> StatTable:
+    """Visits in each month (rows) of the period's year and the years before (columns)."""
+    years = years_of(period, VISIT_YEARS)
+    start, end = Period(years[0], 0), Period(years[-1], 0)
+    found = {
+        (r["month"].year, r["month"].month): r["visits"]
+        for r in await Household.raw(_VISITS_BY_MONTH, area.villages, start.start_at, end.end_at)
+    }
+    rows = [
+        Row(
+            gettext(N_("Month %(m)s"), m=month),
+            tuple(found.get((year, month), 0) for year in years),
+            key=f"m{month:02d}",
+            cell_keys=tuple(f"{year}-{month:02d}" for year in years),
+        )
+        for month in range(1, 13)
+    ]
+    total = Row(gettext(N_("Total")), tuple(sum(r.values[i] for r in rows) for i in range(len(years))), total=True)
+    return StatTable(
+        "trend_visits",
+        N_("Visits by month across years"),
+        N_("Month"),
+        tuple(Col(str(year)) for year in years),
+        [*rows, total] if found else [],
+        N_("Visits recorded in each month, the same month of each year side by side."),
+        "visits",
+        series=[(str(year), [(str(m), float(found.get((year, m), 0))) for m in range(1, 13)]) for year in years],
+    )
+
+
+_INCOME_BY_YEAR = """
+SELECT h.income_year AS year, count(*) AS households, coalesce(sum(m.people), 0) AS people,
+       sum(h.wage_income + h.business_income + h.property_income + h.transfer_income - h.production_cost) AS net
+FROM household h
+LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
+WHERE h.village = ANY({}) AND h.status <> 'none' AND h.income_year BETWEEN {} AND {}
+GROUP BY 1
+"""
+
+
+async def income_by_year(area: Area, period: Period) -> StatTable:
+    """Net income per person of registered households, year on year, with the change on the year before."""
+    years = years_of(period)
+    found = {r["year"]: r for r in await Household.raw(_INCOME_BY_YEAR, area.villages, years[0] - 1, years[-1])}
+    rows = []
+    for year in years:
+        now, before = _per_person(found.get(year)), _per_person(found.get(year - 1))
+        change = round(100 * (now - before) / before, 1) if now is not None and before else None
+        record = found.get(year)
+        why = "" if record else gettext(N_("No household has income recorded for %(year)s."), year=year)
+        values = (record["households"] if record else 0, record["people"] if record else 0, now, change)
+        rows.append(Row(str(year), values, key=str(year), why=why))
+    return StatTable(
+        "trend_income",
+        N_("Net income per person, year on year"),
+        N_("Income year"),
+        (
+            Col(N_("Households")),
+            Col(N_("People")),
+            Col(N_("Net income per person (yuan)"), "money"),
+            Col(N_("Change on the year before"), "percent"),
+        ),
+        rows if found else [],
+        N_(
+            "Yuan per person per year, from the income each registered household recorded for that year (the "
+            "register keeps a household's latest year, so an earlier year counts the households last recorded then)."
+        ),
+        "households",
+        # only the years that can be computed: a year without income is not drawn as 0
+        series=[
+            (
+                gettext(N_("Net income per person (yuan)")),
+                [(r.label, float(r.values[2])) for r in rows if r.values[2] is not None],
+            )
+        ],
+    )
+
+
+def _per_person(row: dict[str, Any] | None) -> Decimal | None:
+    if not row or not row["people"]:
+        return None
+    return (Decimal(row["net"] or 0) / int(row["people"])).quantize(Decimal("0.01"))
