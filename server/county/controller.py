@@ -21,7 +21,7 @@ from server.county import queries as lists
 from server.county.export import county_xlsx
 from server.jobs.figures import county_figures
 from server.jobs.queries import today
-from server.monitoring import rate
+from server.monitoring import rate, yearly
 from server.monitoring.pages import RATE_CONTEXT
 from server.pairing import coverage
 from server.places.names import place_names
@@ -44,6 +44,7 @@ async def county_home(user: CurrentUser) -> dict[str, Any]:
         "jobs": await county_figures(user.county_id, today()),
         "cap": policy.number_text(county_rate.cap),
         "waiting": await lists.waiting_count(user.county_id),
+        "years": await yearly.county_years(user.county_id, name, today().year),
         **RATE_CONTEXT,
     }
 

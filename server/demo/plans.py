@@ -70,7 +70,34 @@ async def plans_demo(connection: asyncpg.Connection, township_ids: list[int]) ->
             )  # fmt: skip
             items += 1
     exits = await _exits(connection, township_ids, year, day)
-    return Counter({"份帮扶计划": plans, "项计划措施": items, "件脱贫退出": exits})
+    events = await _status_events(connection, township_ids, year)
+    return Counter({"份帮扶计划": plans, "项计划措施": items, "件脱贫退出": exits, "条脱贫/返贫记录": events})
+
+
+# The demo register's lifted and returned households came out of poverty before Bangfu: their status events are
+# dated over the last five years (never before identification), so the rate by year has figures.
+# `source_id` is the household's own id here: no exit case or risk case lies behind these.
+_STATUS_EVENTS = """
+WITH lifted AS (
+  SELECT h.id, h.status, (SELECT count(*) FROM member m WHERE m.household = h.id) AS people,
+         make_date(least($2::int - 1, greatest(coalesce(h.identified_year, 0) + 1, $2::int - 1 - h.id % 5)),
+                   1 + h.id % 12, 1 + h.id % 28) AS exit_on
+  FROM household h JOIN village v ON v.id = h.village
+  WHERE v.township = ANY($1::bigint[]) AND h.status IN ('out_supported', 'out_unsupported', 'returned')
+), exits AS (
+  INSERT INTO status_event (household, status_from, status_to, happened_on, people, source, source_id, recorded_at)
+  SELECT id, 'not_out', 'out_supported', exit_on, people, 'exit', id, now() FROM lifted RETURNING 1
+), returns AS (
+  INSERT INTO status_event (household, status_from, status_to, happened_on, people, source, source_id, recorded_at)
+  SELECT id, 'out_supported', 'returned', least(exit_on + 200 + id % 300, current_date), people, 'monitoring', id, now()
+  FROM lifted WHERE status = 'returned' RETURNING 1
+)
+SELECT (SELECT count(*) FROM exits) + (SELECT count(*) FROM returns) AS n
+"""
+
+
+async def _status_events(connection: asyncpg.Connection, township_ids: list[int], year: int) -> int:
+    return int(await connection.fetchval(_STATUS_EVENTS, township_ids, year))
 
 
 def _due(rng: random.Random, year: int, day: date) -> date:

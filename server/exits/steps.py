@@ -22,6 +22,7 @@ from server.households.tables import Household
 from server.i18n import N_
 from server.identification.steps import Actor
 from server.identification.workflow import notice_exit_refusal
+from server.monitoring.events import record_status_event
 from server.piccolo_conf import DB
 from server.policy.registry import POVERTY_LINE
 
@@ -280,6 +281,7 @@ async def announce(actor: Actor, case_id: int, announced_on: date) -> None:
         await Household.update({Household.status: "out_supported", Household.updated_at: datetime.now(TIMEZONE)}).where(
             Household.id == case["household"]
         )
+        await record_status_event(case["household"], old_status, "out_supported", announced_on, "exit", case_id)
         await record(
             "household_changed",
             actor_id=actor.id,

@@ -211,3 +211,40 @@ def _encode(image: Image.Image, quality: int) -> bytes:
     buffer = BytesIO()
     clean.save(buffer, FORMAT, quality=quality, optimize=True, progressive=True)
     return buffer.getvalue()
+
+
+SIGNATURE_EDGE = 800  # long edge of a stored signature: enough to read a name written with a finger
+SIGNATURE_MAX_BYTES = 512 * 1024
+NOT_A_SIGNATURE = N_("The signature is not an image. Ask the head of household to sign again.")
+
+
+@dataclass(frozen=True)
+class StoredSignature:
+    key: str  # a small grey PNG in the storage
+    width: int
+    height: int
+
+
+async def ingest_signature(data: bytes, *, storage: Storage) -> StoredSignature:
+    """Check a signature drawn on the phone (a PNG) like any photo, keep it as a small clean grey PNG."""
+    return await asyncio.to_thread(_ingest_signature, data, storage)
+
+
+def _ingest_signature(data: bytes, storage: Storage) -> StoredSignature:
+    if len(data) > SIGNATURE_MAX_BYTES:
+        raise ImageRejected(NOT_A_SIGNATURE)
+    try:
+        image = open_checked(data)
+    except ImageRejected:
+        raise ImageRejected(NOT_A_SIGNATURE) from None
+    if image.format != "PNG":
+        raise ImageRejected(NOT_A_SIGNATURE)
+    try:
+        image.load()
+        flat = _to_srgb(image, None).convert("L")  # strokes on white: transparency flattened, grey is enough
+    except (OSError, ValueError, SyntaxError, EOFError):
+        raise ImageRejected(NOT_A_SIGNATURE) from None
+    flat.thumbnail((SIGNATURE_EDGE, SIGNATURE_EDGE), Image.Resampling.LANCZOS)
+    buffer = BytesIO()
+    flat.save(buffer, "PNG", optimize=True)
+    return StoredSignature(key=storage.put(buffer.getvalue(), ".png"), width=flat.width, height=flat.height)

@@ -11,6 +11,7 @@ from server.piccolo_conf import DB
 PHOTO_TABLES = {
     "visit_photo": ("storage_key", "thumbnail_key"),
     "finding_photo": ("storage_key", "thumbnail_key"),
+    "visit_confirmation": ("storage_key",),  # the head's signature (empty for a call)
 }
 
 

@@ -18,7 +18,7 @@ from server.accounts.roles import Role
 from server.audit.queries import record
 from server.clock import this_year, today
 from server.i18n import N_
-from server.monitoring import assessment, pages, rate, steps
+from server.monitoring import assessment, pages, rate, steps, yearly
 from server.monitoring.export import assessment_xlsx
 from server.monitoring.forms import parse_clear, parse_confirm, parse_notice, parse_open
 from server.monitoring.workflow import StepRefused
@@ -74,15 +74,34 @@ class MonitoringController(Controller):
             township=township,
             villages=villages,
             cap=policy.number_text(township.cap),
+            years=await yearly.township_years(user.township_id or -1, name, this_year()),
+            this_year=this_year(),
+            can_close=user.is_admin,
             **pages.RATE_CONTEXT,
         )
 
+    @post("/rate/years", guards=[requires_admin])
+    async def close_year(self, request: Req, data: Form) -> Redirect:
+        """Close a past year: its figure is kept as it stands."""
+        year = str(data.get("year", ""))
+        township = current_user(request).township_id or -1
+        await yearly.close_year(actor_of(request), township, int(year) if year.isdigit() else 0)
+        return await done(request, N_("The year is closed; its figure is kept."), "/monitoring/rate")
+
     @get("/rate/households")
     async def behind_rate(
-        self, request: Req, which: FromQuery[str] = "returned", village: FromQuery[int | None] = None
+        self,
+        request: Req,
+        which: FromQuery[str] = "returned",
+        village: FromQuery[int | None] = None,
+        year: FromQuery[int | None] = None,
     ) -> Template:
-        rows = await rate.households_behind(current_user(request), which, village)
-        return await page(request, "monitoring/households.html", rows=rows, which=which)
+        user = current_user(request)
+        if year is not None:
+            rows = await yearly.households_behind_year(user, which, year_of(year))
+        else:
+            rows = await rate.households_behind(user, which, village)
+        return await page(request, "monitoring/households.html", rows=rows, which=which, year=year)
 
     @get("/cases/new", guards=[requires_admin])
     async def new_case(self, request: Req, household: FromQuery[int]) -> Template:

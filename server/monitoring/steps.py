@@ -15,6 +15,7 @@ from server.i18n import N_
 from server.identification.steps import Actor
 from server.monitoring import queries
 from server.monitoring.codes import CLEARING_CHECKLIST
+from server.monitoring.events import record_status_event
 from server.monitoring.tables import RiskCase
 from server.monitoring.workflow import (
     Refusal,
@@ -139,10 +140,11 @@ async def confirm(
         await _advance(actor, case, Step.CONFIRM, State.MONITORED, values)
         await _set_monitoring_type(actor, case, monitoring_type)
         if returned:
-            await _returned(actor, case, confirmed_on.year)
+            await _returned(actor, case, confirmed_on)
 
 
-async def _returned(actor: Actor, case: dict[str, Any], year: int) -> None:
+async def _returned(actor: Actor, case: dict[str, Any], confirmed_on: date) -> None:
+    year = confirmed_on.year
     rows = await Household.raw("SELECT status FROM household WHERE id = {} FOR UPDATE", case["household"])
     old = rows[0]["status"]
     if old not in ("out_supported", "out_unsupported"):
@@ -162,6 +164,7 @@ async def _returned(actor: Actor, case: dict[str, Any], year: int) -> None:
     await Household.update({Household.status: "returned", Household.updated_at: datetime.now(UTC)}).where(
         Household.id == case["household"]
     )
+    await record_status_event(case["household"], old, "returned", confirmed_on, "monitoring", case["id"])
     await record("household_changed", actor_id=actor.id, actor_label=actor.label, target_type="household",
                  target_id=case["household"], ip=actor.ip,
                  detail={"risk_case": case["id"], "step": Step.CONFIRM.value,

@@ -6,6 +6,7 @@ from piccolo.table import Table
 
 from server.accounts.tables import User
 from server.households.tables import MONEY, Household
+from server.places.tables import Village
 from server.visits.tables import Visit
 
 
@@ -40,3 +41,36 @@ class RiskCase(Table, tablename="risk_case"):
     created_by = ForeignKey(User, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class StatusEvent(Table, tablename="status_event"):
+    """A household's status changed by a recorded step, on its day: lifted out by an exit's announcement, or
+    returned to poverty by a monitoring confirmation. The return-to-poverty rate by year counts these rows (with the
+    household's people then), never the current status, so a past year's figure does not move with today's register."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
+
+    household = ForeignKey(Household, null=False, index=True)
+    status_from = Varchar(length=16)
+    status_to = Varchar(length=16)
+    happened_on = Date(index=True)
+    people = Integer(default=0)  # members of the household on that day
+    source = Varchar(length=12)  # "exit" (exit_case) or "monitoring" (risk_case)
+    source_id = Integer()
+    recorded_at = Timestamptz(default=TimestamptzNow())
+
+
+class ClosedReturnRate(Table, tablename="return_rate_closed"):
+    """A village's return-to-poverty figure for a year the township closed: kept as it stood, whatever is recorded
+    later (one row per village and year)."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
+
+    village = ForeignKey(Village, null=False, index=True)
+    year = Integer()
+    lifted = Integer(default=0)
+    returned = Integer(default=0)
+    lifted_people = Integer(default=0)
+    returned_people = Integer(default=0)
+    closed_by = ForeignKey(User, null=True, default=None)
+    closed_at = Timestamptz(default=TimestamptzNow())

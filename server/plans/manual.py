@@ -46,6 +46,8 @@ async def manual(user: CurrentUser, household_id: int, year: int) -> dict[str, A
         "measures": measures,
         "total": delivered.total(measures),
         "visits": visits,
+        # 户主签字: what the household confirmed on each visit (a measure recorded on a visit shows its visit's)
+        "confirmations": {visit["id"]: visit["confirmation"] for visit in visits if visit["confirmation"]},
         "income": income_view(household, len(members)),
         "year": year,
         "today": day,

@@ -14,10 +14,11 @@ from litestar.response import Redirect, Template
 from server.accounts.sessions import set_flash
 from server.clock import local_time
 from server.i18n import N_, gettext
+from server.media.images import NOT_A_SIGNATURE
 from server.media.storage import Storage, media_response
 from server.observability.metrics import VISITS_RECEIVED
 from server.submissions import Outcome
-from server.visits import pages, recording
+from server.visits import confirmations, pages, recording
 from server.visits.codes import FOLLOW_UP_REASON, HARDSHIP, NOTE_PHRASES, VISIT_KIND
 from server.visits.forms import MeasureRow, VisitForm
 from server.visits.photos import ImageRejected, StorageUnavailable, ingest_uploads, uploads_of
@@ -108,10 +109,11 @@ class HouseholdVisitController(Controller):
             return await self._form(request, household, form, status_code=422)
         try:
             images = await ingest_uploads(uploads, storage)
+            signature = await confirmations.ingest(form, storage)
         except (ImageRejected, StorageUnavailable) as refused:
             return await self._refused(request, household, form, refused)
         user = current_user(request)
-        outcome = await recording.record_visit(user, household_id, form, images, client_ip(request))
+        outcome = await recording.record_visit(user, household_id, form, images, client_ip(request), signature)
         VISITS_RECEIVED.labels(channel(request), outcome.status).inc()
         return await self._answer(request, outcome)
 
@@ -125,7 +127,7 @@ class HouseholdVisitController(Controller):
         VISITS_RECEIVED.labels(channel(request), "photo_refused" if status_code < 500 else "store_unavailable").inc()
         if wants_json(request):
             return refusal_json(msgid, status_code)
-        form.errors["photos"] = msgid
+        form.errors["signature" if msgid == NOT_A_SIGNATURE else "photos"] = msgid
         return await self._form(request, household, form, status_code=422 if status_code < 500 else 503)
 
     async def _answer(self, request: Request[Any, Any, Any], outcome: Outcome) -> Any:
@@ -225,6 +227,16 @@ class VisitController(Controller):
         if result == "saved":
             await set_flash(user.session_key, "success", N_("The visit was corrected."))
         return Redirect(path=f"/visits/{visit_id}", status_code=303)
+
+    @get("/media/visits/{visit_id:int}/signature", cache=False)
+    async def signature(
+        self, request: Request[Any, Any, Any], visit_id: FromPath[int], storage: NamedDependency[Storage]
+    ) -> Response[bytes]:
+        """The head's signature on a visit the viewer may see."""
+        confirmation = (await self._visit(request, visit_id))["confirmation"]
+        if confirmation is None or confirmation["way"] != "signature":
+            raise NotFoundException()
+        return await media_response(request, str(confirmation["storage_key"]), storage)
 
     @get("/media/visits/{photo_id:int}", cache=False)
     async def photo(

@@ -13,6 +13,7 @@ from typing import Any
 from server.clock import TIMEZONE
 from server.codes import MEASURE_TYPE
 from server.i18n import N_, too_long
+from server.media.images import NOT_A_SIGNATURE
 from server.visits.codes import HARDSHIP, VISIT_KIND
 
 MAX_PHOTOS = 9
@@ -20,6 +21,8 @@ CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
 MAX_TEXT = 2000
 MAX_AMOUNT = Decimal("10000000")
 MEASURE_NOTE_CHARACTERS = 200  # visit_measure.note
+SIGNATURE_PREFIX = "data:image/png;base64,"  # what a canvas's toDataURL() gives
+SIGNATURE_TEXT = 800_000  # base64 of the largest signature kept (server.media.images.SIGNATURE_MAX_BYTES), and more
 
 
 @dataclass
@@ -50,6 +53,11 @@ class VisitForm:
     next_follow_up_text: str = ""
     close_ids: list[int] = field(default_factory=list)
     version: int = 1
+    # The household's confirmation (server/visits/confirmations.py), optional: the head's signature drawn on the
+    # phone as a PNG data URL, or, for a call, who confirmed on the phone and when.
+    signature: str = ""
+    call_confirmed_by: str = ""
+    call_confirmed_at_text: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -76,6 +84,9 @@ class VisitForm:
         }
         if self.hardship:  # only when chosen, so visits sent before the field existed keep their fingerprint
             content["hardship"] = self.hardship
+        if self.signature or self.call_confirmed_by:  # the same rule for the household's confirmation
+            signed = hashlib.sha256(self.signature.encode()).hexdigest() if self.signature else ""
+            content["confirmation"] = [signed, self.call_confirmed_by, self.call_confirmed_at_text]
         return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
     @classmethod
@@ -102,6 +113,9 @@ class VisitForm:
             accuracy_m=_number(data, "accuracy", 0, 1e7),
             next_follow_up_text=_text(data, "next_follow_up_on", 20),
             close_ids=[int(v) for v in _all(data, "close") if v.isdigit()],
+            signature=_text(data, "signature", SIGNATURE_TEXT),
+            call_confirmed_by=_text(data, "call_confirmed_by", 61),
+            call_confirmed_at_text=_text(data, "call_confirmed_at", 40),
         )
         if not form.visited_at_text and not editing:  # a client that sends no time means "now"
             form.visited_at_text = now.astimezone(TIMEZONE).strftime("%Y-%m-%dT%H:%M")
@@ -138,8 +152,31 @@ class VisitForm:
         if editing and not (self.note or self.problems or self.measures or self.expected_photos):
             errors["note"] = N_("Write what was done, or add a photo.")
         self._validate_measures()
+        self._validate_confirmation(now)
         if self.next_follow_up_text and (self.next_follow_up_on is None or not _after(self.next_follow_up_on, now)):
             errors["next_follow_up_on"] = N_("The next follow-up must be a date after today.")
+
+    @property
+    def call_confirmed_at(self) -> datetime | None:
+        return parse_local_datetime(self.call_confirmed_at_text) or self.visited_at
+
+    def _validate_confirmation(self, now: datetime) -> None:
+        """Optional and never a gate, but what is sent must make sense: a PNG drawing, or a call's confirmer."""
+        if self.signature and not self.signature.startswith(SIGNATURE_PREFIX):
+            self.errors["signature"] = NOT_A_SIGNATURE
+        if not self.call_confirmed_by:
+            return
+        if self.kind != "phone":
+            self.errors["call_confirmed_by"] = N_("Only a phone call is confirmed by phone.")
+        elif self.signature:
+            self.errors["call_confirmed_by"] = N_("Keep either the signature or the phone confirmation, not both.")
+        elif len(self.call_confirmed_by) > 60:
+            self.errors["call_confirmed_by"] = too_long(60)
+        confirmed_at = self.call_confirmed_at
+        if self.call_confirmed_at_text and parse_local_datetime(self.call_confirmed_at_text) is None:
+            self.errors["call_confirmed_at"] = N_("Enter the date and time of the confirmation.")
+        elif confirmed_at is not None and confirmed_at > now + CLOCK_SKEW:
+            self.errors["call_confirmed_at"] = N_("The confirmation cannot be in the future.")
 
     def _validate_measures(self) -> None:
         for row in self.measures:

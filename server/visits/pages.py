@@ -12,6 +12,7 @@ from server.audit.tables import AuditEvent
 from server.clock import today
 from server.households.tables import Household
 from server.scope import household_scope_sql
+from server.visits import confirmations
 from server.visits.geo import format_distance, visit_distance
 from server.visits.queries import overdue_follow_up_counts_by_village, unvisited_household_counts_by_village
 from server.visits.recording import may_edit
@@ -64,7 +65,8 @@ async def visit_detail(user: CurrentUser, visit_id: int) -> dict[str, Any] | Non
 
 
 async def attach(visits: list[dict[str, Any]], user: CurrentUser) -> None:
-    """Measures, photos, editability and (for leaders) the distance of each visit: two queries for any number."""
+    """Measures, photos, the household's confirmation, editability and (for leaders) the distance of each visit:
+    three queries for any number."""
     ids = [visit["id"] for visit in visits]
     measures: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     photos: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -73,8 +75,10 @@ async def attach(visits: list[dict[str, Any]], user: CurrentUser) -> None:
             measures[row["visit"]].append(row)
         for row in await VisitPhoto.select().where(VisitPhoto.visit.is_in(ids)).order_by(VisitPhoto.position):
             photos[row["visit"]].append(row)
+    confirmed = await confirmations.of_visits(ids)
     now = datetime.now(UTC)
     for visit in visits:
+        visit["confirmation"] = confirmed.get(visit["id"])
         visit["measures"] = measures[visit["id"]]
         visit["photos"] = photos[visit["id"]]
         visit["missing_photos"] = max(0, visit["expected_photos"] - len(visit["photos"]))

@@ -13,10 +13,11 @@ from server.audit.queries import record
 from server.clock import TIMEZONE, today
 from server.codes import MEASURE_TYPE
 from server.households.tables import Household
-from server.media.images import StoredImage
+from server.media.images import StoredImage, StoredSignature
 from server.piccolo_conf import DB
 from server.policy.registry import FOLLOW_UP_DAYS, MEASURE_CHECK_DAYS, MONITORED_FOLLOW_UP_DAYS
 from server.submissions import Outcome, Sent, already_sent, insert_once
+from server.visits import confirmations
 from server.visits.forms import MAX_PHOTOS, VisitForm
 from server.visits.photos import add_photos
 from server.visits.queries import create_follow_up
@@ -62,9 +63,15 @@ def local_day(moment: datetime) -> date:
 
 
 async def record_visit(
-    user: CurrentUser, household_id: int, form: VisitForm, images: list[StoredImage], ip: str = ""
+    user: CurrentUser,
+    household_id: int,
+    form: VisitForm,
+    images: list[StoredImage],
+    ip: str = "",
+    signature: StoredSignature | None = None,
 ) -> Outcome:
-    """One transaction: the visit, its measures and photos, the follow-ups it closes and the next one, the audit."""
+    """One transaction: the visit, its measures and photos, the household's confirmation, the follow-ups it closes
+    and the next one, the audit."""
     fingerprint = form.fingerprint(household_id)
     async with DB.transaction() as transaction:
         await Visit.raw("SELECT pg_advisory_xact_lock({}, {})", LOCK_NAMESPACE, household_id)
@@ -81,6 +88,7 @@ async def record_visit(
         await _insert_measures(visit_id, form)
         await _schedule_measure_checks(user, household_id, form, local_day(visited_at))
         photos = await add_photos(visit_id, images)
+        confirmation = await confirmations.save(visit_id, form, signature)
         due_on = form.next_follow_up_on or local_day(visited_at) + timedelta(days=days)
         await _close_and_schedule(user, household_id, visit_id, form.close_ids, due_on)
         await record(
@@ -95,6 +103,7 @@ async def record_visit(
                 "photos": photos,
                 "next_follow_up": str(due_on),
                 "hardship": form.hardship or None,
+                "confirmation": confirmation,
             },
         )
     return Outcome("created", visit_id, photos, max(form.expected_photos, photos))

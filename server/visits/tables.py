@@ -106,3 +106,19 @@ class PhotoMatch(Table, tablename="photo_match"):
     earlier = ForeignKey(VisitPhoto, null=False, index=True)
     distance = SmallInt()  # bits that differ, of the 256
     found_at = Timestamptz(default=TimestamptzNow())
+
+
+class VisitConfirmation(Table, tablename="visit_confirmation"):
+    """The household's confirmation of what a visit did (户主签字): the head's finger signature drawn on the cadre's
+    phone (a small PNG kept by server.media), or, for a call, who confirmed it on the phone and when. Optional."""
+
+    id: Serial  # added by Piccolo; annotated for type checkers
+
+    visit = ForeignKey(Visit, null=False, unique=True)
+    way = Varchar(length=10)  # "signature" or "call" (server.visits.confirmations.WAYS)
+    storage_key = Varchar(length=200, default="")  # the signature's PNG (a signature only)
+    width = Integer(default=0)
+    height = Integer(default=0)
+    confirmed_by = Varchar(length=60, default="")  # who confirmed on the phone (a call only)
+    confirmed_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=TimestamptzNow())

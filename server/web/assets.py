@@ -21,6 +21,7 @@ SHELL_ASSETS = (
     "js/app.js",
     "js/photos.js",
     "js/visits.js",
+    "js/signature.js",
     "js/offline.js",
     "manifest.webmanifest",
     "icons/favicon.svg",

@@ -12,6 +12,7 @@ from server.clock import today
 from server.county.tables import SubmissionItem
 from server.exits.tables import ExitCase, ExitObjection, ExitStep
 from server.households.tables import Household
+from server.monitoring.tables import StatusEvent
 from server.places.tables import County
 from tests.helpers import csrf_token_of, log_in
 
@@ -88,6 +89,10 @@ async def test_an_exit_takes_every_step_and_only_the_announcement_marks_the_hous
     assert "刘富" in printed
 
     assert await status_of(household) == "out_supported"
+    [event] = await StatusEvent.select().where(StatusEvent.household == household)
+    assert (event["status_to"], event["happened_on"], event["source"], event["people"]) == (
+        "out_supported", today(), "exit", 2
+    ), "the dated event the rate by year counts"  # fmt: skip
     steps = await ExitStep.select(ExitStep.step).where(ExitStep.case == case_id).order_by(ExitStep.id)
     assert [s["step"] for s in steps] == ["check", "appraise", "notice", "review", "approve", "announce"]
     change = (

@@ -293,5 +293,9 @@ async def test_a_lifted_household_below_the_poverty_line_is_confirmed_as_returne
     )
     assert change is not None
     assert change["detail"]["changes"]["status"] == ["out_supported", "returned"]
+    from server.monitoring.tables import StatusEvent
+
+    events = await StatusEvent.select(StatusEvent.household, StatusEvent.status_to, StatusEvent.happened_on)
+    assert events == [{"household": fallen, "status_to": "returned", "happened_on": today()}], "dated, for the rate"
     behind = await client.get("/monitoring/rate/households?which=returned")
     assert "返贫户" in behind.text
