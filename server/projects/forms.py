@@ -14,6 +14,7 @@ from server.projects.money import MoneyError, parse_money
 
 DATE_FIELDS = ("started_on", "planned_completion_on", "completed_on", "accepted_on")
 MAX_QUANTITY = Decimal("10000000000")
+QUANTITY_ITEM_CHARACTERS = 60  # project_quantity.item
 BLANK_QUANTITY_ROWS = 2
 DONE = ("completed", "accepted")
 
@@ -120,6 +121,9 @@ def _check_codes(form: ProjectForm, village_ids: set[int]) -> None:
 
 def _check_quantities(form: ProjectForm) -> None:
     for index, row in enumerate(form.quantities):
+        if len(row.item) > QUANTITY_ITEM_CHARACTERS:  # refused whole, never cut short
+            form.add_error(f"q_item_{index}", too_long(QUANTITY_ITEM_CHARACTERS))
+            continue
         try:
             value = Decimal(row.value.replace(",", ""))
         except InvalidOperation:
@@ -130,7 +134,7 @@ def _check_quantities(form: ProjectForm) -> None:
         elif row.unit not in UNIT:
             form.add_error(f"q_unit_{index}", N_("Choose a unit."))
         else:
-            form.quantity_values.append((row.item[:60], value.quantize(Decimal("0.01")), row.unit))
+            form.quantity_values.append((row.item, value.quantize(Decimal("0.01")), row.unit))
 
 
 def parse_project(single: Mapping[str, str], quantities: list[QuantityRow], village_ids: set[int]) -> ProjectForm:
