@@ -537,6 +537,9 @@ def run_wrk(context: Context, scenario: Scenario, lua: Path, headers: dict[str, 
     app_after = cpu_seconds(process_tree(context.server_pid))
     db_after = cpu_seconds(backends(context))
     requests = result.rps * context.args.duration
+    if not requests:  # not one answer within the run (a page slower than --duration): say so, and go on
+        print(f"bench: {scenario.name} answered no request in {context.args.duration} s", file=sys.stderr)
+        return result
     app = sum(app_after.values()) - sum(app_before.get(pid, 0) for pid in app_after)
     db = sum(db_after.values()) - sum(db_before.get(pid, 0) for pid in db_after)
     return Result(
