@@ -63,7 +63,9 @@ class PlanItem:
         return self.delivered_on is None and self.due_on < on
 
 
-# `{where}` is a condition on the plan `p` (a QueryString argument); the match reads the ledger view.
+# `{where}` is a condition on the plan `p` (a QueryString argument); the match reads the ledger view for the
+# households given as an array (`planned_households`): a list the planner can count, so it reads each one's
+# deliveries through the indexes instead of every visit measure of the county (1.3 s on the county demo's home).
 _MATCHED = """
 WITH items AS (
     SELECT i.id, p.household, p.year, i.type, i.what, i.due_on, i.amount, i.target,
@@ -75,7 +77,7 @@ WITH items AS (
            row_number() OVER (PARTITION BY d.household, d.type, date_part('year', d.delivered_on)
                               ORDER BY d.delivered_on, d.source, d.source_id) AS n
     FROM delivered_measure d
-    WHERE d.household IN (SELECT household FROM items)
+    WHERE d.household = ANY({}::int[])
 )
 SELECT items.id, items.household, items.type, items.what, items.due_on, items.amount, items.target,
        got.delivered_on
@@ -84,11 +86,20 @@ FROM items LEFT JOIN got ON got.household = items.household AND got.type = items
 """
 
 
+async def planned_households(where: QueryString) -> list[int]:
+    """The households whose plans `where` selects (the first statement of every plan-against-delivered query)."""
+    rows = await Household.raw(
+        "SELECT DISTINCT p.household FROM help_plan p JOIN household h ON h.id = p.household WHERE {}", where
+    )
+    return [int(row["household"]) for row in rows]
+
+
 async def items(household_id: int, year: int) -> list[PlanItem]:
     """The plan's items of a household and year, by date, each with its delivery. Scope is checked by the caller."""
     rows = await Household.raw(
         _MATCHED + " ORDER BY items.due_on, items.id",
         QueryString("p.household = {} AND p.year = {}", household_id, year),
+        [household_id],
     )
     return [PlanItem(**row) for row in rows]
 
@@ -135,7 +146,7 @@ async def overdue_for(user: CurrentUser, year: int, village_id: int | None = Non
         village_id,
         village_id,
     )
-    rows: list[dict[str, Any]] = await Household.raw(_OVERDUE_LIST, where)
+    rows: list[dict[str, Any]] = await Household.raw(_OVERDUE_LIST, where, await planned_households(where))
     return rows
 
 
@@ -154,7 +165,7 @@ async def counts_by_village_for(township_id: int | None, year: int) -> dict[int,
     figures: the township's households, whoever looks)."""
     where = QueryString("p.year = {} AND h.village IN (SELECT id FROM village WHERE township = {})", year,
                         township_id or -1)  # fmt: skip
-    rows = await Household.raw(_COUNTS_BY_VILLAGE, where)
+    rows = await Household.raw(_COUNTS_BY_VILLAGE, where, await planned_households(where))
     return {
         row["village"]: {key: int(row[key]) for key in ("planned", "delivered", "overdue", "households")}
         for row in rows
@@ -167,5 +178,6 @@ async def overdue_count(user: CurrentUser, year: int) -> int:
     rows = await Household.raw(
         f"SELECT count(*) AS n FROM ({_MATCHED}) m WHERE m.delivered_on IS NULL AND m.due_on < {LOCAL_TODAY_SQL}",
         where,
+        await planned_households(where),
     )
     return int(rows[0]["n"])
