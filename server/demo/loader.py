@@ -87,18 +87,19 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str
         province_id = await _region_id("province", *PROVINCE)
         await _add_lines(province_id)
         totals: Counter[str] = Counter()
+        township_ids = []
         for county in dict.fromkeys(plan.county for plan in plans):  # county by county: memory stays one county's
             county_id = await _county_id(county, province_id)
             if county == DEMO_COUNTY:
                 await _county_account(password_hash, county_id)
                 await _region_accounts(password_hash)
-            township_ids = []
             for plan in (plan for plan in plans if plan.county == county):
                 [township_id] = await reserve_ids(connection, Township, 1)
                 context = Context(plan, township_id, password_hash)
                 totals.update(await _load_township(connection, context, county_id))
                 township_ids.append(township_id)
-            totals.update(await load_area_demo(connection, township_ids))
+        # Once for all the townships: the visit history of a province is generated in one pass, its indexes built once.
+        totals.update(await load_area_demo(connection, township_ids, bulk=scale != "township"))
     return _summary(totals, skipped=len(township_plans(scale)) - len(plans))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 
 from server.clock import today
+from server.demo.writer import copy_records
 from server.plans.queries import SUGGESTED_MEASURES
 
 WHAT = {
@@ -23,6 +24,13 @@ WHAT = {
     "relocation": "易地搬迁安置", "donation": "联系社会捐赠",
 }  # fmt: skip
 PLAN_SHARE = 0.3  # of the other paired households
+ITEM_COLUMNS = ["plan", "client_id", "type", "what", "due_on", "amount", "target", "position", "created_by",
+                "created_at"]  # fmt: skip
+# Each household's measure delivered first this year (the earliest type; the first by name on the same day).
+FIRST_DELIVERED = """
+SELECT DISTINCT ON (household) household, type, min(delivered_on) AS on_ FROM delivered_measure
+WHERE household = ANY($1::int[]) AND delivered_on >= $2 GROUP BY household, type ORDER BY household, on_, type
+"""
 
 
 async def plans_demo(connection: asyncpg.Connection, township_ids: list[int]) -> Counter[str]:
@@ -34,44 +42,46 @@ async def plans_demo(connection: asyncpg.Connection, township_ids: list[int]) ->
         " JOIN app_user u ON u.id = p.cadre WHERE v.township = ANY($1::int[]) AND h.status <> 'none' ORDER BY h.id",
         township_ids,
     )
-    plans = items = 0
-    done: set[int] = set()
+    first_delivered = {
+        row["household"]: (row["type"], row["on_"])
+        for row in await connection.fetch(FIRST_DELIVERED, [row["id"] for row in rows], date(year, 1, 1))
+    }
+    plans: list[tuple[int, int]] = []  # (household, cadre)
+    items: dict[int, list[tuple[Any, ...]]] = {}  # household -> its items, without the plan's id
     for row in rows:
-        if row["id"] in done or not (row["demo_cadre"] or rng.random() < PLAN_SHARE):
+        if row["id"] in items or not (row["demo_cadre"] or rng.random() < PLAN_SHARE):
             continue
-        done.add(row["id"])
-        plan_id = await connection.fetchval(
-            "INSERT INTO help_plan (household, year, drafted_by, created_at, updated_at)"
-            " VALUES ($1, $2, $3, now(), now()) ON CONFLICT DO NOTHING RETURNING id",
-            row["id"],
-            year,
-            row["cadre"],
-        )
-        if plan_id is None:
-            continue
-        plans += 1
-        got = await connection.fetch(
-            "SELECT type, min(delivered_on) AS on_ FROM delivered_measure WHERE household = $1"
-            " AND delivered_on >= $2 GROUP BY type ORDER BY 2 LIMIT 1",
-            row["id"],
-            date(year, 1, 1),
-        )
+        plans.append((row["id"], row["cadre"]))
+        got = [first_delivered[row["id"]]] if row["id"] in first_delivered else []
         suggested = list(SUGGESTED_MEASURES.get(row["main_cause"] or "", ())) or ["industry"]
-        types = [g["type"] for g in got] + [t for t in suggested[:2] if t not in {g["type"] for g in got}]
+        types = [type_ for type_, _ in got] + [t for t in suggested[:2] if t not in {type_ for type_, _ in got}]
+        items[row["id"]] = []
         for position, type_ in enumerate(types):
             # the measure already delivered was planned for a month after it: it shows as delivered on time
-            due = got[0]["on_"] + timedelta(days=30) if position == 0 and got else _due(rng, year, day)
-            await connection.execute(
-                "INSERT INTO help_plan_item (plan, client_id, type, what, due_on, amount, target, position,"
-                " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())",
-                plan_id, uuid.uuid4(), type_, WHAT.get(type_, ""), due,
-                None if type_ in ("employment", "skills_training") else rng.choice((500, 1000, 2000, 3000)),
-                "人均年增收1000元以上", position, row["cadre"],
-            )  # fmt: skip
-            items += 1
+            due = got[0][1] + timedelta(days=30) if position == 0 and got else _due(rng, year, day)
+            amount = None if type_ in ("employment", "skills_training") else rng.choice((500, 1000, 2000, 3000))
+            items[row["id"]].append(
+                (uuid.uuid4(), type_, WHAT.get(type_, ""), due, amount, "人均年增收1000元以上", position, row["cadre"])
+            )
+    # All plans in one statement, in the households' order; a household that has this year's plan already keeps it.
+    added = await connection.fetch(
+        "INSERT INTO help_plan (household, year, drafted_by, created_at, updated_at)"
+        " SELECT household, $3, cadre, now(), now() FROM unnest($1::int[], $2::int[]) WITH ORDINALITY"
+        " AS p(household, cadre, n) ORDER BY n ON CONFLICT DO NOTHING RETURNING id, household",
+        [household for household, _ in plans],
+        [cadre for _, cadre in plans],
+        year,
+    )
+    plan_of = {row["household"]: row["id"] for row in sorted(added, key=lambda row: row["id"])}
+    now = await connection.fetchval("SELECT now()")
+    records = [
+        (plan_of[household], *item, now) for household, _ in plans if household in plan_of for item in items[household]
+    ]
+    await copy_records(connection, "help_plan_item", ITEM_COLUMNS, records)
     exits = await _exits(connection, township_ids, year, day)
     events = await _status_events(connection, township_ids, year)
-    return Counter({"份帮扶计划": plans, "项计划措施": items, "件脱贫退出": exits, "条脱贫/返贫记录": events})
+    counts = {"份帮扶计划": len(plan_of), "项计划措施": len(records), "件脱贫退出": exits, "条脱贫/返贫记录": events}
+    return Counter(counts)
 
 
 # The demo register's lifted and returned households came out of poverty before Bangfu: their status events are
