@@ -156,7 +156,11 @@ def demo(scale: str, if_empty: bool) -> None:
     from server.operations.deployment import NotSetUp
 
     try:
-        summary = run_with_database(lambda: load_demo(scale=scale, only_if_empty=if_empty))
+        # The county and province scales load as the owner: their bulk load drops the visit tables' secondary
+        # indexes and builds them again after (server/demo/history.py), which only the owner may.
+        summary = run_with_database(
+            lambda: load_demo(scale=scale, only_if_empty=if_empty), as_owner=scale != "township"
+        )
     except NotSetUp as refused:
         raise click.ClickException(str(refused)) from None
     click.echo(summary)

@@ -69,8 +69,10 @@ DEMO_ACCOUNTS = (  # username, role, name, title (of the demo township)
 )
 
 
-async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str:
-    """Load the demo data and say what was added, in one line. The engine's pool must be open."""
+async def load_demo(scale: str = "township", only_if_empty: bool = False, bulk: bool | None = None) -> str:
+    """Load the demo data and say what was added, in one line. The engine's pool must be open. `bulk`: the visit
+    history generated inside the database (server/demo/history.py), as the county and province scales have it;
+    with the township scale, a small instance of it for the tests."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
     async with DB.transaction() as transaction:
@@ -99,7 +101,9 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False) -> str
                 totals.update(await _load_township(connection, context, county_id))
                 township_ids.append(township_id)
         # Once for all the townships: the visit history of a province is generated in one pass, its indexes built once.
-        totals.update(await load_area_demo(connection, township_ids, bulk=scale != "township"))
+        totals.update(
+            await load_area_demo(connection, township_ids, bulk=scale != "township" if bulk is None else bulk)
+        )
     return _summary(totals, skipped=len(township_plans(scale)) - len(plans))
 
 
