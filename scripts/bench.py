@@ -170,6 +170,32 @@ def household_page(context: Context) -> list[Result]:
 MEASUREMENTS.append(household_page)
 
 
+def region_pages(context: Context) -> list[Result]:
+    """The province office's pages one level down: the demo county by township, and 临涧镇 by village."""
+
+    async def demo_places() -> tuple[int, int]:
+        connection = await connect(context.database_url)
+        try:
+            row = await connection.fetchrow(
+                "SELECT t.id AS township, t.county FROM township t WHERE t.code = '371326105000'"
+            )
+            return int(row["county"]), int(row["township"])
+        finally:
+            await connection.close()
+
+    county_id, township_id = asyncio.run(demo_places())
+    with tempfile.TemporaryDirectory(prefix="bangfu-bench-") as temp:
+        lua = Path(temp) / "percentiles.lua"
+        lua.write_text(WRK_SCRIPT)
+        return [
+            measure(context, Scenario("region-county-province", f"/region/counties/{county_id}", "province"), lua),
+            measure(context, Scenario("region-township-province", f"/region/townships/{township_id}", "province"), lua),
+        ]
+
+
+MEASUREMENTS.append(region_pages)
+
+
 async def cadre_household(database_url: str) -> int:
     """The demo cadre's most visited household."""
     connection = await connect(database_url)

@@ -240,16 +240,7 @@ async def history_demo(connection: asyncpg.Connection, township_ids: list[int], 
     total = int(await connection.fetchval("SELECT coalesce(sum(visits), 0) FROM demo_period"))
     if not total:
         return Counter()
-    # A block of `total` visit ids from the sequence (one nextval each, as a row by row insert would draw them):
-    # the visits and the follow-ups answered by them refer to it.
-    first, last = await connection.fetchrow(
-        "SELECT min(id), max(id) FROM (SELECT nextval(pg_get_serial_sequence('visit', 'id')) AS id"
-        " FROM generate_series(1, $1)) AS reserved",
-        total,
-    )
-    if last - first + 1 != total:  # someone else drew ids meanwhile: the block has gaps
-        raise RuntimeError("visit ids drawn by another session during the demo load: load it again")
-    base = int(first) - 1
+    base = await _reserve_visit_ids(connection, total)
     async with indexes_deferred(connection, BULK_TABLES):
         await connection.execute(VISITS, base)
         measures = await connection.execute(MEASURES_SQL, base, base + total)
@@ -262,3 +253,20 @@ async def history_demo(connection: asyncpg.Connection, township_ids: list[int], 
             "条历史结对": int(earlier.split()[-1]),
         }
     )
+
+
+async def _reserve_visit_ids(connection: asyncpg.Connection, count: int) -> int:
+    """A block of `count` visit ids from the sequence (the visits and the follow-ups answered by them refer to
+    it); returns the id before the block's first. The owner moves the sequence on at once; another role draws the
+    ids one by one (16 s for 2 million on a busy machine), as a row by row insert would."""
+    sequence = "pg_get_serial_sequence('visit', 'id')"
+    if await connection.fetchval(f"SELECT has_sequence_privilege({sequence}, 'UPDATE')"):
+        last = await connection.fetchval(f"SELECT setval({sequence}, nextval({sequence}) + $1 - 1)", count)
+        return int(last) - count
+    first, last = await connection.fetchrow(
+        f"SELECT min(id), max(id) FROM (SELECT nextval({sequence}) AS id FROM generate_series(1, $1)) AS reserved",
+        count,
+    )
+    if last - first + 1 != count:  # someone else drew ids meanwhile: the block has gaps
+        raise RuntimeError("visit ids drawn by another session during the demo load: load it again")
+    return int(first) - 1
