@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 
-.PHONY: run serve test test-fast lint format bench messages browser-deps check-embedded clean
+.PHONY: run serve test test-fast lint format bench bench-province messages browser-deps check-embedded clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ bench: $(STAMP)
 	scripts/install-system-deps.sh wrk
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench.py --scale county --connections 1
+
+## bench-province: the province (12 counties, ~600,000 households, ~15 million visits) one request at a time; the
+## database bangfu_province (PROVINCE_DATABASE=...) is built on the first run (minutes) and kept (docs/scale-out.md)
+PROVINCE_DATABASE ?= bangfu_province
+bench-province: $(STAMP)
+	scripts/install-system-deps.sh wrk
+	$(BIN)/python scripts/bench.py --scale province --existing --database $(PROVINCE_DATABASE) --connections 1
 
 ## messages: extract translatable strings and update the catalogs (then translate the new zh_CN entries)
 messages: $(STAMP)

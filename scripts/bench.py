@@ -7,7 +7,7 @@ settings or the day changed (`--fresh` builds it anyway), so a county run no lon
 serves it with one Granian worker on a free loopback port, logs in through the real login form, and runs wrk against
 each scenario. Every line reads
 
-    bench: <scenario> p50_ms=<x> p95_ms=<y> rps=<z> ratio=<r> statements=<n> data=<what was loaded>
+    bench: <scenario> p50_ms=<x> p95_ms=<y> rps=<z> ratio=<r> statements=<n> load=<1,5,15 min> data=<what was loaded>
 
 where ratio is the scenario's requests per second over the bare route's (/ping), measured in the same run, and
 statements the SQL statements one request of it sent (from the server's access log line).
@@ -84,6 +84,7 @@ class Result:
     statements: int | None = None  # SQL statements of one request (from the server's access log)
     app_cpu_ms: float | None = None  # CPU time per request of the server's processes
     db_cpu_ms: float | None = None  # ... and of the PostgreSQL backends serving it
+    load: str | None = None  # the machine's load average (1, 5, 15 minutes) as the measurement ended
 
 
 @dataclass
@@ -357,6 +358,9 @@ def prepare_database(server_url: str, args: argparse.Namespace, env: dict[str, s
     with --existing, the database named by --database as it is (a province's ~10 GB is loaded once, not copied)."""
     if args.existing:
         url = with_database(server_url, args.database)
+        if not asyncio.run(database_exists(server_url, args.database)):  # loaded once, here, then kept
+            build(server_url, args.database, args.scale, env)
+            return url
         run(BANGFU, "migrate", env={**env, "DATABASE_URL": url})
         asyncio.run(settle(url))
         return url
@@ -374,6 +378,38 @@ def prepare_database(server_url: str, args: argparse.Namespace, env: dict[str, s
     url = asyncio.run(recreate_database(server_url, args.database, template))
     run(BANGFU, "migrate", env={**env, "DATABASE_URL": url})  # nothing to migrate: it sets up this database's app role
     return url
+
+
+async def database_exists(server_url: str, name: str) -> bool:
+    connection = await connect(with_database(server_url, "postgres"))
+    try:
+        return bool(await connection.fetchval("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name))
+    finally:
+        await connection.close()
+
+
+def build(server_url: str, name: str, scale: str, env: dict[str, str]) -> None:
+    """Create database `name` with the demo of this scale; say how long it took and how big it is."""
+    started = time.monotonic()
+    url = asyncio.run(recreate_database(server_url, name))
+    run(BANGFU, "migrate", env={**env, "DATABASE_URL": url})
+    run(BANGFU, "demo", "--scale", scale, env={**env, "DATABASE_URL": url})
+    loaded = time.monotonic() - started
+    asyncio.run(settle(url))
+    size = asyncio.run(database_size(url))
+    print(
+        f"bench: built the {scale} demo in {name}: {loaded:.0f} s to load, {time.monotonic() - started:.0f} s with"
+        f" VACUUM ANALYZE, {size / 2**30:.1f} GiB, load average {load_average()}",
+        file=sys.stderr,
+    )
+
+
+async def database_size(url: str) -> int:
+    connection = await connect(url)
+    try:
+        return int(await connection.fetchval("SELECT pg_database_size(current_database())"))
+    finally:
+        await connection.close()
 
 
 async def settle(url: str) -> None:
@@ -395,6 +431,11 @@ async def describe_data(url: str, scale: str) -> str:
     if counts["townships"] == 1:
         del counts["townships"]
     return f"{scale}: " + ", ".join(f"{count} {label}" for label, count in counts.items())
+
+
+def load_average() -> str:
+    """The machine's load average (1, 5, 15 minutes): what else ran while a figure was taken."""
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def free_port() -> int:
@@ -462,7 +503,7 @@ def measure(context: Context, scenario: Scenario, lua: Path) -> Result:
     statements = statements_of(context, scenario.path.split("?")[0])
     with profiled(context, scenario.name):
         result = run_wrk(context, scenario, lua, headers)
-    return dataclasses.replace(result, statements=statements)
+    return dataclasses.replace(result, statements=statements, load=load_average())
 
 
 def statements_of(context: Context, path: str) -> int | None:
@@ -601,7 +642,8 @@ def figures(result: Result, bare: Result) -> str:
     if result.app_cpu_ms is not None and result.db_cpu_ms is not None and bare.app_cpu_ms is not None:
         total, bare_total = result.app_cpu_ms + result.db_cpu_ms, bare.app_cpu_ms + (bare.db_cpu_ms or 0)
         line += f" cpu_ms={result.app_cpu_ms:.2f}+{result.db_cpu_ms:.2f} cpu_ratio={bare_total / total:.2f}"
-    return line + f" statements={'-' if result.statements is None else result.statements}"
+    line += f" statements={'-' if result.statements is None else result.statements}"
+    return line + f" load={'-' if result.load is None else result.load.replace(' ', ',')}"
 
 
 def main() -> None:
@@ -615,7 +657,9 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="with py-spy: a collapsed-stack profile per scenario in DIR")
     parser.add_argument("--fresh", action="store_true", help="build the demo template even if it looks current")
     parser.add_argument(
-        "--existing", action="store_true", help="measure the database --database names as it is (demo already loaded)"
+        "--existing",
+        action="store_true",
+        help="measure the database --database names as it is (built with the demo of --scale when missing)",
     )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server is stopped on SIGTERM too
