@@ -29,6 +29,8 @@ from server.pairing.rules import eligible_sql
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
 
 BULK_TABLES = ("visit", "visit_measure", "follow_up")
+CHUNK = 1_000_000  # visits per statement
+LONG = 1800  # seconds: a statement of the bulk load, or an index built over a province's 15 million visits
 MEASURE_SHARE = 30  # percent of visits that record a measure
 PROBLEM_SHARE = 15  # percent of visits that note a problem
 NEAR_SHARE = 85  # percent of home visits with a position near the household
@@ -162,6 +164,7 @@ SELECT $1::bigint + p.first_id + j,
        0, 'demo', 1, w.at, w.at
 FROM demo_period p CROSS JOIN LATERAL generate_series(0, p.visits - 1) AS j
 CROSS JOIN LATERAL (SELECT {moment("j")} AS at, {_kind_sql(KEY)} AS kind) AS w
+WHERE p.first_id >= $2 AND p.first_id < $3
 """
 
 
@@ -179,7 +182,8 @@ MEASURES_SQL = f"""
 INSERT INTO visit_measure (visit, type, amount, note, position)
 SELECT m.visit, m.type, {_amount_sql("m.visit")}, '', 0
 FROM (SELECT v.id AS visit, {one_of(tuple(kind for kind, _ in MEASURES), "v.id", 22)} AS type
-      FROM visit v WHERE v.id BETWEEN $1::bigint + 1 AND $2::bigint AND {pick("v.id", 21, 100)} < {MEASURE_SHARE}) AS m
+      FROM visit v
+      WHERE v.id >= $1::bigint + $2 AND v.id < $1::bigint + $3 AND {pick("v.id", 21, 100)} < {MEASURE_SHARE}) AS m
 """
 
 # The schedule follow-up each visit set, answered by the stretch's next visit; the last one of a current pairing
@@ -190,6 +194,7 @@ SELECT p.household, {day("j")} + p.cadence, 'schedule', p.cadre, p.cadre,
        CASE WHEN j < p.visits - 1 THEN $1::bigint + p.first_id + j + 1 END,
        CASE WHEN j < p.visits - 1 THEN {moment("j + 1")} END, '', {moment("j")}
 FROM demo_period p CROSS JOIN LATERAL generate_series(0, p.visits - CASE WHEN p.current THEN 1 ELSE 2 END) AS j
+WHERE p.first_id >= $2 AND p.first_id < $3
 """
 
 
@@ -223,33 +228,40 @@ async def indexes_deferred(connection: asyncpg.Connection, tables: tuple[str, ..
     yield
     await connection.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for row in indexes:
-        await connection.execute(row["definition"].replace(" ON ONLY ", " ON ", 1))
+        await connection.execute(row["definition"].replace(" ON ONLY ", " ON ", 1), timeout=LONG)
     for row in reversed(constraints):  # the unique constraints before the foreign keys
-        await connection.execute(f'ALTER TABLE {row["tab"]} ADD CONSTRAINT "{row["conname"]}" {row["definition"]}')
+        await connection.execute(
+            f'ALTER TABLE {row["tab"]} ADD CONSTRAINT "{row["conname"]}" {row["definition"]}', timeout=LONG
+        )
 
 
 async def history_demo(connection: asyncpg.Connection, township_ids: list[int], months: int) -> Counter[str]:
     """Pairing history, visits, measures and follow-ups of the townships over the last `months` months."""
     today = datetime.now(TIMEZONE).date()
     window = today - timedelta(days=30 * months)
-    earlier = await connection.execute(HISTORY_PAIRINGS, township_ids, today, window)
+    earlier = await connection.execute(HISTORY_PAIRINGS, township_ids, today, window, timeout=LONG)
     # CREATE TABLE AS takes no parameters: the ids and dates are written into it (numbers and dates of our own).
     ids = ", ".join(str(int(township_id)) for township_id in township_ids)
     periods = PERIODS.replace("$1::int[]", f"ARRAY[{ids}]::int[]").replace("$2::date", f"DATE '{today}'")
-    await connection.execute(periods.replace("$3::date", f"DATE '{window}'"))
+    await connection.execute(periods.replace("$3::date", f"DATE '{window}'"), timeout=LONG)
     total = int(await connection.fetchval("SELECT coalesce(sum(visits), 0) FROM demo_period"))
     if not total:
         return Counter()
     base = await _reserve_visit_ids(connection, total)
+    measures = 0
     async with indexes_deferred(connection, BULK_TABLES):
-        await connection.execute(VISITS, base)
-        measures = await connection.execute(MEASURES_SQL, base, base + total)
-        await connection.execute(FOLLOW_UPS, base)
-    await connection.execute("ANALYZE pairing, visit, visit_measure, follow_up")
+        # In slices of about CHUNK visits (a stretch goes with the slice its first visit falls in), each statement
+        # well within the pool's command timeout on a busy machine.
+        for start in range(1, total + 1, CHUNK):
+            await connection.execute(VISITS, base, start, start + CHUNK, timeout=LONG)
+            status = await connection.execute(MEASURES_SQL, base, start, start + CHUNK, timeout=LONG)
+            measures += int(status.split()[-1])
+            await connection.execute(FOLLOW_UPS, base, start, start + CHUNK, timeout=LONG)
+    await connection.execute("ANALYZE pairing, visit, visit_measure, follow_up", timeout=LONG)
     return Counter(
         {
             "条走访记录": total,
-            "项帮扶措施": int(measures.split()[-1]),
+            "项帮扶措施": measures,
             "条历史结对": int(earlier.split()[-1]),
         }
     )

@@ -24,6 +24,7 @@ WHAT = {
     "relocation": "易地搬迁安置", "donation": "联系社会捐赠",
 }  # fmt: skip
 PLAN_SHARE = 0.3  # of the other paired households
+LONG = 600  # seconds: a statement over a province's households, beyond the pool's command timeout
 ITEM_COLUMNS = ["plan", "client_id", "type", "what", "due_on", "amount", "target", "position", "created_by",
                 "created_at"]  # fmt: skip
 # Each household's measure delivered first this year (the earliest type; the first by name on the same day).
@@ -44,7 +45,7 @@ async def plans_demo(connection: asyncpg.Connection, township_ids: list[int]) ->
     )
     first_delivered = {
         row["household"]: (row["type"], row["on_"])
-        for row in await connection.fetch(FIRST_DELIVERED, [row["id"] for row in rows], date(year, 1, 1))
+        for row in await connection.fetch(FIRST_DELIVERED, [row["id"] for row in rows], date(year, 1, 1), timeout=LONG)
     }
     plans: list[tuple[int, int]] = []  # (household, cadre)
     items: dict[int, list[tuple[Any, ...]]] = {}  # household -> its items, without the plan's id
@@ -107,7 +108,7 @@ SELECT (SELECT count(*) FROM exits) + (SELECT count(*) FROM returns) AS n
 
 
 async def _status_events(connection: asyncpg.Connection, township_ids: list[int], year: int) -> int:
-    return int(await connection.fetchval(_STATUS_EVENTS, township_ids, year))
+    return int(await connection.fetchval(_STATUS_EVENTS, township_ids, year, timeout=LONG))
 
 
 def _due(rng: random.Random, year: int, day: date) -> date:
