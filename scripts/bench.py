@@ -57,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COUNTY_VISIT_MONTHS = 70  # ~1.86 million visits over the county's 50,661 households
 PROVINCE_VISIT_MONTHS = 48  # ~15 million visits over the province's twelve counties (~600,000 households)
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+PAGE_TIMEOUT = 120  # seconds: a province's figure page may take several on a busy machine; measured, not an error
 # wrk calls done() once at the end; latencies are in microseconds.
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -497,12 +498,12 @@ def measure(context: Context, scenario: Scenario, lua: Path) -> Result:
     headers = {**ACCEPT}  # compressed as a browser gets it: compression's CPU is part of the page's cost
     if scenario.role:
         headers["Cookie"] = f"bangfu_session={context.cookies[scenario.role]}"
-    check = httpx.get(context.base_url + scenario.path, headers=headers, timeout=10)
+    check = httpx.get(context.base_url + scenario.path, headers=headers, timeout=PAGE_TIMEOUT)
     if check.status_code != 200:  # e.g. a redirect to /login would measure the wrong page
         raise SystemExit(f"bench: {scenario.name}: GET {scenario.path} answered {check.status_code}")
     # Counted on a second request: the first may also write the session's last_seen_at (at most once a minute),
     # one statement more that has nothing to do with the page or the data size.
-    httpx.get(context.base_url + scenario.path, headers=headers, timeout=10)
+    httpx.get(context.base_url + scenario.path, headers=headers, timeout=PAGE_TIMEOUT)
     statements = statements_of(context, scenario.path.split("?")[0])
     with profiled(context, scenario.name):
         result = run_wrk(context, scenario, lua, headers)
@@ -623,7 +624,8 @@ def run_wrk(context: Context, scenario: Scenario, lua: Path, headers: dict[str, 
 
 
 def wrk(context: Context, scenario: Scenario, lua: Path, headers: dict[str, str]) -> Result:
-    command = ["wrk", "-t1", f"-c{context.args.connections}", f"-d{context.args.duration}s", "--timeout", "10s"]
+    command = ["wrk", "-t1", f"-c{context.args.connections}", f"-d{context.args.duration}s"]
+    command += ["--timeout", f"{PAGE_TIMEOUT}s"]
     command += ["-s", str(lua)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
@@ -689,12 +691,15 @@ def main() -> None:
                 print("\n".join(wire), flush=True)
                 return
             chosen = re.compile(args.pages)
-            results = [measure(context, s, lua) for s in SCENARIOS if s is SCENARIOS[0] or chosen.search(s.name)]
+            results = []
+            for scenario in (s for s in SCENARIOS if s is SCENARIOS[0] or chosen.search(s.name)):
+                results.append(measure(context, scenario, lua))
+                print(f"bench: {results[-1].name} {figures(results[-1], results[0])} data={data}", flush=True)
             for measurement in MEASUREMENTS:
                 if chosen.search(measurement.__name__.replace("_", "-")):
-                    results += measurement(context)
-    for result in results:
-        print(f"bench: {result.name} {figures(result, results[0])} data={data}", flush=True)
+                    for result in measurement(context):
+                        results.append(result)
+                        print(f"bench: {result.name} {figures(result, results[0])} data={data}", flush=True)
     print("\n".join(f"{line} data={data}" for line in wire), flush=True)
 
 
