@@ -77,9 +77,11 @@ async def township_years(township_id: int, name: str, this_year: int) -> list[Ye
     closed: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in closed_rows:
         closed[row["year"]].append(row)
+    years = range(this_year, this_year - YEARS_SHOWN, -1)
+    caps = await policy.value_on_days(RETURN_RATE_CAP_PERCENT, township_id, [date(year, 12, 31) for year in years])
     figures = []
-    for year in range(this_year, this_year - YEARS_SHOWN, -1):
-        cap = await policy.value(RETURN_RATE_CAP_PERCENT, township_id, date(year, 12, 31))
+    for year in years:
+        cap = caps[date(year, 12, 31)]
         if closed[year]:
             rows = closed[year]
             sums = tuple(sum(r[k] for r in rows) for k in COUNT_NAMES)
