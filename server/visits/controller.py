@@ -22,7 +22,7 @@ from server.visits import confirmations, pages, recording
 from server.visits.codes import FOLLOW_UP_REASON, HARDSHIP, NOTE_PHRASES, VISIT_KIND
 from server.visits.forms import MeasureRow, VisitForm
 from server.visits.photos import ImageRejected, StorageUnavailable, ingest_uploads, uploads_of
-from server.visits.recording import follow_up_rule, local_day
+from server.visits.recording import FollowUpRule, follow_up_rule, local_day
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_township_staff
 from server.web.templating import page
@@ -89,8 +89,9 @@ class HouseholdVisitController(Controller):
     @get("/visits/new", media_type=MediaType.HTML)
     async def new_visit(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Any:
         household = await self._household(request, household_id)
-        due = local_day(datetime.now(UTC)) + timedelta(days=(await follow_up_rule(household_id)).days)
-        return await self._form(request, household, VisitForm.blank(datetime.now(UTC), due))
+        rule = await follow_up_rule(household_id)
+        due = local_day(datetime.now(UTC)) + timedelta(days=rule.days)
+        return await self._form(request, household, VisitForm.blank(datetime.now(UTC), due), rule=rule)
 
     @get("/visits")
     async def visits_address(self, household_id: FromPath[int]) -> Redirect:
@@ -150,8 +151,14 @@ class HouseholdVisitController(Controller):
         return household
 
     async def _form(
-        self, request: Request[Any, Any, Any], household: dict[str, Any], form: VisitForm, status_code: int = 200
+        self,
+        request: Request[Any, Any, Any],
+        household: dict[str, Any],
+        form: VisitForm,
+        status_code: int = 200,
+        rule: FollowUpRule | None = None,
     ) -> Template:
+        """The form; `rule`, the household's follow-up days, when the caller has read them already."""
         follow_ups = await recording.open_follow_ups(household["id"])
         if request.method == "GET":
             form.close_ids = [row["id"] for row in follow_ups if row["due"] and row["reason"] != "schedule"]
@@ -162,7 +169,7 @@ class HouseholdVisitController(Controller):
             household=household,
             form=form,
             follow_ups=follow_ups,
-            follow_up_rule=await follow_up_rule(household["id"]),
+            follow_up_rule=rule or await follow_up_rule(household["id"]),
         )
 
 
