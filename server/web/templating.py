@@ -48,12 +48,17 @@ class RowEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
-class ConstantMessages(Extension):
-    """`_("...")` with a constant message and no variables is translated when the template is compiled, in the
-    environment of one language (`environment_for`): jinja2 then writes the text into the compiled template like the
-    HTML around it. A list row showed ten or so such labels (its `data-label`s), each a call per row; the profile of
-    the lists put those calls at a tenth to a fifth of the page. Messages with variables, a `%` sign, or a message
-    that is not a literal stay calls, translated per request by `template_gettext` as before."""
+OPENING = frozenset({"lparen", "lbracket", "lbrace"})
+CLOSING = frozenset({"rparen", "rbracket", "rbrace"})
+
+
+class CompiledMessages(Extension):
+    """`_("literal")` and `_("literal", name=value, ...)` are translated when the template is compiled, in the
+    environment of one language (`environment_for`): a constant message becomes text jinja2 writes into the compiled
+    template like the HTML around it, one with variables `("translation"|safe) % {"name": value}` (Markup escapes
+    the values, as `template_gettext` does). A list row showed ten or so labels (its `data-label`s), each a call per
+    row; the profile of the lists put those calls at a tenth to a fifth of the page. A constant message with a `%`
+    sign, and a message that is not a literal (`_(error)`), stay calls, translated per request as before."""
 
     CALLS = frozenset({"_", "gettext"})
 
@@ -62,33 +67,71 @@ class ConstantMessages(Extension):
         if locale is None:
             yield from stream
             return
-        window: list[Token] = []
-        before = ""  # the type of the token before the window: `x._("...")` is not our call
-        for token in stream:
-            window.append(token)
-            if len(window) < 4:
-                continue
-            text = self._constant(window, before, locale)
-            if text is None:
-                before = window[0].type
-                yield window.pop(0)
-                continue
-            line = window[0].lineno
-            # ("text"|safe): marked safe as template_gettext marks a translation; jinja2 folds the constant.
-            yield from (Token(line, "lparen", "("), Token(line, "string", text), Token(line, "pipe", "|"))
-            yield from (Token(line, "name", "safe"), Token(line, "rparen", ")"))
-            before, window = "rparen", []
-        yield from window
+        before = ""  # the previous token's type: `x._("...")` is not our call
+        tokens = iter(stream)
+        for token in tokens:
+            if token.type == "name" and token.value in self.CALLS and before != "dot":
+                call = [token, *_through_closing(tokens)]
+                yield from self._translated(call, locale) or call
+                before = call[-1].type
+            else:
+                yield token
+                before = token.type
 
-    def _constant(self, window: list[Token], before: str, locale: str) -> str | None:
-        """The translated text when the four tokens are `_ ( "literal" )`, else None."""
-        call, opening, message, closing = window
-        if before == "dot" or call.type != "name" or call.value not in self.CALLS:
+    def _translated(self, call: list[Token], locale: str) -> list[Token] | None:
+        """The tokens of the translated message for `_ ( "literal" [, name=value]... )`, else None."""
+        inner = call[2:-1]
+        if len(call) < 4 or call[1].type != "lparen" or call[-1].type != "rparen" or inner[0].type != "string":
             return None
-        if (opening.type, message.type, closing.type) != ("lparen", "string", "rparen"):
+        text = str(translated_markup(locale, inner[0].value))
+        line = call[0].lineno
+        safe = [_token(line, "lparen"), Token(line, "string", text), _token(line, "pipe")]
+        safe += [Token(line, "name", "safe"), _token(line, "rparen")]
+        if len(inner) == 1:
+            return None if "%" in text else safe
+        if inner[1].type != "comma":
             return None
-        text = str(translated_markup(locale, message.value))
-        return None if "%" in text else text
+        variables: list[Token] = []
+        for argument in _split_arguments(inner[2:]):
+            if len(argument) < 3 or argument[0].type != "name" or argument[1].type != "assign":
+                return None
+            variables += [Token(line, "string", argument[0].value), _token(line, "colon"), *argument[2:]]
+            variables.append(_token(line, "comma"))
+        return [_token(line, "lparen"), *safe, _token(line, "mod"), _token(line, "lbrace"), *variables,
+                _token(line, "rbrace"), _token(line, "rparen")]  # fmt: skip
+
+
+def _token(line: int, kind: str) -> Token:
+    return Token(line, kind, {"lparen": "(", "rparen": ")", "lbrace": "{", "rbrace": "}", "pipe": "|", "mod": "%",
+                              "colon": ":", "comma": ","}[kind])  # fmt: skip
+
+
+def _through_closing(tokens: Iterator[Token]) -> list[Token]:
+    """The tokens after a call's name up to its closing parenthesis (or the end of the expression)."""
+    taken: list[Token] = []
+    depth = 0
+    for token in tokens:
+        taken.append(token)
+        if token.type in OPENING:
+            depth += 1
+        elif token.type in CLOSING:
+            depth -= 1
+        if depth <= 0 or token.type in ("variable_end", "block_end"):
+            break
+    return taken
+
+
+def _split_arguments(tokens: list[Token]) -> list[list[Token]]:
+    """Keyword arguments split at the commas outside brackets; a trailing comma leaves an empty last one."""
+    arguments: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        if token.type == "comma" and depth == 0:
+            arguments.append([])
+            continue
+        depth += (token.type in OPENING) - (token.type in CLOSING)
+        arguments[-1].append(token)
+    return arguments
 
 
 def build_environment() -> Environment:
@@ -96,7 +139,7 @@ def build_environment() -> Environment:
         loader=FileSystemLoader(ROOT / "templates"),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n", ConstantMessages],
+        extensions=["jinja2.ext.i18n", CompiledMessages],
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=get_settings().debug,  # else every render looks at each template file's mtime
@@ -143,7 +186,7 @@ def environment_for(base: Environment, locale: str) -> Environment:
     """The environment compiling the templates for one language: an overlay sharing the loader, globals and filters
     of `base`, with its own cache of compiled templates (each with its constant messages translated)."""
     overlay = base.overlay()
-    overlay.message_locale = locale  # type: ignore[attr-defined]  # read by ConstantMessages
+    overlay.message_locale = locale  # type: ignore[attr-defined]  # read by CompiledMessages
     return overlay
 
 

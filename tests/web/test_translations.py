@@ -64,17 +64,19 @@ def test_templates_read_a_rows_keys_and_a_dicts_methods_alike() -> None:
     assert template.render(row={"code": "3713", "items": "not the method"}) == "3713|2|False"
 
 
-def test_a_languages_templates_show_constant_messages_as_the_runtime_translation_does() -> None:
+def test_a_languages_templates_show_literal_messages_as_the_runtime_translation_does() -> None:
     source = (
         '<td data-label="{{ _("Village") }}">{{ _("Progress (%%)") }}|{{ _("Hello %(name)s", name=who) }}|'
-        '{% set label = _("Head of household") %}{{ label }}|{{ [_("People"), who]|join(",") }}</td>'
+        '{{ _("Tick %(name)s", name=row.head or row.code) }}|{{ _("Progress %(p)s%%", p=[4, 0]|join) }}|'
+        '{% set label = _("Head of household") %}{{ label }}|{{ [_("People"), who]|join(",") }}|{{ _(who) }}</td>'
     )
     base = build_environment()
     for locale in ("zh_CN", "en"):
         token = current_locale.set(locale)
         try:
-            compiled = environment_for(base, locale).from_string(source).render(who="<b>")
-            assert compiled == base.from_string(source).render(who="<b>")
+            row = {"head": "", "code": "<i>"}
+            compiled = environment_for(base, locale).from_string(source).render(who="<b>", row=row)
+            assert compiled == base.from_string(source).render(who="<b>", row=row)
         finally:
             current_locale.reset(token)
-    assert "村" in environment_for(base, "zh_CN").from_string(source).render(who="")
+    assert "村" in environment_for(base, "zh_CN").from_string(source).render(who="", row={"head": "张三"})
