@@ -9,6 +9,8 @@ import binascii
 from collections.abc import Iterable
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from server.media.images import NOT_A_SIGNATURE, ImageRejected, StoredSignature, ingest_signature
 from server.media.storage import Storage
 from server.visits.forms import SIGNATURE_PREFIX, VisitForm
@@ -61,5 +63,5 @@ async def of_visits(visit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     ids = list(visit_ids)
     if not ids:
         return {}
-    rows = await VisitConfirmation.select().where(VisitConfirmation.visit.is_in(ids))
+    rows = await VisitConfirmation.select().where(WhereRaw("visit = ANY({}::int[])", ids))
     return {int(row["visit"]): row for row in rows}

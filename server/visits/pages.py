@@ -6,6 +6,8 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.audit.tables import AuditEvent
@@ -64,6 +66,12 @@ async def visit_detail(user: CurrentUser, visit_id: int) -> dict[str, Any] | Non
     return visits[0] if visits else None
 
 
+def any_visit(ids: list[int]) -> WhereRaw:
+    """`visit` is one of `ids`, as one array argument: Piccolo's is_in builds an argument per id (a tenth of the
+    visits list's time for its 30 visits, three times over)."""
+    return WhereRaw("visit = ANY({}::int[])", ids)
+
+
 async def attach(visits: list[dict[str, Any]], user: CurrentUser) -> None:
     """Measures, photos, the household's confirmation, editability and (for leaders) the distance of each visit:
     three queries for any number."""
@@ -71,9 +79,9 @@ async def attach(visits: list[dict[str, Any]], user: CurrentUser) -> None:
     measures: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     photos: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     if ids:
-        for row in await VisitMeasure.select().where(VisitMeasure.visit.is_in(ids)).order_by(VisitMeasure.position):
+        for row in await VisitMeasure.select().where(any_visit(ids)).order_by(VisitMeasure.position):
             measures[row["visit"]].append(row)
-        for row in await VisitPhoto.select().where(VisitPhoto.visit.is_in(ids)).order_by(VisitPhoto.position):
+        for row in await VisitPhoto.select().where(any_visit(ids)).order_by(VisitPhoto.position):
             photos[row["visit"]].append(row)
     confirmed = await confirmations.of_visits(ids)
     now = datetime.now(UTC)
@@ -144,7 +152,7 @@ async def _changes(household_id: int, visit_ids: list[int]) -> list[dict[str, An
         condition = condition | (
             (AuditEvent.target_type == "visit")
             & (AuditEvent.action == "visit_edited")
-            & AuditEvent.target_id.is_in([str(i) for i in visit_ids])
+            & WhereRaw('"audit_event"."target_id" = ANY({}::text[])', [str(i) for i in visit_ids])
         )
     events = await AuditEvent.select(
         AuditEvent.at, AuditEvent.action, AuditEvent.actor_label, AuditEvent.actor.display_name.as_alias("actor_name"),
