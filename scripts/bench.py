@@ -96,6 +96,7 @@ class Context:
     server_pid: int = 0
     server_log: Path | None = None
     cookies: dict[str, str] = field(default_factory=dict)  # role -> bangfu_session value
+    csrf_cookie: str = ""  # the bangfu_csrf cookie a browser keeps from its first page and sends with every request
 
 
 # The first scenario is the bare route every ratio is relative to.
@@ -428,8 +429,10 @@ def login(base_url: str, username: str) -> str:
 
 def measure(context: Context, scenario: Scenario, lua: Path) -> Result:
     headers = {**ACCEPT}  # compressed as a browser gets it: compression's CPU is part of the page's cost
+    # As a browser: the CSRF cookie it was given once (else every answer makes a token and sets the cookie anew).
+    headers["Cookie"] = f"bangfu_csrf={context.csrf_cookie}"
     if scenario.role:
-        headers["Cookie"] = f"bangfu_session={context.cookies[scenario.role]}"
+        headers["Cookie"] += f"; bangfu_session={context.cookies[scenario.role]}"
     check = httpx.get(context.base_url + scenario.path, headers=headers, timeout=10)
     if check.status_code != 200:  # e.g. a redirect to /login would measure the wrong page
         raise SystemExit(f"bench: {scenario.name}: GET {scenario.path} answered {check.status_code}")
@@ -611,6 +614,7 @@ def main() -> None:
             context = Context(base_url, url, args, pid, Path(temp) / "serve.log")
             for role in sorted({s.role for s in SCENARIOS if s.role}):
                 context.cookies[role] = login(base_url, role)
+            context.csrf_cookie = httpx.get(base_url + "/ping", timeout=10).cookies.get("bangfu_csrf", "")
             wire = wire_lines(context)
             if args.only == "wire":
                 print("\n".join(wire), flush=True)
