@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
+from server import policy
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.audit.tables import AuditEvent
 from server.clock import today
 from server.households.tables import Household
+from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
 from server.scope import household_scope_sql
 from server.visits.geo import format_distance, visit_distance
 from server.visits.queries import overdue_follow_up_counts_by_village, unvisited_household_counts_by_village
-from server.visits.recording import may_edit
+from server.visits.recording import FollowUpRule, may_edit
 from server.visits.tables import FollowUp
 
 HEAD = "(SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' ORDER BY m.id LIMIT 1)"
@@ -51,6 +53,35 @@ async def household_header(user: CurrentUser, household_id: int) -> dict[str, An
         household_scope_sql(user, "h"),
     )
     return rows[0] if rows else None
+
+
+_VISIT_FORM = f"""
+SELECT h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name,
+       h.monitoring_type IS NOT NULL AS is_monitored,
+       {policy.sql(FOLLOW_UP_DAYS, "vl.township", "{}::date")} AS ordinary,
+       {policy.sql(MONITORED_FOLLOW_UP_DAYS, "vl.township", "{}::date")} AS monitored,
+       ARRAY(SELECT f FROM follow_up f WHERE f.household = h.id AND f.closed_at IS NULL ORDER BY f.due_on, f.id)
+         AS follow_ups
+FROM household h JOIN village vl ON vl.id = h.village WHERE h.id = {{}} AND {{}}
+"""
+HEADER = ("id", "code", "monitoring_type", "head", "village_name")
+
+
+async def visit_form(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
+    """What the visit form shows, in one statement: the household as `household_header` names it, its follow-up
+    days (`rule`, as recording.follow_up_rule reads them) and its open follow-ups, soonest first, `due` within the
+    coming week (ticked by default). None when the household is out of the user's scope."""
+    day = today()
+    rows = await Household.raw(_VISIT_FORM, day, day, household_id, household_scope_sql(user, "h"))
+    if not rows:
+        return None
+    row, week = rows[0], day + timedelta(days=7)
+    follow_ups = [
+        {"id": f["id"], "due_on": f["due_on"], "reason": f["reason"], "note": f["note"], "due": f["due_on"] <= week}
+        for f in row["follow_ups"]
+    ]
+    rule = FollowUpRule(ordinary=row["ordinary"], monitored=row["monitored"], is_monitored=row["is_monitored"])
+    return {"household": {key: row[key] for key in HEADER}, "rule": rule, "follow_ups": follow_ups}
 
 
 async def visits_where(user: CurrentUser, condition: str, *args: Any, limit: int = 50) -> list[dict[str, Any]]:
