@@ -202,7 +202,7 @@ _YEAR_END = "make_date(y.year, 12, 31)"
 _HOUSEHOLD = f"""
 SELECT h.*, v.name AS village_name, v.township AS township, g.name AS group_name,
        {policy.sql(MONITORING_MARGIN_PERCENT, "v.township")} AS monitoring_margin_percent,
-       ps.year AS standard_year, ps.poverty_line, ps.monitoring_line
+       ps.year AS standard_year, ps.poverty_line, ps.monitoring_line%(members)s
 FROM household h
 JOIN village v ON v.id = h.village
 LEFT JOIN village_group g ON g.id = h."group"
@@ -217,10 +217,26 @@ WHERE h.id = {{}} AND {{}}
 """
 
 
-async def household_in_scope(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
-    """The household with its village, group and the poverty standard of its income year; None out of scope."""
-    rows = await Household.raw(_HOUSEHOLD, household_id, household_scope_sql(user, "h"))
-    return rows[0] if rows else None
+# Its members as `members_of` orders them, as rows of the member table (asyncpg reads them with their types).
+MEMBERS = (
+    ",\n       ARRAY(SELECT m FROM member m WHERE m.household = h.id ORDER BY m.relation = 'head' DESC, m.id)"
+    " AS member_rows"
+)
+
+
+async def household_in_scope(
+    user: CurrentUser, household_id: int, *, with_members: bool = False
+) -> dict[str, Any] | None:
+    """The household with its village, group and the poverty standard of its income year; None out of scope.
+    `with_members`: also its members under "members" (as `members_of` reads them), in the same statement."""
+    sql = _HOUSEHOLD.replace("%(members)s", MEMBERS if with_members else "")
+    rows = await Household.raw(sql, household_id, household_scope_sql(user, "h"))
+    if not rows:
+        return None
+    household: dict[str, Any] = rows[0]
+    if with_members:
+        household["members"] = [dict(member) for member in household.pop("member_rows")]
+    return household
 
 
 async def members_of(household_id: int) -> list[dict[str, Any]]:
