@@ -13,7 +13,7 @@ from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.places.tables import Village, VillageGroup
 from server.policy.registry import MONITORING_LINE, MONITORING_MARGIN_PERCENT, POVERTY_LINE
-from server.scope import household_scope_sql, village_scope
+from server.scope import household_scope_sql, village_scope, village_scope_sql
 
 PAGE_SIZE = 30
 MIN_DIGITS = 4  # digits typed are the end of an ID number or a phone number from 4 on
@@ -257,8 +257,9 @@ async def member_in_scope(user: CurrentUser, member_id: int) -> dict[str, Any] |
 
 
 async def village_choices(user: CurrentUser) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await (
-        Village.select(Village.id, Village.name, Village.closed_on).where(village_scope(user)).order_by(Village.code)
+    """The user's villages for a filter or a form (raw SQL: every household list reads them)."""
+    rows: list[dict[str, Any]] = await Village.raw(
+        "SELECT v.id, v.name, v.closed_on FROM village v WHERE {} ORDER BY v.code", village_scope_sql(user, "v")
     )
     return rows
 
