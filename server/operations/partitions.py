@@ -36,7 +36,9 @@ class Partitioned:
 
 AUDIT_EVENTS = Partitioned("audit_event", "at")
 WEB_SESSIONS = Partitioned("web_session", "created_at")
-PARTITIONED = (AUDIT_EVENTS, WEB_SESSIONS)
+VISITS = Partitioned("visit", "visited_at")  # the windows the app reads visits by (docs/scale-out.md)
+VISIT_PHOTOS = Partitioned("visit_photo", "created_at")
+PARTITIONED = (AUDIT_EVENTS, WEB_SESSIONS, VISITS, VISIT_PHOTOS)
 
 
 def month_start(day: date) -> date:
@@ -89,8 +91,10 @@ async def _make_months(connection: asyncpg.Connection, table: Partitioned, month
             f"CREATE TABLE {table.partition(month)} PARTITION OF {table.table} FOR VALUES FROM ('{start}') TO ('{end}')"
         )
         await _keep_out_the_app(connection, table.partition(month))
-    if stray:
+    if stray:  # rows moved, not new: no trigger of the table fires for them (a key table keeps their keys already)
+        await connection.execute(f"ALTER TABLE {table.table} DISABLE TRIGGER USER")
         await connection.execute(f"INSERT INTO {table.table} SELECT * FROM {table.default}_moving")
+        await connection.execute(f"ALTER TABLE {table.table} ENABLE TRIGGER USER")
         await connection.execute(f"DROP TABLE {table.default}_moving")  # no row trigger fires: the rows moved
     return [table.partition(m) for m in months]
 
