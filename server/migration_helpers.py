@@ -103,7 +103,9 @@ def key_triggers(table: str, key: KeyTable) -> list[str]:
     ]
 
 
-def partitioned_behind_key(table: str, *, partition_by: str, key: KeyTable, sequence: str) -> Callable[[], Awaitable[None]]:
+def partitioned_behind_key(
+    table: str, *, partition_by: str, key: KeyTable, sequence: str
+) -> Callable[[], Awaitable[None]]:
     """Partition `table` by month of `partition_by` (moved_into_new_table), behind the key table `key`: every foreign
     key that referenced `table` references the key table instead (same name, same actions), the table's own id
     references its key (deferred: the statement trigger adds the key at the end of the statement), views on the
@@ -156,7 +158,7 @@ def plain_again(table: str, *, key: KeyTable, sequence: str) -> Callable[[], Awa
         assert engine is not None
         await engine.run_ddl(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
         shape = await _shape(table, key_of=key.name)
-        references = await _references(key.name)
+        references = [reference for reference in await _references(key.name) if reference[0] != table]
         for statement in [
             *[f"DROP VIEW {name}" for name, _ in shape.views],
             *[f"ALTER TABLE {owner} DROP CONSTRAINT {name}" for owner, name, _ in references],
