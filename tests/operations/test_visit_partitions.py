@@ -188,6 +188,14 @@ async def test_the_app_role_writes_visits_through_their_table_and_never_reaches_
         await app.close()
     assert await where_is(owner, visit) == (year, {VISIT_PHOTOS.partition(today())})
     assert await owner.fetchval("SELECT count(*) FROM visit_key WHERE id = $1", visit) == 1
+    app = await asyncpg.connect(with_user(scratch, app_role_name(database_name(scratch)), None))
+    try:
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):  # a key never changes, not even by hand
+            await app.execute("UPDATE visit_key SET client_id = gen_random_uuid()")
+        await app.execute("DELETE FROM visit WHERE id = $1", visit)  # a visit deleted takes its key along
+    finally:
+        await app.close()
+    assert await owner.fetchval("SELECT count(*) FROM visit_key WHERE id = $1", visit) == 0
 
 
 async def test_migrating_a_database_with_visits_keeps_every_row_and_every_reference_both_ways(
