@@ -106,7 +106,7 @@ def key_triggers(table: str, key: KeyTable) -> list[str]:
 def partitioned_behind_key(
     table: str, *, partition_by: str, key: KeyTable, sequence: str
 ) -> Callable[[], Awaitable[None]]:
-    """Partition `table` by month of `partition_by` (moved_into_new_table), behind the key table `key`: every foreign
+    """Partition `table` by range of `partition_by` (moved_into_new_table), behind the key table `key`: every foreign
     key that referenced `table` references the key table instead (same name, same actions), the table's own id
     references its key (deferred: the statement trigger adds the key at the end of the statement), views on the
     table are made again. Indexes, checks, foreign keys and triggers of the table are read from the catalog when
