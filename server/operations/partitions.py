@@ -3,7 +3,7 @@ the owner.
 
 `bangfu migrate` and `bangfu maintain` (nightly) make the partitions from the current month to MONTHS_AHEAD months
 ahead. A row for a month nobody made a partition for (the nightly job stopped, a clock far off) lands in the DEFAULT
-partition instead of failing; the next run moves it into its own month. Partitions are reached only through their
+partition instead of failing; the next run moves it into its own partition. Partitions are reached only through their
 table: the app role holds no privilege on any of them, so the table's own grants and guards are the only way in.
 Months are the township's months (Asia/Shanghai), like every date the app shows. Visits and their photos take a year
 per partition (VISITS): the same code, with `months=12`.
