@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from piccolo.columns.combination import WhereRaw
 
 from server import policy
 from server.accounts.roles import Role
@@ -128,11 +127,10 @@ async def recent_visits(user: CurrentUser, limit: int = 30) -> list[dict[str, An
 async def timeline(user: CurrentUser, household_id: int) -> dict[str, Any]:
     """Visits (with measures, photos, answered follow-ups), explicit follow-ups and changes, newest first."""
     visits = await visits_where(user, "v.household = {}", household_id, limit=200)
-    follow_ups = (
-        await FollowUp.select(*FollowUp.all_columns(), FollowUp.created_by.display_name.as_alias("created_by_name"))
-        .where(FollowUp.household == household_id)
-        .order_by(FollowUp.due_on, ascending=False)
-        .limit(300)
+    follow_ups: list[dict[str, Any]] = await FollowUp.raw(
+        "SELECT f.*, u.display_name AS created_by_name FROM follow_up f LEFT JOIN app_user u ON u.id = f.created_by"
+        " WHERE f.household = {} ORDER BY f.due_on DESC LIMIT 300",
+        household_id,
     )
     answered: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in follow_ups:
@@ -166,22 +164,23 @@ async def _measures_elsewhere(household_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+_CHANGES = """
+SELECT e.at, e.action, e.actor_label, u.display_name AS actor_name, e.target_type, e.target_id, e.detail
+FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor
+WHERE (e.target_type = 'household' AND e.target_id = {})
+   OR (e.target_type = 'visit' AND e.action = 'visit_edited' AND e.target_id = ANY({}::text[]))
+ORDER BY e.at DESC LIMIT 200
+"""
+
+
 async def _changes(household_id: int, visit_ids: list[int]) -> list[dict[str, Any]]:
     """The household's own changes, and corrections of its visits, from the audit trail."""
-    condition: Any = (AuditEvent.target_type == "household") & (AuditEvent.target_id == str(household_id))
-    if visit_ids:
-        condition = condition | (
-            (AuditEvent.target_type == "visit")
-            & (AuditEvent.action == "visit_edited")
-            & WhereRaw('"audit_event"."target_id" = ANY({}::text[])', [str(i) for i in visit_ids])
-        )
-    events = await AuditEvent.select(
-        AuditEvent.at, AuditEvent.action, AuditEvent.actor_label, AuditEvent.actor.display_name.as_alias("actor_name"),
-        AuditEvent.target_type, AuditEvent.target_id, AuditEvent.detail,
-    ).where(condition).order_by(AuditEvent.at, ascending=False).limit(200).output(load_json=True)  # fmt: skip
+    events: list[dict[str, Any]] = await AuditEvent.raw(_CHANGES, str(household_id), [str(i) for i in visit_ids])
     # Exports and reveals are looked-at, not changes: they stay in the audit trail only.
     events = [e for e in events if e["action"] != "export" and "reveal" not in e["action"]]
     for event in events:
+        if isinstance(event["detail"], str):  # jsonb arrives as text
+            event["detail"] = json.loads(event["detail"])
         detail = event["detail"] if isinstance(event["detail"], dict) else {}
         changes: dict[str, Any] = detail["changes"] if isinstance(detail.get("changes"), dict) else {}
         event["fields"] = sorted(changes)
