@@ -434,7 +434,7 @@ def measure(context: Context, scenario: Scenario, lua: Path) -> Result:
     headers["Cookie"] = f"bangfu_csrf={context.csrf_cookie}"
     if scenario.role:
         headers["Cookie"] += f"; bangfu_session={context.cookies[scenario.role]}"
-    check = httpx.get(context.base_url + scenario.path, headers=headers, timeout=10)
+    check = httpx.get(context.base_url + scenario.path, headers=headers, timeout=120)  # a county report: seconds
     if check.status_code != 200:  # e.g. a redirect to /login would measure the wrong page
         raise SystemExit(f"bench: {scenario.name}: GET {scenario.path} answered {check.status_code}")
     statements = statements_of(context, scenario.path.split("?")[0])

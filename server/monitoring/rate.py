@@ -87,13 +87,15 @@ async def return_rates(user: CurrentUser, township_name: str, on: date) -> tuple
     return _whole_and_parts(township_name, rows, {row["id"]: cap for row in rows}, cap)
 
 
+# Only the households ever lifted out are read (and their members counted): the others count in no figure here.
 _COUNTY_RATES = """
 SELECT t.id, t.name,
        count(h.id) FILTER (WHERE h.status = ANY({})) AS lifted,
        count(h.id) FILTER (WHERE h.status = {}) AS returned,
        coalesce(sum(hm.n) FILTER (WHERE h.status = ANY({})), 0) AS lifted_people,
        coalesce(sum(hm.n) FILTER (WHERE h.status = {}), 0) AS returned_people
-FROM township t LEFT JOIN village vl ON vl.township = t.id LEFT JOIN household h ON h.village = vl.id
+FROM township t LEFT JOIN village vl ON vl.township = t.id
+LEFT JOIN household h ON h.village = vl.id AND h.status = ANY({})
 LEFT JOIN LATERAL (SELECT count(*) AS n FROM member m WHERE m.household = h.id) hm ON TRUE
 WHERE t.county = {}
 GROUP BY t.id, t.name, t.code ORDER BY t.code
@@ -103,7 +105,9 @@ GROUP BY t.id, t.name, t.code ORDER BY t.code
 @from_standby
 async def county_return_rates(county_id: int | None, county_name: str, on: date) -> tuple[Rate, list[Rate]]:
     """The county's rate and each township's (figures only, for the county office), each against its cap on `on`."""
-    rows = await Household.raw(_COUNTY_RATES, list(LIFTED), RETURNED, list(LIFTED), RETURNED, county_id or -1)
+    rows = await Household.raw(
+        _COUNTY_RATES, list(LIFTED), RETURNED, list(LIFTED), RETURNED, list(LIFTED), county_id or -1
+    )
     caps = await policy.values([RETURN_RATE_CAP_PERCENT], [row["id"] for row in rows], on)
     county_cap = await policy.county_value(RETURN_RATE_CAP_PERCENT, county_id, on)
     return _whole_and_parts(
