@@ -98,6 +98,7 @@ class Context:
     server_pid: int = 0
     server_log: Path | None = None
     cookies: dict[str, str] = field(default_factory=dict)  # role -> bangfu_session value
+    csrf_cookie: str = ""  # the bangfu_csrf cookie a browser keeps from its first page and sends with every request
 
 
 # The first scenario is the bare route every ratio is relative to.
@@ -373,6 +374,7 @@ def prepare_database(server_url: str, args: argparse.Namespace, env: dict[str, s
         template_env = {**env, "DATABASE_URL": template_url}
         run(BANGFU, "migrate", env=template_env)
         run(BANGFU, "demo", "--scale", args.scale, env=template_env)
+        run(BANGFU, "maintain", env=template_env)  # visits of past years out of the default partition, into theirs
         asyncio.run(settle(template_url))
         asyncio.run(on_server(server_url, f"COMMENT ON DATABASE \"{template}\" IS 'bench template {key}'"))
         print(f"bench: built the {args.scale} template in {time.monotonic() - started:.0f} s", file=sys.stderr)
@@ -496,8 +498,10 @@ def login(base_url: str, username: str) -> str:
 
 def measure(context: Context, scenario: Scenario, lua: Path) -> Result:
     headers = {**ACCEPT}  # compressed as a browser gets it: compression's CPU is part of the page's cost
+    # As a browser: the CSRF cookie it was given once (else every answer makes a token and sets the cookie anew).
+    headers["Cookie"] = f"bangfu_csrf={context.csrf_cookie}"
     if scenario.role:
-        headers["Cookie"] = f"bangfu_session={context.cookies[scenario.role]}"
+        headers["Cookie"] += f"; bangfu_session={context.cookies[scenario.role]}"
     check = httpx.get(context.base_url + scenario.path, headers=headers, timeout=PAGE_TIMEOUT)
     if check.status_code in (503, 504):  # the page outlasted the database's command timeout: say so, and go on
         seconds = check.elapsed.total_seconds()
@@ -690,6 +694,7 @@ def main() -> None:
             context = Context(base_url, url, args, pid, Path(temp) / "serve.log")
             for role in sorted({s.role for s in SCENARIOS if s.role}):
                 context.cookies[role] = login(base_url, role)
+            context.csrf_cookie = httpx.get(base_url + "/ping", timeout=10).cookies.get("bangfu_csrf", "")
             wire = wire_lines(context)
             if args.only == "wire":
                 print("\n".join(wire), flush=True)

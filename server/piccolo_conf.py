@@ -75,5 +75,6 @@ APP_REGISTRY = AppRegistry(
         "server.plans.piccolo_app",
         "server.exits.piccolo_app",
         "server.county.piccolo_app",
+        "server.operations.piccolo_app",
     ]
 )

@@ -68,5 +68,12 @@ def village_scope(user: CurrentUser) -> Where | Any:
     return Village.id == NOTHING
 
 
+def village_scope_sql(user: CurrentUser, alias: str = "village") -> QueryString:
+    """The same rule as SQL for raw queries on the village table (or a row with its `township`)."""
+    if user.role in (*WHOLE_TOWNSHIP, Role.CADRE):
+        return QueryString(f"{alias}.township = {{}}", user.township_id or NOTHING)
+    return QueryString("FALSE")
+
+
 async def can_see_household(user: CurrentUser, household_id: int) -> bool:
     return await Household.exists().where((Household.id == household_id) & household_scope(user))

@@ -7,6 +7,7 @@ with the township, which knows the people.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -19,6 +20,7 @@ from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.county import queries as lists
 from server.county.export import county_xlsx
+from server.database import concurrently
 from server.jobs.figures import county_figures
 from server.jobs.queries import today
 from server.monitoring import rate, yearly
@@ -33,18 +35,30 @@ from server.web.templating import page
 
 
 async def county_home(user: CurrentUser) -> dict[str, Any]:
-    """The county at a glance: coverage, the return-to-poverty rate and employment, the county's and each township's."""
-    name = await county_name(user)
-    county_rate, township_rates = await rate.county_return_rates(user.county_id, name, today())
+    """The county at a glance: coverage, the return-to-poverty rate and employment, the county's and each township's.
+
+    The figures are independent, so they are read at once, each on its own connection: the page then waits for the
+    slowest (the coverage), not for their sum."""
+    name, day = await county_name(user), today()
+    figures: dict[str, Any] = {}
+
+    async def keep(key: str, query: Awaitable[Any]) -> None:
+        figures[key] = await query
+
+    await concurrently(
+        keep("data", coverage.county_coverage(user.county_id)),
+        keep("rates", rate.county_return_rates(user.county_id, name, day)),
+        keep("jobs", county_figures(user.county_id, day)),
+        keep("waiting", lists.waiting_count(user.county_id)),
+        keep("years", yearly.county_years(user.county_id, name, day.year)),
+    )
+    county_rate, township_rates = figures.pop("rates")
     return {
         "county_name": name,
-        "data": await coverage.county_coverage(user.county_id),
         "county_rate": county_rate,
         "township_rates": township_rates,
-        "jobs": await county_figures(user.county_id, today()),
         "cap": policy.number_text(county_rate.cap),
-        "waiting": await lists.waiting_count(user.county_id),
-        "years": await yearly.county_years(user.county_id, name, today().year),
+        **figures,
         **RATE_CONTEXT,
     }
 

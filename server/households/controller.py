@@ -19,7 +19,7 @@ from server.i18n import N_
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_admin, requires_township_staff
 from server.web.listing import order_param
-from server.web.templating import page
+from server.web.templating import page, wants_fragment
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]
@@ -110,7 +110,10 @@ class HouseholdController(Controller):
         result = await queries.search(user, q, _int_or_none(village), status, page_number, order)
         fragment = "households/_rows.html" if page_number > 1 else "households/_results.html"
         filters: dict[str, Any] = {"q": q, "village": _int_or_none(village), "status": status, "order": order}
-        villages = [(row["id"], row["name"]) for row in await queries.village_choices(user)]
+        # The village filter is on the whole page only: active search and "more" get the rows alone.
+        villages = (
+            [] if wants_fragment(request) else [(r["id"], r["name"]) for r in await queries.village_choices(user)]
+        )
         return await page(
             request,
             "households/list.html",

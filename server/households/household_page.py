@@ -71,10 +71,10 @@ def household_view(household: dict[str, Any], user: CurrentUser, show_phone: boo
 
 async def household_page(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
     """Everything the page needs in a constant number of queries; None when the household is out of scope."""
-    household = await queries.household_in_scope(user, household_id)
+    household = await queries.household_in_scope(user, household_id, with_members=True)
     if household is None:
         return None
-    members = await queries.members_of(household_id)
+    members = household.pop("members")
     cadres = (await responsible_cadres([household_id])).get(household_id, [])
     show_phone = user.is_admin or any(cadre["cadre_id"] == user.id for cadre in cadres)
     today = datetime.now(TIMEZONE).date()

@@ -13,7 +13,7 @@ from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.places.tables import Village, VillageGroup
 from server.policy.registry import MONITORING_LINE, MONITORING_MARGIN_PERCENT, POVERTY_LINE
-from server.scope import household_scope_sql, village_scope
+from server.scope import household_scope_sql, village_scope, village_scope_sql
 
 PAGE_SIZE = 30
 MIN_DIGITS = 4  # digits typed are the end of an ID number or a phone number from 4 on
@@ -202,7 +202,7 @@ _YEAR_END = "make_date(y.year, 12, 31)"
 _HOUSEHOLD = f"""
 SELECT h.*, v.name AS village_name, v.township AS township, g.name AS group_name,
        {policy.sql(MONITORING_MARGIN_PERCENT, "v.township")} AS monitoring_margin_percent,
-       ps.year AS standard_year, ps.poverty_line, ps.monitoring_line
+       ps.year AS standard_year, ps.poverty_line, ps.monitoring_line%(members)s
 FROM household h
 JOIN village v ON v.id = h.village
 LEFT JOIN village_group g ON g.id = h."group"
@@ -217,10 +217,26 @@ WHERE h.id = {{}} AND {{}}
 """
 
 
-async def household_in_scope(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
-    """The household with its village, group and the poverty standard of its income year; None out of scope."""
-    rows = await Household.raw(_HOUSEHOLD, household_id, household_scope_sql(user, "h"))
-    return rows[0] if rows else None
+# Its members as `members_of` orders them, as rows of the member table (asyncpg reads them with their types).
+MEMBERS = (
+    ",\n       ARRAY(SELECT m FROM member m WHERE m.household = h.id ORDER BY m.relation = 'head' DESC, m.id)"
+    " AS member_rows"
+)
+
+
+async def household_in_scope(
+    user: CurrentUser, household_id: int, *, with_members: bool = False
+) -> dict[str, Any] | None:
+    """The household with its village, group and the poverty standard of its income year; None out of scope.
+    `with_members`: also its members under "members" (as `members_of` reads them), in the same statement."""
+    sql = _HOUSEHOLD.replace("%(members)s", MEMBERS if with_members else "")
+    rows = await Household.raw(sql, household_id, household_scope_sql(user, "h"))
+    if not rows:
+        return None
+    household: dict[str, Any] = rows[0]
+    if with_members:
+        household["members"] = [dict(member) for member in household.pop("member_rows")]
+    return household
 
 
 async def members_of(household_id: int) -> list[dict[str, Any]]:
@@ -241,8 +257,9 @@ async def member_in_scope(user: CurrentUser, member_id: int) -> dict[str, Any] |
 
 
 async def village_choices(user: CurrentUser) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await (
-        Village.select(Village.id, Village.name, Village.closed_on).where(village_scope(user)).order_by(Village.code)
+    """The user's villages for a filter or a form (raw SQL: every household list reads them)."""
+    rows: list[dict[str, Any]] = await Village.raw(
+        "SELECT v.id, v.name, v.closed_on FROM village v WHERE {} ORDER BY v.code", village_scope_sql(user, "v")
     )
     return rows
 

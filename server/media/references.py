@@ -10,6 +10,7 @@ from server.piccolo_conf import DB
 # table: its columns holding keys (the photo and its thumbnail)
 PHOTO_TABLES = {
     "visit_photo": ("storage_key", "thumbnail_key"),
+    "visit_photo_key": ("storage_key",),  # the same keys again (a photo once per visit, across partitions)
     "finding_photo": ("storage_key", "thumbnail_key"),
     "visit_confirmation": ("storage_key",),  # the head's signature (empty for a call)
 }

@@ -57,15 +57,15 @@ class Rate:
 
 CAP_MARK = 50  # where the cap sits on the bar: the bar's full width is twice the cap
 
-_RATES = """
-SELECT vl.id, vl.name,
-       count(h.id) FILTER (WHERE h.status = ANY({})) AS lifted,
-       count(h.id) FILTER (WHERE h.status = {}) AS returned,
-       coalesce(sum(hm.n) FILTER (WHERE h.status = ANY({})), 0) AS lifted_people,
-       coalesce(sum(hm.n) FILTER (WHERE h.status = {}), 0) AS returned_people
-FROM village vl LEFT JOIN household h ON h.village = vl.id AND {}
+_RATES = f"""
+SELECT vl.id, vl.name, (SELECT {policy.sql(RETURN_RATE_CAP_PERCENT, "{}", "{}::date")}) AS cap,
+       count(h.id) FILTER (WHERE h.status = ANY({{}})) AS lifted,
+       count(h.id) FILTER (WHERE h.status = {{}}) AS returned,
+       coalesce(sum(hm.n) FILTER (WHERE h.status = ANY({{}})), 0) AS lifted_people,
+       coalesce(sum(hm.n) FILTER (WHERE h.status = {{}}), 0) AS returned_people
+FROM village vl LEFT JOIN household h ON h.village = vl.id AND {{}}
 LEFT JOIN LATERAL (SELECT count(*) AS n FROM member m WHERE m.household = h.id) hm ON TRUE
-WHERE vl.township = {}
+WHERE vl.township = {{}}
 GROUP BY vl.id, vl.name, vl.code ORDER BY vl.code
 """
 
@@ -73,21 +73,29 @@ GROUP BY vl.id, vl.name, vl.code ORDER BY vl.code
 @from_standby
 async def return_rates(user: CurrentUser, township_name: str, on: date) -> tuple[Rate, list[Rate]]:
     """The township's rate and each village's (in the villages' own order: no ranking), against the cap in force
-    on `on`, in two queries."""
+    on `on`, in one query."""
+    township = user.township_id or -1
     rows = await Household.raw(
-        _RATES, list(LIFTED), RETURNED, list(LIFTED), RETURNED, household_scope_sql(user, "h"), user.township_id or -1
+        _RATES, township, on, list(LIFTED), RETURNED, list(LIFTED), RETURNED, household_scope_sql(user, "h"), township
     )
-    cap = await policy.value(RETURN_RATE_CAP_PERCENT, user.township_id, on)
+    # The cap comes with the villages' rows (a township without villages reads it alone).
+    cap = (
+        RETURN_RATE_CAP_PERCENT.convert(rows[0]["cap"])
+        if rows
+        else await policy.value(RETURN_RATE_CAP_PERCENT, township, on)
+    )
     return _whole_and_parts(township_name, rows, {row["id"]: cap for row in rows}, cap)
 
 
+# Only the households ever lifted out are read (and their members counted): the others count in no figure here.
 _COUNTY_RATES = """
 SELECT t.id, t.name,
        count(h.id) FILTER (WHERE h.status = ANY({})) AS lifted,
        count(h.id) FILTER (WHERE h.status = {}) AS returned,
        coalesce(sum(hm.n) FILTER (WHERE h.status = ANY({})), 0) AS lifted_people,
        coalesce(sum(hm.n) FILTER (WHERE h.status = {}), 0) AS returned_people
-FROM township t LEFT JOIN village vl ON vl.township = t.id LEFT JOIN household h ON h.village = vl.id
+FROM township t LEFT JOIN village vl ON vl.township = t.id
+LEFT JOIN household h ON h.village = vl.id AND h.status = ANY({})
 LEFT JOIN LATERAL (SELECT count(*) AS n FROM member m WHERE m.household = h.id) hm ON TRUE
 WHERE t.county = {}
 GROUP BY t.id, t.name, t.code ORDER BY t.code
@@ -97,7 +105,9 @@ GROUP BY t.id, t.name, t.code ORDER BY t.code
 @from_standby
 async def county_return_rates(county_id: int | None, county_name: str, on: date) -> tuple[Rate, list[Rate]]:
     """The county's rate and each township's (figures only, for the county office), each against its cap on `on`."""
-    rows = await Household.raw(_COUNTY_RATES, list(LIFTED), RETURNED, list(LIFTED), RETURNED, county_id or -1)
+    rows = await Household.raw(
+        _COUNTY_RATES, list(LIFTED), RETURNED, list(LIFTED), RETURNED, list(LIFTED), county_id or -1
+    )
     caps = await policy.values([RETURN_RATE_CAP_PERCENT], [row["id"] for row in rows], on)
     county_cap = await policy.county_value(RETURN_RATE_CAP_PERCENT, county_id, on)
     return _whole_and_parts(

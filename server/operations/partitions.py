@@ -1,10 +1,12 @@
-"""Monthly partitions of the history tables, made ahead and dropped whole at the end of retention; run by the owner.
+"""Partitions by month (or year) of the history tables, made ahead and dropped whole at the end of retention; run by
+the owner.
 
 `bangfu migrate` and `bangfu maintain` (nightly) make the partitions from the current month to MONTHS_AHEAD months
 ahead. A row for a month nobody made a partition for (the nightly job stopped, a clock far off) lands in the DEFAULT
-partition instead of failing; the next run moves it into its own month. Partitions are reached only through their
+partition instead of failing; the next run moves it into its own partition. Partitions are reached only through their
 table: the app role holds no privilege on any of them, so the table's own grants and guards are the only way in.
-Months are the township's months (Asia/Shanghai), like every date the app shows.
+Months are the township's months (Asia/Shanghai), like every date the app shows. Visits and their photos take a year
+per partition (VISITS): the same code, with `months=12`.
 """
 
 from __future__ import annotations
@@ -21,22 +23,36 @@ MONTHS_AHEAD = 3
 
 @dataclass(frozen=True)
 class Partitioned:
-    """A table partitioned by month of one timestamp column."""
+    """A table partitioned by time on one timestamp column: a partition per month, or per year (`months=12`)."""
 
     table: str
     column: str
+    months: int = 1  # how many months one partition holds: 1 or 12
 
     @property
     def default(self) -> str:
         return f"{self.table}_default"
 
-    def partition(self, month: date) -> str:
-        return f"{self.table}_{month:%Y_%m}"
+    def start_of(self, day: date) -> date:
+        """The first day of the partition that holds `day`."""
+        return date(day.year, 1, 1) if self.months == 12 else month_start(day)
+
+    def after(self, start: date) -> date:
+        """The first day of the partition after the one starting on `start`."""
+        return date(start.year + 1, 1, 1) if self.months == 12 else next_month(start)
+
+    def partition(self, day: date) -> str:
+        start = self.start_of(day)
+        return f"{self.table}_{start:%Y}" if self.months == 12 else f"{self.table}_{start:%Y_%m}"
 
 
 AUDIT_EVENTS = Partitioned("audit_event", "at")
 WEB_SESSIONS = Partitioned("web_session", "created_at")
-PARTITIONED = (AUDIT_EVENTS, WEB_SESSIONS)
+# By year: the windows the app reads visits by are on visited_at, and a month per partition made every query without
+# a window (a household's history, a visit by id) plan dozens of partitions (docs/scale-out.md "Visits in partitions")
+VISITS = Partitioned("visit", "visited_at", months=12)
+VISIT_PHOTOS = Partitioned("visit_photo", "created_at", months=12)
+PARTITIONED = (AUDIT_EVENTS, WEB_SESSIONS, VISITS, VISIT_PHOTOS)
 
 
 def month_start(day: date) -> date:
@@ -72,8 +88,8 @@ async def _missing(connection: asyncpg.Connection, table: Partitioned, wanted: l
         f"SELECT DISTINCT date_trunc('month', {table.column} AT TIME ZONE $1)::date AS month FROM {table.default}",
         TIMEZONE.key,
     )
-    months = {row["month"] for row in stray} | set(wanted)
-    return sorted([m for m in months if not await _exists(connection, table.partition(m))])
+    starts = {table.start_of(month) for month in {row["month"] for row in stray} | set(wanted)}
+    return sorted([start for start in starts if not await _exists(connection, table.partition(start))])
 
 
 async def _make_months(connection: asyncpg.Connection, table: Partitioned, months: list[date]) -> list[str]:
@@ -84,13 +100,15 @@ async def _make_months(connection: asyncpg.Connection, table: Partitioned, month
         await connection.execute(f"CREATE TABLE {table.default} PARTITION OF {table.table} DEFAULT")
         await _keep_out_the_app(connection, table.default)
     for month in months:
-        start, end = local_midnight(month).isoformat(), local_midnight(next_month(month)).isoformat()
+        start, end = local_midnight(month).isoformat(), local_midnight(table.after(month)).isoformat()
         await connection.execute(
             f"CREATE TABLE {table.partition(month)} PARTITION OF {table.table} FOR VALUES FROM ('{start}') TO ('{end}')"
         )
         await _keep_out_the_app(connection, table.partition(month))
-    if stray:
+    if stray:  # rows moved, not new: no trigger of the table fires for them (a key table keeps their keys already)
+        await connection.execute(f"ALTER TABLE {table.table} DISABLE TRIGGER USER")
         await connection.execute(f"INSERT INTO {table.table} SELECT * FROM {table.default}_moving")
+        await connection.execute(f"ALTER TABLE {table.table} ENABLE TRIGGER USER")
         await connection.execute(f"DROP TABLE {table.default}_moving")  # no row trigger fires: the rows moved
     return [table.partition(m) for m in months]
 
@@ -121,10 +139,10 @@ async def _keep_out_the_app(connection: asyncpg.Connection, partition: str) -> N
 
 
 async def drop_months_before(connection: asyncpg.Connection, table: Partitioned, cutoff: datetime) -> int:
-    """Detach and drop the monthly partitions that end at or before `cutoff`; the number of rows they held."""
+    """Detach and drop the partitions that end at or before `cutoff`; the number of rows they held."""
     rows = 0
     for name, month in await monthly_partitions(connection, table):
-        if local_midnight(next_month(month)) > cutoff:
+        if local_midnight(table.after(month)) > cutoff:
             continue
         async with connection.transaction():
             rows += await connection.fetchval(f"SELECT count(*) FROM {name}")
@@ -134,12 +152,12 @@ async def drop_months_before(connection: asyncpg.Connection, table: Partitioned,
 
 
 async def monthly_partitions(connection: asyncpg.Connection, table: Partitioned) -> list[tuple[str, date]]:
-    """The table's monthly partitions (by name, which says the month), oldest first."""
+    """The table's partitions but the default (by name, which says the month or the year it starts), oldest first."""
     rows = await connection.fetch(
         "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
         " WHERE i.inhparent = $1::regclass AND c.relname <> $2 ORDER BY c.relname",
         table.table,
         table.default,
     )
-    months = [(row["relname"], row["relname"].removeprefix(f"{table.table}_").split("_")) for row in rows]
-    return [(name, date(int(year), int(month), 1)) for name, (year, month) in months]
+    named = [(row["relname"], row["relname"].removeprefix(f"{table.table}_").split("_")) for row in rows]
+    return [(name, date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, 1)) for name, parts in named]

@@ -2,7 +2,8 @@
 
 Default privileges give the app every table and sequence a later migration adds (whoever writes that migration), and
 this step, run again by every `bangfu migrate`, takes back what the app must not have even when a migration granted
-it: UPDATE, DELETE and TRUNCATE on the audit trail, and anything on Piccolo's own migration table.
+it: UPDATE, DELETE and TRUNCATE on the audit trail, UPDATE on the key tables of visits and their photos, and
+anything on Piccolo's own migration table.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from server.database import connect, database_name, password_of, user_of
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 APP_SEQUENCE_PRIVILEGES = "USAGE, SELECT"
 # table -> the only privileges the app keeps on it
-RESTRICTED_TABLES = {"audit_event": ("SELECT", "INSERT"), "migration": ()}
+RESTRICTED_TABLES = {
+    "audit_event": ("SELECT", "INSERT"),
+    "migration": (),
+    # Filled and emptied by the triggers of visit and visit_photo (run as the app): a key is never changed.
+    "visit_key": ("SELECT", "INSERT", "DELETE"),
+    "visit_photo_key": ("SELECT", "INSERT", "DELETE"),
+}
 LOCK_KEY = 2026_1212  # two `bangfu migrate` of one database at once take turns (roles and grants clash otherwise)
 ROLE_ATTRIBUTES = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT"
 

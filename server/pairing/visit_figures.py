@@ -18,12 +18,16 @@ PENDING_CONDITIONS = {"unvisited": visit_queries.UNVISITED_WHERE, "overdue": vis
 LOCAL_TODAY_SQL = visit_queries.LOCAL_TODAY_SQL
 
 
-def household_visit_ctes(households: str, longest_alert_days: str) -> str:
-    """CTEs `recent` and `overdue` for the coverage query, over the household ids `households` selects (SQL), with
-    `longest_alert_days` (an SQL expression)."""
-    recent = visit_queries.RECENT_VISITS_SQL.format(households=households, days=longest_alert_days)
-    overdue = visit_queries.OVERDUE_HOUSEHOLDS_SQL.format(households=households)
+def household_visit_ctes(households: str | None, longest_alert_days: str) -> str:
+    """CTEs `recent` and `overdue` for the coverage query, over the household ids `households` selects (SQL; None:
+    every household's, read by date), with `longest_alert_days` (an SQL expression)."""
+    recent = visit_queries.RECENT_VISITS_SQL.format(among=_among("x", households), days=longest_alert_days)
+    overdue = visit_queries.OVERDUE_HOUSEHOLDS_SQL.format(among=_among("f", households))
     return f"recent AS ({recent}), overdue AS ({overdue})"
+
+
+def _among(alias: str, households: str | None) -> str:
+    return f"{alias}.household IN ({households})" if households else "TRUE"
 
 
 def household_visit_columns() -> str:

@@ -83,6 +83,15 @@ class Period:
         return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
 
 
+# The months from the date `{}` to the day before the date `{}` (a period's start and end), each with its local
+# bounds as instants, for counting timestamps by month through an index range instead of converting each one.
+MONTHS_SQL = """
+SELECT m::date AS month, m AT TIME ZONE 'Asia/Shanghai' AS starts,
+       (m + interval '1 month') AT TIME ZONE 'Asia/Shanghai' AS ends
+FROM generate_series({}::date::timestamp, ({}::date - 1)::timestamp, interval '1 month') m
+"""
+
+
 def project_args(area: Area, period: Period) -> tuple[Any, ...]:
     """A project counts for its village, or for its township when it has none (never for a village then)."""
     townships = [] if area.level == "village" else area.township_ids

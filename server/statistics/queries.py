@@ -15,7 +15,7 @@ from server.i18n import N_, gettext
 from server.projects.codes import FUNDING_SOURCE, PROJECT_KIND
 from server.standby import from_standby
 from server.statistics import progress, trends
-from server.statistics.area import Area, Period, project_args
+from server.statistics.area import MONTHS_SQL, Area, Period, project_args
 from server.statistics.tables import Col, Row, StatTable
 
 HOUSEHOLD_COLUMNS = (Col(N_("Households")), Col(N_("People")))
@@ -143,18 +143,26 @@ async def _township_of_villages(area: Area) -> dict[int, int]:
     return {r["id"]: r["township"] for r in rows}
 
 
+# The ledger's rows of the place's households: a county's read by date (its 50,000 households are most of the
+# ledger); a township's or village's as an array of household ids, which the planner pushes into each source of the
+# view, so that a township reads its own households' visits (20 ms) instead of hashing the whole county's year (0.6 s
+# at county scale; probing 50,000 households one by one is slower than that for a county).
+_PLACE_MEASURES = {
+    "county": "delivered_measure d JOIN household h ON h.id = d.household WHERE h.village = ANY({})",
+    "households": "delivered_measure d"
+    " WHERE d.household = ANY(ARRAY(SELECT h.id FROM household h WHERE h.village = ANY({})))",
+}
 _MEASURES = """
 SELECT d.type AS code, count(*) AS measures, count(DISTINCT d.household) AS households,
        coalesce(sum(d.amount), 0) AS amount
-FROM delivered_measure d
-JOIN household h ON h.id = d.household
-WHERE h.village = ANY({}) AND d.delivered_on >= {} AND d.delivered_on < {}
+FROM {place} AND d.delivered_on >= {{}} AND d.delivered_on < {{}}
 GROUP BY 1
 """
 
 
 async def measures(area: Area, period: Period) -> StatTable:
-    found = {r["code"]: r for r in await Household.raw(_MEASURES, area.villages, period.start, period.end)}
+    sql = _MEASURES.format(place=_PLACE_MEASURES["county" if area.level == "county" else "households"])
+    found = {r["code"]: r for r in await Household.raw(sql, area.villages, period.start, period.end)}
     rows = [
         Row(codes.MEASURE_TYPE.label(code), (r["measures"], r["households"], r["amount"]), key=code)
         for code in [*codes.MEASURE_TYPE, *(c for c in found if c not in codes.MEASURE_TYPE)]
@@ -246,26 +254,34 @@ async def projects_by_kind(area: Area, period: Period) -> StatTable:
     )
 
 
-_VISITS = """
-WITH months AS (SELECT generate_series({}::date, {}::date - 1, interval '1 month')::date AS month)
-SELECT m.month,
-  (SELECT count(*) FROM visit v JOIN household h ON h.id = v.household WHERE h.village = ANY({})
-     AND v.visited_at >= m.month::timestamp AT TIME ZONE 'Asia/Shanghai'
-     AND v.visited_at < (m.month + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai') AS visits,
-  (SELECT count(DISTINCT v.household) FROM visit v JOIN household h ON h.id = v.household WHERE h.village = ANY({})
-     AND v.visited_at >= m.month::timestamp AT TIME ZONE 'Asia/Shanghai'
-     AND v.visited_at < (m.month + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai') AS households,
-  (SELECT count(*) FROM follow_up f JOIN household h ON h.id = f.household WHERE h.village = ANY({})
-     AND f.due_on >= m.month AND f.due_on < m.month + interval '1 month') AS due,
-  (SELECT count(*) FROM follow_up f JOIN household h ON h.id = f.household WHERE h.village = ANY({})
-     AND f.due_on >= m.month AND f.due_on < m.month + interval '1 month' AND f.closed_at IS NOT NULL) AS done
-FROM months m ORDER BY m.month
+# Each month's local bounds are computed once and the visits found by range (index `visit_recent`): one pass over
+# the period's visits and one over its follow-ups. The former statement counted each month four times over, each
+# time joining the place's households again (4 s at county scale for a year).
+_VISITS = f"""
+WITH months AS ({MONTHS_SQL}),
+visits AS (
+  SELECT m.month, count(*) AS visits, count(DISTINCT v.household) AS households
+  FROM months m JOIN visit v ON v.visited_at >= m.starts AND v.visited_at < m.ends
+  JOIN household h ON h.id = v.household WHERE h.village = ANY({{}})
+  GROUP BY m.month
+),
+follow_ups AS (
+  SELECT date_trunc('month', f.due_on)::date AS month, count(*) AS due,
+         count(*) FILTER (WHERE f.closed_at IS NOT NULL) AS done
+  FROM follow_up f JOIN household h ON h.id = f.household
+  WHERE h.village = ANY({{}}) AND f.due_on >= {{}} AND f.due_on < {{}}
+  GROUP BY 1
+)
+SELECT m.month, coalesce(v.visits, 0) AS visits, coalesce(v.households, 0) AS households,
+       coalesce(f.due, 0) AS due, coalesce(f.done, 0) AS done
+FROM months m LEFT JOIN visits v ON v.month = m.month LEFT JOIN follow_ups f ON f.month = m.month
+ORDER BY m.month
 """
 
 
 async def visits_by_month(area: Area, period: Period) -> StatTable:
     v = area.villages
-    found = await Household.raw(_VISITS, period.start, period.end, v, v, v, v)
+    found = await Household.raw(_VISITS, period.start, period.end, v, v, period.start, period.end)
     rows = [
         Row(
             r["month"].strftime("%Y-%m"),

@@ -12,7 +12,7 @@ from typing import Any
 
 from server.households.tables import Household
 from server.i18n import N_, gettext
-from server.statistics.area import Area, Period
+from server.statistics.area import MONTHS_SQL, Area, Period
 from server.statistics.tables import Col, Row, StatTable
 
 YEARS = 5  # the years the income trend covers, up to the period's year
@@ -66,11 +66,13 @@ async def status_by_year(area: Area, period: Period) -> StatTable:
     )
 
 
-_VISITS_BY_MONTH = """
-SELECT date_trunc('month', v.visited_at AT TIME ZONE 'Asia/Shanghai')::date AS month, count(*) AS visits
-FROM visit v JOIN household h ON h.id = v.household
-WHERE h.village = ANY({}) AND v.visited_at >= {} AND v.visited_at < {}
-GROUP BY 1
+# By month bounds computed once (server/statistics/queries.py): no time zone conversion per visit.
+_VISITS_BY_MONTH = f"""
+WITH months AS ({MONTHS_SQL})
+SELECT m.month, count(*) AS visits
+FROM months m JOIN visit v ON v.visited_at >= m.starts AND v.visited_at < m.ends
+JOIN household h ON h.id = v.household WHERE h.village = ANY({{}})
+GROUP BY m.month
 """
 
 
@@ -80,7 +82,7 @@ async def visits_across_years(area: Area, period: Period) -> StatTable:
     start, end = Period(years[0], 0), Period(years[-1], 0)
     found = {
         (r["month"].year, r["month"].month): r["visits"]
-        for r in await Household.raw(_VISITS_BY_MONTH, area.villages, start.start_at, end.end_at)
+        for r in await Household.raw(_VISITS_BY_MONTH, start.start, end.end, area.villages)
     }
     rows = [
         Row(

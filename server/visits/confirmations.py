@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable
-from typing import Any
 
 from server.media.images import NOT_A_SIGNATURE, ImageRejected, StoredSignature, ingest_signature
 from server.media.storage import Storage
@@ -54,12 +52,3 @@ async def save(visit_id: int, form: VisitForm, signature: StoredSignature | None
         )
         return "call"
     return None
-
-
-async def of_visits(visit_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Each visit's confirmation, by visit id (visits without one are absent)."""
-    ids = list(visit_ids)
-    if not ids:
-        return {}
-    rows = await VisitConfirmation.select().where(VisitConfirmation.visit.is_in(ids))
-    return {int(row["visit"]): row for row in rows}

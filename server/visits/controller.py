@@ -22,7 +22,7 @@ from server.visits import confirmations, pages, recording
 from server.visits.codes import FOLLOW_UP_REASON, HARDSHIP, NOTE_PHRASES, VISIT_KIND
 from server.visits.forms import MeasureRow, VisitForm
 from server.visits.photos import ImageRejected, StorageUnavailable, ingest_uploads, uploads_of
-from server.visits.recording import follow_up_rule, local_day
+from server.visits.recording import local_day
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_township_staff
 from server.web.templating import page
@@ -88,9 +88,9 @@ class HouseholdVisitController(Controller):
 
     @get("/visits/new", media_type=MediaType.HTML)
     async def new_visit(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Any:
-        household = await self._household(request, household_id)
-        due = local_day(datetime.now(UTC)) + timedelta(days=(await follow_up_rule(household_id)).days)
-        return await self._form(request, household, VisitForm.blank(datetime.now(UTC), due))
+        shown = await self._shown(request, household_id)
+        due = local_day(datetime.now(UTC)) + timedelta(days=shown["rule"].days)
+        return await self._form(request, household_id, VisitForm.blank(datetime.now(UTC), due), shown=shown)
 
     @get("/visits")
     async def visits_address(self, household_id: FromPath[int]) -> Redirect:
@@ -101,24 +101,24 @@ class HouseholdVisitController(Controller):
     async def create_visit(
         self, request: Request[Any, Any, Any], household_id: FromPath[int], storage: NamedDependency[Storage]
     ) -> Any:
-        household = await self._household(request, household_id)
+        await self._household(request, household_id)  # 404 outside the user's scope, before reading the upload
         data = await request.form()
         uploads = uploads_of(data)
         form = VisitForm.parse(data, photo_count=len(uploads), now=datetime.now(UTC))
         if form.errors:
-            return await self._form(request, household, form, status_code=422)
+            return await self._form(request, household_id, form, status_code=422)
         try:
             images = await ingest_uploads(uploads, storage)
             signature = await confirmations.ingest(form, storage)
         except (ImageRejected, StorageUnavailable) as refused:
-            return await self._refused(request, household, form, refused)
+            return await self._refused(request, household_id, form, refused)
         user = current_user(request)
         outcome = await recording.record_visit(user, household_id, form, images, client_ip(request), signature)
         VISITS_RECEIVED.labels(channel(request), outcome.status).inc()
         return await self._answer(request, outcome)
 
     async def _refused(
-        self, request: Request[Any, Any, Any], household: dict[str, Any], form: VisitForm, refused: Exception
+        self, request: Request[Any, Any, Any], household_id: int, form: VisitForm, refused: Exception
     ) -> Any:
         """A refused photo (422/413), or the photo store down (503: the phone's outbox keeps the visit)."""
         msgid, status_code = (
@@ -128,7 +128,7 @@ class HouseholdVisitController(Controller):
         if wants_json(request):
             return refusal_json(msgid, status_code)
         form.errors["signature" if msgid == NOT_A_SIGNATURE else "photos"] = msgid
-        return await self._form(request, household, form, status_code=422 if status_code < 500 else 503)
+        return await self._form(request, household_id, form, status_code=422 if status_code < 500 else 503)
 
     async def _answer(self, request: Request[Any, Any, Any], outcome: Outcome) -> Any:
         if outcome.status == "conflict":
@@ -149,20 +149,33 @@ class HouseholdVisitController(Controller):
             raise NotFoundException()
         return household
 
+    async def _shown(self, request: Request[Any, Any, Any], household_id: int) -> dict[str, Any]:
+        shown = await pages.visit_form(current_user(request), household_id)
+        if shown is None:
+            raise NotFoundException()
+        return shown
+
     async def _form(
-        self, request: Request[Any, Any, Any], household: dict[str, Any], form: VisitForm, status_code: int = 200
+        self,
+        request: Request[Any, Any, Any],
+        household_id: int,
+        form: VisitForm,
+        status_code: int = 200,
+        shown: dict[str, Any] | None = None,
     ) -> Template:
-        follow_ups = await recording.open_follow_ups(household["id"])
+        """The form; `shown`, what pages.visit_form read, when the caller has it already."""
+        shown = shown or await self._shown(request, household_id)
+        follow_ups = shown["follow_ups"]
         if request.method == "GET":
             form.close_ids = [row["id"] for row in follow_ups if row["due"] and row["reason"] != "schedule"]
         return await vpage(
             request,
             "visits/new.html",
             status_code=status_code,
-            household=household,
+            household=shown["household"],
             form=form,
             follow_ups=follow_ups,
-            follow_up_rule=await follow_up_rule(household["id"]),
+            follow_up_rule=shown["rule"],
         )
 
 

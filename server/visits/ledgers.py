@@ -49,7 +49,7 @@ async def monthly_log(user: CurrentUser, cadre_id: int, month: date) -> list[dic
         end,
         household_scope_sql(user, "h"),
     )
-    await attach(visits, user)
+    attach(visits, user)
     return visits
 
 

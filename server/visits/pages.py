@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from server import policy
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.audit.tables import AuditEvent
 from server.clock import today
 from server.households.tables import Household
+from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
 from server.scope import household_scope_sql
-from server.visits import confirmations
 from server.visits.geo import format_distance, visit_distance
 from server.visits.queries import overdue_follow_up_counts_by_village, unvisited_household_counts_by_village
-from server.visits.recording import may_edit
-from server.visits.tables import FollowUp, VisitMeasure, VisitPhoto
+from server.visits.recording import FollowUpRule, may_edit
+from server.visits.tables import FollowUp
 
 HEAD = "(SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' ORDER BY m.id LIMIT 1)"
 VISIT_COLUMNS = (
     "v.id, v.household, v.cadre, v.visited_at, v.kind, v.note, v.problems, v.hardship, v.latitude, v.longitude,"
     " v.accuracy_m, v.expected_photos, v.version, v.created_at, v.updated_at, u.display_name AS cadre_name, h.code,"
     f" {HEAD} AS head, vl.name AS village_name, coalesce(h.latitude, vl.latitude) AS home_latitude,"
-    " coalesce(h.longitude, vl.longitude) AS home_longitude"
+    " coalesce(h.longitude, vl.longitude) AS home_longitude,"
+    # Its measures, photos and the household's confirmation in the same statement (rows of those tables, which
+    # asyncpg reads with their types); `attach` turns them into dicts. Three statements fewer on every visit page.
+    " ARRAY(SELECT m FROM visit_measure m WHERE m.visit = v.id ORDER BY m.position, m.id) AS measures,"
+    " ARRAY(SELECT p FROM visit_photo p WHERE p.visit = v.id ORDER BY p.position, p.id) AS photos,"
+    " (SELECT c FROM visit_confirmation c WHERE c.visit = v.id) AS confirmation"
 )
 VISIT_FROM = (
     " FROM visit v JOIN app_user u ON u.id = v.cadre JOIN household h ON h.id = v.household"
@@ -47,15 +54,45 @@ async def household_header(user: CurrentUser, household_id: int) -> dict[str, An
     return rows[0] if rows else None
 
 
+_VISIT_FORM = f"""
+SELECT h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name,
+       h.monitoring_type IS NOT NULL AS is_monitored,
+       {policy.sql(FOLLOW_UP_DAYS, "vl.township", "{}::date")} AS ordinary,
+       {policy.sql(MONITORED_FOLLOW_UP_DAYS, "vl.township", "{}::date")} AS monitored,
+       ARRAY(SELECT f FROM follow_up f WHERE f.household = h.id AND f.closed_at IS NULL ORDER BY f.due_on, f.id)
+         AS follow_ups
+FROM household h JOIN village vl ON vl.id = h.village WHERE h.id = {{}} AND {{}}
+"""
+HEADER = ("id", "code", "monitoring_type", "head", "village_name")
+
+
+async def visit_form(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
+    """What the visit form shows, in one statement: the household as `household_header` names it, its follow-up
+    days (`rule`, as recording.follow_up_rule reads them) and its open follow-ups, soonest first, `due` within the
+    coming week (ticked by default). None when the household is out of the user's scope."""
+    day = today()
+    rows = await Household.raw(_VISIT_FORM, day, day, household_id, household_scope_sql(user, "h"))
+    if not rows:
+        return None
+    row, week = rows[0], day + timedelta(days=7)
+    follow_ups = [
+        {"id": f["id"], "due_on": f["due_on"], "reason": f["reason"], "note": f["note"], "due": f["due_on"] <= week}
+        for f in row["follow_ups"]
+    ]
+    rule = FollowUpRule(ordinary=row["ordinary"], monitored=row["monitored"], is_monitored=row["is_monitored"])
+    return {"household": {key: row[key] for key in HEADER}, "rule": rule, "follow_ups": follow_ups}
+
+
 async def visits_where(user: CurrentUser, condition: str, *args: Any, limit: int = 50) -> list[dict[str, Any]]:
-    """Visits matching `condition` (SQL on v/h) within the user's scope, newest first, with measures and photos."""
+    """Visits matching `condition` (SQL on v/h) within the user's scope, newest first, with measures and photos:
+    one statement."""
     visits: list[dict[str, Any]] = await Household.raw(
         f"SELECT {VISIT_COLUMNS}{VISIT_FROM} WHERE {condition} AND {{}}"
         f" ORDER BY v.visited_at DESC, v.id DESC LIMIT {int(limit)}",
         *args,
         household_scope_sql(user, "h"),
     )
-    await attach(visits, user)
+    attach(visits, user)
     return visits
 
 
@@ -64,23 +101,14 @@ async def visit_detail(user: CurrentUser, visit_id: int) -> dict[str, Any] | Non
     return visits[0] if visits else None
 
 
-async def attach(visits: list[dict[str, Any]], user: CurrentUser) -> None:
-    """Measures, photos, the household's confirmation, editability and (for leaders) the distance of each visit:
-    three queries for any number."""
-    ids = [visit["id"] for visit in visits]
-    measures: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
-    photos: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
-    if ids:
-        for row in await VisitMeasure.select().where(VisitMeasure.visit.is_in(ids)).order_by(VisitMeasure.position):
-            measures[row["visit"]].append(row)
-        for row in await VisitPhoto.select().where(VisitPhoto.visit.is_in(ids)).order_by(VisitPhoto.position):
-            photos[row["visit"]].append(row)
-    confirmed = await confirmations.of_visits(ids)
+def attach(visits: list[dict[str, Any]], user: CurrentUser) -> None:
+    """Each visit (selected with VISIT_COLUMNS) with its measures, photos and confirmation as dicts, whether the
+    user may still edit it and (for leaders) how far from the household it was recorded."""
     now = datetime.now(UTC)
     for visit in visits:
-        visit["confirmation"] = confirmed.get(visit["id"])
-        visit["measures"] = measures[visit["id"]]
-        visit["photos"] = photos[visit["id"]]
+        visit["confirmation"] = dict(visit["confirmation"]) if visit["confirmation"] is not None else None
+        visit["measures"] = [dict(row) for row in visit["measures"]]
+        visit["photos"] = [dict(row) for row in visit["photos"]]
         visit["missing_photos"] = max(0, visit["expected_photos"] - len(visit["photos"]))
         visit["editable"] = may_edit(visit, user, now)
         if sees_distance(user):
@@ -99,11 +127,10 @@ async def recent_visits(user: CurrentUser, limit: int = 30) -> list[dict[str, An
 async def timeline(user: CurrentUser, household_id: int) -> dict[str, Any]:
     """Visits (with measures, photos, answered follow-ups), explicit follow-ups and changes, newest first."""
     visits = await visits_where(user, "v.household = {}", household_id, limit=200)
-    follow_ups = (
-        await FollowUp.select(*FollowUp.all_columns(), FollowUp.created_by.display_name.as_alias("created_by_name"))
-        .where(FollowUp.household == household_id)
-        .order_by(FollowUp.due_on, ascending=False)
-        .limit(300)
+    follow_ups: list[dict[str, Any]] = await FollowUp.raw(
+        "SELECT f.*, u.display_name AS created_by_name FROM follow_up f LEFT JOIN app_user u ON u.id = f.created_by"
+        " WHERE f.household = {} ORDER BY f.due_on DESC LIMIT 300",
+        household_id,
     )
     answered: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in follow_ups:
@@ -137,22 +164,23 @@ async def _measures_elsewhere(household_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+_CHANGES = """
+SELECT e.at, e.action, e.actor_label, u.display_name AS actor_name, e.target_type, e.target_id, e.detail
+FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor
+WHERE (e.target_type = 'household' AND e.target_id = {})
+   OR (e.target_type = 'visit' AND e.action = 'visit_edited' AND e.target_id = ANY({}::text[]))
+ORDER BY e.at DESC LIMIT 200
+"""
+
+
 async def _changes(household_id: int, visit_ids: list[int]) -> list[dict[str, Any]]:
     """The household's own changes, and corrections of its visits, from the audit trail."""
-    condition: Any = (AuditEvent.target_type == "household") & (AuditEvent.target_id == str(household_id))
-    if visit_ids:
-        condition = condition | (
-            (AuditEvent.target_type == "visit")
-            & (AuditEvent.action == "visit_edited")
-            & AuditEvent.target_id.is_in([str(i) for i in visit_ids])
-        )
-    events = await AuditEvent.select(
-        AuditEvent.at, AuditEvent.action, AuditEvent.actor_label, AuditEvent.actor.display_name.as_alias("actor_name"),
-        AuditEvent.target_type, AuditEvent.target_id, AuditEvent.detail,
-    ).where(condition).order_by(AuditEvent.at, ascending=False).limit(200).output(load_json=True)  # fmt: skip
+    events: list[dict[str, Any]] = await AuditEvent.raw(_CHANGES, str(household_id), [str(i) for i in visit_ids])
     # Exports and reveals are looked-at, not changes: they stay in the audit trail only.
     events = [e for e in events if e["action"] != "export" and "reveal" not in e["action"]]
     for event in events:
+        if isinstance(event["detail"], str):  # jsonb arrives as text
+            event["detail"] = json.loads(event["detail"])
         detail = event["detail"] if isinstance(event["detail"], dict) else {}
         changes: dict[str, Any] = detail["changes"] if isinstance(detail.get("changes"), dict) else {}
         event["fields"] = sorted(changes)

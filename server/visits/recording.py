@@ -187,19 +187,6 @@ async def _close_and_schedule(
     )
 
 
-async def open_follow_ups(household_id: int) -> list[dict[str, Any]]:
-    """Open follow-ups of a household, soonest first, with `due` = within the coming week (ticked by default)."""
-    rows = (
-        await FollowUp.select(FollowUp.id, FollowUp.due_on, FollowUp.reason, FollowUp.note)
-        .where((FollowUp.household == household_id) & FollowUp.closed_at.is_null())
-        .order_by(FollowUp.due_on)
-    )
-    week = today() + timedelta(days=7)
-    for row in rows:
-        row["due"] = row["due_on"] <= week
-    return rows
-
-
 async def add_photos_later(visit_id: int, images: list[StoredImage], user: CurrentUser, ip: str = "") -> Outcome:
     """Photos sent after their visit (one per request from a weak connection or the offline queue)."""
     async with DB.transaction():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -19,6 +20,7 @@ from server.jobs.tables import Placement, Referral
 from server.monitoring.rate import county_return_rates
 from server.pairing.coverage import county_coverage
 from server.places.tables import Township, Village
+from server.visits.tables import FollowUp, Visit
 from tests.county.conftest import Counties
 from tests.helpers import log_in
 from tests.jobs.conftest import make_job
@@ -159,3 +161,17 @@ async def test_the_county_sees_employment_by_township(
     text = (await client.get("/")).text
     assert 'id="county-jobs"' in text
     assert "临户主1" not in text
+
+
+async def test_the_county_counts_visits_and_overdue_follow_ups_of_its_own_households_only(
+    counties: Counties, township: dict[str, int], make_user: Any
+) -> None:
+    """The coverage reads the period's visits and overdue follow-ups by date, whoever's: the neighbour's stay out."""
+    cadre = await make_user("cadre", username="c_visitor")
+    for code in ("T1", "O1"):
+        await Visit.insert(Visit(client_id=uuid.uuid4(), household=counties.households[code], cadre=cadre, note="入户"))
+    for code in ("S1", "O1"):
+        await FollowUp.insert(FollowUp(household=counties.households[code], due_on=today() - timedelta(days=3)))
+    data = await county_coverage(township["county"])
+    assert (data.county.households, data.county.unvisited, data.county.overdue) == (6, 5, 1)
+    assert [(t.name, t.unvisited, t.overdue) for t in data.townships] == [("临涧镇", 3, 0), ("地方镇", 2, 1)]

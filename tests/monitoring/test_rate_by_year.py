@@ -13,6 +13,7 @@ from server.clock import this_year
 from server.households.tables import Household, Member
 from server.monitoring.events import record_status_event
 from server.monitoring.tables import ClosedReturnRate, StatusEvent
+from server.monitoring.yearly import YearFigure, county_years, township_years
 from tests.monitoring.conftest import as_user, make_household, post_on
 
 LAST = this_year() - 1  # a year that has ended
@@ -126,3 +127,36 @@ async def test_the_county_reads_each_years_figure_of_its_townships_events(
     kept = year_row((await (await as_user(client, "mcounty")).get("/")).text, LAST)
     assert "33.33%" in kept, "the township's closed figure, in the county's too"
     assert "已关账" in kept
+
+
+async def test_the_county_counts_a_household_that_left_and_returned_twice_as_the_township_does(
+    world: dict[str, Any], township: dict[str, int]
+) -> None:
+    """Each year counts a household once: with its people at its latest exit by the year's end, and at its latest
+    return during the year. The county's figures (counted in SQL) equal the township's (counted event by event)."""
+    moving = await make_household(world["village"], "反复户", 3000, members=2, status="not_out")
+    steady = await make_household(world["village"], "稳定户", 9000, members=3, status="not_out")
+    events = [
+        (moving, "out_supported", date(BEFORE, 3, 1), 2),
+        (moving, "returned", date(BEFORE, 9, 1), 2),
+        (moving, "out_supported", date(LAST, 2, 1), 5),
+        (moving, "returned", date(LAST, 5, 1), 5),
+        (moving, "returned", date(LAST, 8, 1), 6),
+        (steady, "out_supported", date(LAST, 12, 31), 3),
+        (steady, "out_supported", date(LAST, 12, 31), 4),  # the same day: the later one counts
+    ]
+    for n, (household, status_to, on, people) in enumerate(events):
+        source = "exit" if status_to == "out_supported" else "monitoring"
+        await StatusEvent.insert(
+            StatusEvent(household=household, status_to=status_to, happened_on=on, people=people, source=source,
+                        source_id=9200 + n)
+        )  # fmt: skip
+
+    def figures(years: list[YearFigure]) -> dict[int, tuple[int, int, int, int]]:
+        return {int(f.rate.id or 0): (f.rate.lifted, f.rate.returned, f.rate.lifted_people, f.rate.returned_people)
+                for f in years}  # fmt: skip
+
+    county = figures(await county_years(township["county"], "平邑县", this_year()))
+    assert county[BEFORE] == (1, 1, 2, 2)
+    assert county[LAST] == (2, 1, 9, 6)
+    assert county == figures(await township_years(township["township"], "临涧镇", this_year()))

@@ -3,38 +3,22 @@ looks, closed to the app role, and dropped whole at the end of retention."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 
 import asyncpg
 import pytest
 
 from server.clock import today
-from server.database import app_role_name, connect, database_name, with_user
-from server.operations.partitions import AUDIT_EVENTS, WEB_SESSIONS, local_midnight, month_start, next_month
+from server.database import app_role_name, database_name, with_user
+from server.operations.partitions import (
+    AUDIT_EVENTS,
+    PARTITIONED,
+    WEB_SESSIONS,
+    local_midnight,
+    month_start,
+    next_month,
+)
 from tests.cli.test_cli import bangfu
-from tests.conftest import create_database, drop_database
-
-
-@pytest.fixture
-async def scratch(database_server: str) -> AsyncIterator[str]:
-    """A database migrated by the command, as an operator would."""
-    url = await create_database(database_server, "bangfu_partitions")
-    try:
-        migrated = bangfu("migrate", env={"DATABASE_URL": url})
-        assert migrated.returncode == 0, migrated.stderr
-        yield url
-    finally:
-        await drop_database(url)
-
-
-@pytest.fixture
-async def owner(scratch: str) -> AsyncIterator[asyncpg.Connection]:
-    connection = await connect(scratch)
-    try:
-        yield connection
-    finally:
-        await connection.close()
 
 
 def months_from(first: date, count: int) -> list[date]:
@@ -55,10 +39,10 @@ async def where_is(owner: asyncpg.Connection, label: str) -> str:
     return str(await owner.fetchval("SELECT tableoid::regclass::text FROM audit_event WHERE actor_label = $1", label))
 
 
-async def test_the_audit_trail_and_sessions_have_a_partition_from_this_month_to_three_ahead_after_migrating(
+async def test_every_history_table_has_a_partition_from_this_month_to_three_ahead_after_migrating(
     owner: asyncpg.Connection,
 ) -> None:
-    for table in (AUDIT_EVENTS, WEB_SESSIONS):
+    for table in PARTITIONED:
         ahead = {table.partition(month) for month in months_from(month_start(today()), 4)}
         assert ahead | {table.default} == await partitions(owner, table.table)
 

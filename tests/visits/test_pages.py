@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from typing import Any
@@ -11,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from server.audit.tables import AuditEvent
-from server.visits.tables import Visit, VisitPhoto
+from server.clock import TIMEZONE
+from server.visits.tables import FollowUp, Visit, VisitMeasure, VisitPhoto
 from tests.helpers import csrf_token_of, log_in
 from tests.visits.conftest import PHOTO, send_visit
 
@@ -190,3 +192,49 @@ async def test_the_assistance_manual_lists_measures_with_amounts(
     assert sheet.cell(2, 6).value == "王干部"
     await log_in(as_wang, "li")
     assert (await as_wang.get(f"/households/{world['monitored']}/manual.xlsx")).status_code == 404
+
+
+async def partition_of(visit_id: int) -> str:
+    rows = await Visit.raw("SELECT tableoid::regclass::text AS partition FROM visit WHERE id = {}", visit_id)
+    return str(rows[0]["partition"])
+
+
+def last_year_end() -> str:
+    """The last evening of last year, as the form writes it: within the year a visit may be back, in another partition
+    (visits are partitioned by year)."""
+    return f"{datetime.now(TIMEZONE).year - 1}-12-31T23:00"
+
+
+async def test_a_visit_whose_day_is_corrected_into_last_year_keeps_its_measures_photos_and_follow_ups(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    visit_id = await record(as_wang, world["monitored"], measure_type="medical", measure_amount="300")
+    photo = await VisitPhoto.select().where(VisitPhoto.visit == visit_id).first()
+    closed = await FollowUp.count().where(FollowUp.closed_by_visit == visit_id)
+    before = await partition_of(visit_id)
+    edit = await as_wang.get(f"/visits/{visit_id}/edit")
+    answer = await as_wang.post(
+        f"/visits/{visit_id}/edit",
+        data={"_csrf_token": csrf_token_of(edit.text), "version": "1", "kind": "home", "note": "看望",
+              "visited_at": last_year_end(), "measure_type": "medical", "measure_amount": "300"},
+    )  # fmt: skip
+    assert answer.status_code == 303
+    assert await partition_of(visit_id) != before, "the visit moved to the partition of its corrected day"
+    assert await VisitMeasure.count().where(VisitMeasure.visit == visit_id) == 1
+    assert await VisitPhoto.count().where(VisitPhoto.visit == visit_id) == 1
+    assert await FollowUp.count().where(FollowUp.closed_by_visit == visit_id) == closed
+    page = await as_wang.get(f"/households/{world['monitored']}/timeline")
+    assert f"/media/visits/{photo['id']}/thumb" in page.text
+    assert "300.00" in page.text
+
+
+async def test_the_same_form_sent_with_a_day_of_another_year_is_still_one_visit(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    client_id = str(uuid.uuid4())
+    fields = {"note": "看望", "visited_at": last_year_end()}
+    first = await send_visit(as_wang, world["monitored"], fields, client_id=client_id)
+    assert first.status_code == 303
+    again = await send_visit(as_wang, world["monitored"], {"note": "看望"}, client_id=client_id)
+    assert again.status_code == 409, "another day is other content: nothing overwritten"
+    assert await Visit.count().where(Visit.client_id == uuid.UUID(client_id)) == 1

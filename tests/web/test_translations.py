@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from server.i18n import current_locale
 from server.settings import ROOT
-from server.web.templating import build_environment
+from server.web.templating import build_environment, environment_for
 
 
 def extract_messages(tmp_path: Path) -> set[str]:
@@ -62,3 +62,21 @@ def test_templates_read_a_rows_keys_and_a_dicts_methods_alike() -> None:
     source = "{{ row.code }}|{{ row.items()|list|length }}|{{ row.missing is defined }}"
     template = build_environment().from_string(source)
     assert template.render(row={"code": "3713", "items": "not the method"}) == "3713|2|False"
+
+
+def test_a_languages_templates_show_literal_messages_as_the_runtime_translation_does() -> None:
+    source = (
+        '<td data-label="{{ _("Village") }}">{{ _("Progress (%%)") }}|{{ _("Hello %(name)s", name=who) }}|'
+        '{{ _("Tick %(name)s", name=row.head or row.code) }}|{{ _("Progress %(p)s%%", p=[4, 0]|join) }}|'
+        '{% set label = _("Head of household") %}{{ label }}|{{ [_("People"), who]|join(",") }}|{{ _(who) }}</td>'
+    )
+    base = build_environment()
+    for locale in ("zh_CN", "en"):
+        token = current_locale.set(locale)
+        try:
+            row = {"head": "", "code": "<i>"}
+            compiled = environment_for(base, locale).from_string(source).render(who="<b>", row=row)
+            assert compiled == base.from_string(source).render(who="<b>", row=row)
+        finally:
+            current_locale.reset(token)
+    assert "村" in environment_for(base, "zh_CN").from_string(source).render(who="", row={"head": "张三"})
