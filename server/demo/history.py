@@ -25,10 +25,13 @@ from server import policy
 from server.clock import TIMEZONE
 from server.demo.pairing import END_REASONS
 from server.demo.visits import KINDS, MEASURES, NOTES, OVERDUE_SHARE, PROBLEMS
+from server.operations.partitions import VISITS, ensure_span
 from server.pairing.rules import eligible_sql
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
 
-BULK_TABLES = ("visit", "visit_measure", "follow_up")
+# `visit_key` (where visits are partitioned: their ids and exactly-once client ids, filled by a statement trigger)
+# is left out where it does not exist.
+BULK_TABLES = ("visit", "visit_key", "visit_measure", "follow_up")
 CHUNK = 1_000_000  # visits per statement
 LONG = 1800  # seconds: a statement of the bulk load, or an index built over a province's 15 million visits
 MEASURE_SHARE = 30  # percent of visits that record a measure
@@ -151,7 +154,7 @@ def _near(key: str) -> str:
     return f"(w.kind = 'home' AND p.lat IS NOT NULL AND {pick(key, 15, 100)} < {NEAR_SHARE})"
 
 
-VISITS = f"""
+VISITS_SQL = f"""
 INSERT INTO visit (id, client_id, household, cadre, visited_at, kind, note, problems, latitude, longitude,
                    accuracy_m, expected_photos, fingerprint, version, created_at, updated_at)
 SELECT $1::bigint + p.first_id + j,
@@ -199,7 +202,7 @@ WHERE p.first_id >= $2 AND p.first_id < $3
 
 
 @asynccontextmanager
-async def indexes_deferred(connection: asyncpg.Connection, tables: tuple[str, ...]) -> AsyncIterator[None]:
+async def indexes_deferred(connection: asyncpg.Connection, tables: tuple[str, ...]) -> AsyncIterator[bool]:
     """Drop the tables' secondary indexes, unique constraints and foreign keys (the primary keys stay); make them
     again, from their own definitions, when the block ends. Call inside the load's transaction. Only the tables'
     owner may (`bangfu demo` runs as the owner); for another role, nothing is dropped."""
@@ -208,7 +211,7 @@ async def indexes_deferred(connection: asyncpg.Connection, tables: tuple[str, ..
         list(tables),
     )
     if not owner:  # the app role (as in the tests) may not drop indexes: the rows go in with the indexes there
-        yield
+        yield False
         return
     constraints = await connection.fetch(
         "SELECT conrelid::regclass::text AS tab, conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint"
@@ -225,7 +228,7 @@ async def indexes_deferred(connection: asyncpg.Connection, tables: tuple[str, ..
         await connection.execute(f'ALTER TABLE {row["tab"]} DROP CONSTRAINT "{row["conname"]}"')
     for row in indexes:
         await connection.execute(f"DROP INDEX {row['name']}")
-    yield
+    yield True
     await connection.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for row in indexes:
         await connection.execute(row["definition"].replace(" ON ONLY ", " ON ", 1), timeout=LONG)
@@ -249,11 +252,14 @@ async def history_demo(connection: asyncpg.Connection, township_ids: list[int], 
         return Counter()
     base = await _reserve_visit_ids(connection, total)
     measures = 0
-    async with indexes_deferred(connection, BULK_TABLES):
+    tables = tuple([name for name in BULK_TABLES if await connection.fetchval("SELECT to_regclass($1)", name)])
+    async with indexes_deferred(connection, tables) as owner:
+        if owner:  # each past year's partition made first, so the rows go straight into it
+            await ensure_span(connection, VISITS, window, today)
         # In slices of about CHUNK visits (a stretch goes with the slice its first visit falls in), each statement
         # well within the pool's command timeout on a busy machine.
         for start in range(1, total + 1, CHUNK):
-            await connection.execute(VISITS, base, start, start + CHUNK, timeout=LONG)
+            await connection.execute(VISITS_SQL, base, start, start + CHUNK, timeout=LONG)
             status = await connection.execute(MEASURES_SQL, base, start, start + CHUNK, timeout=LONG)
             measures += int(status.split()[-1])
             await connection.execute(FOLLOW_UPS, base, start, start + CHUNK, timeout=LONG)

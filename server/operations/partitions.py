@@ -83,6 +83,20 @@ async def ensure_partitions(connection: asyncpg.Connection, months_ahead: int = 
     return made
 
 
+async def ensure_span(connection: asyncpg.Connection, table: Partitioned, first: date, last: date) -> list[str]:
+    """Make the missing partitions of `table` from `first`'s to `last`'s, e.g. before a bulk load of past years
+    (the demo's visit history), so the rows go straight into their own partitions instead of the default."""
+    if not await _is_partitioned(connection, table):
+        return []
+    starts, start = [], table.start_of(first)
+    while start <= last:
+        starts.append(start)
+        start = table.after(start)
+    return await _make_months(
+        connection, table, [s for s in starts if not await _exists(connection, table.partition(s))]
+    )
+
+
 async def _missing(connection: asyncpg.Connection, table: Partitioned, wanted: list[date]) -> list[date]:
     stray = await connection.fetch(
         f"SELECT DISTINCT date_trunc('month', {table.column} AT TIME ZONE $1)::date AS month FROM {table.default}",
