@@ -21,9 +21,7 @@ from server.piccolo_conf import DB
 from server.places.names import place_names
 from server.plans import queries as plan_queries
 from server.regions.controller import region_home
-from server.reports.queries import open_counts as report_counts
 from server.supervision.controller import supervision_home
-from server.supervision.finding_pages import open_counts as finding_counts
 from server.visits.queries import due_summary
 from server.web.assets import service_worker_source
 from server.web.auth import current_user
@@ -85,16 +83,8 @@ async def cadre_home(user: CurrentUser) -> dict[str, Any]:
     return {
         "households": await paired_households(user.id, today()),
         "due_summary": {**await due_summary(user), "plan_overdue": await plan_queries.overdue_count(user, this_year())},
-        "attention": await attention(user),
+        "attention": await queries.attention(user, today()),
     }
-
-
-async def attention(user: CurrentUser) -> dict[str, int]:
-    """Reports from the user's households and rectifications assigned to them, open (two small queries)."""
-    reports = await report_counts(user)
-    findings = await finding_counts(user, today())
-    return {"difficulties": reports.get("difficulty", 0), "complaints": reports.get("complaint", 0),
-            "help": reports.get("help", 0), "findings": findings["open"], "overdue": findings["overdue"]}  # fmt: skip
 
 
 async def township_home(user: CurrentUser) -> dict[str, Any]:
@@ -105,7 +95,7 @@ async def township_home(user: CurrentUser) -> dict[str, Any]:
         "links": ROLE_LINKS.get(user.role, ()),
         "households": None,
         "due_summary": None,
-        "attention": await attention(user),
+        "attention": await queries.attention(user, today()),
     }
     if user.role is Role.LEADER:
         context.update(await cadre_home(user))

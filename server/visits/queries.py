@@ -28,6 +28,11 @@ async def latest_visits(household_ids: Iterable[int]) -> dict[int, dict[str, Any
     return {row["household"]: row for row in rows}
 
 
+# The same two dates as columns of a household `h`, for lists that read them in the households' own statement.
+LAST_VISITED_AT_SQL = "(SELECT max(x.visited_at) FROM visit x WHERE x.household = h.id)"
+NEXT_FOLLOW_UP_SQL = "(SELECT min(f.due_on) FROM follow_up f WHERE f.household = h.id AND f.closed_at IS NULL)"
+
+
 async def next_follow_ups(household_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """The earliest open follow-up of each household: id, due_on, reason, overdue (bool). One query."""
     ids = list(household_ids)
