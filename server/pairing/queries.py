@@ -21,20 +21,11 @@ async def responsible_cadres(household_ids: Iterable[int]) -> dict[int, list[dic
     ids = list(household_ids)
     if not ids:
         return {}
-    rows = await (
-        Pairing.select(
-            Pairing.household,
-            Pairing.rank,
-            Pairing.started_on,
-            Pairing.cadre.as_alias("cadre_id"),
-            Pairing.cadre.display_name.as_alias("name"),
-            Pairing.cadre.title.as_alias("title"),
-            Pairing.cadre.phone.as_alias("phone"),
-            Pairing.cadre.role.as_alias("role"),
-        )
-        .where(Pairing.household.is_in(ids) & Pairing.ended_on.is_null())
-        .order_by(Pairing.household)
-        .order_by(Pairing.rank)
+    rows = await Pairing.raw(
+        "SELECT p.household, p.rank, p.started_on, p.cadre AS cadre_id, u.display_name AS name, u.title, u.phone,"
+        " u.role FROM pairing p JOIN app_user u ON u.id = p.cadre"
+        " WHERE p.household = ANY({}::int[]) AND p.ended_on IS NULL ORDER BY p.household, p.rank",
+        ids,
     )
     by_household: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
