@@ -160,7 +160,8 @@ async def test_the_household_page_takes_the_same_few_statements_however_many_cad
     for due_on in (today() + timedelta(days=5), overdue):
         await FollowUp(household=household, due_on=due_on, reason="measure").save()
     html = (await client.get(path)).text
-    assert "刘帮扶" in html and "陈帮扶" in html
+    assert "刘帮扶" in html
+    assert "陈帮扶" in html
     assert f"上次走访: {last.date().isoformat()} · 陈帮扶" in html
     assert f'<span class="text-warn">{overdue.isoformat()}</span>' in html
     # the session's user, the household with its members and visit dates, its cadres, its history
