@@ -93,13 +93,10 @@ async def township_home(user: CurrentUser) -> dict[str, Any]:
         "overview": await queries.township_overview(user.township_id),
         "figures": (await coverage(user.township_id)).township,
         "links": ROLE_LINKS.get(user.role, ()),
-        "households": None,
-        "due_summary": None,
-        "attention": await queries.attention(user, today()),
     }
-    if user.role is Role.LEADER:
-        context.update(await cadre_home(user))
-    return context
+    if user.role is Role.LEADER:  # their own households too, and the badges read with them (once)
+        return {**context, **await cadre_home(user)}
+    return {**context, "households": None, "due_summary": None, "attention": await queries.attention(user, today())}
 
 
 class PublicController(Controller):

@@ -79,3 +79,15 @@ async def test_a_cadres_home_takes_the_same_few_statements_however_many_househol
     # the session's user, the header's place names, the households with their visit dates, the follow-up figures,
     # the plan items overdue (two), the open reports and findings
     assert with_one_household == await statements_of_the_home(client, caplog) == 7
+
+
+async def test_a_leaders_home_reads_their_badges_once_however_many_households_they_have(
+    client: httpx.AsyncClient, small: Small, caplog: Any
+) -> None:
+    await log_in(client, "t_leader")
+    with_two_households = await statements_of_the_home(client, caplog)
+    await add_pairing(small.h["A4"], small.leader, started_on=date(2026, 2, 1))
+    await add_visit(small.h["A4"], small.leader)
+    assert "甲户主4" in (await client.get("/")).text
+    # the cadre's seven, the township's overview, its coverage (two)
+    assert with_two_households == await statements_of_the_home(client, caplog) == 10
