@@ -5,9 +5,10 @@
 
 Each page is asked `requests` times straight through the ASGI app (as a browser asks: Brotli accepted, the session
 and CSRF cookies sent), `rounds` times; the line gives the round with the least CPU time (time.process_time) per
-request, which other load on a shared machine moves far less than wrk's requests per second. With PYTHONPATH set to
-another checkout (e.g. a `git worktree` of an older commit) it measures that code on the same data, so two versions
-can be compared minutes apart. The database's own CPU is not in these figures: `scripts/bench.py` gives it.
+request, which other load on a shared machine moves far less than wrk's requests per second, and the fewest
+statements a request of the page sent (its access line). With PYTHONPATH set to another checkout (e.g. a `git
+worktree` of an older commit) it measures that code on the same data, so two versions can be compared minutes apart.
+The database's own CPU is not in these figures: `scripts/bench.py` gives it.
 """
 
 from __future__ import annotations
@@ -103,6 +104,10 @@ async def measure(app: Litestar, args: argparse.Namespace) -> None:
         finally:
             await connection.close()
         statuses: list[int] = []
+        sent: list[int] = []  # statements of each request, from its access line (bangfu.access)
+        counter = logging.Handler()
+        counter.emit = lambda record: sent.append(getattr(record, "statements", 0))  # type: ignore[method-assign]
+        logging.getLogger("bangfu.access").addHandler(counter)
 
         async def receive() -> dict[str, Any]:
             return {"type": "http.request", "body": b"", "more_body": False}
@@ -119,13 +124,14 @@ async def measure(app: Litestar, args: argparse.Namespace) -> None:
             best = float("inf")
             for round_number in range(args.rounds + 1):  # round 0 warms up (templates compiled, statements prepared)
                 statuses.clear()
+                sent.clear()
                 started = time.process_time()
                 for _ in range(args.requests):
                     await app({**scope, "state": {}}, receive, send)  # type: ignore[arg-type]
                 spent = time.process_time() - started
                 assert set(statuses) == {200}, f"{name}: answered {sorted(set(statuses))}"
                 best = min(best, spent) if round_number else best
-            print(f"page_cpu: {name} cpu_ms={best / args.requests * 1000:.2f}", flush=True)
+            print(f"page_cpu: {name} cpu_ms={best / args.requests * 1000:.2f} statements={min(sent)}", flush=True)
 
 
 def main() -> None:

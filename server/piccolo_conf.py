@@ -11,6 +11,8 @@ import asyncpg
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
 
+from server.piccolo_apps import HISTORY_APP, TABLE_APPS
+
 # Set while a figure query runs (server.database.from_standby): its reads may go to the hot standby.
 prefer_standby: ContextVar[bool] = ContextVar("bangfu_prefer_standby", default=False)
 # The standby could not serve the query (gone, or a replay conflict cancelled it, or a write marked as a figure read
@@ -60,21 +62,4 @@ class LazyPostgresEngine(PostgresEngine):
 # The DSN is filled in by server.database.use_database once the server is known.
 DB = LazyPostgresEngine(config={"dsn": os.environ.get("DATABASE_URL", "")}, extensions=())
 
-APP_REGISTRY = AppRegistry(
-    apps=[
-        "server.piccolo_app",
-        "server.pairing.piccolo_app",
-        "server.identification.piccolo_app",
-        "server.visits.piccolo_app",
-        "server.jobs.piccolo_app",
-        "server.projects.piccolo_app",
-        "server.audit.piccolo_app",
-        "server.monitoring.piccolo_app",
-        "server.reports.piccolo_app",
-        "server.supervision.piccolo_app",
-        "server.plans.piccolo_app",
-        "server.exits.piccolo_app",
-        "server.county.piccolo_app",
-        "server.operations.piccolo_app",
-    ]
-)
+APP_REGISTRY = AppRegistry(apps=[*TABLE_APPS, HISTORY_APP])

@@ -55,5 +55,5 @@ async def forwards() -> MigrationManager:
     )
     manager.add_raw_backwards(plain_again("visit_photo", key=VISIT_PHOTO_KEY, sequence="visit_photo_id_seq"))
     manager.add_raw_backwards(plain_again("visit", key=VISIT_KEY, sequence="visit_id_seq"))
-    add_raw_sql(manager, forwards=[], backwards=KEY_FUNCTIONS_DROPPED)
+    add_raw_sql(manager, forwards=["ANALYZE visit_key", "ANALYZE visit_photo_key"], backwards=KEY_FUNCTIONS_DROPPED)
     return manager

@@ -21,9 +21,7 @@ from server.piccolo_conf import DB
 from server.places.names import place_names
 from server.plans import queries as plan_queries
 from server.regions.controller import region_home
-from server.reports.queries import open_counts as report_counts
 from server.supervision.controller import supervision_home
-from server.supervision.finding_pages import open_counts as finding_counts
 from server.visits.queries import due_summary
 from server.web.assets import service_worker_source
 from server.web.auth import current_user
@@ -85,16 +83,8 @@ async def cadre_home(user: CurrentUser) -> dict[str, Any]:
     return {
         "households": await paired_households(user.id, today()),
         "due_summary": {**await due_summary(user), "plan_overdue": await plan_queries.overdue_count(user, this_year())},
-        "attention": await attention(user),
+        "attention": await queries.attention(user, today()),
     }
-
-
-async def attention(user: CurrentUser) -> dict[str, int]:
-    """Reports from the user's households and rectifications assigned to them, open (two small queries)."""
-    reports = await report_counts(user)
-    findings = await finding_counts(user, today())
-    return {"difficulties": reports.get("difficulty", 0), "complaints": reports.get("complaint", 0),
-            "help": reports.get("help", 0), "findings": findings["open"], "overdue": findings["overdue"]}  # fmt: skip
 
 
 async def township_home(user: CurrentUser) -> dict[str, Any]:
@@ -103,13 +93,10 @@ async def township_home(user: CurrentUser) -> dict[str, Any]:
         "overview": await queries.township_overview(user.township_id),
         "figures": (await coverage(user.township_id)).township,
         "links": ROLE_LINKS.get(user.role, ()),
-        "households": None,
-        "due_summary": None,
-        "attention": await attention(user),
     }
-    if user.role is Role.LEADER:
-        context.update(await cadre_home(user))
-    return context
+    if user.role is Role.LEADER:  # their own households too, and the badges read with them (once)
+        return {**context, **await cadre_home(user)}
+    return {**context, "households": None, "due_summary": None, "attention": await queries.attention(user, today())}
 
 
 class PublicController(Controller):

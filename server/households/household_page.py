@@ -9,11 +9,11 @@ from typing import Any
 from server import privacy
 from server.accounts.sessions import CurrentUser
 from server.clock import TIMEZONE
+from server.clock import today as local_today
 from server.households import id_numbers, queries
 from server.households.history import history_of
 from server.households.income import net_income, per_capita_net_income
 from server.pairing.queries import responsible_cadres
-from server.visits.queries import latest_visits, next_follow_ups
 
 PRIVATE_HOUSEHOLD_FIELDS = ("bank_name", "bank_account", "phone")
 
@@ -71,10 +71,11 @@ def household_view(household: dict[str, Any], user: CurrentUser, show_phone: boo
 
 async def household_page(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
     """Everything the page needs in a constant number of queries; None when the household is out of scope."""
-    household = await queries.household_in_scope(user, household_id, with_members=True)
+    household = await queries.household_in_scope(user, household_id, with_members=True, with_visits=True)
     if household is None:
         return None
     members = household.pop("members")
+    latest_visit, next_follow_up = visits_of(household)
     cadres = (await responsible_cadres([household_id])).get(household_id, [])
     show_phone = user.is_admin or any(cadre["cadre_id"] == user.id for cadre in cadres)
     today = datetime.now(TIMEZONE).date()
@@ -87,6 +88,15 @@ async def household_page(user: CurrentUser, household_id: int) -> dict[str, Any]
         "income": income_view(household, len(members)),
         "history": await history_of(household_id, show_phone),
         "can_edit": user.is_admin,
-        "latest_visit": (await latest_visits([household_id])).get(household_id),
-        "next_follow_up": (await next_follow_ups([household_id])).get(household_id),
+        "latest_visit": latest_visit,
+        "next_follow_up": next_follow_up,
     }
+
+
+def visits_of(household: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The last visit (time, cadre) and the next follow-up (due date, overdue) read with the household's columns."""
+    visited_at, cadre_name = household.pop("last_visited_at"), household.pop("last_visit_cadre_name")
+    due_on = household.pop("next_follow_up_due_on")
+    latest = {"visited_at": visited_at, "cadre_name": cadre_name} if visited_at else None
+    upcoming = {"due_on": due_on, "overdue": due_on < local_today()} if due_on else None
+    return latest, upcoming

@@ -14,6 +14,7 @@ from server.households.tables import Household, Member
 from server.places.tables import Village, VillageGroup
 from server.policy.registry import MONITORING_LINE, MONITORING_MARGIN_PERCENT, POVERTY_LINE
 from server.scope import household_scope_sql, village_scope, village_scope_sql
+from server.visits import queries as visit_queries
 
 PAGE_SIZE = 30
 MIN_DIGITS = 4  # digits typed are the end of an ID number or a phone number from 4 on
@@ -224,12 +225,21 @@ MEMBERS = (
 )
 
 
+# Its last visit (time and cadre) and the due date of its next open follow-up (the visits area's columns).
+VISITS = (
+    f",\n       {visit_queries.LAST_VISITED_AT_SQL} AS last_visited_at,"
+    f" {visit_queries.LAST_VISIT_CADRE_SQL} AS last_visit_cadre_name,"
+    f" {visit_queries.NEXT_FOLLOW_UP_SQL} AS next_follow_up_due_on"
+)
+
+
 async def household_in_scope(
-    user: CurrentUser, household_id: int, *, with_members: bool = False
+    user: CurrentUser, household_id: int, *, with_members: bool = False, with_visits: bool = False
 ) -> dict[str, Any] | None:
     """The household with its village, group and the poverty standard of its income year; None out of scope.
-    `with_members`: also its members under "members" (as `members_of` reads them), in the same statement."""
-    sql = _HOUSEHOLD.replace("%(members)s", MEMBERS if with_members else "")
+    `with_members`: also its members under "members" (as `members_of` reads them), in the same statement;
+    `with_visits`: also `last_visited_at`, `last_visit_cadre_name` and `next_follow_up_due_on`, in it too."""
+    sql = _HOUSEHOLD.replace("%(members)s", (MEMBERS if with_members else "") + (VISITS if with_visits else ""))
     rows = await Household.raw(sql, household_id, household_scope_sql(user, "h"))
     if not rows:
         return None

@@ -168,9 +168,18 @@ async def _follow_ups(result: dict[int, Assessment], ids: list[int], first: date
 async def _measures(result: dict[int, Assessment], ids: list[int], start: datetime, end: datetime) -> None:
     rows = await Household.raw(
         # Every delivered measure the cadre recorded (visits, referrals that became placements, enrolments attended).
-        "SELECT cadre, type, count(*) AS n, coalesce(sum(amount), 0) AS amount FROM delivered_measure"
-        " WHERE cadre = ANY({}) AND delivered_on >= {} AND delivered_on < {}"
-        " GROUP BY cadre, type ORDER BY cadre, type",
+        # The ledger view's visit branch dates a measure by its visit's local day, which no index serves: the
+        # measures of visits are read here by the year's range of visited_at (the same days, Asia/Shanghai), which
+        # prunes to the year's partition, and the view gives the other sources.
+        "SELECT cadre, type, count(*) AS n, coalesce(sum(amount), 0) AS amount FROM ("
+        " SELECT v.cadre, m.type::text AS type, m.amount FROM visit_measure m JOIN visit v ON v.id = m.visit"
+        " WHERE v.cadre = ANY({}) AND v.visited_at >= {} AND v.visited_at < {}"
+        " UNION ALL SELECT cadre, type, amount FROM delivered_measure"
+        " WHERE source <> 'visit' AND cadre = ANY({}) AND delivered_on >= {} AND delivered_on < {}"
+        ") d GROUP BY cadre, type ORDER BY cadre, type",
+        ids,
+        start,
+        end,
         ids,
         start.astimezone(TIMEZONE).date(),
         end.astimezone(TIMEZONE).date(),

@@ -124,6 +124,9 @@ async def _make_months(connection: asyncpg.Connection, table: Partitioned, month
         await connection.execute(f"INSERT INTO {table.table} SELECT * FROM {table.default}_moving")
         await connection.execute(f"ALTER TABLE {table.table} ENABLE TRIGGER USER")
         await connection.execute(f"DROP TABLE {table.default}_moving")  # no row trigger fires: the rows moved
+        # Statistics for the partitions that took the rows (a migration moves a whole table at once): without them the
+        # planner takes a year of visits for a few hundred rows until autovacuum comes by, and picks plans to match.
+        await connection.execute(f"ANALYZE {table.table}")
     return [table.partition(m) for m in months]
 
 

@@ -12,7 +12,7 @@ from server.accounts.tables import User
 from server.households.tables import Household
 from server.pairing.rules import eligible_sql
 from server.pairing.tables import Pairing
-from server.pairing.visit_figures import VisitDates, visit_dates
+from server.pairing.visit_figures import visit_date_columns, visit_dates_of
 from server.scope import household_scope_sql
 
 
@@ -21,20 +21,11 @@ async def responsible_cadres(household_ids: Iterable[int]) -> dict[int, list[dic
     ids = list(household_ids)
     if not ids:
         return {}
-    rows = await (
-        Pairing.select(
-            Pairing.household,
-            Pairing.rank,
-            Pairing.started_on,
-            Pairing.cadre.as_alias("cadre_id"),
-            Pairing.cadre.display_name.as_alias("name"),
-            Pairing.cadre.title.as_alias("title"),
-            Pairing.cadre.phone.as_alias("phone"),
-            Pairing.cadre.role.as_alias("role"),
-        )
-        .where(Pairing.household.is_in(ids) & Pairing.ended_on.is_null())
-        .order_by(Pairing.household)
-        .order_by(Pairing.rank)
+    rows = await Pairing.raw(
+        "SELECT p.household, p.rank, p.started_on, p.cadre AS cadre_id, u.display_name AS name, u.title, u.phone,"
+        " u.role FROM pairing p JOIN app_user u ON u.id = p.cadre"
+        " WHERE p.household = ANY({}::int[]) AND p.ended_on IS NULL ORDER BY p.household, p.rank",
+        ids,
     )
     by_household: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -114,7 +105,7 @@ async def cadre_brief(township_id: int | None, cadre_id: int) -> dict[str, Any] 
 
 _MY_HOUSEHOLDS = f"""
 SELECT h.id, h.code, h.status, h.monitoring_type, v.name AS village, {HEAD_NAME_SQL} AS head,
-       p.rank, p.started_on
+       p.rank, p.started_on, {visit_date_columns()}
 FROM pairing p JOIN household h ON h.id = p.household JOIN village v ON v.id = h.village
 WHERE p.cadre = {{}} AND p.ended_on IS NULL
 ORDER BY v.name, h.code
@@ -123,11 +114,11 @@ ORDER BY v.name, h.code
 
 async def paired_households(cadre_id: int, today: date | None = None) -> list[dict[str, Any]]:
     """The cadre's own households (active pairings), with the last visit and next follow-up when known, the most
-    urgent first: follow-ups overdue (the latest first), then the next due soonest, then those without one."""
+    urgent first: follow-ups overdue (the latest first), then the next due soonest, then those without one. One
+    statement."""
     rows = [dict(row) for row in await Pairing.raw(_MY_HOUSEHOLDS, cadre_id)]
-    dates = await visit_dates(row["id"] for row in rows)
     for row in rows:
-        row["visits"] = dates.get(row["id"], VisitDates())
+        row["visits"] = visit_dates_of(row)
         due = row["visits"].next_follow_up
         row["days_late"] = (today - due).days if today and due and due < today else None
     return sorted(rows, key=_urgency)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from server.clock import TIMEZONE
 from server.codes import MEASURE_TYPE
@@ -44,18 +45,16 @@ class VisitDates:
     next_follow_up: date | None = None
 
 
-async def visit_dates(household_ids: Iterable[int]) -> dict[int, VisitDates]:
-    """Last visit and next follow-up due per household, in two queries whatever the number of households."""
-    ids = list(household_ids)
-    latest = await visit_queries.latest_visits(ids)
-    upcoming = await visit_queries.next_follow_ups(ids)
-    return {
-        household: VisitDates(
-            last_visit=local_date_of(latest[household]["visited_at"]) if household in latest else None,
-            next_follow_up=upcoming[household]["due_on"] if household in upcoming else None,
-        )
-        for household in ids
-    }
+def visit_date_columns() -> str:
+    """Columns `last_visited_at` and `next_follow_up` of a household `h` (for `visit_dates_of`)."""
+    last, upcoming = visit_queries.LAST_VISITED_AT_SQL, visit_queries.NEXT_FOLLOW_UP_SQL
+    return f"{last} AS last_visited_at, {upcoming} AS next_follow_up"
+
+
+def visit_dates_of(row: dict[str, Any]) -> VisitDates:
+    """The last visit (its local date) and the next follow-up due of a row read with `visit_date_columns()`."""
+    last = row.pop("last_visited_at")
+    return VisitDates(last_visit=local_date_of(last) if last else None, next_follow_up=row.pop("next_follow_up"))
 
 
 async def measures(household_ids: Iterable[int]) -> dict[int, list[str]]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.pairing.card_tokens import ScannedCard
@@ -158,9 +160,10 @@ async def report(user: CurrentUser, report_id: int) -> Report | None:
     return found[0] if found else None
 
 
-async def open_counts(user: CurrentUser) -> dict[str, int]:
-    """Open reports by kind, for the homes' badges (the same scope as the lists)."""
-    rows = await PublicReport.raw(
+def open_counts_sql(user: CurrentUser) -> QueryString:
+    """Open reports by kind (`kind`, `n`), the same scope as the lists: for the homes' badges, alone or inside the
+    home's one statement of figures (server/home/queries.py)."""
+    return QueryString(
         "SELECT r.kind, count(*) AS n FROM public_report r LEFT JOIN household h ON h.id = r.household"
         " WHERE r.township = {} AND r.state = 'new' AND (r.household IS NULL OR {}) AND r.kind = ANY({})"
         " GROUP BY r.kind",
@@ -168,4 +171,9 @@ async def open_counts(user: CurrentUser) -> dict[str, int]:
         household_scope_sql(user, "h"),
         list(kinds_for(user)),
     )
+
+
+async def open_counts(user: CurrentUser) -> dict[str, int]:
+    """Open reports by kind, for the homes' badges (the same scope as the lists)."""
+    rows = await PublicReport.raw("{}", open_counts_sql(user))
     return {row["kind"]: int(row["n"]) for row in rows}

@@ -72,8 +72,9 @@ WITH months AS ({MONTHS_SQL})
 SELECT m.month, count(*) AS visits
 FROM months m JOIN visit v ON v.visited_at >= m.starts AND v.visited_at < m.ends
 JOIN household h ON h.id = v.household WHERE h.village = ANY({{}})
+AND v.visited_at >= {{}} AND v.visited_at < {{}}
 GROUP BY m.month
-"""
+"""  # the months' whole span once more as values: the planner then reads only its years' partitions
 
 
 async def visits_across_years(area: Area, period: Period) -> StatTable:
@@ -82,7 +83,7 @@ async def visits_across_years(area: Area, period: Period) -> StatTable:
     start, end = Period(years[0], 0), Period(years[-1], 0)
     found = {
         (r["month"].year, r["month"].month): r["visits"]
-        for r in await Household.raw(_VISITS_BY_MONTH, start.start, end.end, area.villages)
+        for r in await Household.raw(_VISITS_BY_MONTH, start.start, end.end, area.villages, start.start_at, end.end_at)
     }
     rows = [
         Row(

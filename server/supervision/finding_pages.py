@@ -98,8 +98,10 @@ async def photo_for_viewer(user: CurrentUser, photo_id: int) -> dict[str, Any] |
     return rows[0] if rows else None
 
 
-async def open_counts(user: CurrentUser, today: date) -> dict[str, int]:
-    rows = await Finding.raw(
+def open_counts_sql(user: CurrentUser, today: date) -> QueryString:
+    """One row: the findings the user sees that are open (not accepted), overdue, answered; alone or inside the
+    home's one statement of figures (server/home/queries.py)."""
+    return QueryString(
         "SELECT count(*) FILTER (WHERE f.state <> 'accepted') AS open,"
         " count(*) FILTER (WHERE f.state = 'open' AND f.deadline < {}) AS overdue,"
         " count(*) FILTER (WHERE f.state = 'answered') AS answered"
@@ -108,4 +110,8 @@ async def open_counts(user: CurrentUser, today: date) -> dict[str, int]:
         user.township_id or -1,
         _visible(user),
     )
+
+
+async def open_counts(user: CurrentUser, today: date) -> dict[str, int]:
+    rows = await Finding.raw("{}", open_counts_sql(user, today))
     return {key: int(value) for key, value in rows[0].items()}

@@ -28,6 +28,15 @@ async def latest_visits(household_ids: Iterable[int]) -> dict[int, dict[str, Any
     return {row["household"]: row for row in rows}
 
 
+# The same two dates as columns of a household `h`, for pages that read them in the household's own statement.
+LAST_VISITED_AT_SQL = "(SELECT max(x.visited_at) FROM visit x WHERE x.household = h.id)"
+NEXT_FOLLOW_UP_SQL = "(SELECT min(f.due_on) FROM follow_up f WHERE f.household = h.id AND f.closed_at IS NULL)"
+LAST_VISIT_CADRE_SQL = (
+    "(SELECT u.display_name FROM visit x JOIN app_user u ON u.id = x.cadre WHERE x.household = h.id"
+    " ORDER BY x.visited_at DESC, x.id DESC LIMIT 1)"
+)
+
+
 async def next_follow_ups(household_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """The earliest open follow-up of each household: id, due_on, reason, overdue (bool). One query."""
     ids = list(household_ids)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from datetime import date
+import uuid
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from server.audit.tables import AuditEvent
+from server.clock import TIMEZONE, today
 from server.pairing.tables import Pairing
 from server.places.tables import Township, Village
+from server.visits.tables import FollowUp, Visit
 from tests.helpers import csrf_token_of, log_in, without_tokens
 from tests.households.conftest import add_household
 
@@ -125,3 +129,40 @@ async def test_a_cadre_cannot_open_a_household_they_are_not_responsible_for(
     await make_user("cadre", username="helper")
     await log_in(client, "helper")
     assert (await client.get(f"/households/{register['zhang']['id']}")).status_code == 404
+
+
+async def statements_of(client: Any, path: str, caplog: Any) -> int:
+    """The statements one request of `path` sent (the fewer of two: the session's last-seen time is touched at most
+    once a minute, by either)."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="bangfu.access"):
+        for _ in range(2):
+            assert (await client.get(path)).status_code == 200
+    return min(record.statements for record in caplog.records if record.name == "bangfu.access")
+
+
+async def test_the_household_page_takes_the_same_few_statements_however_many_cadres_visits_and_follow_ups(
+    client: Any, make_user: Any, register: dict[str, Any], caplog: Any
+) -> None:
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    household = register["zhang"]["id"]
+    path = f"/households/{household}"
+    bare = await statements_of(client, path, caplog)
+    first = await make_user("cadre", username="first", display_name="刘帮扶")
+    second = await make_user("cadre", username="second", display_name="陈帮扶")
+    for rank, cadre in ((1, first), (2, second)):
+        await Pairing.insert(Pairing(household=household, cadre=cadre, rank=rank, started_on=date(2026, 1, 1)))
+    last = datetime.now(TIMEZONE) - timedelta(days=1)
+    for cadre, visited_at in ((first, last - timedelta(days=9)), (second, last), (first, last - timedelta(days=3))):
+        await Visit.insert(Visit(client_id=uuid.uuid4(), household=household, cadre=cadre, visited_at=visited_at))
+    overdue = today() - timedelta(days=2)
+    for due_on in (today() + timedelta(days=5), overdue):
+        await FollowUp(household=household, due_on=due_on, reason="measure").save()
+    html = (await client.get(path)).text
+    assert "刘帮扶" in html
+    assert "陈帮扶" in html
+    assert f"上次走访: {last.date().isoformat()} · 陈帮扶" in html
+    assert f'<span class="text-warn">{overdue.isoformat()}</span>' in html
+    # the session's user, the household with its members and visit dates, its cadres, its history
+    assert bare == await statements_of(client, path, caplog) == 4

@@ -197,3 +197,34 @@ async def test_the_assessment_list_has_names_and_no_ranking(client: httpx.AsyncC
     cadres = page.text.split('id="cadres"', 1)[1]
     assert cadres.index("刘晓燕") < cadres.index("孙志强") < cadres.index("王立新")
     assert "排名" not in page.text.replace("不做排名", "")
+
+
+async def test_measures_of_visits_near_midnight_count_in_the_year_of_their_local_day_as_in_the_ledger(
+    world: dict[str, Any], make_user: Any, township: dict[str, int]
+) -> None:
+    from server.households.tables import Household
+    from server.monitoring.assessment import assess
+
+    cadre = await make_user("cadre", username="nightcadre", display_name="马晓东")
+    household = await make_household(world["village"], "午夜户", 5000)
+    for when, kind, amount in [
+        (datetime(YEAR, 1, 1, 0, 30, tzinfo=TIMEZONE), "industry", "100"),  # the 31st of December in UTC
+        (datetime(YEAR, 12, 31, 23, 30, tzinfo=TIMEZONE), "medical", "20"),
+        (datetime(YEAR - 1, 12, 31, 23, 59, tzinfo=TIMEZONE), "industry", "7"),
+        (datetime(YEAR + 1, 1, 1, 0, 0, tzinfo=TIMEZONE), "medical", "9"),
+    ]:
+        await visit(household, cadre, when, measures=[(kind, Decimal(amount))])
+    ledger = await Household.raw(
+        "SELECT type, count(*) AS n, sum(amount) AS amount FROM delivered_measure WHERE cadre = {}"
+        " AND extract(year FROM delivered_on) = {} GROUP BY type ORDER BY type",
+        cadre,
+        YEAR,
+    )
+    (item,) = await assess([township["township"]], YEAR, cadre)
+    assert [(m["type"], m["count"], m["amount"]) for m in item.measures] == [
+        (row["type"], row["n"], row["amount"]) for row in ledger
+    ]
+    assert [(m["type"], m["count"], m["amount"]) for m in item.measures] == [
+        ("industry", 1, Decimal("100.00")),
+        ("medical", 1, Decimal("20.00")),
+    ]

@@ -116,6 +116,8 @@ async def test_a_visit_of_a_year_without_partition_waits_in_the_default_and_move
     assert await counts(owner) == before, "every measure, photo, follow-up and match still refers to its visit"
     assert (before["measures"], before["photo matches"]) == (1, 1)
     assert await owner.fetchval("SELECT count(*) FROM visit_default") == 0
+    analysed = "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = $1"
+    assert await owner.fetchval(analysed, VISITS.partition(year)), "the planner knows what the year now holds"
 
 
 async def test_a_visit_whose_day_is_corrected_into_another_year_moves_there_with_everything_that_refers_to_it(
@@ -254,15 +256,18 @@ async def test_the_windows_the_app_reads_visits_by_touch_only_their_years(
     assert len(every) >= 5, "three years ago to next year, and the default"
 
     # Coverage and the dashboards: each household's last visit within the alert days (60 here).
-    recent = RECENT_VISITS_SQL.format(households="SELECT id FROM household", days="60")
+    recent = RECENT_VISITS_SQL.format(among="x.household IN (SELECT id FROM household)", days="60")
     window = {VISITS.partition(month) for month in months_since(month_start(local_day(days_ago(60))))}
     assert await scanned(owner, "visit", recent) == window | {VISITS.default}
     assert len(every - window) >= 3, "the years before the window are not read"
 
     # Statistics: one month's visits of the villages shown.
     month = month_start(local_day(days_ago(400)))
-    by_month = _VISITS_BY_MONTH.replace("{}", "$1", 1).replace("{}", "$2", 1).replace("{}", "$3", 1)
-    months = await scanned(owner, "visit", by_month, [1], local_midnight(month), local_midnight(next_month(month)))
+    by_month = _VISITS_BY_MONTH
+    for number in range(1, 6):
+        by_month = by_month.replace("{}", f"${number}", 1)
+    starts, ends = local_midnight(month), local_midnight(next_month(month))
+    months = await scanned(owner, "visit", by_month, starts.date(), ends.date(), [1], starts, ends)
     assert months == {VISITS.partition(month)}, "that month's year only, not even the default"
 
 
