@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,43 +12,14 @@ from server.clock import today
 from server.scope import household_scope_sql
 from server.visits.tables import FollowUp, Visit
 
-
-async def latest_visits(household_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The last visit of each household: id, visited_at, kind, cadre_id, cadre_name. One query."""
-    ids = list(household_ids)
-    if not ids:
-        return {}
-    rows = await Visit.raw(
-        "SELECT DISTINCT ON (v.household) v.household, v.id, v.visited_at, v.kind, v.cadre AS cadre_id,"
-        " u.display_name AS cadre_name FROM visit v JOIN app_user u ON u.id = v.cadre"
-        " WHERE v.household = ANY({}::int[]) ORDER BY v.household, v.visited_at DESC, v.id DESC",
-        ids,
-    )
-    return {row["household"]: row for row in rows}
-
-
-# The same two dates as columns of a household `h`, for pages that read them in the household's own statement.
+# A household `h`'s last visit (its time, its cadre's name) and the due date of its next open follow-up, as columns
+# for the pages that read them in the household's own statement.
 LAST_VISITED_AT_SQL = "(SELECT max(x.visited_at) FROM visit x WHERE x.household = h.id)"
 NEXT_FOLLOW_UP_SQL = "(SELECT min(f.due_on) FROM follow_up f WHERE f.household = h.id AND f.closed_at IS NULL)"
 LAST_VISIT_CADRE_SQL = (
     "(SELECT u.display_name FROM visit x JOIN app_user u ON u.id = x.cadre WHERE x.household = h.id"
     " ORDER BY x.visited_at DESC, x.id DESC LIMIT 1)"
 )
-
-
-async def next_follow_ups(household_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The earliest open follow-up of each household: id, due_on, reason, overdue (bool). One query."""
-    ids = list(household_ids)
-    if not ids:
-        return {}
-    rows = await FollowUp.raw(
-        "SELECT DISTINCT ON (f.household) f.household, f.id, f.due_on, f.reason, f.note, f.due_on < {} AS overdue"
-        " FROM follow_up f WHERE f.household = ANY({}::int[]) AND f.closed_at IS NULL"
-        " ORDER BY f.household, f.due_on, f.id",
-        today(),
-        ids,
-    )
-    return {row["household"]: row for row in rows}
 
 
 async def overdue_follow_up_counts_by_village(township_id: int | None) -> dict[int, int]:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from server import clock
+from server.households.tables import Household
 from server.visits import queries
 from server.visits.tables import FollowUp, Visit
 from tests.helpers import log_in
@@ -77,18 +78,22 @@ async def test_the_schedule_is_not_created_through_create_follow_up(world: dict[
         await queries.create_follow_up(world["ordinary"], clock.today(), "schedule")
 
 
-async def test_other_areas_get_latest_visits_and_next_follow_ups_in_one_call(
+async def test_other_areas_read_the_last_visit_and_the_next_follow_up_as_columns_of_the_household(
     as_wang: httpx.AsyncClient, world: dict[str, int]
 ) -> None:
     await send_visit(as_wang, world["monitored"], {"note": "看望"})
-    overdue = await queries.create_follow_up(world["ordinary"], clock.today() - timedelta(days=3), "measure")
-    latest = await queries.latest_visits([world["monitored"], world["ordinary"]])
-    assert set(latest) == {world["monitored"]}
-    assert latest[world["monitored"]]["cadre_name"] == "王干部"
-    upcoming = await queries.next_follow_ups([world["monitored"], world["ordinary"]])
-    assert upcoming[world["ordinary"]]["id"] == overdue
-    assert upcoming[world["ordinary"]]["overdue"] is True
-    assert upcoming[world["monitored"]]["overdue"] is False
+    overdue = clock.today() - timedelta(days=3)
+    await queries.create_follow_up(world["ordinary"], overdue, "measure")
+    rows = await Household.raw(
+        f"SELECT h.id, {queries.LAST_VISITED_AT_SQL} AS last_at, {queries.LAST_VISIT_CADRE_SQL} AS cadre,"
+        f" {queries.NEXT_FOLLOW_UP_SQL} AS due_on FROM household h WHERE h.id = ANY({{}}::int[])",
+        [world["monitored"], world["ordinary"]],
+    )
+    found = {row["id"]: row for row in rows}
+    assert found[world["ordinary"]]["last_at"] is None
+    assert found[world["monitored"]]["cadre"] == "王干部"
+    assert found[world["ordinary"]]["due_on"] == overdue
+    assert found[world["monitored"]]["due_on"] > clock.today(), "the visit scheduled the next one"
     assert await queries.overdue_follow_up_counts_by_village(world["township"]) == {world["other_village"]: 1}
     unvisited = await queries.unvisited_household_counts_by_village(world["township"], 60)
     assert unvisited == {world["other_village"]: 1}
