@@ -263,6 +263,7 @@ visits AS (
   SELECT m.month, count(*) AS visits, count(DISTINCT v.household) AS households
   FROM months m JOIN visit v ON v.visited_at >= m.starts AND v.visited_at < m.ends
   JOIN household h ON h.id = v.household WHERE h.village = ANY({{}})
+  AND v.visited_at >= {{}} AND v.visited_at < {{}}  -- the span as values too: only its years' partitions are read
   GROUP BY m.month
 ),
 follow_ups AS (
@@ -281,7 +282,9 @@ ORDER BY m.month
 
 async def visits_by_month(area: Area, period: Period) -> StatTable:
     v = area.villages
-    found = await Household.raw(_VISITS, period.start, period.end, v, v, period.start, period.end)
+    found = await Household.raw(
+        _VISITS, period.start, period.end, v, period.start_at, period.end_at, v, period.start, period.end
+    )
     rows = [
         Row(
             r["month"].strftime("%Y-%m"),

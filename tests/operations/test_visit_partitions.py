@@ -13,6 +13,7 @@ import pytest
 from server.clock import TIMEZONE, today
 from server.database import app_role_name, database_name, with_user
 from server.operations.partitions import VISIT_PHOTOS, VISITS, local_midnight, month_start, next_month
+from server.statistics.queries import _VISITS as STATISTICS_VISITS
 from server.statistics.trends import _VISITS_BY_MONTH
 from server.visits.queries import RECENT_VISITS_SQL
 from tests.cli.test_cli import bangfu
@@ -269,6 +270,13 @@ async def test_the_windows_the_app_reads_visits_by_touch_only_their_years(
     starts, ends = local_midnight(month), local_midnight(next_month(month))
     months = await scanned(owner, "visit", by_month, starts.date(), ends.date(), [1], starts, ends)
     assert months == {VISITS.partition(month)}, "that month's year only, not even the default"
+
+    # The statistics page's visits by month of that month alone: the same.
+    by_month = STATISTICS_VISITS
+    for number in range(1, 9):
+        by_month = by_month.replace("{}", f"${number}", 1)
+    arguments = (starts.date(), ends.date(), [1], starts, ends, [1], starts.date(), ends.date())
+    assert await scanned(owner, "visit", by_month, *arguments) == {VISITS.partition(month)}
 
 
 def months_since(first: date) -> list[date]:
