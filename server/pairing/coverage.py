@@ -34,7 +34,6 @@ needing AS MATERIALIZED (
   SELECT h.id, h.village, v.township FROM household h JOIN village v ON v.id = h.village JOIN t ON v.township = t.id
   WHERE {eligible}
 ),
-{visit_ctes},
 hh AS (
   SELECT h.id, h.village, h.township, c.household IS NOT NULL AS covered, {visit_columns}
   FROM needing h JOIN t ON t.id = h.township
@@ -92,19 +91,10 @@ FROM c JOIN t ON t.id = c.township GROUP BY c.township, c.role, c.village
 )
 
 
-# Whose visits and follow-ups to read: a township's few households one by one (an index probe each); for a county's
-# 50,000 or more, every visit of the alert period and every overdue follow-up, read by date (the join to `needing`,
-# computed once, keeps the place's). Restricting them to the place's households first cost more than it saved: the
-# household set was built twice more, or the planner, misjudging the CTE's size, probed the visits per household.
-_ONE_BY_ONE = "SELECT id FROM needing"
-_BY_DATE = None
-
-
-def _households_sql(towns: str, grouping: str, households: str | None = _ONE_BY_ONE) -> str:
+def _households_sql(towns: str, grouping: str) -> str:
     return (
         _HOUSEHOLDS.format(
             towns=towns,
-            visit_ctes=visit_figures.household_visit_ctes(households, "(SELECT max(unvisited_alert_days) FROM t)::int"),
             visit_columns=visit_figures.household_visit_columns(),
             visit_joins=visit_figures.HOUSEHOLD_VISIT_JOINS,
             eligible=eligible_sql("h"),
@@ -200,7 +190,7 @@ async def coverage(township_id: int | None, county_id: int | None = None) -> Cov
 async def county_coverage(county_id: int | None) -> CountyCoverage:
     """The county's figures and each township's (each judged by its own quotas and alert days), in two queries."""
     county = county_id or -1
-    township_rows = await Pairing.raw(_households_sql("county = {}", _BY_TOWNSHIP, _BY_DATE), county)
+    township_rows = await Pairing.raw(_households_sql("county = {}", _BY_TOWNSHIP), county)
     cadre_rows = await Pairing.raw(_CADRES.format(towns="county = {}"), county)
     townships = [_part(TownshipFigures, row, "id", "name", "unvisited_alert_days") for row in township_rows]
     return CountyCoverage(_whole(townships, cadre_rows, "township"), townships)
@@ -210,7 +200,7 @@ async def county_coverage(county_id: int | None) -> CountyCoverage:
 async def region_coverage(region_id: int | None) -> RegionCoverage:
     """A city's or a province's figures and each county's (each township judged by its own quotas), in two queries."""
     region = region_id or -1
-    county_rows = await Pairing.raw(_households_sql(_REGION_TOWNS, _BY_COUNTY, _BY_DATE), region, region)
+    county_rows = await Pairing.raw(_households_sql(_REGION_TOWNS, _BY_COUNTY), region, region)
     cadre_rows = await Pairing.raw(_CADRES.format(towns=_REGION_TOWNS), region, region)
     counties = [_part(CountyFigures, row, "id", "name") for row in county_rows]
     return RegionCoverage(_whole(counties, cadre_rows, "county"), counties)

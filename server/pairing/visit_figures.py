@@ -19,24 +19,12 @@ PENDING_CONDITIONS = {"unvisited": visit_queries.UNVISITED_WHERE, "overdue": vis
 LOCAL_TODAY_SQL = visit_queries.LOCAL_TODAY_SQL
 
 
-def household_visit_ctes(households: str | None, longest_alert_days: str) -> str:
-    """CTEs `recent` and `overdue` for the coverage query, over the household ids `households` selects (SQL; None:
-    every household's, read by date), with `longest_alert_days` (an SQL expression)."""
-    recent = visit_queries.RECENT_VISITS_SQL.format(among=_among("x", households), days=longest_alert_days)
-    overdue = visit_queries.OVERDUE_HOUSEHOLDS_SQL.format(among=_among("f", households))
-    return f"recent AS ({recent}), overdue AS ({overdue})"
-
-
-def _among(alias: str, households: str | None) -> str:
-    return f"{alias}.household IN ({households})" if households else "TRUE"
-
-
 def household_visit_columns() -> str:
     """Per-household columns `unvisited` and `overdue`, for a household `h` of township `t` joined as below."""
-    return f"{visit_queries.UNVISITED_JOINED} AS unvisited, {visit_queries.OVERDUE_JOINED} AS overdue"
+    return f"{visit_queries.UNVISITED_KEPT} AS unvisited, {visit_queries.OVERDUE_KEPT} AS overdue"
 
 
-HOUSEHOLD_VISIT_JOINS = "LEFT JOIN recent r ON r.household = h.id LEFT JOIN overdue o ON o.household = h.id"
+HOUSEHOLD_VISIT_JOINS = visit_queries.KEPT_DATES_JOIN
 
 
 @dataclass(frozen=True)

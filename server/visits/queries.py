@@ -13,9 +13,9 @@ from server.scope import household_scope_sql
 from server.visits.tables import FollowUp, Visit
 
 # A household `h`'s last visit (its time, its cadre's name) and the due date of its next open follow-up, as columns
-# for the pages that read them in the household's own statement.
-LAST_VISITED_AT_SQL = "(SELECT max(x.visited_at) FROM visit x WHERE x.household = h.id)"
-NEXT_FOLLOW_UP_SQL = "(SELECT min(f.due_on) FROM follow_up f WHERE f.household = h.id AND f.closed_at IS NULL)"
+# for the pages that read them in the household's own statement; the two dates as the database keeps them (below).
+LAST_VISITED_AT_SQL = "(SELECT d.last_visited_at FROM household_visit_dates d WHERE d.household = h.id)"
+NEXT_FOLLOW_UP_SQL = "(SELECT d.first_open_due_on FROM household_visit_dates d WHERE d.household = h.id)"
 LAST_VISIT_CADRE_SQL = (
     "(SELECT u.display_name FROM visit x JOIN app_user u ON u.id = x.cadre WHERE x.household = h.id"
     " ORDER BY x.visited_at DESC, x.id DESC LIMIT 1)"
@@ -123,18 +123,13 @@ OVERDUE_WHERE = (
     "EXISTS (SELECT 1 FROM follow_up f WHERE f.household = h.id"
     f" AND f.closed_at IS NULL AND f.due_on < {LOCAL_TODAY_SQL})"
 )
-# The same two rules set-based, for figures over many households at once (a county's 50,000 and 1.8 million
-# visits): among the households `{among}` admits (a condition on x.household / f.household), the latest visit of each
-# one visited within `{days}` (the longest alert period of the townships shown), and those with a follow-up overdue.
-# Each is an index range scan (or a probe per household when they are few), never a scan of every visit.
-RECENT_VISITS_SQL = """
-SELECT x.household, max(x.visited_at) AS last_at FROM visit x
-WHERE {among} AND x.visited_at >= now() - make_interval(days => {days}) GROUP BY x.household
-"""
-OVERDUE_HOUSEHOLDS_SQL = f"""
-SELECT DISTINCT f.household FROM follow_up f
-WHERE {{among}} AND f.closed_at IS NULL AND f.due_on < {LOCAL_TODAY_SQL}
-"""
-# On a household `h` of township `t`, left-joined to those two as `r` and `o`.
-UNVISITED_JOINED = "(r.last_at IS NULL OR r.last_at < now() - make_interval(days => t.unvisited_alert_days::int))"
-OVERDUE_JOINED = "(o.household IS NOT NULL)"
+# The same two rules over the dates the database keeps per household (household_visit_dates, kept exact by the
+# triggers of visit and follow_up: migrations/visits/visits_2026_12_06t00_30_00_000000.py), for figures over many
+# households at once (a county's 50,000 and 1.8 million visits): no visit or follow-up is read. A household is
+# unvisited when its last visit, wherever it falls (a visit dated later than now counts, as above), is older than the
+# alert days; overdue when its first open follow-up was due before today. `d` left-joined to a household `h`.
+KEPT_DATES_JOIN = "LEFT JOIN household_visit_dates d ON d.household = h.id"
+UNVISITED_KEPT = (
+    "(d.last_visited_at IS NULL OR d.last_visited_at < now() - make_interval(days => t.unvisited_alert_days::int))"
+)
+OVERDUE_KEPT = f"coalesce(d.first_open_due_on < {LOCAL_TODAY_SQL}, FALSE)"

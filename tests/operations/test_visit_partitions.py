@@ -4,6 +4,7 @@ it, a client id stays exactly once across every partition, and the windows the a
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -11,12 +12,12 @@ import asyncpg
 import pytest
 
 from server.clock import TIMEZONE, today
-from server.database import app_role_name, database_name, with_user
+from server.database import app_role_name, connect, database_name, with_user
 from server.operations.partitions import VISIT_PHOTOS, VISITS, local_midnight, month_start, next_month
 from server.statistics.queries import _VISITS as STATISTICS_VISITS
 from server.statistics.trends import _VISITS_BY_MONTH
-from server.visits.queries import RECENT_VISITS_SQL
 from tests.cli.test_cli import bangfu
+from tests.pairing.test_kept_visit_dates import FROM_THE_SOURCE, KEPT
 
 # What refers to a visit or one of its photos, each counted by the key it refers with.
 REFERRERS = {
@@ -93,6 +94,11 @@ async def where_is(owner: asyncpg.Connection, visit: int) -> tuple[str, set[str]
     return held, {row["name"] for row in photos}
 
 
+async def assert_kept_dates_exact(owner: asyncpg.Connection) -> None:
+    """Each household's kept last visit and first open follow-up due (household_visit_dates) are the source's."""
+    assert {tuple(row) for row in await owner.fetch(KEPT)} == {tuple(row) for row in await owner.fetch(FROM_THE_SOURCE)}
+
+
 def days_ago(days: int) -> datetime:
     return datetime.now().astimezone() - timedelta(days=days)
 
@@ -116,6 +122,7 @@ async def test_a_visit_of_a_year_without_partition_waits_in_the_default_and_move
     assert await where_is(owner, visit) == (VISITS.partition(year), {VISIT_PHOTOS.partition(year)})
     assert await counts(owner) == before, "every measure, photo, follow-up and match still refers to its visit"
     assert (before["measures"], before["photo matches"]) == (1, 1)
+    await assert_kept_dates_exact(owner)  # the rows moved without firing a trigger, and nothing changed
     assert await owner.fetchval("SELECT count(*) FROM visit_default") == 0
     analysed = "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = $1"
     assert await owner.fetchval(analysed, VISITS.partition(year)), "the planner knows what the year now holds"
@@ -132,14 +139,19 @@ async def test_a_visit_whose_day_is_corrected_into_another_year_moves_there_with
 
     await owner.execute("UPDATE visit SET visited_at = visited_at - interval '366 days' WHERE id = $1", visit)
     assert (await where_is(owner, visit))[0] == VISITS.default
+    await owner.execute("UPDATE visit SET visited_at = visited_at - interval '366 days' WHERE id = $1", other)
+    await assert_kept_dates_exact(owner)  # both moved back a year: the latest is one of them, in the default
     await owner.execute("UPDATE visit SET visited_at = visited_at + interval '366 days' WHERE id = $1", visit)
     assert (await where_is(owner, visit))[0] == VISITS.partition(today())
+    await owner.execute("UPDATE visit SET visited_at = visited_at + interval '366 days' WHERE id = $1", other)
+    await assert_kept_dates_exact(owner)
     assert await counts(owner) == before
     assert await owner.fetchval("SELECT count(*) FROM visit_key") == 2
     await owner.execute("DELETE FROM visit WHERE id = $1", other)  # deleting a visit still takes what refers to it
     assert await owner.fetchval("SELECT count(*) FROM visit_measure WHERE visit = $1", other) == 0
     assert await owner.fetchval("SELECT count(*) FROM visit_photo_key WHERE visit = $1", other) == 0
     assert await owner.fetchval("SELECT count(*) FROM visit_key") == 1
+    await assert_kept_dates_exact(owner)
 
 
 async def test_a_client_id_is_one_visit_whatever_years_its_copies_claim(owner: asyncpg.Connection) -> None:
@@ -228,6 +240,68 @@ async def test_migrating_a_database_with_visits_keeps_every_row_and_every_refere
         " 'photo_match'::regclass) AND confrelid IN ('visit_key'::regclass, 'visit_photo_key'::regclass)"
     )
     assert {row["target"] for row in targets} == {"visit_key", "visit_photo_key"}
+    await a_visit_with_everything(owner, household, cadre, days_ago(500))  # the kept dates' triggers moved along
+    await owner.execute("INSERT INTO follow_up (household, due_on) VALUES ($1, current_date)", household)
+    await assert_kept_dates_exact(owner)
+
+    # The kept dates' own migration: gone backwards, filled from the visits and follow-ups forwards.
+    back = bangfu("migrate", "--app", "visits", "--backwards", "1", env={"DATABASE_URL": scratch})
+    assert back.returncode == 0, back.stderr + back.stdout
+    assert await owner.fetchval("SELECT to_regclass('household_visit_dates')") is None
+    await owner.execute("UPDATE follow_up SET due_on = due_on - 1")
+    again = bangfu("migrate", env={"DATABASE_URL": scratch})
+    assert again.returncode == 0, again.stderr + again.stdout
+    await assert_kept_dates_exact(owner)
+    assert await owner.fetchval("SELECT count(*) FROM household_visit_dates") == 1
+
+
+async def test_concurrent_writes_to_one_household_keep_its_dates_exact(owner: asyncpg.Connection, scratch: str) -> None:
+    """A delete that takes the last visit back recomputes it after locking the household's kept row, in a statement
+    of its own: a visit added meanwhile by another transaction is either waited for and seen, or waits and raises."""
+    household, cadre = await a_household_and_its_cadre(owner)
+    insert = "INSERT INTO visit (household, cadre, visited_at) VALUES ($1, $2, $3) RETURNING id"
+    latest = await owner.fetchval(insert, household, cadre, days_ago(1))
+    await owner.fetchval(insert, household, cadre, days_ago(9))
+    other = await connect(scratch)
+    try:
+        deleting = owner.transaction()
+        await deleting.start()
+        await owner.execute("DELETE FROM visit WHERE id = $1", latest)  # recomputed: 9 days ago, the row locked
+        adding = other.transaction()
+        await adding.start()
+        added = asyncio.create_task(other.fetchval(insert, household, cadre, days_ago(5)))
+        await asyncio.sleep(0.3)
+        assert not added.done(), "the insert's trigger waits for the delete's lock"
+        await deleting.commit()
+        middle = await added
+        await adding.commit()
+        await assert_kept_dates_exact(owner)
+
+        adding = other.transaction()
+        await adding.start()
+        await other.fetchval(insert, household, cadre, days_ago(2))  # raised: 2 days ago, the row locked
+        deleting = owner.transaction()
+        await deleting.start()
+        deleted = asyncio.create_task(owner.execute("DELETE FROM visit WHERE id = $1", middle))
+        await asyncio.sleep(0.3)
+        assert not deleted.done(), "the delete's recomputation waits for the insert's lock"
+        await adding.commit()
+        await deleted
+        await deleting.commit()
+        await assert_kept_dates_exact(owner)
+    finally:
+        await other.close()
+    assert await owner.fetchval("SELECT last_visited_at FROM household_visit_dates") > days_ago(3)
+
+
+async def test_truncating_visits_or_follow_ups_empties_their_kept_dates(owner: asyncpg.Connection) -> None:
+    household, cadre = await a_household_and_its_cadre(owner)
+    await a_visit_with_everything(owner, household, cadre, days_ago(3))
+    await owner.execute("INSERT INTO follow_up (household, due_on) VALUES ($1, current_date)", household)
+    await owner.execute("TRUNCATE follow_up")
+    await assert_kept_dates_exact(owner)
+    await owner.execute("TRUNCATE visit CASCADE")
+    await assert_kept_dates_exact(owner)
 
 
 async def partitions_of(owner: asyncpg.Connection, table: str) -> set[str]:
@@ -253,14 +327,8 @@ async def test_the_windows_the_app_reads_visits_by_touch_only_their_years(
         )
     assert bangfu("maintain", env={"DATABASE_URL": scratch}).returncode == 0
     await owner.execute("ANALYZE visit")
-    every = await partitions_of(owner, "visit")
-    assert len(every) >= 5, "three years ago to next year, and the default"
-
-    # Coverage and the dashboards: each household's last visit within the alert days (60 here).
-    recent = RECENT_VISITS_SQL.format(among="x.household IN (SELECT id FROM household)", days="60")
-    window = {VISITS.partition(month) for month in months_since(month_start(local_day(days_ago(60))))}
-    assert await scanned(owner, "visit", recent) == window | {VISITS.default}
-    assert len(every - window) >= 3, "the years before the window are not read"
+    assert len(await partitions_of(owner, "visit")) >= 5, "three years ago to next year, and the default"
+    await assert_kept_dates_exact(owner)  # coverage reads no visit: the kept dates, exact after the upkeep's move
 
     # Statistics: one month's visits of the villages shown.
     month = month_start(local_day(days_ago(400)))
@@ -277,11 +345,3 @@ async def test_the_windows_the_app_reads_visits_by_touch_only_their_years(
         by_month = by_month.replace("{}", f"${number}", 1)
     arguments = (starts.date(), ends.date(), [1], starts, ends, [1], starts.date(), ends.date())
     assert await scanned(owner, "visit", by_month, *arguments) == {VISITS.partition(month)}
-
-
-def months_since(first: date) -> list[date]:
-    """Every month from `first` to the last one made ahead."""
-    months = [first]
-    while months[-1] < next_month(next_month(next_month(month_start(today())))):
-        months.append(next_month(months[-1]))
-    return months

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from server import clock
 from server.audit.tables import AuditEvent
-from server.pairing.coverage import coverage
+from server.pairing.coverage import county_coverage, coverage
+from server.pairing.rules import eligible_sql
 from server.places.tables import Village
 from server.spreadsheets import safe_cell
 from server.visits.tables import FollowUp, Visit
@@ -163,3 +164,50 @@ async def test_a_village_without_households_counts_nobody_unvisited(small: Small
     empty = next(v for v in data.villages if v.name == "空村")
     assert (empty.households, empty.unvisited, empty.overdue) == (0, 0, 0)
     assert data.township.unvisited == 7
+
+
+# The rules as the coverage counted them before the dates were kept: a household is unvisited without a visit at or
+# after the start of the alert period (any later one counts, even one dated in the future), overdue with an open
+# follow-up due before the local today.
+OLD_RULE = f"""
+SELECT v.id,
+       count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM visit x WHERE x.household = h.id
+                                          AND x.visited_at >= now() - make_interval(days => {{}}))) AS unvisited,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM follow_up f WHERE f.household = h.id AND f.closed_at IS NULL
+                                      AND f.due_on < (now() AT TIME ZONE 'Asia/Shanghai')::date)) AS overdue
+FROM household h JOIN village v ON v.id = h.village WHERE v.township = {{}} AND {eligible_sql("h")} GROUP BY v.id
+"""
+
+
+async def test_the_kept_dates_count_as_the_old_rule_at_every_edge(small: Small, township: dict[str, int]) -> None:
+    days = (await coverage(small.township)).quotas.unvisited_alert_days
+    visits = {
+        "A1": ["now() - make_interval(days => {days})"],  # the first instant of the period: visited
+        "A2": ["now() - make_interval(days => {days}) - interval '1 microsecond'"],  # just before: not
+        "A3": ["now() + interval '10 days'"],  # dated in the future: visited, as before
+        "A4": ["now() - interval '400 days'", "now() - interval '1 day'"],
+        "B1": ["now() - interval '400 days'"],
+    }
+    for name, moments in visits.items():
+        for moment in moments:
+            await Visit.raw(
+                f"INSERT INTO visit (client_id, household, cadre, visited_at) VALUES (gen_random_uuid(), {{}}, {{}},"
+                f" {moment.format(days=days)})",
+                small.h[name],
+                small.m1,
+            )
+    day = clock.today()
+    follow_ups = [("A1", day, None), ("A2", day - timedelta(days=1), None), ("A3", day - timedelta(days=5), "closed"),
+                  ("B1", day - timedelta(days=1), "closed"), ("B1", day + timedelta(days=3), None),
+                  ("B3", day + timedelta(days=3), None), ("B3", day - timedelta(days=40), None)]  # fmt: skip
+    for name, due_on, closed in follow_ups:
+        closed_at = clock.now() if closed else None
+        await FollowUp.insert(FollowUp(household=small.h[name], due_on=due_on, reason="measure", closed_at=closed_at))
+    old = {row["id"]: row for row in await Visit.raw(OLD_RULE, days, small.township)}
+    data = await coverage(small.township)
+    assert {v.id: (v.unvisited, v.overdue) for v in data.villages} == {
+        village: (row["unvisited"], row["overdue"]) for village, row in old.items()
+    }
+    assert (data.township.unvisited, data.township.overdue) == (4, 2)  # A2, B1, B2, B3 unvisited; A2, B3 overdue
+    [county_town] = (await county_coverage(township["county"])).townships
+    assert (county_town.unvisited, county_town.overdue) == (4, 2)
