@@ -30,7 +30,7 @@ _HOUSEHOLDS = (
     "WITH "
     + _TOWNS
     + """,
-hh AS (
+hh AS MATERIALIZED (
   SELECT h.id, h.village, v.township, c.household IS NOT NULL AS covered, {visit_columns}
   FROM household h JOIN village v ON v.id = h.village JOIN t ON v.township = t.id
   {covered} {visit_joins}
