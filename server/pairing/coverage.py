@@ -275,17 +275,17 @@ _TOWN_RULES = (
 # When a household fell due: an overdue follow-up's date; for one not visited, its last visit (else the day its
 # first cadre took it on, else the day it was registered) plus the township's alert days.
 _DUE = {
-    "overdue": "(SELECT min(f.due_on) FROM follow_up f WHERE f.household = h.id AND f.closed_at IS NULL)",
-    "unvisited": "(coalesce((l.last_visit AT TIME ZONE 'Asia/Shanghai')::date,"
+    "overdue": "d.first_open_due_on",
+    "unvisited": "(coalesce((d.last_visited_at AT TIME ZONE 'Asia/Shanghai')::date,"
     " (SELECT min(p.started_on) FROM pairing p WHERE p.household = h.id),"
     " (h.created_at AT TIME ZONE 'Asia/Shanghai')::date) + t.unvisited_alert_days::int)",
 }
 _PENDING = f"""
 SELECT h.id, h.code, h.status, h.monitoring_type, v.id AS village_id, v.name AS village, {HEAD_NAME_SQL} AS head,
-       l.last_visit, due.due_on, ({visit_figures.LOCAL_TODAY_SQL} - due.due_on) AS days_late,
+       d.last_visited_at AS last_visit, due.due_on, ({visit_figures.LOCAL_TODAY_SQL} - due.due_on) AS days_late,
        c.cadre_id, c.cadre_name, c.cadre_phone
 FROM household h JOIN village v ON v.id = h.village JOIN ({_TOWN_RULES}) t ON t.id = v.township
-CROSS JOIN LATERAL (SELECT max(x.visited_at) AS last_visit FROM visit x WHERE x.household = h.id) l
+{visit_figures.HOUSEHOLD_VISIT_JOINS}
 CROSS JOIN LATERAL (SELECT %(due)s AS due_on) due
 LEFT JOIN LATERAL (
   SELECT u.id AS cadre_id, u.display_name AS cadre_name, u.phone AS cadre_phone FROM pairing p

@@ -15,7 +15,7 @@ from server.codes import MEASURE_TYPE
 from server.plans import delivered
 from server.visits import queries as visit_queries
 
-PENDING_CONDITIONS = {"unvisited": visit_queries.UNVISITED_WHERE, "overdue": visit_queries.OVERDUE_WHERE}
+PENDING_CONDITIONS = {"unvisited": visit_queries.UNVISITED_KEPT, "overdue": visit_queries.OVERDUE_KEPT}
 LOCAL_TODAY_SQL = visit_queries.LOCAL_TODAY_SQL
 
 

@@ -23,11 +23,12 @@ LAST_VISIT_CADRE_SQL = (
 
 
 async def overdue_follow_up_counts_by_village(township_id: int | None) -> dict[int, int]:
-    """Households with an overdue open follow-up, per village of the township."""
+    """Households with an overdue open follow-up (their first open one due before today), per village of the
+    township (villages with none left out)."""
     rows = await FollowUp.raw(
-        "SELECT h.village, count(DISTINCT f.household) AS n FROM follow_up f"
-        " JOIN household h ON h.id = f.household JOIN village v ON v.id = h.village"
-        " WHERE v.township = {} AND f.closed_at IS NULL AND f.due_on < {} GROUP BY h.village",
+        "SELECT h.village, count(*) AS n FROM household h JOIN village v ON v.id = h.village"
+        " JOIN household_visit_dates d ON d.household = h.id"
+        " WHERE v.township = {} AND d.first_open_due_on < {} GROUP BY h.village",
         township_id or -1,
         today(),
     )
@@ -35,11 +36,12 @@ async def overdue_follow_up_counts_by_village(township_id: int | None) -> dict[i
 
 
 async def unvisited_household_counts_by_village(township_id: int | None, days: int) -> dict[int, int]:
-    """Households with no visit in the last `days` days, per village of the township (villages with none left out)."""
+    """Households with no visit in the last `days` days (their last visit older, or none), per village of the
+    township (villages with none left out)."""
     rows = await Visit.raw(
-        "SELECT h.village, count(*) AS n FROM household h JOIN village v ON v.id = h.village"
-        " WHERE v.township = {} AND NOT EXISTS (SELECT 1 FROM visit x WHERE x.household = h.id"
-        " AND x.visited_at >= now() - make_interval(days => {})) GROUP BY h.village",
+        f"SELECT h.village, count(*) AS n FROM household h JOIN village v ON v.id = h.village {KEPT_DATES_JOIN}"
+        " WHERE v.township = {} AND (d.last_visited_at IS NULL"
+        " OR d.last_visited_at < now() - make_interval(days => {})) GROUP BY h.village",
         township_id or -1,
         days,
     )
@@ -113,21 +115,13 @@ async def cadre_follow_ups(user: CurrentUser, within_days: int = 7) -> list[dict
 
 
 # Conditions on a household alias `h` and its township row `t` (t.unvisited_alert_days), for dashboards and the
-# lists behind their figures (server/pairing/visit_figures.py).
+# lists behind their figures (server/pairing/visit_figures.py), over the dates the database keeps per household
+# (household_visit_dates, kept exact in the writing transaction by the triggers of visit and follow_up:
+# migrations/visits/visits_2026_12_06t00_30_00_000000.py): no visit or follow-up is read, whatever the number of
+# households (a county's 50,000 and 1.8 million visits). A household is unvisited when no visit of it falls at or
+# after the start of the alert period (one dated later than now counts): its last visit is older; overdue when an
+# open follow-up was due before the local today: its first open one was. `d` left-joined to a household `h`.
 LOCAL_TODAY_SQL = "(now() AT TIME ZONE 'Asia/Shanghai')::date"
-UNVISITED_WHERE = (
-    "NOT EXISTS (SELECT 1 FROM visit x WHERE x.household = h.id"
-    " AND x.visited_at >= now() - make_interval(days => t.unvisited_alert_days::int))"
-)
-OVERDUE_WHERE = (
-    "EXISTS (SELECT 1 FROM follow_up f WHERE f.household = h.id"
-    f" AND f.closed_at IS NULL AND f.due_on < {LOCAL_TODAY_SQL})"
-)
-# The same two rules over the dates the database keeps per household (household_visit_dates, kept exact by the
-# triggers of visit and follow_up: migrations/visits/visits_2026_12_06t00_30_00_000000.py), for figures over many
-# households at once (a county's 50,000 and 1.8 million visits): no visit or follow-up is read. A household is
-# unvisited when its last visit, wherever it falls (a visit dated later than now counts, as above), is older than the
-# alert days; overdue when its first open follow-up was due before today. `d` left-joined to a household `h`.
 KEPT_DATES_JOIN = "LEFT JOIN household_visit_dates d ON d.household = h.id"
 UNVISITED_KEPT = (
     "(d.last_visited_at IS NULL OR d.last_visited_at < now() - make_interval(days => t.unvisited_alert_days::int))"
