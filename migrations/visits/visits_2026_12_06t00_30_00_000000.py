@@ -125,6 +125,8 @@ FORWARDS = [
     "CREATE TABLE household_visit_dates (household integer PRIMARY KEY REFERENCES household (id) ON DELETE CASCADE,"
     " last_visited_at timestamptz, first_open_due_on date)",
     *FUNCTIONS,
+    # Only the trigger functions (running as the owner) call it.
+    "REVOKE EXECUTE ON FUNCTION household_visit_dates_recomputed(integer[]) FROM PUBLIC",
     *_triggers("visit", "visit_dates_raised", "visit_dates_changed"),
     *_triggers("follow_up", "follow_up_dates_lowered", "follow_up_dates_changed"),
     "INSERT INTO household_visit_dates (household, last_visited_at, first_open_due_on)"

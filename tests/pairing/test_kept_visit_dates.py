@@ -147,3 +147,6 @@ async def test_the_app_may_only_read_the_kept_dates(small: Small, db: Any) -> No
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         await Visit.raw("UPDATE household_visit_dates SET last_visited_at = NULL")
     await savepoint.rollback_to()
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await Visit.raw("SELECT household_visit_dates_recomputed({}::int[])", [small.h["A1"]])
+    await savepoint.rollback_to()
