@@ -21,6 +21,8 @@ from server.standby import from_standby
 
 # The households that need a responsible cadre in the townships `{towns}` selects (one township, or a county's).
 # `t`: the townships with the alert days in force in each today (MATERIALIZED: looked up once per township).
+# `hh`: per village, those households, covered, unvisited and overdue, counted in one pass (MATERIALIZED: when the
+# planner could push a city's townships into it, it hashed every active pairing once per township).
 _TOWNS = f"""t AS MATERIALIZED (
   SELECT id, name, code, county, {policy.sql(UNVISITED_ALERT_DAYS, "id")} AS unvisited_alert_days,
          {policy.sql(LEADER_QUOTA, "id")} AS leader_quota, {policy.sql(CADRE_QUOTA, "id")} AS cadre_quota,
@@ -31,10 +33,12 @@ _HOUSEHOLDS = (
     + _TOWNS
     + """,
 hh AS MATERIALIZED (
-  SELECT h.id, h.village, v.township, c.household IS NOT NULL AS covered, {visit_columns}
+  SELECT h.village, v.township, count(*) AS households, count(*) FILTER (WHERE c.household IS NOT NULL) AS covered,
+         count(*) FILTER (WHERE {unvisited}) AS unvisited, count(*) FILTER (WHERE {overdue}) AS overdue
   FROM household h JOIN village v ON v.id = h.village JOIN t ON v.township = t.id
   {covered} {visit_joins}
   WHERE {eligible}
+  GROUP BY h.village, v.township
 )
 """
 )
@@ -47,9 +51,9 @@ _COVERED_ONE_BY_ONE = """LEFT JOIN LATERAL (
 _COVERED_AT_ONCE = (
     "LEFT JOIN (SELECT DISTINCT p.household FROM pairing p WHERE p.ended_on IS NULL) c ON c.household = h.id"
 )
-# Counted over h.id, so that a village or township without households (an outer join's NULL row) counts none.
-_COUNTS = """count(h.id) AS households, count(h.id) FILTER (WHERE h.covered) AS covered,
-       count(h.id) FILTER (WHERE h.unvisited) AS unvisited, count(h.id) FILTER (WHERE h.overdue) AS overdue"""
+# Summed over the villages' counts; a village or township without households (an outer join's NULL row) counts none.
+_COUNT_FIELDS = ("households", "covered", "unvisited", "overdue")
+_COUNTS = ", ".join(f"coalesce(sum(h.{name}), 0)::int AS {name}" for name in _COUNT_FIELDS)
 
 _BY_VILLAGE = f"""
 SELECT v.id, v.name, v.key_level, {_COUNTS}
@@ -98,7 +102,8 @@ def _households_sql(towns: str, grouping: str, covered: str = _COVERED_ONE_BY_ON
         _HOUSEHOLDS.format(
             towns=towns,
             covered=covered,
-            visit_columns=visit_figures.household_visit_columns(),
+            unvisited=visit_figures.UNVISITED,
+            overdue=visit_figures.OVERDUE,
             visit_joins=visit_figures.HOUSEHOLD_VISIT_JOINS,
             eligible=eligible_sql("h"),
         )
@@ -207,9 +212,6 @@ async def region_coverage(region_id: int | None) -> RegionCoverage:
     cadre_rows = await Pairing.raw(_CADRES.format(towns=_REGION_TOWNS), region, region)
     counties = [_part(CountyFigures, row, "id", "name") for row in county_rows]
     return RegionCoverage(_whole(counties, cadre_rows, "county"), counties)
-
-
-_COUNT_FIELDS = ("households", "covered", "unvisited", "overdue")
 
 
 def _part(kind: type[Part], row: dict[str, Any], *names: str) -> Part:

@@ -15,15 +15,11 @@ from server.codes import MEASURE_TYPE
 from server.plans import delivered
 from server.visits import queries as visit_queries
 
-PENDING_CONDITIONS = {"unvisited": visit_queries.UNVISITED_KEPT, "overdue": visit_queries.OVERDUE_KEPT}
+# Whether a household `h` of township `t`, joined as HOUSEHOLD_VISIT_JOINS below, is unvisited / overdue: the
+# coverage's figures and the lists behind them.
+UNVISITED, OVERDUE = visit_queries.UNVISITED_KEPT, visit_queries.OVERDUE_KEPT
+PENDING_CONDITIONS = {"unvisited": UNVISITED, "overdue": OVERDUE}
 LOCAL_TODAY_SQL = visit_queries.LOCAL_TODAY_SQL
-
-
-def household_visit_columns() -> str:
-    """Per-household columns `unvisited` and `overdue`, for a household `h` of township `t` joined as below."""
-    return f"{visit_queries.UNVISITED_KEPT} AS unvisited, {visit_queries.OVERDUE_KEPT} AS overdue"
-
-
 HOUSEHOLD_VISIT_JOINS = visit_queries.KEPT_DATES_JOIN
 
 
