@@ -12,7 +12,6 @@ from server.codes import MEASURE_TYPE, MONITORING_TYPE, POVERTY_STATUS
 from server.monitoring import queries, rate
 from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
 from server.monitoring.forms import StepForm
-from server.places.names import place_names
 from server.plans import delivered
 
 __all__ = ["StepForm"]
@@ -36,8 +35,7 @@ SHEET_CONTEXT: dict[str, Any] = {**CODE_LISTS}
 async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
     line = await queries.monitoring_line(year, user.township_id)
     risks = await queries.risks_to_check(user, line)
-    township_name = (await place_names(user.township_id, None))["township"]
-    township_rate, _ = await rate.return_rates(user, township_name, today())
+    township_rate, _ = await rate.return_rates(user, today())
     return {
         "year": year,
         "line": line,
