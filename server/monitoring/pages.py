@@ -34,13 +34,13 @@ SHEET_CONTEXT: dict[str, Any] = {**CODE_LISTS}
 
 async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
     line = await queries.monitoring_line(year, user.township_id)
-    risks = await queries.risks_to_check(user, line)
+    risks = await queries.risks_to_check(user, line, OVERVIEW_RISKS)
     township_rate, _ = await rate.return_rates(user, today())
     return {
         "year": year,
         "line": line,
-        "risks": risks[:OVERVIEW_RISKS],
-        "risk_count": len(risks),
+        "risks": risks.rows,
+        "risk_count": risks.total,
         "cases": await queries.open_cases(user, today()),
         "township_rate": township_rate,
         "can_edit": user.role is Role.ADMIN,
@@ -57,7 +57,7 @@ async def risk_list(user: CurrentUser, year: int) -> dict[str, Any]:
     return {
         "year": year,
         "line": line,
-        "risks": risks,
+        "risks": risks.rows,
         "can_edit": user.role is Role.ADMIN,
         "today": today(),
         **CODE_LISTS,

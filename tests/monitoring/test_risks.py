@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from server.monitoring.pages import OVERVIEW_RISKS
 from server.monitoring.tables import RiskCase
+from server.pairing.tables import Pairing
 from server.visits.tables import Visit
-from tests.monitoring.conftest import as_user, case_at, this_year, today
+from tests.monitoring.conftest import as_user, case_at, make_household, this_year, today
 from tests.visits.conftest import send_visit
 
 
@@ -154,3 +157,36 @@ async def test_the_margin_boundary_is_decided_by_the_rounded_per_capita_income(
     page = await (await as_user(client, "mleader")).get("/monitoring/risks")
     assert f'data-risk="{near}"' in page.text
     assert f'data-risk="{above}"' not in page.text
+
+
+def listed(html: str) -> list[int]:
+    return [int(found) for found in re.findall(r'data-risk="(\d+)"', html)]
+
+
+async def test_risks_come_hardships_newest_first_then_incomes_under_then_near_the_line_lowest_first(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    lower = await make_household(world["village"], "更低户", 5000)
+    nearer = await make_household(world["village"], "更近户", 7700)
+    for household in (lower, nearer):
+        await Pairing.insert(Pairing(household=household, cadre=world["cadre"], rank=1, started_on=today()))
+    await as_user(client, "mcadre")
+    for household, days_ago in ((world["above"], 10), (world["near"], 2)):
+        visited = (today() - timedelta(days=days_ago)).isoformat() + "T10:00"
+        answer = await send_visit(client, household, {"note": "突发", "hardship": "illness", "visited_at": visited})
+        assert answer.status_code == 303
+    page = await (await as_user(client, "mleader")).get("/monitoring/risks")
+    assert listed(page.text) == [world["near"], world["above"], lower, world["under"], nearer]
+
+
+async def test_the_overview_shows_the_first_risks_and_counts_them_all(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    for n in range(OVERVIEW_RISKS):
+        await make_household(world["village"], f"低收入{n}", 5000 + n)
+    overview = (await (await as_user(client, "mleader")).get("/monitoring")).text
+    every = listed((await client.get("/monitoring/risks")).text)
+    assert len(every) == OVERVIEW_RISKS + 2  # the world's under and near households too
+    assert listed(overview) == every[:OVERVIEW_RISKS]
+    assert f'id="risk-count">{OVERVIEW_RISKS + 2}<' in overview
+    assert f"查看全部 {OVERVIEW_RISKS + 2} 户待核查风险" in overview
