@@ -8,7 +8,10 @@ from typing import Any
 import httpx
 
 from server.jobs.tables import JobPost, MemberWish, Training, TrainingEnrolment
+from server.policy.registry import WORKING_AGE_MAX, WORKING_AGE_MIN
 from tests.helpers import log_in
+
+DEFAULT_AGES = (WORKING_AGE_MIN.default, WORKING_AGE_MAX.default)  # the world records no rule of its own
 
 
 async def test_cadre_sees_ranked_candidates_of_their_households_with_reasons(
@@ -51,7 +54,7 @@ async def test_distance_to_the_job_counts_when_both_places_are_known(client: htt
     from server.clock import today
     from server.jobs.matching import candidates_for_job
 
-    rows = await candidates_for_job(world["job"], QueryString("TRUE"), today())
+    rows = await candidates_for_job(world["job"], QueryString("TRUE"), today(), DEFAULT_AGES)
     by_name = {row["name"]: row for row in rows}
     assert by_name["张三"]["distance_km"] == 0
     assert by_name["王五"]["distance_km"] > 15
@@ -113,9 +116,9 @@ async def test_a_short_list_ranks_exactly_like_scoring_everyone(world: Any) -> N
         TrainingEnrolment(training=(await _garment_training(world)), member=far[2], attended=True)
     )
 
-    everyone = await candidates_for_job(world["job"], QueryString("TRUE"), today(), limit=100)
+    everyone = await candidates_for_job(world["job"], QueryString("TRUE"), today(), DEFAULT_AGES, limit=100)
     for limit in (1, 3, 5, 8):
-        short = await candidates_for_job(world["job"], QueryString("TRUE"), today(), limit=limit)
+        short = await candidates_for_job(world["job"], QueryString("TRUE"), today(), DEFAULT_AGES, limit=limit)
         assert [row["member_id"] for row in short] == [row["member_id"] for row in everyone[:limit]]
     assert len({row["member_id"] for row in everyone}) == len(everyone), "nobody is listed twice"
     at_work = next(row for row in everyone if row["member_id"] == near[0])
