@@ -9,7 +9,7 @@ import httpx
 
 from server.jobs.tables import JobPost, MemberWish, Training, TrainingEnrolment
 from server.policy.registry import WORKING_AGE_MAX, WORKING_AGE_MIN
-from tests.helpers import log_in
+from tests.helpers import log_in, statements_of
 
 DEFAULT_AGES = (WORKING_AGE_MIN.default, WORKING_AGE_MAX.default)  # the world records no rule of its own
 
@@ -130,3 +130,18 @@ async def _garment_training(world: Any) -> int:
                         held_on=date(2026, 3, 1))  # fmt: skip
     await training.save()
     return int(training.id)
+
+
+async def test_a_jobs_candidates_take_the_same_four_statements_however_many_members_there_are(
+    client: httpx.AsyncClient, world: Any, caplog: Any
+) -> None:
+    from tests.jobs.conftest import id_number, make_household
+
+    await log_in(client, "lead")
+    before = await statements_of(client, f"/jobs/{world['job']}", caplog)
+    people = [{"name": f"候选{n}", "id_number": id_number(20 + n), "labour_skill": "normal"} for n in range(12)]
+    _, members = await make_household(world["village"], people, status="not_out")
+    await MemberWish.insert(MemberWish(member=members[0], work_kinds=["garment"]))
+    assert "候选0" in (await client.get(f"/jobs/{world['job']}")).text
+    # the session's user, the job, the township's working ages, the ranked candidates
+    assert before == await statements_of(client, f"/jobs/{world['job']}", caplog) == 4
