@@ -42,8 +42,10 @@ class YearFigure:
 
 async def township_years(township_id: int, this_year: int) -> list[YearFigure]:
     """The township's figure for each of the last years, newest first: kept for a closed year, counted otherwise."""
-    years = list(range(this_year, this_year - YEARS_SHOWN, -1))
-    rows = await Household.raw(_TOWNSHIP_YEARS, township_id, years, township_id, township_id, years)
+    years = ",".join(str(year) for year in range(this_year, this_year - YEARS_SHOWN, -1))
+    # The years are written into the statement (one text a year): as an argument, PostgreSQL planned every run anew.
+    sql = _TOWNSHIP_YEARS.replace("{years}", f"unnest(ARRAY[{years}])")
+    rows = await Household.raw(sql, township_id, township_id, township_id)
     return [_year_figure(row) for row in rows]
 
 
@@ -127,7 +129,7 @@ async def households_behind_year(user: CurrentUser, which: str, year: int) -> li
 # return, for the year it happened in when no later return of the household happened that year. `next_on`: the
 # household's next event of the same kind, in (day, id) order. (A county's 36,000 events were 125 ms of Python per
 # dashboard; a township's 700 were a third of its rate page.)
-def _year_counts(place: str, where: str) -> str:
+def _year_counts(place: str, where: str, years: str = "unnest({}::int[])") -> str:
     return f"""
 WITH e AS (
   SELECT e.status_to, e.happened_on, e.people, vl.id AS village, vl.township,
@@ -140,7 +142,7 @@ SELECT y.year, e.{place} AS place, count(*) FILTER (WHERE e.status_to = '{LIFTED
        count(*) FILTER (WHERE e.status_to = '{RETURNED_TO}') AS returned,
        coalesce(sum(e.people) FILTER (WHERE e.status_to = '{LIFTED_TO}'), 0) AS lifted_people,
        coalesce(sum(e.people) FILTER (WHERE e.status_to = '{RETURNED_TO}'), 0) AS returned_people
-FROM unnest({{}}::int[]) y(year) JOIN e ON CASE WHEN e.status_to = '{LIFTED_TO}'
+FROM {years} y(year) JOIN e ON CASE WHEN e.status_to = '{LIFTED_TO}'
   THEN e.happened_on <= make_date(y.year, 12, 31) AND (e.next_on IS NULL OR e.next_on > make_date(y.year, 12, 31))
   ELSE extract(year FROM e.happened_on) = y.year AND (e.next_on IS NULL OR extract(year FROM e.next_on) > y.year) END
 GROUP BY y.year, e.{place}
@@ -150,9 +152,9 @@ GROUP BY y.year, e.{place}
 _COUNTY_YEAR_COUNTS = _year_counts("township", "t.county = {}")
 _VILLAGE_YEAR_COUNTS = _year_counts("village", "vl.township = {}")
 # A township's figure of each year: its villages' kept figures when it closed the year, else its events counted; with
-# the cap in force at the year's end.
+# the cap in force at the year's end; `{years}`: the set of years.
 _TOWNSHIP_YEARS = f"""
-WITH counted AS ({_year_counts("township", "vl.township = {}")}), closed AS (
+WITH counted AS ({_year_counts("township", "vl.township = {}", "{years}")}), closed AS (
   SELECT c.year, sum(c.lifted) AS lifted, sum(c.returned) AS returned, sum(c.lifted_people) AS lifted_people,
          sum(c.returned_people) AS returned_people, min(c.closed_at) AS closed_at
   FROM return_rate_closed c JOIN village vl ON vl.id = c.village WHERE vl.township = {{}} GROUP BY c.year
@@ -161,7 +163,7 @@ SELECT y.year, {policy.sql(RETURN_RATE_CAP_PERCENT, "{}", "make_date(y.year, 12,
        coalesce(cl.lifted, co.lifted, 0) AS lifted, coalesce(cl.returned, co.returned, 0) AS returned,
        coalesce(cl.lifted_people, co.lifted_people, 0) AS lifted_people,
        coalesce(cl.returned_people, co.returned_people, 0) AS returned_people
-FROM unnest({{}}::int[]) y(year) LEFT JOIN counted co ON co.year = y.year LEFT JOIN closed cl ON cl.year = y.year
+FROM {{years}} y(year) LEFT JOIN counted co ON co.year = y.year LEFT JOIN closed cl ON cl.year = y.year
 ORDER BY y.year DESC
 """
 _COUNTY_CLOSED = """
