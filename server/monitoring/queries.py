@@ -120,11 +120,12 @@ async def risks_to_check(user: CurrentUser, line: Line, limit: int | None = None
     return Risks(rows, int(rows[0]["total"]) if rows else 0)
 
 
-_CASES = f"""
+def _cases(more_columns: str = "") -> str:
+    """Risk cases in scope matching a condition, with the targets in force on the day each was found."""
+    return f"""
 SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, vl.township, fm.first_measure_on,
        {policy.sql(IDENTIFY_TARGET_DAYS, "vl.township", "rc.found_on")} AS identify_target_days,
-       {policy.sql(MEASURE_TARGET_DAYS, "vl.township", "rc.found_on")} AS measure_target_days,
-       {policy.sql(MONITORING_NOTICE_DAYS, "vl.township", "rc.found_on")} AS notice_min_days
+       {policy.sql(MEASURE_TARGET_DAYS, "vl.township", "rc.found_on")} AS measure_target_days{more_columns}
 FROM risk_case rc
 JOIN household h ON h.id = rc.household
 JOIN village vl ON vl.id = h.village
@@ -137,13 +138,19 @@ ORDER BY rc.found_on, rc.id
 """
 
 
+# A policy value costs a function call per row: the list of open cases leaves out the notice's days (only the page
+# of a case, with its forms, needs them).
+_OPEN_CASES = _cases()
+_CASE = _cases(f", {policy.sql(MONITORING_NOTICE_DAYS, 'vl.township', 'rc.found_on')} AS notice_min_days")
+
+
 async def open_cases(user: CurrentUser, today: date) -> list[dict[str, Any]]:
-    rows = await Household.raw(_CASES, household_scope_sql(user, "h"), QueryString("rc.state <> 'cleared'"))
+    rows = await Household.raw(_OPEN_CASES, household_scope_sql(user, "h"), QueryString("rc.state <> 'cleared'"))
     return [with_clocks(row, today) for row in rows]
 
 
 async def case_in_scope(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
-    rows = await Household.raw(_CASES, household_scope_sql(user, "h"), QueryString("rc.id = {}", case_id))
+    rows = await Household.raw(_CASE, household_scope_sql(user, "h"), QueryString("rc.id = {}", case_id))
     return rows[0] if rows else None
 
 
