@@ -63,7 +63,9 @@ async def monitoring_line(year: int, township_id: int | None) -> Line:
 # Households to check, judged and ordered here: a sudden hardship on a visit since the last clearing (its latest
 # hardship visit, when that is after the clearing), or a per-capita net income under the line or under the "near"
 # limit, unless that income was already judged when the risk was last cleared. Hardships first (newest first), then
-# incomes under, then near the line (lowest first). `total`: how many, whatever the limit.
+# incomes under, then near the line (lowest first). `total`: how many, whatever the limit. The last clearings and
+# the latest hardship visits of the households in scope are read once each and hash-joined (probing per household
+# cost more than the rest of the statement).
 _RISKS = f"""
 WITH watched AS (
   SELECT h.id, h.code, h.status, h.income_year, vl.id AS village_id, vl.name AS village_name,
@@ -74,11 +76,13 @@ WITH watched AS (
   CROSS JOIN LATERAL (SELECT count(*) AS members FROM member m WHERE m.household = h.id) mc
   LEFT JOIN (
       SELECT DISTINCT ON (rc.household) rc.household, rc.cleared_on, rc.cleared_income FROM risk_case rc
-      WHERE rc.state = 'cleared' ORDER BY rc.household, rc.cleared_on DESC, rc.id DESC
+      WHERE rc.state = 'cleared' AND rc.household IN (SELECT s.id FROM household s WHERE {{}})
+      ORDER BY rc.household, rc.cleared_on DESC, rc.id DESC
   ) lc ON lc.household = h.id
   LEFT JOIN (
       SELECT DISTINCT ON (vi.household) vi.household, vi.id, vi.visited_at, vi.hardship FROM visit vi
-      WHERE vi.hardship IS NOT NULL ORDER BY vi.household, vi.visited_at DESC
+      WHERE vi.hardship IS NOT NULL AND vi.household IN (SELECT s.id FROM household s WHERE {{}})
+      ORDER BY vi.household, vi.visited_at DESC
   ) hv ON hv.household = h.id AND (lc.cleared_on IS NULL OR {LOCAL_DAY.format(col="hv.visited_at")} > lc.cleared_on)
   WHERE {{}} AND h.status IN ({", ".join(f"'{status}'" for status in WATCHED_STATUSES)}) AND {in_register_sql("h")}
     AND NOT EXISTS (SELECT 1 FROM risk_case rc WHERE rc.household = h.id AND rc.state <> 'cleared')
@@ -112,11 +116,12 @@ async def risks_to_check(user: CurrentUser, line: Line, limit: int | None = None
 
     An income already judged when a risk was cleared (the same per-capita figure) is not flagged again.
     """
-    scope, line_value, near = household_scope_sql(user, "h"), line.line, line.near_limit
+    scope, households = household_scope_sql(user, "h"), household_scope_sql(user, "s")
+    line_value, near = line.line, line.near_limit
     # The statuses and the limit are written into the statement, not passed: with them as arguments PostgreSQL
     # planned every run anew (a custom plan, 2-3 ms of planning) instead of keeping the prepared statement's plan.
     sql = _RISKS if limit is None else f"{_RISKS} LIMIT {int(limit)}"
-    rows = await Household.raw(sql, scope, line_value, line_value, near)
+    rows = await Household.raw(sql, households, households, scope, line_value, line_value, near)
     return Risks(rows, int(rows[0]["total"]) if rows else 0)
 
 

@@ -190,3 +190,21 @@ async def test_the_overview_shows_the_first_risks_and_counts_them_all(
     assert listed(overview) == every[:OVERVIEW_RISKS]
     assert f'id="risk-count">{OVERVIEW_RISKS + 2}<' in overview
     assert f"查看全部 {OVERVIEW_RISKS + 2} 户待核查风险" in overview
+
+
+async def test_a_hardship_after_the_risk_was_last_cleared_flags_again_with_that_visit(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    await as_user(client, "mcadre")
+    long_ago = (today() - timedelta(days=40)).isoformat() + "T10:00"
+    await send_visit(client, world["above"], {"note": "受灾", "hardship": "disaster", "visited_at": long_ago})
+    case_id = await case_at(world, world["above"], "cleared", found_days_ago=40)
+    await RiskCase.update({RiskCase.cleared_on: today() - timedelta(days=1)}).where(RiskCase.id == case_id)
+    await as_user(client, "mcadre")
+    await send_visit(client, world["above"], {"note": "生病", "hardship": "illness"})  # today: after the clearing
+    latest = await Visit.select(Visit.id).where(Visit.hardship == "illness").first()
+    assert latest is not None
+    page = await (await as_user(client, "mleader")).get("/monitoring/risks")
+    row = page.text.split(f'data-risk="{world["above"]}"', 1)[1].split('class="cell risk-row"', 1)[0]
+    assert f'href="/visits/{latest["id"]}"' in row
+    assert "突发疾病" in row
