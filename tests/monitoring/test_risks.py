@@ -97,13 +97,18 @@ async def test_a_correction_can_add_a_hardship_and_it_is_kept_in_the_history(
     assert "无 → 自然灾害" in timeline.text
 
 
-async def test_a_hardship_before_the_risk_was_last_cleared_no_longer_flags(
-    client: httpx.AsyncClient, world: dict[str, Any]
-) -> None:
+async def hardship_then_cleared(client: httpx.AsyncClient, world: dict[str, Any]) -> int:
+    """A disaster recorded on a visit 40 days ago, and the risk case of it cleared today: the case's id."""
     await as_user(client, "mcadre")
     long_ago = (today() - timedelta(days=40)).isoformat() + "T10:00"
     await send_visit(client, world["above"], {"note": "受灾", "hardship": "disaster", "visited_at": long_ago})
-    await case_at(world, world["above"], "cleared", found_days_ago=40)
+    return await case_at(world, world["above"], "cleared", found_days_ago=40)
+
+
+async def test_a_hardship_before_the_risk_was_last_cleared_no_longer_flags(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    await hardship_then_cleared(client, world)
     page = await (await as_user(client, "mleader")).get("/monitoring/risks")
     assert f'data-risk="{world["above"]}"' not in page.text
 
@@ -195,10 +200,7 @@ async def test_the_overview_shows_the_first_risks_and_counts_them_all(
 async def test_a_hardship_after_the_risk_was_last_cleared_flags_again_with_that_visit(
     client: httpx.AsyncClient, world: dict[str, Any]
 ) -> None:
-    await as_user(client, "mcadre")
-    long_ago = (today() - timedelta(days=40)).isoformat() + "T10:00"
-    await send_visit(client, world["above"], {"note": "受灾", "hardship": "disaster", "visited_at": long_ago})
-    case_id = await case_at(world, world["above"], "cleared", found_days_ago=40)
+    case_id = await hardship_then_cleared(client, world)
     await RiskCase.update({RiskCase.cleared_on: today() - timedelta(days=1)}).where(RiskCase.id == case_id)
     await as_user(client, "mcadre")
     await send_visit(client, world["above"], {"note": "生病", "hardship": "illness"})  # today: after the clearing
