@@ -13,6 +13,7 @@ from server.clock import today
 from server.database import connect
 from server.demo.history import BULK_TABLES, indexes_deferred
 from server.demo.loader import load_demo
+from tests.pairing.test_kept_visit_dates import FROM_THE_SOURCE, KEPT
 
 MONTHS = 40  # long enough that most households had an earlier cadre
 
@@ -115,6 +116,8 @@ async def test_follow_ups_chain_the_visits_and_each_current_pairing_has_one_open
     assert len(open_) == len({row["household"] for row in open_}) == visited_now
     overdue = sum(row["due_on"] < today() for row in open_) / len(open_)
     assert 0.05 < overdue < 0.25  # the demo's 12% overdue, and the odd one whose cadence ran out
+    # The households' kept visit dates, written by the triggers of the bulk INSERT ... SELECT, are the source's.
+    assert await rows(db, KEPT + " ORDER BY h.id") == await rows(db, FROM_THE_SOURCE + " ORDER BY h.id")
 
 
 async def test_the_shares_of_measures_kinds_and_visits_per_household_are_the_demos(db: Any) -> None:
