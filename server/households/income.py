@@ -21,3 +21,12 @@ def per_capita_net_income(household: Mapping[str, Any], members: int) -> Decimal
     if members <= 0:
         return None
     return (net_income(household) / members).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def per_capita_net_income_sql(household: str, members: str) -> str:
+    """`per_capita_net_income` as an SQL expression, for a household's alias and its count of members (NULL without
+    members). The same figure: NUMERIC division keeps at least 16 significant digits, far finer than any half-cent
+    boundary a quotient of cents by a count of members can come near, and round() goes half away from zero like
+    ROUND_HALF_UP."""
+    net = " + ".join(f"{household}.{part}" for part in INCOME_PARTS) + f" - {household}.production_cost"
+    return f"round(({net}) / nullif({members}, 0), 2)"

@@ -15,7 +15,7 @@ from typing import Any
 from server import policy
 from server.clock import TIMEZONE
 from server.database import concurrently
-from server.households.income import per_capita_net_income
+from server.households.income import per_capita_net_income_sql
 from server.households.pinyin import initials
 from server.households.tables import Household
 from server.jobs.placements import CHECK_RULES
@@ -90,7 +90,8 @@ async def assess(township_ids: list[int], year: int, cadre_id: int | None = None
     first, last = date(year, 1, 1), date(year, 12, 31)
     start, end = datetime(year, 1, 1, tzinfo=TIMEZONE), datetime(year + 1, 1, 1, tzinfo=TIMEZONE)
     await concurrently(  # each fills its own fields; a county's year is seconds of database work, spread over cores
-        _pairings_and_incomes(result, ids, first, last, year),
+        _pairings(result, ids, first, last),
+        _incomes(result, ids, first, last),
         _visits(result, ids, start, end),
         _follow_ups(result, ids, first, last),
         _measures(result, ids, start, end),
@@ -99,13 +100,6 @@ async def assess(township_ids: list[int], year: int, cadre_id: int | None = None
         _risks(result, ids, first, last),
     )
     return list(result.values())
-
-
-async def _pairings_and_incomes(
-    result: dict[int, Assessment], ids: list[int], first: date, last: date, year: int
-) -> None:
-    await _pairings(result, ids, first, last)
-    await _incomes(result, year)  # of the households paired
 
 
 async def _pairings(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
@@ -223,26 +217,31 @@ async def _rules(result: dict[int, Assessment], last: date) -> None:
         item.check_months = tuple(held.get(rule, item.cadre["township"]) for rule in CHECK_RULES)
 
 
-async def _incomes(result: dict[int, Assessment], year: int) -> None:
+async def _incomes(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
     """Households helped whose per-capita net income is above the year's monitoring line in their township (None:
-    the cadre's township has no line for the year)."""
+    the cadre's township has no line for the year). Counted in SQL: only a number per cadre leaves the database."""
     townships = {item.cadre["township"] for item in result.values()}
-    lines = await policy.values([MONITORING_LINE], townships, date(year, 12, 31))
-    ids = list({p["household"] for item in result.values() for p in item.pairings}) or [-1]
+    held = await policy.values([MONITORING_LINE], townships, last)
+    lines = {township: held.get(MONITORING_LINE, township) for township in townships}
+    lined = [township for township, line in lines.items() if line is not None]
     rows = await Household.raw(
-        "SELECT h.id, v.township, h.wage_income, h.business_income, h.property_income, h.transfer_income,"
-        " h.production_cost, count(m.id) AS members FROM household h JOIN village v ON v.id = h.village"
-        " LEFT JOIN member m ON m.household = h.id WHERE h.id = ANY({}) GROUP BY h.id, v.township",
+        # A household outside the cadres' townships has no line here (the rule's default, none): never above it.
+        "SELECT p.cadre, count(DISTINCT p.household) AS n FROM pairing p JOIN household h ON h.id = p.household"
+        " JOIN village v ON v.id = h.village JOIN unnest({}::int[], {}::numeric[]) l(township, line)"
+        " ON l.township = v.township"
+        f" WHERE p.cadre = ANY({{}}) AND {OVERLAPS}"
+        f" AND {per_capita_net_income_sql('h', '(SELECT count(*) FROM member m WHERE m.household = h.id)')} > l.line"
+        " GROUP BY p.cadre",
+        lined,
+        [lines[township] for township in lined],
         ids,
+        last,
+        first,
     )
-    above = set()
-    for row in rows:
-        line, per_capita = lines.get(MONITORING_LINE, row["township"]), per_capita_net_income(row, int(row["members"]))
-        if line is not None and per_capita is not None and per_capita > line:
-            above.add(row["id"])
-    for item in result.values():
-        if lines.get(MONITORING_LINE, item.cadre["township"]) is not None:
-            item.above_line = len({p["household"] for p in item.pairings} & above)
+    above = {row["cadre"]: int(row["n"]) for row in rows}
+    for cadre, item in result.items():
+        if lines[item.cadre["township"]] is not None:
+            item.above_line = above.get(cadre, 0)
 
 
 async def _risks(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
