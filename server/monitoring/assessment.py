@@ -134,12 +134,12 @@ async def _visits(result: dict[int, Assessment], ids: list[int], start: datetime
 
 async def _follow_ups(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
     """Follow-ups due in the year: answered by a visit of the cadre on or before the due date, or later."""
-    visit_day = "(v.visited_at AT TIME ZONE 'Asia/Shanghai')::date"
     rows = await Household.raw(
-        f"SELECT v.cadre, count(*) FILTER (WHERE {visit_day} <= f.due_on) AS on_time,"
-        f" count(*) FILTER (WHERE {visit_day} > f.due_on) AS late"
-        " FROM follow_up f JOIN visit v ON v.id = f.closed_by_visit"
-        " WHERE f.due_on BETWEEN {} AND {} AND v.cadre = ANY({}) GROUP BY v.cadre",
+        # The closing visit's cadre and local day, kept on the follow-up by triggers (migrations/visits, 2026-12-06):
+        # the visit may be of any year, and joining it read every yearly partition of visits.
+        "SELECT closing_visit_cadre AS cadre, count(*) FILTER (WHERE closing_visit_day <= due_on) AS on_time,"
+        " count(*) FILTER (WHERE closing_visit_day > due_on) AS late FROM follow_up"
+        " WHERE due_on BETWEEN {} AND {} AND closing_visit_cadre = ANY({}) GROUP BY closing_visit_cadre",
         first,
         last,
         ids,

@@ -102,7 +102,8 @@ async def test_follow_ups_chain_the_visits_and_each_current_pairing_has_one_open
         db,
         "SELECT count(*) FROM follow_up f JOIN visit v ON v.id = f.closed_by_visit"
         " WHERE v.household <> f.household OR v.cadre <> f.cadre OR f.closed_at <> v.visited_at"
-        " OR f.created_at >= v.visited_at",
+        " OR f.created_at >= v.visited_at OR f.closing_visit_cadre IS DISTINCT FROM v.cadre"
+        " OR f.closing_visit_day IS DISTINCT FROM (v.visited_at AT TIME ZONE 'Asia/Shanghai')::date",
     )
     assert wrong == 0
     visited_now = await value(

@@ -228,3 +228,12 @@ async def test_measures_of_visits_near_midnight_count_in_the_year_of_their_local
         ("industry", 1, Decimal("100.00")),
         ("medical", 1, Decimal("20.00")),
     ]
+
+
+async def test_a_visit_corrected_to_before_the_due_date_makes_its_follow_up_kept_on_time(
+    client: httpx.AsyncClient, record: dict[str, Any]
+) -> None:
+    await Visit.update({Visit.visited_at: at(4, 30)}).where(Visit.visited_at == at(5, 10))
+    page = await (await as_user(client, "mleader")).get(f"/monitoring/assessment/{record['cadre']}?year={YEAR}")
+    assert figure(page.text, "on-time") == "2"
+    assert figure(page.text, "late") == "0"
