@@ -33,6 +33,14 @@ class CurrentUser:
     county_id: int | None = None  # the county office's county
     region_id: int | None = None  # the city's or province's office: its city or province
     must_change_password: bool = False  # a temporary password set by an admin: only /me/password until changed
+    township_name: str = ""  # the user's township with its county, for the headers of their own screens
+    village_name: str = ""
+
+    @property
+    def place_names(self) -> dict[str, str]:
+        """'township' (with its county) and 'village' names for the header of the user's own screens, read with the
+        session (server.places.names.place_names reads another place's)."""
+        return {"township": self.township_name, "village": self.village_name}
 
     @property
     def is_admin(self) -> bool:
@@ -65,8 +73,10 @@ async def start_session(user_id: int, user_agent: str) -> str:
 _LOAD_SESSION = """
 SELECT s.last_seen_at < now() - {}::interval AS stale, s.data -> 'flash' AS flash,
        u.id, u.username, u.display_name, u.role, u.county, u.region, u.township, u.village, u.employer, u.locale,
-       u.must_change_password
+       u.must_change_password, c.name || ' ' || t.name AS township_name, vl.name AS village_name
 FROM web_session s JOIN app_user u ON u.id = s.user
+  LEFT JOIN township t ON t.id = u.township LEFT JOIN county c ON c.id = t.county
+  LEFT JOIN village vl ON vl.id = u.village
 WHERE s.token_hash = {} AND u.is_active
   AND s.last_seen_at > now() - {}::interval
   AND s.created_at > now() - {}::interval
@@ -96,6 +106,8 @@ async def load_session_user(token: str, idle: timedelta) -> CurrentUser | None:
         county_id=row["county"],
         region_id=row["region"],
         must_change_password=row["must_change_password"],
+        township_name=row["township_name"] or "",
+        village_name=row["village_name"] or "",
     )
 
 

@@ -18,11 +18,9 @@ from server.i18n import N_
 from server.pairing.coverage import coverage
 from server.pairing.queries import paired_households
 from server.piccolo_conf import DB
-from server.places.names import place_names
 from server.plans import queries as plan_queries
 from server.regions.controller import region_home
 from server.supervision.controller import supervision_home
-from server.visits.queries import due_summary
 from server.web.assets import service_worker_source
 from server.web.auth import current_user
 from server.web.templating import page
@@ -59,7 +57,7 @@ class HomeController(Controller):
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         user = current_user(request)
-        places = await place_names(user.township_id, user.village_id)
+        places = user.place_names
         if user.role is Role.EMPLOYER:
             return await page(request, "home/employer.html", places=places, **await employer_home(user))
         if user.role is Role.COUNTY:
@@ -80,10 +78,11 @@ async def employer_home(user: CurrentUser) -> dict[str, Any]:
 
 
 async def cadre_home(user: CurrentUser) -> dict[str, Any]:
+    badges = await queries.badges(user, today(), follow_ups=True)
     return {
         "households": await paired_households(user.id, today()),
-        "due_summary": {**await due_summary(user), "plan_overdue": await plan_queries.overdue_count(user, this_year())},
-        "attention": await queries.attention(user, today()),
+        "due_summary": {**(badges.due or {}), "plan_overdue": await plan_queries.overdue_count(user, this_year())},
+        "attention": badges.attention,
     }
 
 
@@ -96,7 +95,8 @@ async def township_home(user: CurrentUser) -> dict[str, Any]:
     }
     if user.role is Role.LEADER:  # their own households too, and the badges read with them (once)
         return {**context, **await cadre_home(user)}
-    return {**context, "households": None, "due_summary": None, "attention": await queries.attention(user, today())}
+    badges = await queries.badges(user, today(), follow_ups=False)
+    return {**context, "households": None, "due_summary": None, "attention": badges.attention}
 
 
 class PublicController(Controller):

@@ -14,7 +14,6 @@ from server.clock import this_year
 from server.i18n import N_, gettext
 from server.pairing import coverage
 from server.pairing.export import coverage_xlsx, pending_xlsx
-from server.places.names import place_names
 from server.plans import queries as plan_queries
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
@@ -105,7 +104,7 @@ class CoverageController(Controller):
     async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         user = current_user(request)
         data = await coverage.coverage(user.township_id)
-        township = (await place_names(user.township_id, None))["township"]
+        township = user.township_name
         content = await coverage_xlsx(data, township)
         await record(
             "coverage_exported",

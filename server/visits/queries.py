@@ -82,10 +82,12 @@ def cadre_follow_ups_where(user: CurrentUser) -> QueryString:
     )
 
 
-async def due_summary(user: CurrentUser) -> dict[str, int]:
-    """For the cadre's home: households with a follow-up due in the next 7 days, and with one overdue."""
+def due_counts_sql(user: CurrentUser) -> QueryString:
+    """Households of the cadre with a follow-up overdue (`overdue`) and with one due in the next 7 days
+    (`due_this_week`): for the visit list alone, or inside the home's one statement of badges (server/home/queries.py).
+    """
     day = today()
-    rows = await FollowUp.raw(
+    return QueryString(
         "SELECT count(DISTINCT f.household) FILTER (WHERE f.due_on < {}) AS overdue,"
         " count(DISTINCT f.household) FILTER (WHERE f.due_on >= {} AND f.due_on <= {}) AS due_this_week"
         " FROM follow_up f JOIN household h ON h.id = f.household WHERE {}",
@@ -94,6 +96,11 @@ async def due_summary(user: CurrentUser) -> dict[str, int]:
         day + timedelta(days=7),
         cadre_follow_ups_where(user),
     )
+
+
+async def due_summary(user: CurrentUser) -> dict[str, int]:
+    """For the cadre's visit list: households with a follow-up due in the next 7 days, and with one overdue."""
+    rows = await FollowUp.raw("{}", due_counts_sql(user))
     return {"overdue": rows[0]["overdue"], "due_this_week": rows[0]["due_this_week"]}
 
 
