@@ -84,11 +84,11 @@ async def assess(township_ids: list[int], year: int, cadre_id: int | None = None
     first, last = date(year, 1, 1), date(year, 12, 31)
     start, end = datetime(year, 1, 1, tzinfo=TIMEZONE), datetime(year + 1, 1, 1, tzinfo=TIMEZONE)
     await concurrently(  # each fills its own fields; a county's year is seconds of database work, spread over cores
-        _pairings(result, ids, first, last) if cadre_id else _pairing_counts(result, ids, first, last),
-        _incomes(result, ids, first, last),
+        _measures(result, ids, start, end),  # the longest first: the pool's connections finish closer together
         _visits(result, ids, start, end),
         _follow_ups(result, ids, first, last),
-        _measures(result, ids, start, end),
+        _incomes(result, ids, first, last),
+        _pairings(result, ids, first, last) if cadre_id else _pairing_counts(result, ids, first, last),
         _jobs(result, ids, first, last),
         _rules(result, last),
         _risks(result, ids, first, last),
