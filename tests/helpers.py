@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 from decimal import Decimal
@@ -66,3 +67,13 @@ async def record_rule(
         source="测试",
     )
     await PolicyValue.insert(row)
+
+
+async def statements_of(client: Any, path: str, caplog: Any) -> int:
+    """The statements one request of `path` sent (the fewer of two: the session's last-seen time is touched at most
+    once a minute, by either)."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="bangfu.access"):
+        for _ in range(2):
+            assert (await client.get(path)).status_code == 200
+    return min(record.statements for record in caplog.records if record.name == "bangfu.access")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
 from datetime import date, datetime, timedelta
@@ -13,7 +12,7 @@ from server.clock import TIMEZONE, today
 from server.pairing.tables import Pairing
 from server.places.tables import Township, Village
 from server.visits.tables import FollowUp, Visit
-from tests.helpers import csrf_token_of, log_in, without_tokens
+from tests.helpers import csrf_token_of, log_in, statements_of, without_tokens
 from tests.households.conftest import add_household
 
 FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
@@ -129,16 +128,6 @@ async def test_a_cadre_cannot_open_a_household_they_are_not_responsible_for(
     await make_user("cadre", username="helper")
     await log_in(client, "helper")
     assert (await client.get(f"/households/{register['zhang']['id']}")).status_code == 404
-
-
-async def statements_of(client: Any, path: str, caplog: Any) -> int:
-    """The statements one request of `path` sent (the fewer of two: the session's last-seen time is touched at most
-    once a minute, by either)."""
-    caplog.clear()
-    with caplog.at_level(logging.INFO, logger="bangfu.access"):
-        for _ in range(2):
-            assert (await client.get(path)).status_code == 200
-    return min(record.statements for record in caplog.records if record.name == "bangfu.access")
 
 
 async def test_the_household_page_takes_the_same_few_statements_however_many_cadres_visits_and_follow_ups(

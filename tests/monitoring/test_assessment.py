@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -22,7 +21,7 @@ from server.monitoring.tables import RiskCase
 from server.pairing.tables import Pairing
 from server.policy.registry import MONITORING_LINE, POVERTY_LINE
 from server.visits.tables import FollowUp, Visit, VisitMeasure
-from tests.helpers import record_rule
+from tests.helpers import record_rule, statements_of
 from tests.monitoring.conftest import as_user, make_household, this_year
 
 YEAR = this_year() - 1  # a year that is over, so every date below is in the past
@@ -251,21 +250,12 @@ async def test_a_workbook_counts_the_households_and_new_pairings_the_cadres_shee
     assert (counted.above_line, counted.on_time, counted.late) == (listed.above_line, 1, 1)
 
 
-async def statements(client: httpx.AsyncClient, path: str, caplog: Any) -> int:
-    """The statements one request sent (the fewer of two: the session's last-seen time is touched now and then)."""
-    caplog.clear()
-    with caplog.at_level(logging.INFO, logger="bangfu.access"):
-        for _ in range(2):
-            assert (await client.get(path)).status_code == 200
-    return min(entry.statements for entry in caplog.records if entry.name == "bangfu.access")
-
-
 async def test_the_workbook_and_a_sheet_send_the_same_statements_however_many_cadres_and_visits(
     client: httpx.AsyncClient, record: dict[str, Any], make_user: Any, world: dict[str, Any], caplog: Any
 ) -> None:
     await as_user(client, "madmin")
     pages = [f"/monitoring/assessment.xlsx?year={YEAR}", f"/monitoring/assessment/{record['cadre']}?year={YEAR}"]
-    before = [await statements(client, page, caplog) for page in pages]
+    before = [await statements_of(client, page, caplog) for page in pages]
     for n in range(3):  # more cadres, each with a household visited twice, a follow-up closed, another open
         cadre = await make_user("cadre", username=f"more{n}", display_name=f"新干部{n}")
         household = await make_household(world["village"], f"新户{n}", 6000 + 1000 * n)
@@ -277,4 +267,4 @@ async def test_the_workbook_and_a_sheet_send_the_same_statements_however_many_ca
                      closed_at=at(3, 1 + n)),
             FollowUp(household=household, due_on=date(YEAR, 6, 1), cadre=cadre, reason="measure"),
         )  # fmt: skip
-    assert [await statements(client, page, caplog) for page in pages] == before == [13, 12]
+    assert [await statements_of(client, page, caplog) for page in pages] == before == [13, 12]
