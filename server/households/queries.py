@@ -198,8 +198,13 @@ def _search_row(row: dict[str, Any], digits: list[str]) -> dict[str, Any]:
     }
 
 
-# The lines of the household's income year (or this year), else of the latest year before it that has them.
+# The lines of the household's income year (or this year), else of the latest year before it that has them: each
+# year is looked up back to the first that any place has a poverty line for (not back to 2000: a lookup costs five
+# small reads, and the years before the first line can have none).
 _YEAR_END = "make_date(y.year, 12, 31)"
+_FIRST_LINE_YEAR = (
+    f"(SELECT extract(year FROM min(p.effective_from))::int FROM policy_value p WHERE p.rule = '{POVERTY_LINE.key}')"
+)
 _HOUSEHOLD = f"""
 SELECT h.*, v.name AS village_name, v.township AS township, g.name AS group_name,
        {policy.sql(MONITORING_MARGIN_PERCENT, "v.township")} AS monitoring_margin_percent,
@@ -210,7 +215,7 @@ LEFT JOIN village_group g ON g.id = h."group"
 LEFT JOIN LATERAL (
     SELECT y.year, {policy.sql(POVERTY_LINE, "v.township", _YEAR_END)} AS poverty_line,
            {policy.sql(MONITORING_LINE, "v.township", _YEAR_END)} AS monitoring_line
-    FROM generate_series(COALESCE(h.income_year, extract(year FROM now())::int), 2000, -1) y(year)
+    FROM generate_series(COALESCE(h.income_year, extract(year FROM now())::int), {_FIRST_LINE_YEAR}, -1) y(year)
     WHERE {policy.sql(POVERTY_LINE, "v.township", _YEAR_END)} IS NOT NULL
     ORDER BY y.year DESC LIMIT 1
 ) ps ON TRUE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from server.audit.tables import AuditEvent
@@ -31,6 +32,22 @@ async def test_admin_sees_the_visitors_summary_first(client: Any, make_user: Any
     assert not FULL_ID.search(without_tokens(html)), "a full ID number is on the page"
     assert "6231901234567890123" not in html
     assert "***************0123" in html
+
+
+async def test_a_households_income_is_judged_by_the_latest_standard_up_to_its_income_year(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    """The fixture's county has the 2025 standard only: a 2026 income is judged by it; a 2024 income, from before
+    the first poverty line anyone recorded, by none."""
+    late = await add_household(register["village"], "王五", "H-0003", income_year=2026, wage_income=Decimal(9000))
+    early = await add_household(register["village"], "赵六", "H-0004", income_year=2024, wage_income=Decimal(9000))
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    late_page = (await client.get(f"/households/{late['id']}")).text
+    assert "2025年标准" in late_page
+    assert "4,500.00" in late_page
+    early_page = (await client.get(f"/households/{early['id']}")).text
+    assert "年标准" not in early_page
 
 
 async def test_a_leaders_household_page_never_shows_a_full_id_number_phone_or_bank_account(
