@@ -243,6 +243,17 @@ async def indexes_deferred(connection: asyncpg.Connection, tables: tuple[str, ..
         )
 
 
+@asynccontextmanager
+async def closing_lookup_off(connection: asyncpg.Connection, owner: bool) -> AsyncIterator[None]:
+    """The owner turns off the trigger that looks up each closed follow-up's visit while the load writes what it
+    would find; on again when the block ends. For another role it stays on (and writes the same)."""
+    if owner:
+        await connection.execute(f"ALTER TABLE follow_up DISABLE TRIGGER {CLOSING_FACTS_TRIGGER}")
+    yield
+    if owner:
+        await connection.execute(f"ALTER TABLE follow_up ENABLE TRIGGER {CLOSING_FACTS_TRIGGER}")
+
+
 async def history_demo(connection: asyncpg.Connection, township_ids: list[int], months: int) -> Counter[str]:
     """Pairing history, visits, measures and follow-ups of the townships over the last `months` months."""
     today = datetime.now(TIMEZONE).date()
@@ -261,16 +272,14 @@ async def history_demo(connection: asyncpg.Connection, township_ids: list[int], 
     async with indexes_deferred(connection, tables) as owner:
         if owner:  # each past year's partition made first, so the rows go straight into it
             await ensure_span(connection, VISITS, window, today)
-            await connection.execute(f"ALTER TABLE follow_up DISABLE TRIGGER {CLOSING_FACTS_TRIGGER}")
         # In slices of about CHUNK visits (a stretch goes with the slice its first visit falls in), each statement
         # well within the pool's command timeout on a busy machine.
-        for start in range(1, total + 1, CHUNK):
-            await connection.execute(VISITS_SQL, base, start, start + CHUNK, timeout=LONG)
-            status = await connection.execute(MEASURES_SQL, base, start, start + CHUNK, timeout=LONG)
-            measures += int(status.split()[-1])
-            await connection.execute(FOLLOW_UPS, base, start, start + CHUNK, timeout=LONG)
-        if owner:
-            await connection.execute(f"ALTER TABLE follow_up ENABLE TRIGGER {CLOSING_FACTS_TRIGGER}")
+        async with closing_lookup_off(connection, owner):
+            for start in range(1, total + 1, CHUNK):
+                await connection.execute(VISITS_SQL, base, start, start + CHUNK, timeout=LONG)
+                status = await connection.execute(MEASURES_SQL, base, start, start + CHUNK, timeout=LONG)
+                measures += int(status.split()[-1])
+                await connection.execute(FOLLOW_UPS, base, start, start + CHUNK, timeout=LONG)
     await connection.execute("ANALYZE pairing, visit, visit_measure, follow_up", timeout=LONG)
     return Counter(
         {

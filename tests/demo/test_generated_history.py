@@ -11,7 +11,7 @@ import pytest
 
 from server.clock import today
 from server.database import connect
-from server.demo.history import BULK_TABLES, indexes_deferred
+from server.demo.history import BULK_TABLES, CLOSING_FACTS_TRIGGER, closing_lookup_off, indexes_deferred
 from server.demo.loader import load_demo
 
 MONTHS = 40  # long enough that most households had an earlier cadre
@@ -164,6 +164,23 @@ async def test_deferring_the_indexes_as_the_owner_leaves_them_as_the_migrations_
     assert {row["name"] for row in during} == {f"{table}_pkey" for table in BULK_TABLES}
     assert [list(map(dict, rows)) for rows in again] == [list(map(dict, rows)) for rows in read]
     assert len(read[0]) > 10
+
+
+async def test_the_closing_visit_lookup_is_off_only_during_the_owners_load(database: str) -> None:
+    connection = await connect(database)
+    enabled = "SELECT tgenabled::text FROM pg_trigger WHERE tgname = $1"
+    try:
+        async with connection.transaction():
+            before = await connection.fetchval(enabled, CLOSING_FACTS_TRIGGER)
+            async with closing_lookup_off(connection, owner=True):
+                during = await connection.fetchval(enabled, CLOSING_FACTS_TRIGGER)
+            after = await connection.fetchval(enabled, CLOSING_FACTS_TRIGGER)
+            raise Rollback
+    except Rollback:
+        pass
+    finally:
+        await connection.close()
+    assert (before, during, after) == ("O", "D", "O")
 
 
 class Rollback(Exception):
