@@ -27,6 +27,7 @@ from litestar import Litestar
 from server.app import create_app
 from server.database import connect
 from server.demo.loader import DEMO_PASSWORD
+from server.jobs.benchmark import FIRST_DEMO_JOB
 
 PAGES = [
     ("ping", "/ping", None),
@@ -44,8 +45,10 @@ PAGES = [
     ("household-page", "/households/{admin_household}", "admin"),
     ("visit-form", "/households/{cadre_household}/visits/new", "cadre"),
     ("visit-timeline", "/households/{cadre_household}/timeline", "cadre"),
+    ("job-candidates-leader", "/jobs/{job}", "leader"),
 ]
-# The households scripts/bench.py measures: the first of the demo township, the demo cadre's most visited.
+# The households scripts/bench.py measures: the first of the demo township, the demo cadre's most visited (and the
+# first job of the township, whose candidates it measures).
 ADMIN_HOUSEHOLD = (
     "SELECT min(h.id) FROM household h JOIN village v ON v.id = h.village JOIN township t ON t.id = v.township"
     " WHERE t.code = '371326105000'"
@@ -100,6 +103,7 @@ async def measure(app: Litestar, args: argparse.Namespace) -> None:
             ids = {
                 "admin_household": await connection.fetchval(ADMIN_HOUSEHOLD),
                 "cadre_household": await connection.fetchval(CADRE_HOUSEHOLD),
+                "job": await connection.fetchval(FIRST_DEMO_JOB),
             }
         finally:
             await connection.close()

@@ -23,10 +23,10 @@ def per_capita_net_income(household: Mapping[str, Any], members: int) -> Decimal
     return (net_income(household) / members).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def per_capita_net_income_sql(household: str, members: str) -> str:
-    """`per_capita_net_income` as an SQL expression, for a household's alias and its count of members (NULL without
-    members). The same figure: NUMERIC division keeps at least 16 significant digits, far finer than any half-cent
-    boundary a quotient of cents by a count of members can come near, and round() goes half away from zero like
-    ROUND_HALF_UP."""
-    net = " + ".join(f"{household}.{part}" for part in INCOME_PARTS) + f" - {household}.production_cost"
-    return f"round(({net}) / nullif({members}, 0), 2)"
+def per_capita_sql(household: str, members: str) -> str:
+    """per_capita_net_income as an SQL expression, for a query that judges many households: `household` is the alias
+    of a household row, `members` an SQL expression counting its members. PostgreSQL's round() takes a half away
+    from zero, as ROUND_HALF_UP does (tests/households/test_income.py holds the two to the same figures)."""
+    parts = " + ".join(f"coalesce({household}.{part}, 0)" for part in INCOME_PARTS)
+    net = f"{parts} - coalesce({household}.production_cost, 0)"
+    return f"CASE WHEN {members} > 0 THEN round(({net}) / {members}, 2) END"

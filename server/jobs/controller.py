@@ -45,8 +45,8 @@ class JobsController(Controller):
     async def _job_page(self, request: AnyRequest, job_id: int, error: str | None = None, **extra: Any) -> Template:
         user, day = current_user(request), queries.today()
         job = found(await queries.job_of_township(user.township_id, job_id, day))
-        candidates = await matching.ranked_candidates(user, job_id, day)
-        ages = await working_ages(user.township_id, day)
+        ages = await working_ages(user.township_id, day)  # the job's township's: it is the user's
+        candidates = await matching.ranked_candidates(user, job_id, day, ages)
         context = {"job": job, "candidates": candidates, "rules": matching.RULES, "ages": ages, "error": error, **extra}
         status = 422 if error else 200
         return await render(request, "jobs/job.html", fragment="jobs/_candidates.html", status_code=status, **context)

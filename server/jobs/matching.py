@@ -138,16 +138,20 @@ def candidates_query(
     return QueryString(sql, today, today, job_id, people, QueryString("TRUE"), limit, limit, today)
 
 
-async def candidates_for_job(job_id: int, scope: QueryString, today: date, limit: int = 30) -> list[dict[str, Any]]:
-    """Ranked members of working age in the job's township (its county's rule) for one job."""
-    job = await JobPost.select(JobPost.township).where(JobPost.id == job_id).first()
-    ages = await working_ages(job["township"] if job else None, today)
+async def candidates_for_job(
+    job_id: int, scope: QueryString, today: date, ages: tuple[int, int], limit: int = 30
+) -> list[dict[str, Any]]:
+    """Ranked members of working `ages` (the job's township's rule: server.jobs.labour_force.working_ages) for one
+    job."""
     rows = await JobPost.raw("{}", candidates_query(job_id, scope, today, ages, limit))
     return [_with_reasons(row) for row in rows]
 
 
-async def ranked_candidates(user: CurrentUser, job_id: int, today: date, limit: int = 30) -> list[dict[str, Any]]:
-    return await candidates_for_job(job_id, in_scope(user), today, limit)
+async def ranked_candidates(
+    user: CurrentUser, job_id: int, today: date, ages: tuple[int, int], limit: int = 30
+) -> list[dict[str, Any]]:
+    """For a job of the user's township (`ages`: its working ages), the members in the user's scope."""
+    return await candidates_for_job(job_id, in_scope(user), today, ages, limit)
 
 
 async def jobs_for_member(user: CurrentUser, member_id: int, today: date, limit: int = 20) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from typing import Any
 from server import policy
 from server.clock import TIMEZONE
 from server.database import concurrently
-from server.households.income import per_capita_net_income_sql
+from server.households.income import per_capita_sql
 from server.households.pinyin import initials
 from server.households.tables import Household
 from server.jobs.placements import CHECK_RULES
@@ -245,7 +245,7 @@ async def _incomes(result: dict[int, Assessment], ids: list[int], first: date, l
         " JOIN village v ON v.id = h.village JOIN unnest({}::int[], {}::numeric[]) l(township, line)"
         " ON l.township = v.township"
         f" WHERE p.cadre = ANY({{}}) AND {OVERLAPS}"
-        f" AND {per_capita_net_income_sql('h', '(SELECT count(*) FROM member m WHERE m.household = h.id)')} > l.line"
+        f" AND {per_capita_sql('h', '(SELECT count(*) FROM member m WHERE m.household = h.id)')} > l.line"
         " GROUP BY p.cadre",
         lined,
         [lines[township] for township in lined],

@@ -22,7 +22,6 @@ from server.monitoring import assessment, pages, rate, steps, yearly
 from server.monitoring.export import assessment_xlsx
 from server.monitoring.forms import parse_clear, parse_confirm, parse_notice, parse_open
 from server.monitoring.workflow import StepRefused
-from server.places.names import place_names
 from server.scope import can_see_household
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
@@ -66,15 +65,14 @@ class MonitoringController(Controller):
     @get("/rate")
     async def rate(self, request: Req) -> Template:
         user = current_user(request)
-        name = (await place_names(user.township_id, None))["township"]
-        township, villages = await rate.return_rates(user, name, today())
+        township, villages = await rate.return_rates(user, today())
         return await page(
             request,
             "monitoring/rate.html",
             township=township,
             villages=villages,
             cap=policy.number_text(township.cap),
-            years=await yearly.township_years(user.township_id or -1, name, this_year()),
+            years=await yearly.township_years(user.township_id or -1, this_year()),
             this_year=this_year(),
             can_close=user.is_admin,
             **pages.RATE_CONTEXT,

@@ -12,7 +12,6 @@ from server.codes import MEASURE_TYPE, MONITORING_TYPE, POVERTY_STATUS
 from server.monitoring import queries, rate
 from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
 from server.monitoring.forms import StepForm
-from server.places.names import place_names
 from server.plans import delivered
 
 __all__ = ["StepForm"]
@@ -35,14 +34,13 @@ SHEET_CONTEXT: dict[str, Any] = {**CODE_LISTS}
 
 async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
     line = await queries.monitoring_line(year, user.township_id)
-    risks = await queries.risks_to_check(user, line)
-    township_name = (await place_names(user.township_id, None))["township"]
-    township_rate, _ = await rate.return_rates(user, township_name, today())
+    risks = await queries.risks_to_check(user, line, OVERVIEW_RISKS)
+    township_rate, _ = await rate.return_rates(user, today())
     return {
         "year": year,
         "line": line,
-        "risks": risks[:OVERVIEW_RISKS],
-        "risk_count": len(risks),
+        "risks": risks.rows,
+        "risk_count": risks.total,
         "cases": await queries.open_cases(user, today()),
         "township_rate": township_rate,
         "can_edit": user.role is Role.ADMIN,
@@ -59,7 +57,7 @@ async def risk_list(user: CurrentUser, year: int) -> dict[str, Any]:
     return {
         "year": year,
         "line": line,
-        "risks": risks,
+        "risks": risks.rows,
         "can_edit": user.role is Role.ADMIN,
         "today": today(),
         **CODE_LISTS,

@@ -12,7 +12,7 @@ from piccolo.querystring import QueryString
 from server import policy
 from server.accounts.sessions import CurrentUser
 from server.households import id_numbers
-from server.households.income import per_capita_net_income
+from server.households.income import per_capita_net_income, per_capita_sql
 from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.monitoring.workflow import State
@@ -49,14 +49,6 @@ class Line:
     def near_limit(self) -> Decimal | None:
         return None if self.line is None else self.line * (1 + Decimal(self.margin_percent) / 100)
 
-    def level(self, per_capita: Decimal | None) -> str:
-        """'below', 'near', 'above' or 'unknown' (no line, or no members to divide by)."""
-        if per_capita is None or self.line is None or self.near_limit is None:
-            return "unknown"
-        if per_capita < self.line:
-            return "below"
-        return "near" if per_capita < self.near_limit else "above"
-
 
 async def monitoring_line(year: int, township_id: int | None) -> Line:
     """The year's monitoring line as the township holds it, and its "near" margin at the end of that year."""
@@ -68,86 +60,77 @@ async def monitoring_line(year: int, township_id: int | None) -> Line:
     )
 
 
+# Households to check, judged and ordered here: a sudden hardship on a visit since the last clearing (its latest
+# hardship visit, when that is after the clearing), or a per-capita net income under the line or under the "near"
+# limit, unless that income was already judged when the risk was last cleared. Hardships first (newest first), then
+# incomes under, then near the line (lowest first). `total`: how many, whatever the limit. The last clearings and
+# the latest hardship visits of the households in scope are read once each and hash-joined (probing per household
+# cost more than the rest of the statement).
 _RISKS = f"""
-SELECT h.id, h.code, h.status, h.monitoring_type, h.income_year, h.wage_income, h.business_income,
-       h.property_income, h.transfer_income, h.production_cost, vl.id AS village_id, vl.name AS village_name,
-       {HEAD} AS head, mc.members,
-       lc.cleared_on AS last_cleared_on, lc.cleared_income,
-       hv.id AS hardship_visit, hv.visited_at AS hardship_at, hv.hardship
-FROM household h
-JOIN village vl ON vl.id = h.village
-CROSS JOIN LATERAL (SELECT count(*) AS members FROM member m WHERE m.household = h.id) mc
-LEFT JOIN LATERAL (
-    SELECT rc.cleared_on, rc.cleared_income FROM risk_case rc
-    WHERE rc.household = h.id AND rc.state = 'cleared' ORDER BY rc.cleared_on DESC, rc.id DESC LIMIT 1
-) lc ON TRUE
-LEFT JOIN LATERAL (
-    SELECT vi.id, vi.visited_at, vi.hardship FROM visit vi
-    WHERE vi.household = h.id AND vi.hardship IS NOT NULL
-      AND (lc.cleared_on IS NULL OR {LOCAL_DAY.format(col="vi.visited_at")} > lc.cleared_on)
-    ORDER BY vi.visited_at DESC LIMIT 1
-) hv ON TRUE
-WHERE {{}} AND h.status = ANY({{}}) AND {in_register_sql("h")}
-  AND NOT EXISTS (SELECT 1 FROM risk_case rc WHERE rc.household = h.id AND rc.state <> 'cleared')
-  -- A coarse, inclusive prefilter so that only candidates leave the database; server.households.income decides.
-  AND (hv.id IS NOT NULL OR ({{}}::numeric IS NOT NULL AND h.wage_income + h.business_income + h.property_income
-       + h.transfer_income - h.production_cost <= ({{}}::numeric + 0.01) * mc.members))
+WITH watched AS (
+  SELECT h.id, h.code, h.status, h.income_year, vl.id AS village_id, vl.name AS village_name,
+         hv.id AS hardship_visit, hv.visited_at AS hardship_at, hv.hardship, lc.cleared_income,
+         {per_capita_sql("h", "mc.members")} AS per_capita
+  FROM household h
+  JOIN village vl ON vl.id = h.village
+  CROSS JOIN LATERAL (SELECT count(*) AS members FROM member m WHERE m.household = h.id) mc
+  LEFT JOIN (
+      SELECT DISTINCT ON (rc.household) rc.household, rc.cleared_on, rc.cleared_income FROM risk_case rc
+      WHERE rc.state = 'cleared' AND rc.household IN (SELECT s.id FROM household s WHERE {{}})
+      ORDER BY rc.household, rc.cleared_on DESC, rc.id DESC
+  ) lc ON lc.household = h.id
+  LEFT JOIN (
+      SELECT DISTINCT ON (vi.household) vi.household, vi.id, vi.visited_at, vi.hardship FROM visit vi
+      WHERE vi.hardship IS NOT NULL AND vi.household IN (SELECT s.id FROM household s WHERE {{}})
+      ORDER BY vi.household, vi.visited_at DESC
+  ) hv ON hv.household = h.id AND (lc.cleared_on IS NULL OR {LOCAL_DAY.format(col="hv.visited_at")} > lc.cleared_on)
+  WHERE {{}} AND h.status IN ({", ".join(f"'{status}'" for status in WATCHED_STATUSES)}) AND {in_register_sql("h")}
+    AND NOT EXISTS (SELECT 1 FROM risk_case rc WHERE rc.household = h.id AND rc.state <> 'cleared')
+), judged AS (
+  SELECT w.*, CASE WHEN w.hardship_visit IS NOT NULL THEN 'hardship' END AS hardship_flag,
+         CASE WHEN w.per_capita IS NULL OR {{}}::numeric IS NULL OR w.per_capita = w.cleared_income THEN NULL
+              WHEN w.per_capita < {{}}::numeric THEN 'income_below'
+              WHEN w.per_capita < {{}}::numeric THEN 'income_near' END AS income_flag
+  FROM watched w
+)
+SELECT j.id, j.code, j.status, j.income_year, j.village_id, j.village_name, j.hardship_visit, j.hardship_at,
+       j.hardship, j.per_capita, {HEAD.replace("h.id", "j.id")} AS head,
+       array_remove(ARRAY[j.hardship_flag, j.income_flag], NULL) AS flags,
+       coalesce(j.hardship_flag, j.income_flag) AS source, count(*) OVER () AS total
+FROM judged j WHERE j.hardship_flag IS NOT NULL OR j.income_flag IS NOT NULL
+ORDER BY CASE coalesce(j.hardship_flag, j.income_flag) WHEN 'hardship' THEN 0 WHEN 'income_below' THEN 1 ELSE 2 END,
+         j.hardship_at DESC, coalesce(j.per_capita, 0), j.code COLLATE "C"
 """
 
 
-async def risks_to_check(user: CurrentUser, line: Line) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Risks:
+    """The first `limit` households to check (all without a limit), and how many there are in all."""
+
+    rows: list[dict[str, Any]]
+    total: int
+
+
+async def risks_to_check(user: CurrentUser, line: Line, limit: int | None = None) -> Risks:
     """Households to check: a sudden hardship on a visit since the last clearing, income under or near the line.
 
     An income already judged when a risk was cleared (the same per-capita figure) is not flagged again.
     """
-    near = line.near_limit
-    rows = await Household.raw(_RISKS, household_scope_sql(user, "h"), list(WATCHED_STATUSES), near, near)
-    risks = []
-    for row in rows:
-        per_capita = per_capita_net_income(row, int(row["members"]))
-        level = line.level(per_capita)
-        judged = row["cleared_income"] is not None and row["cleared_income"] == per_capita
-        flags = []
-        if row["hardship_visit"]:
-            flags.append("hardship")
-        if level in ("below", "near") and not judged:
-            flags.append("income_" + level)
-        if flags:
-            risks.append({**_public(row), "per_capita": per_capita, "flags": flags, "source": flags[0]})
-    order = {"hardship": 0, "income_below": 1, "income_near": 2}
-    risks.sort(
-        key=lambda r: (
-            order[r["source"]],
-            -(r["hardship_at"].timestamp() if r["hardship_at"] else 0),
-            r["per_capita"] or 0,
-            r["code"],
-        )
-    )
-    return risks
+    scope, households = household_scope_sql(user, "h"), household_scope_sql(user, "s")
+    line_value, near = line.line, line.near_limit
+    # The statuses and the limit are written into the statement, not passed: with them as arguments PostgreSQL
+    # planned every run anew (a custom plan, 2-3 ms of planning) instead of keeping the prepared statement's plan.
+    sql = _RISKS if limit is None else f"{_RISKS} LIMIT {int(limit)}"
+    rows = await Household.raw(sql, households, households, scope, line_value, line_value, near)
+    return Risks(rows, int(rows[0]["total"]) if rows else 0)
 
 
-def _public(row: dict[str, Any]) -> dict[str, Any]:
-    keep = (
-        "id",
-        "code",
-        "status",
-        "monitoring_type",
-        "income_year",
-        "village_id",
-        "village_name",
-        "head",
-        "hardship_visit",
-        "hardship_at",
-        "hardship",
-    )
-    return {key: row[key] for key in keep}
-
-
-_CASES = f"""
+def _cases(more_columns: str = "") -> str:
+    """Risk cases in scope matching a condition, with the targets in force on the day each was found."""
+    return f"""
 SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, vl.township, fm.first_measure_on,
        {policy.sql(IDENTIFY_TARGET_DAYS, "vl.township", "rc.found_on")} AS identify_target_days,
-       {policy.sql(MEASURE_TARGET_DAYS, "vl.township", "rc.found_on")} AS measure_target_days,
-       {policy.sql(MONITORING_NOTICE_DAYS, "vl.township", "rc.found_on")} AS notice_min_days
+       {policy.sql(MEASURE_TARGET_DAYS, "vl.township", "rc.found_on")} AS measure_target_days{more_columns}
 FROM risk_case rc
 JOIN household h ON h.id = rc.household
 JOIN village vl ON vl.id = h.village
@@ -160,13 +143,19 @@ ORDER BY rc.found_on, rc.id
 """
 
 
+# A policy value costs a function call per row: the list of open cases leaves out the notice's days (only the page
+# of a case, with its forms, needs them).
+_OPEN_CASES = _cases()
+_CASE = _cases(f", {policy.sql(MONITORING_NOTICE_DAYS, 'vl.township', 'rc.found_on')} AS notice_min_days")
+
+
 async def open_cases(user: CurrentUser, today: date) -> list[dict[str, Any]]:
-    rows = await Household.raw(_CASES, household_scope_sql(user, "h"), QueryString("rc.state <> 'cleared'"))
+    rows = await Household.raw(_OPEN_CASES, household_scope_sql(user, "h"), QueryString("rc.state <> 'cleared'"))
     return [with_clocks(row, today) for row in rows]
 
 
 async def case_in_scope(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
-    rows = await Household.raw(_CASES, household_scope_sql(user, "h"), QueryString("rc.id = {}", case_id))
+    rows = await Household.raw(_CASE, household_scope_sql(user, "h"), QueryString("rc.id = {}", case_id))
     return rows[0] if rows else None
 
 

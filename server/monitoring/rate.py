@@ -57,34 +57,36 @@ class Rate:
 
 CAP_MARK = 50  # where the cap sits on the bar: the bar's full width is twice the cap
 
+# From the township, so that its name and cap come even without villages; only the households ever lifted out are
+# joined (and their members counted): the others count in no figure here. The statuses are written into the
+# statement (as arguments, PostgreSQL planned every run anew instead of keeping the prepared statement's plan).
+_LIFTED_SQL = ", ".join(f"'{status}'" for status in LIFTED)
 _RATES = f"""
-SELECT vl.id, vl.name, (SELECT {policy.sql(RETURN_RATE_CAP_PERCENT, "{}", "{}::date")}) AS cap,
-       count(h.id) FILTER (WHERE h.status = ANY({{}})) AS lifted,
-       count(h.id) FILTER (WHERE h.status = {{}}) AS returned,
-       coalesce(sum(hm.n) FILTER (WHERE h.status = ANY({{}})), 0) AS lifted_people,
-       coalesce(sum(hm.n) FILTER (WHERE h.status = {{}}), 0) AS returned_people
-FROM village vl LEFT JOIN household h ON h.village = vl.id AND {{}}
+SELECT c.name || ' ' || t.name AS township_name, {policy.sql(RETURN_RATE_CAP_PERCENT, "t.id", "{}::date")} AS cap,
+       vl.id, vl.name,
+       count(h.id) AS lifted, count(h.id) FILTER (WHERE h.status = '{RETURNED}') AS returned,
+       coalesce(sum(hm.n), 0) AS lifted_people,
+       coalesce(sum(hm.n) FILTER (WHERE h.status = '{RETURNED}'), 0) AS returned_people
+FROM township t JOIN county c ON c.id = t.county
+LEFT JOIN village vl ON vl.township = t.id
+LEFT JOIN household h ON h.village = vl.id AND h.status IN ({_LIFTED_SQL}) AND {{}}
 LEFT JOIN LATERAL (SELECT count(*) AS n FROM member m WHERE m.household = h.id) hm ON TRUE
-WHERE vl.township = {{}}
-GROUP BY vl.id, vl.name, vl.code ORDER BY vl.code
+WHERE t.id = {{}}
+GROUP BY t.id, c.name, vl.id, vl.name, vl.code ORDER BY vl.code
 """
 
 
 @from_standby
-async def return_rates(user: CurrentUser, township_name: str, on: date) -> tuple[Rate, list[Rate]]:
-    """The township's rate and each village's (in the villages' own order: no ranking), against the cap in force
-    on `on`, in one query."""
+async def return_rates(user: CurrentUser, on: date) -> tuple[Rate, list[Rate]]:
+    """The township's rate (named with its county) and each village's (in the villages' own order: no ranking),
+    against the cap in force on `on`, in one query."""
     township = user.township_id or -1
-    rows = await Household.raw(
-        _RATES, township, on, list(LIFTED), RETURNED, list(LIFTED), RETURNED, household_scope_sql(user, "h"), township
-    )
-    # The cap comes with the villages' rows (a township without villages reads it alone).
-    cap = (
-        RETURN_RATE_CAP_PERCENT.convert(rows[0]["cap"])
-        if rows
-        else await policy.value(RETURN_RATE_CAP_PERCENT, township, on)
-    )
-    return _whole_and_parts(township_name, rows, {row["id"]: cap for row in rows}, cap)
+    rows = await Household.raw(_RATES, on, household_scope_sql(user, "h"), township)
+    if not rows:  # no such township
+        return _whole_and_parts("", [], {}, await policy.value(RETURN_RATE_CAP_PERCENT, township, on))
+    cap = RETURN_RATE_CAP_PERCENT.convert(rows[0]["cap"])
+    villages = [row for row in rows if row["id"] is not None]
+    return _whole_and_parts(rows[0]["township_name"], villages, {row["id"]: cap for row in villages}, cap)
 
 
 # Only the households ever lifted out are read (and their members counted): the others count in no figure here.

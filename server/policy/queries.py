@@ -40,16 +40,6 @@ async def value(rule: Rule[T], township_id: int | None, on: date | None = None) 
     return rule.convert(rows[0]["value"])
 
 
-async def value_on_days(rule: Rule[T], township_id: int | None, days: Sequence[date]) -> dict[date, T]:
-    """The value of `rule` in force in the township on each of `days`, in one query (e.g. each year's end)."""
-    rows = await PolicyValue.raw(
-        f"SELECT d.day, {sql(rule, '{}', 'd.day')} AS value FROM unnest({{}}::date[]) d(day)",
-        township_id or NOTHING,
-        list(days),
-    )
-    return {row["day"]: rule.convert(row["value"]) for row in rows}
-
-
 async def county_value(rule: Rule[T], county_id: int | None, on: date | None = None) -> T:
     """The same for a county (its own value, else its city's or province's): rules owned by the county or above."""
     rows = await PolicyValue.raw(

@@ -18,7 +18,7 @@ from server.households.tables import Household
 from server.i18n import N_, gettext
 from server.identification.workflow import ORDER, State
 from server.jobs import figures as jobs_figures
-from server.monitoring.queries import _CASES, with_clocks
+from server.monitoring.queries import _OPEN_CASES, with_clocks
 from server.statistics.area import Area, Period, project_args
 from server.statistics.tables import Col, Row, StatTable
 
@@ -88,7 +88,7 @@ async def exit_progress(area: Area, period: Period) -> StatTable:
 async def risk_clocks(area: Area) -> StatTable:
     """Open risk cases and monitored households by type, and the cases past their clocks."""
     cases = await Household.raw(
-        _CASES, QueryString("h.village = ANY({})", area.villages), QueryString("rc.state <> 'cleared'")
+        _OPEN_CASES, QueryString("h.village = ANY({})", area.villages), QueryString("rc.state <> 'cleared'")
     )
     village_ids = {part.name: part.id for part in area.parts}  # a township's villages have distinct names
     types = list(codes.MONITORING_TYPE)

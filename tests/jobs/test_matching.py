@@ -8,7 +8,10 @@ from typing import Any
 import httpx
 
 from server.jobs.tables import JobPost, MemberWish, Training, TrainingEnrolment
-from tests.helpers import log_in
+from server.policy.registry import WORKING_AGE_MAX, WORKING_AGE_MIN
+from tests.helpers import log_in, statements_of
+
+DEFAULT_AGES = (WORKING_AGE_MIN.default, WORKING_AGE_MAX.default)  # the world records no rule of its own
 
 
 async def test_cadre_sees_ranked_candidates_of_their_households_with_reasons(
@@ -51,7 +54,7 @@ async def test_distance_to_the_job_counts_when_both_places_are_known(client: htt
     from server.clock import today
     from server.jobs.matching import candidates_for_job
 
-    rows = await candidates_for_job(world["job"], QueryString("TRUE"), today())
+    rows = await candidates_for_job(world["job"], QueryString("TRUE"), today(), DEFAULT_AGES)
     by_name = {row["name"]: row for row in rows}
     assert by_name["张三"]["distance_km"] == 0
     assert by_name["王五"]["distance_km"] > 15
@@ -113,9 +116,9 @@ async def test_a_short_list_ranks_exactly_like_scoring_everyone(world: Any) -> N
         TrainingEnrolment(training=(await _garment_training(world)), member=far[2], attended=True)
     )
 
-    everyone = await candidates_for_job(world["job"], QueryString("TRUE"), today(), limit=100)
+    everyone = await candidates_for_job(world["job"], QueryString("TRUE"), today(), DEFAULT_AGES, limit=100)
     for limit in (1, 3, 5, 8):
-        short = await candidates_for_job(world["job"], QueryString("TRUE"), today(), limit=limit)
+        short = await candidates_for_job(world["job"], QueryString("TRUE"), today(), DEFAULT_AGES, limit=limit)
         assert [row["member_id"] for row in short] == [row["member_id"] for row in everyone[:limit]]
     assert len({row["member_id"] for row in everyone}) == len(everyone), "nobody is listed twice"
     at_work = next(row for row in everyone if row["member_id"] == near[0])
@@ -127,3 +130,18 @@ async def _garment_training(world: Any) -> int:
                         held_on=date(2026, 3, 1))  # fmt: skip
     await training.save()
     return int(training.id)
+
+
+async def test_a_jobs_candidates_take_the_same_four_statements_however_many_members_there_are(
+    client: httpx.AsyncClient, world: Any, caplog: Any
+) -> None:
+    from tests.jobs.conftest import id_number, make_household
+
+    await log_in(client, "lead")
+    before = await statements_of(client, f"/jobs/{world['job']}", caplog)
+    people = [{"name": f"候选{n}", "id_number": id_number(20 + n), "labour_skill": "normal"} for n in range(12)]
+    _, members = await make_household(world["village"], people, status="not_out")
+    await MemberWish.insert(MemberWish(member=members[0], work_kinds=["garment"]))
+    assert "候选0" in (await client.get(f"/jobs/{world['job']}")).text
+    # the session's user, the job, the township's working ages, the ranked candidates
+    assert before == await statements_of(client, f"/jobs/{world['job']}", caplog) == 4

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from server.monitoring.pages import OVERVIEW_RISKS
 from server.monitoring.tables import RiskCase
+from server.pairing.tables import Pairing
 from server.visits.tables import Visit
-from tests.monitoring.conftest import as_user, case_at, this_year, today
+from tests.monitoring.conftest import as_user, case_at, make_household, this_year, today
 from tests.visits.conftest import send_visit
 
 
@@ -94,13 +97,18 @@ async def test_a_correction_can_add_a_hardship_and_it_is_kept_in_the_history(
     assert "无 → 自然灾害" in timeline.text
 
 
-async def test_a_hardship_before_the_risk_was_last_cleared_no_longer_flags(
-    client: httpx.AsyncClient, world: dict[str, Any]
-) -> None:
+async def hardship_then_cleared(client: httpx.AsyncClient, world: dict[str, Any]) -> int:
+    """A disaster recorded on a visit 40 days ago, and the risk case of it cleared today: the case's id."""
     await as_user(client, "mcadre")
     long_ago = (today() - timedelta(days=40)).isoformat() + "T10:00"
     await send_visit(client, world["above"], {"note": "受灾", "hardship": "disaster", "visited_at": long_ago})
-    await case_at(world, world["above"], "cleared", found_days_ago=40)
+    return await case_at(world, world["above"], "cleared", found_days_ago=40)
+
+
+async def test_a_hardship_before_the_risk_was_last_cleared_no_longer_flags(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    await hardship_then_cleared(client, world)
     page = await (await as_user(client, "mleader")).get("/monitoring/risks")
     assert f'data-risk="{world["above"]}"' not in page.text
 
@@ -154,3 +162,51 @@ async def test_the_margin_boundary_is_decided_by_the_rounded_per_capita_income(
     page = await (await as_user(client, "mleader")).get("/monitoring/risks")
     assert f'data-risk="{near}"' in page.text
     assert f'data-risk="{above}"' not in page.text
+
+
+def listed(html: str) -> list[int]:
+    return [int(found) for found in re.findall(r'data-risk="(\d+)"', html)]
+
+
+async def test_risks_come_hardships_newest_first_then_incomes_under_then_near_the_line_lowest_first(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    lower = await make_household(world["village"], "更低户", 5000)
+    nearer = await make_household(world["village"], "更近户", 7700)
+    for household in (lower, nearer):
+        await Pairing.insert(Pairing(household=household, cadre=world["cadre"], rank=1, started_on=today()))
+    await as_user(client, "mcadre")
+    for household, days_ago in ((world["above"], 10), (world["near"], 2)):
+        visited = (today() - timedelta(days=days_ago)).isoformat() + "T10:00"
+        answer = await send_visit(client, household, {"note": "突发", "hardship": "illness", "visited_at": visited})
+        assert answer.status_code == 303
+    page = await (await as_user(client, "mleader")).get("/monitoring/risks")
+    assert listed(page.text) == [world["near"], world["above"], lower, world["under"], nearer]
+
+
+async def test_the_overview_shows_the_first_risks_and_counts_them_all(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    for n in range(OVERVIEW_RISKS):
+        await make_household(world["village"], f"低收入{n}", 5000 + n)
+    overview = (await (await as_user(client, "mleader")).get("/monitoring")).text
+    every = listed((await client.get("/monitoring/risks")).text)
+    assert len(every) == OVERVIEW_RISKS + 2  # the world's under and near households too
+    assert listed(overview) == every[:OVERVIEW_RISKS]
+    assert f'id="risk-count">{OVERVIEW_RISKS + 2}<' in overview
+    assert f"查看全部 {OVERVIEW_RISKS + 2} 户待核查风险" in overview
+
+
+async def test_a_hardship_after_the_risk_was_last_cleared_flags_again_with_that_visit(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    case_id = await hardship_then_cleared(client, world)
+    await RiskCase.update({RiskCase.cleared_on: today() - timedelta(days=1)}).where(RiskCase.id == case_id)
+    await as_user(client, "mcadre")
+    await send_visit(client, world["above"], {"note": "生病", "hardship": "illness"})  # today: after the clearing
+    latest = await Visit.select(Visit.id).where(Visit.hardship == "illness").first()
+    assert latest is not None
+    page = await (await as_user(client, "mleader")).get("/monitoring/risks")
+    row = page.text.split(f'data-risk="{world["above"]}"', 1)[1].split('class="cell risk-row"', 1)[0]
+    assert f'href="/visits/{latest["id"]}"' in row
+    assert "突发疾病" in row

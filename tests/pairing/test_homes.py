@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,7 +9,7 @@ import httpx
 
 from server.clock import today
 from server.visits.tables import FollowUp
-from tests.helpers import log_in
+from tests.helpers import log_in, statements_of
 from tests.pairing.conftest import Small, add_pairing, add_visit
 
 
@@ -54,21 +53,11 @@ async def test_the_admin_home_links_to_the_pairing_tools(client: httpx.AsyncClie
     assert "我的结对帮扶户" not in text
 
 
-async def statements_of_the_home(client: httpx.AsyncClient, caplog: Any) -> int:
-    """The statements one request of the home sent (the fewer of two: the session's last-seen time is touched at most
-    once a minute, by either)."""
-    caplog.clear()
-    with caplog.at_level(logging.INFO, logger="bangfu.access"):
-        for _ in range(2):
-            assert (await client.get("/")).status_code == 200
-    return min(record.statements for record in caplog.records if record.name == "bangfu.access")
-
-
 async def test_a_cadres_home_takes_the_same_few_statements_however_many_households_and_visits(
     client: httpx.AsyncClient, small: Small, caplog: Any
 ) -> None:
     await log_in(client, "t_m1")
-    with_one_household = await statements_of_the_home(client, caplog)
+    with_one_household = await statements_of(client, "/", caplog)
     for code in ("A4", "B2"):
         await add_pairing(small.h[code], small.m1, started_on=date(2026, 2, 1))
         await add_visit(small.h[code], small.m1)
@@ -79,16 +68,16 @@ async def test_a_cadres_home_takes_the_same_few_statements_however_many_househol
     assert text.count(f"下次回访：{(today() + timedelta(days=3)).isoformat()}") == 2
     # the session's user with the header's place names, the households with their visit dates, the plan items
     # overdue (two), the badges (open reports and findings, the follow-ups overdue and due this week)
-    assert with_one_household == await statements_of_the_home(client, caplog) == 5
+    assert with_one_household == await statements_of(client, "/", caplog) == 5
 
 
 async def test_a_leaders_home_reads_their_badges_once_however_many_households_they_have(
     client: httpx.AsyncClient, small: Small, caplog: Any
 ) -> None:
     await log_in(client, "t_leader")
-    with_two_households = await statements_of_the_home(client, caplog)
+    with_two_households = await statements_of(client, "/", caplog)
     await add_pairing(small.h["A4"], small.leader, started_on=date(2026, 2, 1))
     await add_visit(small.h["A4"], small.leader)
     assert "甲户主4" in (await client.get("/")).text
     # the cadre's five, the township's overview, its coverage (two)
-    assert with_two_households == await statements_of_the_home(client, caplog) == 8
+    assert with_two_households == await statements_of(client, "/", caplog) == 8

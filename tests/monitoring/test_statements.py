@@ -1,0 +1,34 @@
+"""The monitoring pages take the same few statements however many households, risks, cases and events there are."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+
+from server.monitoring.events import record_status_event
+from tests.helpers import statements_of
+from tests.monitoring.conftest import as_user, case_at, make_household, this_year
+
+PAGES = ("/monitoring", "/monitoring/risks", "/monitoring/rate")
+
+
+async def test_the_monitoring_pages_take_the_same_statements_however_much_there_is_to_show(
+    client: httpx.AsyncClient, world: dict[str, Any], caplog: Any
+) -> None:
+    await as_user(client, "mleader")
+    before = {path: await statements_of(client, path, caplog) for path in PAGES}
+    for n in range(25):  # more risks than the overview shows
+        household = await make_household(world["village"], f"低收入{n}", 5000 + n, members=2)
+        await record_status_event(household, "not_out", "out_supported", date(this_year() - 2, 3, 1), "exit", 700 + n)
+        await record_status_event(household, "out_supported", "returned", date(this_year() - 1, 5, 1), "exit", 800 + n)
+    await case_at(world, world["under"], "found")
+    await case_at(world, world["near"], "monitored")
+    text = (await client.get("/monitoring")).text
+    assert text.count('class="cell risk-row"') == 20
+    assert text.count('href="/monitoring/cases/') == 2
+    after = {path: await statements_of(client, path, caplog) for path in PAGES}
+    # the session's user; the overview: the line, the risks (first 20 and their count), the rates, the open cases;
+    # the risk list: the line, the risks; the rate page: the rates (with the township's name), the years
+    assert before == after == {"/monitoring": 5, "/monitoring/risks": 3, "/monitoring/rate": 3}
