@@ -19,6 +19,7 @@ from server.households.income import per_capita_sql
 from server.households.pinyin import initials
 from server.households.tables import Household
 from server.jobs.placements import CHECK_RULES
+from server.policy.queries import Values
 from server.policy.registry import MONITORING_LINE
 from server.standby import from_standby
 
@@ -77,20 +78,23 @@ async def cadres_of(township_ids: list[int], cadre_id: int | None = None) -> lis
 
 @from_standby
 async def assess(township_ids: list[int], year: int, cadre_id: int | None = None) -> list[Assessment]:
-    """The assessments of the cadres of `township_ids` (or of one cadre), alphabetically, in eleven statements."""
+    """The assessments of the cadres of `township_ids` (or of one cadre), alphabetically, in ten statements."""
     cadres = await cadres_of(township_ids, cadre_id)
     result = {row["id"]: Assessment(cadre=row, year=year) for row in cadres}
     ids = list(result) or [-1]
     first, last = date(year, 1, 1), date(year, 12, 31)
     start, end = datetime(year, 1, 1, tzinfo=TIMEZONE), datetime(year + 1, 1, 1, tzinfo=TIMEZONE)
+    # The rules at the year's end, read first: the incomes' statement needs the lines, and would otherwise wait for a
+    # connection twice.
+    held = await policy.values([MONITORING_LINE, *CHECK_RULES], {row["township"] for row in cadres}, last)
+    _check_months(result, held)
     await concurrently(  # each fills its own fields; a county's year is seconds of database work, spread over cores
         _measures(result, ids, start, end),  # the longest first: the pool's connections finish closer together
+        _incomes(result, ids, first, last, held),
         _visits(result, ids, start, end),
         _follow_ups(result, ids, first, last),
-        _incomes(result, ids, first, last),
         _pairings(result, ids, first, last) if cadre_id else _pairing_counts(result, ids, first, last),
         _jobs(result, ids, first, last),
-        _rules(result, last),
         _risks(result, ids, first, last),
     )
     return list(result.values())
@@ -223,20 +227,18 @@ async def _jobs(result: dict[int, Assessment], ids: list[int], first: date, last
         result[row["cadre"]].jobs[int(row["n"])] = (int(row["kept"]), int(row["checked"]))
 
 
-async def _rules(result: dict[int, Assessment], last: date) -> None:
+def _check_months(result: dict[int, Assessment], held: Values) -> None:
     """The placement check months at the year's end in each cadre's township (for the headings)."""
     townships = {item.cadre["township"] for item in result.values()}
-    held = await policy.values(CHECK_RULES, townships, last)
     months = {township: tuple(held.get(rule, township) for rule in CHECK_RULES) for township in townships}
     for item in result.values():
         item.check_months = months[item.cadre["township"]]
 
 
-async def _incomes(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
+async def _incomes(result: dict[int, Assessment], ids: list[int], first: date, last: date, held: Values) -> None:
     """Households helped whose per-capita net income is above the year's monitoring line in their township (None:
     the cadre's township has no line for the year). Counted in SQL: only a number per cadre leaves the database."""
     townships = {item.cadre["township"] for item in result.values()}
-    held = await policy.values([MONITORING_LINE], townships, last)
     lines = {township: held.get(MONITORING_LINE, township) for township in townships}
     lined = [township for township, line in lines.items() if line is not None]
     rows = await Household.raw(
