@@ -11,7 +11,7 @@ import pytest
 
 from server.clock import today
 from server.database import connect
-from server.demo.history import BULK_TABLES, indexes_deferred
+from server.demo.history import BULK_TABLES, CLOSING_FACTS_TRIGGER, closing_lookup_off, indexes_deferred
 from server.demo.loader import load_demo
 from tests.pairing.test_kept_visit_dates import FROM_THE_SOURCE, KEPT
 
@@ -103,7 +103,8 @@ async def test_follow_ups_chain_the_visits_and_each_current_pairing_has_one_open
         db,
         "SELECT count(*) FROM follow_up f JOIN visit v ON v.id = f.closed_by_visit"
         " WHERE v.household <> f.household OR v.cadre <> f.cadre OR f.closed_at <> v.visited_at"
-        " OR f.created_at >= v.visited_at",
+        " OR f.created_at >= v.visited_at OR f.closing_visit_cadre IS DISTINCT FROM v.cadre"
+        " OR f.closing_visit_day IS DISTINCT FROM (v.visited_at AT TIME ZONE 'Asia/Shanghai')::date",
     )
     assert wrong == 0
     visited_now = await value(
@@ -166,6 +167,23 @@ async def test_deferring_the_indexes_as_the_owner_leaves_them_as_the_migrations_
     assert {row["name"] for row in during} == {f"{table}_pkey" for table in BULK_TABLES}
     assert [list(map(dict, rows)) for rows in again] == [list(map(dict, rows)) for rows in read]
     assert len(read[0]) > 10
+
+
+async def test_the_closing_visit_lookup_is_off_only_during_the_owners_load(database: str) -> None:
+    connection = await connect(database)
+    enabled = "SELECT tgenabled::text FROM pg_trigger WHERE tgname = $1"
+    try:
+        async with connection.transaction():
+            before = await connection.fetchval(enabled, CLOSING_FACTS_TRIGGER)
+            async with closing_lookup_off(connection, owner=True):
+                during = await connection.fetchval(enabled, CLOSING_FACTS_TRIGGER)
+            after = await connection.fetchval(enabled, CLOSING_FACTS_TRIGGER)
+            raise Rollback
+    except Rollback:
+        pass
+    finally:
+        await connection.close()
+    assert (before, during, after) == ("O", "D", "O")
 
 
 class Rollback(Exception):

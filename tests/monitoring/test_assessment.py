@@ -16,11 +16,12 @@ from server.clock import TIMEZONE
 from server.employers.tables import Employer
 from server.households.tables import Member
 from server.jobs.tables import JobPost, Placement, PlacementCheck, Referral
+from server.monitoring.assessment import assess
 from server.monitoring.tables import RiskCase
 from server.pairing.tables import Pairing
 from server.policy.registry import MONITORING_LINE, POVERTY_LINE
 from server.visits.tables import FollowUp, Visit, VisitMeasure
-from tests.helpers import record_rule
+from tests.helpers import record_rule, statements_of
 from tests.monitoring.conftest import as_user, make_household, this_year
 
 YEAR = this_year() - 1  # a year that is over, so every date below is in the past
@@ -228,3 +229,42 @@ async def test_measures_of_visits_near_midnight_count_in_the_year_of_their_local
         ("industry", 1, Decimal("100.00")),
         ("medical", 1, Decimal("20.00")),
     ]
+
+
+async def test_a_visit_corrected_to_before_the_due_date_makes_its_follow_up_kept_on_time(
+    client: httpx.AsyncClient, record: dict[str, Any]
+) -> None:
+    await Visit.update({Visit.visited_at: at(4, 30)}).where(Visit.visited_at == at(5, 10))
+    page = await (await as_user(client, "mleader")).get(f"/monitoring/assessment/{record['cadre']}?year={YEAR}")
+    assert figure(page.text, "on-time") == "2"
+    assert figure(page.text, "late") == "0"
+
+
+async def test_a_workbook_counts_the_households_and_new_pairings_the_cadres_sheet_lists(
+    record: dict[str, Any], township: dict[str, int]
+) -> None:
+    [listed] = await assess([township["township"]], YEAR, cadre_id=record["cadre"])
+    counted = {item.cadre["id"]: item for item in await assess([township["township"]], YEAR)}[record["cadre"]]
+    assert (listed.households, listed.new_pairings, len(listed.pairings)) == (2, 1, 2)
+    assert (counted.households, counted.new_pairings, counted.pairings) == (2, 1, [])
+    assert (counted.above_line, counted.on_time, counted.late) == (listed.above_line, 1, 1)
+
+
+async def test_the_workbook_and_a_sheet_send_the_same_statements_however_many_cadres_and_visits(
+    client: httpx.AsyncClient, record: dict[str, Any], make_user: Any, world: dict[str, Any], caplog: Any
+) -> None:
+    await as_user(client, "madmin")
+    pages = [f"/monitoring/assessment.xlsx?year={YEAR}", f"/monitoring/assessment/{record['cadre']}?year={YEAR}"]
+    before = [await statements_of(client, page, caplog) for page in pages]
+    for n in range(3):  # more cadres, each with a household visited twice, a follow-up closed, another open
+        cadre = await make_user("cadre", username=f"more{n}", display_name=f"新干部{n}")
+        household = await make_household(world["village"], f"新户{n}", 6000 + 1000 * n)
+        await Pairing.insert(Pairing(household=household, cadre=cadre, rank=1, started_on=date(YEAR, 2, 1)))
+        closing = await visit(household, cadre, at(3, 1 + n), measures=[("industry", Decimal("100"))])
+        await visit(household, cadre, at(4, 1 + n), kind="phone")
+        await FollowUp.insert(
+            FollowUp(household=household, due_on=date(YEAR, 3, 5), cadre=cadre, closed_by_visit=closing,
+                     closed_at=at(3, 1 + n)),
+            FollowUp(household=household, due_on=date(YEAR, 6, 1), cadre=cadre, reason="measure"),
+        )  # fmt: skip
+    assert [await statements_of(client, page, caplog) for page in pages] == before == [12, 11]
