@@ -50,6 +50,7 @@ import httpx
 from server.database import connect, with_database
 from server.demo.loader import DEMO_PASSWORD
 from server.media.benchmark import measure_photo_processing
+from server.visits.benchmark import CADRE_HOUSEHOLD_SQL
 
 BANGFU = str(Path(sys.executable).parent / "bangfu")
 BENCH_DATABASE = os.environ.get("BANGFU_BENCH_DATABASE", "bangfu_bench")
@@ -200,21 +201,17 @@ MEASUREMENTS.append(region_pages)
 
 
 async def cadre_household(database_url: str) -> int:
-    """The demo cadre's most visited household."""
+    """The demo cadre's most visited household among those paired with them today."""
     connection = await connect(database_url)
     try:
-        return int(
-            await connection.fetchval(
-                "SELECT v.household FROM visit v JOIN app_user u ON u.id = v.cadre WHERE u.username = 'cadre'"
-                " GROUP BY v.household ORDER BY count(*) DESC, v.household LIMIT 1"
-            )
-        )
+        return int(await connection.fetchval(CADRE_HOUSEHOLD_SQL))
     finally:
         await connection.close()
 
 
 def visit_pages(context: Context) -> list[Result]:
-    """The visit form and the timeline of the demo cadre's most visited household, and visit submission p95."""
+    """The visit form and the timeline of the demo cadre's most visited household (paired with them today), and visit
+    submission p95."""
     from server.visits.benchmark import measure_submissions
 
     household_id = asyncio.run(cadre_household(context.database_url))

@@ -28,6 +28,7 @@ from server.app import create_app
 from server.database import connect
 from server.demo.loader import DEMO_PASSWORD
 from server.jobs.benchmark import FIRST_DEMO_JOB
+from server.visits.benchmark import CADRE_HOUSEHOLD_SQL
 
 PAGES = [
     ("ping", "/ping", None),
@@ -47,15 +48,11 @@ PAGES = [
     ("visit-timeline", "/households/{cadre_household}/timeline", "cadre"),
     ("job-candidates-leader", "/jobs/{job}", "leader"),
 ]
-# The households scripts/bench.py measures: the first of the demo township, the demo cadre's most visited (and the
-# first job of the township, whose candidates it measures).
+# The households scripts/bench.py measures: the first of the demo township, the demo cadre's most visited of those
+# paired with them today (and the first job of the township, whose candidates it measures).
 ADMIN_HOUSEHOLD = (
     "SELECT min(h.id) FROM household h JOIN village v ON v.id = h.village JOIN township t ON t.id = v.township"
     " WHERE t.code = '371326105000'"
-)
-CADRE_HOUSEHOLD = (
-    "SELECT v.household FROM visit v JOIN app_user u ON u.id = v.cadre WHERE u.username = 'cadre'"
-    " GROUP BY v.household ORDER BY count(*) DESC, v.household LIMIT 1"
 )
 
 
@@ -102,7 +99,7 @@ async def measure(app: Litestar, args: argparse.Namespace) -> None:
         try:
             ids = {
                 "admin_household": await connection.fetchval(ADMIN_HOUSEHOLD),
-                "cadre_household": await connection.fetchval(CADRE_HOUSEHOLD),
+                "cadre_household": await connection.fetchval(CADRE_HOUSEHOLD_SQL),
                 "job": await connection.fetchval(FIRST_DEMO_JOB),
             }
         finally:

@@ -10,6 +10,14 @@ import uuid
 import httpx
 
 EMPTY_FILE = ("photos", ("", b"", "application/octet-stream"))  # what a browser sends when no photo was chosen
+# The household whose visit pages the benches measure: the demo cadre's most visited among those paired with them
+# today (at county scale the demo's pairing history has them visit households paired with others now, whose pages
+# they may not open).
+CADRE_HOUSEHOLD_SQL = (
+    "SELECT v.household FROM visit v JOIN app_user u ON u.id = v.cadre"
+    " JOIN pairing p ON p.household = v.household AND p.cadre = u.id AND p.ended_on IS NULL"
+    " WHERE u.username = 'cadre' GROUP BY v.household ORDER BY count(*) DESC, v.household LIMIT 1"
+)
 
 
 def measure_submissions(base_url: str, session: str, household_id: int, runs: int = 200) -> tuple[float, float, float]:
