@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
 
-from server.clock import this_year, today
+from server.clock import TIMEZONE, this_year, today
 from server.households.tables import Household
 from server.plans import queries
 from server.plans.tables import HelpPlan, HelpPlanItem
+from server.visits.tables import Visit, VisitMeasure
 from tests.helpers import csrf_token_of, log_in
 from tests.visits.conftest import send_visit
 
@@ -136,3 +137,19 @@ async def test_an_inspector_reads_a_plan_but_cannot_write_one(
     answer = await client.post(f"/households/{world['monitored']}/plan/items?year={YEAR}", data=data)
     assert answer.status_code == 403  # the inspection group writes only its own checks
     assert await HelpPlanItem.count() == 0
+
+
+async def test_a_plan_of_the_year_is_delivered_only_by_measures_of_its_local_days(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    """The match reads only the year's deliveries: a measure at 23:30 on the last local day of the year before does
+    not deliver this year's item; one at 00:30 on its first local day (still the year before in UTC) does."""
+    household = world["monitored"]
+    assert (await add_item(as_wang, household, type="medical", due_on=f"{YEAR}-06-30")).status_code == 303
+    year_start = datetime(YEAR, 1, 1, tzinfo=TIMEZONE)
+    for moment in (year_start - timedelta(minutes=30), year_start + timedelta(minutes=30)):
+        [visit] = await Visit.insert(Visit(client_id=uuid.uuid4(), household=household, cadre=world["wang"],
+                                           visited_at=moment, note="报销"))  # fmt: skip
+        await VisitMeasure.insert(VisitMeasure(visit=visit["id"], type="medical"))
+        [item] = await queries.items(household, YEAR)
+        assert item.delivered_on == (year_start.date() if moment > year_start else None)
