@@ -24,7 +24,12 @@ def local_day(visited_at: str) -> str:
     return f"({visited_at} AT TIME ZONE 'Asia/Shanghai')::date"
 
 
-COLUMNS = ["ALTER TABLE follow_up ADD COLUMN closing_visit_cadre integer, ADD COLUMN closing_visit_day date"]
+COLUMNS = [
+    # No visit corrected between the fill and the triggers (the migration is one transaction; follow_up is locked by
+    # the ALTER itself).
+    "LOCK TABLE visit IN SHARE ROW EXCLUSIVE MODE",
+    "ALTER TABLE follow_up ADD COLUMN closing_visit_cadre integer, ADD COLUMN closing_visit_day date",
+]
 BATCH = 200_000  # follow-ups filled per statement, each well within the engine's command timeout (a county has 1.8 M)
 FILLED = (
     "UPDATE follow_up f SET closing_visit_cadre = v.cadre,"
