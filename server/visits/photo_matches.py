@@ -13,16 +13,18 @@ from server.visits.tables import PhotoMatch
 HEX_BITS = "('x' || {col})::bit(256)"
 DISTANCE = f"bit_count({HEX_BITS.format(col='p.phash')} # {HEX_BITS.format(col='e.phash')})"
 
-# The new photos (one submission's: one visit, so one township) are read first; the earlier photos of their township
-# are then found through arrays read once (the township's households, their visits): a plan that cannot nest the
-# township's visits inside one another, whatever the statistics say. Right after a load (the demo, as the app role,
+# The new photos (one submission's: one visit, so one township) are read first, by id, their township looked up from
+# their visit; the earlier photos of that township are then found through arrays read once (the township's
+# households, their visits): a plan that cannot nest the township's visits inside one another, whatever the
+# statistics say. Right after a load (the demo, as the app role,
 # which may not ANALYZE) the planner took every table for one row and nested the township's households and visits
 # per earlier photo: minutes for one statement.
 _FLAG = f"""
 WITH p AS MATERIALIZED (
-    SELECT p.id, p.visit, p.phash, pvl.township FROM visit_photo p
-    JOIN visit pv ON pv.id = p.visit JOIN household ph ON ph.id = pv.household JOIN village pvl ON pvl.id = ph.village
-    WHERE p.id = ANY({{}}) AND length(p.phash) = 64
+    SELECT p.id, p.visit, p.phash,
+           (SELECT vl.township FROM visit v JOIN household h ON h.id = v.household JOIN village vl ON vl.id = h.village
+            WHERE v.id = p.visit) AS township
+    FROM visit_photo p WHERE p.id = ANY({{}}) AND length(p.phash) = 64
 )
 INSERT INTO photo_match (photo, earlier, distance, found_at)
 SELECT p.id, e.id, {DISTANCE}, now()
