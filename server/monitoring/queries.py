@@ -26,6 +26,7 @@ from server.policy.registry import (
     MONITORING_NOTICE_DAYS,
     WORKING_AGE_MAX,
     WORKING_AGE_MIN,
+    Rule,
 )
 from server.scope import household_scope_sql
 
@@ -125,28 +126,34 @@ async def risks_to_check(user: CurrentUser, line: Line, limit: int | None = None
     return Risks(rows, int(rows[0]["total"]) if rows else 0)
 
 
-def _cases(more_columns: str = "") -> str:
-    """Risk cases in scope matching a condition, with the targets in force on the day each was found."""
+def _cases(rules: tuple[tuple[Rule[Any], str], ...]) -> str:
+    """Risk cases in scope matching a condition, with `rules` (a rule and its column) in force on the day each was
+    found: the values those rules can take in the cases' townships are read once, not looked up per case."""
+    columns = "".join(
+        f", {policy.held_sql(rule, 'held', 'c.township', 'c.found_on')} AS {column}" for rule, column in rules
+    )
     return f"""
-SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, vl.township, fm.first_measure_on,
-       {policy.sql(IDENTIFY_TARGET_DAYS, "vl.township", "rc.found_on")} AS identify_target_days,
-       {policy.sql(MEASURE_TARGET_DAYS, "vl.township", "rc.found_on")} AS measure_target_days{more_columns}
-FROM risk_case rc
-JOIN household h ON h.id = rc.household
-JOIN village vl ON vl.id = h.village
+WITH cases AS MATERIALIZED (
+    SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, vl.township
+    FROM risk_case rc
+    JOIN household h ON h.id = rc.household
+    JOIN village vl ON vl.id = h.village
+    WHERE {{}} AND {{}}
+), held AS MATERIALIZED ({policy.held_values_sql([rule for rule, _ in rules], "SELECT township FROM cases")})
+SELECT c.*, fm.first_measure_on{columns}
+FROM cases c
 LEFT JOIN LATERAL (
     SELECT min(d.delivered_on) AS first_measure_on FROM delivered_measure d
-    WHERE d.household = rc.household AND d.delivered_on >= rc.found_on
+    WHERE d.household = c.household AND d.delivered_on >= c.found_on
 ) fm ON TRUE
-WHERE {{}} AND {{}}
-ORDER BY rc.found_on, rc.id
+ORDER BY c.found_on, c.id
 """
 
 
-# A policy value costs a function call per row: the list of open cases leaves out the notice's days (only the page
-# of a case, with its forms, needs them).
-_OPEN_CASES = _cases()
-_CASE = _cases(f", {policy.sql(MONITORING_NOTICE_DAYS, 'vl.township', 'rc.found_on')} AS notice_min_days")
+_TARGETS = ((IDENTIFY_TARGET_DAYS, "identify_target_days"), (MEASURE_TARGET_DAYS, "measure_target_days"))
+# The list of open cases leaves out the notice's days (only the page of a case, with its forms, needs them).
+_OPEN_CASES = _cases(_TARGETS)
+_CASE = _cases((*_TARGETS, (MONITORING_NOTICE_DAYS, "notice_min_days")))
 
 
 async def open_cases(user: CurrentUser, today: date) -> list[dict[str, Any]]:
