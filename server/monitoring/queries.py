@@ -129,8 +129,10 @@ async def risks_to_check(user: CurrentUser, line: Line, limit: int | None = None
 
 
 def _cases(rules: tuple[tuple[Rule[Any], str], ...]) -> str:
-    """Risk cases in scope matching a condition, with `rules` (a rule and its column) in force on the day each was
-    found: the values those rules can take in the cases' townships are read once, not looked up per case."""
+    """Risk cases in scope matching a condition, with their first measure since found and `rules` (a rule and its
+    column) in force on the day each was found. The values those rules can take in the cases' townships are read
+    once, not looked up per case; so are the measures of the cases' households (the ledger's four parts read once
+    for all of them, each by its household index, instead of once per case)."""
     columns = "".join(
         f", {policy.held_sql(rule, 'held', 'c.township', 'c.found_on')} AS {column}" for rule, column in rules
     )
@@ -141,11 +143,15 @@ WITH cases AS MATERIALIZED (
     JOIN household h ON h.id = rc.household
     JOIN village vl ON vl.id = h.village
     WHERE {{}} AND {{}}
-), held AS MATERIALIZED ({policy.held_values_sql([rule for rule, _ in rules], "SELECT township FROM cases")})
+), held AS MATERIALIZED ({policy.held_values_sql([rule for rule, _ in rules], "SELECT township FROM cases")}
+), measures AS MATERIALIZED (
+    SELECT d.household, d.delivered_on FROM delivered_measure d
+    WHERE d.household = ANY(ARRAY(SELECT household FROM cases))
+)
 SELECT c.*, fm.first_measure_on{columns}
 FROM cases c
 LEFT JOIN LATERAL (
-    SELECT min(d.delivered_on) AS first_measure_on FROM delivered_measure d
+    SELECT min(d.delivered_on) AS first_measure_on FROM measures d
     WHERE d.household = c.household AND d.delivered_on >= c.found_on
 ) fm ON TRUE
 ORDER BY c.found_on, c.id
