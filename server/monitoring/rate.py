@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from server import policy
@@ -21,7 +22,9 @@ RETURNED = "returned"
 
 @dataclass(frozen=True)
 class Rate:
-    """A rate against the cap in force for its place on the figure's day (a policy value, 3.5% by default)."""
+    """A rate against the cap in force for its place on the figure's day (a policy value, 3.5% by default).
+
+    Its figures are worked out once each (a page's cell, bar and tag read them about ten times)."""
 
     id: int | None  # the village, None for the township
     name: str
@@ -31,7 +34,7 @@ class Rate:
     lifted_people: int = 0  # the same two counts in people (members of those households), as the policy counts too
     returned_people: int = 0
 
-    @property
+    @cached_property
     def people_percent(self) -> Decimal | None:
         if not self.lifted_people:
             return None
@@ -39,17 +42,17 @@ class Rate:
             Decimal("0.01"), rounding=ROUND_HALF_UP
         )
 
-    @property
+    @cached_property
     def percent(self) -> Decimal | None:
         if not self.lifted:
             return None
         return (Decimal(self.returned) * 100 / self.lifted).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
-    @property
+    @cached_property
     def over_cap(self) -> bool:
         return self.percent is not None and self.percent > self.cap
 
-    @property
+    @cached_property
     def bar_width(self) -> Decimal:
         """The rate drawn on a 0..100 scale where 100 is twice the cap (so the cap sits in the middle)."""
         return min(Decimal(100), (self.percent or Decimal(0)) * 50 / self.cap).quantize(Decimal("0.1"))
