@@ -128,17 +128,17 @@ async def risks_to_check(user: CurrentUser, line: Line, limit: int | None = None
     return Risks(rows, int(rows[0]["total"]) if rows else 0)
 
 
-def _cases(rules: tuple[tuple[Rule[Any], str], ...]) -> str:
-    """Risk cases in scope matching a condition, with their first measure since found and `rules` (a rule and its
-    column) in force on the day each was found. The values those rules can take in the cases' townships are read
-    once, not looked up per case; so are the measures of the cases' households (the ledger's four parts read once
-    for all of them, each by its household index, instead of once per case)."""
-    columns = "".join(
+def _cases(columns: str, rules: tuple[tuple[Rule[Any], str], ...]) -> str:
+    """Risk cases in scope matching a condition (their `columns`), with their first measure since found and `rules`
+    (a rule and its column) in force on the day each was found. The values those rules can take in the cases'
+    townships are read once, not looked up per case; so are the measures of the cases' households (the ledger's four
+    parts read once for all of them, each by its household index, instead of once per case)."""
+    in_force = "".join(
         f", {policy.held_sql(rule, 'held', 'c.township', 'c.found_on')} AS {column}" for rule, column in rules
     )
     return f"""
 WITH cases AS MATERIALIZED (
-    SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, vl.township
+    SELECT {columns}, h.code, {HEAD} AS head, vl.name AS village_name, vl.township
     FROM risk_case rc
     JOIN household h ON h.id = rc.household
     JOIN village vl ON vl.id = h.village
@@ -148,7 +148,7 @@ WITH cases AS MATERIALIZED (
     SELECT d.household, d.delivered_on FROM delivered_measure d
     WHERE d.household = ANY(ARRAY(SELECT household FROM cases))
 )
-SELECT c.*, fm.first_measure_on{columns}
+SELECT c.*, fm.first_measure_on{in_force}
 FROM cases c
 LEFT JOIN LATERAL (
     SELECT min(d.delivered_on) AS first_measure_on FROM measures d
@@ -159,9 +159,13 @@ ORDER BY c.found_on, c.id
 
 
 _TARGETS = ((IDENTIFY_TARGET_DAYS, "identify_target_days"), (MEASURE_TARGET_DAYS, "measure_target_days"))
-# The list of open cases leaves out the notice's days (only the page of a case, with its forms, needs them).
-_OPEN_CASES = _cases(_TARGETS)
-_CASE = _cases((*_TARGETS, (MONITORING_NOTICE_DAYS, "notice_min_days")))
+# The list of open cases reads what its rows and clocks show (and the statistics count), and leaves out the notice's
+# days: only the page of a case, with its forms, needs all of it.
+_OPEN_CASES = _cases(
+    "rc.id, rc.household, rc.state, rc.source, rc.found_on, rc.confirmed_on, rc.cleared_on, rc.monitoring_type",
+    _TARGETS,
+)
+_CASE = _cases("rc.*", (*_TARGETS, (MONITORING_NOTICE_DAYS, "notice_min_days")))
 
 
 async def open_cases(user: CurrentUser, today: date) -> list[dict[str, Any]]:
