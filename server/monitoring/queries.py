@@ -144,16 +144,16 @@ WITH cases AS MATERIALIZED (
     JOIN village vl ON vl.id = h.village
     WHERE {{}} AND {{}}
 ), held AS MATERIALIZED ({policy.held_values_sql([rule for rule, _ in rules], "SELECT township FROM cases")}
-), measures AS MATERIALIZED (
-    SELECT d.household, d.delivered_on FROM delivered_measure d
+), first_measures AS (
+    SELECT c.id, min(d.delivered_on) AS first_measure_on
+    FROM cases c
+    JOIN delivered_measure d ON d.household = c.household AND d.delivered_on >= c.found_on
     WHERE d.household = ANY(ARRAY(SELECT household FROM cases))
+    GROUP BY c.id
 )
 SELECT c.*, fm.first_measure_on{in_force}
 FROM cases c
-LEFT JOIN LATERAL (
-    SELECT min(d.delivered_on) AS first_measure_on FROM measures d
-    WHERE d.household = c.household AND d.delivered_on >= c.found_on
-) fm ON TRUE
+LEFT JOIN first_measures fm ON fm.id = c.id
 ORDER BY c.found_on, c.id
 """
 
