@@ -23,7 +23,7 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
-from server.i18n import N_
+from server.i18n import N_, gettext
 from server.jobs.codes import DAYS_PER_MONTH
 from server.jobs.labour_force import in_scope, of_working_age, working_ages
 from server.jobs.tables import JobPost
@@ -171,12 +171,12 @@ async def jobs_for_member(user: CurrentUser, member_id: int, today: date, limit:
 
 
 def _with_reasons(row: dict[str, Any]) -> dict[str, Any]:
-    """The row with `reasons` (msgid, variables, good?) a cadre reads next to the score."""
-    reasons: list[tuple[str, dict[str, Any], bool]] = []
+    """The row with `reasons` (text in the request's language, good?) a cadre reads next to the score."""
+    reasons: list[tuple[str, bool]] = []
 
     def add(condition: Any, msgid: str, good: bool = True, **variables: Any) -> None:
         if condition:
-            reasons.append((msgid, variables, good))
+            reasons.append((gettext(msgid, **variables), good))
 
     add(row["age_fits"], N_("Age fits"))
     add(not row["age_fits"], N_("Age outside %(low)s-%(high)s"), False, low=row["age_min"], high=row["age_max"])
