@@ -42,8 +42,8 @@ RULES = (
 # Everything is computed once per query, not per row: distances per village, trainings, jobs held and referrals as
 # hashed sets, and ages as string comparisons of the birth date inside the ID number ('YYYYMMDD' sorts like a date).
 # The special members' facts (wishes, kinds of work trained for, working or not) are one row per member, gathered in
-# `special`, so their pairs join three relations, not seven: planning the seven-way join had cost PostgreSQL more
-# than running the whole query (3 of the page's 7 ms of database CPU).
+# `special`, so their pairs join three relations, not seven: planning the seven-way join had taken about as long as
+# running the whole query (2.9 against 3 ms on the township demo; now 1.9).
 _JOBS = """
   SELECT j.id AS job_id, j.title, j.place, j.wage_min, j.wage_max, j.pay_unit, j.work_kind, j.age_min, j.age_max,
          j.is_public_welfare, j.is_workshop, j.closing_date, j.needs_skill, j.outside_county, j.physical,
