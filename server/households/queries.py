@@ -110,17 +110,18 @@ def exact_match(q: str) -> QueryString:
 
 # The households in scope come first (through the village index: a township is a few thousand of a county's
 # 50,000); each term is then probed per household through member_household (never a scan of the county's 150,000
-# members); then order and total; the display joins (group, head, members count, the member that matched) run for
-# the page only.
+# members); then the total (a count over the matches, no sort) and the page (a top-N sort of the matches: a window's
+# position sorted all of them first); the display joins (group, head, members count, the member that matched) run for
+# the page only, which is put in the same order again (every order ends with the unique code).
 _SEARCH = """
 WITH scoped AS MATERIALIZED (
     SELECT h.id, h.code, h.village, h.status, h.phone FROM household h WHERE {}
 ), page AS (
-    SELECT h.id, h.code, count(*) OVER () AS total, row_number() OVER (ORDER BY %(order)s) AS position
+    SELECT h.id, h.code, count(*) OVER () AS total
     FROM scoped h
     JOIN village v ON v.id = h.village
     WHERE {}
-    ORDER BY position
+    ORDER BY %(order)s
     LIMIT {} OFFSET {}
 )
 SELECT p.*, h.status, h.main_cause, h.monitoring_type, v.name AS village_name, g.name AS group_name,
@@ -136,7 +137,7 @@ LEFT JOIN LATERAL (
     SELECT m.name, m.id_number, m.phone FROM member m WHERE m.household = h.id AND {}
     ORDER BY m.relation = 'head' DESC, m.id LIMIT 1
 ) matched ON TRUE
-ORDER BY p.position
+ORDER BY %(order)s
 """
 
 
@@ -169,7 +170,8 @@ def search_statement(
         order_args = []
     shown_member = _all([member_term(t) for t in terms], " OR ") if terms else QueryString("FALSE")
     sql = _SEARCH.replace("%(order)s", sql_order)
-    return QueryString(sql, scope, *order_args, matching, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, shown_member)
+    limit = (PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    return QueryString(sql, scope, matching, *order_args, *limit, shown_member, *order_args)
 
 
 def _conditions(
