@@ -84,9 +84,10 @@ def household_term(term: str) -> QueryString:
 
 
 def _all(conditions: list[QueryString], joiner: str = " AND ") -> QueryString:
+    """The conditions joined, in parentheses: `m.household = h.id AND {}` must not read as `(… AND a) OR b`."""
     if not conditions:
         return QueryString("TRUE")
-    return QueryString(joiner.join("{}" for _ in conditions), *conditions)
+    return QueryString("(" + joiner.join("{}" for _ in conditions) + ")", *conditions)
 
 
 # The search's EXISTS on members end with PROBED: PostgreSQL may otherwise run one as a hash of every member of the
