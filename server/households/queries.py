@@ -64,7 +64,7 @@ def member_term(term: str) -> QueryString:
     if term.isascii() and term.isdigit():
         if len(term) < MIN_DIGITS:
             return QueryString("FALSE")
-        return QueryString("(right(m.id_number, {}) = {} OR right(m.phone, {}) = {})", len(term), term, len(term), term)
+        return QueryString("(m.id_number LIKE {} OR m.phone LIKE {})", f"%{term}", f"%{term}")
     condition = QueryString("m.name LIKE {}", f"%{_like_escape(term)}%")
     if term.isascii() and term.isalpha():
         letters = term.lower()
@@ -79,7 +79,7 @@ def household_term(term: str) -> QueryString:
     if term.isascii() and term.isdigit():
         if len(term) < MIN_DIGITS:
             return QueryString("FALSE")
-        return QueryString("right(h.phone, {}) = {}", len(term), term)
+        return QueryString("h.phone LIKE {}", f"%{term}")
     return QueryString("v.name LIKE {}", f"%{_like_escape(term)}%")
 
 
