@@ -64,7 +64,7 @@ def member_term(term: str) -> QueryString:
     if term.isascii() and term.isdigit():
         if len(term) < MIN_DIGITS:
             return QueryString("FALSE")
-        return QueryString("(right(m.id_number, {}) = {} OR right(m.phone, {}) = {})", len(term), term, len(term), term)
+        return QueryString("(m.id_number LIKE {} OR m.phone LIKE {})", f"%{term}", f"%{term}")
     condition = QueryString("m.name LIKE {}", f"%{_like_escape(term)}%")
     if term.isascii() and term.isalpha():
         letters = term.lower()
@@ -79,14 +79,15 @@ def household_term(term: str) -> QueryString:
     if term.isascii() and term.isdigit():
         if len(term) < MIN_DIGITS:
             return QueryString("FALSE")
-        return QueryString("right(h.phone, {}) = {}", len(term), term)
+        return QueryString("h.phone LIKE {}", f"%{term}")
     return QueryString("v.name LIKE {}", f"%{_like_escape(term)}%")
 
 
 def _all(conditions: list[QueryString], joiner: str = " AND ") -> QueryString:
+    """The conditions joined, in parentheses: `m.household = h.id AND {}` must not read as `(… AND a) OR b`."""
     if not conditions:
         return QueryString("TRUE")
-    return QueryString(joiner.join("{}" for _ in conditions), *conditions)
+    return QueryString("(" + joiner.join("{}" for _ in conditions) + ")", *conditions)
 
 
 # The search's EXISTS on members end with PROBED: PostgreSQL may otherwise run one as a hash of every member of the
@@ -110,17 +111,18 @@ def exact_match(q: str) -> QueryString:
 
 # The households in scope come first (through the village index: a township is a few thousand of a county's
 # 50,000); each term is then probed per household through member_household (never a scan of the county's 150,000
-# members); then order and total; the display joins (group, head, members count, the member that matched) run for
-# the page only.
+# members); then the total (a count over the matches, no sort) and the page (a top-N sort of the matches: a window's
+# position sorted all of them first); the display joins (group, head, members count, the member that matched) run for
+# the page only, which is put in the same order again (every order ends with the unique code).
 _SEARCH = """
 WITH scoped AS MATERIALIZED (
     SELECT h.id, h.code, h.village, h.status, h.phone FROM household h WHERE {}
 ), page AS (
-    SELECT h.id, h.code, count(*) OVER () AS total, row_number() OVER (ORDER BY %(order)s) AS position
+    SELECT h.id, h.code, count(*) OVER () AS total
     FROM scoped h
     JOIN village v ON v.id = h.village
     WHERE {}
-    ORDER BY position
+    ORDER BY %(order)s
     LIMIT {} OFFSET {}
 )
 SELECT p.*, h.status, h.main_cause, h.monitoring_type, v.name AS village_name, g.name AS group_name,
@@ -136,7 +138,7 @@ LEFT JOIN LATERAL (
     SELECT m.name, m.id_number, m.phone FROM member m WHERE m.household = h.id AND {}
     ORDER BY m.relation = 'head' DESC, m.id LIMIT 1
 ) matched ON TRUE
-ORDER BY p.position
+ORDER BY %(order)s
 """
 
 
@@ -169,7 +171,8 @@ def search_statement(
         order_args = []
     shown_member = _all([member_term(t) for t in terms], " OR ") if terms else QueryString("FALSE")
     sql = _SEARCH.replace("%(order)s", sql_order)
-    return QueryString(sql, scope, *order_args, matching, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, shown_member)
+    limit = (PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    return QueryString(sql, scope, matching, *order_args, *limit, shown_member, *order_args)
 
 
 def _conditions(

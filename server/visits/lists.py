@@ -31,8 +31,7 @@ class VisitListController(Controller):
     async def visits(self, request: Request[Any, Any, Any]) -> Template:
         user = current_user(request)
         visits = await pages.recent_visits(user)
-        follow_ups = await queries.cadre_follow_ups(user) if user.role is Role.CADRE else []
-        summary = await queries.due_summary(user) if user.role is Role.CADRE else None
+        follow_ups, summary = await queries.due_follow_ups(user) if user.role is Role.CADRE else ([], None)
         return await vpage(request, "visits/index.html", visits=visits, follow_ups=follow_ups, summary=summary)
 
     @get("/follow-ups")

@@ -102,25 +102,50 @@ def due_counts_sql(user: CurrentUser) -> QueryString:
     )
 
 
-async def due_summary(user: CurrentUser) -> dict[str, int]:
-    """For the cadre's visit list: households with a follow-up due in the next 7 days, and with one overdue."""
-    rows = await FollowUp.raw("{}", due_counts_sql(user))
-    return {"overdue": rows[0]["overdue"], "due_this_week": rows[0]["due_this_week"]}
+# The cadre's open follow-ups due by a day (overdue first, with the household's head: the first 500) and, counted
+# over all of them, the households with one overdue and with one due in the next 7 days (the figures of due_counts_sql,
+# which the follow-ups read cover: they run to the later of the two days). One statement for both.
+_DUE_FOLLOW_UPS = """
+WITH due AS MATERIALIZED (
+    SELECT f.id, f.household, f.due_on, f.reason, f.note FROM follow_up f JOIN household h ON h.id = f.household
+    WHERE {} AND f.due_on <= greatest({}::date, {}::date)
+), figures AS (
+    SELECT count(DISTINCT household) FILTER (WHERE due_on < {}) AS overdue_households,
+           count(DISTINCT household) FILTER (WHERE due_on >= {} AND due_on <= {}) AS due_this_week_households
+    FROM due
+)
+SELECT figures.*, listed.* FROM figures LEFT JOIN LATERAL (
+    SELECT d.*, d.due_on < {} AS overdue, h.code,
+           (SELECT m.name FROM member m WHERE m.household = d.household AND m.relation = 'head' LIMIT 1) AS head,
+           vl.name AS village_name
+    FROM due d JOIN household h ON h.id = d.household JOIN village vl ON vl.id = h.village
+    WHERE d.due_on <= {}
+    ORDER BY d.due_on, d.id LIMIT 500
+) listed ON TRUE
+"""
+
+
+async def due_follow_ups(user: CurrentUser, within_days: int = 7) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The cadre's open follow-ups due by `within_days` from today (overdue first), with the household's head; and
+    the households with a follow-up overdue (`overdue`) and with one due in the next 7 days (`due_this_week`)."""
+    day = today()
+    last, week = day + timedelta(days=within_days), day + timedelta(days=7)
+    rows: list[dict[str, Any]] = await FollowUp.raw(
+        _DUE_FOLLOW_UPS, cadre_follow_ups_where(user), last, week, day, day, week, day, last
+    )
+    summary = {"overdue": rows[0]["overdue_households"], "due_this_week": rows[0]["due_this_week_households"]}
+    listed = [
+        {key: value for key, value in row.items() if key not in ("overdue_households", "due_this_week_households")}
+        for row in rows
+        if row["id"] is not None
+    ]
+    return listed, summary
 
 
 async def cadre_follow_ups(user: CurrentUser, within_days: int = 7) -> list[dict[str, Any]]:
     """The cadre's open follow-ups due by `within_days` from today (overdue first), with the household's head."""
-    day = today()
-    rows: list[dict[str, Any]] = await FollowUp.raw(
-        "SELECT f.id, f.household, f.due_on, f.reason, f.note, f.due_on < {} AS overdue, h.code,"
-        " (SELECT m.name FROM member m WHERE m.household = f.household AND m.relation = 'head' LIMIT 1) AS head,"
-        " vl.name AS village_name FROM follow_up f JOIN household h ON h.id = f.household"
-        " JOIN village vl ON vl.id = h.village WHERE {} AND f.due_on <= {} ORDER BY f.due_on, f.id LIMIT 500",
-        day,
-        cadre_follow_ups_where(user),
-        day + timedelta(days=within_days),
-    )
-    return rows
+    listed, _ = await due_follow_ups(user, within_days)
+    return listed
 
 
 # Conditions on a household alias `h` and its township row `t` (t.unvisited_alert_days), for dashboards and the

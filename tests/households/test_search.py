@@ -55,6 +55,21 @@ async def test_search_finds_by_name_initials_village_and_id_suffix(
     assert "没有符合条件的农户" in await search(client, "123")
 
 
+async def test_the_member_shown_for_a_search_of_several_terms_is_one_of_the_households_own(
+    client: Any, make_user: Any, township: dict[str, int]
+) -> None:
+    """A name and a phone tail: only 王丁's household has both; 李丙, whose phone ends the same in another
+    household, is neither listed nor shown as the member that matched."""
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    await add_household(township["village"], "李丙", "H-0001")
+    await add_household(township["village"], "王丁", "H-0002")
+    found = await search(client, "王 5678")
+    assert "王丁" in found
+    assert "李丙" not in found
+    assert "138****5678" in found
+
+
 async def test_search_finds_full_pinyin_spaces_phone_tails_and_mixed_terms_with_exact_matches_first(
     client: Any, make_user: Any, register: dict[str, Any], township: dict[str, int]
 ) -> None:
@@ -204,6 +219,8 @@ async def test_household_page_runs_a_constant_number_of_queries(
     await log_in(client, "office")
     small = await add_household(township["village"], "张一", "S-1", members=[("王一", "spouse")])
     big = await add_household(township["village"], "张二", "S-2", members=[(f"子{n}", "son") for n in range(12)])
+    # The first page a connection serves also looks up the types of the member rows (asyncpg, once per connection).
+    assert (await client.get(f"/households/{small['id']}")).status_code == 200
     counts = []
     for household in (small, big):
         with counting(db) as queries:

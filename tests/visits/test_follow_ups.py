@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 from server import clock
+from server.accounts.roles import Role
+from server.accounts.sessions import CurrentUser
 from server.households.tables import Household
 from server.visits import queries
 from server.visits.tables import FollowUp, Visit
@@ -111,6 +113,25 @@ async def test_the_cadre_sees_due_and_overdue_follow_ups(as_wang: httpx.AsyncCli
     visits_page = await as_wang.get("/visits")
     assert "逾期未回访" in visits_page.text
     assert "逾期及 7 天内到期的回访" in visits_page.text
+
+
+async def test_the_visit_list_counts_the_households_due_as_the_home_does_in_the_statement_of_its_follow_ups(
+    world: dict[str, int],
+) -> None:
+    township, village = world["township"], world["village"]
+    wang = CurrentUser(world["wang"], "wang", "王干部", Role.CADRE, township, village, None, "zh_CN", "k")
+    today = clock.today()
+    assert await queries.due_follow_ups(wang) == ([], {"overdue": 0, "due_this_week": 0}), "nothing due yet"
+    for days in (-3, -1, 0, 3, 7, 8, 40):
+        await queries.create_follow_up(world["monitored"], today + timedelta(days=days), "measure")
+    [home] = await FollowUp.raw("{}", queries.due_counts_sql(wang))
+    assert (home["overdue"], home["due_this_week"]) == (1, 1), "households, each counted once"
+    for within in (0, 7, 30):
+        listed, figures = await queries.due_follow_ups(wang, within)
+        assert figures == {"overdue": home["overdue"], "due_this_week": home["due_this_week"]}, within
+        due = [today + timedelta(days=days) for days in (-3, -1, 0, 3, 7, 8) if days <= within]
+        assert [row["due_on"] for row in listed] == due
+        assert listed == await queries.cadre_follow_ups(wang, within)
 
 
 async def test_leaders_see_overdue_counts_per_village(client: httpx.AsyncClient, world: dict[str, int]) -> None:
