@@ -25,6 +25,7 @@ from server import policy
 from server.clock import TIMEZONE
 from server.demo.pairing import END_REASONS
 from server.demo.visits import KINDS, MEASURES, NOTES, OVERDUE_SHARE, PROBLEMS
+from server.demo.writer import refresh_statistics
 from server.operations.partitions import VISITS, ensure_span
 from server.pairing.rules import eligible_sql
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
@@ -280,7 +281,7 @@ async def history_demo(connection: asyncpg.Connection, township_ids: list[int], 
                 status = await connection.execute(MEASURES_SQL, base, start, start + CHUNK, timeout=LONG)
                 measures += int(status.split()[-1])
                 await connection.execute(FOLLOW_UPS, base, start, start + CHUNK, timeout=LONG)
-    await connection.execute("ANALYZE pairing, visit, visit_measure, follow_up", timeout=LONG)
+    await refresh_statistics(connection, "pairing", "visit", "visit_measure", "follow_up", seconds=LONG)
     return Counter(
         {
             "条走访记录": total,

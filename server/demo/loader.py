@@ -27,10 +27,11 @@ from server.demo.geography import (
     township_plans,
     village_rows,
 )
+from server.demo.history import LONG
 from server.demo.households import household_row
 from server.demo.people import member_rows
 from server.demo.staff import employer_rows, staff_rows
-from server.demo.writer import copy_rows, insert_with_ids, reserve_ids
+from server.demo.writer import copy_rows, insert_with_ids, refresh_statistics, reserve_ids
 from server.employers.tables import Employer
 from server.households.tables import Household, Member
 from server.operations.deployment import DEMO, LOCK_KEY, mark
@@ -104,6 +105,7 @@ async def load_demo(scale: str = "township", only_if_empty: bool = False, bulk: 
         totals.update(
             await load_area_demo(connection, township_ids, bulk=scale != "township" if bulk is None else bulk)
         )
+        await refresh_statistics(connection, seconds=LONG)  # every table the load wrote, for the pages that follow
     return _summary(totals, skipped=len(township_plans(scale)) - len(plans))
 
 

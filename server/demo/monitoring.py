@@ -17,6 +17,7 @@ import asyncpg
 
 from server import policy
 from server.clock import TIMEZONE
+from server.demo.writer import refresh_statistics
 from server.households.income import per_capita_net_income
 from server.policy.registry import MONITORING_LINE
 
@@ -115,7 +116,7 @@ async def monitoring_demo(connection: asyncpg.Connection, township_ids: list[int
         totals.update({"条监测风险记录": len(cases), "条突发困难走访": len(hardship)})
     # Fresh statistics for the planner: without them the risk list picks the status index for each village
     # and job matching misjudges the labour force ledger.
-    await connection.execute("ANALYZE household, member, labour_force, risk_case")
+    await refresh_statistics(connection, "household", "member", "labour_force", "risk_case")
     return totals
 
 

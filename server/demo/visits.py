@@ -17,7 +17,7 @@ import asyncpg
 
 from server import policy
 from server.clock import TIMEZONE
-from server.demo.writer import copy_records, reserve_ids
+from server.demo.writer import copy_records, refresh_statistics, reserve_ids
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
 from server.visits.tables import Visit
 
@@ -127,5 +127,5 @@ async def visits_demo(connection: asyncpg.Connection, township_ids: list[int]) -
         ["household", "due_on", "reason", "cadre", "created_by", "closed_by_visit", "closed_at", "note", "created_at"],
         follow_ups,
     )  # fmt: skip
-    await connection.execute("ANALYZE visit, visit_measure, follow_up")  # fresh statistics for the planner
+    await refresh_statistics(connection, "visit", "visit_measure", "follow_up")  # for the load's next statements
     return Counter({"条走访记录": len(visits), "项帮扶措施": len(measures)})

@@ -48,3 +48,10 @@ async def insert_with_ids(
         row["id"] = row_id
     await copy_rows(connection, table, rows)
     return rows
+
+
+async def refresh_statistics(connection: asyncpg.Connection, *tables: str, seconds: float | None = None) -> None:
+    """ANALYZE the tables (all of ours when none are named) after a bulk load, through the function that runs it as
+    their owner: the app role, which loads the township demo and the tests' data, may not ANALYZE itself, and a
+    table without statistics is planned as one row."""
+    await connection.execute("SELECT refresh_statistics($1)", list(tables) or None, timeout=seconds)

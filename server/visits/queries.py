@@ -74,10 +74,12 @@ def cadre_follow_ups_where(user: CurrentUser) -> QueryString:
     another cadre takes its follow-ups along). The home's figures and the follow-up list both read this."""
     return QueryString(
         # The two kinds found through their indexes (by cadre, by paired household): `f.cadre = … OR f.household IN …`
-        # read every open follow-up of the database (100 ms at county scale for the home's two figures).
-        "f.closed_at IS NULL AND {} AND f.id IN (SELECT id FROM follow_up WHERE cadre = {} AND closed_at IS NULL"
-        " UNION ALL SELECT o.id FROM follow_up o JOIN pairing p ON p.household = o.household"
-        " WHERE p.cadre = {} AND p.ended_on IS NULL AND o.closed_at IS NULL)",
+        # read every open follow-up of the database (100 ms at county scale for the home's two figures). Their ids
+        # in an array, read once, so that `f` is fetched by id whatever the statistics say: as `f.id IN (…)` the
+        # planner scanned the township's open follow-ups into a hash (0.70 → 0.31 ms on the township demo's home).
+        "f.closed_at IS NULL AND {} AND f.id = ANY (ARRAY(SELECT id FROM follow_up WHERE cadre = {}"
+        " AND closed_at IS NULL UNION ALL SELECT o.id FROM follow_up o JOIN pairing p ON p.household = o.household"
+        " WHERE p.cadre = {} AND p.ended_on IS NULL AND o.closed_at IS NULL))",
         household_scope_sql(user, "h"),
         user.id,
         user.id,

@@ -26,6 +26,10 @@ from server.web.assets import STATIC
 COMPRESSION = CompressionConfig(
     backend="brotli",
     brotli_quality=5,  # fast enough per page on a small server; static files get the best (11) once
+    # A 64 KiB window holds a whole page (the largest lists are 40-50 KB), and it lets the encoder use its small
+    # hash tables: with the default 4 MiB window each response allocated and zeroed a 1 MiB table, 180 fresh memory
+    # pages a request on the cadre's follow-ups (3 with this window), for output within 0.5% of the same size.
+    brotli_lgwin=16,
     brotli_gzip_fallback=True,
     gzip_compress_level=6,
     minimum_size=512,
