@@ -8,14 +8,14 @@ open after its date. The same SQL serves one household's plan, a cadre's due lis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
-from server.clock import LOCAL_TODAY_SQL
+from server.clock import LOCAL_TODAY_SQL, TIMEZONE
 from server.codes import MEASURE_TYPE, POVERTY_CAUSE
 from server.households.tables import Household
 from server.plans.tables import HelpPlan
@@ -68,7 +68,9 @@ class PlanItem:
 # the ledger view for the households given as an array (`planned_households`): a list the planner can count, so it
 # reads each one's deliveries through the indexes instead of every visit measure of the county (1.3 s on the county
 # demo's home); and only the deliveries of that year (`_year_span`), the only ones an item of the year can match:
-# the visit measures of 1,200 visits are then probed instead of all 560,000 hashed (a county's coverage page).
+# the visit measures of 1,200 visits are then probed instead of all 560,000 hashed (a county's coverage page). The
+# year is asked by `delivered_at`, the visits' partition key, so only the plan year's partition is read (by
+# `delivered_on`, an expression, each household was probed in all eight yearly partitions of the county demo).
 _MATCHED = """
 WITH items AS (
     SELECT i.id, p.household, h.village, p.year, i.type, i.what, i.due_on, i.amount, i.target,
@@ -80,7 +82,7 @@ WITH items AS (
            row_number() OVER (PARTITION BY d.household, d.type, date_part('year', d.delivered_on)
                               ORDER BY d.delivered_on, d.source, d.source_id) AS n
     FROM delivered_measure d
-    WHERE d.household = ANY({}::int[]) AND d.delivered_on >= {} AND d.delivered_on < {}
+    WHERE d.household = ANY({}::int[]) AND d.delivered_at >= {} AND d.delivered_at < {}
 )
 SELECT items.id, items.household, items.village, items.type, items.what, items.due_on, items.amount, items.target,
        got.delivered_on
@@ -89,9 +91,9 @@ FROM items LEFT JOIN got ON got.household = items.household AND got.type = items
 """
 
 
-def _year_span(year: int) -> tuple[date, date]:
-    """The first day of `year` and of the next: the deliveries a plan of `year` can match."""
-    return date(year, 1, 1), date(year + 1, 1, 1)
+def _year_span(year: int) -> tuple[datetime, datetime]:
+    """The local midnights that begin `year` and the next: the deliveries a plan of `year` can match."""
+    return datetime(year, 1, 1, tzinfo=TIMEZONE), datetime(year + 1, 1, 1, tzinfo=TIMEZONE)
 
 
 async def planned_households(where: QueryString) -> list[int]:
