@@ -43,8 +43,16 @@ def mask_text(text: str) -> str:
 def _text(value: Any, reveal: bool) -> str:
     if value is None or value == "":
         return "—"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        text = value
+    else:  # an int's JSON is its str (not a bool's: true/false)
+        text = str(value) if type(value) is int else json.dumps(value, ensure_ascii=False)
     return text if reveal else mask_text(text)
+
+
+def _maskable(text: str) -> bool:
+    """Whether mask_text would change the text (it replaces digits of every match with *)."""
+    return bool(ID_NUMBER.search(text) or MOBILE.search(text))
 
 
 def _label(name: str) -> str:
@@ -69,14 +77,16 @@ class ShownEvent:
 
 
 def _detail(row: dict[str, Any]) -> dict[str, Any]:
+    """The event's detail as a new dict (so reading it never changes the row)."""
     detail = row["detail"]
     if isinstance(detail, str):
         detail = json.loads(detail or "{}")
-    return detail if isinstance(detail, dict) else {"detail": detail}
+    return dict(detail) if isinstance(detail, dict) else {"detail": detail}
 
 
 def shown(row: dict[str, Any], reveal: bool = False) -> ShownEvent:
     detail = _detail(row)
+    everything = json.dumps(detail, ensure_ascii=False)
     raw_changes = detail.pop("changes", {}) if isinstance(detail.get("changes"), dict) else {}
     changes = [
         (_label(name), _text(pair[0], reveal), _text(pair[1], reveal))
@@ -85,8 +95,8 @@ def shown(row: dict[str, Any], reveal: bool = False) -> ShownEvent:
         for name, pair in raw_changes.items()
     ]
     facts = [(_label(name), _text(value, reveal)) for name, value in detail.items()]
-    everything = json.dumps(_detail(row), ensure_ascii=False)
     target_type, target_id = row["target_type"], row["target_id"]
+    target_label = TARGET_TYPES.label(target_type)
     link = TARGET_LINKS.get(target_type, "")
     return ShownEvent(
         id=row["id"],
@@ -95,11 +105,11 @@ def shown(row: dict[str, Any], reveal: bool = False) -> ShownEvent:
         action=ACTIONS.label(row["action"]),
         who=row["actor_name"] or row["actor_label"],
         username=row["actor_username"] or row["actor_label"],
-        target_type=TARGET_TYPES.label(target_type),
-        target=f"{TARGET_TYPES.label(target_type)} {target_id}".strip() if target_type or target_id else "",
+        target_type=target_label,
+        target=f"{target_label} {target_id}".strip() if target_type or target_id else "",
         target_link=link.format(target_id) if link and target_id.isdigit() else "",
         ip=row["ip"],
         changes=changes,
         facts=facts,
-        maskable=mask_text(everything) != everything,
+        maskable=_maskable(everything),
     )

@@ -26,6 +26,7 @@ from server.policy.registry import (
     MONITORING_NOTICE_DAYS,
     WORKING_AGE_MAX,
     WORKING_AGE_MIN,
+    Rule,
 )
 from server.scope import household_scope_sql
 
@@ -65,9 +66,11 @@ async def monitoring_line(year: int, township_id: int | None) -> Line:
 # limit, unless that income was already judged when the risk was last cleared. Hardships first (newest first), then
 # incomes under, then near the line (lowest first). `total`: how many, whatever the limit. The last clearings and
 # the latest hardship visits of the households in scope are read once each and hash-joined (probing per household
-# cost more than the rest of the statement).
+# cost more than the rest of the statement). `watched` is materialized so that each household's per-capita income is
+# worked out once: inlined, PostgreSQL wrote the expression into every judgement, filter and sort key (a quarter of
+# the statement).
 _RISKS = f"""
-WITH watched AS (
+WITH watched AS MATERIALIZED (
   SELECT h.id, h.code, h.status, h.income_year, vl.id AS village_id, vl.name AS village_name,
          hv.id AS hardship_visit, hv.visited_at AS hardship_at, hv.hardship, lc.cleared_income,
          {per_capita_sql("h", "mc.members")} AS per_capita
@@ -125,28 +128,44 @@ async def risks_to_check(user: CurrentUser, line: Line, limit: int | None = None
     return Risks(rows, int(rows[0]["total"]) if rows else 0)
 
 
-def _cases(more_columns: str = "") -> str:
-    """Risk cases in scope matching a condition, with the targets in force on the day each was found."""
+def _cases(columns: str, rules: tuple[tuple[Rule[Any], str], ...]) -> str:
+    """Risk cases in scope matching a condition (their `columns`), with their first measure since found and `rules`
+    (a rule and its column) in force on the day each was found. The values those rules can take in the cases'
+    townships are read once, not looked up per case; so are the measures of the cases' households (the ledger's four
+    parts read once for all of them, each by its household index, instead of once per case)."""
+    in_force = "".join(
+        f", {policy.held_sql(rule, 'held', 'c.township', 'c.found_on')} AS {column}" for rule, column in rules
+    )
     return f"""
-SELECT rc.*, h.code, {HEAD} AS head, vl.name AS village_name, vl.township, fm.first_measure_on,
-       {policy.sql(IDENTIFY_TARGET_DAYS, "vl.township", "rc.found_on")} AS identify_target_days,
-       {policy.sql(MEASURE_TARGET_DAYS, "vl.township", "rc.found_on")} AS measure_target_days{more_columns}
-FROM risk_case rc
-JOIN household h ON h.id = rc.household
-JOIN village vl ON vl.id = h.village
-LEFT JOIN LATERAL (
-    SELECT min(d.delivered_on) AS first_measure_on FROM delivered_measure d
-    WHERE d.household = rc.household AND d.delivered_on >= rc.found_on
-) fm ON TRUE
-WHERE {{}} AND {{}}
-ORDER BY rc.found_on, rc.id
+WITH cases AS MATERIALIZED (
+    SELECT {columns}, h.code, {HEAD} AS head, vl.name AS village_name, vl.township
+    FROM risk_case rc
+    JOIN household h ON h.id = rc.household
+    JOIN village vl ON vl.id = h.village
+    WHERE {{}} AND {{}}
+), held AS MATERIALIZED ({policy.held_values_sql([rule for rule, _ in rules], "SELECT township FROM cases")}
+), first_measures AS (
+    SELECT c.id, min(d.delivered_on) AS first_measure_on
+    FROM cases c
+    JOIN delivered_measure d ON d.household = c.household AND d.delivered_on >= c.found_on
+    WHERE d.household = ANY(ARRAY(SELECT household FROM cases))
+    GROUP BY c.id
+)
+SELECT c.*, fm.first_measure_on{in_force}
+FROM cases c
+LEFT JOIN first_measures fm ON fm.id = c.id
+ORDER BY c.found_on, c.id
 """
 
 
-# A policy value costs a function call per row: the list of open cases leaves out the notice's days (only the page
-# of a case, with its forms, needs them).
-_OPEN_CASES = _cases()
-_CASE = _cases(f", {policy.sql(MONITORING_NOTICE_DAYS, 'vl.township', 'rc.found_on')} AS notice_min_days")
+_TARGETS = ((IDENTIFY_TARGET_DAYS, "identify_target_days"), (MEASURE_TARGET_DAYS, "measure_target_days"))
+# The list of open cases reads what its rows and clocks show (and the statistics count), and leaves out the notice's
+# days: only the page of a case, with its forms, needs all of it.
+_OPEN_CASES = _cases(
+    "rc.id, rc.household, rc.state, rc.source, rc.found_on, rc.confirmed_on, rc.cleared_on, rc.monitoring_type",
+    _TARGETS,
+)
+_CASE = _cases("rc.*", (*_TARGETS, (MONITORING_NOTICE_DAYS, "notice_min_days")))
 
 
 async def open_cases(user: CurrentUser, today: date) -> list[dict[str, Any]]:

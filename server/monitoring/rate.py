@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from server import policy
@@ -21,7 +22,9 @@ RETURNED = "returned"
 
 @dataclass(frozen=True)
 class Rate:
-    """A rate against the cap in force for its place on the figure's day (a policy value, 3.5% by default)."""
+    """A rate against the cap in force for its place on the figure's day (a policy value, 3.5% by default).
+
+    Its figures are worked out once each (a page's cell, bar and tag read them about ten times)."""
 
     id: int | None  # the village, None for the township
     name: str
@@ -31,7 +34,7 @@ class Rate:
     lifted_people: int = 0  # the same two counts in people (members of those households), as the policy counts too
     returned_people: int = 0
 
-    @property
+    @cached_property
     def people_percent(self) -> Decimal | None:
         if not self.lifted_people:
             return None
@@ -39,17 +42,17 @@ class Rate:
             Decimal("0.01"), rounding=ROUND_HALF_UP
         )
 
-    @property
+    @cached_property
     def percent(self) -> Decimal | None:
         if not self.lifted:
             return None
         return (Decimal(self.returned) * 100 / self.lifted).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
-    @property
+    @cached_property
     def over_cap(self) -> bool:
         return self.percent is not None and self.percent > self.cap
 
-    @property
+    @cached_property
     def bar_width(self) -> Decimal:
         """The rate drawn on a 0..100 scale where 100 is twice the cap (so the cap sits in the middle)."""
         return min(Decimal(100), (self.percent or Decimal(0)) * 50 / self.cap).quantize(Decimal("0.1"))
@@ -59,20 +62,24 @@ CAP_MARK = 50  # where the cap sits on the bar: the bar's full width is twice th
 
 # From the township, so that its name and cap come even without villages; only the households ever lifted out are
 # joined (and their members counted): the others count in no figure here. The statuses are written into the
-# statement (as arguments, PostgreSQL planned every run anew instead of keeping the prepared statement's plan).
+# statement (as arguments, PostgreSQL planned every run anew instead of keeping the prepared statement's plan). The
+# cap is looked up once, with the township (OFFSET 0 keeps it there: in the groups' select list it was a
+# `policy_value` call per village).
 _LIFTED_SQL = ", ".join(f"'{status}'" for status in LIFTED)
 _RATES = f"""
-SELECT c.name || ' ' || t.name AS township_name, {policy.sql(RETURN_RATE_CAP_PERCENT, "t.id", "{}::date")} AS cap,
-       vl.id, vl.name,
+SELECT t.township_name, t.cap, vl.id, vl.name,
        count(h.id) AS lifted, count(h.id) FILTER (WHERE h.status = '{RETURNED}') AS returned,
        coalesce(sum(hm.n), 0) AS lifted_people,
        coalesce(sum(hm.n) FILTER (WHERE h.status = '{RETURNED}'), 0) AS returned_people
-FROM township t JOIN county c ON c.id = t.county
+FROM (
+    SELECT t.id, c.name || ' ' || t.name AS township_name,
+           {policy.sql(RETURN_RATE_CAP_PERCENT, "t.id", "{}::date")} AS cap
+    FROM township t JOIN county c ON c.id = t.county WHERE t.id = {{}} OFFSET 0
+) t
 LEFT JOIN village vl ON vl.township = t.id
 LEFT JOIN household h ON h.village = vl.id AND h.status IN ({_LIFTED_SQL}) AND {{}}
 LEFT JOIN LATERAL (SELECT count(*) AS n FROM member m WHERE m.household = h.id) hm ON TRUE
-WHERE t.id = {{}}
-GROUP BY t.id, c.name, vl.id, vl.name, vl.code ORDER BY vl.code
+GROUP BY t.id, t.township_name, t.cap, vl.id, vl.name, vl.code ORDER BY vl.code
 """
 
 
@@ -81,7 +88,7 @@ async def return_rates(user: CurrentUser, on: date) -> tuple[Rate, list[Rate]]:
     """The township's rate (named with its county) and each village's (in the villages' own order: no ranking),
     against the cap in force on `on`, in one query."""
     township = user.township_id or -1
-    rows = await Household.raw(_RATES, on, household_scope_sql(user, "h"), township)
+    rows = await Household.raw(_RATES, on, township, household_scope_sql(user, "h"))
     if not rows:  # no such township
         return _whole_and_parts("", [], {}, await policy.value(RETURN_RATE_CAP_PERCENT, township, on))
     cap = RETURN_RATE_CAP_PERCENT.convert(rows[0]["cap"])

@@ -299,3 +299,18 @@ async def test_a_lifted_household_below_the_poverty_line_is_confirmed_as_returne
     assert events == [{"household": fallen, "status_to": "returned", "happened_on": today()}], "dated, for the rate"
     behind = await client.get("/monitoring/rate/households?which=returned")
     assert "返贫户" in behind.text
+
+
+async def test_only_a_measure_delivered_since_the_risk_was_found_ends_the_overviews_no_measure_warning(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    before = await case_at(world, world["under"], "found", found_days_ago=20)  # its measure came 5 days earlier
+    since = await case_at(world, world["near"], "found", found_days_ago=20)  # its measure came 10 days later
+    for household, days_ago in ((world["under"], 25), (world["near"], 10)):
+        visit = Visit(household=household, cadre=world["cadre"], visited_at=_days_ago(days_ago), note="送医疗救助")
+        await visit.save()
+        await VisitMeasure.insert(VisitMeasure(visit=visit.id, type="medical", amount=Decimal("500")))
+    overview = (await (await as_user(client, "mleader")).get("/monitoring")).text
+    row = {case: overview.split(f'href="/monitoring/cases/{case}"')[1].split("</a>")[0] for case in (before, since)}
+    assert "15 天内无帮扶措施" in row[before]
+    assert "15 天内无帮扶措施" not in row[since]

@@ -126,3 +126,43 @@ async def test_values_read_every_rule_for_many_townships_in_one_query(places: di
     assert held.get(LEADER_QUOTA, places["other"]) == 3
     assert held.get(MONITORING_NOTICE_DAYS, places["far"]) == 5
     assert await policy.value(LEADER_QUOTA, places["other"], tomorrow) == 5
+
+
+async def test_values_read_once_for_many_rows_are_those_the_lookup_gives_every_place_and_day(
+    places: dict[str, int],
+) -> None:
+    # Values at each level, taking effect on different days (one recorded empty), and a yearly line of two years.
+    await record_rule(MONITORING_NOTICE_DAYS, 9, region=places["province"], on=date(2024, 1, 1))
+    await record_rule(MONITORING_NOTICE_DAYS, 8, region=places["city"], on=date(2025, 1, 1))
+    await record_rule(MONITORING_NOTICE_DAYS, 7, county=places["county"], on=date(2025, 6, 1))
+    await record_rule(MONITORING_NOTICE_DAYS, 6, township=places["township"], on=date(2026, 3, 1))
+    await record_rule(MONITORING_NOTICE_DAYS, 10, region=places["province"], on=date(2026, 6, 1))
+    await record_rule(QUOTA_MAXIMUM, 12, county=places["county"], on=date(2025, 1, 1))
+    await record_rule(QUOTA_MAXIMUM, None, township=places["other"], on=date(2025, 3, 1))
+    await record_rule(MONITORING_LINE, "7300", region=places["province"], year=2025)
+    await record_rule(MONITORING_LINE, "7500", county=places["county"], year=2026)
+    rules = [MONITORING_NOTICE_DAYS, QUOTA_MAXIMUM, MONITORING_LINE, LEADER_QUOTA]
+    days = [date(2023, 6, 1), date(2024, 12, 31), date(2025, 2, 1), date(2025, 6, 1), date(2026, 3, 1)]
+    days.append(date(2027, 1, 1))
+    townships = [places["township"], places["other"], places["far"], -1]
+    picked = ", ".join(f"{policy.held_sql(rule, 'held', 't.id', 'd.day')} AS held_{n}" for n, rule in enumerate(rules))
+    looked_up = ", ".join(f"{policy.sql(rule, 't.id', 'd.day')} AS lookup_{n}" for n, rule in enumerate(rules))
+    rows = await PolicyValue.raw(
+        f"WITH held AS ({policy.held_values_sql(rules, 'SELECT unnest({}::int[])')})"
+        f" SELECT t.id, d.day, {picked}, {looked_up}"
+        " FROM unnest({}::int[]) t(id) CROSS JOIN unnest({}::date[]) d(day)",
+        townships,
+        townships,
+        days,
+    )
+    assert len(rows) == len(townships) * len(days)
+    for row in rows:
+        assert [row[f"held_{n}"] for n in range(len(rules))] == [row[f"lookup_{n}"] for n in range(len(rules))], row
+    some = {(row["id"], row["day"]): row for row in rows}
+    assert some[(places["township"], date(2026, 3, 1))]["held_0"] == 6  # the township's own value
+    assert some[(places["township"], date(2027, 1, 1))]["held_0"] == 6  # still nearer than the province's later one
+    assert some[(places["far"], date(2027, 1, 1))]["held_0"] == 8  # another county of the same city: the city's
+    assert some[(places["far"], date(2024, 12, 31))]["held_0"] == 9  # before the city's: the province's
+    assert some[(places["other"], date(2025, 6, 1))]["held_1"] is None  # recorded empty stays empty
+    assert some[(places["township"], date(2025, 6, 1))]["held_1"] == Decimal("12.0000")
+    assert some[(places["township"], date(2027, 1, 1))]["held_2"] is None  # a line holds for its year only
