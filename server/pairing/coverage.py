@@ -24,13 +24,15 @@ from server.standby import from_standby
 # `hh`: per village, those households, covered, unvisited and overdue, counted in one pass (MATERIALIZED: when the
 # planner could push a city's townships into it, it hashed every active pairing once per township).
 _TOWNS = f"""t AS MATERIALIZED (
-  SELECT id, name, code, county, {policy.sql(UNVISITED_ALERT_DAYS, "id")} AS unvisited_alert_days,
-         {policy.sql(LEADER_QUOTA, "id")} AS leader_quota, {policy.sql(CADRE_QUOTA, "id")} AS cadre_quota,
-         {policy.sql(QUOTA_MAXIMUM, "id")} AS quota_maximum
+  SELECT id, name, code, county, {policy.sql(UNVISITED_ALERT_DAYS, "id")} AS unvisited_alert_days{{quotas}}
   FROM township WHERE {{towns}})"""
+# The quotas in force in each township, for the cadres' figures only (each number a plpgsql lookup of its own).
+_QUOTAS = f""",
+         {policy.sql(LEADER_QUOTA, "id")} AS leader_quota, {policy.sql(CADRE_QUOTA, "id")} AS cadre_quota,
+         {policy.sql(QUOTA_MAXIMUM, "id")} AS quota_maximum"""
 _HOUSEHOLDS = (
     "WITH "
-    + _TOWNS
+    + _TOWNS.replace("{quotas}", "")
     + """,
 hh AS MATERIALIZED (
   SELECT h.village, v.township, count(*) AS households, count(*) FILTER (WHERE c.household IS NOT NULL) AS covered,
@@ -80,7 +82,7 @@ _REGION_TOWNS = (
 # Active leaders and ordinary members per township, role and village base, and how many meet their quota.
 _CADRES = (
     "WITH "
-    + _TOWNS
+    + _TOWNS.replace("{quotas}", _QUOTAS)
     + """,
 c AS (
   SELECT u.role, u.township, u.village,

@@ -47,9 +47,8 @@ class CoverageController(Controller):
         data = await coverage.coverage(user.township_id)
         order = order_param(sort, tuple(VILLAGE_ORDERS))
         villages = sort_rows(data.villages, order, VILLAGE_ORDERS)
-        plans = await plan_queries.counts_by_village_for(user.township_id, this_year())
-        plan_overdue = sum(counts["overdue"] for counts in plans.values())
-        return await page(request, "pairing/coverage.html", data=data, villages=villages, order=order, plans=plans,
+        plan_overdue = await plan_queries.overdue_by_village(user.township_id, this_year())
+        return await page(request, "pairing/coverage.html", data=data, villages=villages, order=order,
                           plan_overdue=plan_overdue)  # fmt: skip
 
     @get("/coverage/uncovered")

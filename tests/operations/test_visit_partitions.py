@@ -14,6 +14,8 @@ import pytest
 from server.clock import TIMEZONE, today
 from server.database import app_role_name, connect, database_name, with_user
 from server.operations.partitions import VISIT_PHOTOS, VISITS, local_midnight, month_start, next_month
+from server.plans.queries import _MATCHED as PLAN_MATCH
+from server.plans.queries import _year_span
 from server.statistics.queries import _VISITS as STATISTICS_VISITS
 from server.statistics.trends import _VISITS_BY_MONTH
 from tests.cli.test_cli import bangfu
@@ -345,3 +347,11 @@ async def test_the_windows_the_app_reads_visits_by_touch_only_their_years(
         by_month = by_month.replace("{}", f"${number}", 1)
     arguments = (starts.date(), ends.date(), [1], starts, ends, [1], starts.date(), ends.date())
     assert await scanned(owner, "visit", by_month, *arguments) == {VISITS.partition(month)}
+
+    # A year's help plan against what was delivered (the coverage page's plan figures, the cadre's due list): the
+    # deliveries of that year's partition alone.
+    matched = PLAN_MATCH.replace("{}", "p.household = $1 AND p.year = $2", 1)
+    for number in range(3, 6):
+        matched = matched.replace("{}", f"${number}", 1)
+    arguments = (household, month.year, [household], *_year_span(month.year))
+    assert await scanned(owner, "visit", matched, *arguments) == {VISITS.partition(month)}

@@ -116,9 +116,9 @@ async def test_an_overdue_item_is_in_the_cadres_due_list_and_the_village_figures
     assert "助学金" not in (await as_wang.get("/plans/due")).text
 
     await log_in(as_wang, "boss")
-    counts = await queries.counts_by_village_for(world["township"], YEAR)
+    counts = await queries.overdue_by_village(world["township"], YEAR)
     direct = await HelpPlanItem.count().where(HelpPlanItem.due_on < today())
-    assert counts[world["village"]]["overdue"] == direct == 1
+    assert counts == {world["village"]: direct} == {world["village"]: 1}
     coverage = await as_wang.get("/coverage")
     assert coverage.status_code == 200
 
