@@ -143,26 +143,22 @@ async def _township_of_villages(area: Area) -> dict[int, int]:
     return {r["id"]: r["township"] for r in rows}
 
 
-# The ledger's rows of the place's households: a county's read by date (its 50,000 households are most of the
-# ledger); a township's or village's as an array of household ids, which the planner pushes into each source of the
-# view, so that a township reads its own households' visits (20 ms) instead of hashing the whole county's year (0.6 s
-# at county scale; probing 50,000 households one by one is slower than that for a county).
-_PLACE_MEASURES = {
-    "county": "delivered_measure d JOIN household h ON h.id = d.household WHERE h.village = ANY({})",
-    "households": "delivered_measure d"
-    " WHERE d.household = ANY(ARRAY(SELECT h.id FROM household h WHERE h.village = ANY({})))",
-}
+# The ledger's rows of the place's households, found by `delivered_at` (a visit's time, the partition key; another
+# source's day at its local midnight), so that only the period's visit partition is read, through its time index,
+# and hash-joined with the place's households. By `delivered_on` (each visit's time converted to a local day) every
+# partition was read: a county's by date, a township's by probing its households one by one (20 ms on the township
+# demo, against 3-4 now).
 _MEASURES = """
 SELECT d.type AS code, count(*) AS measures, count(DISTINCT d.household) AS households,
        coalesce(sum(d.amount), 0) AS amount
-FROM {place} AND d.delivered_on >= {{}} AND d.delivered_on < {{}}
+FROM delivered_measure d JOIN household h ON h.id = d.household
+WHERE h.village = ANY({}) AND d.delivered_at >= {} AND d.delivered_at < {}
 GROUP BY 1
 """
 
 
 async def measures(area: Area, period: Period) -> StatTable:
-    sql = _MEASURES.format(place=_PLACE_MEASURES["county" if area.level == "county" else "households"])
-    found = {r["code"]: r for r in await Household.raw(sql, area.villages, period.start, period.end)}
+    found = {r["code"]: r for r in await Household.raw(_MEASURES, area.villages, period.start_at, period.end_at)}
     rows = [
         Row(codes.MEASURE_TYPE.label(code), (r["measures"], r["households"], r["amount"]), key=code)
         for code in [*codes.MEASURE_TYPE, *(c for c in found if c not in codes.MEASURE_TYPE)]
@@ -254,18 +250,13 @@ async def projects_by_kind(area: Area, period: Period) -> StatTable:
     )
 
 
-# Each month's local bounds are computed once and the visits found by range (index `visit_recent`): one pass over
-# the period's visits and one over its follow-ups. The former statement counted each month four times over, each
-# time joining the place's households again (4 s at county scale for a year).
+# Each month's visits are found by its own range of the visit index (`visit_recent`), its local bounds computed once:
+# no time zone conversion per visit, only the period's partitions read; the follow-ups in one pass. The former
+# statement counted each month four times over, each time joining the place's households again (4 s at county scale
+# for a year); the one after joined the months to the visits by range, which PostgreSQL's generic plan (from a
+# connection's sixth run on) turned into every month against every visit (trends.py: the same for three years).
 _VISITS = f"""
 WITH months AS ({MONTHS_SQL}),
-visits AS (
-  SELECT m.month, count(*) AS visits, count(DISTINCT v.household) AS households
-  FROM months m JOIN visit v ON v.visited_at >= m.starts AND v.visited_at < m.ends
-  JOIN household h ON h.id = v.household WHERE h.village = ANY({{}})
-  AND v.visited_at >= {{}} AND v.visited_at < {{}}  -- the span as values too: only its years' partitions are read
-  GROUP BY m.month
-),
 follow_ups AS (
   SELECT date_trunc('month', f.due_on)::date AS month, count(*) AS due,
          count(*) FILTER (WHERE f.closed_at IS NOT NULL) AS done
@@ -273,18 +264,21 @@ follow_ups AS (
   WHERE h.village = ANY({{}}) AND f.due_on >= {{}} AND f.due_on < {{}}
   GROUP BY 1
 )
-SELECT m.month, coalesce(v.visits, 0) AS visits, coalesce(v.households, 0) AS households,
-       coalesce(f.due, 0) AS due, coalesce(f.done, 0) AS done
-FROM months m LEFT JOIN visits v ON v.month = m.month LEFT JOIN follow_ups f ON f.month = m.month
+SELECT m.month, v.visits, v.households, coalesce(f.due, 0) AS due, coalesce(f.done, 0) AS done
+FROM months m
+CROSS JOIN LATERAL (
+  SELECT count(*) AS visits, count(DISTINCT v.household) AS households
+  FROM visit v JOIN household h ON h.id = v.household
+  WHERE h.village = ANY({{}}) AND v.visited_at >= m.starts AND v.visited_at < m.ends
+) v
+LEFT JOIN follow_ups f ON f.month = m.month
 ORDER BY m.month
 """
 
 
 async def visits_by_month(area: Area, period: Period) -> StatTable:
     v = area.villages
-    found = await Household.raw(
-        _VISITS, period.start, period.end, v, period.start_at, period.end_at, v, period.start, period.end
-    )
+    found = await Household.raw(_VISITS, period.start, period.end, v, period.start, period.end, v)
     rows = [
         Row(
             r["month"].strftime("%Y-%m"),

@@ -66,15 +66,19 @@ async def status_by_year(area: Area, period: Period) -> StatTable:
     )
 
 
-# By month bounds computed once (server/statistics/queries.py): no time zone conversion per visit.
+# Each month's visits counted by its own range of the visit index, the month's local bounds computed once
+# (server/statistics/area.py): no time zone conversion per visit, only the months' partitions read. Joining the
+# months to the visits by range instead let PostgreSQL's generic plan (from a connection's sixth run on) test every
+# visit of the three years against every month: 36 x 3,000 pairs, 100-200 ms on the township demo instead of 5.
 _VISITS_BY_MONTH = f"""
 WITH months AS ({MONTHS_SQL})
-SELECT m.month, count(*) AS visits
-FROM months m JOIN visit v ON v.visited_at >= m.starts AND v.visited_at < m.ends
-JOIN household h ON h.id = v.household WHERE h.village = ANY({{}})
-AND v.visited_at >= {{}} AND v.visited_at < {{}}
-GROUP BY m.month
-"""  # the months' whole span once more as values: the planner then reads only its years' partitions
+SELECT m.month, v.visits
+FROM months m CROSS JOIN LATERAL (
+  SELECT count(*) AS visits FROM visit v JOIN household h ON h.id = v.household
+  WHERE h.village = ANY({{}}) AND v.visited_at >= m.starts AND v.visited_at < m.ends
+) v
+WHERE v.visits > 0
+"""
 
 
 async def visits_across_years(area: Area, period: Period) -> StatTable:
@@ -83,7 +87,7 @@ async def visits_across_years(area: Area, period: Period) -> StatTable:
     start, end = Period(years[0], 0), Period(years[-1], 0)
     found = {
         (r["month"].year, r["month"].month): r["visits"]
-        for r in await Household.raw(_VISITS_BY_MONTH, start.start, end.end, area.villages, start.start_at, end.end_at)
+        for r in await Household.raw(_VISITS_BY_MONTH, start.start, end.end, area.villages)
     }
     rows = [
         Row(
