@@ -16,27 +16,21 @@ from server.projects.codes import FUNDING_SOURCE, PROJECT_KIND
 from server.standby import from_standby
 from server.statistics import progress, trends
 from server.statistics.area import MONTHS_SQL, Area, Period, project_args
+from server.statistics.register import INCOME_COLUMNS, Groups, counted, register_groups
 from server.statistics.tables import Col, Row, StatTable
 
 HOUSEHOLD_COLUMNS = (Col(N_("Households")), Col(N_("People")))
 POOR = ("not_out", "returned")  # counted in poverty incidence
 
-_BY_CODE = """
-SELECT h.{column} AS code, count(*) AS households, coalesce(sum(m.people), 0) AS people
-FROM household h
-LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
-WHERE h.village = ANY({{}}) AND {condition}
-GROUP BY 1
-"""
-
 BREAKDOWNS = {
-    # key: (column, condition, title, first header, code list)
+    # key: (column, condition, title, first header, code list, the households counted: register.counted's kind)
     "cause": (
         "main_cause",
         "h.status <> 'none'",
         N_("Households and people by main cause of poverty"),
         N_("Main cause of poverty"),
         codes.POVERTY_CAUSE,
+        "registered",
     ),
     "attribute": (
         "attribute",
@@ -44,6 +38,7 @@ BREAKDOWNS = {
         N_("Households and people by household attribute"),
         N_("Household attribute"),
         codes.HOUSEHOLD_ATTRIBUTE,
+        "registered",
     ),
     "status": (
         "status",
@@ -51,6 +46,7 @@ BREAKDOWNS = {
         N_("Households and people by poverty status"),
         N_("Poverty status"),
         codes.POVERTY_STATUS,
+        "registered",
     ),
     "monitoring": (
         "monitoring_type",
@@ -58,6 +54,7 @@ BREAKDOWNS = {
         N_("Monitored households by type"),
         N_("Monitoring type"),
         codes.MONITORING_TYPE,
+        "monitored",
     ),
 }
 
@@ -67,11 +64,9 @@ def _total(rows: list[Row], label: str = "") -> Row:
     return Row(label or gettext(N_("Total")), sums, key="all", total=True)
 
 
-async def breakdown(key: str, area: Area) -> StatTable:
-    column, condition, title, first, code_list = BREAKDOWNS[key]
-    found = {
-        r["code"]: r for r in await Household.raw(_BY_CODE.format(column=column, condition=condition), area.villages)
-    }
+def breakdown(key: str, groups: Groups) -> StatTable:
+    column, _, title, first, code_list, kind = BREAKDOWNS[key]
+    found = counted(groups, column, kind)
     rows = [
         Row(code_list.label(code), (found[code]["households"], found[code]["people"]), key=code)
         for code in code_list
@@ -90,19 +85,9 @@ async def breakdown(key: str, area: Area) -> StatTable:
     )
 
 
-_INCIDENCE = """
-SELECT v.id AS village, coalesce(sum(m.people), 0) AS people
-FROM village v
-JOIN household h ON h.village = v.id AND h.status = ANY({})
-LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
-WHERE v.id = ANY({})
-GROUP BY v.id
-"""
-
-
-async def incidence(area: Area) -> StatTable:
+async def incidence(area: Area, groups: Groups) -> StatTable:
     """People in poor households / the rural population, by part; a part without population data says so."""
-    people_by_village = {r["village"]: r["people"] for r in await Household.raw(_INCIDENCE, list(POOR), area.villages)}
+    people_by_village = {village: r["people"] for village, r in counted(groups, "village", "poor").items()}
     township_of = await _township_of_villages(area) if area.level == "county" else {}
     people: dict[int, int] = {}
     for village, n in people_by_village.items():
@@ -305,27 +290,25 @@ async def visits_by_month(area: Area, period: Period) -> StatTable:
     )
 
 
-INCOME_SOURCES = (
-    ("wage_income", N_("Wages")),
-    ("business_income", N_("Production and business")),
-    ("property_income", N_("Property")),
-    ("transfer_income", N_("Transfers")),
-    ("production_cost", N_("Production costs (subtracted)")),
+# The register's income columns (summed in server/statistics/register.py) with their labels.
+INCOME_SOURCES = tuple(
+    zip(
+        INCOME_COLUMNS,
+        (
+            N_("Wages"),
+            N_("Production and business"),
+            N_("Property"),
+            N_("Transfers"),
+            N_("Production costs (subtracted)"),
+        ),
+        strict=True,
+    )
 )
 
-_INCOME = """
-SELECT h.income_year AS year, count(*) AS households, coalesce(sum(m.people), 0) AS people,
-       {sums}
-FROM household h
-LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
-WHERE h.village = ANY({{}}) AND h.status <> 'none' AND h.income_year IN ({{}}, {{}})
-GROUP BY 1
-""".format(sums=", ".join(f"sum(h.{name}) AS {name}" for name, _ in INCOME_SOURCES))
 
-
-async def income(area: Area, period: Period) -> StatTable:
+def income(period: Period, groups: Groups) -> StatTable:
     """Income per person by source for the year and the year before, with the change."""
-    years = {r["year"]: r for r in await Household.raw(_INCOME, area.villages, period.year, period.year - 1)}
+    years = counted(groups, "income_year")
     this, last = years.get(period.year), years.get(period.year - 1)
     rows = []
     for name, label in (*INCOME_SOURCES, ("net", N_("Net income"))):
@@ -383,9 +366,10 @@ TITLES = {
 @from_standby
 async def report(area: Area, period: Period) -> list[StatTable]:
     """Every table of the statistics page, in its order: a constant number of statements."""
+    groups = await register_groups(area.villages, list(POOR))
     return [
-        *[await breakdown(key, area) for key in BREAKDOWNS],
-        await incidence(area),
+        *[breakdown(key, groups) for key in BREAKDOWNS],
+        await incidence(area, groups),
         await progress.identification_progress(area, period),
         await progress.exit_progress(area, period),
         await progress.risk_clocks(area),
@@ -395,8 +379,8 @@ async def report(area: Area, period: Period) -> list[StatTable]:
         await funds_by_source(area, period),
         await projects_by_kind(area, period),
         await visits_by_month(area, period),
-        await income(area, period),
-        await trends.status_by_year(area, period),
+        income(period, groups),
+        trends.status_by_year(period, groups),
         await trends.visits_across_years(area, period),
-        await trends.income_by_year(area, period),
+        trends.income_by_year(period, groups),
     ]

@@ -13,31 +13,23 @@ from typing import Any
 from server.households.tables import Household
 from server.i18n import N_, gettext
 from server.statistics.area import MONTHS_SQL, Area, Period
+from server.statistics.register import Groups, counted
 from server.statistics.tables import Col, Row, StatTable
 
 YEARS = 5  # the years the income trend covers, up to the period's year
 FIRST_YEAR = 2000  # no household was registered before (建档立卡 began in 2014)
 VISIT_YEARS = 3  # visits by month: the period's year and the two before
 
-_STATUS_BY_YEAR = """
-SELECT h.identified_year AS year, count(*) AS households, coalesce(sum(m.people), 0) AS people,
-       count(*) FILTER (WHERE h.status = 'not_out') AS not_out,
-       count(*) FILTER (WHERE h.status IN ('out_supported', 'out_unsupported')) AS out,
-       count(*) FILTER (WHERE h.status = 'returned') AS returned
-FROM household h
-LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
-WHERE h.village = ANY({}) AND h.status <> 'none' AND h.identified_year <= {}
-GROUP BY 1
-"""
-
 
 def years_of(period: Period, count: int = YEARS) -> list[int]:
     return list(range(period.year - count + 1, period.year + 1))
 
 
-async def status_by_year(area: Area, period: Period) -> StatTable:
+def status_by_year(period: Period, groups: Groups) -> StatTable:
     """Households and people by the year they were registered (every year from the first), by their status today."""
-    found = {r["year"]: r for r in await Household.raw(_STATUS_BY_YEAR, area.villages, period.year)}
+    found = {
+        year: r for year, r in counted(groups, "identified_year").items() if year is not None and year <= period.year
+    }
     years = list(range(min(found, default=period.year), period.year + 1))
     names = ("households", "people", "not_out", "out", "returned")
     rows = [
@@ -111,20 +103,11 @@ async def visits_across_years(area: Area, period: Period) -> StatTable:
     )
 
 
-_INCOME_BY_YEAR = """
-SELECT h.income_year AS year, count(*) AS households, coalesce(sum(m.people), 0) AS people,
-       sum(h.wage_income + h.business_income + h.property_income + h.transfer_income - h.production_cost) AS net
-FROM household h
-LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
-WHERE h.village = ANY({}) AND h.status <> 'none' AND h.income_year BETWEEN {} AND {}
-GROUP BY 1
-"""
-
-
-async def income_by_year(area: Area, period: Period) -> StatTable:
+def income_by_year(period: Period, groups: Groups) -> StatTable:
     """Net income per person of registered households, year on year, with the change on the year before."""
     years = years_of(period)
-    found = {r["year"]: r for r in await Household.raw(_INCOME_BY_YEAR, area.villages, years[0] - 1, years[-1])}
+    by_year = counted(groups, "income_year")
+    found = {year: r for year, r in by_year.items() if year is not None and years[0] - 1 <= year <= years[-1]}
     rows = []
     for year in years:
         now, before = _per_person(found.get(year)), _per_person(found.get(year - 1))

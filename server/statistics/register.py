@@ -1,0 +1,61 @@
+"""The register's figures of a place, read once for every table that counts households and their people.
+
+The breakdowns by cause, attribute, status and monitoring type, the poverty incidence, the income of the year and
+the trends by year of registration and of income all count the place's households with their number of members.
+One statement groups the households by each of these columns (grouping sets) and counts, for each group, the
+households each table counts (registered, monitored, poor) with their people and incomes: the members are counted
+once per page instead of once per table (eight statements, each grouping every member of the database).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from server.households.tables import Household
+
+INCOME_COLUMNS = ("wage_income", "business_income", "property_income", "transfer_income", "production_cost")
+# The grouping columns, each a grouping set: a group row says which by `grouped`.
+GROUPED = ("main_cause", "attribute", "status", "monitoring_type", "village", "income_year", "identified_year")
+
+_REGISTERED = "h.status <> 'none'"
+_REGISTER = f"""
+SELECT CASE {" ".join(f"WHEN GROUPING(h.{c}) = 0 THEN '{c}'" for c in GROUPED)} END AS grouped,
+       {", ".join(f"h.{c}" for c in GROUPED)},
+       count(*) FILTER (WHERE {_REGISTERED}) AS registered,
+       coalesce(sum(m.people) FILTER (WHERE {_REGISTERED}), 0) AS registered_people,
+       count(*) FILTER (WHERE h.monitoring_type IS NOT NULL) AS monitored,
+       coalesce(sum(m.people) FILTER (WHERE h.monitoring_type IS NOT NULL), 0) AS monitored_people,
+       count(*) FILTER (WHERE h.status = ANY({{}})) AS poor,
+       coalesce(sum(m.people) FILTER (WHERE h.status = ANY({{}})), 0) AS poor_people,
+       count(*) FILTER (WHERE h.status = 'not_out') AS not_out,
+       count(*) FILTER (WHERE h.status IN ('out_supported', 'out_unsupported')) AS out,
+       count(*) FILTER (WHERE h.status = 'returned') AS returned,
+       {", ".join(f"sum(h.{c}) FILTER (WHERE {_REGISTERED}) AS {c}" for c in INCOME_COLUMNS)},
+       sum(h.wage_income + h.business_income + h.property_income + h.transfer_income - h.production_cost)
+           FILTER (WHERE {_REGISTERED}) AS net
+FROM household h
+LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
+WHERE h.village = ANY({{}})
+GROUP BY GROUPING SETS ({", ".join(f"(h.{c})" for c in GROUPED)})
+"""
+
+Groups = dict[str, dict[Any, dict[str, Any]]]  # grouping column -> its value -> the group's figures
+
+
+async def register_groups(villages: list[int], poor: list[str]) -> Groups:
+    """The place's households grouped by each column of GROUPED, with the figures of every kind of household."""
+    groups: Groups = defaultdict(dict)
+    for row in await Household.raw(_REGISTER, poor, poor, villages):
+        groups[row["grouped"]][row[row["grouped"]]] = row
+    return groups
+
+
+def counted(groups: Groups, column: str, kind: str = "registered") -> dict[Any, dict[str, Any]]:
+    """The groups by `column` that hold households of `kind` (registered, monitored, poor), each with `households`
+    and `people` of that kind, as a table's own statement counted them."""
+    return {
+        key: {**row, "households": row[kind], "people": row[f"{kind}_people"]}
+        for key, row in groups[column].items()
+        if row[kind]
+    }
