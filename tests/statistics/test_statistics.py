@@ -78,6 +78,20 @@ async def test_households_and_people_by_cause_open_the_list_behind_each_figure(
     assert "钱非贫" not in listed.text
 
 
+async def test_a_group_of_unregistered_households_only_is_no_row_and_their_income_year_has_no_income(
+    client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
+) -> None:
+    """The register's tables are read in one statement grouping every household of the place: a cause, an
+    attribute or an income year held only by households never registered (status "none") still shows nothing."""
+    await add_household(
+        township["village"], "H6", "孙未建档", main_cause="disability", status="none", income_year=YEAR - 3
+    )
+    await log_in(client, "stat_admin")
+    html = (await client.get("/statistics")).text
+    assert 'data-row="disability"' not in html.split('id="table-cause"', 1)[1].split("</section>", 1)[0]
+    assert str(YEAR - 3) not in html.split('id="table-trend_income"', 1)[1].split("</section>", 1)[0]
+
+
 async def test_incidence_is_computed_per_village_and_a_village_without_population_says_why(
     client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
 ) -> None:
