@@ -27,7 +27,7 @@ DAILY_PAGES = [
     ("t_m1", "/follow-ups", 2),
     ("t_m1", "/households/{A3}", 4),
     ("t_m1", "/households/{A3}/visits/new", 2),
-    ("t_m1", "/households/{A3}/timeline", 6),
+    ("t_m1", "/households/{A3}/timeline", 3),
     ("t_leader", "/", 8),
     ("t_leader", "/coverage", 5),
     ("t_leader", "/visits/overdue", 5),
