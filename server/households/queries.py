@@ -10,6 +10,7 @@ from piccolo.querystring import QueryString
 from server import policy, privacy
 from server.accounts.sessions import CurrentUser
 from server.clock import LOCAL_TODAY_SQL
+from server.households.history import HISTORY_LIMIT
 from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.places.tables import Village, VillageGroup
@@ -261,19 +262,35 @@ VISITS = (
 )
 
 
-async def household_in_scope(
-    user: CurrentUser, household_id: int, *, with_members: bool = False, with_visits: bool = False
-) -> dict[str, Any] | None:
+# Its responsible cadres as `pairing.queries.responsible_cadres` reads them (first, then second), and the latest
+# entries of its history (`history.history_rows`), as records named by CADRE and HISTORY: asyncpg reads the values of
+# a record with their types, as it reads columns.
+CADRE = ("household", "rank", "started_on", "cadre_id", "name", "title", "phone", "role")
+HISTORY = ("at", "action", "detail", "who")
+CADRES_AND_HISTORY = f""",
+       ARRAY(SELECT (p.household, p.rank, p.started_on, p.cadre, u.display_name, u.title, u.phone, u.role)
+             FROM pairing p JOIN app_user u ON u.id = p.cadre WHERE p.household = h.id AND p.ended_on IS NULL
+             ORDER BY p.rank) AS cadre_records,
+       ARRAY(SELECT (e.at, e.action, e.detail, COALESCE(u.display_name, e.actor_label))
+             FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor
+             WHERE e.target_type = 'household' AND e.target_id = h.id::text
+             ORDER BY e.at DESC, e.id DESC LIMIT {HISTORY_LIMIT}) AS history_records"""
+
+
+async def household_in_scope(user: CurrentUser, household_id: int, *, for_page: bool = False) -> dict[str, Any] | None:
     """The household with its village, group and the poverty standard of its income year; None out of scope.
-    `with_members`: also its members under "members" (as `members_of` reads them), in the same statement;
-    `with_visits`: also `last_visited_at`, `last_visit_cadre_name` and `next_follow_up_due_on`, in it too."""
-    sql = _HOUSEHOLD.replace("%(members)s", (MEMBERS if with_members else "") + (VISITS if with_visits else ""))
+    `for_page`: also, in the same statement, what the household page shows besides: its "members" (as `members_of`
+    reads them), `last_visited_at`, `last_visit_cadre_name`, `next_follow_up_due_on`, its responsible "cadres" (as
+    `responsible_cadres` reads them) and its "history" rows (as `history.history_rows` reads them)."""
+    sql = _HOUSEHOLD.replace("%(members)s", MEMBERS + VISITS + CADRES_AND_HISTORY if for_page else "")
     rows = await Household.raw(sql, household_id, household_id, household_scope_sql(user, "h"))
     if not rows:
         return None
     household: dict[str, Any] = rows[0]
-    if with_members:
+    if for_page:
         household["members"] = [dict(member) for member in household.pop("member_rows")]
+        household["cadres"] = [dict(zip(CADRE, cadre, strict=True)) for cadre in household.pop("cadre_records")]
+        household["history"] = [dict(zip(HISTORY, entry, strict=True)) for entry in household.pop("history_records")]
     return household
 
 

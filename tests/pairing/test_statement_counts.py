@@ -25,7 +25,7 @@ DAILY_PAGES = [
     ("t_m1", "/", 5),
     ("t_m1", "/visits", 3),
     ("t_m1", "/follow-ups", 2),
-    ("t_m1", "/households/{A3}", 4),
+    ("t_m1", "/households/{A3}", 2),
     ("t_m1", "/households/{A3}/visits/new", 2),
     ("t_m1", "/households/{A3}/timeline", 3),
     ("t_leader", "/", 8),
