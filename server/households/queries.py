@@ -263,7 +263,7 @@ VISITS = (
 
 
 # Its responsible cadres as `pairing.queries.responsible_cadres` reads them (first, then second), and the latest
-# entries of its history (`history.history_rows`), as records named by CADRE and HISTORY: asyncpg reads the values of
+# entries of its history (as `history.history_of` takes them), as records named by CADRE and HISTORY: asyncpg reads the values of
 # a record with their types, as it reads columns.
 CADRE = ("household", "rank", "started_on", "cadre_id", "name", "title", "phone", "role")
 HISTORY = ("at", "action", "detail", "who")
@@ -281,7 +281,7 @@ async def household_in_scope(user: CurrentUser, household_id: int, *, for_page: 
     """The household with its village, group and the poverty standard of its income year; None out of scope.
     `for_page`: also, in the same statement, what the household page shows besides: its "members" (as `members_of`
     reads them), `last_visited_at`, `last_visit_cadre_name`, `next_follow_up_due_on`, its responsible "cadres" (as
-    `responsible_cadres` reads them) and its "history" rows (as `history.history_rows` reads them)."""
+    `responsible_cadres` reads them) and its "history" rows (as `history.history_of` takes them)."""
     sql = _HOUSEHOLD.replace("%(members)s", MEMBERS + VISITS + CADRES_AND_HISTORY if for_page else "")
     rows = await Household.raw(sql, household_id, household_id, household_scope_sql(user, "h"))
     if not rows:
