@@ -263,8 +263,8 @@ VISITS = (
 
 
 # Its responsible cadres as `pairing.queries.responsible_cadres` reads them (first, then second), and the latest
-# entries of its history (as `history.history_of` takes them), as records named by CADRE and HISTORY: asyncpg reads the values of
-# a record with their types, as it reads columns.
+# entries of its history (as `history.history_of` takes them), as records named by CADRE and HISTORY: asyncpg reads
+# the values of a record with their types, as it reads columns.
 CADRE = ("household", "rank", "started_on", "cadre_id", "name", "title", "phone", "role")
 HISTORY = ("at", "action", "detail", "who")
 CADRES_AND_HISTORY = f""",
