@@ -261,6 +261,7 @@ CROSS JOIN LATERAL (
   SELECT count(*) AS visits, count(DISTINCT v.household) AS households
   FROM visit v JOIN household h ON h.id = v.household
   WHERE h.village = ANY({{}}) AND v.visited_at >= m.starts AND v.visited_at < m.ends
+    AND v.visited_at >= {{}} AND v.visited_at < {{}}  -- the span as values too: only its partitions are planned
 ) v
 LEFT JOIN follow_ups f ON f.month = m.month
 ORDER BY m.month
@@ -269,7 +270,9 @@ ORDER BY m.month
 
 async def visits_by_month(area: Area, period: Period) -> StatTable:
     v = area.villages
-    found = await Household.raw(_VISITS, period.start, period.end, v, period.start, period.end, v)
+    found = await Household.raw(
+        _VISITS, period.start, period.end, v, period.start, period.end, v, period.start_at, period.end_at
+    )
     rows = [
         Row(
             r["month"].strftime("%Y-%m"),

@@ -68,6 +68,7 @@ SELECT m.month, v.visits
 FROM months m CROSS JOIN LATERAL (
   SELECT count(*) AS visits FROM visit v JOIN household h ON h.id = v.household
   WHERE h.village = ANY({{}}) AND v.visited_at >= m.starts AND v.visited_at < m.ends
+    AND v.visited_at >= {{}} AND v.visited_at < {{}}  -- the span as values too: only its years' partitions are planned
 ) v
 WHERE v.visits > 0
 """
@@ -79,7 +80,7 @@ async def visits_across_years(area: Area, period: Period) -> StatTable:
     start, end = Period(years[0], 0), Period(years[-1], 0)
     found = {
         (r["month"].year, r["month"].month): r["visits"]
-        for r in await Household.raw(_VISITS_BY_MONTH, start.start, end.end, area.villages)
+        for r in await Household.raw(_VISITS_BY_MONTH, start.start, end.end, area.villages, start.start_at, end.end_at)
     }
     rows = [
         Row(

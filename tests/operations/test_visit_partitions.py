@@ -345,7 +345,7 @@ async def test_the_windows_the_app_reads_visits_by_touch_only_their_years(
     by_month = STATISTICS_VISITS
     for number in range(1, 9):
         by_month = by_month.replace("{}", f"${number}", 1)
-    arguments = (starts.date(), ends.date(), [1], starts, ends, [1], starts.date(), ends.date())
+    arguments = (starts.date(), ends.date(), [1], starts.date(), ends.date(), [1], starts, ends)
     assert await scanned(owner, "visit", by_month, *arguments) == {VISITS.partition(month)}
 
     # A year's help plan against what was delivered (the coverage page's plan figures, the cadre's due list): the
