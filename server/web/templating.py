@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +18,7 @@ from litestar.exceptions import TemplateNotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from server import codes, privacy
 from server.accounts.roles import Role
@@ -55,10 +56,10 @@ CLOSING = frozenset({"rparen", "rbracket", "rbrace"})
 class CompiledMessages(Extension):
     """`_("literal")` and `_("literal", name=value, ...)` are translated when the template is compiled, in the
     environment of one language (`environment_for`): a constant message becomes text jinja2 writes into the compiled
-    template like the HTML around it, one with variables `("translation"|safe) % {"name": value}` (Markup escapes
-    the values, as `template_gettext` does). A list row showed ten or so labels (its `data-label`s), each a call per
-    row; the profile of the lists put those calls at a tenth to a fifth of the page. A constant message with a `%`
-    sign, and a message that is not a literal (`_(error)`), stay calls, translated per request as before."""
+    template like the HTML around it, one with variables `_filled("translation", {"name": value})` (`filled`
+    escapes the values, as `template_gettext` does). A list row showed ten or so labels (its `data-label`s), each a
+    call per row; the profile of the lists put those calls at a tenth to a fifth of the page. A constant message with
+    a `%` sign, and a message that is not a literal (`_(error)`), stay calls, translated per request as before."""
 
     CALLS = frozenset({"_", "gettext"})
 
@@ -97,8 +98,9 @@ class CompiledMessages(Extension):
                 return None
             variables += [Token(line, "string", argument[0].value), _token(line, "colon"), *argument[2:]]
             variables.append(_token(line, "comma"))
-        return [_token(line, "lparen"), *safe, _token(line, "mod"), _token(line, "lbrace"), *variables,
-                _token(line, "rbrace"), _token(line, "rparen")]  # fmt: skip
+        return [Token(line, "name", "_filled"), _token(line, "lparen"), Token(line, "string", text),
+                _token(line, "comma"), _token(line, "lbrace"), *variables, _token(line, "rbrace"),
+                _token(line, "rparen")]  # fmt: skip
 
 
 def _token(line: int, kind: str) -> Token:
@@ -148,6 +150,7 @@ def build_environment() -> Environment:
     env.globals.update(
         gettext=template_gettext,
         _=template_gettext,
+        _filled=filled,
         codes=codes,
         current_locale=current_locale.get,
         static_url=static_url,
@@ -171,6 +174,18 @@ def translated_markup(locale: str, message: str) -> Markup:
     return Markup(translations(locale).gettext(message))  # noqa: S704 -- our own catalog, as jinja2 marks it
 
 
+# Values whose text has nothing to escape, passed as they are so that `%d` and `%.1f` placeholders take them.
+UNESCAPED_TYPES = frozenset({int, float, Decimal})
+
+
+def filled(text: str, variables: dict[str, Any]) -> Markup:
+    """A translation (trusted markup) with its `%(name)s` placeholders filled by the values escaped: what
+    `Markup(text) % variables` gives, without the helper object markupsafe wraps round each value (2-3 µs less a
+    sentence; a coverage row has four, for screen readers)."""
+    escaped = {name: value if type(value) in UNESCAPED_TYPES else escape(value) for name, value in variables.items()}
+    return Markup(str.__mod__(text, escaped))  # noqa: S704 -- the catalog's text, the values escaped
+
+
 @pass_context
 def template_gettext(context: Context, message: str, **variables: Any) -> str:
     """`_()` and `{% trans %}` in templates: what jinja2's newstyle gettext does (translate, mark safe, format with
@@ -179,7 +194,7 @@ def template_gettext(context: Context, message: str, **variables: Any) -> str:
     if not context.eval_ctx.autoescape:
         return gettext(message) % variables
     text = translated_markup(current_locale.get(), message)
-    return text % variables if variables or "%" in text else text
+    return filled(text, variables) if variables or "%" in text else text
 
 
 def environment_for(base: Environment, locale: str) -> Environment:

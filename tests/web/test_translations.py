@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from markupsafe import Markup
 
 from server.i18n import current_locale
 from server.settings import ROOT
-from server.web.templating import build_environment, environment_for
+from server.web.templating import build_environment, environment_for, filled
 
 
 def extract_messages(tmp_path: Path) -> set[str]:
@@ -56,6 +58,14 @@ def test_templates_translate_escape_and_format_as_jinja2_does() -> None:
         assert template.render(who="<b>") == "Progress (%)|Progress 40%|Hello &lt;b&gt;|Households"
     finally:
         current_locale.reset(token)
+
+
+def test_a_filled_message_escapes_its_values_as_markup_formatting_does() -> None:
+    values = {"n": 3, "share": 12.5, "amount": Decimal("1.50"), "who": "<b>&", "kept": Markup("<i>x</i>"),
+              "yes": True, "none": None, "list": ["<a>"]}  # fmt: skip
+    text = "%(n)d户 %(share).1f%% %(amount)s元 %(who)s %(kept)s %(yes)s %(none)s %(list)s"
+    assert filled(text, values) == Markup(text) % values
+    assert filled(text, values) == "3户 12.5% 1.50元 &lt;b&gt;&amp; <i>x</i> True None [&#39;&lt;a&gt;&#39;]"
 
 
 def test_templates_read_a_rows_keys_and_a_dicts_methods_alike() -> None:
