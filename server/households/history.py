@@ -10,7 +10,6 @@ from typing import Any
 
 from server import codes, privacy
 from server.audit.queries import record
-from server.audit.tables import AuditEvent
 from server.i18n import N_, gettext
 
 HISTORY_LIMIT = 50
@@ -137,15 +136,9 @@ def _shown(name: str, value: Any, show_phones: bool) -> str:
     return str(value)
 
 
-async def history_of(household_id: int, show_phones: bool) -> list[HistoryEntry]:
-    """The latest changes of a household and its members, newest first, ready to show."""
-    rows = await AuditEvent.raw(
-        "SELECT e.at, e.action, e.detail, COALESCE(u.display_name, e.actor_label) AS who"
-        " FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor"
-        " WHERE e.target_type = 'household' AND e.target_id = {} ORDER BY e.at DESC, e.id DESC LIMIT {}",
-        str(household_id),
-        HISTORY_LIMIT,
-    )
+def history_of(rows: list[dict[str, Any]], show_phones: bool) -> list[HistoryEntry]:
+    """The latest changes of a household and its members, newest first, ready to show: from the rows (at, action,
+    detail, who) of its latest HISTORY_LIMIT audit events (read with the household: `queries.household_in_scope`)."""
     entries = []
     for row in rows:
         detail = json.loads(row["detail"]) if isinstance(row["detail"], str) else row["detail"] or {}

@@ -13,7 +13,6 @@ from server.clock import today as local_today
 from server.households import id_numbers, queries
 from server.households.history import history_of
 from server.households.income import net_income, per_capita_net_income
-from server.pairing.queries import responsible_cadres
 
 PRIVATE_HOUSEHOLD_FIELDS = ("bank_name", "bank_account", "phone")
 
@@ -70,13 +69,12 @@ def household_view(household: dict[str, Any], user: CurrentUser, show_phone: boo
 
 
 async def household_page(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
-    """Everything the page needs in a constant number of queries; None when the household is out of scope."""
-    household = await queries.household_in_scope(user, household_id, with_members=True, with_visits=True)
+    """Everything the page needs, in one statement; None when the household is out of scope."""
+    household = await queries.household_in_scope(user, household_id, for_page=True)
     if household is None:
         return None
-    members = household.pop("members")
+    members, cadres, history = household.pop("members"), household.pop("cadres"), household.pop("history")
     latest_visit, next_follow_up = visits_of(household)
-    cadres = (await responsible_cadres([household_id])).get(household_id, [])
     show_phone = user.is_admin or any(cadre["cadre_id"] == user.id for cadre in cadres)
     today = datetime.now(TIMEZONE).date()
     shown = [member_view(member, today, show_phone) for member in members]
@@ -86,7 +84,7 @@ async def household_page(user: CurrentUser, household_id: int) -> dict[str, Any]
         "head": next((member for member in shown if member["relation"] == "head"), None),
         "cadres": cadres,
         "income": income_view(household, len(members)),
-        "history": await history_of(household_id, show_phone),
+        "history": history_of(history, show_phone),
         "can_edit": user.is_admin,
         "latest_visit": latest_visit,
         "next_follow_up": next_follow_up,

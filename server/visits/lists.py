@@ -92,12 +92,7 @@ class HouseholdRecordController(Controller):
 
     @get("/timeline")
     async def timeline(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Template:
-        household = await self._household(request, household_id)
         data = await pages.timeline(current_user(request), household_id)
-        return await vpage(request, "visits/timeline.html", household=household, **data)
-
-    async def _household(self, request: Request[Any, Any, Any], household_id: int) -> dict[str, Any]:
-        household = await pages.household_header(current_user(request), household_id)
-        if household is None:
+        if data is None:
             raise NotFoundException()
-        return household
+        return await vpage(request, "visits/timeline.html", **data)
