@@ -27,7 +27,6 @@ from server.monitoring import rate, yearly
 from server.monitoring.pages import RATE_CONTEXT
 from server.pairing import coverage
 from server.places.names import place_names
-from server.places.tables import County
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.guards import requires_county
@@ -39,8 +38,9 @@ async def county_home(user: CurrentUser) -> dict[str, Any]:
 
     The figures are independent, so they are read at once, each on its own connection: the page then waits for the
     slowest (the coverage), not for their sum."""
-    name, day = await county_name(user), today()
-    figures: dict[str, Any] = {}
+    name, waiting = await lists.name_and_waiting(user.county_id)
+    day = today()
+    figures: dict[str, Any] = {"waiting": waiting}
 
     async def keep(key: str, query: Awaitable[Any]) -> None:
         figures[key] = await query
@@ -49,7 +49,6 @@ async def county_home(user: CurrentUser) -> dict[str, Any]:
         keep("data", coverage.county_coverage(user.county_id)),
         keep("rates", rate.county_return_rates(user.county_id, name, day)),
         keep("jobs", county_figures(user.county_id, day)),
-        keep("waiting", lists.waiting_count(user.county_id)),
         keep("years", yearly.county_years(user.county_id, name, day.year)),
     )
     county_rate, township_rates = figures.pop("rates")
@@ -61,11 +60,6 @@ async def county_home(user: CurrentUser) -> dict[str, Any]:
         **figures,
         **RATE_CONTEXT,
     }
-
-
-async def county_name(user: CurrentUser) -> str:
-    row = await County.select(County.name).where(County.id == (user.county_id or -1)).first()
-    return row["name"] if row else ""
 
 
 class CountyController(Controller):

@@ -94,10 +94,12 @@ async def list_rows(submission_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-async def waiting_count(county_id: int | None) -> int:
+async def name_and_waiting(county_id: int | None) -> tuple[str, int]:
+    """The county's name ("" for none) and how many of its lists wait for a decision."""
     rows = await Submission.raw(
-        "SELECT count(*) AS n FROM county_submission s JOIN township t ON t.id = s.township"
-        " WHERE t.county = {} AND s.state = 'submitted'",
+        "SELECT (SELECT c.name FROM county c WHERE c.id = {}) AS name, count(*) AS n"
+        " FROM county_submission s JOIN township t ON t.id = s.township WHERE t.county = {} AND s.state = 'submitted'",
+        county_id or -1,
         county_id or -1,
     )
-    return int(rows[0]["n"])
+    return rows[0]["name"] or "", int(rows[0]["n"])

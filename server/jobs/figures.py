@@ -82,7 +82,7 @@ async def county_figures(county_id: int | None, today: date) -> dict[str, Any]:
     county = county_id or -1
     townships = [dict(row) for row in await JobPost.raw(_BY_TOWNSHIP, county, today, county)]
     total: dict[str, Any] = {column: sum(row[column] for row in townships) for column in COLUMNS}
-    months = tuple([await policy.county_value(rule, county_id, today) for rule in CHECK_RULES])
+    months = tuple(await policy.county_values(CHECK_RULES, county_id, today))
     return {"townships": townships, "total": total, "check_months": months}
 
 

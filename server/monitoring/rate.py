@@ -96,32 +96,35 @@ async def return_rates(user: CurrentUser, on: date) -> tuple[Rate, list[Rate]]:
     return _whole_and_parts(rows[0]["township_name"], villages, {row["id"]: cap for row in villages}, cap)
 
 
-# Only the households ever lifted out are read (and their members counted): the others count in no figure here.
-_COUNTY_RATES = """
-SELECT t.id, t.name,
-       count(h.id) FILTER (WHERE h.status = ANY({})) AS lifted,
-       count(h.id) FILTER (WHERE h.status = {}) AS returned,
-       coalesce(sum(hm.n) FILTER (WHERE h.status = ANY({})), 0) AS lifted_people,
-       coalesce(sum(hm.n) FILTER (WHERE h.status = {}), 0) AS returned_people
-FROM township t LEFT JOIN village vl ON vl.township = t.id
-LEFT JOIN household h ON h.village = vl.id AND h.status = ANY({})
+# Only the households ever lifted out are read (and their members counted): the others count in no figure here. The
+# statuses are written into the statement, as for a township's. Each township's cap is looked up once, with the
+# township (OFFSET 0), the county's once for the statement (a subquery that refers to no row).
+_COUNTY_RATES = f"""
+SELECT t.id, t.name, t.cap, (SELECT {policy.county_sql(RETURN_RATE_CAP_PERCENT, "{}", "{}::date")}) AS county_cap,
+       count(h.id) AS lifted, count(h.id) FILTER (WHERE h.status = '{RETURNED}') AS returned,
+       coalesce(sum(hm.n), 0) AS lifted_people,
+       coalesce(sum(hm.n) FILTER (WHERE h.status = '{RETURNED}'), 0) AS returned_people
+FROM (
+    SELECT t.id, t.name, t.code, {policy.sql(RETURN_RATE_CAP_PERCENT, "t.id", "{}::date")} AS cap
+    FROM township t WHERE t.county = {{}} OFFSET 0
+) t
+LEFT JOIN village vl ON vl.township = t.id
+LEFT JOIN household h ON h.village = vl.id AND h.status IN ({_LIFTED_SQL})
 LEFT JOIN LATERAL (SELECT count(*) AS n FROM member m WHERE m.household = h.id) hm ON TRUE
-WHERE t.county = {}
-GROUP BY t.id, t.name, t.code ORDER BY t.code
+GROUP BY t.id, t.name, t.code, t.cap ORDER BY t.code
 """
 
 
 @from_standby
 async def county_return_rates(county_id: int | None, county_name: str, on: date) -> tuple[Rate, list[Rate]]:
-    """The county's rate and each township's (figures only, for the county office), each against its cap on `on`."""
-    rows = await Household.raw(
-        _COUNTY_RATES, list(LIFTED), RETURNED, list(LIFTED), RETURNED, list(LIFTED), county_id or -1
-    )
-    caps = await policy.values([RETURN_RATE_CAP_PERCENT], [row["id"] for row in rows], on)
-    county_cap = await policy.county_value(RETURN_RATE_CAP_PERCENT, county_id, on)
-    return _whole_and_parts(
-        county_name, rows, {r["id"]: caps.get(RETURN_RATE_CAP_PERCENT, r["id"]) for r in rows}, county_cap
-    )
+    """The county's rate and each township's (figures only, for the county office), each against its cap on `on`,
+    in one query."""
+    county = county_id or -1
+    rows = await Household.raw(_COUNTY_RATES, county, on, on, county)
+    if not rows:  # a county without townships
+        return _whole_and_parts(county_name, [], {}, await policy.county_value(RETURN_RATE_CAP_PERCENT, county, on))
+    caps = {row["id"]: RETURN_RATE_CAP_PERCENT.convert(row["cap"]) for row in rows}
+    return _whole_and_parts(county_name, rows, caps, RETURN_RATE_CAP_PERCENT.convert(rows[0]["county_cap"]))
 
 
 def _whole_and_parts(

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -159,7 +160,6 @@ GROUP BY y.year, s.place
 """
 
 
-_COUNTY_YEAR_COUNTS = _year_counts("township", "t.county = {}")
 _VILLAGE_YEAR_COUNTS = _year_counts("village", "vl.township = {}")
 # A township's figure of each year: its villages' kept figures when it closed the year, else its events counted; with
 # the cap in force at the year's end; `{years}`: the set of years.
@@ -176,6 +176,15 @@ SELECT y.year, {policy.sql(RETURN_RATE_CAP_PERCENT, "{}", "make_date(y.year, 12,
 FROM {{years}} y(year) LEFT JOIN counted co ON co.year = y.year LEFT JOIN closed cl ON cl.year = y.year
 ORDER BY y.year DESC
 """
+# A county's events counted for each township and year of `{years}`, each year with the county's cap in force at its
+# end (looked up once a year: OFFSET 0) and at least one row, NULL `place` when nothing counts in it.
+_COUNTY_YEARS = f"""
+WITH counted AS ({_year_counts("township", "t.county = {}", "{years}")})
+SELECT y.year, y.cap, co.place, co.lifted, co.returned, co.lifted_people, co.returned_people
+FROM (SELECT year, {policy.county_sql(RETURN_RATE_CAP_PERCENT, "{}", "make_date(year, 12, 31)")} AS cap
+      FROM {{years}} y(year) OFFSET 0) y
+LEFT JOIN counted co ON co.year = y.year
+"""
 _COUNTY_CLOSED = """
 SELECT c.*, vl.township FROM return_rate_closed c JOIN village vl ON vl.id = c.village
 JOIN township t ON t.id = vl.township WHERE t.county = {}
@@ -187,9 +196,14 @@ async def county_years(county_id: int | None, name: str, this_year: int) -> list
     closed, else its events counted (`village` in the events is the township here); `closed_at` once every
     township with figures has closed the year."""
     years = list(range(this_year, this_year - YEARS_SHOWN, -1))
+    # The years are written into the statement, as for a township's.
+    sql = _COUNTY_YEARS.replace("{years}", f"unnest(ARRAY[{','.join(str(year) for year in years)}])")
     counts: defaultdict[int, dict[int, Counts]] = defaultdict(dict)  # year → township → counts
-    for row in await Household.raw(_COUNTY_YEAR_COUNTS, county_id or -1, years):
-        counts[row["year"]][row["place"]] = _counts(row)
+    caps: dict[int, Decimal] = {}
+    for row in await Household.raw(sql, county_id or -1, county_id or -1):
+        caps[row["year"]] = RETURN_RATE_CAP_PERCENT.convert(row["cap"])
+        if row["place"] is not None:
+            counts[row["year"]][row["place"]] = _counts(row)
     closed: defaultdict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
     for row in await ClosedReturnRate.raw(_COUNTY_CLOSED, county_id or -1):
         closed[(row["year"], row["township"])].append(row)
@@ -203,8 +217,7 @@ async def county_years(county_id: int | None, name: str, this_year: int) -> list
             parts.append((sum(r["lifted"] for r in rows), sum(r["returned"] for r in rows),
                           sum(r["lifted_people"] for r in rows), sum(r["returned_people"] for r in rows)))  # fmt: skip
         sums = [sum(p[i] for p in parts) for i in range(4)]
-        cap = await policy.county_value(RETURN_RATE_CAP_PERCENT, county_id, date(year, 12, 31))
         every_closed = bool(kept) and set(counted) <= kept
         closed_at = max(r["closed_at"] for t in kept for r in closed[(year, t)]) if every_closed else None
-        figures.append(YearFigure(Rate(year, name, sums[0], sums[1], cap, sums[2], sums[3]), closed_at))
+        figures.append(YearFigure(Rate(year, name, sums[0], sums[1], caps[year], sums[2], sums[3]), closed_at))
     return figures

@@ -11,28 +11,33 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from server import policy
+from server.clock import LOCAL_TODAY_SQL
 from server.numbers import whole_percent
 from server.pairing import visit_figures
 from server.pairing.queries import HEAD_NAME_SQL
 from server.pairing.rules import Quotas, eligible_sql
 from server.pairing.tables import Pairing
-from server.policy.registry import CADRE_QUOTA, LEADER_QUOTA, QUOTA_MAXIMUM, UNVISITED_ALERT_DAYS
+from server.policy.registry import CADRE_QUOTA, LEADER_QUOTA, QUOTA_MAXIMUM, UNVISITED_ALERT_DAYS, Rule
 from server.standby import from_standby
 
+
 # The households that need a responsible cadre in the townships `{towns}` selects (one township, or a county's).
-# `t`: the townships with the alert days in force in each today (MATERIALIZED: looked up once per township).
+# `t`: those townships with the rules in force in each today, each a column named by its key: the alert days, and the
+# quotas for the cadres' figures; picked from the values recorded for the townships or above them, read once
+# (`held`, server.policy.held_values_sql), instead of a `policy_value` lookup (a plpgsql function of five small reads)
+# per township and rule.
 # `hh`: per village, those households, covered, unvisited and overdue, counted in one pass (MATERIALIZED: when the
 # planner could push a city's townships into it, it hashed every active pairing once per township).
-_TOWNS = f"""t AS MATERIALIZED (
-  SELECT id, name, code, county, {policy.sql(UNVISITED_ALERT_DAYS, "id")} AS unvisited_alert_days{{quotas}}
-  FROM township WHERE {{towns}})"""
-# The quotas in force in each township, for the cadres' figures only (each number a plpgsql lookup of its own).
-_QUOTAS = f""",
-         {policy.sql(LEADER_QUOTA, "id")} AS leader_quota, {policy.sql(CADRE_QUOTA, "id")} AS cadre_quota,
-         {policy.sql(QUOTA_MAXIMUM, "id")} AS quota_maximum"""
+def _towns(*rules: Rule[Any]) -> str:
+    columns = ", ".join(f"{policy.held_sql(rule, 'held', 'w.id', LOCAL_TODAY_SQL)} AS {rule.key}" for rule in rules)
+    return f"""towns AS MATERIALIZED (SELECT id, name, code, county FROM township WHERE {{towns}}),
+held AS MATERIALIZED ({policy.held_values_sql(rules, "SELECT id FROM towns")}),
+t AS MATERIALIZED (SELECT w.id, w.name, w.code, w.county, {columns} FROM towns w)"""
+
+
 _HOUSEHOLDS = (
     "WITH "
-    + _TOWNS.replace("{quotas}", "")
+    + _towns(UNVISITED_ALERT_DAYS)
     + """,
 hh AS MATERIALIZED (
   SELECT h.village, v.township, count(*) AS households, count(*) FILTER (WHERE c.household IS NOT NULL) AS covered,
@@ -82,7 +87,7 @@ _REGION_TOWNS = (
 # Active leaders and ordinary members per township, role and village base, and how many meet their quota.
 _CADRES = (
     "WITH "
-    + _TOWNS.replace("{quotas}", _QUOTAS)
+    + _towns(UNVISITED_ALERT_DAYS, LEADER_QUOTA, CADRE_QUOTA, QUOTA_MAXIMUM)
     + """,
 c AS (
   SELECT u.role, u.township, u.village,

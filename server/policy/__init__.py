@@ -38,7 +38,28 @@ Never rename a key that has values recorded; never change a default that figures
 old one as a value where it held.
 """
 
-from server.policy.queries import county_value, held_sql, held_values_sql, in_township, sql, value, values
+from server.policy.queries import (
+    county_sql,
+    county_value,
+    county_values,
+    held_sql,
+    held_values_sql,
+    in_township,
+    sql,
+    value,
+    values,
+)
 from server.policy.registry import number_text
 
-__all__ = ["county_value", "held_sql", "held_values_sql", "in_township", "number_text", "sql", "value", "values"]
+__all__ = [
+    "county_sql",
+    "county_value",
+    "county_values",
+    "held_sql",
+    "held_values_sql",
+    "in_township",
+    "number_text",
+    "sql",
+    "value",
+    "values",
+]

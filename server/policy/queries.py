@@ -32,6 +32,13 @@ def sql(rule: Rule[Any], township: str, on: str = LOCAL_TODAY_SQL) -> str:
     return f"policy_value('{rule.key}', {township}, NULL, NULL, {on}, {yearly}, {_literal(rule)}){cast}"
 
 
+def county_sql(rule: Rule[Any], county: str, on: str = LOCAL_TODAY_SQL) -> str:
+    """The same for a county (its own value, else its city's or province's), as `county_value` reads it."""
+    cast = "::int" if rule.decimals == 0 else ""
+    yearly = "true" if rule.yearly else "false"
+    return f"policy_value('{rule.key}', NULL, {county}, NULL, {on}, {yearly}, {_literal(rule)}){cast}"
+
+
 # The values of some rules that can hold in some townships, each with the place's rank on the chain township (0),
 # county (1), city (2), province (3): what `policy_value_id` looks through, read once for a statement that needs a
 # rule on many days (a row each) instead of a function call per row. `held_sql` picks from it as the function does.
@@ -83,6 +90,20 @@ async def county_value(rule: Rule[T], county_id: int | None, on: date | None = N
         rule.default,
     )
     return rule.convert(rows[0]["value"])
+
+
+async def county_values(rules: Sequence[Rule[Any]], county_id: int | None, on: date | None = None) -> list[Any]:
+    """Each of `rules` in force in the county on `on`, in the order given, in one query."""
+    rows = await PolicyValue.raw(
+        "SELECT policy_value(r.key, NULL, {}, NULL, {}::date, r.yearly, r.fallback) AS value"
+        " FROM unnest({}::text[], {}::bool[], {}::numeric[]) WITH ORDINALITY r(key, yearly, fallback, n) ORDER BY r.n",
+        county_id or NOTHING,
+        on or today(),
+        [rule.key for rule in rules],
+        [rule.yearly for rule in rules],
+        [rule.default for rule in rules],
+    )
+    return [rule.convert(row["value"]) for rule, row in zip(rules, rows, strict=True)]
 
 
 class Values:

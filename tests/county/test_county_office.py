@@ -12,17 +12,19 @@ import httpx
 from openpyxl import load_workbook
 
 from server.audit.tables import AuditEvent
-from server.clock import today
+from server.clock import this_year, today
 from server.employers.tables import Employer
 from server.households.tables import Household, Member
 from server.jobs.figures import county_figures
 from server.jobs.tables import Placement, Referral
 from server.monitoring.rate import county_return_rates
+from server.monitoring.yearly import county_years
 from server.pairing.coverage import county_coverage
 from server.places.tables import Township, Village
+from server.policy.registry import RETURN_RATE_CAP_PERCENT, THIRD_CHECK_MONTHS
 from server.visits.tables import FollowUp, Visit
 from tests.county.conftest import Counties
-from tests.helpers import log_in
+from tests.helpers import log_in, record_rule, statements_of
 from tests.jobs.conftest import make_job
 from tests.pairing.conftest import add_household
 
@@ -102,26 +104,25 @@ async def test_the_county_xlsx_has_the_same_figures_and_is_audited(
     assert await AuditEvent.exists().where((AuditEvent.action == "export") & (AuditEvent.target_type == "county"))
 
 
-async def test_the_county_home_runs_the_same_queries_whatever_the_size(
-    client: httpx.AsyncClient, counties: Counties, township: dict[str, int], db: Any
+# The session's user, the county's name with the lists waiting, coverage (households, cadres), the return-to-poverty
+# rates with their caps, employment (figures, the checks' months), the year figures with their caps, the closed years.
+COUNTY_HOME_STATEMENTS = 9
+
+
+async def test_the_county_home_sends_the_same_nine_statements_whatever_the_size(
+    client: httpx.AsyncClient, counties: Counties, township: dict[str, int], caplog: Any
 ) -> None:
-    queries: list[str] = []
-    db.connection.add_query_logger(lambda record: queries.append(record.query))
     await log_in(client, "xian")
-    queries.clear()
-    await client.get("/")
-    few = len(queries)
+    assert await statements_of(client, "/", caplog) == COUNTY_HOME_STATEMENTS
     for n in range(3):
         town = Township(county=township["county"], name=f"新镇{n}", code=f"37132620{n}000")
         await town.save()
         village = Village(township=town.id, name=f"新村{n}", code=f"37132620{n}001")
         await village.save()
         for k in range(5):
-            await add_household(village.id, f"X{n}-{k}", f"新户主{n}{k}")
-    queries.clear()
-    page = await client.get("/")
-    assert "新镇2" in page.text
-    assert len(queries) == few
+            await add_household(village.id, f"X{n}-{k}", f"新户主{n}{k}", status="out_supported" if k else "returned")
+    assert await statements_of(client, "/", caplog) == COUNTY_HOME_STATEMENTS
+    assert "新镇2" in (await client.get("/")).text
 
 
 async def test_the_county_sees_each_townships_return_to_poverty_rate_without_the_households(
@@ -140,6 +141,26 @@ async def test_the_county_sees_each_townships_return_to_poverty_rate_without_the
     assert text.count("data-over-cap") == 2, "the county and 临涧镇 are over the cap, 地方镇 is not"
     assert "超过 3.5% 控制线" in text, "marked in words, not only in colour"
     assert "/monitoring/rate/households" not in text, "no link to the households behind the rate"
+
+
+async def test_the_county_home_judges_each_place_by_the_rules_recorded_for_it(
+    counties: Counties, township: dict[str, int]
+) -> None:
+    county_id = township["county"]
+    await record_rule(RETURN_RATE_CAP_PERCENT, 5, county=county_id, on=date(this_year() - 2, 7, 1))
+    await record_rule(RETURN_RATE_CAP_PERCENT, 2.5, township=counties.difang, on=date(this_year() - 1, 1, 1))
+    await record_rule(THIRD_CHECK_MONTHS, 9, county=county_id)
+    county, townships = await county_return_rates(county_id, "平邑县", today())
+    assert [county.cap, *(t.cap for t in townships)] == [Decimal("5.00"), Decimal("5.00"), Decimal("2.50")]
+    years = {int(f.rate.id or 0): f.rate.cap for f in await county_years(county_id, "平邑县", this_year())}
+    assert years == {
+        this_year(): Decimal("5.00"),
+        this_year() - 1: Decimal("5.00"),
+        this_year() - 2: Decimal("5.00"),  # from July: in force at the year's end
+        this_year() - 3: Decimal("3.50"),
+        this_year() - 4: Decimal("3.50"),
+    }
+    assert (await county_figures(county_id, today()))["check_months"] == (1, 3, 9)
 
 
 async def test_the_county_sees_employment_by_township(
