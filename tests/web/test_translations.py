@@ -63,9 +63,9 @@ def test_templates_translate_escape_and_format_as_jinja2_does() -> None:
 def test_a_filled_message_escapes_its_values_as_markup_formatting_does() -> None:
     values = {"n": 3, "share": 12.5, "amount": Decimal("1.50"), "who": "<b>&", "kept": Markup("<i>x</i>"),
               "yes": True, "none": None, "list": ["<a>"]}  # fmt: skip
-    text = "%(n)d户 %(share).1f%% %(amount)s元 %(who)s %(kept)s %(yes)s %(none)s %(list)s"
+    text = "%(n)d户 %(share).1f%% %(amount)s元 %(who)s %(kept)s %(yes)s %(yes)d %(none)s %(list)s"
     assert filled(text, values) == Markup(text) % values
-    assert filled(text, values) == "3户 12.5% 1.50元 &lt;b&gt;&amp; <i>x</i> True None [&#39;&lt;a&gt;&#39;]"
+    assert filled(text, values) == "3户 12.5% 1.50元 &lt;b&gt;&amp; <i>x</i> True 1 None [&#39;&lt;a&gt;&#39;]"
 
 
 def test_templates_read_a_rows_keys_and_a_dicts_methods_alike() -> None:
