@@ -13,6 +13,7 @@ from server.clock import LOCAL_TODAY_SQL
 from server.households.history import HISTORY_LIMIT
 from server.households.register import in_register_sql
 from server.households.tables import Household, Member
+from server.pairing.queries import RESPONSIBLE_CADRE, RESPONSIBLE_CADRES_FROM
 from server.places.tables import Village, VillageGroup
 from server.policy.registry import MONITORING_LINE, MONITORING_MARGIN_PERCENT, POVERTY_LINE, Rule
 from server.scope import household_scope_sql, village_scope, village_scope_sql
@@ -265,11 +266,11 @@ VISITS = (
 # Its responsible cadres as `pairing.queries.responsible_cadres` reads them (first, then second), and the latest
 # entries of its history (as `history.history_of` takes them), as records named by CADRE and HISTORY: asyncpg reads
 # the values of a record with their types, as it reads columns.
-CADRE = ("household", "rank", "started_on", "cadre_id", "name", "title", "phone", "role")
+CADRE = tuple(RESPONSIBLE_CADRE)
 HISTORY = ("at", "action", "detail", "who")
 CADRES_AND_HISTORY = f""",
-       ARRAY(SELECT (p.household, p.rank, p.started_on, p.cadre, u.display_name, u.title, u.phone, u.role)
-             FROM pairing p JOIN app_user u ON u.id = p.cadre WHERE p.household = h.id AND p.ended_on IS NULL
+       ARRAY(SELECT ({", ".join(RESPONSIBLE_CADRE.values())})
+             FROM {RESPONSIBLE_CADRES_FROM} WHERE p.household = h.id AND p.ended_on IS NULL
              ORDER BY p.rank) AS cadre_records,
        ARRAY(SELECT (e.at, e.action, e.detail, COALESCE(u.display_name, e.actor_label))
              FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor

@@ -15,15 +15,23 @@ from server.pairing.tables import Pairing
 from server.pairing.visit_figures import visit_date_columns, visit_dates_of
 from server.scope import household_scope_sql
 
+# A responsible cadre as the screens show one: each field and the column of `pairing p JOIN app_user u` it is read
+# from (also as a record inside the household page's one statement, server/households/queries.py).
+RESPONSIBLE_CADRE = {
+    "household": "p.household", "rank": "p.rank", "started_on": "p.started_on", "cadre_id": "p.cadre",
+    "name": "u.display_name", "title": "u.title", "phone": "u.phone", "role": "u.role",
+}  # fmt: skip
+RESPONSIBLE_CADRES_FROM = "pairing p JOIN app_user u ON u.id = p.cadre"
+
 
 async def responsible_cadres(household_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """Active responsible cadres per household (first, then second), in one query for any number of households."""
     ids = list(household_ids)
     if not ids:
         return {}
+    columns = ", ".join(f"{column} AS {field}" for field, column in RESPONSIBLE_CADRE.items())
     rows = await Pairing.raw(
-        "SELECT p.household, p.rank, p.started_on, p.cadre AS cadre_id, u.display_name AS name, u.title, u.phone,"
-        " u.role FROM pairing p JOIN app_user u ON u.id = p.cadre"
+        f"SELECT {columns} FROM {RESPONSIBLE_CADRES_FROM}"
         " WHERE p.household = ANY({}::int[]) AND p.ended_on IS NULL ORDER BY p.household, p.rank",
         ids,
     )
