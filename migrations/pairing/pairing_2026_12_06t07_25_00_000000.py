@@ -1,6 +1,7 @@
 """A household keeps how many active pairings it has (`household.active_pairings`: its responsible cadres now), kept
-exact by the database on every write of pairings: paired (a form, accepting the assistant's proposals, an import, the
-demo's COPY), ended, handed over, moved to another household, or deleted (one, or all of them with their household).
+exact by the database on every write of pairings: paired (a form, accepting the assistant's proposals, the demo's
+history), ended, handed over, moved to another household, or deleted (one, or all of them with their household); a
+TRUNCATE of pairing (the owner's; the app role may not) leaves every household at 0.
 
 The coverage figures ask of every household needing a cadre whether it has an active pairing: for a township's
 thousand households an index probe each (about 2,000 index buffers, 0.7 ms of the leader's /coverage), for a county's
@@ -8,11 +9,11 @@ thousand households an index probe each (about 2,000 index buffers, 0.7 ms of th
 carries the count, so the coverage reads village, id and count from that index alone. The column is not in the
 Piccolo table (server/households/tables.py), so the app never writes it.
 
-Statement triggers with transition tables (as `household.member_count`): a COPY or an import updates each household
-once, not once per pairing. The counts change by increments, which a concurrent write to the same household cannot
-lose (the second update waits for the first and adds to its result). Transition tables cannot go with a column list
-(`UPDATE OF ended_on, household`), so every UPDATE of pairing runs the trigger; one that changes neither column
-changes no count (HAVING) and writes nothing.
+Statement triggers with transition tables (as `household.member_count`): a COPY or an INSERT of many rows updates
+each household once, not once per pairing. The counts change by increments, which a concurrent write to the same
+household cannot lose (the second update waits for the first and adds to its result). Transition tables cannot go
+with a column list (`UPDATE OF ended_on, household`), so every UPDATE of pairing runs the trigger; one that changes
+neither column changes no count (HAVING) and writes nothing.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -66,6 +67,16 @@ FORWARDS = [
     "CREATE TRIGGER pairing_changed_counted AFTER UPDATE ON pairing"
     " REFERENCING OLD TABLE AS old_pairings NEW TABLE AS new_pairings"
     " FOR EACH STATEMENT EXECUTE FUNCTION household_active_pairings_kept()",
+    # TRUNCATE fires no delete trigger: every household is left without pairings (as household.member_count).
+    """
+    CREATE FUNCTION household_active_pairings_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE household SET active_pairings = 0 WHERE active_pairings <> 0;
+      RETURN NULL;
+    END $$
+    """,
+    "CREATE TRIGGER pairing_truncated_counted AFTER TRUNCATE ON pairing"
+    " FOR EACH STATEMENT EXECUTE FUNCTION household_active_pairings_emptied()",
     # The households needing a cadre (pairing_2026_12_06t06_50_00) with their count: read from the index alone.
     "DROP INDEX household_needing_cadre",
     "CREATE INDEX household_needing_cadre ON household (village, id) INCLUDE (active_pairings)"
@@ -74,6 +85,8 @@ FORWARDS = [
 BACKWARDS = [
     "DROP INDEX IF EXISTS household_needing_cadre",
     "CREATE INDEX household_needing_cadre ON household (village, id) WHERE status <> 'none' OR monitoring_type IS NOT NULL",
+    "DROP TRIGGER IF EXISTS pairing_truncated_counted ON pairing",
+    "DROP FUNCTION IF EXISTS household_active_pairings_emptied()",
     "DROP TRIGGER IF EXISTS pairing_changed_counted ON pairing",
     "DROP TRIGGER IF EXISTS pairing_removed_counted ON pairing",
     "DROP TRIGGER IF EXISTS pairing_added_counted ON pairing",

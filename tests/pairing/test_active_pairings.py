@@ -1,6 +1,8 @@
 """A household's `active_pairings` is kept by the database (migration pairing_2026_12_06t07_25_00): exact after every
 way pairings are written (paired by the form, accepted from the assistant one by one or all at once, ended, handed
-over, refused all or nothing, moved to another household, deleted alone or with their household, the demo's history)."""
+over, refused all or nothing, moved to another household, deleted alone or with their household, the demo's history).
+
+TRUNCATE (which the app role may not do) sets every count to 0: checked by hand, see the migration."""
 
 from __future__ import annotations
 
