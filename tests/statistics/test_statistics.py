@@ -196,9 +196,13 @@ async def test_the_workbook_has_a_sheet_per_table_formatted_to_print_on_a4(
     assert cause["A2"].font.b
     assert cause.freeze_panes == "A3"
     assert cause.print_title_rows == "$1:$2"
-    assert cause.page_setup.fitToWidth == 1
+    assert (cause.page_setup.fitToWidth or 1) == 1, "one page wide (1, the file format's default, may be left out)"
+    assert cause.page_setup.fitToHeight == 0
+    assert str(cause.page_setup.paperSize) == cause.PAPERSIZE_A4
+    assert cause.print_options.gridLines
     assert cause.sheet_properties.pageSetUpPr.fitToPage
     assert cause.column_dimensions["A"].width >= 10
+    assert cause.column_dimensions["B"].width == 8, "as wide as its figures, at least 8"
     [measures] = [sheet for sheet in book.worksheets if "帮扶措施分类统计" in sheet.title]
     money = next(row for row in measures.iter_rows(min_row=3) if row[0].value == "医疗扶持")
     assert money[3].value == 500
