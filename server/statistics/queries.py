@@ -16,7 +16,7 @@ from server.projects.codes import FUNDING_SOURCE, PROJECT_KIND
 from server.standby import from_standby
 from server.statistics import progress, trends
 from server.statistics.area import MONTHS_SQL, Area, Period, project_args
-from server.statistics.register import INCOME_COLUMNS, Groups, counted, register_groups
+from server.statistics.register import GROUPED, INCOME_COLUMNS, Groups, counted, register_groups
 from server.statistics.tables import Col, Row, StatTable
 
 HOUSEHOLD_COLUMNS = (Col(N_("Households")), Col(N_("People")))
@@ -387,8 +387,14 @@ CHAPTERS = {
 ORDER = tuple(key for _, keys in CHAPTERS.values() for key in keys)
 NUMBERS = {key: number for number, key in enumerate(ORDER, 1)}  # a table's number, on its chapter's page too
 CHAPTER_OF = {key: chapter for chapter, (_, keys) in CHAPTERS.items() for key in keys}
-# the tables counted from the register's one statement (register_groups)
-FROM_GROUPS = frozenset({*BREAKDOWNS, "incidence", "income", "trend_status", "trend_income"})
+# the tables counted from the register's one statement (register_groups), with the column each is grouped by
+GROUPED_BY = {
+    **{key: spec[0] for key, spec in BREAKDOWNS.items()},
+    "incidence": "village",
+    "income": "income_year",
+    "trend_status": "identified_year",
+    "trend_income": "income_year",
+}
 
 
 async def _table(key: str, area: Area, period: Period, groups: Groups) -> StatTable:
@@ -431,5 +437,6 @@ async def report(area: Area, period: Period, chapter: str | None = None) -> list
     """The tables of a chapter, or every table of the report (the workbook), in their order: a constant number of
     statements, and only those of the tables asked for."""
     keys = CHAPTERS[chapter][1] if chapter else ORDER
-    groups = await register_groups(area.villages, list(POOR)) if FROM_GROUPS.intersection(keys) else {}
+    grouped = tuple(column for column in GROUPED if column in {GROUPED_BY.get(key) for key in keys})
+    groups = await register_groups(area.villages, list(POOR), grouped) if grouped else {}
     return [await _table(key, area, period, groups) for key in keys]
