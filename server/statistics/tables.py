@@ -42,6 +42,11 @@ class StatTable:
     series: list[tuple[str, list[tuple[str, float]]]] = field(default_factory=list)  # named lines (trends)
 
 
+def _text(value: Any) -> str:
+    """A figure as text: a number needs no escaping (most cells), anything else is escaped."""
+    return str(value) if type(value) in (int, Decimal, float) else escape(value)
+
+
 def figure_cells(table: StatTable, row: Row, query: str) -> Markup:
     """The `<td>`s of a row's figures, as the page shows them: a link to the list behind a figure, "cannot compute"
     with the reason, a count past its clock in words, money with thousands separators. Written here once per row
@@ -57,16 +62,16 @@ def figure_cells(table: StatTable, row: Row, query: str) -> Markup:
                 cannot = escape(gettext(N_("cannot compute")))
                 shown = f'<span class="text-warn" title="{escape(row.why)}">{cannot}</span>'
         elif row.cell_keys:
-            shown = escape(value)
+            shown = _text(value)
             if value:
                 shown = f'<a class="figure" href="{lists}{escape(row.cell_keys[index])}?{query}">{shown}</a>'
         elif index == 0 and row.key and table.list_kind and column.kind != "percent":
-            shown = f'<a class="figure" href="{lists}{escape(row.key)}?{query}">{escape(value)}</a>'
+            shown = f'<a class="figure" href="{lists}{escape(row.key)}?{query}">{_text(value)}</a>'
         elif column.kind == "alert" and value:
-            shown = f'<span class="text-warn">{escape(value)} {escape(gettext(N_("past the clock")))}</span>'
+            shown = f'<span class="text-warn">{_text(value)} {escape(gettext(N_("past the clock")))}</span>'
         elif column.kind == "money":
             shown = f"{value:,.2f}"
         else:
-            shown = escape(value)
+            shown = _text(value)
         cells.append(f'    <td class="num">{shown}</td>')
     return Markup("\n".join(cells))  # noqa: S704 -- every value above is escaped
