@@ -15,7 +15,7 @@ from server.statistics import queries
 from server.statistics.area import Area, Period, area_of, link_query, period_of
 from server.statistics.export import file_name, statistics_xlsx
 from server.statistics.lists import figure_list
-from server.statistics.tables import figure_cells
+from server.statistics.tables import bar_chart, figure_cells
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.guards import requires_statistics_reader
@@ -66,6 +66,7 @@ class StatisticsController(Controller):
             next_chapter=NEXT_CHAPTER.get(chapter),
             numbers=queries.NUMBERS,
             figures=figure_cells,
+            bar_chart=bar_chart,
             months=MONTHS,
             query=link_query(area, period),
         )

@@ -42,6 +42,37 @@ class StatTable:
     series: list[tuple[str, list[tuple[str, float]]]] = field(default_factory=list)  # named lines (trends)
 
 
+@dataclass(frozen=True)
+class Bar:
+    """A bar of a chart of shares or places, placed: `_charts.html`'s `bars` draws it."""
+
+    label: str  # the name, cut to fit before its bar
+    top: int  # the bar's row: the label's and value's baseline is 15 below, the bar 4 below
+    width: float  # of the bar, of 200
+    value: str
+
+
+BAR_HEIGHT = 22  # a bar's row, in the chart's units
+LABEL_LENGTH, LABEL_LEEWAY = 9, 5  # jinja's truncate(9, true, "…"): a name of up to 14 characters is kept whole
+
+
+def bar_chart(points: list[tuple[str, float]]) -> list[Bar]:
+    """The bars of (label, value) points, scaled to the largest value (none when every value is 0): placed here
+    once, not through a handful of template filters per bar."""
+    top = max((value for _, value in points), default=0)
+    if top <= 0:
+        return []
+    return [
+        Bar(
+            name if len(name) <= LABEL_LENGTH + LABEL_LEEWAY else name[: LABEL_LENGTH - 1] + "…",
+            index * BAR_HEIGHT,
+            round(value / top * 200, 1),
+            str(int(value) if value == int(value) else round(value, 2)),
+        )
+        for index, (name, value) in enumerate(points)
+    ]
+
+
 def _text(value: Any) -> str:
     """A figure as text: a number needs no escaping (most cells), anything else is escaped."""
     return str(value) if type(value) in (int, Decimal, float) else escape(value)
