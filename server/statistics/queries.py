@@ -376,10 +376,8 @@ TITLES = {
 # one chapter at a time (18 tables of up to 1,600 cells were one long page on a phone) and runs only its statements.
 CHAPTERS = {
     "register": (N_("Households and incidence"), ("cause", "attribute", "status", "monitoring", "incidence")),
-    "progress": (
-        N_("Progress, projects and jobs"),
-        ("identification", "exits", "clocks", "project_places", "placements"),
-    ),
+    "progress": (N_("Progress and risks"), ("identification", "exits", "clocks")),
+    "projects": (N_("Projects and jobs"), ("project_places", "placements")),
     "measures": (N_("Measures and funds"), ("measures", "funds", "projects")),
     "visits": (N_("Visits and follow-ups"), ("visits",)),
     "years": (N_("Year on year"), ("income", "trend_status", "trend_visits", "trend_income")),

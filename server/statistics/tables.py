@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from server.i18n import N_, gettext
+from server.i18n import gettext
 
 Number = int | Decimal | float | None  # None: cannot be computed here (the row's `why` says why)
 
@@ -90,7 +90,7 @@ def figure_cells(table: StatTable, row: Row, query: str) -> Markup:
         if value is None:
             shown = "—"
             if row.why and index > 0:
-                cannot = escape(gettext(N_("cannot compute")))
+                cannot = escape(gettext("cannot compute"))
                 shown = f'<span class="text-warn" title="{escape(row.why)}">{cannot}</span>'
         elif row.cell_keys:
             shown = _text(value)
@@ -99,7 +99,8 @@ def figure_cells(table: StatTable, row: Row, query: str) -> Markup:
         elif index == 0 and row.key and table.list_kind and column.kind != "percent":
             shown = f'<a class="figure" href="{lists}{escape(row.key)}?{query}">{_text(value)}</a>'
         elif column.kind == "alert" and value:
-            shown = f'<span class="text-warn">{_text(value)} {escape(gettext(N_("past the clock")))}</span>'
+            late = escape(gettext("past the clock"))
+            shown = f'<span class="text-warn">{_text(value)} {late}</span>'
         elif column.kind == "money":
             shown = f"{value:,.2f}"
         else:

@@ -19,7 +19,7 @@ async def test_the_township_reads_its_statistics_on_a_phone_and_opens_the_list_b
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the statistics page scrolls sideways on a phone"
     await screenshot(page, "statistics-phone")
-    await page.click("#statistics-chapters a.chapter-link >> nth=3")  # a chapter at a time: visits and follow-ups
+    await page.click("#statistics-chapters a.chapter-link >> nth=4")  # a chapter at a time: visits and follow-ups
     await expect(page.locator("#table-visits polyline")).to_have_count(1)
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     await page.go_back()

@@ -284,7 +284,7 @@ async def test_placements_are_counted_with_those_still_working_at_the_first_chec
         PlacementCheck(placement=placement["id"], months=1, due_on=date(2026, 7, 1), still_working=True)
     )
     await log_in(client, "stat_admin")
-    html = (await client.get("/statistics?chapter=progress")).text
+    html = (await client.get("/statistics?chapter=projects")).text
     assert "1 个月后仍在岗" in html.split('id="table-placements"', 1)[1]
     shuanghe = row_of(html, "placements", str(township["village"]))
     cells = [cell.split(">", 1)[1].strip() for cell in shuanghe.split("</td>")[1:-1]]
