@@ -109,9 +109,15 @@ def _all(conditions: list[QueryString], joiner: str = " AND ") -> QueryString:
     return QueryString("(" + joiner.join("{}" for _ in conditions) + ")", *conditions)
 
 
-# The search keys of household `h` (one row, or none for a household without members: every key then NULL, so a
-# condition on them is never true).
+# The search keys `k` of household `h` (one row, or none for a household that never had a member: every key then
+# NULL, so a condition on them is never true).
 KEYS = "LEFT JOIN household_search_keys k ON k.household = h.id"
+
+
+def scoped_keys(user: CurrentUser) -> QueryString:
+    """KEYS, reading only the keys of the user's scope (for a township, through the index of the keys' villages):
+    joined to the township's households, the county's keys were read whole."""
+    return QueryString(f"{KEYS} AND {{}}", household_scope_sql(user, "k", "household"))
 
 
 def exact_match(q: str) -> QueryString:
@@ -129,8 +135,9 @@ def exact_match(q: str) -> QueryString:
 
 
 # The households in scope come first (through the village index: a township is a few thousand of a county's
-# 50,000); each term is then matched on the household's search keys (one row per household, by its primary key: no
-# probe of its members, never a scan of the county's 150,000 members); then the total (a count over the matches, no
+# 50,000); each term is then matched on the household's search keys (one row per household, those of the scope read
+# through their villages' index: no probe of each household's members, never a scan of the county's 150,000 members
+# or of all its keys); then the total (a count over the matches, no
 # sort) and the page (a top-N sort of the matches: a window's position sorted all of them first); the display joins
 # (group, head, members count, the member that matched) run for the page only, which is put in the same order again
 # (every order ends with the unique code).
@@ -141,7 +148,7 @@ WITH scoped AS MATERIALIZED (
     SELECT h.id, h.code, count(*) OVER () AS total
     FROM scoped h
     JOIN village v ON v.id = h.village
-    %(keys)s
+    {}
     WHERE {}
     ORDER BY %(order)s
     LIMIT {} OFFSET {}
@@ -194,7 +201,8 @@ def search_statement(
     shown_member = _all([member_term(t) for t in terms], " OR ") if terms else QueryString("FALSE")
     sql = _SEARCH.replace("%(order)s", sql_order).replace("%(keys)s", KEYS)
     limit = (PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-    return QueryString(sql, scope, matching, *order_args, *limit, shown_member, *order_args)
+    keys = scoped_keys(user) if terms else QueryString("")
+    return QueryString(sql, scope, keys, matching, *order_args, *limit, shown_member, *order_args)
 
 
 def _conditions(
@@ -214,7 +222,8 @@ async def matching_ids(user: CurrentUser, q: str = "", village_id: int | None = 
     """Every household the register shows for these filters (for the export of exactly that list)."""
     scope, matching = _conditions(user, search_terms(q), village_id, status)
     rows = await Household.raw(
-        f"SELECT h.id FROM household h JOIN village v ON v.id = h.village {KEYS} WHERE {{}} AND {{}} ORDER BY h.code",
+        "SELECT h.id FROM household h JOIN village v ON v.id = h.village {} WHERE {} AND {} ORDER BY h.code",
+        scoped_keys(user),
         scope,
         matching,
     )

@@ -13,11 +13,12 @@ from server.accounts.sessions import CurrentUser
 from server.households import queries
 from server.households.pinyin import search_keys
 from server.households.tables import Household, Member
+from server.places.tables import Village
 from tests.households.conftest import add_household, new_id
 
 # The keys as computed from the members: each value between newlines, a newline in a value kept as a space.
 FROM_THE_MEMBERS = """
-SELECT h.id AS household,
+SELECT h.id AS household, h.village,
        COALESCE(E'\\n' || string_agg(translate(m.name, E'\\n', ' '), E'\\n' ORDER BY m.id) || E'\\n', '') AS names,
        COALESCE(E'\\n' || string_agg(translate(m.pinyin, E'\\n', ' '), E'\\n' ORDER BY m.id) || E'\\n', '') AS pinyins,
        COALESCE(E'\\n' || string_agg(translate(m.initials, E'\\n', ' '), E'\\n' ORDER BY m.id) || E'\\n', '')
@@ -28,14 +29,15 @@ FROM household h JOIN member m ON m.household = h.id GROUP BY h.id
 """
 # A household that has had no member has no row; one whose members are all gone, empty keys.
 KEPT = """
-SELECT k.household, k.names, k.pinyins, k.initials, k.numbers
+SELECT k.household, k.village, k.names, k.pinyins, k.initials, k.numbers
 FROM household_search_keys k WHERE k.names <> '' OR k.numbers <> ''
 """
 
 
 async def keys(sql: str) -> dict[int, tuple[str, ...]]:
     rows = await Member.raw(sql)
-    return {row["household"]: (row["names"], row["pinyins"], row["initials"], row["numbers"]) for row in rows}
+    columns = ("names", "pinyins", "initials", "numbers", "village")
+    return {row["household"]: tuple(row[column] for column in columns) for row in rows}
 
 
 async def assert_exact() -> dict[int, tuple[str, ...]]:
@@ -51,7 +53,8 @@ def member(household: int, name: str, **fields: Any) -> Member:
 async def test_members_added_one_by_one_and_many_at_once(township: dict[str, int]) -> None:
     zhang = await add_household(township["village"], "张三", "H-0001", members=[("王芳", "spouse")])
     kept = await assert_exact()
-    names, pinyins, initials, numbers = kept[zhang["id"]]
+    names, pinyins, initials, numbers, village = kept[zhang["id"]]
+    assert village == township["village"]
     assert (names, pinyins, initials) == ("\n张三\n王芳\n", "\nzhangsan\nwangfang\n", "\nzs\nwf\n")
     assert numbers == f"\n{zhang['members'][0]['id_number']}\n13812345678\n{zhang['members'][1]['id_number']}\n\n"
     li = await add_household(township["village"], "李四", "H-0002")
@@ -80,6 +83,19 @@ async def test_a_member_changed_moved_or_removed_and_a_household_removed(townshi
     await Household.delete().where(Household.id == zhang["id"])  # its members go by cascade, its keys with it
     assert not await Member.raw("SELECT 1 FROM household_search_keys WHERE household = {}", zhang["id"])
     await assert_exact()
+
+
+async def test_a_household_moved_to_another_village_takes_its_keys_along(township: dict[str, int]) -> None:
+    zhang = await add_household(township["village"], "张三", "H-0001")
+    li = await add_household(township["village"], "李四", "H-0002")
+    other = await Village.insert(Village(township=township["township"], name="远村", code="371326105099"))
+    await Household.update({Household.village: other[0]["id"]}).where(Household.id == zhang["id"])
+    kept = await assert_exact()
+    assert (kept[zhang["id"]][4], kept[li["id"]][4]) == (other[0]["id"], township["village"])
+    await Household.update({Household.phone: "13900001111"}).where(Household.id == li["id"])  # not moved
+    await assert_exact()
+    admin = CurrentUser(1, "a", "a", Role.ADMIN, township["township"], None, None, "zh_CN", "key")
+    assert (await queries.search(admin, "zs", village_id=other[0]["id"])).total == 1
 
 
 async def test_a_newline_in_a_value_never_reads_as_two_values(township: dict[str, int]) -> None:
