@@ -72,9 +72,10 @@ BEGIN
   UPDATE household_search_keys d SET ({", ".join(COLUMNS[1:])}) = ({", ".join(f"s.{c}" for c in COLUMNS[1:])})
   FROM household_search_keys_of(households) s WHERE s.household = d.household;
 END $$""",
-    f"""CREATE FUNCTION household_search_keys_made() RETURNS trigger {_DEFINER} AS $$
+    # Members added or removed (the statement's rows, `members`, new or old).
+    f"""CREATE FUNCTION household_search_keys_added_or_removed() RETURNS trigger {_DEFINER} AS $$
 BEGIN
-  PERFORM household_search_keys_recomputed((SELECT array_agg(DISTINCT household) FROM made));
+  PERFORM household_search_keys_recomputed((SELECT array_agg(DISTINCT household) FROM members));
   RETURN NULL;
 END $$""",
     # An update recomputes the households of the rows whose keyed columns or household changed (old and new).
@@ -85,11 +86,6 @@ BEGIN
     FROM gone o JOIN made n ON n.id = o.id, LATERAL (VALUES (o.household), (n.household)) x(household)
     WHERE (o.household, o.name, o.pinyin, o.initials, o.id_number, o.phone)
           IS DISTINCT FROM (n.household, n.name, n.pinyin, n.initials, n.id_number, n.phone)));
-  RETURN NULL;
-END $$""",
-    f"""CREATE FUNCTION household_search_keys_gone() RETURNS trigger {_DEFINER} AS $$
-BEGIN
-  PERFORM household_search_keys_recomputed((SELECT array_agg(DISTINCT household) FROM gone));
   RETURN NULL;
 END $$""",
     # TRUNCATE fires no delete trigger: no household has a member left.
@@ -109,12 +105,12 @@ END $$""",
 
 _EACH = "FOR EACH STATEMENT EXECUTE FUNCTION"
 TRIGGERS = [
-    f"CREATE TRIGGER member_search_keys_made AFTER INSERT ON member REFERENCING NEW TABLE AS made {_EACH}"
-    " household_search_keys_made()",
+    f"CREATE TRIGGER member_search_keys_made AFTER INSERT ON member REFERENCING NEW TABLE AS members {_EACH}"
+    " household_search_keys_added_or_removed()",
     f"CREATE TRIGGER member_search_keys_changed AFTER UPDATE ON member REFERENCING OLD TABLE AS gone NEW TABLE AS made"
     f" {_EACH} household_search_keys_changed()",
-    f"CREATE TRIGGER member_search_keys_gone AFTER DELETE ON member REFERENCING OLD TABLE AS gone {_EACH}"
-    " household_search_keys_gone()",
+    f"CREATE TRIGGER member_search_keys_gone AFTER DELETE ON member REFERENCING OLD TABLE AS members {_EACH}"
+    " household_search_keys_added_or_removed()",
     f"CREATE TRIGGER member_search_keys_truncated AFTER TRUNCATE ON member {_EACH} household_search_keys_truncated()",
     "CREATE TRIGGER household_search_keys_moved AFTER UPDATE ON household"
     f" REFERENCING OLD TABLE AS gone NEW TABLE AS made {_EACH} household_search_keys_moved()",
@@ -141,9 +137,8 @@ BACKWARDS = [
     *[
         f"DROP FUNCTION IF EXISTS household_search_keys_{name}"
         for name in (
-            "made()",
+            "added_or_removed()",
             "changed()",
-            "gone()",
             "truncated()",
             "moved()",
             "recomputed(integer[])",
