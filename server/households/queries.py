@@ -137,10 +137,9 @@ def exact_match(q: str) -> QueryString:
 # The households in scope come first (through the village index: a township is a few thousand of a county's
 # 50,000); each term is then matched on the household's search keys (one row per household, those of the scope read
 # through their villages' index: no probe of each household's members, never a scan of the county's 150,000 members
-# or of all its keys); then the total (a count over the matches, no
-# sort) and the page (a top-N sort of the matches: a window's position sorted all of them first); the display joins
-# (group, head, members count, the member that matched) run for the page only, which is put in the same order again
-# (every order ends with the unique code).
+# or of all its keys); then the total (a count over the matches, no sort) and the page (a top-N sort of the matches:
+# a window's position sorted all of them first); the display joins (group, head, members count, the member that
+# matched) run for the page only, which is put in the same order again (every order ends with the unique code).
 _SEARCH = """
 WITH scoped AS MATERIALIZED (
     SELECT h.id, h.code, h.village, h.status, h.phone FROM household h WHERE {}

@@ -26,7 +26,7 @@ RESTRICTED_TABLES = {
     "visit_photo_key": ("SELECT", "INSERT", "DELETE"),
     # Kept by the triggers of visit and follow_up, which run as their owner: the app only reads it.
     "household_visit_dates": ("SELECT",),
-    # Kept by the triggers of member, which run as their owner: the app only reads it.
+    # Kept by the triggers of member and household, which run as their owner: the app only reads it.
     "household_search_keys": ("SELECT",),
 }
 LOCK_KEY = 2026_1212  # two `bangfu migrate` of one database at once take turns (roles and grants clash otherwise)
