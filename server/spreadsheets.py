@@ -75,7 +75,8 @@ def _header_row(sheet: Worksheet) -> int:
     return header
 
 
-def _width(value: Any) -> int:
+def text_width(value: Any) -> int:
+    """How many columns a value takes in a spreadsheet's default font."""
     if value is None:
         return 0
     if isinstance(value, date | datetime):
@@ -90,7 +91,7 @@ def finish_for_print(sheet: Worksheet) -> None:
     widths: dict[int, int] = {}
     for row in sheet.iter_rows(min_row=header):
         for cell in row:
-            widths[cell.column] = max(widths.get(cell.column, 0), _width(cell.value))
+            widths[cell.column] = max(widths.get(cell.column, 0), text_width(cell.value))
     for column, width in widths.items():
         dimension = sheet.column_dimensions[get_column_letter(column)]
         if not dimension.customWidth:
