@@ -62,8 +62,20 @@ FORWARDS = [
     "CREATE TRIGGER member_moved_counted AFTER UPDATE ON member"
     " REFERENCING OLD TABLE AS old_members NEW TABLE AS new_members"
     " FOR EACH STATEMENT EXECUTE FUNCTION household_member_count_kept()",
+    # TRUNCATE fires no delete trigger: every household is left without members.
+    """
+    CREATE FUNCTION household_member_count_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE household SET member_count = 0 WHERE member_count <> 0;
+      RETURN NULL;
+    END $$
+    """,
+    "CREATE TRIGGER member_truncated_counted AFTER TRUNCATE ON member"
+    " FOR EACH STATEMENT EXECUTE FUNCTION household_member_count_emptied()",
 ]
 BACKWARDS = [
+    "DROP TRIGGER IF EXISTS member_truncated_counted ON member",
+    "DROP FUNCTION IF EXISTS household_member_count_emptied()",
     "DROP TRIGGER IF EXISTS member_moved_counted ON member",
     "DROP TRIGGER IF EXISTS member_removed_counted ON member",
     "DROP TRIGGER IF EXISTS member_added_counted ON member",

@@ -1,6 +1,8 @@
 """A household's `member_count` is kept by the database (migrations, 2026-12-06T06:40): exact after every way members
 are written (registered with the household, added, changed, removed, imported, a new family's application, the demo's
-COPY, moved to another household, deleted with their household)."""
+COPY, moved to another household, deleted with their household).
+
+TRUNCATE (which the app role may not do) sets every count to 0: checked by hand, see the migration."""
 
 from __future__ import annotations
 
