@@ -15,7 +15,6 @@ from server.county.controller import county_home
 from server.employers.queries import employer_summary, home_summary
 from server.home import queries
 from server.i18n import N_
-from server.pairing.coverage import coverage
 from server.piccolo_conf import DB
 from server.regions.controller import region_home
 from server.supervision.controller import supervision_home
@@ -82,11 +81,8 @@ async def cadre_home(user: CurrentUser) -> dict[str, Any]:
 
 async def township_home(user: CurrentUser) -> dict[str, Any]:
     """Admins and leaders: the township at a glance; leaders also their own paired households."""
-    context: dict[str, Any] = {
-        "overview": await queries.township_overview(user.township_id),
-        "figures": (await coverage(user.township_id)).township,
-        "links": ROLE_LINKS.get(user.role, ()),
-    }
+    overview, figures = await queries.township_overview(user.township_id)
+    context: dict[str, Any] = {"overview": overview, "figures": figures, "links": ROLE_LINKS.get(user.role, ())}
     if user.role is Role.LEADER:  # their own households too, and the badges read with them (once)
         return {**context, **await cadre_home(user)}
     home = await queries.home_figures(user, today(), own_households=False)

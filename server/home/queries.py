@@ -11,7 +11,9 @@ from piccolo.querystring import QueryString
 from server.accounts.sessions import CurrentUser
 from server.households.register import in_register_sql
 from server.households.tables import Household
+from server.pairing.coverage import Figures
 from server.pairing.queries import MY_HOUSEHOLD, MY_HOUSEHOLDS_FROM, by_urgency
+from server.pairing.rules import eligible_sql
 from server.plans import queries as plan_queries
 from server.reports.queries import open_counts_sql as open_reports_sql
 from server.standby import from_standby
@@ -19,6 +21,9 @@ from server.supervision.finding_pages import open_counts_sql as open_findings_sq
 from server.visits.queries import due_counts_sql
 
 IN_REGISTER = in_register_sql("h")
+# The township at a glance, and its coverage as the home shows it: the households that need a responsible cadre and
+# those that have one, as server/pairing/coverage.py counts them (an index probe per household for an active
+# cadre), without what the home does not show (the villages' figures, the cadres' quotas, the visits).
 _OVERVIEW = f"""
 WITH t AS (SELECT {{}}::int AS id)
 SELECT
@@ -29,15 +34,23 @@ SELECT
   (SELECT count(*) FROM member m JOIN household h ON h.id = m.household JOIN village v ON v.id = h.village
      WHERE v.township = t.id AND {IN_REGISTER}) AS members,
   (SELECT count(*) FROM app_user u WHERE u.township = t.id AND u.is_active AND u.role = 'leader') AS leaders,
-  (SELECT count(*) FROM app_user u WHERE u.township = t.id AND u.is_active AND u.role = 'cadre') AS cadres
-FROM t
+  (SELECT count(*) FROM app_user u WHERE u.township = t.id AND u.is_active AND u.role = 'cadre') AS cadres,
+  coverage.households AS coverage_households, coverage.covered AS coverage_covered
+FROM t, LATERAL (
+  SELECT count(*) AS households, count(*) FILTER (WHERE c.household IS NOT NULL) AS covered
+  FROM household h JOIN village v ON v.id = h.village LEFT JOIN LATERAL (
+    SELECT p.household FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL LIMIT 1
+  ) c ON TRUE
+  WHERE v.township = t.id AND {eligible_sql("h")}
+) coverage
 """
 
 
 @from_standby
-async def township_overview(township_id: int | None) -> dict[str, Any]:
-    rows = await Household.raw(_OVERVIEW, township_id)
-    return dict(rows[0])
+async def township_overview(township_id: int | None) -> tuple[dict[str, Any], Figures]:
+    """The township's counts at a glance, and its coverage (households needing a cadre, and covered)."""
+    row = dict((await Household.raw(_OVERVIEW, township_id))[0])
+    return row, Figures(households=row.pop("coverage_households"), covered=row.pop("coverage_covered"))
 
 
 # The homes' figures in one statement: open reports of the user's households by kind, the user's open findings and,
