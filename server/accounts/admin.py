@@ -94,10 +94,33 @@ LIMIT {}
 """
 
 
-async def accounts_in(scope: AccountScope, search: str = "", limit: int = 200) -> list[Account]:
-    like = f"%{search}%"
-    found = QueryString("(u.display_name ILIKE {} OR u.username ILIKE {} OR u.title ILIKE {})", like, like, like)
-    rows = await User.raw(_ACCOUNTS, scope.condition(), found if search else QueryString("true"), limit)
+@dataclass(frozen=True)
+class AccountFilter:
+    """What the list of accounts is narrowed to: a text search, a role of the office's, a place (a village for a
+    township, a township for the county office); empty is everything."""
+
+    search: str = ""
+    role: str = ""
+    place: int | None = None
+
+    def condition(self, scope: AccountScope) -> QueryString:
+        parts = [QueryString("true")]
+        if self.search:
+            like = f"%{self.search}%"
+            found = "(u.display_name ILIKE {} OR u.username ILIKE {} OR u.title ILIKE {})"
+            parts.append(QueryString(found, like, like, like))
+        if self.role in {role.value for role in scope.roles}:
+            parts.append(QueryString("u.role = {}", self.role))
+        if self.place is not None:
+            parts.append(QueryString("u.township = {}" if scope.is_county else "u.village = {}", self.place))
+        return QueryString(" AND ".join(["{}"] * len(parts)), *parts)
+
+
+EVERY_ACCOUNT = AccountFilter()
+
+
+async def accounts_in(scope: AccountScope, narrowed: AccountFilter = EVERY_ACCOUNT, limit: int = 200) -> list[Account]:
+    rows = await User.raw(_ACCOUNTS, scope.condition(), narrowed.condition(scope), limit)
     return [Account(**row) for row in rows]
 
 

@@ -27,6 +27,7 @@ from server.web.templating import page
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AnyRequest = Request[Any, Any, Any]
 
+LISTED = 200  # accounts a list shows; more are found by searching or filtering
 STILL_RESPONSIBLE = N_(
     "%(name)s is still responsible for %(n)s households: hand them over first, then disable the account."
 )
@@ -55,11 +56,18 @@ class AccountKeeping(Controller):
         return parse_account(data, scope.roles, new=new, villages=choices["villages"], townships=choices["townships"])
 
     @get("/")
-    async def users(self, request: AnyRequest, q: FromQuery[str] = "") -> Template:
+    async def users(
+        self, request: AnyRequest, q: FromQuery[str] = "", role: FromQuery[str] = "", place: FromQuery[str] = ""
+    ) -> Template:
         scope = admin.scope_of(current_user(request))
-        rows = await admin.accounts_in(scope, search=q.strip())
-        return await page(request, "accounts/users.html", fragment="accounts/_user_rows.html", users=rows, q=q,
-                          base=scope.base, county=scope.is_county)  # fmt: skip
+        narrowed = admin.AccountFilter(q.strip(), role, int(place) if place.isdigit() else None)
+        rows = await admin.accounts_in(scope, narrowed, limit=LISTED + 1)
+        choices = await self._choices(scope)
+        places = choices["townships"] if scope.is_county else choices["villages"]
+        return await page(request, "accounts/users.html", fragment="accounts/_user_rows.html", users=rows[:LISTED],
+                          more=len(rows) > LISTED, q=q, role=narrowed.role, place=narrowed.place,
+                          roles=choices["roles"], places=list(places.items()), base=scope.base,
+                          county=scope.is_county)  # fmt: skip
 
     @get("/new")
     async def new(self, request: AnyRequest) -> Template:

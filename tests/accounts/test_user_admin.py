@@ -64,3 +64,40 @@ def test_password_policy_follows_the_level_two_baseline() -> None:
     assert password_problem("P@ssw0rd") is not None  # common
     assert password_problem("Zhang@2026x", username="zhang") is not None  # contains the username
     assert password_problem("Linjian#Hills9") is None
+
+
+HTMX = {"HX-Request": "true"}
+
+
+async def test_admin_narrows_the_accounts_to_a_role_and_a_village(
+    client: Any, make_user: Any, township: dict[str, int]
+) -> None:
+    await make_user("admin", username="office", display_name="镇办")
+    await make_user("leader", username="chief", display_name="王书记")
+    await make_user("cadre", username="resident", display_name="李驻村", village_id=township["village"])
+    await make_user("cadre", username="townhall", display_name="赵机关")
+    await log_in(client, "office")
+
+    everyone = (await client.get("/admin/users")).text
+    assert all(name in everyone for name in ("镇办", "王书记", "李驻村", "赵机关"))
+    assert "共 4 个账号" in everyone
+    cadres = (await client.get("/admin/users?role=cadre")).text
+    assert [name in cadres for name in ("李驻村", "赵机关", "王书记")] == [True, True, False]
+    assert "共 2 个账号" in cadres
+    in_village = await client.get(f"/admin/users?role=cadre&place={township['village']}", headers=HTMX)
+    assert [name in in_village.text for name in ("李驻村", "赵机关", "<html")] == [True, False, False]
+    unknown_role = (await client.get("/admin/users?role=county")).text  # not a role this office keeps: no filter
+    assert "共 4 个账号" in unknown_role
+
+
+async def test_the_county_office_narrows_its_accounts_to_a_township(
+    client: Any, make_user: Any, township: dict[str, int]
+) -> None:
+    [other] = await Township.insert(Township(county=township["county"], name="保太镇", code="371326103000"))
+    await make_user("county", username="xian", township_id=None, county_id=township["county"], display_name="县办")
+    await make_user("admin", username="here", display_name="临涧镇办")
+    await make_user("admin", username="there", township_id=other["id"], display_name="保太镇办")
+    await log_in(client, "xian")
+
+    listing = (await client.get(f"/county/users?place={other['id']}")).text
+    assert [name in listing for name in ("保太镇办", "临涧镇办", "县办")] == [True, False, False]

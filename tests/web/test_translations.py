@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -72,6 +73,23 @@ def test_templates_read_a_rows_keys_and_a_dicts_methods_alike() -> None:
     source = "{{ row.code }}|{{ row.items()|list|length }}|{{ row.missing is defined }}"
     template = build_environment().from_string(source)
     assert template.render(row={"code": "3713", "items": "not the method"}) == "3713|2|False"
+
+
+def test_templates_read_attributes_first_then_items_as_jinja2_does() -> None:
+    @dataclass(frozen=True)
+    class Row:
+        code: str
+
+    class Keyed:  # a mapping that is not a dict (e.g. a database record): read by key
+        def __getitem__(self, key: str) -> str:
+            if key != "code":
+                raise KeyError(key)
+            return "by key"
+
+    template = build_environment().from_string("{{ row.code }}|{{ row.missing is defined }}")
+    assert template.render(row=Row("3713")) == "3713|False"
+    assert template.render(row=Keyed()) == "by key|False"
+    assert build_environment().from_string("{{ n.real }}|{{ n.code is defined }}").render(n=7) == "7|False"
 
 
 def test_a_languages_templates_show_literal_messages_as_the_runtime_translation_does() -> None:
