@@ -35,10 +35,7 @@ held AS MATERIALIZED ({policy.held_values_sql(rules, "SELECT id FROM towns")}),
 t AS MATERIALIZED (SELECT w.id, w.name, w.code, w.county, {columns} FROM towns w)"""
 
 
-_HOUSEHOLDS = (
-    "WITH "
-    + _towns(UNVISITED_ALERT_DAYS)
-    + """,
+_HOUSEHOLDS = """
 hh AS MATERIALIZED (
   SELECT h.village, v.township, count(*) AS households, count(*) FILTER (WHERE c.household IS NOT NULL) AS covered,
          count(*) FILTER (WHERE {unvisited}) AS unvisited, count(*) FILTER (WHERE {overdue}) AS overdue
@@ -46,9 +43,7 @@ hh AS MATERIALIZED (
   {covered} {visit_joins}
   WHERE {eligible}
   GROUP BY h.village, v.township
-)
-"""
-)
+)"""
 # Whether a household has an active cadre (`c`): for a township's thousand households an index probe each (LIMIT 1;
 # as EXISTS, the planner hashed every active pairing of the database, 48,000 at county scale); for a county's 50,000
 # or more, the active pairings hashed once (the probes were 100,000 index buffers, a third of the statement's time).
@@ -62,59 +57,80 @@ _COVERED_AT_ONCE = (
 _COUNT_FIELDS = ("households", "covered", "unvisited", "overdue")
 _COUNTS = ", ".join(f"coalesce(sum(h.{name}), 0)::int AS {name}" for name in _COUNT_FIELDS)
 
+# The parts of a whole, each with its code (their order): a township's villages, a county's townships, a region's
+# counties. The fields are read in the order of the SELECT.
 _BY_VILLAGE = f"""
-SELECT v.id, v.name, v.key_level, {_COUNTS}
+SELECT v.id, v.name, v.key_level, {_COUNTS}, v.code
 FROM village v JOIN t ON v.township = t.id LEFT JOIN hh h ON h.village = v.id
-GROUP BY v.id, v.name, v.key_level, v.code ORDER BY v.code
+GROUP BY v.id, v.name, v.key_level, v.code
 """
+_VILLAGE_FIELDS = ("id", "name", "key_level", *_COUNT_FIELDS)
 
 _BY_TOWNSHIP = f"""
-SELECT t.id, t.name, t.unvisited_alert_days, {_COUNTS}
+SELECT t.id, t.name, t.unvisited_alert_days, {_COUNTS}, t.code
 FROM t LEFT JOIN hh h ON h.township = t.id
-GROUP BY t.id, t.name, t.code, t.unvisited_alert_days ORDER BY t.code
+GROUP BY t.id, t.name, t.code, t.unvisited_alert_days
 """
+_TOWNSHIP_FIELDS = ("id", "name", "unvisited_alert_days", *_COUNT_FIELDS)
 
 _BY_COUNTY = f"""
-SELECT c.id, c.name, {_COUNTS}
+SELECT c.id, c.name, {_COUNTS}, c.code
 FROM t JOIN county c ON c.id = t.county LEFT JOIN hh h ON h.township = t.id
-GROUP BY c.id, c.name, c.code ORDER BY c.code
+GROUP BY c.id, c.name, c.code
 """
+_COUNTY_FIELDS = ("id", "name", *_COUNT_FIELDS)
 # The townships of a city's or a province's counties (the county under a city, or directly under the province).
 _REGION_TOWNS = (
     "county IN (SELECT c.id FROM county c LEFT JOIN region r ON r.id = c.region WHERE c.region = {} OR r.parent = {})"
 )
 
 # Active leaders and ordinary members per township, role and village base, and how many meet their quota.
-_CADRES = (
-    "WITH "
-    + _towns(UNVISITED_ALERT_DAYS, LEADER_QUOTA, CADRE_QUOTA, QUOTA_MAXIMUM)
-    + """,
+_CADRES = """
 c AS (
   SELECT u.role, u.township, u.village,
          (SELECT count(*) FROM pairing p WHERE p.cadre = u.id AND p.ended_on IS NULL) AS households
   FROM app_user u JOIN t ON u.township = t.id WHERE u.is_active AND u.role IN ('leader', 'cadre')
-)
-SELECT c.township, max(t.county) AS county, c.role, c.village, count(*) AS cadres,
-       count(*) FILTER (WHERE c.households >= CASE WHEN c.role = 'leader' THEN t.leader_quota ELSE t.cadre_quota END)
-         AS meeting_quota,
-       max(t.leader_quota) AS leader_quota, max(t.cadre_quota) AS cadre_quota, max(t.quota_maximum) AS quota_maximum,
-       max(t.unvisited_alert_days) AS unvisited_alert_days
-FROM c JOIN t ON t.id = c.township GROUP BY c.township, c.role, c.village
-"""
-)
+), cadres AS (
+  SELECT c.township, max(t.county) AS county, c.role, c.village, count(*) AS cadres,
+         count(*) FILTER (WHERE c.households >= CASE WHEN c.role = 'leader' THEN t.leader_quota ELSE t.cadre_quota END)
+           AS meeting_quota,
+         max(t.leader_quota) AS leader_quota, max(t.cadre_quota) AS cadre_quota, max(t.quota_maximum) AS quota_maximum,
+         max(t.unvisited_alert_days) AS unvisited_alert_days
+  FROM c JOIN t ON t.id = c.township GROUP BY c.township, c.role, c.village
+)"""
+# The fields of a `cadres` row, read as records (asyncpg gives each with its type, as it gives columns).
+_CADRE_FIELDS = (
+    "township", "county", "role", "village", "cadres", "meeting_quota",
+    "leader_quota", "cadre_quota", "quota_maximum", "unvisited_alert_days",
+)  # fmt: skip
 
 
-def _households_sql(towns: str, grouping: str, covered: str = _COVERED_ONE_BY_ONE) -> str:
+def _figures_sql(towns: str, parts: str, fields: tuple[str, ...], covered: str = _COVERED_ONE_BY_ONE) -> str:
+    """One statement, one row: the parts' figures (`parts`, a query of `fields` in their order) and the cadre rows,
+    each an array of records (the parts' query and the cadres' were two statements)."""
+    households = _HOUSEHOLDS.format(
+        covered=covered,
+        unvisited=visit_figures.UNVISITED,
+        overdue=visit_figures.OVERDUE,
+        visit_joins=visit_figures.HOUSEHOLD_VISIT_JOINS,
+        eligible=eligible_sql("h"),
+    )
     return (
-        _HOUSEHOLDS.format(
-            towns=towns,
-            covered=covered,
-            unvisited=visit_figures.UNVISITED,
-            overdue=visit_figures.OVERDUE,
-            visit_joins=visit_figures.HOUSEHOLD_VISIT_JOINS,
-            eligible=eligible_sql("h"),
-        )
-        + grouping
+        "WITH " + _towns(UNVISITED_ALERT_DAYS, LEADER_QUOTA, CADRE_QUOTA, QUOTA_MAXIMUM).format(towns=towns)
+        + f",{households},{_CADRES},\nparts AS ({parts})\n"
+        + f"SELECT ARRAY(SELECT ({', '.join(f'p.{field}' for field in fields)}) FROM parts p ORDER BY p.code) AS parts,"
+        + f" ARRAY(SELECT ({', '.join(_CADRE_FIELDS)}) FROM cadres) AS cadres"
+    )  # fmt: skip
+
+
+async def _figures(
+    towns: str, parts: str, fields: tuple[str, ...], *args: Any, covered: str = _COVERED_ONE_BY_ONE
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The parts' rows (dicts of `fields`) and the cadre rows (of _CADRE_FIELDS), in one statement."""
+    rows = await Pairing.raw(_figures_sql(towns, parts, fields, covered), *args)
+    return (
+        [dict(zip(fields, part, strict=True)) for part in rows[0]["parts"]],
+        [dict(zip(_CADRE_FIELDS, cadre, strict=True)) for cadre in rows[0]["cadres"]],
     )
 
 
@@ -190,33 +206,33 @@ class Coverage:
 
 @from_standby
 async def coverage(township_id: int | None, county_id: int | None = None) -> Coverage:
-    """The township's figures and each village's, in two queries; with `county_id`, only a township of that county
+    """The township's figures and each village's, in one query; with `county_id`, only a township of that county
     (no villages otherwise)."""
     towns, args = "id = {}", [township_id or -1]
     if county_id is not None:  # the county office looks at one of its townships
         towns, args = towns + " AND county = {}", [*args, county_id]
-    village_rows = await Pairing.raw(_households_sql(towns, _BY_VILLAGE), *args)
-    cadre_rows = await Pairing.raw(_CADRES.format(towns=towns), *args)
+    village_rows, cadre_rows = await _figures(towns, _BY_VILLAGE, _VILLAGE_FIELDS, *args)
     villages = [_part(VillageFigures, row, "id", "name", "key_level") for row in village_rows]
     return Coverage(_whole(villages, cadre_rows, "village"), villages, _quotas(cadre_rows))
 
 
 @from_standby
 async def county_coverage(county_id: int | None) -> CountyCoverage:
-    """The county's figures and each township's (each judged by its own quotas and alert days), in two queries."""
-    county = county_id or -1
-    township_rows = await Pairing.raw(_households_sql("county = {}", _BY_TOWNSHIP, _COVERED_AT_ONCE), county)
-    cadre_rows = await Pairing.raw(_CADRES.format(towns="county = {}"), county)
+    """The county's figures and each township's (each judged by its own quotas and alert days), in one query."""
+    township_rows, cadre_rows = await _figures(
+        "county = {}", _BY_TOWNSHIP, _TOWNSHIP_FIELDS, county_id or -1, covered=_COVERED_AT_ONCE
+    )
     townships = [_part(TownshipFigures, row, "id", "name", "unvisited_alert_days") for row in township_rows]
     return CountyCoverage(_whole(townships, cadre_rows, "township"), townships)
 
 
 @from_standby
 async def region_coverage(region_id: int | None) -> RegionCoverage:
-    """A city's or a province's figures and each county's (each township judged by its own quotas), in two queries."""
+    """A city's or a province's figures and each county's (each township judged by its own quotas), in one query."""
     region = region_id or -1
-    county_rows = await Pairing.raw(_households_sql(_REGION_TOWNS, _BY_COUNTY, _COVERED_AT_ONCE), region, region)
-    cadre_rows = await Pairing.raw(_CADRES.format(towns=_REGION_TOWNS), region, region)
+    county_rows, cadre_rows = await _figures(
+        _REGION_TOWNS, _BY_COUNTY, _COUNTY_FIELDS, region, region, covered=_COVERED_AT_ONCE
+    )
     counties = [_part(CountyFigures, row, "id", "name") for row in county_rows]
     return RegionCoverage(_whole(counties, cadre_rows, "county"), counties)
 

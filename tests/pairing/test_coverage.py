@@ -211,3 +211,12 @@ async def test_the_kept_dates_count_as_the_old_rule_at_every_edge(small: Small, 
     assert (data.township.unvisited, data.township.overdue) == (4, 2)  # A2, B1, B2, B3 unvisited; A2, B3 overdue
     [county_town] = (await county_coverage(township["county"])).townships
     assert (county_town.unvisited, county_town.overdue) == (4, 2)
+
+
+async def test_the_households_needing_a_cadre_are_read_from_their_index(db: Any) -> None:
+    """The partial index `household_needing_cadre` holds exactly the rule's households: a query with the rule's
+    condition can read it (when the rule changes, so must the index)."""
+    await db.connection.execute("SET LOCAL enable_seqscan = off")
+    await db.connection.execute("SET LOCAL enable_bitmapscan = off")
+    rows = await db.connection.fetch(f"EXPLAIN SELECT h.village, h.id FROM household h WHERE {eligible_sql('h')}")
+    assert "household_needing_cadre" in "\n".join(row[0] for row in rows)
