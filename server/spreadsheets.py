@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from server.i18n import gettext
@@ -23,6 +24,7 @@ from server.spreadsheet_reading import Limits, Sheet, Unreadable, open_workbook,
 # A cell starting with one of these is read as a formula by Excel, WPS or LibreOffice (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 WIDE = 7  # columns above which a sheet prints landscape
+UNSET_WIDTH = ColumnDimension(Worksheet(Workbook())).width  # openpyxl gives every column this width (13)
 MAX_WIDTH = 50  # characters: a long note wraps rather than widening its column past this
 INTEGER, MONEY, PERCENT = "#,##0", "#,##0.00", "0.0"
 
@@ -75,7 +77,8 @@ def _header_row(sheet: Worksheet) -> int:
     return header
 
 
-def _width(value: Any) -> int:
+def text_width(value: Any) -> int:
+    """How many columns a value takes in a spreadsheet's default font."""
     if value is None:
         return 0
     if isinstance(value, date | datetime):
@@ -90,10 +93,10 @@ def finish_for_print(sheet: Worksheet) -> None:
     widths: dict[int, int] = {}
     for row in sheet.iter_rows(min_row=header):
         for cell in row:
-            widths[cell.column] = max(widths.get(cell.column, 0), _width(cell.value))
+            widths[cell.column] = max(widths.get(cell.column, 0), text_width(cell.value))
     for column, width in widths.items():
         dimension = sheet.column_dimensions[get_column_letter(column)]
-        if not dimension.customWidth:
+        if dimension.width == UNSET_WIDTH:  # not set by the export itself (customWidth is true for every column)
             dimension.width = min(MAX_WIDTH, max(8, width + 2))
     if sheet.freeze_panes is None:
         sheet.freeze_panes = f"A{header + 1}"

@@ -10,15 +10,12 @@ from piccolo.querystring import QueryString
 
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
-from server.clock import this_year, today
+from server.clock import today
 from server.county.controller import county_home
 from server.employers.queries import employer_summary, home_summary
 from server.home import queries
 from server.i18n import N_
-from server.pairing.coverage import coverage
-from server.pairing.queries import paired_households
 from server.piccolo_conf import DB
-from server.plans import queries as plan_queries
 from server.regions.controller import region_home
 from server.supervision.controller import supervision_home
 from server.web.assets import service_worker_source
@@ -78,25 +75,18 @@ async def employer_home(user: CurrentUser) -> dict[str, Any]:
 
 
 async def cadre_home(user: CurrentUser) -> dict[str, Any]:
-    badges = await queries.badges(user, today(), follow_ups=True)
-    return {
-        "households": await paired_households(user.id, today()),
-        "due_summary": {**(badges.due or {}), "plan_overdue": await plan_queries.overdue_count(user, this_year())},
-        "attention": badges.attention,
-    }
+    home = await queries.home_figures(user, today(), own_households=True)
+    return {"households": home.households, "due_summary": home.due, "attention": home.attention}
 
 
 async def township_home(user: CurrentUser) -> dict[str, Any]:
     """Admins and leaders: the township at a glance; leaders also their own paired households."""
-    context: dict[str, Any] = {
-        "overview": await queries.township_overview(user.township_id),
-        "figures": (await coverage(user.township_id)).township,
-        "links": ROLE_LINKS.get(user.role, ()),
-    }
+    overview, figures = await queries.township_overview(user.township_id)
+    context: dict[str, Any] = {"overview": overview, "figures": figures, "links": ROLE_LINKS.get(user.role, ())}
     if user.role is Role.LEADER:  # their own households too, and the badges read with them (once)
         return {**context, **await cadre_home(user)}
-    badges = await queries.badges(user, today(), follow_ups=False)
-    return {**context, "households": None, "due_summary": None, "attention": badges.attention}
+    home = await queries.home_figures(user, today(), own_households=False)
+    return {**context, "households": None, "due_summary": None, "attention": home.attention}
 
 
 class PublicController(Controller):

@@ -86,6 +86,22 @@ def household_term(term: str) -> QueryString:
     return QueryString("v.name LIKE {}", f"%{_like_escape(term)}%")
 
 
+def keys_term(term: str) -> QueryString:
+    """`member_term` on the household's search keys `k` (household_search_keys: its members' names, pinyin, initials
+    and numbers, each value between newlines): some member matches the term. A term never holds a newline."""
+    if term.isascii() and term.isdigit():
+        if len(term) < MIN_DIGITS:
+            return QueryString("FALSE")
+        return QueryString("strpos(k.numbers, {}) > 0", f"{term}\n")
+    condition = QueryString("strpos(k.names, {}) > 0", term)
+    if term.isascii() and term.isalpha():
+        letters = term.lower()
+        condition = QueryString(
+            "({} OR strpos(k.pinyins, {}) > 0 OR strpos(k.initials, {}) > 0)", condition, letters, f"\n{letters}"
+        )
+    return condition
+
+
 def _all(conditions: list[QueryString], joiner: str = " AND ") -> QueryString:
     """The conditions joined, in parentheses: `m.household = h.id AND {}` must not read as `(… AND a) OR b`."""
     if not conditions:
@@ -93,30 +109,37 @@ def _all(conditions: list[QueryString], joiner: str = " AND ") -> QueryString:
     return QueryString("(" + joiner.join("{}" for _ in conditions) + ")", *conditions)
 
 
-# The search's EXISTS on members end with PROBED: PostgreSQL may otherwise run one as a hash of every member of the
-# database that matches (a seq scan with three LIKEs over 154,000 rows: 60 ms for a township's search at county
-# scale), which its costs rate cheaper than a thousand index probes (2-3 ms). An EXISTS with an OFFSET is never hashed.
-PROBED = "OFFSET 0"
+# The search keys `k` of household `h` (one row, or none for a household that never had a member: every key then
+# NULL, so a condition on them is never true).
+KEYS = "LEFT JOIN household_search_keys k ON k.household = h.id"
+
+
+def scoped_keys(user: CurrentUser) -> QueryString:
+    """KEYS, reading only the keys of the user's scope (for a township, through the index of the keys' villages):
+    joined to the township's households, the county's keys were read whole."""
+    return QueryString(f"{KEYS} AND {{}}", household_scope_sql(user, "k", "household"))
 
 
 def exact_match(q: str) -> QueryString:
-    """A member whose whole name, pinyin, initials, ID number or phone is what was typed (spaces left out)."""
+    """A member whose whole name, pinyin, initials, ID number or phone is what was typed (spaces left out), from the
+    search keys `k` of household `h`; or the household's phone."""
     whole = "".join(q.split())
     if not whole:
         return QueryString("FALSE")
     letters = whole.lower()
     return QueryString(
-        "EXISTS (SELECT 1 FROM member m WHERE m.household = h.id AND (m.name = {} OR m.pinyin = {} OR m.initials = {}"
-        f" OR m.id_number = {{}} OR m.phone = {{}}) {PROBED}) OR h.phone = {{}}",
-        whole, letters, letters, whole, whole, whole,
+        "strpos(k.names, {}) > 0 OR strpos(k.pinyins, {}) > 0 OR strpos(k.initials, {}) > 0"
+        " OR strpos(k.numbers, {}) > 0 OR h.phone = {}",
+        f"\n{whole}\n", f"\n{letters}\n", f"\n{letters}\n", f"\n{whole}\n", whole,
     )  # fmt: skip
 
 
 # The households in scope come first (through the village index: a township is a few thousand of a county's
-# 50,000); each term is then probed per household through member_household (never a scan of the county's 150,000
-# members); then the total (a count over the matches, no sort) and the page (a top-N sort of the matches: a window's
-# position sorted all of them first); the display joins (group, head, members count, the member that matched) run for
-# the page only, which is put in the same order again (every order ends with the unique code).
+# 50,000); each term is then matched on the household's search keys (one row per household, those of the scope read
+# through their villages' index: no probe of each household's members, never a scan of the county's 150,000 members
+# or of all its keys); then the total (a count over the matches, no sort) and the page (a top-N sort of the matches:
+# a window's position sorted all of them first); the display joins (group, head, members count, the member that
+# matched) run for the page only, which is put in the same order again (every order ends with the unique code).
 _SEARCH = """
 WITH scoped AS MATERIALIZED (
     SELECT h.id, h.code, h.village, h.status, h.phone FROM household h WHERE {}
@@ -124,6 +147,7 @@ WITH scoped AS MATERIALIZED (
     SELECT h.id, h.code, count(*) OVER () AS total
     FROM scoped h
     JOIN village v ON v.id = h.village
+    {}
     WHERE {}
     ORDER BY %(order)s
     LIMIT {} OFFSET {}
@@ -136,6 +160,7 @@ FROM page p
 JOIN household h ON h.id = p.id
 JOIN village v ON v.id = h.village
 LEFT JOIN village_group g ON g.id = h."group"
+%(keys)s
 LEFT JOIN member head ON head.household = h.id AND head.relation = 'head'
 LEFT JOIN LATERAL (
     SELECT m.name, m.id_number, m.phone FROM member m WHERE m.household = h.id AND {}
@@ -173,9 +198,10 @@ def search_statement(
         sql_order = ", ".join(f"{part} DESC" if descending else part for part in by.split(", "))
         order_args = []
     shown_member = _all([member_term(t) for t in terms], " OR ") if terms else QueryString("FALSE")
-    sql = _SEARCH.replace("%(order)s", sql_order)
+    sql = _SEARCH.replace("%(order)s", sql_order).replace("%(keys)s", KEYS)
     limit = (PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-    return QueryString(sql, scope, matching, *order_args, *limit, shown_member, *order_args)
+    keys = scoped_keys(user) if terms else QueryString("")
+    return QueryString(sql, scope, keys, matching, *order_args, *limit, shown_member, *order_args)
 
 
 def _conditions(
@@ -187,8 +213,7 @@ def _conditions(
         scope.append(QueryString("h.village = {}", village_id))
     if status:
         scope.append(QueryString("h.status = {}", status))
-    any_member = f"(EXISTS (SELECT 1 FROM member m WHERE m.household = h.id AND {{}} {PROBED}) OR {{}})"
-    matching = [QueryString(any_member, member_term(t), household_term(t)) for t in terms]
+    matching = [QueryString("({} OR {})", keys_term(t), household_term(t)) for t in terms]
     return _all(scope), _all(matching)
 
 
@@ -196,7 +221,8 @@ async def matching_ids(user: CurrentUser, q: str = "", village_id: int | None = 
     """Every household the register shows for these filters (for the export of exactly that list)."""
     scope, matching = _conditions(user, search_terms(q), village_id, status)
     rows = await Household.raw(
-        "SELECT h.id FROM household h JOIN village v ON v.id = h.village WHERE {} AND {} ORDER BY h.code",
+        "SELECT h.id FROM household h JOIN village v ON v.id = h.village {} WHERE {} AND {} ORDER BY h.code",
+        scoped_keys(user),
         scope,
         matching,
     )

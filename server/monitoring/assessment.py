@@ -247,7 +247,7 @@ async def _incomes(result: dict[int, Assessment], ids: list[int], first: date, l
         " JOIN village v ON v.id = h.village JOIN unnest({}::int[], {}::numeric[]) l(township, line)"
         " ON l.township = v.township"
         f" WHERE p.cadre = ANY({{}}) AND {OVERLAPS}"
-        f" AND {per_capita_sql('h', '(SELECT count(*) FROM member m WHERE m.household = h.id)')} > l.line"
+        f" AND {per_capita_sql('h', 'h.member_count')} > l.line"
         " GROUP BY p.cadre",
         lined,
         [lines[township] for township in lined],

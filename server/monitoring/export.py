@@ -7,8 +7,8 @@ import asyncio
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
 
 from server.codes import MEASURE_TYPE
 from server.i18n import gettext
@@ -39,8 +39,9 @@ def header(check_months: tuple[int, ...]) -> list[str]:
     ]
 
 
-def row_of(item: Assessment) -> list[Any]:
-    by_type = "; ".join(f"{MEASURE_TYPE.label(m['type'])} {m['count']}" for m in item.measures)
+def row_of(item: Assessment, labels: dict[str, str]) -> list[Any]:
+    """The cadre's line; `labels`: the measure types' labels (`measure_labels`)."""
+    by_type = "; ".join(f"{labels[m['type']]} {m['count']}" for m in item.measures)
     kept_second, checked_second = item.kept(2)
     kept_third, checked_third = item.kept(3)
     return [
@@ -63,19 +64,27 @@ def row_of(item: Assessment) -> list[Any]:
     ]
 
 
+def measure_labels(items: list[Assessment]) -> dict[str, str]:
+    """Each measure type's label, translated once for the workbook (a county's lines name 34,000 of them)."""
+    return {code: MEASURE_TYPE.label(code) for code in {m["type"] for item in items for m in item.measures}}
+
+
 def build_workbook(items: list[Assessment], year: int) -> bytes:
-    """One sheet, one line per cadre in the order given (alphabetical); every text cell formula-safe."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("Assessment %(year)s", year=year))
-    months = items[0].check_months if items else tuple(rule.default for rule in CHECK_RULES)
-    sheet.append([safe_cell(value) for value in header(months)])
-    for item in items:
-        sheet.append([safe_cell(value) for value in row_of(item)])
-    if any(item.above_line is None for item in items[:1]):
-        sheet.append([])
-        sheet.append([safe_cell(gettext("— : no monitoring line is set for %(year)s.", year=year))])
+    """One sheet, one line per cadre in the order given (alphabetical); every text cell formula-safe. Written with
+    XlsxWriter in memory: openpyxl made an object and an XML element per cell, 0.7 s of CPU for the county's 95,000."""
     buffer = BytesIO()
-    workbook.save(buffer)
+    workbook = Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    sheet = workbook.add_worksheet(gettext("Assessment %(year)s", year=year))
+    months = items[0].check_months if items else tuple(rule.default for rule in CHECK_RULES)
+    labels = measure_labels(items)
+    rows = [header(months), *(row_of(item, labels) for item in items)]
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, [safe_cell(value) for value in row])
+    if any(item.above_line is None for item in items[:1]):  # after an empty line
+        sheet.write_string(
+            len(rows) + 1, 0, safe_cell(gettext("— : no monitoring line is set for %(year)s.", year=year))
+        )
+    workbook.close()
     return buffer.getvalue()
 
 

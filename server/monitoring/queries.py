@@ -73,10 +73,9 @@ _RISKS = f"""
 WITH watched AS MATERIALIZED (
   SELECT h.id, h.code, h.status, h.income_year, vl.id AS village_id, vl.name AS village_name,
          hv.id AS hardship_visit, hv.visited_at AS hardship_at, hv.hardship, lc.cleared_income,
-         {per_capita_sql("h", "mc.members")} AS per_capita
+         {per_capita_sql("h", "h.member_count")} AS per_capita
   FROM household h
   JOIN village vl ON vl.id = h.village
-  CROSS JOIN LATERAL (SELECT count(*) AS members FROM member m WHERE m.household = h.id) mc
   LEFT JOIN (
       SELECT DISTINCT ON (rc.household) rc.household, rc.cleared_on, rc.cleared_income FROM risk_case rc
       WHERE rc.state = 'cleared' AND rc.household IN (SELECT s.id FROM household s WHERE {{}})
@@ -223,8 +222,7 @@ async def township_of_household(household_id: int) -> int | None:
 
 async def household_income(household_id: int) -> Decimal | None:
     rows = await Household.raw(
-        "SELECT h.*, (SELECT count(*) FROM member m WHERE m.household = h.id) AS members FROM household h"
-        " WHERE h.id = {}",
+        "SELECT h.* FROM household h WHERE h.id = {}",
         household_id,
     )
-    return per_capita_net_income(rows[0], int(rows[0]["members"])) if rows else None
+    return per_capita_net_income(rows[0], int(rows[0]["member_count"])) if rows else None

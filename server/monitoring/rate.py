@@ -69,8 +69,8 @@ _LIFTED_SQL = ", ".join(f"'{status}'" for status in LIFTED)
 _RATES = f"""
 SELECT t.township_name, t.cap, vl.id, vl.name,
        count(h.id) AS lifted, count(h.id) FILTER (WHERE h.status = '{RETURNED}') AS returned,
-       coalesce(sum(hm.n), 0) AS lifted_people,
-       coalesce(sum(hm.n) FILTER (WHERE h.status = '{RETURNED}'), 0) AS returned_people
+       coalesce(sum(h.member_count), 0) AS lifted_people,
+       coalesce(sum(h.member_count) FILTER (WHERE h.status = '{RETURNED}'), 0) AS returned_people
 FROM (
     SELECT t.id, c.name || ' ' || t.name AS township_name,
            {policy.sql(RETURN_RATE_CAP_PERCENT, "t.id", "{}::date")} AS cap
@@ -78,7 +78,6 @@ FROM (
 ) t
 LEFT JOIN village vl ON vl.township = t.id
 LEFT JOIN household h ON h.village = vl.id AND h.status IN ({_LIFTED_SQL}) AND {{}}
-LEFT JOIN LATERAL (SELECT count(*) AS n FROM member m WHERE m.household = h.id) hm ON TRUE
 GROUP BY t.id, t.township_name, t.cap, vl.id, vl.name, vl.code ORDER BY vl.code
 """
 
@@ -102,15 +101,14 @@ async def return_rates(user: CurrentUser, on: date) -> tuple[Rate, list[Rate]]:
 _COUNTY_RATES = f"""
 SELECT t.id, t.name, t.cap, (SELECT {policy.county_sql(RETURN_RATE_CAP_PERCENT, "{}", "{}::date")}) AS county_cap,
        count(h.id) AS lifted, count(h.id) FILTER (WHERE h.status = '{RETURNED}') AS returned,
-       coalesce(sum(hm.n), 0) AS lifted_people,
-       coalesce(sum(hm.n) FILTER (WHERE h.status = '{RETURNED}'), 0) AS returned_people
+       coalesce(sum(h.member_count), 0) AS lifted_people,
+       coalesce(sum(h.member_count) FILTER (WHERE h.status = '{RETURNED}'), 0) AS returned_people
 FROM (
     SELECT t.id, t.name, t.code, {policy.sql(RETURN_RATE_CAP_PERCENT, "t.id", "{}::date")} AS cap
     FROM township t WHERE t.county = {{}} OFFSET 0
 ) t
 LEFT JOIN village vl ON vl.township = t.id
 LEFT JOIN household h ON h.village = vl.id AND h.status IN ({_LIFTED_SQL})
-LEFT JOIN LATERAL (SELECT count(*) AS n FROM member m WHERE m.household = h.id) hm ON TRUE
 GROUP BY t.id, t.name, t.code, t.cap ORDER BY t.code
 """
 

@@ -3,7 +3,7 @@
 Default privileges give the app every table and sequence a later migration adds (whoever writes that migration), and
 this step, run again by every `bangfu migrate`, takes back what the app must not have even when a migration granted
 it: UPDATE, DELETE and TRUNCATE on the audit trail, UPDATE on the key tables of visits and their photos, any write to
-the households' kept visit dates, and anything on Piccolo's own migration table.
+the households' kept visit dates and search keys, and anything on Piccolo's own migration table.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ RESTRICTED_TABLES = {
     "visit_photo_key": ("SELECT", "INSERT", "DELETE"),
     # Kept by the triggers of visit and follow_up, which run as their owner: the app only reads it.
     "household_visit_dates": ("SELECT",),
+    # Kept by the triggers of member and household, which run as their owner: the app only reads it.
+    "household_search_keys": ("SELECT",),
 }
 LOCK_KEY = 2026_1212  # two `bangfu migrate` of one database at once take turns (roles and grants clash otherwise)
 ROLE_ATTRIBUTES = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT"

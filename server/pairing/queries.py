@@ -12,7 +12,7 @@ from server.accounts.tables import User
 from server.households.tables import Household
 from server.pairing.rules import eligible_sql
 from server.pairing.tables import Pairing
-from server.pairing.visit_figures import visit_date_columns, visit_dates_of
+from server.pairing.visit_figures import VISIT_DATE_COLUMNS, visit_dates_of
 from server.scope import household_scope_sql
 
 # A responsible cadre as the screens show one: each field and the column of `pairing p JOIN app_user u` it is read
@@ -111,20 +111,32 @@ async def cadre_brief(township_id: int | None, cadre_id: int) -> dict[str, Any] 
     return dict(rows[0]) if rows else None
 
 
-_MY_HOUSEHOLDS = f"""
-SELECT h.id, h.code, h.status, h.monitoring_type, v.name AS village, {HEAD_NAME_SQL} AS head,
-       p.rank, p.started_on, {visit_date_columns()}
-FROM pairing p JOIN household h ON h.id = p.household JOIN village v ON v.id = h.village
-WHERE p.cadre = {{}} AND p.ended_on IS NULL
-ORDER BY v.name, h.code
-"""
+# A cadre's own household as the homes list it: each field and the column of MY_HOUSEHOLDS_FROM it is read from (also
+# as a record inside the home's one statement, server/home/queries.py).
+MY_HOUSEHOLD = {
+    "id": "h.id", "code": "h.code", "status": "h.status", "monitoring_type": "h.monitoring_type", "village": "v.name",
+    "head": HEAD_NAME_SQL, "rank": "p.rank", "started_on": "p.started_on", **VISIT_DATE_COLUMNS,
+}  # fmt: skip
+# The active pairings of the cadre given as the argument.
+MY_HOUSEHOLDS_FROM = (
+    "pairing p JOIN household h ON h.id = p.household JOIN village v ON v.id = h.village"
+    " WHERE p.cadre = {} AND p.ended_on IS NULL"
+)
 
 
 async def paired_households(cadre_id: int, today: date | None = None) -> list[dict[str, Any]]:
     """The cadre's own households (active pairings), with the last visit and next follow-up when known, the most
-    urgent first: follow-ups overdue (the latest first), then the next due soonest, then those without one. One
-    statement."""
-    rows = [dict(row) for row in await Pairing.raw(_MY_HOUSEHOLDS, cadre_id)]
+    urgent first (`by_urgency`). One statement."""
+    columns = ", ".join(f"{column} AS {field}" for field, column in MY_HOUSEHOLD.items())
+    return by_urgency(
+        [dict(row) for row in await Pairing.raw(f"SELECT {columns} FROM {MY_HOUSEHOLDS_FROM}", cadre_id)], today
+    )
+
+
+def by_urgency(rows: list[dict[str, Any]], today: date | None) -> list[dict[str, Any]]:
+    """Households read as MY_HOUSEHOLD, each with its visit dates (`visits`) and how many days its follow-up is late
+    (`days_late`), the most urgent first: follow-ups overdue (the latest first), then the next due soonest, then
+    those without one."""
     for row in rows:
         row["visits"] = visit_dates_of(row)
         due = row["visits"].next_follow_up

@@ -29,14 +29,14 @@ class VisitDates:
     next_follow_up: date | None = None
 
 
-def visit_date_columns() -> str:
-    """Columns `last_visited_at` and `next_follow_up` of a household `h` (for `visit_dates_of`)."""
-    last, upcoming = visit_queries.LAST_VISITED_AT_SQL, visit_queries.NEXT_FOLLOW_UP_SQL
-    return f"{last} AS last_visited_at, {upcoming} AS next_follow_up"
+# The fields `last_visited_at` and `next_follow_up` of a household `h` (for `visit_dates_of`) and their columns.
+VISIT_DATE_COLUMNS = {
+    "last_visited_at": visit_queries.LAST_VISITED_AT_SQL, "next_follow_up": visit_queries.NEXT_FOLLOW_UP_SQL
+}  # fmt: skip
 
 
 def visit_dates_of(row: dict[str, Any]) -> VisitDates:
-    """The last visit (its local date) and the next follow-up due of a row read with `visit_date_columns()`."""
+    """The last visit (its local date) and the next follow-up due of a row read with VISIT_DATE_COLUMNS."""
     last = row.pop("last_visited_at")
     return VisitDates(last_visit=local_date_of(last) if last else None, next_follow_up=row.pop("next_follow_up"))
 

@@ -100,11 +100,12 @@ def _year_span(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=TIMEZONE), datetime(year + 1, 1, 1, tzinfo=TIMEZONE)
 
 
+PLANNED_HOUSEHOLDS = "SELECT DISTINCT p.household FROM help_plan p JOIN household h ON h.id = p.household WHERE {}"
+
+
 async def planned_households(where: QueryString) -> list[int]:
     """The households whose plans `where` selects (the first statement of every plan-against-delivered query)."""
-    rows = await Household.raw(
-        "SELECT DISTINCT p.household FROM help_plan p JOIN household h ON h.id = p.household WHERE {}", where
-    )
+    rows = await Household.raw(PLANNED_HOUSEHOLDS, where)
     return [int(row["household"]) for row in rows]
 
 
@@ -190,13 +191,13 @@ async def overdue_by_village(township_id: int | None, year: int) -> dict[int, in
     return {row["village"]: int(row["overdue"]) for row in rows}
 
 
-async def overdue_count(user: CurrentUser, year: int) -> int:
-    """How many open plan items are past their date among the user's households (the cadre's home)."""
+def overdue_count_sql(user: CurrentUser, year: int) -> QueryString:
+    """How many open plan items are past their date among the user's households (`n`, the cadre's home), to read
+    inside another statement: the planned households in an array read once, as `planned_households` lists them."""
     where = QueryString("p.year = {} AND {}", year, household_scope_sql(user, "h"))
-    rows = await Household.raw(
+    return QueryString(
         f"SELECT count(*) AS n FROM ({_MATCHED}) m WHERE m.delivered_on IS NULL AND m.due_on < {LOCAL_TODAY_SQL}",
         where,
-        await planned_households(where),
+        QueryString(f"ARRAY({PLANNED_HOUSEHOLDS})", where),
         *_year_span(year),
     )
-    return int(rows[0]["n"])

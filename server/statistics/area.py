@@ -16,7 +16,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.clock import TIMEZONE, today
-from server.places.tables import County, Township, Village
+from server.places.tables import Village
 
 TOWNSHIP_READERS = (Role.ADMIN, Role.LEADER, Role.INSPECTOR)
 
@@ -111,82 +111,76 @@ def period_of(year: int | None, month: int | None) -> Period:
 
 
 async def area_of(user: CurrentUser, township: int | None, village: int | None) -> Area:
-    """The place asked for, within what the user may report on (else 404; a role without statistics: 403)."""
+    """The place asked for, within what the user may report on (else 404; a role without statistics: 403): one
+    statement, the place with its parts."""
+    county_id: int | None  # None: the county of the user's own township
     if user.role is Role.COUNTY:
         county_id = user.county_id or -1
     elif user.role in TOWNSHIP_READERS:
-        row = await Township.select(Township.county).where(Township.id == (user.township_id or -1)).first()
-        if row is None:
-            raise NotFoundException()
-        county_id = row["county"]
         if township not in (None, user.township_id):
             raise NotFoundException()
-        township = user.township_id
+        county_id, township = None, user.township_id or -1
     else:
         raise PermissionDeniedException()
     if village:
         return await _village_area(county_id, township, village)
     if township:
         return await _township_area(county_id, township)
-    return await _county_area(county_id)
+    return await _county_area(county_id or -1)
 
 
 async def _county_area(county_id: int) -> Area:
-    county = await County.select(County.name).where(County.id == county_id).first()
-    if county is None:
-        raise NotFoundException()
     rows = await Village.raw(
-        "SELECT t.id, t.name, coalesce(sum(v.population), 0) AS population,"
+        "SELECT c.name AS county_name, t.id, t.name, coalesce(sum(v.population), 0) AS population,"
         " count(v.id) FILTER (WHERE v.population = 0) AS without_population, array_remove(array_agg(v.id), NULL) AS vs"
-        " FROM township t LEFT JOIN village v ON v.township = t.id WHERE t.county = {} GROUP BY t.id ORDER BY t.code",
+        " FROM county c LEFT JOIN township t ON t.county = c.id LEFT JOIN village v ON v.township = t.id"
+        " WHERE c.id = {} GROUP BY c.name, t.id ORDER BY t.code",
         county_id,
     )
+    if not rows:
+        raise NotFoundException()
+    name = rows[0]["county_name"]
+    rows = [row for row in rows if row["id"] is not None]  # a county without townships: one row, no township
     villages = [v for row in rows for v in row["vs"]]
     parts = [Part(r["id"], r["name"], int(r["population"]), int(r["without_population"])) for r in rows]
-    return Area("county", county["name"], county_id, None, None, villages, parts)
+    return Area("county", name, county_id, None, None, villages, parts)
 
 
-async def _township_area(county_id: int, township_id: int) -> Area:
-    township = (
-        await Township.select(Township.name, Township.county.name.as_alias("county_name"))
-        .where((Township.id == township_id) & (Township.county == county_id))
-        .first()
+async def _township_area(county_id: int | None, township_id: int) -> Area:
+    rows = await Village.raw(
+        "SELECT t.county, t.name AS township_name, c.name AS county_name, v.id, v.name, v.population"
+        " FROM township t JOIN county c ON c.id = t.county LEFT JOIN village v ON v.township = t.id"
+        " WHERE t.id = {} AND t.county = coalesce({}::integer, t.county) ORDER BY v.code",
+        township_id,
+        county_id,
     )
-    if township is None:
+    if not rows:
         raise NotFoundException()
-    rows = (
-        await Village.select(Village.id, Village.name, Village.population)
-        .where(Village.township == township_id)
-        .order_by(Village.code)
-    )
-    parts = [Part(r["id"], r["name"], r["population"], 0 if r["population"] else 1) for r in rows]
+    parts = [Part(r["id"], r["name"], r["population"], 0 if r["population"] else 1) for r in rows if r["id"]]
     return Area(
         "township",
-        township["name"],
-        county_id,
+        rows[0]["township_name"],
+        rows[0]["county"],
         township_id,
         None,
         [p.id for p in parts],
         parts,
-        township["county_name"],
+        rows[0]["county_name"],
     )
 
 
-async def _village_area(county_id: int, township_id: int | None, village_id: int) -> Area:
-    row = (
-        await Village.select(
-            Village.id,
-            Village.name,
-            Village.population,
-            Village.township,
-            Village.township.name.as_alias("township_name"),
-        )
-        .where((Village.id == village_id) & (Village.township.county == county_id))
-        .first()
+async def _village_area(county_id: int | None, township_id: int | None, village_id: int) -> Area:
+    rows = await Village.raw(
+        "SELECT v.id, v.name, v.population, v.township, t.name AS township_name, t.county"
+        " FROM village v JOIN township t ON t.id = v.township"
+        " WHERE v.id = {} AND t.county = coalesce({}::integer, t.county)",
+        village_id,
+        county_id,
     )
+    row = rows[0] if rows else None
     if row is None or (township_id and row["township"] != township_id):
         raise NotFoundException()
     part = Part(row["id"], row["name"], row["population"], 0 if row["population"] else 1)
     return Area(
-        "village", row["name"], county_id, row["township"], village_id, [village_id], [part], row["township_name"]
+        "village", row["name"], row["county"], row["township"], village_id, [village_id], [part], row["township_name"]
     )

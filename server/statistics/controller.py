@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from litestar import Controller, Request, Response, get
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -13,6 +15,7 @@ from server.statistics import queries
 from server.statistics.area import Area, Period, area_of, link_query, period_of
 from server.statistics.export import file_name, statistics_xlsx
 from server.statistics.lists import figure_list
+from server.statistics.tables import bar_chart, figure_cells
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.guards import requires_statistics_reader
@@ -20,6 +23,12 @@ from server.web.templating import page
 
 Req = Request[Any, Any, Any]
 MONTHS = range(1, 13)
+FIRST_CHAPTER = next(iter(queries.CHAPTERS))
+# each chapter's key, title and the numbers of its first and last tables, for the chapter links
+CHAPTER_LINKS = [
+    (key, title, queries.NUMBERS[keys[0]], queries.NUMBERS[keys[-1]]) for key, (title, keys) in queries.CHAPTERS.items()
+]
+NEXT_CHAPTER = {link[0]: following for link, following in pairwise(CHAPTER_LINKS)}
 
 
 async def place_and_period(
@@ -40,15 +49,24 @@ class StatisticsController(Controller):
         village: FromQuery[int | None] = None,
         year: FromQuery[int | None] = None,
         month: FromQuery[int | None] = None,
+        chapter: FromQuery[str] = FIRST_CHAPTER,
     ) -> Template:
+        if chapter not in queries.CHAPTERS:
+            raise NotFoundException()
         area, period = await place_and_period(request, township, village, year, month)
-        tables = await queries.report(area, period)
+        tables = await queries.report(area, period, chapter)
         return await page(
             request,
             "statistics/index.html",
             area=area,
             period=period,
             tables=tables,
+            chapter=chapter,
+            chapters=CHAPTER_LINKS,
+            next_chapter=NEXT_CHAPTER.get(chapter),
+            numbers=queries.NUMBERS,
+            figures=figure_cells,
+            bar_chart=bar_chart,
             months=MONTHS,
             query=link_query(area, period),
         )
@@ -74,6 +92,7 @@ class StatisticsController(Controller):
             period=period,
             listed=listed,
             title=queries.TITLES[table],
+            chapter=queries.CHAPTER_OF[table],
             query=link_query(area, period),
         )
 

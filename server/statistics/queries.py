@@ -16,7 +16,7 @@ from server.projects.codes import FUNDING_SOURCE, PROJECT_KIND
 from server.standby import from_standby
 from server.statistics import progress, trends
 from server.statistics.area import MONTHS_SQL, Area, Period, project_args
-from server.statistics.register import INCOME_COLUMNS, Groups, counted, register_groups
+from server.statistics.register import GROUPED, INCOME_COLUMNS, Groups, counted, register_groups
 from server.statistics.tables import Col, Row, StatTable
 
 HOUSEHOLD_COLUMNS = (Col(N_("Households")), Col(N_("People")))
@@ -372,24 +372,69 @@ TITLES = {
 }
 
 
+# The report's chapters, its tables in their order (the workbook's sheets are numbered in this order): the page shows
+# one chapter at a time (18 tables of up to 1,600 cells were one long page on a phone) and runs only its statements.
+CHAPTERS = {
+    "register": (N_("Households and incidence"), ("cause", "attribute", "status", "monitoring", "incidence")),
+    "progress": (N_("Progress and risks"), ("identification", "exits", "clocks")),
+    "projects": (N_("Projects and jobs"), ("project_places", "placements")),
+    "measures": (N_("Measures and funds"), ("measures", "funds", "projects")),
+    "visits": (N_("Visits and follow-ups"), ("visits",)),
+    "years": (N_("Year on year"), ("income", "trend_status", "trend_visits", "trend_income")),
+}
+ORDER = tuple(key for _, keys in CHAPTERS.values() for key in keys)
+NUMBERS = {key: number for number, key in enumerate(ORDER, 1)}  # a table's number, on its chapter's page too
+CHAPTER_OF = {key: chapter for chapter, (_, keys) in CHAPTERS.items() for key in keys}
+# the tables counted from the register's one statement (register_groups), with the column each is grouped by
+GROUPED_BY = {
+    **{key: spec[0] for key, spec in BREAKDOWNS.items()},
+    "incidence": "village",
+    "income": "income_year",
+    "trend_status": "identified_year",
+    "trend_income": "income_year",
+}
+
+
+async def _table(key: str, area: Area, period: Period, groups: Groups) -> StatTable:
+    if key in BREAKDOWNS:
+        return breakdown(key, groups)
+    match key:
+        case "incidence":
+            return await incidence(area, groups)
+        case "identification":
+            return await progress.identification_progress(area, period)
+        case "exits":
+            return await progress.exit_progress(area, period)
+        case "clocks":
+            return await progress.risk_clocks(area)
+        case "project_places":
+            return await progress.projects_by_place(area, period)
+        case "placements":
+            return await progress.placements(area)
+        case "measures":
+            return await measures(area, period)
+        case "funds":
+            return await funds_by_source(area, period)
+        case "projects":
+            return await projects_by_kind(area, period)
+        case "visits":
+            return await visits_by_month(area, period)
+        case "income":
+            return income(period, groups)
+        case "trend_status":
+            return trends.status_by_year(period, groups)
+        case "trend_visits":
+            return await trends.visits_across_years(area, period)
+        case "trend_income":
+            return trends.income_by_year(period, groups)
+    raise KeyError(key)
+
+
 @from_standby
-async def report(area: Area, period: Period) -> list[StatTable]:
-    """Every table of the statistics page, in its order: a constant number of statements."""
-    groups = await register_groups(area.villages, list(POOR))
-    return [
-        *[breakdown(key, groups) for key in BREAKDOWNS],
-        await incidence(area, groups),
-        await progress.identification_progress(area, period),
-        await progress.exit_progress(area, period),
-        await progress.risk_clocks(area),
-        await progress.projects_by_place(area, period),
-        await progress.placements(area),
-        await measures(area, period),
-        await funds_by_source(area, period),
-        await projects_by_kind(area, period),
-        await visits_by_month(area, period),
-        income(period, groups),
-        trends.status_by_year(period, groups),
-        await trends.visits_across_years(area, period),
-        trends.income_by_year(period, groups),
-    ]
+async def report(area: Area, period: Period, chapter: str | None = None) -> list[StatTable]:
+    """The tables of a chapter, or every table of the report (the workbook), in their order: a constant number of
+    statements, and only those of the tables asked for."""
+    keys = CHAPTERS[chapter][1] if chapter else ORDER
+    grouped = tuple(column for column in GROUPED if column in {GROUPED_BY.get(key) for key in keys})
+    groups = await register_groups(area.villages, list(POOR), grouped) if grouped else {}
+    return [await _table(key, area, period, groups) for key in keys]

@@ -19,9 +19,22 @@ INCOME_COLUMNS = ("wage_income", "business_income", "property_income", "transfer
 GROUPED = ("main_cause", "attribute", "status", "monitoring_type", "village", "income_year", "identified_year")
 
 _REGISTERED = "h.status <> 'none'"
-_REGISTER = f"""
-SELECT CASE {" ".join(f"WHEN GROUPING(h.{c}) = 0 THEN '{c}'" for c in GROUPED)} END AS grouped,
-       {", ".join(f"h.{c}" for c in GROUPED)},
+_INCOMES = ", ".join(
+    [
+        *(f"sum(h.{c}) FILTER (WHERE {_REGISTERED}) AS {c}" for c in INCOME_COLUMNS),
+        "sum(h.wage_income + h.business_income + h.property_income + h.transfer_income - h.production_cost)"
+        f" FILTER (WHERE {_REGISTERED}) AS net",
+    ]
+)
+
+
+def _register_sql(grouped: tuple[str, ...]) -> str:
+    """The statement grouping by `grouped` (the columns the tables asked for need), with the income sums only when
+    the income year is among them (the sums were most of the statement's time)."""
+    incomes = f", {_INCOMES}" if "income_year" in grouped else ""
+    return f"""
+SELECT CASE {" ".join(f"WHEN GROUPING(h.{c}) = 0 THEN '{c}'" for c in grouped)} END AS grouped,
+       {", ".join(f"h.{c}" for c in grouped)},
        count(*) FILTER (WHERE {_REGISTERED}) AS registered,
        coalesce(sum(m.people) FILTER (WHERE {_REGISTERED}), 0) AS registered_people,
        count(*) FILTER (WHERE h.monitoring_type IS NOT NULL) AS monitored,
@@ -30,23 +43,22 @@ SELECT CASE {" ".join(f"WHEN GROUPING(h.{c}) = 0 THEN '{c}'" for c in GROUPED)} 
        coalesce(sum(m.people) FILTER (WHERE h.status = ANY({{}})), 0) AS poor_people,
        count(*) FILTER (WHERE h.status = 'not_out') AS not_out,
        count(*) FILTER (WHERE h.status IN ('out_supported', 'out_unsupported')) AS out,
-       count(*) FILTER (WHERE h.status = 'returned') AS returned,
-       {", ".join(f"sum(h.{c}) FILTER (WHERE {_REGISTERED}) AS {c}" for c in INCOME_COLUMNS)},
-       sum(h.wage_income + h.business_income + h.property_income + h.transfer_income - h.production_cost)
-           FILTER (WHERE {_REGISTERED}) AS net
+       count(*) FILTER (WHERE h.status = 'returned') AS returned{incomes}
 FROM household h
 LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
 WHERE h.village = ANY({{}})
-GROUP BY GROUPING SETS ({", ".join(f"(h.{c})" for c in GROUPED)})
+GROUP BY GROUPING SETS ({", ".join(f"(h.{c})" for c in grouped)})
 """
+
 
 Groups = dict[str, dict[Any, dict[str, Any]]]  # grouping column -> its value -> the group's figures
 
 
-async def register_groups(villages: list[int], poor: list[str]) -> Groups:
-    """The place's households grouped by each column of GROUPED, with the figures of every kind of household."""
+async def register_groups(villages: list[int], poor: list[str], grouped: tuple[str, ...] = GROUPED) -> Groups:
+    """The place's households grouped by each of `grouped` (columns of GROUPED, in its order), with the figures of
+    every kind of household."""
     groups: Groups = defaultdict(dict)
-    for row in await Household.raw(_REGISTER, poor, poor, villages):
+    for row in await Household.raw(_register_sql(grouped), poor, poor, villages):
         groups[row["grouped"]][row[row["grouped"]]] = row
     return groups
 

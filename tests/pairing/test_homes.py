@@ -8,6 +8,9 @@ from typing import Any
 import httpx
 
 from server.clock import today
+from server.home.queries import township_overview
+from server.pairing.coverage import coverage
+from server.pairing.tables import Pairing
 from server.visits.tables import FollowUp
 from tests.helpers import log_in, statements_of
 from tests.pairing.conftest import Small, add_pairing, add_visit
@@ -66,9 +69,9 @@ async def test_a_cadres_home_takes_the_same_few_statements_however_many_househol
     assert "平邑县 临涧镇 · 双河村" in text  # the header's place names, read with the session
     assert text.count(f"上次走访：{today().isoformat()}") == 2
     assert text.count(f"下次回访：{(today() + timedelta(days=3)).isoformat()}") == 2
-    # the session's user with the header's place names, the households with their visit dates, the plan items
-    # overdue (two), the badges (open reports and findings, the follow-ups overdue and due this week)
-    assert with_one_household == await statements_of(client, "/", caplog) == 5
+    # the session's user with the header's place names; the badges (open reports and findings, the follow-ups overdue
+    # and due this week), the plan items overdue and the households with their visit dates, in one
+    assert with_one_household == await statements_of(client, "/", caplog) == 2
 
 
 async def test_a_leaders_home_reads_their_badges_once_however_many_households_they_have(
@@ -79,5 +82,18 @@ async def test_a_leaders_home_reads_their_badges_once_however_many_households_th
     await add_pairing(small.h["A4"], small.leader, started_on=date(2026, 2, 1))
     await add_visit(small.h["A4"], small.leader)
     assert "甲户主4" in (await client.get("/")).text
-    # the cadre's five, the township's overview, its coverage (households and cadres in one)
-    assert with_two_households == await statements_of(client, "/", caplog) == 7
+    # the cadre's two, the township's overview with its coverage
+    assert with_two_households == await statements_of(client, "/", caplog) == 3
+
+
+async def test_the_homes_coverage_counts_what_the_coverage_page_counts(small: Small) -> None:
+    # the township 4/7 (A5 needs no cadre, B3 is monitored), then a pairing ended and a second cadre for A3
+    overview, figures = await township_overview(small.township)
+    assert (figures.households, figures.covered, figures.uncovered) == (7, 4, 3)
+    await Pairing.update({Pairing.ended_on: date(2026, 3, 1)}).where(Pairing.household == small.h["B1"])
+    await add_pairing(small.h["A3"], small.m2, rank=2)
+    whole = (await coverage(small.township)).township
+    overview, figures = await township_overview(small.township)
+    assert (figures.households, figures.covered, figures.percent) == (whole.households, whole.covered, whole.percent)
+    assert (figures.households, figures.covered) == (7, 3)
+    assert overview["villages"] == 2

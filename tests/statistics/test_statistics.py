@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ from server.households.tables import Member
 from server.jobs.tables import Placement, PlacementCheck, Referral
 from server.monitoring.tables import RiskCase
 from server.places.tables import County, Township, Village
+from server.statistics.queries import CHAPTERS, TITLES
 from server.visits.tables import Visit, VisitMeasure
 from tests.helpers import log_in
 from tests.jobs.conftest import make_job
@@ -89,7 +91,8 @@ async def test_a_group_of_unregistered_households_only_is_no_row_and_their_incom
     await log_in(client, "stat_admin")
     html = (await client.get("/statistics")).text
     assert 'data-row="disability"' not in html.split('id="table-cause"', 1)[1].split("</section>", 1)[0]
-    assert str(YEAR - 3) not in html.split('id="table-trend_income"', 1)[1].split("</section>", 1)[0]
+    years = (await client.get("/statistics?chapter=years")).text
+    assert str(YEAR - 3) not in years.split('id="table-trend_income"', 1)[1].split("</section>", 1)[0]
 
 
 async def test_incidence_is_computed_per_village_and_a_village_without_population_says_why(
@@ -107,15 +110,43 @@ async def test_incidence_is_computed_per_village_and_a_village_without_populatio
     assert ">0<" not in total, "a figure that cannot be computed is never shown as 0"
 
 
+async def test_the_report_reads_a_chapter_at_a_time_and_every_table_is_one_link_away(
+    client: httpx.AsyncClient, register: dict[str, int], township: dict[str, int]
+) -> None:
+    """A chapter's tables keep their numbers in the report (and the workbook's sheets); every chapter is linked from
+    every chapter, with the place and period kept, and the list behind a figure leads back to its table's chapter."""
+    await log_in(client, "stat_admin")
+    shown: list[str] = []
+    for chapter, (_, keys) in CHAPTERS.items():
+        html = (await client.get(f"/statistics?year={YEAR}&month=3&chapter={chapter}")).text
+        tables = re.findall(r'<section class="stat-table" id="table-([a-z_]+)"', html)
+        assert tables == list(keys)
+        shown += tables
+        nav = html.split('id="statistics-chapters"', 1)[1].split("</nav>", 1)[0]
+        assert nav.count('aria-current="page"') == 1
+        assert f'&chapter={chapter}" aria-current' in nav
+        for other in CHAPTERS:
+            assert f"year={YEAR}&amp;month=3&chapter={other}" in nav
+        assert f'name="chapter" value="{chapter}"' in html, "a new year or month stays in the chapter"
+    assert sorted(shown) == sorted(TITLES), "every table in one chapter"
+    progress = (await client.get("/statistics?chapter=progress")).text
+    assert re.findall(r'id="title-([a-z_]+)">(\d+)\.', progress)[0] == ("identification", "6")
+    assert "/statistics?village=" in progress.split('id="statistics-parts"', 1)[1].split("</nav>", 1)[0]
+    assert "&chapter=progress" in progress.split('id="statistics-parts"', 1)[1].split("</nav>", 1)[0]
+    assert (await client.get("/statistics?chapter=nothing")).status_code == 404
+    listed = (await client.get(f"/statistics/list/measures/all?year={YEAR}")).text
+    assert "&chapter=measures#table-measures" in listed
+
+
 async def test_measures_are_counted_with_their_money_in_the_chosen_month_only(
     client: httpx.AsyncClient, register: dict[str, int]
 ) -> None:
     await log_in(client, "stat_admin")
-    this_month = (await client.get(f"/statistics?year={YEAR}&month={today().month}")).text
+    this_month = (await client.get(f"/statistics?year={YEAR}&month={today().month}&chapter=measures")).text
     assert "500.00" in row_of(this_month, "measures", "medical")
     other = today().month % 12 + 1
     other_year = YEAR if other > today().month else YEAR - 1
-    elsewhere = (await client.get(f"/statistics?year={other_year}&month={other}")).text
+    elsewhere = (await client.get(f"/statistics?year={other_year}&month={other}&chapter=measures")).text
     assert 'data-row="medical"' not in elsewhere
 
 
@@ -165,9 +196,13 @@ async def test_the_workbook_has_a_sheet_per_table_formatted_to_print_on_a4(
     assert cause["A2"].font.b
     assert cause.freeze_panes == "A3"
     assert cause.print_title_rows == "$1:$2"
-    assert cause.page_setup.fitToWidth == 1
+    assert (cause.page_setup.fitToWidth or 1) == 1, "one page wide (1, the file format's default, may be left out)"
+    assert cause.page_setup.fitToHeight == 0
+    assert str(cause.page_setup.paperSize) == cause.PAPERSIZE_A4
+    assert cause.print_options.gridLines
     assert cause.sheet_properties.pageSetUpPr.fitToPage
     assert cause.column_dimensions["A"].width >= 10
+    assert cause.column_dimensions["B"].width == 8, "as wide as its figures, at least 8"
     [measures] = [sheet for sheet in book.worksheets if "帮扶措施分类统计" in sheet.title]
     money = next(row for row in measures.iter_rows(min_row=3) if row[0].value == "医疗扶持")
     assert money[3].value == 500
@@ -190,7 +225,7 @@ async def test_a_risk_case_past_its_clock_is_counted_in_red_with_words_by_villag
         )
     )
     await log_in(client, "stat_admin")
-    html = (await client.get("/statistics")).text
+    html = (await client.get("/statistics?chapter=progress")).text
     shuanghe = row_of(html, "clocks", str(township["village"]))
     assert "1 超时限" in shuanghe, "not confirmed within 15 days, and no measure within 15 days"
     assert shuanghe.count("超时限") == 2
@@ -204,9 +239,14 @@ async def test_the_county_statistics_page_runs_the_same_statements_whatever_the_
     db.connection.add_query_logger(lambda record: statements.append(record.query))
     await log_in(client, "stat_county")
     await client.get("/statistics")  # the first request also logs the login and asyncpg's type look-ups
+    few: dict[str, int] = {}
+    for chapter in CHAPTERS:
+        statements.clear()
+        assert (await client.get(f"/statistics?chapter={chapter}")).status_code == 200
+        few[chapter] = len(statements)
     statements.clear()
-    assert (await client.get("/statistics")).status_code == 200
-    few = len(statements)
+    assert (await client.get("/statistics/report.xlsx")).status_code == 200
+    few["workbook"] = len(statements)
     for n in range(3):
         [town] = await Township.insert(Township(county=township["county"], name=f"新镇{n}", code=f"37132620{n}000"))
         [village] = await Village.insert(
@@ -217,7 +257,14 @@ async def test_the_county_statistics_page_runs_the_same_statements_whatever_the_
     statements.clear()
     page = await client.get("/statistics")
     assert "新镇2" in page.text
-    assert len(statements) == few
+    assert len(statements) == few["register"]
+    for chapter in CHAPTERS:
+        statements.clear()
+        assert (await client.get(f"/statistics?chapter={chapter}")).status_code == 200
+        assert len(statements) == few[chapter], chapter
+    statements.clear()
+    assert (await client.get("/statistics/report.xlsx")).status_code == 200
+    assert len(statements) == few["workbook"]
 
 
 async def test_placements_are_counted_with_those_still_working_at_the_first_check_by_village(
@@ -237,7 +284,7 @@ async def test_placements_are_counted_with_those_still_working_at_the_first_chec
         PlacementCheck(placement=placement["id"], months=1, due_on=date(2026, 7, 1), still_working=True)
     )
     await log_in(client, "stat_admin")
-    html = (await client.get("/statistics")).text
+    html = (await client.get("/statistics?chapter=projects")).text
     assert "1 个月后仍在岗" in html.split('id="table-placements"', 1)[1]
     shuanghe = row_of(html, "placements", str(township["village"]))
     cells = [cell.split(">", 1)[1].strip() for cell in shuanghe.split("</td>")[1:-1]]

@@ -45,7 +45,7 @@ async def test_households_by_year_of_registration_show_their_status_today_and_op
     await set_household(register["zhao"], identified_year=YEAR - 3)
     await set_household(register["qian"], identified_year=YEAR - 1)  # not registered: never counted
     await log_in(client, "stat_admin")
-    html = (await client.get(f"/statistics?year={YEAR}")).text
+    html = (await client.get(f"/statistics?year={YEAR}&chapter=years")).text
     assert cells(row_of(html, "trend_status", str(YEAR - 1))) == ["2", "4", "1", "0", "1"], (
         "王大病 and 李小病: 4 people, one not yet out and one returned"
     )
@@ -76,7 +76,7 @@ async def test_visits_by_month_stand_side_by_side_across_years_and_each_opens_it
             Visit(client_id=uuid.uuid4(), household=register["li"], cadre=register["cadre"], visited_at=last_year)
         )
     await log_in(client, "stat_admin")
-    html = (await client.get(f"/statistics?year={YEAR}")).text
+    html = (await client.get(f"/statistics?year={YEAR}&chapter=years")).text
     assert f'<th class="num">{YEAR - 2}</th><th class="num">{YEAR - 1}</th><th class="num">{YEAR}</th>' in html
     assert cells(row_of(html, "trend_visits", f"m{month:02d}")) == ["0", "2", "1"], "this month: 2 last year, 1 now"
     assert f"/statistics/list/trend_visits/{YEAR - 1}-{month:02d}" in html
@@ -93,7 +93,7 @@ async def test_net_income_per_person_year_on_year_with_the_change_and_the_year_w
     await set_household(register["wang"], income_year=YEAR - 1, wage_income=Decimal(7000), production_cost=1000)
     await set_household(register["zhao"], income_year=YEAR - 2, business_income=Decimal(3000))
     await log_in(client, "stat_admin")
-    html = (await client.get(f"/statistics?year={YEAR}")).text
+    html = (await client.get(f"/statistics?year={YEAR}&chapter=years")).text
     assert cells(row_of(html, "trend_income", str(YEAR - 1))) == ["1", "3", "2,000.00", "-33.3"], (
         "王大病: 6000 yuan net for 3 people, against 赵脱贫's 3000 for 1 the year before"
     )

@@ -108,3 +108,10 @@ def test_a_languages_templates_show_literal_messages_as_the_runtime_translation_
         finally:
             current_locale.reset(token)
     assert "村" in environment_for(base, "zh_CN").from_string(source).render(who="", row={"head": "张三"})
+
+
+def test_an_inline_if_without_an_else_renders_nothing_when_false_without_an_undefined() -> None:
+    environment = build_environment()
+    source = "<a{{ ' hidden' if off }} class='x{{ ' on' if on }}'>{{ (' ' if off) ~ 'y' }}</a>"
+    assert environment.from_string(source).render(off=False, on=True) == "<a class='x on'>y</a>"
+    assert "cond_expr_undefined(" not in environment.compile(source, raw=True)
