@@ -178,6 +178,7 @@ def build_environment() -> Environment:
         role_label=lambda code: Role(code).label,
         photo_max_bytes=PHOTO_MAX_BYTES,
     )
+    env.globals["icons"] = navigation_icons(env)
     env.filters.update(
         mask_id=privacy.mask_id_number,
         mask_phone=privacy.mask_phone,
@@ -187,6 +188,14 @@ def build_environment() -> Environment:
         percent_of=lambda part, whole: whole_percent(part or 0, whole or 0),
     )
     return env
+
+
+def navigation_icons(env: Environment) -> dict[str, Markup]:
+    """The navigation's icons (templates/_icons.html) drawn once: the bottom bar showed five per page, a macro call
+    each (45 µs a page)."""
+    draw = env.get_template("_icons.html").module.icon  # type: ignore[attr-defined]
+    names = {item.icon for items in NAVIGATION.values() for item in items}
+    return {name: Markup(draw(name)) for name in names}  # noqa: S704 -- our own template's output
 
 
 @lru_cache(maxsize=8192)
