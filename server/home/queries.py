@@ -22,8 +22,9 @@ from server.visits.queries import due_counts_sql
 
 IN_REGISTER = in_register_sql("h")
 # The township at a glance, and its coverage as the home shows it: the households that need a responsible cadre and
-# those that have one, as server/pairing/coverage.py counts them (an index probe per household for an active
-# cadre), without what the home does not show (the villages' figures, the cadres' quotas, the visits).
+# those that have one, as server/pairing/coverage.py counts them (from the index of the households needing a cadre,
+# with their kept count of active pairings), without what the home does not show (the villages' figures, the
+# cadres' quotas, the visits).
 _OVERVIEW = f"""
 WITH t AS (SELECT {{}}::int AS id)
 SELECT
@@ -37,10 +38,8 @@ SELECT
   (SELECT count(*) FROM app_user u WHERE u.township = t.id AND u.is_active AND u.role = 'cadre') AS cadres,
   coverage.households AS coverage_households, coverage.covered AS coverage_covered
 FROM t, LATERAL (
-  SELECT count(*) AS households, count(*) FILTER (WHERE c.household IS NOT NULL) AS covered
-  FROM household h JOIN village v ON v.id = h.village LEFT JOIN LATERAL (
-    SELECT p.household FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL LIMIT 1
-  ) c ON TRUE
+  SELECT count(*) AS households, count(*) FILTER (WHERE h.active_pairings > 0) AS covered
+  FROM household h JOIN village v ON v.id = h.village
   WHERE v.township = t.id AND {eligible_sql("h")}
 ) coverage
 """

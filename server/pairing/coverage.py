@@ -37,22 +37,17 @@ t AS MATERIALIZED (SELECT w.id, w.name, w.code, w.county, {columns} FROM towns w
 
 _HOUSEHOLDS = """
 hh AS MATERIALIZED (
-  SELECT h.village, v.township, count(*) AS households, count(*) FILTER (WHERE c.household IS NOT NULL) AS covered,
+  SELECT h.village, v.township, count(*) AS households, count(*) FILTER (WHERE h.active_pairings > 0) AS covered,
          count(*) FILTER (WHERE {unvisited}) AS unvisited, count(*) FILTER (WHERE {overdue}) AS overdue
   FROM household h JOIN village v ON v.id = h.village JOIN t ON v.township = t.id
-  {covered} {visit_joins}
+  {visit_joins}
   WHERE {eligible}
   GROUP BY h.village, v.township
 )"""
-# Whether a household has an active cadre (`c`): for a township's thousand households an index probe each (LIMIT 1;
-# as EXISTS, the planner hashed every active pairing of the database, 48,000 at county scale); for a county's 50,000
-# or more, the active pairings hashed once (the probes were 100,000 index buffers, a third of the statement's time).
-_COVERED_ONE_BY_ONE = """LEFT JOIN LATERAL (
-    SELECT p.household FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL LIMIT 1
-  ) c ON TRUE"""
-_COVERED_AT_ONCE = (
-    "LEFT JOIN (SELECT DISTINCT p.household FROM pairing p WHERE p.ended_on IS NULL) c ON c.household = h.id"
-)
+# Covered: the household has an active cadre, read from its kept count of active pairings (`active_pairings`, kept
+# by triggers on `pairing`, migration pairing_2026_12_06t07_25_00) which the index of the households needing a cadre
+# carries: no probe of `pairing` per household (a township's thousand: 2,000 index buffers) nor every active pairing
+# hashed (a county's 50,000).
 # Summed over the villages' counts; a village or township without households (an outer join's NULL row) counts none.
 _COUNT_FIELDS = ("households", "covered", "unvisited", "overdue")
 _COUNTS = ", ".join(f"coalesce(sum(h.{name}), 0)::int AS {name}" for name in _COUNT_FIELDS)
@@ -105,11 +100,10 @@ _CADRE_FIELDS = (
 )  # fmt: skip
 
 
-def _figures_sql(towns: str, parts: str, fields: tuple[str, ...], covered: str = _COVERED_ONE_BY_ONE) -> str:
+def _figures_sql(towns: str, parts: str, fields: tuple[str, ...]) -> str:
     """One statement, one row: the parts' figures (`parts`, a query of `fields` in their order) and the cadre rows,
     each an array of records (the parts' query and the cadres' were two statements)."""
     households = _HOUSEHOLDS.format(
-        covered=covered,
         unvisited=visit_figures.UNVISITED,
         overdue=visit_figures.OVERDUE,
         visit_joins=visit_figures.HOUSEHOLD_VISIT_JOINS,
@@ -124,10 +118,10 @@ def _figures_sql(towns: str, parts: str, fields: tuple[str, ...], covered: str =
 
 
 async def _figures(
-    towns: str, parts: str, fields: tuple[str, ...], *args: Any, covered: str = _COVERED_ONE_BY_ONE
+    towns: str, parts: str, fields: tuple[str, ...], *args: Any
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The parts' rows (dicts of `fields`) and the cadre rows (of _CADRE_FIELDS), in one statement."""
-    rows = await Pairing.raw(_figures_sql(towns, parts, fields, covered), *args)
+    rows = await Pairing.raw(_figures_sql(towns, parts, fields), *args)
     return (
         [dict(zip(fields, part, strict=True)) for part in rows[0]["parts"]],
         [dict(zip(_CADRE_FIELDS, cadre, strict=True)) for cadre in rows[0]["cadres"]],
@@ -219,9 +213,7 @@ async def coverage(township_id: int | None, county_id: int | None = None) -> Cov
 @from_standby
 async def county_coverage(county_id: int | None) -> CountyCoverage:
     """The county's figures and each township's (each judged by its own quotas and alert days), in one query."""
-    township_rows, cadre_rows = await _figures(
-        "county = {}", _BY_TOWNSHIP, _TOWNSHIP_FIELDS, county_id or -1, covered=_COVERED_AT_ONCE
-    )
+    township_rows, cadre_rows = await _figures("county = {}", _BY_TOWNSHIP, _TOWNSHIP_FIELDS, county_id or -1)
     townships = [_part(TownshipFigures, row, "id", "name", "unvisited_alert_days") for row in township_rows]
     return CountyCoverage(_whole(townships, cadre_rows, "township"), townships)
 
@@ -230,9 +222,7 @@ async def county_coverage(county_id: int | None) -> CountyCoverage:
 async def region_coverage(region_id: int | None) -> RegionCoverage:
     """A city's or a province's figures and each county's (each township judged by its own quotas), in one query."""
     region = region_id or -1
-    county_rows, cadre_rows = await _figures(
-        _REGION_TOWNS, _BY_COUNTY, _COUNTY_FIELDS, region, region, covered=_COVERED_AT_ONCE
-    )
+    county_rows, cadre_rows = await _figures(_REGION_TOWNS, _BY_COUNTY, _COUNTY_FIELDS, region, region)
     counties = [_part(CountyFigures, row, "id", "name") for row in county_rows]
     return RegionCoverage(_whole(counties, cadre_rows, "county"), counties)
 
@@ -281,7 +271,7 @@ async def uncovered_households(township_id: int | None, village_id: int | None) 
             f"SELECT h.id, h.code, h.status, h.monitoring_type, v.name AS village, {HEAD_NAME_SQL} AS head"
             " FROM household h JOIN village v ON v.id = h.village"
             f" WHERE v.township = {{}} AND {eligible_sql('h')} AND (v.id = {{}} OR {{}})"
-            " AND NOT EXISTS (SELECT 1 FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL)"
+            " AND h.active_pairings = 0"
             " ORDER BY v.code, h.code",
             township_id or -1,
             village_id or -1,

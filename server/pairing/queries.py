@@ -155,7 +155,7 @@ async def search_households(township_id: int | None, q: str, limit: int = 30) ->
     return list(
         await Household.raw(
             f"SELECT h.id, h.code, v.name AS village, {HEAD_NAME_SQL} AS head,"
-            " (SELECT count(*) FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL) AS cadres"
+            " h.active_pairings AS cadres"  # kept by triggers on pairing
             " FROM household h JOIN village v ON v.id = h.village"
             " WHERE v.township = {} AND (h.code ILIKE {} OR EXISTS (SELECT 1 FROM member m WHERE m.household = h.id"
             " AND m.relation = 'head' AND (m.name LIKE {} OR m.initials ILIKE {})))"
