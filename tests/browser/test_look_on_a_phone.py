@@ -55,6 +55,8 @@ async def test_the_register_on_a_phone_is_a_search_bar_with_chips_and_cards(phon
     row = page.locator("#household-rows tr").first
     assert await row.locator("td.card-title").evaluate("td => getComputedStyle(td).display") == "block"
     assert await row.locator("td[data-label='村']").evaluate("td => getComputedStyle(td).display") == "inline"
+    name_before = "td => getComputedStyle(td, '::before').content"
+    assert await row.locator("td.card-title").evaluate(name_before) in ("none", "normal"), "no ' · ' before the name"
     assert await page.locator("#household-table thead").evaluate("t => t.getBoundingClientRect().height") <= 1
     await screenshot(page, "look-register-cards")
     await no_sideways_scroll(page)
