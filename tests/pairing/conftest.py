@@ -15,6 +15,7 @@ from server.households.tables import Household, Member
 from server.pairing.tables import Pairing
 from server.places.tables import Village
 from server.visits.tables import Visit
+from tests.helpers import csrf_token_of
 
 _numbers = itertools.count(1)
 
@@ -81,3 +82,13 @@ async def small(township: dict[str, int], make_user: Any) -> Small:
     for code, cadre in (("A1", leader), ("A2", leader), ("A3", m1), ("B1", m2)):
         await add_pairing(h[code], cadre)
     return Small(town, village_a, b.id, h, admin, leader, m1, m2, m3, disabled)
+
+
+async def accept_proposal_a4(client: Any, assistant_page: str, small: Small) -> Any:
+    """Accept the assistant's proposal of 王甲 (m1) as household A4's first cadre, as the page's button does (htmx)."""
+    proposal = {"household": str(small.h["A4"]), "cadre": str(small.m1), "rank": "1", "label": "甲户主4 → 王甲"}
+    return await client.post(
+        "/pairings/assistant/accept",
+        data={**proposal, "_csrf_token": csrf_token_of(assistant_page)},
+        headers={"HX-Request": "true", "HX-Target": f"proposal-{small.h['A4']}-1"},
+    )

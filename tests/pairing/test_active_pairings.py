@@ -17,7 +17,7 @@ from server.households.tables import Household
 from server.pairing.handover import hand_over
 from server.pairing.tables import Pairing
 from tests.helpers import csrf_token_of, log_in, post_form
-from tests.pairing.conftest import Small, add_pairing
+from tests.pairing.conftest import Small, accept_proposal_a4, add_pairing
 from tests.pairing.test_pairings import TODAY, admin_of, pair_by_form
 
 MISCOUNTED = (
@@ -57,12 +57,7 @@ async def test_pairing_and_ending_by_the_forms_keep_the_count(client: httpx.Asyn
 async def test_accepting_the_assistants_proposals_keeps_the_count(client: httpx.AsyncClient, small: Small) -> None:
     await log_in(client, "t_admin")
     page = await client.get("/pairings/assistant")
-    one = {"household": str(small.h["A4"]), "cadre": str(small.m1), "rank": "1", "label": "甲户主4 → 王甲"}
-    accepted = await client.post(
-        "/pairings/assistant/accept",
-        data={**one, "_csrf_token": csrf_token_of(page.text)},
-        headers={"HX-Request": "true", "HX-Target": f"proposal-{small.h['A4']}-1"},
-    )
+    accepted = await accept_proposal_a4(client, page.text, small)
     assert accepted.status_code == 200
     assert await kept_count(small.h["A4"]) == 1
     pairs = [f"{small.h['B2']}:{small.leader}:1", f"{small.h['B3']}:{small.m2}:1", f"{small.h['B2']}:{small.m3}:2"]

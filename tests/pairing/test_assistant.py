@@ -10,7 +10,7 @@ from server.pairing.tables import Pairing
 from server.places.tables import Village
 from server.policy.registry import QUOTA_MAXIMUM
 from tests.helpers import csrf_token_of, log_in, record_rule
-from tests.pairing.conftest import Small, add_pairing, add_visit
+from tests.pairing.conftest import Small, accept_proposal_a4, add_pairing, add_visit
 
 
 def summary(advice_proposals: list) -> list[tuple[str, int, int]]:
@@ -82,12 +82,7 @@ async def test_accepting_one_proposal_replaces_its_row(client: httpx.AsyncClient
     assert page.status_code == 200
     assert "甲户主4 → 王甲" in page.text
     assert 'id="unpaired-count">3<' in page.text
-    data = {"household": str(small.h["A4"]), "cadre": str(small.m1), "rank": "1", "label": "甲户主4 → 王甲"}
-    response = await client.post(
-        "/pairings/assistant/accept",
-        data={**data, "_csrf_token": csrf_token_of(page.text)},
-        headers={"HX-Request": "true", "HX-Target": f"proposal-{small.h['A4']}-1"},
-    )
+    response = await accept_proposal_a4(client, page.text, small)
     assert response.status_code == 200
     assert response.text.lstrip().startswith(f'<li id="proposal-{small.h["A4"]}-1">')
     assert "已结对" in response.text
