@@ -13,7 +13,7 @@ from server.households.register import in_register_sql
 from server.households.tables import Household
 from server.pairing.coverage import Figures
 from server.pairing.queries import MY_HOUSEHOLD, MY_HOUSEHOLDS_FROM, by_urgency
-from server.pairing.rules import eligible_sql
+from server.pairing.rules import covered_sql, eligible_sql
 from server.plans import queries as plan_queries
 from server.reports.queries import open_counts_sql as open_reports_sql
 from server.standby import from_standby
@@ -38,7 +38,7 @@ SELECT
   (SELECT count(*) FROM app_user u WHERE u.township = t.id AND u.is_active AND u.role = 'cadre') AS cadres,
   coverage.households AS coverage_households, coverage.covered AS coverage_covered
 FROM t, LATERAL (
-  SELECT count(*) AS households, count(*) FILTER (WHERE h.active_pairings > 0) AS covered
+  SELECT count(*) AS households, count(*) FILTER (WHERE {covered_sql("h")}) AS covered
   FROM household h JOIN village v ON v.id = h.village
   WHERE v.township = t.id AND {eligible_sql("h")}
 ) coverage

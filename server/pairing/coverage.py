@@ -15,7 +15,7 @@ from server.clock import LOCAL_TODAY_SQL
 from server.numbers import whole_percent
 from server.pairing import visit_figures
 from server.pairing.queries import HEAD_NAME_SQL
-from server.pairing.rules import Quotas, eligible_sql
+from server.pairing.rules import Quotas, covered_sql, eligible_sql
 from server.pairing.tables import Pairing
 from server.policy.registry import CADRE_QUOTA, LEADER_QUOTA, QUOTA_MAXIMUM, UNVISITED_ALERT_DAYS, Rule
 from server.standby import from_standby
@@ -37,7 +37,7 @@ t AS MATERIALIZED (SELECT w.id, w.name, w.code, w.county, {columns} FROM towns w
 
 _HOUSEHOLDS = """
 hh AS MATERIALIZED (
-  SELECT h.village, v.township, count(*) AS households, count(*) FILTER (WHERE h.active_pairings > 0) AS covered,
+  SELECT h.village, v.township, count(*) AS households, count(*) FILTER (WHERE {covered}) AS covered,
          count(*) FILTER (WHERE {unvisited}) AS unvisited, count(*) FILTER (WHERE {overdue}) AS overdue
   FROM household h JOIN village v ON v.id = h.village JOIN t ON v.township = t.id
   {visit_joins}
@@ -108,6 +108,7 @@ def _figures_sql(towns: str, parts: str, fields: tuple[str, ...]) -> str:
         overdue=visit_figures.OVERDUE,
         visit_joins=visit_figures.HOUSEHOLD_VISIT_JOINS,
         eligible=eligible_sql("h"),
+        covered=covered_sql("h"),
     )
     return (
         "WITH " + _towns(UNVISITED_ALERT_DAYS, LEADER_QUOTA, CADRE_QUOTA, QUOTA_MAXIMUM).format(towns=towns)
@@ -271,7 +272,7 @@ async def uncovered_households(township_id: int | None, village_id: int | None) 
             f"SELECT h.id, h.code, h.status, h.monitoring_type, v.name AS village, {HEAD_NAME_SQL} AS head"
             " FROM household h JOIN village v ON v.id = h.village"
             f" WHERE v.township = {{}} AND {eligible_sql('h')} AND (v.id = {{}} OR {{}})"
-            " AND h.active_pairings = 0"
+            f" AND NOT {covered_sql('h')}"
             " ORDER BY v.code, h.code",
             township_id or -1,
             village_id or -1,

@@ -18,6 +18,12 @@ def eligible_sql(alias: str = "h") -> str:
     return f"({alias}.status <> 'none' OR {alias}.monitoring_type IS NOT NULL)"
 
 
+def covered_sql(alias: str = "h") -> str:
+    """SQL: the household has an active responsible cadre (its count of active pairings, kept by triggers on
+    `pairing` and carried by the index of the households needing a cadre)."""
+    return f"{alias}.active_pairings > 0"
+
+
 def eligible() -> Any:
     """The same rule as a Piccolo condition on Household."""
     return (Household.status != "none") | Household.monitoring_type.is_not_null()
