@@ -4,18 +4,16 @@ and the return-to-poverty rate as a sheet."""
 from __future__ import annotations
 
 import asyncio
-from io import BytesIO
 from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
-from xlsxwriter import Workbook
 
 from server.codes import MEASURE_TYPE
 from server.i18n import gettext
 from server.jobs.placements import CHECK_RULES
 from server.monitoring.assessment import Assessment
 from server.monitoring.rate import Rate
-from server.spreadsheets import append_row, safe_cell
+from server.spreadsheets import FastWorkbook, append_row, safe_cell
 
 
 def header(check_months: tuple[int, ...]) -> list[str]:
@@ -72,9 +70,8 @@ def measure_labels(items: list[Assessment]) -> dict[str, str]:
 def build_workbook(items: list[Assessment], year: int) -> bytes:
     """One sheet, one line per cadre in the order given (alphabetical); every text cell formula-safe. Written with
     XlsxWriter in memory: openpyxl made an object and an XML element per cell, 0.7 s of CPU for the county's 95,000."""
-    buffer = BytesIO()
-    workbook = Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    sheet = workbook.add_worksheet(gettext("Assessment %(year)s", year=year))
+    workbook = FastWorkbook()
+    sheet = workbook.sheet(gettext("Assessment %(year)s", year=year))
     months = items[0].check_months if items else tuple(rule.default for rule in CHECK_RULES)
     labels = measure_labels(items)
     rows = [header(months), *(row_of(item, labels) for item in items)]
@@ -84,8 +81,7 @@ def build_workbook(items: list[Assessment], year: int) -> bytes:
         sheet.write_string(
             len(rows) + 1, 0, safe_cell(gettext("— : no monitoring line is set for %(year)s.", year=year))
         )
-    workbook.close()
-    return buffer.getvalue()
+    return workbook.bytes()
 
 
 async def assessment_xlsx(items: list[Assessment], year: int) -> bytes:
