@@ -1,0 +1,156 @@
+"""How many measures of each type each household received in each year (`delivered_count`), kept by the database from
+the delivered-measures ledger (the view `delivered_measure`: visits' measures, placements, attended trainings,
+completed projects' benefits) on every write of the tables it reads.
+
+The township's figures ask, per village, how many plan items are overdue: the n-th planned item of a type is met when
+its household received at least n measures of that type in the plan's year. Counting those deliveries through the
+ledger's four branches on every request was about half of the leader's /coverage database time (a generic plan
+comparing each of the year's visits with the planned households). The kept counts are one index probe per planned
+household and type.
+
+The year is the local year of the delivery (`delivered_on`: a visit's day in Asia/Shanghai), exactly the deliveries
+between the local midnights a plan's year begins and ends with (server/plans/queries.py, `_year_span`).
+
+Kept by recomputing: a write of any table the ledger reads finds the households its rows belong to, old and new
+(through the tables above it: a placement's referral's member's household), locks those households' rows (FOR NO
+KEY UPDATE, in household order) and counts their deliveries anew from the view in a new statement, which under READ
+COMMITTED sees every write committed before the lock was granted. A cascade is counted by the parent's trigger, which
+fires after it: a visit deleted takes its measures with it (their trigger no longer finds the visit), then the
+visit's trigger counts its household again. A household deleted takes its counts (ON DELETE CASCADE); its children's
+triggers find no household row to lock and count nothing. Increments (as `household.active_pairings`) were not
+used: a cascade's rows can no longer be joined to the tables above them, so their decrements would be lost.
+Writes that cannot change the ledger fire nothing: a new visit, referral, member, training or project has no
+measure yet; job posts and employers only name a placement.
+
+The functions run as their owner (SECURITY DEFINER): the app role may only read the table (server/operations/roles.py).
+TRUNCATE of a source (the owner's; the app role may not) counts every household anew.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+from server.migration_helpers import add_raw_sql
+
+ID = "2026-12-06T09:40:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "delivered_count: measures per household, year and type, kept by triggers"
+
+_DEFINER = "LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp"
+
+# The ledger's rows counted per household, local year and type (`{where}`: which households).
+_COUNTED = (
+    "SELECT d.household, date_part('year', d.delivered_on)::int AS year, d.type, count(*)::int AS n"
+    " FROM delivered_measure d WHERE {where} GROUP BY 1, 2, 3"
+)
+
+# Per source table: the households of its rows `r` (a transition table), and the operations that can change the
+# ledger (a new row of a table above a measure has none yet).
+SOURCES = {
+    "visit_measure": ("SELECT v.household FROM {rows} r JOIN visit v ON v.id = r.visit", "INSERT OR UPDATE OR DELETE"),
+    "visit": ("SELECT r.household FROM {rows} r", "UPDATE OR DELETE"),
+    "placement": (
+        "SELECT mb.household FROM {rows} r JOIN referral f ON f.id = r.referral JOIN member mb ON mb.id = f.member",
+        "INSERT OR UPDATE OR DELETE",
+    ),
+    "referral": ("SELECT mb.household FROM {rows} r JOIN member mb ON mb.id = r.member", "UPDATE OR DELETE"),
+    "member": ("SELECT r.household FROM {rows} r", "UPDATE OR DELETE"),
+    "training": (
+        "SELECT mb.household FROM {rows} r JOIN training_enrolment te ON te.training = r.id"
+        " JOIN member mb ON mb.id = te.member",
+        "UPDATE OR DELETE",
+    ),
+    "training_enrolment": ("SELECT mb.household FROM {rows} r JOIN member mb ON mb.id = r.member",
+                           "INSERT OR UPDATE OR DELETE"),  # fmt: skip
+    "project": ("SELECT pb.household FROM {rows} r JOIN project_beneficiary pb ON pb.project = r.id", "UPDATE OR DELETE"),
+    "project_beneficiary": ("SELECT r.household FROM {rows} r", "INSERT OR UPDATE OR DELETE"),
+}
+
+
+def _households(table: str) -> str:
+    """A plpgsql block setting `households` from the statement's transition tables (`made`, `gone`)."""
+    rows = SOURCES[table][0]
+    return f"""
+  IF TG_OP = 'INSERT' THEN
+    households := ARRAY({rows.format(rows="made")});
+  ELSIF TG_OP = 'DELETE' THEN
+    households := ARRAY({rows.format(rows="gone")});
+  ELSE
+    households := ARRAY({rows.format(rows="made")} UNION {rows.format(rows="gone")});
+  END IF;"""
+
+
+FUNCTIONS = [
+    # The households' counts anew, after locking their rows (in household order: no deadlock between two statements
+    # touching the same households); a household no longer there (deleted in this statement) is left out.
+    f"""CREATE FUNCTION delivered_count_recounted(households integer[]) RETURNS void {_DEFINER} AS $$
+DECLARE present integer[];
+BEGIN
+  IF households IS NULL OR cardinality(households) = 0 THEN RETURN; END IF;
+  present := ARRAY(SELECT id FROM household WHERE id = ANY(households) ORDER BY id FOR NO KEY UPDATE);
+  DELETE FROM delivered_count WHERE household = ANY(households);
+  INSERT INTO delivered_count (household, year, type, n) {_COUNTED.format(where="d.household = ANY(present)")};
+END $$""",
+    *[
+        f"""CREATE FUNCTION {table}_delivered_counted() RETURNS trigger {_DEFINER} AS $$
+DECLARE households integer[];
+BEGIN{_households(table)}
+  PERFORM delivered_count_recounted(households);
+  RETURN NULL;
+END $$"""
+        for table in SOURCES
+    ],
+    f"""CREATE FUNCTION delivered_count_truncated() RETURNS trigger {_DEFINER} AS $$
+BEGIN
+  DELETE FROM delivered_count;
+  INSERT INTO delivered_count (household, year, type, n) {_COUNTED.format(where="TRUE")};
+  RETURN NULL;
+END $$""",
+]
+
+
+def _triggers(table: str) -> list[str]:
+    each = "FOR EACH STATEMENT EXECUTE FUNCTION"
+    operations = SOURCES[table][1]
+    counted = f"{table}_delivered_counted()"
+    triggers = [
+        f"CREATE TRIGGER {table}_truncated_delivered AFTER TRUNCATE ON {table} {each} delivered_count_truncated()",
+        f"CREATE TRIGGER {table}_deleted_delivered AFTER DELETE ON {table} REFERENCING OLD TABLE AS gone {each} {counted}",
+        f"CREATE TRIGGER {table}_updated_delivered AFTER UPDATE ON {table} REFERENCING OLD TABLE AS gone"
+        f" NEW TABLE AS made {each} {counted}",
+    ]
+    if "INSERT" in operations:
+        triggers.append(
+            f"CREATE TRIGGER {table}_inserted_delivered AFTER INSERT ON {table} REFERENCING NEW TABLE AS made"
+            f" {each} {counted}"
+        )
+    return triggers
+
+
+FORWARDS = [
+    # No write of the sources between the count and the triggers (the migration is one transaction).
+    f"LOCK TABLE {', '.join(SOURCES)} IN SHARE ROW EXCLUSIVE MODE",
+    "CREATE TABLE delivered_count (household integer NOT NULL REFERENCES household (id) ON DELETE CASCADE,"
+    " year integer NOT NULL, type text NOT NULL, n integer NOT NULL, PRIMARY KEY (household, year, type))",
+    *FUNCTIONS,
+    # Only the trigger functions (running as the owner) call it.
+    "REVOKE EXECUTE ON FUNCTION delivered_count_recounted(integer[]) FROM PUBLIC",
+    *[trigger for table in SOURCES for trigger in _triggers(table)],
+    f"INSERT INTO delivered_count (household, year, type, n) {_COUNTED.format(where='TRUE')}",
+    "ANALYZE delivered_count",
+]
+BACKWARDS = [
+    *[
+        f"DROP TRIGGER IF EXISTS {table}_{event}_delivered ON {table}"
+        for table in SOURCES
+        for event in ("truncated", "deleted", "updated", "inserted")
+    ],
+    *[f"DROP FUNCTION IF EXISTS {table}_delivered_counted()" for table in SOURCES],
+    "DROP FUNCTION IF EXISTS delivered_count_truncated()",
+    "DROP FUNCTION IF EXISTS delivered_count_recounted(integer[])",
+    "DROP TABLE IF EXISTS delivered_count",
+]
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="plans", description=DESCRIPTION)
+    add_raw_sql(manager, forwards=FORWARDS, backwards=BACKWARDS)
+    return manager
