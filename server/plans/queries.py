@@ -168,17 +168,23 @@ async def overdue_for(user: CurrentUser, year: int, village_id: int | None = Non
     return rows
 
 
-# Open items past their date per village, without pairing each item with its delivery: the n-th item of a type is
-# matched exactly when its household received at least n measures of the type in the year, so only the counts of
-# deliveries per household, year and type are needed, which the database keeps (`delivered_count`, migration
-# plans_2026_12_06t09_40_00, the same figures as `_MATCHED`): one probe per item instead of the year's deliveries read
-# through the ledger's four branches, and no statement for the planned households first.
+# Open items past their date per village, without pairing each item with its delivery: the n-th item of a type in a
+# plan is met exactly when its household received at least n measures of the type in the year, and its items past
+# their date are its first ones in order of date, so of a plan's `due` items of a type past their date, `due - got`
+# are open when its household received `got` measures of the type (none when `got >= due`). The deliveries per
+# household, year and type are kept by the database (`delivered_count`, migration plans_2026_12_06t09_40_00): one
+# probe per plan and type instead of the year's deliveries read through the ledger's four branches, no statement for
+# the planned households first, and no numbering of the items. The same figures as `_MATCHED`.
 _OVERDUE_BY_VILLAGE = f"""
-WITH {_ITEMS}
-SELECT items.village, count(*) AS overdue
-FROM items LEFT JOIN delivered_count got
-     ON got.household = items.household AND got.year = items.year AND got.type = items.type
-WHERE items.n > coalesce(got.n, 0) AND items.due_on < {LOCAL_TODAY_SQL} GROUP BY items.village
+WITH due AS (
+    SELECT p.household, h.village, p.year, i.type, count(*) AS n
+    FROM help_plan_item i JOIN help_plan p ON p.id = i.plan JOIN household h ON h.id = p.household
+    WHERE {{}} AND i.due_on < {LOCAL_TODAY_SQL}
+    GROUP BY p.household, h.village, p.year, i.type
+)
+SELECT due.village, sum(due.n - coalesce(got.n, 0)) AS overdue
+FROM due LEFT JOIN delivered_count got ON got.household = due.household AND got.year = due.year AND got.type = due.type
+WHERE due.n > coalesce(got.n, 0) GROUP BY due.village
 """
 
 

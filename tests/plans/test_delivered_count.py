@@ -14,12 +14,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
+from piccolo.querystring import QueryString
 
-from server.clock import TIMEZONE
+from server.clock import LOCAL_TODAY_SQL, TIMEZONE
 from server.demo.loader import load_demo
 from server.employers.tables import Employer
 from server.households.tables import Household, Member
 from server.jobs.tables import JobPost, Placement, Referral, Training, TrainingEnrolment
+from server.plans import queries
 from server.projects.tables import Project, ProjectBeneficiary
 from server.visits.tables import Visit, VisitMeasure
 from tests.helpers import csrf_token_of
@@ -179,3 +181,27 @@ async def test_the_demo_has_every_household_counted(db: Any) -> None:
         "SELECT (SELECT sum(n) FROM delivered_count) AS counted, (SELECT count(*) FROM delivered_measure) AS ledger"
     )
     assert row["counted"] == row["ledger"] > 0
+
+
+async def test_the_plan_items_overdue_per_village_are_those_left_unmatched(db: Any) -> None:
+    """The coverage's count of overdue items per village (from the kept counts) against the items one by one matched
+    with their deliveries (`_MATCHED`, the due lists), for every township and year of the demo's plans."""
+    await load_demo()
+    plans = await Household.raw(
+        "SELECT DISTINCT v.township, p.year FROM help_plan p JOIN household h ON h.id = p.household"
+        " JOIN village v ON v.id = h.village"
+    )
+    assert plans
+    for plan in plans:
+        where = QueryString(
+            "p.year = {} AND h.village IN (SELECT id FROM village WHERE township = {})", plan["year"], plan["township"]
+        )
+        matched = await Household.raw(
+            f"SELECT m.village, count(*) AS n FROM ({queries._MATCHED}) m"
+            f" WHERE m.delivered_on IS NULL AND m.due_on < {LOCAL_TODAY_SQL} GROUP BY m.village",
+            where,
+            await queries.planned_households(where),
+            *queries._year_span(plan["year"]),
+        )
+        counted = await queries.overdue_by_village(plan["township"], plan["year"])
+        assert counted == {row["village"]: row["n"] for row in matched}
