@@ -177,6 +177,7 @@ def build_environment() -> Environment:
         static_url=static_url,
         role_label=lambda code: Role(code).label,
         photo_max_bytes=PHOTO_MAX_BYTES,
+        bar=bar,
     )
     env.globals["icons"] = navigation_icons(env)
     env.filters.update(
@@ -214,6 +215,18 @@ def filled(text: str, variables: dict[str, Any]) -> Markup:
     sentence; a coverage row has four, for screen readers)."""
     escaped = {key: value if isinstance(value, UNESCAPED_TYPES) else escape(value) for key, value in variables.items()}
     return Markup(str.__mod__(text, escaped))  # noqa: S704 -- the catalog's text, the values escaped
+
+
+def bar(percent: int, label: str = "") -> Markup:
+    """A server-drawn progress bar (SVG, no script, no inline style): orange until it is full; `label` (escaped) is
+    what a screen reader says, the percentage by default. Every template's `bar` (templates/_macros.html exports
+    this one), and the coverage's village rows (server/pairing/coverage_rows.py) drawn in Python."""
+    fill = " bar__fill--warn" if percent < 100 else ""
+    return Markup(  # noqa: S704 -- the label escaped, the rest numbers
+        '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img"'
+        f' aria-label="{escape(label or f"{percent}%")}">\n  <rect class="bar__track" width="100" height="10"/>\n'
+        f'  <rect class="bar__fill{fill}" width="{percent if percent >= 0 else 0}" height="10"/>\n</svg>'
+    )
 
 
 @pass_context
