@@ -13,6 +13,7 @@ from server.audit.queries import record
 from server.clock import this_year
 from server.i18n import N_, gettext
 from server.pairing import coverage
+from server.pairing.coverage_rows import village_rows
 from server.pairing.export import coverage_xlsx, pending_xlsx
 from server.plans import queries as plan_queries
 from server.web.auth import client_ip, current_user
@@ -48,7 +49,8 @@ class CoverageController(Controller):
         order = order_param(sort, tuple(VILLAGE_ORDERS))
         villages = sort_rows(data.villages, order, VILLAGE_ORDERS)
         plan_overdue = await plan_queries.overdue_by_village(user.township_id, this_year())
-        return await page(request, "pairing/coverage.html", data=data, villages=villages, order=order,
+        rows = village_rows(villages, plan_overdue, data.quotas.unvisited_alert_days)
+        return await page(request, "pairing/coverage.html", data=data, village_rows=rows, order=order,
                           plan_overdue=plan_overdue)  # fmt: skip
 
     @get("/coverage/uncovered")
