@@ -19,8 +19,9 @@ fires after it: a visit deleted takes its measures with it (their trigger no lon
 visit's trigger counts its household again. A household deleted takes its counts (ON DELETE CASCADE); its children's
 triggers find no household row to lock and count nothing. Increments (as `household.active_pairings`) were not
 used: a cascade's rows can no longer be joined to the tables above them, so their decrements would be lost.
-Writes that cannot change the ledger fire nothing: a new visit, referral, member, training or project has no
-measure yet; job posts and employers only name a placement.
+Writes that cannot change the ledger count nothing anew: a new visit, referral, member, training or project has no
+measure yet; an UPDATE that changes none of the columns the ledger reads of its table (a visit's note, a project's
+progress) finds no household; job posts and employers only name a placement.
 
 The functions run as their owner (SECURITY DEFINER): the app role may only read the table (server/operations/roles.py).
 TRUNCATE of a source (the owner's; the app role may not) counts every household anew.
@@ -42,39 +43,56 @@ _COUNTED = (
     " FROM delivered_measure d WHERE {where} GROUP BY 1, 2, 3"
 )
 
-# Per source table: the households of its rows `r` (a transition table), and the operations that can change the
+# Per source table: the households of its rows `r` (a transition table), the columns the ledger reads from it (an
+# UPDATE that changes none of them changes no count and counts nothing anew), and whether an INSERT can change the
 # ledger (a new row of a table above a measure has none yet).
 SOURCES = {
-    "visit_measure": ("SELECT v.household FROM {rows} r JOIN visit v ON v.id = r.visit", "INSERT OR UPDATE OR DELETE"),
-    "visit": ("SELECT r.household FROM {rows} r", "UPDATE OR DELETE"),
+    "visit_measure": ("SELECT v.household FROM {rows} r JOIN visit v ON v.id = r.visit", "visit, type", True),
+    "visit": ("SELECT r.household FROM {rows} r", "household, visited_at", False),
     "placement": (
         "SELECT mb.household FROM {rows} r JOIN referral f ON f.id = r.referral JOIN member mb ON mb.id = f.member",
-        "INSERT OR UPDATE OR DELETE",
+        "referral, start_date",
+        True,
     ),
-    "referral": ("SELECT mb.household FROM {rows} r JOIN member mb ON mb.id = r.member", "UPDATE OR DELETE"),
-    "member": ("SELECT r.household FROM {rows} r", "UPDATE OR DELETE"),
+    "referral": ("SELECT mb.household FROM {rows} r JOIN member mb ON mb.id = r.member", "member", False),
+    "member": ("SELECT r.household FROM {rows} r", "household", False),
     "training": (
         "SELECT mb.household FROM {rows} r JOIN training_enrolment te ON te.training = r.id"
         " JOIN member mb ON mb.id = te.member",
-        "UPDATE OR DELETE",
+        "held_on, topic",
+        False,
     ),
-    "training_enrolment": ("SELECT mb.household FROM {rows} r JOIN member mb ON mb.id = r.member",
-                           "INSERT OR UPDATE OR DELETE"),  # fmt: skip
-    "project": ("SELECT pb.household FROM {rows} r JOIN project_beneficiary pb ON pb.project = r.id", "UPDATE OR DELETE"),
-    "project_beneficiary": ("SELECT r.household FROM {rows} r", "INSERT OR UPDATE OR DELETE"),
+    "training_enrolment": (
+        "SELECT mb.household FROM {rows} r JOIN member mb ON mb.id = r.member",
+        "training, member, attended",
+        True,
+    ),
+    "project": (
+        "SELECT pb.household FROM {rows} r JOIN project_beneficiary pb ON pb.project = r.id",
+        "status, completed_on, kind",
+        False,
+    ),
+    "project_beneficiary": ("SELECT r.household FROM {rows} r", "project, household", True),
 }
+
+
+def _changed(rows: str, other: str, columns: str) -> str:
+    """The rows of `rows` without a row of `other` of the same id and the same `columns` (an UPDATE's changed rows)."""
+    same = " AND ".join(f"o.{column} IS NOT DISTINCT FROM c.{column}" for column in columns.split(", "))
+    return f"(SELECT c.* FROM {rows} c WHERE NOT EXISTS (SELECT FROM {other} o WHERE o.id = c.id AND {same}))"
 
 
 def _households(table: str) -> str:
     """A plpgsql block setting `households` from the statement's transition tables (`made`, `gone`)."""
-    rows = SOURCES[table][0]
+    rows, columns, _ = SOURCES[table]
+    made, gone = _changed("made", "gone", columns), _changed("gone", "made", columns)
     return f"""
   IF TG_OP = 'INSERT' THEN
     households := ARRAY({rows.format(rows="made")});
   ELSIF TG_OP = 'DELETE' THEN
     households := ARRAY({rows.format(rows="gone")});
   ELSE
-    households := ARRAY({rows.format(rows="made")} UNION {rows.format(rows="gone")});
+    households := ARRAY({rows.format(rows=made)} UNION {rows.format(rows=gone)});
   END IF;"""
 
 
@@ -109,7 +127,6 @@ END $$""",
 
 def _triggers(table: str) -> list[str]:
     each = "FOR EACH STATEMENT EXECUTE FUNCTION"
-    operations = SOURCES[table][1]
     counted = f"{table}_delivered_counted()"
     triggers = [
         f"CREATE TRIGGER {table}_truncated_delivered AFTER TRUNCATE ON {table} {each} delivered_count_truncated()",
@@ -117,7 +134,7 @@ def _triggers(table: str) -> list[str]:
         f"CREATE TRIGGER {table}_updated_delivered AFTER UPDATE ON {table} REFERENCING OLD TABLE AS gone"
         f" NEW TABLE AS made {each} {counted}",
     ]
-    if "INSERT" in operations:
+    if SOURCES[table][2]:
         triggers.append(
             f"CREATE TRIGGER {table}_inserted_delivered AFTER INSERT ON {table} REFERENCING NEW TABLE AS made"
             f" {each} {counted}"
