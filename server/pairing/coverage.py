@@ -25,14 +25,15 @@ from server.standby import from_standby
 # `t`: those townships with the rules in force in each today, each a column named by its key: the alert days, and the
 # quotas for the cadres' figures; picked from the values recorded for the townships or above them, read once
 # (`held`, server.policy.held_values_sql), instead of a `policy_value` lookup (a plpgsql function of five small reads)
-# per township and rule.
+# per township and rule; and the days the visit figures compare with (visit_figures.TOWNSHIP_DAY_COLUMNS).
 # `hh`: per village, those households, covered, unvisited and overdue, counted in one pass (MATERIALIZED: when the
 # planner could push a city's townships into it, it hashed every active pairing once per township).
 def _towns(*rules: Rule[Any]) -> str:
     columns = ", ".join(f"{policy.held_sql(rule, 'held', 'w.id', LOCAL_TODAY_SQL)} AS {rule.key}" for rule in rules)
     return f"""towns AS MATERIALIZED (SELECT id, name, code, county FROM township WHERE {{towns}}),
 held AS MATERIALIZED ({policy.held_values_sql(rules, "SELECT id FROM towns")}),
-t AS MATERIALIZED (SELECT w.id, w.name, w.code, w.county, {columns} FROM towns w)"""
+t AS MATERIALIZED (SELECT r.*, {visit_figures.TOWNSHIP_DAY_COLUMNS.format(days="r.unvisited_alert_days")}
+  FROM (SELECT w.id, w.name, w.code, w.county, {columns} FROM towns w) r)"""
 
 
 _HOUSEHOLDS = """
@@ -281,10 +282,12 @@ async def uncovered_households(township_id: int | None, village_id: int | None) 
     )
 
 
-# One township's numbers in force today, looked up once (OFFSET 0: not once per household or cadre row).
+# One township's numbers in force today, looked up once (OFFSET 0: not once per household or cadre row), with the
+# days the visit figures compare with.
 _TOWN_RULES = (
+    f"SELECT r.*, {visit_figures.TOWNSHIP_DAY_COLUMNS.format(days='r.unvisited_alert_days')} FROM ("
     f"SELECT id, {policy.sql(LEADER_QUOTA, 'id')} AS leader_quota, {policy.sql(CADRE_QUOTA, 'id')} AS cadre_quota,"
-    f" {policy.sql(UNVISITED_ALERT_DAYS, 'id')} AS unvisited_alert_days FROM township WHERE id = {{}} OFFSET 0"
+    f" {policy.sql(UNVISITED_ALERT_DAYS, 'id')} AS unvisited_alert_days FROM township WHERE id = {{}} OFFSET 0) r"
 )
 
 
