@@ -105,12 +105,12 @@ async def test_the_county_xlsx_has_the_same_figures_and_is_audited(
 
 
 # The session's user, the county's name with the lists waiting, coverage (households and cadres in one), the
-# return-to-poverty rates with their caps, employment with the checks' months, the year figures with their caps,
+# return-to-poverty rates with their caps, employment with the checks' months, the year figures with their caps and
 # the closed years.
-COUNTY_HOME_STATEMENTS = 7
+COUNTY_HOME_STATEMENTS = 6
 
 
-async def test_the_county_home_sends_the_same_seven_statements_whatever_the_size(
+async def test_the_county_home_sends_the_same_six_statements_whatever_the_size(
     client: httpx.AsyncClient, counties: Counties, township: dict[str, int], caplog: Any
 ) -> None:
     await log_in(client, "xian")
