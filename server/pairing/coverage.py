@@ -8,6 +8,7 @@ overdue. No check-in counts and no ranking of people. Visit figures come from se
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from server import policy
@@ -101,9 +102,11 @@ _CADRE_FIELDS = (
 )  # fmt: skip
 
 
+@cache
 def _figures_sql(towns: str, parts: str, fields: tuple[str, ...]) -> str:
     """One statement, one row: the parts' figures (`parts`, a query of `fields` in their order) and the cadre rows,
-    each an array of records (the parts' query and the cadres' were two statements)."""
+    each an array of records (the parts' query and the cadres' were two statements). Made once for each kind of
+    whole (a few texts of constants; 34 µs a request to put together)."""
     households = _HOUSEHOLDS.format(
         unvisited=visit_figures.UNVISITED,
         overdue=visit_figures.OVERDUE,
