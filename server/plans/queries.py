@@ -168,24 +168,25 @@ async def overdue_for(user: CurrentUser, year: int, village_id: int | None = Non
     return rows
 
 
-# Open items past their date per village, without pairing each item with its delivery: the n-th item of a type in a
-# plan is met exactly when its household received at least n measures of the type in the year, and its items past
-# their date are its first ones in order of date, so of a plan's `due` items of a type past their date, `due - got`
-# are open when its household received `got` measures of the type (none when `got >= due`). The deliveries per
-# household, year and type are kept by the database (`delivered_count`, migration plans_2026_12_06t09_40_00): one
-# probe per plan and type instead of the year's deliveries read through the ledger's four branches, no statement for
-# the planned households first, and no numbering of the items. The same figures as `_MATCHED`.
-_OVERDUE_BY_VILLAGE = f"""
-WITH due AS (
+# Open items past their date, without pairing each item with its delivery: the n-th item of a type in a plan is met
+# exactly when its household received at least n measures of the type in the year, and its items past their date are
+# its first ones in order of date, so of a plan's `due` items of a type past their date, `due - got` are open when its
+# household received `got` measures of the type (none when `got >= due`). The deliveries per household, year and type
+# are kept by the database (`delivered_count`, migration plans_2026_12_06t09_40_00): one probe per plan and type
+# instead of the year's deliveries read through the ledger's four branches, no statement for the planned households
+# first, and no numbering of the items. The same figures as `_MATCHED`. `{}`: a condition on the plan `p` and its
+# household `h`, as for `_ITEMS`. Each row: a plan's open items of one type past their date, and its village.
+_OPEN_PAST_DUE = f"""
+SELECT due.village, due.n - coalesce(got.n, 0) AS open
+FROM (
     SELECT p.household, h.village, p.year, i.type, count(*) AS n
     FROM help_plan_item i JOIN help_plan p ON p.id = i.plan JOIN household h ON h.id = p.household
     WHERE {{}} AND i.due_on < {LOCAL_TODAY_SQL}
     GROUP BY p.household, h.village, p.year, i.type
-)
-SELECT due.village, sum(due.n - coalesce(got.n, 0)) AS overdue
-FROM due LEFT JOIN delivered_count got ON got.household = due.household AND got.year = due.year AND got.type = due.type
-WHERE due.n > coalesce(got.n, 0) GROUP BY due.village
+) due LEFT JOIN delivered_count got ON got.household = due.household AND got.year = due.year AND got.type = due.type
+WHERE due.n > coalesce(got.n, 0)
 """
+_OVERDUE_BY_VILLAGE = f"SELECT o.village, sum(o.open) AS overdue FROM ({_OPEN_PAST_DUE}) o GROUP BY o.village"
 
 
 async def overdue_by_village(township_id: int | None, year: int) -> dict[int, int]:
@@ -199,11 +200,6 @@ async def overdue_by_village(township_id: int | None, year: int) -> dict[int, in
 
 def overdue_count_sql(user: CurrentUser, year: int) -> QueryString:
     """How many open plan items are past their date among the user's households (`n`, the cadre's home), to read
-    inside another statement: the planned households in an array read once, as `planned_households` lists them."""
+    inside another statement."""
     where = QueryString("p.year = {} AND {}", year, household_scope_sql(user, "h"))
-    return QueryString(
-        f"SELECT count(*) AS n FROM ({_MATCHED}) m WHERE m.delivered_on IS NULL AND m.due_on < {LOCAL_TODAY_SQL}",
-        where,
-        QueryString(f"ARRAY({PLANNED_HOUSEHOLDS})", where),
-        *_year_span(year),
-    )
+    return QueryString(f"SELECT coalesce(sum(o.open), 0)::bigint AS n FROM ({_OPEN_PAST_DUE}) o", where)
