@@ -34,7 +34,7 @@ SHEET_CONTEXT: dict[str, Any] = {**CODE_LISTS}
 
 async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
     risks = await queries.risks_to_check(user, year, OVERVIEW_RISKS)
-    township_rate, _ = await rate.return_rates(user, today())
+    township_rate = await rate.township_rate(user, today())
     return {
         "year": year,
         "line": risks.line,
