@@ -8,6 +8,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from server import once
 from server.accounts.sessions import set_flash
 from server.employers import queries as employers
 from server.i18n import N_
@@ -64,8 +65,13 @@ class EmployerJobsController(Controller):
             form.errors.add("title", N_("Your company is waiting for approval by the township; it cannot post yet."))
         if not form.ok:
             return await self._form(request, form, status=422)
-        job_id = await queries.create_job(employer, form.values)
-        await audit(request, "job_created", "job", job_id, title=form.values["title"])
+
+        async def posted() -> int:
+            job_id = await queries.create_job(employer, form.values)
+            await audit(request, "job_created", "job", job_id, title=form.values["title"])
+            return job_id
+
+        job_id = await once.create(data, user.id, posted)
         await set_flash(user.session_key, "success", N_("Job posted."))
         return Redirect(path=f"/employer/jobs/{job_id}", status_code=303)
 

@@ -8,6 +8,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from server import once
 from server.accounts.sessions import set_flash
 from server.i18n import N_
 from server.jobs import queries, trainings
@@ -48,8 +49,14 @@ class TrainingController(Controller):
         form = TrainingForm.parse(data)
         if form.errors or user.township_id is None:
             return await self._form(request, form, 422)
-        training_id = await trainings.create_training(user.township_id, form.values, user.id)
-        await audit(request, "training_created", "training", training_id, title=form.values["title"])
+        township_id = user.township_id
+
+        async def created() -> int:
+            training_id = await trainings.create_training(township_id, form.values, user.id)
+            await audit(request, "training_created", "training", training_id, title=form.values["title"])
+            return training_id
+
+        training_id = await once.create(data, user.id, created)
         await set_flash(user.session_key, "success", N_("Training saved."))
         return Redirect(path=f"/jobs/trainings/{training_id}", status_code=303)
 

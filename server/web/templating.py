@@ -28,6 +28,7 @@ from server.clock import local_date, local_time
 from server.i18n import LOCALES, current_locale, gettext, ngettext, translations
 from server.media.images import MAX_BYTES as PHOTO_MAX_BYTES
 from server.numbers import whole_percent
+from server.once import once_input
 from server.settings import ROOT, get_settings
 from server.web.assets import static_url
 from server.web.navigation import NAVIGATION
@@ -177,6 +178,7 @@ def build_environment() -> Environment:
         static_url=static_url,
         role_label=lambda code: Role(code).label,
         photo_max_bytes=PHOTO_MAX_BYTES,
+        once_input=once_input,
     )
     env.globals["icons"] = navigation_icons(env)
     # Eleven static_url calls per page, 3-4 µs each through jinja2's call: the same links for every page.
