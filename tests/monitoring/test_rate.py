@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from server.households.tables import Household
+from server.monitoring.rate import LIFTED
 from server.places.tables import Village
 from tests.monitoring.conftest import as_user
 
@@ -45,6 +46,31 @@ async def test_the_rate_is_returned_over_lifted_per_village_and_for_the_township
     assert "脱贫 10 户" in second
     overview = await client.get("/monitoring")
     assert "4.00%" in overview.text
+
+
+async def test_the_township_rate_alone_is_the_whole_of_the_villages_rates(
+    world: dict[str, Any], township: dict[str, int]
+) -> None:
+    from dataclasses import replace
+
+    from server.accounts.roles import Role
+    from server.accounts.sessions import CurrentUser
+    from server.clock import today
+    from server.monitoring.rate import return_rates, township_rate
+    from server.places.tables import Township
+    from tests.monitoring.conftest import make_household
+
+    await households(world["village"], "returned", 2)
+    other = Village(township=township["township"], name="石岭村", code="371326105002")
+    await other.save()
+    await households(other.id, "out_supported", 10)
+    await make_household(other.id, "返贫户", 3000, members=4, status="returned")
+    empty = Township(county=township["county"], name="无村镇", code="371326199000")
+    await empty.save()
+    leader = CurrentUser(world["leader"], "mleader", "", Role.LEADER, township["township"], None, None, "zh_CN", "")
+    for user in (leader, replace(leader, township_id=empty.id), replace(leader, township_id=None)):
+        whole, _ = await return_rates(user, today())
+        assert await township_rate(user, today()) == whole
 
 
 async def test_the_households_behind_each_number_are_listed(client: httpx.AsyncClient, world: dict[str, Any]) -> None:
@@ -90,3 +116,15 @@ async def test_the_rate_in_people_equals_a_direct_count_of_the_members(
     assert returned > 0
     assert f"返贫 {returned} 人" in people
     assert f"脱贫 {lifted} 人" in people
+
+
+async def test_the_lifted_households_are_read_from_their_index(db: Any) -> None:
+    """The partial index `household_lifted` holds exactly the households the rate counts (LIFTED), with what it
+    reads of them: a query with the rate's condition reads the index alone (when LIFTED changes, so must the index)."""
+    await db.connection.execute("SET LOCAL enable_seqscan = off")
+    await db.connection.execute("SET LOCAL enable_bitmapscan = off")
+    statuses = ", ".join(f"'{status}'" for status in LIFTED)
+    rows = await db.connection.fetch(
+        f"EXPLAIN SELECT h.village, h.status, h.member_count FROM household h WHERE h.status IN ({statuses})"
+    )
+    assert "Index Only Scan using household_lifted" in "\n".join(row[0] for row in rows)
