@@ -15,6 +15,7 @@ from server.accounts.sessions import set_flash
 from server.households import changes, queries
 from server.households.forms import HouseholdForm, MemberForm
 from server.households.household_page import household_page
+from server.households.rows import household_rows
 from server.i18n import N_
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_admin, requires_township_staff
@@ -119,6 +120,7 @@ class HouseholdController(Controller):
             "households/list.html",
             fragment=fragment,
             result=result,
+            household_rows=household_rows,
             village_options=villages,
             can_edit=user.is_admin,
             **filters,
