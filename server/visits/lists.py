@@ -16,6 +16,7 @@ from server.accounts.tables import User
 from server.audit.queries import record
 from server.policy.registry import UNVISITED_ALERT_DAYS
 from server.visits import ledgers, pages, queries
+from server.visits.cells import visit_cells
 from server.visits.controller import vpage
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
@@ -32,7 +33,9 @@ class VisitListController(Controller):
         user = current_user(request)
         visits = await pages.recent_visits(user)
         follow_ups, summary = await queries.due_follow_ups(user) if user.role is Role.CADRE else ([], None)
-        return await vpage(request, "visits/index.html", visits=visits, follow_ups=follow_ups, summary=summary)
+        return await vpage(
+            request, "visits/index.html", visits=visits, visit_cells=visit_cells, follow_ups=follow_ups, summary=summary
+        )
 
     @get("/follow-ups")
     async def follow_ups(self, request: Request[Any, Any, Any], days: FromQuery[int] = 7) -> Template:
