@@ -671,6 +671,13 @@ def main() -> None:
         " fifth session): PostgreSQL plans a statement anew on each connection for its first five runs",
     )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure the bare route and every chosen page this many times, one after the other, and print per page"
+        " the median round's figures (the machine's drift moves a single run's ratios by up to 30%%)",
+    )
     parser.add_argument("--only", choices=["all", "wire"], default="all", help="wire: bytes on the wire only")
     parser.add_argument("--pages", default="", help="measure only the scenarios whose name matches this regex")
     parser.add_argument("--database", default=BENCH_DATABASE, help=f"bench database name (default {BENCH_DATABASE})")
@@ -707,16 +714,49 @@ def main() -> None:
                 print("\n".join(wire), flush=True)
                 return
             chosen = re.compile(args.pages)
-            results = []
-            for scenario in (s for s in SCENARIOS if s is SCENARIOS[0] or chosen.search(s.name)):
-                results.append(measure(context, scenario, lua))
-                print(f"bench: {results[-1].name} {figures(results[-1], results[0])} data={data}", flush=True)
-            for measurement in MEASUREMENTS:
-                if chosen.search(measurement.__name__.replace("_", "-")):
-                    for result in measurement(context):
-                        results.append(result)
-                        print(f"bench: {result.name} {figures(result, results[0])} data={data}", flush=True)
+            rounds = []
+            for number in range(1, args.rounds + 1):
+                label = "bench:" if args.rounds == 1 else f"bench-round-{number}:"
+                rounds.append(measure_round(context, chosen, lua, label, data))
+            if args.rounds > 1:
+                for name, result, bare, ratios in medians(rounds):
+                    spread = ",".join(f"{ratio:.2f}" for ratio in ratios)
+                    print(f"bench: {name} {figures(result, bare)} ratios={spread} data={data}", flush=True)
     print("\n".join(f"{line} data={data}" for line in wire), flush=True)
+
+
+Round = list[Result]  # the bare route first, then every page measured, in order
+
+
+def measure_round(context: Context, chosen: re.Pattern[str], lua: Path, label: str, data: str) -> Round:
+    """The bare route, then each chosen scenario and measurement once; each line printed as it is taken."""
+    results: Round = []
+
+    def taken(result: Result) -> None:
+        results.append(result)
+        print(f"{label} {result.name} {figures(result, results[0])} data={data}", flush=True)
+
+    for scenario in (s for s in SCENARIOS if s is SCENARIOS[0] or chosen.search(s.name)):
+        taken(measure(context, scenario, lua))
+    for measurement in MEASUREMENTS:
+        if chosen.search(measurement.__name__.replace("_", "-")):
+            for result in measurement(context):
+                taken(result)
+    return results
+
+
+def medians(rounds: list[Round]) -> Iterator[tuple[str, Result, Result, list[float]]]:
+    """Per page, the round whose ratio (for a measurement that is not a request: p50) is the median of all rounds,
+    with that round's bare route, and the ratios of every round. Each ratio is a page's requests per second over
+    the bare route's of its own round, so a machine that drifts between rounds moves both."""
+    for index, first in enumerate(rounds[0]):
+        taken = sorted(
+            ((round_[index], round_[0]) for round_ in rounds),
+            key=lambda pair: pair[0].rps / pair[1].rps if pair[0].relative and pair[1].rps else -pair[0].p50_ms,
+        )
+        ratios = [result.rps / bare.rps for result, bare in taken if result.relative and bare.rps]
+        result, bare = taken[len(taken) // 2]
+        yield first.name, result, bare, sorted(ratios)
 
 
 if __name__ == "__main__":
