@@ -10,11 +10,9 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from server import policy
 from server.accounts.roles import Role
 from server.accounts.tables import User
 from server.audit.queries import record
-from server.policy.registry import UNVISITED_ALERT_DAYS
 from server.visits import ledgers, pages, queries
 from server.visits.cells import visit_cells
 from server.visits.controller import vpage
@@ -46,8 +44,7 @@ class VisitListController(Controller):
     @get("/visits/overdue", guards=[requires_leader_or_admin])
     async def overdue(self, request: Request[Any, Any, Any]) -> Template:
         user = current_user(request)
-        days = await policy.value(UNVISITED_ALERT_DAYS, user.township_id)
-        villages = await pages.village_follow_up_overview(user, days)
+        days, villages = await pages.village_follow_up_overview(user)
         return await vpage(request, "visits/overdue.html", villages=villages, days=days)
 
     @get("/visits/ledger/monthly")

@@ -30,7 +30,7 @@ DAILY_PAGES = [
     ("t_m1", "/households/{A3}/timeline", 3),
     ("t_leader", "/", 3),
     ("t_leader", "/coverage", 4),
-    ("t_leader", "/visits/overdue", 5),
+    ("t_leader", "/visits/overdue", 2),
     ("t_leader", "/monitoring", 5),
     ("t_leader", "/monitoring/risks", 3),
     ("t_leader", "/monitoring/rate", 3),
