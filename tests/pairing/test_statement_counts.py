@@ -34,8 +34,8 @@ DAILY_PAGES = [
     ("t_leader", "/monitoring", 5),
     ("t_leader", "/monitoring/risks", 3),
     ("t_leader", "/monitoring/rate", 3),
-    ("t_admin", "/households", 3),
-    ("t_admin", "/households?q=%E6%88%B7%E4%B8%BB", 3),  # 户主: every head, more after growing
+    ("t_admin", "/households", 2),
+    ("t_admin", "/households?q=%E6%88%B7%E4%B8%BB", 2),  # 户主: every head, more after growing
 ]
 
 
