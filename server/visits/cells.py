@@ -78,3 +78,29 @@ def visit_cells(visits: list[dict[str, Any]]) -> Markup:
             "</a>"
         )
     return Markup("".join(cards))  # noqa: S704 -- every value is escaped, the messages are our catalog's
+
+
+def overdue_village_rows(villages: list[dict[str, Any]]) -> Markup:
+    """The rows of the leaders' overdue page (`pages.village_follow_up_overview`'s villages): each village's
+    households, and its households with an overdue follow-up and not visited, each a link to the households behind
+    it with a sentence for screen readers (a template row was 20 µs, 0.5 ms of a township's 26 villages)."""
+    village_label, households_label = _message(N_("Village")), _message(N_("Households"))
+    overdue_label, unvisited_label = _message(N_("Overdue")), _message(N_("Not visited"))
+    overdue_text = _message(N_("%(village)s: %(n)s follow-ups overdue"))
+    unvisited_text = _message(N_("%(village)s: %(n)s not visited"))
+    rows = []
+    for village in villages:
+        name, overdue, unvisited = escape(village["name"]), village["overdue"], village["unvisited"]
+        warn = ' class="is-warn"' if overdue or unvisited else ""
+        overdue_warn, unvisited_warn = " text-warn" if overdue else "", " text-warn" if unvisited else ""
+        rows.append(
+            f'      <tr{warn}><td class="card-title" data-label="{village_label}">{name}</td>'
+            f'<td class="num" data-label="{households_label}">{village["households"]}</td>\n'
+            f'        <td class="num" data-label="{overdue_label}"><a class="figure{overdue_warn}"'
+            f' href="/coverage/overdue?village={village["id"]}">{overdue}'
+            f'<span class="sr-only"> {overdue_text % {"village": name, "n": overdue}}</span></a></td>\n'
+            f'        <td class="num" data-label="{unvisited_label}"><a class="figure{unvisited_warn}"'
+            f' href="/coverage/unvisited?village={village["id"]}">{unvisited}'
+            f'<span class="sr-only"> {unvisited_text % {"village": name, "n": unvisited}}</span></a></td></tr>\n'
+        )
+    return Markup("".join(rows))  # noqa: S704 -- every value is escaped, the messages are our catalog's

@@ -14,7 +14,7 @@ from server.accounts.roles import Role
 from server.accounts.tables import User
 from server.audit.queries import record
 from server.visits import ledgers, pages, queries
-from server.visits.cells import visit_cells
+from server.visits.cells import overdue_village_rows, visit_cells
 from server.visits.controller import vpage
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
@@ -45,7 +45,9 @@ class VisitListController(Controller):
     async def overdue(self, request: Request[Any, Any, Any]) -> Template:
         user = current_user(request)
         days, villages = await pages.village_follow_up_overview(user)
-        return await vpage(request, "visits/overdue.html", villages=villages, days=days)
+        return await vpage(
+            request, "visits/overdue.html", villages=villages, days=days, overdue_village_rows=overdue_village_rows
+        )
 
     @get("/visits/ledger/monthly")
     async def monthly(

@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from server.visits.cells import measures_text, short_note, visit_cells
+from server.visits.cells import measures_text, overdue_village_rows, short_note, visit_cells
 
 
 def test_a_note_is_cut_as_jinja2_truncate_cuts_it() -> None:
@@ -52,3 +52,15 @@ def test_a_card_escapes_its_values_and_shows_what_it_has() -> None:
     assert "<b>" not in card
     assert card.count("&lt;b&gt;&#34;&amp;") == 5
     assert " · 2 张照片" in card
+
+
+def test_the_overdue_rows_escape_the_village_and_warn_where_a_figure_is_not_zero() -> None:
+    villages = [{"id": 7, "name": "<i>村", "households": 71, "overdue": 16, "unvisited": 0},
+                {"id": 8, "name": "石岭村", "households": 3, "overdue": 0, "unvisited": 0}]  # fmt: skip
+    first, second = str(overdue_village_rows(villages)).splitlines(keepends=True)[::3][:2]
+    assert first.startswith('      <tr class="is-warn"><td class="card-title" data-label="村">&lt;i&gt;村</td>')
+    assert second.startswith('      <tr><td class="card-title" data-label="村">石岭村</td>')
+    html = str(overdue_village_rows(villages))
+    assert "<i>" not in html
+    assert '"figure text-warn" href="/coverage/overdue?village=7">16<span class="sr-only"> &lt;i&gt;村：16 户' in html
+    assert '"figure" href="/coverage/unvisited?village=7">0<span class="sr-only"> &lt;i&gt;村：0 户未走访' in html
