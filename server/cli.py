@@ -321,12 +321,14 @@ def createuser(
 @main.command()
 @friendly_errors
 def maintain() -> None:
-    """Nightly upkeep as the database owner: partitions for the months ahead, months of expired sessions dropped."""
+    """Nightly upkeep as the database owner: partitions for the months ahead, months of expired sessions dropped,
+    old form tokens forgotten."""
     from server.operations.migrations import maintain as upkeep
 
-    made, sessions = run_with_database(lambda: upkeep(os.environ["DATABASE_URL"]), as_owner=True)
+    made, sessions, forms = run_with_database(lambda: upkeep(os.environ["DATABASE_URL"]), as_owner=True)
     click.echo(f"新建分区 {len(made)} 个 (partitions made): {', '.join(made) or '无 (none needed)'}")
     click.echo(f"清除过期会话 {sessions} 个 (expired sessions dropped with their month)")
+    click.echo(f"清除一个月前的表单令牌 {forms} 个 (tokens of forms sent more than a month ago)")
 
 
 @main.command()

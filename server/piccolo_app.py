@@ -11,6 +11,7 @@ TABLE_MODULES = [
     "server.audit.tables",
     "server.households.tables",
     "server.policy.tables",
+    "server.once",
 ]
 
 APP_CONFIG = AppConfig(

@@ -90,7 +90,6 @@ class AccountController(Controller):
         if form.errors:
             template = "accounts/password.html" if user.must_change_password else "accounts/me.html"
             return await page(request, template, password_form=form, status_code=422)
-        await queries.change_password(user.id, form.new)
-        await record("password_changed", actor=user, ip=client_ip(request))
+        await queries.change_password(user, form.new, client_ip(request))
         await set_flash(user.session_key, "success", N_("Your password was changed."))
         return Redirect(path="/" if user.must_change_password else "/me", status_code=303)

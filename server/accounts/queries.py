@@ -9,7 +9,10 @@ from datetime import datetime, timedelta
 
 from server.accounts.passwords import hash_password
 from server.accounts.roles import Role
+from server.accounts.sessions import CurrentUser
 from server.accounts.tables import User
+from server.audit.queries import record
+from server.piccolo_conf import DB
 
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=30)
@@ -97,9 +100,12 @@ async def set_locale(user_id: int, locale: str) -> None:
     await User.update({User.locale: locale}).where(User.id == user_id)
 
 
-async def change_password(user_id: int, new_password: str) -> None:
+async def change_password(user: CurrentUser, new_password: str, ip: str) -> None:
+    """The new password and its audit event in one transaction (hashed before the transaction opens)."""
     new_hash = await asyncio.to_thread(hash_password, new_password)
-    await User.update({User.password_hash: new_hash, User.must_change_password: False}).where(User.id == user_id)
+    async with DB.transaction():
+        await User.update({User.password_hash: new_hash, User.must_change_password: False}).where(User.id == user.id)
+        await record("password_changed", actor=user, ip=ip)
 
 
 async def password_hash_of(user_id: int) -> str:

@@ -8,6 +8,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from server import once
 from server.accounts.sessions import set_flash
 from server.employers import queries as employers
 from server.i18n import N_
@@ -15,7 +16,8 @@ from server.jobs import placements, queries, referrals
 from server.jobs.codes import DAYS_PER_MONTH, PAY_UNIT, PHYSICAL, WORK_KIND
 from server.jobs.forms import OLDEST_JOB_AGE, EmployerForm, FieldErrors, HireForm, JobForm, day, text
 from server.jobs.web import AnyRequest, Form, audit, employers_only, render
-from server.web.auth import current_user
+from server.piccolo_conf import DB
+from server.web.auth import client_ip, current_user
 from server.web.errors import found
 from server.web.guards import requires_admin
 
@@ -64,8 +66,13 @@ class EmployerJobsController(Controller):
             form.errors.add("title", N_("Your company is waiting for approval by the township; it cannot post yet."))
         if not form.ok:
             return await self._form(request, form, status=422)
-        job_id = await queries.create_job(employer, form.values)
-        await audit(request, "job_created", "job", job_id, title=form.values["title"])
+
+        async def posted() -> int:
+            job_id = await queries.create_job(employer, form.values)
+            await audit(request, "job_created", "job", job_id, title=form.values["title"])
+            return job_id
+
+        job_id = await once.create(data, user.id, posted)
         await set_flash(user.session_key, "success", N_("Job posted."))
         return Redirect(path=f"/employer/jobs/{job_id}", status_code=303)
 
@@ -92,8 +99,9 @@ class EmployerJobsController(Controller):
         form = _parse(data, employer)
         if not form.ok:
             return await self._form(request, form, job_id, status=422)
-        changes = await queries.update_job(employer["id"], job_id, form.values)
-        await audit(request, "job_changed", "job", job_id, changes=changes)
+        async with DB.transaction():  # the change and its audit event, or neither
+            changes = await queries.update_job(employer["id"], job_id, form.values)
+            await audit(request, "job_changed", "job", job_id, changes=changes)
         await set_flash(user.session_key, "success", N_("Job saved."))
         return Redirect(path=f"/employer/jobs/{job_id}", status_code=303)
 
@@ -103,8 +111,9 @@ class EmployerJobsController(Controller):
         status = data.get("status", "")
         if status not in ("open", "paused", "closed"):
             status = "paused"
-        old = found(await queries.set_job_status(found(user.employer_id), job_id, status))
-        await audit(request, "job_status", "job", job_id, changes={"status": [old, status]})
+        async with DB.transaction():
+            old = found(await queries.set_job_status(found(user.employer_id), job_id, status))
+            await audit(request, "job_status", "job", job_id, changes={"status": [old, status]})
         await set_flash(user.session_key, "success", N_("Job status changed."))
         return Redirect(path=f"/employer/jobs/{job_id}", status_code=303)
 
@@ -151,10 +160,12 @@ class EmployerReferralsController(Controller):
         user = current_user(request)
         referral = found(await referrals.referral_for_answer(found(user.employer_id), referral_id))
         answer = data.get("answer", "")
-        errors, values = await _answer(referral, answer, data, user.username)
+        async with DB.transaction():
+            errors, values = await _answer(referral, answer, data, user.username)
+            if not errors:
+                await audit(request, "referral_answered", "referral", referral_id, answer=answer, **values)
         if errors:
             return await self._page(request, referral_id, errors, data)
-        await audit(request, "referral_answered", "referral", referral_id, answer=answer, **values)
         await set_flash(user.session_key, "success", N_("Answer saved."))
         return Redirect(path=f"/employer/referrals/{referral_id}", status_code=303)
 
@@ -215,13 +226,13 @@ class EmployerAdminController(Controller):
         form = EmployerForm.parse(data)
         employer_id = None
         if not form.errors and user.township_id is not None:
-            employer_id = await employers.create_employer(user.township_id, form.values, data.get("approved") == "1")
+            approved, by = data.get("approved") == "1", employers.Audited(user, client_ip(request))
+            employer_id = await employers.create_employer(user.township_id, form.values, approved, by)
             if employer_id is None:
                 form.errors.add("username", N_("This username is taken."))
         if employer_id is None:
             form.values["password"] = ""
             return await render(request, "employers/admin_form.html", form=form, status_code=422)
-        await audit(request, "employer_created", "employer", employer_id, name=form.values["name"])
         await set_flash(user.session_key, "success", N_("Employer account created."))
         return Redirect(path="/admin/employers", status_code=303)
 
@@ -229,8 +240,9 @@ class EmployerAdminController(Controller):
     async def approval(self, request: AnyRequest, employer_id: FromPath[int], data: Form) -> Redirect:
         user = current_user(request)
         approved = data.get("approved") == "1"
-        found(await employers.set_approved(user.township_id, employer_id, approved) or None)
-        await audit(request, "employer_approved" if approved else "employer_unapproved", "employer", employer_id)
+        async with DB.transaction():
+            found(await employers.set_approved(user.township_id, employer_id, approved) or None)
+            await audit(request, "employer_approved" if approved else "employer_unapproved", "employer", employer_id)
         await set_flash(
             user.session_key, "success", N_("Employer approved.") if approved else N_("Approval withdrawn.")
         )

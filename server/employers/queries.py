@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from server.accounts.passwords import hash_password
 from server.accounts.queries import create_user, username_taken
 from server.accounts.roles import Role
+from server.accounts.sessions import CurrentUser
+from server.audit.queries import record
 from server.employers.tables import Employer
 from server.piccolo_conf import DB
 
@@ -47,8 +50,17 @@ async def employers_of_township(township_id: int | None) -> list[dict[str, Any]]
     return list(await Employer.raw(sql, township_id or -1))
 
 
-async def create_employer(township_id: int, values: dict[str, Any], approved: bool) -> int | None:
-    """The company and its first account (role employer); None when the username is taken."""
+@dataclass(frozen=True)
+class Audited:
+    """Who made a change and from where, for its audit event."""
+
+    user: CurrentUser
+    ip: str
+
+
+async def create_employer(township_id: int, values: dict[str, Any], approved: bool, by: Audited) -> int | None:
+    """The company and its first account (role employer), audited in the same transaction; None when the username
+    is taken."""
     username, password = values["username"], values["password"]
     if await username_taken(username):
         return None
@@ -64,6 +76,8 @@ async def create_employer(township_id: int, values: dict[str, Any], approved: bo
             township_id=township_id,
             employer_id=int(row["id"]),
         )
+        await record("employer_created", actor=by.user, target_type="employer", target_id=row["id"], ip=by.ip,
+                     detail={"name": values["name"]})  # fmt: skip
     return int(row["id"])
 
 

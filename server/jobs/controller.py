@@ -18,6 +18,7 @@ from server.jobs.forms import CheckForm, WishForm
 from server.jobs.labour_force import working_ages
 from server.jobs.tables import MemberWish
 from server.jobs.web import AnyRequest, Form, audit, int_or_none, leaders_only, render, staff_only
+from server.piccolo_conf import DB
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.errors import found
@@ -59,10 +60,12 @@ class JobsController(Controller):
         consent, note = data.get("consent") == "1", (data.get("note") or "").strip()
         if len(note) > MAX_NOTE:
             return await self._job_page(request, job_id, error=too_long(MAX_NOTE), failed_member=member_id)
-        referral_id, reason = await referrals.refer(user, job_id, member_id, consent, note, day)
+        async with DB.transaction():  # the referral and its audit event, or neither
+            referral_id, reason = await referrals.refer(user, job_id, member_id, consent, note, day)
+            if not reason:
+                await audit(request, "referral_created", "referral", referral_id, job=job_id, member=member_id)
         if reason:
             return await self._job_page(request, job_id, error=reason, failed_member=member_id)
-        await audit(request, "referral_created", "referral", referral_id, job=job_id, member=member_id)
         await set_flash(user.session_key, "success", N_("Referred. The employer will answer."))
         return Redirect(path=f"/jobs/{job_id}", status_code=303)
 
@@ -94,10 +97,11 @@ class JobsController(Controller):
         form = WishForm.parse({k: str(posted.get(k)) for k in posted}, [str(v) for v in posted.getall("work_kinds")])
         if form.errors:
             return await self._member_page(request, member_id, form)
-        await MemberWish.insert(MemberWish(member=member_id, updated_by=user.id, **form.values)).on_conflict(
-            target=MemberWish.member, action="DO UPDATE", values=[*MemberWish._meta.columns[2:]]
-        )
-        await audit(request, "member_wish_saved", "member", member_id, wish=_plain(form.values))
+        async with DB.transaction():
+            await MemberWish.insert(MemberWish(member=member_id, updated_by=user.id, **form.values)).on_conflict(
+                target=MemberWish.member, action="DO UPDATE", values=[*MemberWish._meta.columns[2:]]
+            )
+            await audit(request, "member_wish_saved", "member", member_id, wish=_plain(form.values))
         await set_flash(user.session_key, "success", N_("Wishes saved."))
         return Redirect(path=f"/jobs/members/{member_id}", status_code=303)
 

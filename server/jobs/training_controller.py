@@ -8,6 +8,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from server import once
 from server.accounts.sessions import set_flash
 from server.i18n import N_
 from server.jobs import queries, trainings
@@ -15,6 +16,7 @@ from server.jobs.codes import TRAINING_TOPIC, WORK_KIND
 from server.jobs.forms import FieldErrors, TrainingForm, money, text
 from server.jobs.labour_force import working_ages
 from server.jobs.web import AnyRequest, Form, audit, int_or_none, render, staff_only
+from server.piccolo_conf import DB
 from server.web.auth import current_user
 from server.web.errors import found
 
@@ -48,8 +50,14 @@ class TrainingController(Controller):
         form = TrainingForm.parse(data)
         if form.errors or user.township_id is None:
             return await self._form(request, form, 422)
-        training_id = await trainings.create_training(user.township_id, form.values, user.id)
-        await audit(request, "training_created", "training", training_id, title=form.values["title"])
+        township_id = user.township_id
+
+        async def created() -> int:
+            training_id = await trainings.create_training(township_id, form.values, user.id)
+            await audit(request, "training_created", "training", training_id, title=form.values["title"])
+            return training_id
+
+        training_id = await once.create(data, user.id, created)
         await set_flash(user.session_key, "success", N_("Training saved."))
         return Redirect(path=f"/jobs/trainings/{training_id}", status_code=303)
 
@@ -69,8 +77,12 @@ class TrainingController(Controller):
         found(await trainings.member_in_scope(user, member_id))
         if await trainings.enrolment_count(training_id) >= training["capacity"]:
             await set_flash(user.session_key, "error", trainings.TRAINING_FULL)
-        elif await trainings.enrol(training_id, member_id, user.id):
-            await audit(request, "training_enrolled", "member", member_id, training=training_id)
+            return Redirect(path=f"/jobs/members/{member_id}", status_code=303)
+        async with DB.transaction():  # the enrolment and its audit event, or neither
+            enrolled = await trainings.enrol(training_id, member_id, user.id)
+            if enrolled:
+                await audit(request, "training_enrolled", "member", member_id, training=training_id)
+        if enrolled:
             await set_flash(user.session_key, "success", N_("Enrolled in the training."))
         else:
             await set_flash(user.session_key, "info", N_("Already enrolled in this training."))
@@ -89,11 +101,12 @@ class TrainingController(Controller):
             await set_flash(user.session_key, "error", N_("Enter an amount in yuan, e.g. 2800 or 120.50."))
             return Redirect(path=f"/jobs/trainings/{training_id}", status_code=303)
         attended = data.get("attended") == "1"
-        changes = found(await trainings.record_result(
-            user, training_id, enrolment_id, attended, certificate, subsidy or Decimal(0)
-        ))  # fmt: skip
-        if changes:
-            await audit(request, "training_result", "enrolment", enrolment_id, changes=changes)
+        async with DB.transaction():  # the result and its audit event, or neither
+            changes = found(await trainings.record_result(
+                user, training_id, enrolment_id, attended, certificate, subsidy or Decimal(0)
+            ))  # fmt: skip
+            if changes:
+                await audit(request, "training_result", "enrolment", enrolment_id, changes=changes)
         await set_flash(user.session_key, "success", N_("Saved."))
         return Redirect(path=f"/jobs/trainings/{training_id}", status_code=303)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from piccolo.apps.migrations.commands.backwards import run_backwards
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
+from server import once
 from server.accounts.sessions import ABSOLUTE_LIFETIME
 from server.clock import now
 from server.database import DatabaseUnavailable, app_database_url, connect, new_secret_key, secret_key
@@ -43,11 +46,16 @@ async def make_partitions(owner_url: str) -> list[str]:
         await connection.close()
 
 
-async def maintain(owner_url: str) -> tuple[list[str], int]:
-    """Nightly: the months ahead made, and the months of sessions that have all expired dropped (how many sessions)."""
+async def maintain(owner_url: str) -> tuple[list[str], int, int]:
+    """Nightly: the months ahead made, the months of sessions that have all expired dropped (how many sessions), and
+    the tokens of forms sent more than a month ago forgotten (how many)."""
     made = await make_partitions(owner_url)
     connection = await connect(owner_url)
     try:
-        return made, await drop_months_before(connection, WEB_SESSIONS, now() - ABSOLUTE_LIFETIME)
+        sessions = await drop_months_before(connection, WEB_SESSIONS, now() - ABSOLUTE_LIFETIME)
+        forms = await connection.execute(
+            "DELETE FROM form_submission WHERE created_at < $1", now() - timedelta(days=once.KEPT_DAYS)
+        )
+        return made, sessions, int(forms.split()[-1])
     finally:
         await connection.close()

@@ -10,6 +10,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from server import once
 from server.accounts.sessions import set_flash
 from server.clock import TIMEZONE
 from server.i18n import N_
@@ -91,7 +92,8 @@ class ProjectController(Controller):
         if form.errors:
             return await self._form(request, form, None, status_code=422)
         user = current_user(request)
-        project_id = await create_project(Actor(user, client_ip(request)), form)
+        actor = Actor(user, client_ip(request))
+        project_id = await once.create(await request.form(), user.id, lambda: create_project(actor, form))
         await set_flash(user.session_key, "success", N_("Project saved."))
         return Redirect(path=f"/projects/{project_id}", status_code=303)
 
@@ -128,7 +130,13 @@ class ProjectController(Controller):
             return await render(request, "projects/project.html", status_code=422, project=project,
                                 progress_form=form, notes=await queries.progress_of(project_id), today=_today(),
                                 beneficiaries=await queries.beneficiaries_of(project_id))  # fmt: skip
-        await add_progress(Actor(user, client_ip(request)), project, form)
+        actor = Actor(user, client_ip(request))
+
+        async def noted() -> int:
+            await add_progress(actor, project, form)
+            return project_id
+
+        await once.create(await request.form(), user.id, noted)
         await set_flash(user.session_key, "success", N_("Progress note added."))
         return Redirect(path=f"/projects/{project_id}", status_code=303)
 

@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from server import once
 from server.pairing.card_tokens import TOKEN, ScannedCard, card_in_force, card_path
 from server.pairing.tables import Pairing
 from server.reports import intake, limits, queries
@@ -68,7 +69,8 @@ class PublicReportController(Controller):
         if kind not in CARD_KINDS:
             raise NotFoundException()
         ip = client_ip(request)
-        form = parse(kind, dict(await request.form()))
+        posted = await request.form()
+        form = parse(kind, dict(posted))
         if not await limits.count(limits.CLIENT_LIMITS, limits.client_key(ip)):
             return await self._card_page(request, card, token, form=form, status_code=429, limited="client")
         if form.trapped:
@@ -77,7 +79,7 @@ class PublicReportController(Controller):
         if form.errors:
             return await self._card_page(request, card, token, form=form, status_code=422)
         try:
-            await intake.report_through_card(card, kind, form.values, ip)
+            await once.create(posted, None, lambda: intake.report_through_card(card, kind, form.values, ip))
         except intake.LimitReached:
             return await self._card_page(request, card, token, form=form, status_code=429, limited="card")
         return Redirect(path=f"{card_path(token)}?sent={kind}", status_code=303)
@@ -103,7 +105,8 @@ class PublicReportController(Controller):
         township = await township_by_token(token)
         ip = client_ip(request)
         villages = await queries.villages_of(township.township_id)
-        form = parse("help", dict(await request.form()), {v["id"] for v in villages})
+        posted = await request.form()
+        form = parse("help", dict(posted), {v["id"] for v in villages})
         if not await limits.count(limits.CLIENT_LIMITS, limits.client_key(ip)):
             return await self._township_page(request, township, form, status_code=429, limited="client")
         if form.trapped:
@@ -112,7 +115,7 @@ class PublicReportController(Controller):
         if form.errors:
             return await self._township_page(request, township, form, status_code=422)
         try:
-            await intake.help_request(township.township_id, form.values, ip)
+            await once.create(posted, None, lambda: intake.help_request(township.township_id, form.values, ip))
         except intake.LimitReached:
             return await self._township_page(request, township, form, status_code=429, limited="township")
         return Redirect(path=f"/t/{token}?sent=help", status_code=303)

@@ -28,6 +28,7 @@ from server.clock import local_date, local_time
 from server.i18n import LOCALES, current_locale, gettext, ngettext, translations
 from server.media.images import MAX_BYTES as PHOTO_MAX_BYTES
 from server.numbers import whole_percent
+from server.once import once_input
 from server.settings import ROOT, get_settings
 from server.visits.cells import measures_text
 from server.web.assets import static_url
@@ -179,6 +180,7 @@ def build_environment() -> Environment:
         role_label=lambda code: Role(code).label,
         photo_max_bytes=PHOTO_MAX_BYTES,
         measures_line=measures_text,
+        once_input=once_input,
     )
     env.globals["icons"] = navigation_icons(env)
     env.filters.update(

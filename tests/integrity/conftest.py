@@ -39,10 +39,12 @@ async def committed(database: str) -> AsyncIterator[None]:
             )
         ]
         marks = {table: await owner.fetchval(f'SELECT coalesce(max(id), 0) FROM "{table}"') for table in tables}
+        started = await owner.fetchval("SELECT clock_timestamp()")
         yield
         async with owner.transaction():
             await owner.execute("SET LOCAL session_replication_role = replica")
             await owner.execute('DELETE FROM web_session WHERE "user" > $1', marks["app_user"])
+            await owner.execute("DELETE FROM form_submission WHERE created_at >= $1", started)
             for table, mark in marks.items():
                 await owner.execute(f'DELETE FROM "{table}" WHERE id > $1', mark)
     finally:

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -330,3 +330,74 @@ async def test_a_server_killed_mid_import_imports_nothing_and_the_retry_imports_
         await http.aclose()
         server.kill()
     assert (await fetch(demo_database, imported))[0]["n"] == 3
+
+
+async def test_a_server_killed_mid_project_creation_makes_nothing_and_the_retry_makes_it_once(
+    server: Server, demo_database: str
+) -> None:
+    from tests.projects.conftest import project_form
+
+    [admin] = await fetch(demo_database, "SELECT id FROM app_user WHERE username = 'admin'")
+    server.start()
+    http, token = await logged_in(server, "admin")
+    page = (await http.get("/projects/new")).text
+    once = page.split('name="_once" value="', 1)[1].split('"', 1)[0]
+    form = {**project_form(name="断电时新建的项目"), "_csrf_token": token, "_once": once}
+    # The test's own transaction claims the form's token first: the app's claim waits on its key, before any write.
+    same_token = [("INSERT INTO form_submission (token, app_user) VALUES ($1::uuid, $2)", (once, admin["id"]))]
+    await kill_while_held(server, demo_database, same_token, http.post("/projects", data=form))
+    made = "SELECT count(*) AS n FROM project WHERE name = '断电时新建的项目'"
+    assert (await fetch(demo_database, made))[0]["n"] == 0
+
+    server.start()
+    try:
+        first = await http.post("/projects", data=form)  # the same session and form, sent again
+        again = await http.post("/projects", data=form)
+        assert first.status_code == again.status_code == 303
+        assert again.headers["location"] == first.headers["location"]
+    finally:
+        await http.aclose()
+        server.kill()
+    assert (await fetch(demo_database, made))[0]["n"] == 1
+
+
+async def test_a_server_killed_mid_inspection_finding_keeps_no_finding_and_the_retry_lands_once(
+    server: Server, demo_database: str
+) -> None:
+    from server.supervision.findings import LOCK_NAMESPACE as FINDING_LOCK
+
+    [check] = await fetch(
+        demo_database,
+        "SELECT c.id, h.household FROM spot_check c JOIN spot_check_household h ON h.spot_check = c.id"
+        " ORDER BY c.id DESC, h.household LIMIT 1",
+    )
+    [cadre] = await fetch(demo_database, "SELECT id FROM app_user WHERE username = 'cadre'")
+    server.start()
+    http, _ = await logged_in(server, "inspector")
+    page = (await http.get(f"/checks/{check['id']}")).text
+    client_id = page.split('name="client_id" value="', 1)[1].split('"', 1)[0]
+    form = {
+        "_csrf_token": csrf_token_of(page), "client_id": client_id, "household": str(check["household"]),
+        "description": "明白卡未上墙", "responsible": str(cadre["id"]),
+        "deadline": (clock.today() + timedelta(days=15)).isoformat(),
+    }  # fmt: skip
+
+    def send() -> Any:
+        files = [("photos", ("a.png", PHOTO, "image/png"))]
+        return http.post(f"/checks/{check['id']}/findings", data=form, files=files)
+
+    await kill_while_held(server, demo_database, advisory(FINDING_LOCK, check["id"]), send())
+    findings = "SELECT f.id, (SELECT count(*) FROM finding_photo p WHERE p.finding = f.id) AS photos FROM finding f"
+    assert await fetch(demo_database, findings + " WHERE f.client_id = $1::uuid", client_id) == []
+
+    server.start()
+    try:
+        first = await send()
+        assert first.status_code in (201, 303), first.text[:300]
+        second = await send()  # the phone did not hear the answer and sends it again
+        assert second.status_code in (200, 303), second.text[:300]
+    finally:
+        await http.aclose()
+        server.kill()
+    [finding] = await fetch(demo_database, findings + " WHERE f.client_id = $1::uuid", client_id)
+    assert finding["photos"] == 1
