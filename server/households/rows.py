@@ -14,16 +14,16 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from server import codes
-from server.i18n import N_, current_locale
-from server.web.templating import translated_markup
+from server.i18n import N_, current_locale, translations
 
 
 def household_rows(rows: list[dict[str, Any]]) -> Markup:
     """The `<tr>`s of the register's rows (`queries.search`'s), each followed by a newline."""
-    locale = current_locale.get()
+    catalog = translations(current_locale.get())
 
     def message(text: str) -> str:
-        return str(translated_markup(locale, text))
+        """A message of the catalog, as a template writes it (not escaped: our own text)."""
+        return catalog.gettext(text)
 
     head, village, people = message(N_("Head of household")), message(N_("Village")), message(N_("People"))
     cause, status, number = message(N_("Main cause")), message(N_("Poverty status")), message(N_("Number"))
