@@ -52,10 +52,14 @@ GROUP BY v.id ORDER BY v.code
 """
 )
 
+# With the county's months of the placement checks (for the headings), looked up once for the statement (a subquery
+# that refers to no row: the county and the day as its own arguments).
+_CHECK_MONTHS = ", ".join(policy.county_sql(rule, "a.county", "a.day") for rule in CHECK_RULES)
 _BY_TOWNSHIP = (
     _REFERRALS.format(towns="county = {}")
     + f"""
-SELECT t.id, t.name, (SELECT count(*) FROM job_post j WHERE j.township = t.id AND {_OPEN}) AS open_jobs, {_COUNTS}
+SELECT t.id, t.name, (SELECT count(*) FROM job_post j WHERE j.township = t.id AND {_OPEN}) AS open_jobs, {_COUNTS},
+       (SELECT ARRAY[{_CHECK_MONTHS}] FROM (SELECT {{}}::int AS county, {{}}::date AS day) a) AS check_months
 FROM township t LEFT JOIN r ON r.township = t.id
 WHERE t.county = {{}}
 GROUP BY t.id ORDER BY t.code
@@ -80,9 +84,14 @@ async def figures(township_id: int | None, today: date) -> dict[str, Any]:
 async def county_figures(county_id: int | None, today: date) -> dict[str, Any]:
     """{'townships': [...], 'total': {...}, 'check_months': ...}: the county office's view."""
     county = county_id or -1
-    townships = [dict(row) for row in await JobPost.raw(_BY_TOWNSHIP, county, today, county)]
+    townships = [dict(row) for row in await JobPost.raw(_BY_TOWNSHIP, county, today, county, today, county)]
     total: dict[str, Any] = {column: sum(row[column] for row in townships) for column in COLUMNS}
-    months = tuple(await policy.county_values(CHECK_RULES, county_id, today))
+    if townships:
+        months = tuple(rule.convert(m) for rule, m in zip(CHECK_RULES, townships[0]["check_months"], strict=True))
+    else:  # no row to bring them
+        months = tuple(await policy.county_values(CHECK_RULES, county_id, today))
+    for row in townships:
+        del row["check_months"]
     return {"townships": townships, "total": total, "check_months": months}
 
 

@@ -97,18 +97,25 @@ async def return_rates(user: CurrentUser, on: date) -> tuple[Rate, list[Rate]]:
 
 # Only the households ever lifted out are read (and their members counted): the others count in no figure here. The
 # statuses are written into the statement, as for a township's. Each township's cap is looked up once, with the
-# township (OFFSET 0), the county's once for the statement (a subquery that refers to no row).
+# township (OFFSET 0), the county's once for the statement (a subquery that refers to no row). Each village's
+# households are counted from the index of the lifted households (`household_lifted`, by village, with their status
+# and member count: migration monitoring_2026_12_06t09_30_00), village by village: joined to the villages, the
+# county demo's 34,530 lifted households were read from `household`'s wide rows (46-48 → 6 ms of backend CPU).
 _COUNTY_RATES = f"""
 SELECT t.id, t.name, t.cap, (SELECT {policy.county_sql(RETURN_RATE_CAP_PERCENT, "{}", "{}::date")}) AS county_cap,
-       count(h.id) AS lifted, count(h.id) FILTER (WHERE h.status = '{RETURNED}') AS returned,
-       coalesce(sum(h.member_count), 0) AS lifted_people,
-       coalesce(sum(h.member_count) FILTER (WHERE h.status = '{RETURNED}'), 0) AS returned_people
+       coalesce(sum(h.lifted), 0) AS lifted, coalesce(sum(h.returned), 0) AS returned,
+       coalesce(sum(h.lifted_people), 0) AS lifted_people, coalesce(sum(h.returned_people), 0) AS returned_people
 FROM (
     SELECT t.id, t.name, t.code, {policy.sql(RETURN_RATE_CAP_PERCENT, "t.id", "{}::date")} AS cap
     FROM township t WHERE t.county = {{}} OFFSET 0
 ) t
 LEFT JOIN village vl ON vl.township = t.id
-LEFT JOIN household h ON h.village = vl.id AND h.status IN ({_LIFTED_SQL})
+LEFT JOIN LATERAL (
+    SELECT count(*) AS lifted, count(*) FILTER (WHERE h.status = '{RETURNED}') AS returned,
+           sum(h.member_count) AS lifted_people,
+           sum(h.member_count) FILTER (WHERE h.status = '{RETURNED}') AS returned_people
+    FROM household h WHERE h.village = vl.id AND h.status IN ({_LIFTED_SQL})
+) h ON TRUE
 GROUP BY t.id, t.name, t.code, t.cap ORDER BY t.code
 """
 

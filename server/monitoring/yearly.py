@@ -176,48 +176,52 @@ SELECT y.year, {policy.sql(RETURN_RATE_CAP_PERCENT, "{}", "make_date(y.year, 12,
 FROM {{years}} y(year) LEFT JOIN counted co ON co.year = y.year LEFT JOIN closed cl ON cl.year = y.year
 ORDER BY y.year DESC
 """
-# A county's events counted for each township and year of `{years}`, each year with the county's cap in force at its
-# end (looked up once a year: OFFSET 0) and at least one row, NULL `place` when nothing counts in it.
+# A county's figures for each township and year of `{years}`: its events counted (`closed` false) and, for a year the
+# township closed, its villages' kept figures (`closed` true, with when); each year with the county's cap in force at
+# its end (looked up once a year: OFFSET 0) and at least one row, NULL `place` when nothing counts in it.
 _COUNTY_YEARS = f"""
-WITH counted AS ({_year_counts("township", "t.county = {}", "{years}")})
-SELECT y.year, y.cap, co.place, co.lifted, co.returned, co.lifted_people, co.returned_people
+WITH counted AS ({_year_counts("township", "t.county = {}", "{years}")}), kept AS (
+  SELECT c.year, vl.township AS place, sum(c.lifted) AS lifted, sum(c.returned) AS returned,
+         sum(c.lifted_people) AS lifted_people, sum(c.returned_people) AS returned_people, max(c.closed_at) AS closed_at
+  FROM return_rate_closed c JOIN village vl ON vl.id = c.village JOIN township t ON t.id = vl.township
+  WHERE t.county = {{}} GROUP BY c.year, vl.township
+)
+SELECT y.year, y.cap, f.place, f.closed, f.closed_at, f.lifted, f.returned, f.lifted_people, f.returned_people
 FROM (SELECT year, {policy.county_sql(RETURN_RATE_CAP_PERCENT, "{}", "make_date(year, 12, 31)")} AS cap
       FROM {{years}} y(year) OFFSET 0) y
-LEFT JOIN counted co ON co.year = y.year
-"""
-_COUNTY_CLOSED = """
-SELECT c.*, vl.township FROM return_rate_closed c JOIN village vl ON vl.id = c.village
-JOIN township t ON t.id = vl.township WHERE t.county = {}
+LEFT JOIN (
+  SELECT year, place, false AS closed, NULL::timestamptz AS closed_at, lifted, returned, lifted_people, returned_people
+  FROM counted
+  UNION ALL
+  SELECT year, place, true, closed_at, lifted, returned, lifted_people, returned_people FROM kept
+) f ON f.year = y.year
 """
 
 
 async def county_years(county_id: int | None, name: str, this_year: int) -> list[YearFigure]:
-    """The county's figure for each year, in a fixed number of queries: per township, its kept figure for a year it
-    closed, else its events counted (`village` in the events is the township here); `closed_at` once every
-    township with figures has closed the year."""
+    """The county's figure for each year, in one query: per township, its kept figure for a year it closed, else its
+    events counted; `closed_at` once every township with figures has closed the year."""
     years = list(range(this_year, this_year - YEARS_SHOWN, -1))
     # The years are written into the statement, as for a township's.
     sql = _COUNTY_YEARS.replace("{years}", f"unnest(ARRAY[{','.join(str(year) for year in years)}])")
     counts: defaultdict[int, dict[int, Counts]] = defaultdict(dict)  # year → township → counts
+    kept: defaultdict[int, dict[int, tuple[Counts, datetime]]] = defaultdict(dict)  # year → township → kept, when
     caps: dict[int, Decimal] = {}
-    for row in await Household.raw(sql, county_id or -1, county_id or -1):
+    for row in await Household.raw(sql, county_id or -1, county_id or -1, county_id or -1):
         caps[row["year"]] = RETURN_RATE_CAP_PERCENT.convert(row["cap"])
-        if row["place"] is not None:
+        if row["place"] is None:
+            continue
+        if row["closed"]:
+            kept[row["year"]][row["place"]] = (_counts(row), row["closed_at"])
+        else:
             counts[row["year"]][row["place"]] = _counts(row)
-    closed: defaultdict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
-    for row in await ClosedReturnRate.raw(_COUNTY_CLOSED, county_id or -1):
-        closed[(row["year"], row["township"])].append(row)
     figures = []
     for year in years:
-        counted = counts[year]
-        kept = {township for (y, township) in closed if y == year}
-        parts = [c for township, c in counted.items() if township not in kept]
-        for township in kept:
-            rows = closed[(year, township)]
-            parts.append((sum(r["lifted"] for r in rows), sum(r["returned"] for r in rows),
-                          sum(r["lifted_people"] for r in rows), sum(r["returned_people"] for r in rows)))  # fmt: skip
+        counted, closed = counts[year], kept[year]
+        parts = [c for township, c in counted.items() if township not in closed]
+        parts += [c for c, _ in closed.values()]
         sums = [sum(p[i] for p in parts) for i in range(4)]
-        every_closed = bool(kept) and set(counted) <= kept
-        closed_at = max(r["closed_at"] for t in kept for r in closed[(year, t)]) if every_closed else None
+        every_closed = bool(closed) and set(counted) <= set(closed)
+        closed_at = max(at for _, at in closed.values()) if every_closed else None
         figures.append(YearFigure(Rate(year, name, sums[0], sums[1], caps[year], sums[2], sums[3]), closed_at))
     return figures

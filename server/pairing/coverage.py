@@ -8,6 +8,7 @@ overdue. No check-in counts and no ranking of people. Visit figures come from se
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from server import policy
@@ -25,14 +26,15 @@ from server.standby import from_standby
 # `t`: those townships with the rules in force in each today, each a column named by its key: the alert days, and the
 # quotas for the cadres' figures; picked from the values recorded for the townships or above them, read once
 # (`held`, server.policy.held_values_sql), instead of a `policy_value` lookup (a plpgsql function of five small reads)
-# per township and rule.
+# per township and rule; and the days the visit figures compare with (visit_figures.TOWNSHIP_DAY_COLUMNS).
 # `hh`: per village, those households, covered, unvisited and overdue, counted in one pass (MATERIALIZED: when the
 # planner could push a city's townships into it, it hashed every active pairing once per township).
 def _towns(*rules: Rule[Any]) -> str:
     columns = ", ".join(f"{policy.held_sql(rule, 'held', 'w.id', LOCAL_TODAY_SQL)} AS {rule.key}" for rule in rules)
     return f"""towns AS MATERIALIZED (SELECT id, name, code, county FROM township WHERE {{towns}}),
 held AS MATERIALIZED ({policy.held_values_sql(rules, "SELECT id FROM towns")}),
-t AS MATERIALIZED (SELECT w.id, w.name, w.code, w.county, {columns} FROM towns w)"""
+t AS MATERIALIZED (SELECT r.*, {visit_figures.TOWNSHIP_DAY_COLUMNS.format(days="r.unvisited_alert_days")}
+  FROM (SELECT w.id, w.name, w.code, w.county, {columns} FROM towns w) r)"""
 
 
 _HOUSEHOLDS = """
@@ -100,9 +102,11 @@ _CADRE_FIELDS = (
 )  # fmt: skip
 
 
+@cache
 def _figures_sql(towns: str, parts: str, fields: tuple[str, ...]) -> str:
     """One statement, one row: the parts' figures (`parts`, a query of `fields` in their order) and the cadre rows,
-    each an array of records (the parts' query and the cadres' were two statements)."""
+    each an array of records (the parts' query and the cadres' were two statements). Made once for each kind of
+    whole (a few texts of constants; 34 µs a request to put together)."""
     households = _HOUSEHOLDS.format(
         unvisited=visit_figures.UNVISITED,
         overdue=visit_figures.OVERDUE,
@@ -281,10 +285,12 @@ async def uncovered_households(township_id: int | None, village_id: int | None) 
     )
 
 
-# One township's numbers in force today, looked up once (OFFSET 0: not once per household or cadre row).
+# One township's numbers in force today, looked up once (OFFSET 0: not once per household or cadre row), with the
+# days the visit figures compare with.
 _TOWN_RULES = (
+    f"SELECT r.*, {visit_figures.TOWNSHIP_DAY_COLUMNS.format(days='r.unvisited_alert_days')} FROM ("
     f"SELECT id, {policy.sql(LEADER_QUOTA, 'id')} AS leader_quota, {policy.sql(CADRE_QUOTA, 'id')} AS cadre_quota,"
-    f" {policy.sql(UNVISITED_ALERT_DAYS, 'id')} AS unvisited_alert_days FROM township WHERE id = {{}} OFFSET 0"
+    f" {policy.sql(UNVISITED_ALERT_DAYS, 'id')} AS unvisited_alert_days FROM township WHERE id = {{}} OFFSET 0) r"
 )
 
 

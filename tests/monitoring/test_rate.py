@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from server.households.tables import Household
+from server.monitoring.rate import LIFTED
 from server.places.tables import Village
 from tests.monitoring.conftest import as_user
 
@@ -90,3 +91,15 @@ async def test_the_rate_in_people_equals_a_direct_count_of_the_members(
     assert returned > 0
     assert f"返贫 {returned} 人" in people
     assert f"脱贫 {lifted} 人" in people
+
+
+async def test_the_lifted_households_are_read_from_their_index(db: Any) -> None:
+    """The partial index `household_lifted` holds exactly the households the rate counts (LIFTED), with what it
+    reads of them: a query with the rate's condition reads the index alone (when LIFTED changes, so must the index)."""
+    await db.connection.execute("SET LOCAL enable_seqscan = off")
+    await db.connection.execute("SET LOCAL enable_bitmapscan = off")
+    statuses = ", ".join(f"'{status}'" for status in LIFTED)
+    rows = await db.connection.fetch(
+        f"EXPLAIN SELECT h.village, h.status, h.member_count FROM household h WHERE h.status IN ({statuses})"
+    )
+    assert "Index Only Scan using household_lifted" in "\n".join(row[0] for row in rows)
