@@ -16,7 +16,7 @@ from server.policy.queries import NOTHING
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS, UNVISITED_ALERT_DAYS
 from server.scope import household_scope_sql
 from server.visits.geo import format_distance, visit_distance
-from server.visits.queries import KEPT_DATES_JOIN, OVERDUE_KEPT, UNVISITED_KEPT
+from server.visits.queries import KEPT_DATES_JOIN, OVERDUE_KEPT, TOWNSHIP_DAY_COLUMNS, UNVISITED_KEPT
 from server.visits.recording import FollowUpRule, may_edit
 
 HEAD = "(SELECT m.name FROM member m WHERE m.household = h.id AND m.relation = 'head' ORDER BY m.id LIMIT 1)"
@@ -199,7 +199,10 @@ def _changes(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # The township's households are read through the village index, for its villages' ids as one array (a join of its
 # villages to the households was planned as a scan of a county's 50,000 for its thousand: 40 ms a count).
 _OVERVIEW = f"""
-WITH t AS MATERIALIZED (SELECT {policy.sql(UNVISITED_ALERT_DAYS, "{}")} AS unvisited_alert_days),
+WITH t AS MATERIALIZED (
+    SELECT r.unvisited_alert_days, {TOWNSHIP_DAY_COLUMNS.format(days="r.unvisited_alert_days")}
+    FROM (SELECT {policy.sql(UNVISITED_ALERT_DAYS, "{}")} AS unvisited_alert_days) r
+),
 counted AS (
     SELECT h.village, count(*) AS households, count(*) FILTER (WHERE {OVERDUE_KEPT}) AS overdue,
            count(*) FILTER (WHERE {UNVISITED_KEPT}) AS unvisited
