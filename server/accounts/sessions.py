@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from server.accounts.roles import Role
 from server.accounts.tables import WebSession
+from server.database import fetch_rows
 
 ABSOLUTE_LIFETIME = timedelta(hours=12)
 # last_seen_at is written at most this often, so most requests only read.
@@ -71,22 +72,22 @@ async def start_session(user_id: int, user_agent: str) -> str:
 
 
 _LOAD_SESSION = """
-SELECT s.last_seen_at < now() - {}::interval AS stale, s.data -> 'flash' AS flash,
+SELECT s.last_seen_at < now() - $1::interval AS stale, s.data -> 'flash' AS flash,
        u.id, u.username, u.display_name, u.role, u.county, u.region, u.township, u.village, u.employer, u.locale,
        u.must_change_password, c.name || ' ' || t.name AS township_name, vl.name AS village_name
 FROM web_session s JOIN app_user u ON u.id = s.user
   LEFT JOIN township t ON t.id = u.township LEFT JOIN county c ON c.id = t.county
   LEFT JOIN village vl ON vl.id = u.village
-WHERE s.token_hash = {} AND u.is_active
-  AND s.last_seen_at > now() - {}::interval
-  AND s.created_at > now() - {}::interval
+WHERE s.token_hash = $2 AND u.is_active
+  AND s.last_seen_at > now() - $3::interval
+  AND s.created_at > now() - $4::interval
 """
 
 
 async def load_session_user(token: str, idle: timedelta) -> CurrentUser | None:
     """The user of a live session; None when unknown, idle too long, too old, or the user is disabled."""
     key = token_hash(token)
-    rows = await WebSession.raw(_LOAD_SESSION, TOUCH_INTERVAL, key, idle, ABSOLUTE_LIFETIME)
+    rows = await fetch_rows(_LOAD_SESSION, TOUCH_INTERVAL, key, idle, ABSOLUTE_LIFETIME)
     if not rows:
         return None
     row = rows[0]

@@ -33,12 +33,11 @@ SHEET_CONTEXT: dict[str, Any] = {**CODE_LISTS}
 
 
 async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
-    line = await queries.monitoring_line(year, user.township_id)
-    risks = await queries.risks_to_check(user, line, OVERVIEW_RISKS)
-    township_rate, _ = await rate.return_rates(user, today())
+    risks = await queries.risks_to_check(user, year, OVERVIEW_RISKS)
+    township_rate = await rate.township_rate(user, today())
     return {
         "year": year,
-        "line": line,
+        "line": risks.line,
         "risks": risks.rows,
         "risk_count": risks.total,
         "cases": await queries.open_cases(user, today()),
@@ -52,11 +51,10 @@ async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
 
 
 async def risk_list(user: CurrentUser, year: int) -> dict[str, Any]:
-    line = await queries.monitoring_line(year, user.township_id)
-    risks = await queries.risks_to_check(user, line)
+    risks = await queries.risks_to_check(user, year)
     return {
         "year": year,
-        "line": line,
+        "line": risks.line,
         "risks": risks.rows,
         "can_edit": user.role is Role.ADMIN,
         "today": today(),

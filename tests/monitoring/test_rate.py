@@ -48,6 +48,31 @@ async def test_the_rate_is_returned_over_lifted_per_village_and_for_the_township
     assert "4.00%" in overview.text
 
 
+async def test_the_township_rate_alone_is_the_whole_of_the_villages_rates(
+    world: dict[str, Any], township: dict[str, int]
+) -> None:
+    from dataclasses import replace
+
+    from server.accounts.roles import Role
+    from server.accounts.sessions import CurrentUser
+    from server.clock import today
+    from server.monitoring.rate import return_rates, township_rate
+    from server.places.tables import Township
+    from tests.monitoring.conftest import make_household
+
+    await households(world["village"], "returned", 2)
+    other = Village(township=township["township"], name="石岭村", code="371326105002")
+    await other.save()
+    await households(other.id, "out_supported", 10)
+    await make_household(other.id, "返贫户", 3000, members=4, status="returned")
+    empty = Township(county=township["county"], name="无村镇", code="371326199000")
+    await empty.save()
+    leader = CurrentUser(world["leader"], "mleader", "", Role.LEADER, township["township"], None, None, "zh_CN", "")
+    for user in (leader, replace(leader, township_id=empty.id), replace(leader, township_id=None)):
+        whole, _ = await return_rates(user, today())
+        assert await township_rate(user, today()) == whole
+
+
 async def test_the_households_behind_each_number_are_listed(client: httpx.AsyncClient, world: dict[str, Any]) -> None:
     await households(world["village"], "returned", 2)
     await as_user(client, "mleader")

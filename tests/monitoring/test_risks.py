@@ -210,3 +210,31 @@ async def test_a_hardship_after_the_risk_was_last_cleared_flags_again_with_that_
     row = page.text.split(f'data-risk="{world["above"]}"', 1)[1].split('class="cell risk-row"', 1)[0]
     assert f'href="/visits/{latest["id"]}"' in row
     assert "突发疾病" in row
+
+
+async def test_the_line_and_margin_the_township_holds_judge_and_show_even_with_nothing_to_check(
+    client: httpx.AsyncClient, world: dict[str, Any], township: dict[str, int]
+) -> None:
+    from server.policy.registry import MONITORING_LINE, MONITORING_MARGIN_PERCENT
+    from tests.helpers import record_rule
+
+    # the township's own lines: a half cent held to the even cent, as a page states it (5000.00); a margin of 3.9 %
+    # held as 3 %
+    year = this_year() + 1
+    await record_rule(MONITORING_LINE, "5000.005", township=township["township"], year=year)
+    await record_rule(MONITORING_MARGIN_PERCENT, "3.9", township=township["township"])
+    overview = (await (await as_user(client, "mleader")).get(f"/monitoring?year={year}")).text
+    assert 'id="risk-count">0<' in overview
+    assert "暂无待核查的农户。" in overview
+    assert '<div class="stat__value num">5000</div>' in overview
+    assert "高于监测线不足 3%。" in overview
+    listing = (await client.get(f"/monitoring/risks?year={year}")).text
+    assert "暂无待核查的农户。" in listing
+    assert f"{year} 年监测线：5000.00 元/人" in listing
+    # the world's 6000 a person: near a line of 5830 (under 6004.90), not near 5800 (5974.00; 4 % would be 6032)
+    await record_rule(MONITORING_LINE, "5800", township=township["township"], year=year + 1)
+    await record_rule(MONITORING_LINE, "5830", township=township["township"], year=year + 2)
+    assert listed((await client.get(f"/monitoring/risks?year={year + 1}")).text) == []
+    flagged = (await client.get(f"/monitoring/risks?year={year + 2}")).text
+    assert listed(flagged) == [world["under"]]
+    assert "接近监测线" in flagged

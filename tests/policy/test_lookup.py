@@ -16,6 +16,7 @@ from server.policy.registry import (
     BY_KEY,
     LEADER_QUOTA,
     MONITORING_LINE,
+    MONITORING_MARGIN_PERCENT,
     MONITORING_NOTICE_DAYS,
     QUOTA_MAXIMUM,
     RETURN_RATE_CAP_PERCENT,
@@ -166,3 +167,17 @@ async def test_values_read_once_for_many_rows_are_those_the_lookup_gives_every_p
     assert some[(places["other"], date(2025, 6, 1))]["held_1"] is None  # recorded empty stays empty
     assert some[(places["township"], date(2025, 6, 1))]["held_1"] == Decimal("12.0000")
     assert some[(places["township"], date(2027, 1, 1))]["held_2"] is None  # a line holds for its year only
+
+
+async def test_a_stored_value_converted_in_sql_is_what_python_gives_a_page(db: Any) -> None:
+    """`converted_sql` (a statement judging by a rule) and `Rule.convert` (the page stating it) give the same figure:
+    halves of a cent to the even cent, whole numbers cut to their integer part, negatives, none."""
+    stored = ["7600", "7600.125", "7600.135", "7600.1251", "7600.0050", "7600.0150", "-3.125", "-3.135", "0.005",
+              "10.9", "10.5", "9.5", "99.9999", "-1.5", None]  # fmt: skip
+    for rule in (MONITORING_LINE, MONITORING_MARGIN_PERCENT):
+        converted = f"SELECT {policy.converted_sql(rule, 's.v')} AS v FROM (SELECT {{}}::numeric) s(v)"
+        for raw in stored:
+            value = None if raw is None else Decimal(raw)
+            rows = await PolicyValue.raw(converted, value)
+            assert rows[0]["v"] == rule.convert(value), (rule.key, raw)
+            assert str(rows[0]["v"]) == str(rule.convert(value)), (rule.key, raw)
