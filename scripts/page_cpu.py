@@ -35,6 +35,7 @@ PAGES = [
     ("home-cadre", "/", "cadre"),
     ("households-admin", "/households", "admin"),
     ("household-search-initials", "/households?q=zs", "admin"),
+    ("household-search-id-suffix", "/households?q=1234", "admin"),
     ("household-search-name", "/households?q=%E7%8E%8B", "admin"),
     ("coverage-leader", "/coverage", "leader"),
     ("visits-cadre", "/visits", "cadre"),

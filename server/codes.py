@@ -73,6 +73,8 @@ POVERTY_STATUS = CodeList(
     ("returned", N_("Returned to poverty")),
     ("none", N_("Not a registered poor household")),
 )
+# The tag colour of each poverty status where a page shows it as a tag (grey for the others).
+POVERTY_STATUS_TAGS = {"not_out": "tag--red", "returned": "tag--red", "out_supported": "tag--green"}
 
 MONITORING_TYPE = CodeList(
     ("unstable", N_("Unstable lifted household")),

@@ -15,6 +15,7 @@ from server.accounts.sessions import set_flash
 from server.households import changes, queries
 from server.households.forms import HouseholdForm, MemberForm
 from server.households.household_page import household_page
+from server.households.rows import household_rows
 from server.i18n import N_
 from server.web.auth import client_ip, current_user
 from server.web.guards import requires_admin, requires_township_staff
@@ -107,19 +108,18 @@ class HouseholdController(Controller):
         user = current_user(request)
         status = status if status in codes.POVERTY_STATUS else ""
         order = order_param(sort, tuple(queries.ORDERS))
-        result = await queries.search(user, q, _int_or_none(village), status, page_number, order)
+        # The village filter is on the whole page only: active search and "more" get the rows alone.
+        whole_page = not wants_fragment(request)
+        result = await queries.search(user, q, _int_or_none(village), status, page_number, order, villages=whole_page)
         fragment = "households/_rows.html" if page_number > 1 else "households/_results.html"
         filters: dict[str, Any] = {"q": q, "village": _int_or_none(village), "status": status, "order": order}
-        # The village filter is on the whole page only: active search and "more" get the rows alone.
-        villages = (
-            [] if wants_fragment(request) else [(r["id"], r["name"]) for r in await queries.village_choices(user)]
-        )
         return await page(
             request,
             "households/list.html",
             fragment=fragment,
             result=result,
-            village_options=villages,
+            household_rows=household_rows,
+            village_options=result.villages,
             can_edit=user.is_admin,
             **filters,
         )

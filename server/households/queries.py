@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from piccolo.querystring import QueryString
@@ -39,6 +39,7 @@ class SearchResult:
     total: int
     page: int
     has_more: bool
+    villages: list[tuple[int, str]] = field(default_factory=list)  # the village filter's choices, when asked for
 
     @property
     def pages(self) -> int:
@@ -139,7 +140,9 @@ def exact_match(q: str) -> QueryString:
 # through their villages' index: no probe of each household's members, never a scan of the county's 150,000 members
 # or of all its keys); then the total (a count over the matches, no sort) and the page (a top-N sort of the matches:
 # a window's position sorted all of them first); the display joins (group, head, members count, the member that
-# matched) run for the page only, which is put in the same order again (every order ends with the unique code).
+# matched) run for the page only, which is put in the same order again (every order ends with the unique code). The
+# page comes as one row, its households as records (named by SEARCH_FIELDS) beside the village choices when asked:
+# a row even when nothing matches.
 _SEARCH = """
 WITH scoped AS MATERIALIZED (
     SELECT h.id, h.code, h.village, h.status, h.phone FROM household h WHERE {}
@@ -152,41 +155,58 @@ WITH scoped AS MATERIALIZED (
     ORDER BY %(order)s
     LIMIT {} OFFSET {}
 )
-SELECT p.*, h.status, h.main_cause, h.monitoring_type, v.name AS village_name, g.name AS group_name,
-       head.name AS head_name, matched.name AS matched_name, matched.id_number AS matched_id_number,
-       matched.phone AS matched_phone, h.phone AS household_phone,
-       (SELECT count(*) FROM member c WHERE c.household = h.id) AS members_count
-FROM page p
-JOIN household h ON h.id = p.id
-JOIN village v ON v.id = h.village
-LEFT JOIN village_group g ON g.id = h."group"
-%(keys)s
-LEFT JOIN member head ON head.household = h.id AND head.relation = 'head'
-LEFT JOIN LATERAL (
-    SELECT m.name, m.id_number, m.phone FROM member m WHERE m.household = h.id AND {}
-    ORDER BY m.relation = 'head' DESC, m.id LIMIT 1
-) matched ON TRUE
-ORDER BY %(order)s
+SELECT ARRAY(
+    SELECT (p.id, p.code, p.total, h.status, h.main_cause, h.monitoring_type, v.name, g.name, head.name, matched.name,
+            matched.id_number, matched.phone, h.phone, (SELECT count(*) FROM member c WHERE c.household = h.id))
+    FROM page p
+    JOIN household h ON h.id = p.id
+    JOIN village v ON v.id = h.village
+    LEFT JOIN village_group g ON g.id = h."group"
+    %(keys)s
+    LEFT JOIN member head ON head.household = h.id AND head.relation = 'head'
+    LEFT JOIN LATERAL (
+        SELECT m.name, m.id_number, m.phone FROM member m WHERE m.household = h.id AND {}
+        ORDER BY m.relation = 'head' DESC, m.id LIMIT 1
+    ) matched ON TRUE
+    ORDER BY %(order)s
+) AS households, %(villages)s AS villages
 """
+# The fields of the records of `households` above, in order.
+SEARCH_FIELDS = (
+    "id", "code", "total", "status", "main_cause", "monitoring_type", "village_name", "group_name", "head_name",
+    "matched_name", "matched_id_number", "matched_phone", "household_phone", "members_count",
+)  # fmt: skip
+# The user's villages (id, name) for the register's village filter, in the same statement: a statement fewer.
+VILLAGE_CHOICES = "ARRAY(SELECT (v.id, v.name) FROM village v WHERE {} ORDER BY v.code)"
 
 
 async def search(
-    user: CurrentUser, q: str = "", village_id: int | None = None, status: str = "", page: int = 1, order: str = ""
+    user: CurrentUser,
+    q: str = "",
+    village_id: int | None = None,
+    status: str = "",
+    page: int = 1,
+    order: str = "",
+    *,
+    villages: bool = False,
 ) -> SearchResult:
-    """One page of the households in the user's scope that match every term; one query whatever the page holds."""
+    """One page of the households in the user's scope that match every term, and with `villages` the user's villages
+    (id, name) for the filter; one query whatever the page holds."""
     page = max(page, 1)
-    rows = await Household.raw("{}", search_statement(user, q, village_id, status, page, order))
+    [found] = await Household.raw("{}", search_statement(user, q, village_id, status, page, order, villages=villages))
+    rows = [dict(zip(SEARCH_FIELDS, record, strict=True)) for record in found["households"]]
     total = int(rows[0]["total"]) if rows else 0
     terms = search_terms(q)
     digits = [t for t in terms if t.isascii() and t.isdigit() and len(t) >= MIN_DIGITS]
     shown = [_search_row(row, digits) for row in rows[:PAGE_SIZE]]
-    return SearchResult(rows=shown, total=total, page=page, has_more=len(rows) > PAGE_SIZE)
+    choices = [(choice[0], choice[1]) for choice in found["villages"] or ()]
+    return SearchResult(rows=shown, total=total, page=page, has_more=len(rows) > PAGE_SIZE, villages=choices)
 
 
 def search_statement(
-    user: CurrentUser, q: str, village_id: int | None, status: str, page: int, order: str
+    user: CurrentUser, q: str, village_id: int | None, status: str, page: int, order: str, *, villages: bool = False
 ) -> QueryString:
-    """The statement of `search` (one more row than a page: whether there is a next one)."""
+    """The statement of `search` (one more household than a page: whether there is a next one)."""
     terms = search_terms(q)
     scope, matching = _conditions(user, terms, village_id, status)
     descending = order.startswith("-")
@@ -199,9 +219,11 @@ def search_statement(
         order_args = []
     shown_member = _all([member_term(t) for t in terms], " OR ") if terms else QueryString("FALSE")
     sql = _SEARCH.replace("%(order)s", sql_order).replace("%(keys)s", KEYS)
+    sql = sql.replace("%(villages)s", VILLAGE_CHOICES if villages else "NULL")
     limit = (PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     keys = scoped_keys(user) if terms else QueryString("")
-    return QueryString(sql, scope, keys, matching, *order_args, *limit, shown_member, *order_args)
+    choices = [village_scope_sql(user, "v")] if villages else []
+    return QueryString(sql, scope, keys, matching, *order_args, *limit, shown_member, *order_args, *choices)
 
 
 def _conditions(

@@ -10,12 +10,11 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from server import policy
 from server.accounts.roles import Role
 from server.accounts.tables import User
 from server.audit.queries import record
-from server.policy.registry import UNVISITED_ALERT_DAYS
 from server.visits import ledgers, pages, queries
+from server.visits.cells import overdue_village_rows, visit_cells
 from server.visits.controller import vpage
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
@@ -32,7 +31,9 @@ class VisitListController(Controller):
         user = current_user(request)
         visits = await pages.recent_visits(user)
         follow_ups, summary = await queries.due_follow_ups(user) if user.role is Role.CADRE else ([], None)
-        return await vpage(request, "visits/index.html", visits=visits, follow_ups=follow_ups, summary=summary)
+        return await vpage(
+            request, "visits/index.html", visits=visits, visit_cells=visit_cells, follow_ups=follow_ups, summary=summary
+        )
 
     @get("/follow-ups")
     async def follow_ups(self, request: Request[Any, Any, Any], days: FromQuery[int] = 7) -> Template:
@@ -43,9 +44,10 @@ class VisitListController(Controller):
     @get("/visits/overdue", guards=[requires_leader_or_admin])
     async def overdue(self, request: Request[Any, Any, Any]) -> Template:
         user = current_user(request)
-        days = await policy.value(UNVISITED_ALERT_DAYS, user.township_id)
-        villages = await pages.village_follow_up_overview(user, days)
-        return await vpage(request, "visits/overdue.html", villages=villages, days=days)
+        days, villages = await pages.village_follow_up_overview(user)
+        return await vpage(
+            request, "visits/overdue.html", villages=villages, days=days, overdue_village_rows=overdue_village_rows
+        )
 
     @get("/visits/ledger/monthly")
     async def monthly(

@@ -10,7 +10,7 @@ from piccolo.querystring import QueryString
 from server.accounts.sessions import CurrentUser
 from server.clock import today
 from server.scope import household_scope_sql
-from server.visits.tables import FollowUp, Visit
+from server.visits.tables import FollowUp
 
 # A household `h`'s last visit (its time, its cadre's name) and the due date of its next open follow-up, as columns
 # for the pages that read them in the household's own statement; the two dates as the database keeps them (below).
@@ -20,32 +20,6 @@ LAST_VISIT_CADRE_SQL = (
     "(SELECT u.display_name FROM visit x JOIN app_user u ON u.id = x.cadre WHERE x.household = h.id"
     " ORDER BY x.visited_at DESC, x.id DESC LIMIT 1)"
 )
-
-
-async def overdue_follow_up_counts_by_village(township_id: int | None) -> dict[int, int]:
-    """Households with an overdue open follow-up (their first open one due before today), per village of the
-    township (villages with none left out)."""
-    rows = await FollowUp.raw(
-        "SELECT h.village, count(*) AS n FROM household h JOIN village v ON v.id = h.village"
-        " JOIN household_visit_dates d ON d.household = h.id"
-        " WHERE v.township = {} AND d.first_open_due_on < {} GROUP BY h.village",
-        township_id or -1,
-        today(),
-    )
-    return {row["village"]: row["n"] for row in rows}
-
-
-async def unvisited_household_counts_by_village(township_id: int | None, days: int) -> dict[int, int]:
-    """Households with no visit in the last `days` days (their last visit older, or none), per village of the
-    township (villages with none left out)."""
-    rows = await Visit.raw(
-        f"SELECT h.village, count(*) AS n FROM household h JOIN village v ON v.id = h.village {KEPT_DATES_JOIN}"
-        " WHERE v.township = {} AND (d.last_visited_at IS NULL"
-        " OR d.last_visited_at < now() - make_interval(days => {})) GROUP BY h.village",
-        township_id or -1,
-        days,
-    )
-    return {row["village"]: row["n"] for row in rows}
 
 
 async def create_follow_up(

@@ -30,6 +30,7 @@ from server.media.images import MAX_BYTES as PHOTO_MAX_BYTES
 from server.numbers import whole_percent
 from server.once import once_input
 from server.settings import ROOT, get_settings
+from server.visits.cells import measures_text
 from server.web.assets import static_url
 from server.web.navigation import NAVIGATION
 from server.web.offline import KEEPING_HEADER
@@ -178,6 +179,7 @@ def build_environment() -> Environment:
         static_url=static_url,
         role_label=lambda code: Role(code).label,
         photo_max_bytes=PHOTO_MAX_BYTES,
+        measures_line=measures_text,
         once_input=once_input,
         bar=bar,
     )

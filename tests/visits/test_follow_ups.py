@@ -13,7 +13,9 @@ from server import clock
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.households.tables import Household
+from server.places.tables import Village
 from server.visits import queries
+from server.visits.pages import village_follow_up_overview
 from server.visits.tables import FollowUp, Visit
 from tests.helpers import log_in
 from tests.visits.conftest import send_visit
@@ -96,9 +98,14 @@ async def test_other_areas_read_the_last_visit_and_the_next_follow_up_as_columns
     assert found[world["monitored"]]["cadre"] == "王干部"
     assert found[world["ordinary"]]["due_on"] == overdue
     assert found[world["monitored"]]["due_on"] > clock.today(), "the visit scheduled the next one"
-    assert await queries.overdue_follow_up_counts_by_village(world["township"]) == {world["other_village"]: 1}
-    unvisited = await queries.unvisited_household_counts_by_village(world["township"], 60)
-    assert unvisited == {world["other_village"]: 1}
+    boss = CurrentUser(world["leader"], "boss", "赵书记", Role.LEADER, world["township"], None, None, "zh_CN", "k")
+    empty = await Village.insert(Village(township=world["township"], name="空村", code="371326105003"))
+    days, villages = await village_follow_up_overview(boss)
+    assert days == 60
+    counts = {village["id"]: (village["households"], village["overdue"], village["unvisited"]) for village in villages}
+    assert counts[world["other_village"]] == (1, 1, 1)
+    assert counts[world["village"]] == (1, 0, 0)
+    assert counts[empty[0]["id"]] == (0, 0, 0), "a village without households counts none"
 
 
 async def test_the_cadre_sees_due_and_overdue_follow_ups(as_wang: httpx.AsyncClient, world: dict[str, int]) -> None:
