@@ -2,10 +2,10 @@
 
 On a weak connection a person taps 保存 again when the first answer is slow or lost, and a browser without JavaScript
 sends every tap. A creating form carries a random token (`once_input()`, made each time the form is shown); `create`
-claims the token in the transaction that creates the row, and keeps the new row's id with it. Sent again, the claim
-finds the token and `create` returns what the first sending made, without writing anything. Two sendings at the
-same moment: the second one's claim waits on the token's key until the first commits (then it finds it) or rolls
-back (then it goes ahead itself).
+claims the token, joined to the form's address and content, in the transaction that creates the row, and keeps the new
+row's id with it. Sent again, the claim finds it and `create` returns what the first sending made, without writing
+anything; the same page sent with other content makes a row of its own. Two sendings at the same moment: the second
+one's claim waits on the key until the first commits (then it finds it) or rolls back (then it goes ahead itself).
 
 Visits and inspection findings have their own, stricter rule (server.submissions: the offline outbox, conflicts
 between contents); this one is for the desk's forms that create a row.
@@ -13,10 +13,12 @@ between contents); this one is for the desk's forms that create a row.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from litestar import Request
 from markupsafe import Markup
 from piccolo.columns import UUID, ForeignKey, Integer, OnDelete, Timestamptz
 from piccolo.table import Table
@@ -51,16 +53,24 @@ def token_of(data: Any) -> uuid.UUID:
         return uuid.uuid4()
 
 
-async def create(data: Any, user_id: int | None, make: Callable[[], Awaitable[int]]) -> int:
-    """The id of what the posted form (`data`) asks `make` to create: made now, in one transaction with the form's
-    token, or found when the same form was sent before (nothing written again)."""
-    token = token_of(data)
+def sending_key(path: str, data: Any) -> uuid.UUID:
+    """The form's token joined to where it was sent and what it says. The same form sent again has the same key; the
+    same page sent with other content (restored by the back button without JavaScript, its token with it) or to
+    another address has another, and makes a row of its own."""
+    fields = sorted((name, str(value)) for name, value in data.multi_items() if name not in (FIELD, "_csrf_token"))
+    return uuid.uuid5(token_of(data), json.dumps([path, fields], ensure_ascii=False))
+
+
+async def create(request: Request[Any, Any, Any], user_id: int | None, make: Callable[[], Awaitable[int]]) -> int:
+    """The id of what the posted form asks `make` to create: made now, in one transaction with the form's key, or
+    found when the same form was sent before (nothing written again)."""
+    key = sending_key(request.url.path, await request.form())
     async with FormSubmission._meta.db.transaction():  # the app's engine (server.piccolo_conf imports this table)
-        earlier = await _claim(token, user_id)
+        earlier = await _claim(key, user_id)
         if earlier is not None:
             return earlier
         made = await make()
-        await FormSubmission.raw("UPDATE form_submission SET made = {} WHERE token = {}", made, token)
+        await FormSubmission.raw("UPDATE form_submission SET made = {} WHERE token = {}", made, key)
         return made
 
 

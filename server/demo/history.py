@@ -257,11 +257,14 @@ async def closing_lookup_off(connection: asyncpg.Connection, owner: bool) -> Asy
     """The owner turns off the trigger that looks up each closed follow-up's visit, and the one that counts the
     households' deliveries, while the load writes; on again when the block ends (the caller counts the deliveries
     then). For another role they stay on (and write the same)."""
-    if owner:
-        await connection.execute(f"ALTER TABLE follow_up DISABLE TRIGGER {CLOSING_FACTS_TRIGGER}")
-        await connection.execute(f"ALTER TABLE visit_measure DISABLE TRIGGER {DELIVERED_TRIGGER}")
-    yield
-    if owner:
+    if not owner:
+        yield
+        return
+    await connection.execute(f"ALTER TABLE follow_up DISABLE TRIGGER {CLOSING_FACTS_TRIGGER}")
+    await connection.execute(f"ALTER TABLE visit_measure DISABLE TRIGGER {DELIVERED_TRIGGER}")
+    try:
+        yield
+    finally:  # a load that fails half way must not leave the app's writes uncounted
         await connection.execute(f"ALTER TABLE follow_up ENABLE TRIGGER {CLOSING_FACTS_TRIGGER}")
         await connection.execute(f"ALTER TABLE visit_measure ENABLE TRIGGER {DELIVERED_TRIGGER}")
 

@@ -72,7 +72,7 @@ class EmployerJobsController(Controller):
             await audit(request, "job_created", "job", job_id, title=form.values["title"])
             return job_id
 
-        job_id = await once.create(data, user.id, posted)
+        job_id = await once.create(request, user.id, posted)
         await set_flash(user.session_key, "success", N_("Job posted."))
         return Redirect(path=f"/employer/jobs/{job_id}", status_code=303)
 

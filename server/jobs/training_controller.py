@@ -57,7 +57,7 @@ class TrainingController(Controller):
             await audit(request, "training_created", "training", training_id, title=form.values["title"])
             return training_id
 
-        training_id = await once.create(data, user.id, created)
+        training_id = await once.create(request, user.id, created)
         await set_flash(user.session_key, "success", N_("Training saved."))
         return Redirect(path=f"/jobs/trainings/{training_id}", status_code=303)
 

@@ -93,7 +93,7 @@ class ProjectController(Controller):
             return await self._form(request, form, None, status_code=422)
         user = current_user(request)
         actor = Actor(user, client_ip(request))
-        project_id = await once.create(await request.form(), user.id, lambda: create_project(actor, form))
+        project_id = await once.create(request, user.id, lambda: create_project(actor, form))
         await set_flash(user.session_key, "success", N_("Project saved."))
         return Redirect(path=f"/projects/{project_id}", status_code=303)
 
@@ -136,7 +136,7 @@ class ProjectController(Controller):
             await add_progress(actor, project, form)
             return project_id
 
-        await once.create(await request.form(), user.id, noted)
+        await once.create(request, user.id, noted)
         await set_flash(user.session_key, "success", N_("Progress note added."))
         return Redirect(path=f"/projects/{project_id}", status_code=303)
 

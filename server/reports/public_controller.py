@@ -79,7 +79,7 @@ class PublicReportController(Controller):
         if form.errors:
             return await self._card_page(request, card, token, form=form, status_code=422)
         try:
-            await once.create(posted, None, lambda: intake.report_through_card(card, kind, form.values, ip))
+            await once.create(request, None, lambda: intake.report_through_card(card, kind, form.values, ip))
         except intake.LimitReached:
             return await self._card_page(request, card, token, form=form, status_code=429, limited="card")
         return Redirect(path=f"{card_path(token)}?sent={kind}", status_code=303)
@@ -115,7 +115,7 @@ class PublicReportController(Controller):
         if form.errors:
             return await self._township_page(request, township, form, status_code=422)
         try:
-            await once.create(posted, None, lambda: intake.help_request(township.township_id, form.values, ip))
+            await once.create(request, None, lambda: intake.help_request(township.township_id, form.values, ip))
         except intake.LimitReached:
             return await self._township_page(request, township, form, status_code=429, limited="township")
         return Redirect(path=f"/t/{token}?sent=help", status_code=303)

@@ -58,7 +58,7 @@ class ChecksController(Controller):
         form, plan = parse_plan(await request.form(), today(), villages)
         if plan is None:
             return await self._plan_form(request, form, status_code=422)
-        check_id = await once.create(await request.form(), user.id, lambda: checks.plan(user, plan, client_ip(request)))
+        check_id = await once.create(request, user.id, lambda: checks.plan(user, plan, client_ip(request)))
         await set_flash(user.session_key, "success", N_("The spot check was planned."))
         return Redirect(path=f"/checks/{check_id}", status_code=303)
 

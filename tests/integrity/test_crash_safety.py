@@ -335,6 +335,9 @@ async def test_a_server_killed_mid_import_imports_nothing_and_the_retry_imports_
 async def test_a_server_killed_mid_project_creation_makes_nothing_and_the_retry_makes_it_once(
     server: Server, demo_database: str
 ) -> None:
+    from litestar.datastructures import FormMultiDict
+
+    from server.once import sending_key
     from tests.projects.conftest import project_form
 
     [admin] = await fetch(demo_database, "SELECT id FROM app_user WHERE username = 'admin'")
@@ -343,8 +346,9 @@ async def test_a_server_killed_mid_project_creation_makes_nothing_and_the_retry_
     page = (await http.get("/projects/new")).text
     once = page.split('name="_once" value="', 1)[1].split('"', 1)[0]
     form = {**project_form(name="断电时新建的项目"), "_csrf_token": token, "_once": once}
-    # The test's own transaction claims the form's token first: the app's claim waits on its key, before any write.
-    same_token = [("INSERT INTO form_submission (token, app_user) VALUES ($1::uuid, $2)", (once, admin["id"]))]
+    # The test's own transaction claims the form's key first: the app's claim waits on it, before any write.
+    key = sending_key("/projects", FormMultiDict(form))
+    same_token = [("INSERT INTO form_submission (token, app_user) VALUES ($1, $2)", (key, admin["id"]))]
     await kill_while_held(server, demo_database, same_token, http.post("/projects", data=form))
     made = "SELECT count(*) AS n FROM project WHERE name = '断电时新建的项目'"
     assert (await fetch(demo_database, made))[0]["n"] == 0
