@@ -11,17 +11,18 @@ household and type.
 The year is the local year of the delivery (`delivered_on`: a visit's day in Asia/Shanghai), exactly the deliveries
 between the local midnights a plan's year begins and ends with (server/plans/queries.py, `_year_span`).
 
-Kept by recomputing: a write of any table the ledger reads finds the households its rows belong to, old and new
-(through the tables above it: a placement's referral's member's household), locks those households' rows (FOR NO
-KEY UPDATE, in household order) and counts their deliveries anew from the view in a new statement, which under READ
-COMMITTED sees every write committed before the lock was granted. A cascade is counted by the parent's trigger, which
-fires after it: a visit deleted takes its measures with it (their trigger no longer finds the visit), then the
-visit's trigger counts its household again. A household deleted takes its counts (ON DELETE CASCADE); its children's
-triggers find no household row to lock and count nothing. Increments (as `household.active_pairings`) were not
-used: a cascade's rows can no longer be joined to the tables above them, so their decrements would be lost.
-Writes that cannot change the ledger count nothing anew: a new visit, referral, member, training or project has no
-measure yet; an UPDATE that changes none of the columns the ledger reads of its table (a visit's note, a project's
-progress) finds no household; job posts and employers only name a placement.
+Kept by recomputing: a write of any table the ledger reads finds the households its rows belong to, old and new (through
+the tables above it: a placement's referral's member's household), locks those households' rows (FOR NO KEY UPDATE, in
+household order) and counts their deliveries anew from the view in a new statement, which under READ COMMITTED sees
+every write committed before the lock was granted. Before it looks the households up, a trigger locks the rows above its
+rows (FOR SHARE: `PARENTS`), so that a write of those at the same moment is counted by one of the two. A cascade is
+counted by the parent's trigger, which fires after it: a visit deleted takes its measures with it (their trigger no
+longer finds the visit), then the visit's trigger counts its household again. A household deleted takes its counts (ON
+DELETE CASCADE); its children's triggers find no household row to lock and count nothing. Increments (as
+`household.active_pairings`) were not used: a cascade's rows can no longer be joined to the tables above them, so their
+decrements would be lost. Writes that cannot change the ledger count nothing anew: a new visit, referral, member,
+training or project has no measure yet; an UPDATE that changes none of the columns the ledger reads of its table (a
+visit's note, a project's progress) finds no household; job posts and employers only name a placement.
 
 The functions run as their owner (SECURITY DEFINER): the app role may only read the table (server/operations/roles.py).
 TRUNCATE of a source (the owner's; the app role may not) counts every household anew.
@@ -76,6 +77,33 @@ SOURCES = {
 }
 
 
+# Per source table: the rows above its rows `{rows}` that its households are found through, locked (FOR SHARE, in
+# id order) before they are looked up. Without it two transactions could each count what the other had not yet
+# committed and neither wait: one completes a project (its trigger finds the beneficiaries committed so far) while the
+# other adds a beneficiary (its trigger reads the project as not yet completed); both commit and the new household's
+# count lacks the project. A foreign key check takes only FOR KEY SHARE, which an UPDATE of the project's status does
+# not wait for; FOR SHARE conflicts with that UPDATE in either order, so one of the two waits for the other and then
+# counts what it committed.
+PARENTS = {
+    "visit_measure": ["FROM visit WHERE id IN (SELECT visit FROM {rows})"],
+    "placement": [
+        "FROM referral WHERE id IN (SELECT referral FROM {rows})",
+        "FROM member WHERE id IN (SELECT f.member FROM referral f JOIN {rows} r ON r.referral = f.id)",
+    ],
+    "referral": ["FROM member WHERE id IN (SELECT member FROM {rows})"],
+    "training_enrolment": [
+        "FROM training WHERE id IN (SELECT training FROM {rows})",
+        "FROM member WHERE id IN (SELECT member FROM {rows})",
+    ],
+    "project_beneficiary": ["FROM project WHERE id IN (SELECT project FROM {rows})"],
+}
+
+
+def _locked(table: str, rows: str) -> str:
+    """plpgsql statements locking the rows above `rows` (none for a table with nothing above it)."""
+    return "".join(f"\n    PERFORM {sql.format(rows=rows)} ORDER BY id FOR SHARE;" for sql in PARENTS.get(table, []))
+
+
 def _changed(rows: str, other: str, columns: str) -> str:
     """The rows of `rows` without a row of `other` of the same id and the same `columns` (an UPDATE's changed rows)."""
     same = " AND ".join(f"o.{column} IS NOT DISTINCT FROM c.{column}" for column in columns.split(", "))
@@ -87,11 +115,11 @@ def _households(table: str) -> str:
     rows, columns, _ = SOURCES[table]
     made, gone = _changed("made", "gone", columns), _changed("gone", "made", columns)
     return f"""
-  IF TG_OP = 'INSERT' THEN
+  IF TG_OP = 'INSERT' THEN{_locked(table, "made")}
     households := ARRAY({rows.format(rows="made")});
-  ELSIF TG_OP = 'DELETE' THEN
+  ELSIF TG_OP = 'DELETE' THEN{_locked(table, "gone")}
     households := ARRAY({rows.format(rows="gone")});
-  ELSE
+  ELSE{_locked(table, "made")}{_locked(table, "gone")}
     households := ARRAY({rows.format(rows=made)} UNION {rows.format(rows=gone)});
   END IF;"""
 
