@@ -174,19 +174,16 @@ async def test_a_household_deleted_takes_its_counts(as_wang: httpx.AsyncClient, 
     assert await kept(household) == {}
 
 
-async def test_the_demo_has_every_household_counted(db: Any) -> None:
+async def test_the_demo_has_every_household_counted_and_its_overdue_plan_items_left_unmatched(db: Any) -> None:
+    """Every household of the demo counted; and the coverage's count of overdue items per village (from the kept
+    counts) against the items one by one matched with their deliveries (`_MATCHED`, the due lists), for every
+    township and year of the demo's plans (one demo for both: loading it is most of the time)."""
     await load_demo()
     assert await Household.raw(MISCOUNTED) == []
     [row] = await Household.raw(
         "SELECT (SELECT sum(n) FROM delivered_count) AS counted, (SELECT count(*) FROM delivered_measure) AS ledger"
     )
     assert row["counted"] == row["ledger"] > 0
-
-
-async def test_the_plan_items_overdue_per_village_are_those_left_unmatched(db: Any) -> None:
-    """The coverage's count of overdue items per village (from the kept counts) against the items one by one matched
-    with their deliveries (`_MATCHED`, the due lists), for every township and year of the demo's plans."""
-    await load_demo()
     plans = await Household.raw(
         "SELECT DISTINCT v.township, p.year FROM help_plan p JOIN household h ON h.id = p.household"
         " JOIN village v ON v.id = h.village"
