@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from server.audit.tables import AuditEvent
@@ -9,6 +10,14 @@ from server.observability.logs import request_id
 
 if TYPE_CHECKING:
     from server.accounts.sessions import CurrentUser
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change and from where, for its audit event."""
+
+    user: CurrentUser
+    ip: str
 
 
 async def record(

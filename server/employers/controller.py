@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from server import once
 from server.accounts.sessions import set_flash
+from server.audit.queries import Actor
 from server.employers import queries as employers
 from server.i18n import N_
 from server.jobs import placements, queries, referrals
@@ -226,7 +227,7 @@ class EmployerAdminController(Controller):
         form = EmployerForm.parse(data)
         employer_id = None
         if not form.errors and user.township_id is not None:
-            approved, by = data.get("approved") == "1", employers.Audited(user, client_ip(request))
+            approved, by = data.get("approved") == "1", Actor(user, client_ip(request))
             employer_id = await employers.create_employer(user.township_id, form.values, approved, by)
             if employer_id is None:
                 form.errors.add("username", N_("This username is taken."))

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from server.accounts.passwords import hash_password
 from server.accounts.queries import create_user, username_taken
 from server.accounts.roles import Role
-from server.accounts.sessions import CurrentUser
-from server.audit.queries import record
+from server.audit.queries import Actor, record
 from server.employers.tables import Employer
 from server.piccolo_conf import DB
 
@@ -50,15 +48,7 @@ async def employers_of_township(township_id: int | None) -> list[dict[str, Any]]
     return list(await Employer.raw(sql, township_id or -1))
 
 
-@dataclass(frozen=True)
-class Audited:
-    """Who made a change and from where, for its audit event."""
-
-    user: CurrentUser
-    ip: str
-
-
-async def create_employer(township_id: int, values: dict[str, Any], approved: bool, by: Audited) -> int | None:
+async def create_employer(township_id: int, values: dict[str, Any], approved: bool, by: Actor) -> int | None:
     """The company and its first account (role employer), audited in the same transaction; None when the username
     is taken."""
     username, password = values["username"], values["password"]

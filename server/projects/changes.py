@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from server.accounts.sessions import CurrentUser
-from server.audit.queries import record
+from server.audit.queries import Actor, record
 from server.piccolo_conf import DB
 from server.projects.codes import UNIT
 from server.projects.forms import DATE_FIELDS, ProgressForm, ProjectForm
@@ -16,12 +14,6 @@ from server.projects.money import plain
 from server.projects.tables import Project, ProjectBeneficiary, ProjectFunding, ProjectProgress, ProjectQuantity
 
 PROJECT_FIELDS = ("name", "kind", "village", "year", "status", "budget", "progress_percent", "note", *DATE_FIELDS)
-
-
-@dataclass(frozen=True)
-class Actor:
-    user: CurrentUser
-    ip: str
 
 
 def _shown(value: Any) -> Any:

@@ -12,10 +12,11 @@ from litestar.response import Redirect, Template
 
 from server import once
 from server.accounts.sessions import set_flash
+from server.audit.queries import Actor
 from server.clock import TIMEZONE
 from server.i18n import N_
 from server.projects import codes, queries
-from server.projects.changes import Actor, add_progress, create_project, set_beneficiaries, update_project
+from server.projects.changes import add_progress, create_project, set_beneficiaries, update_project
 from server.projects.forms import (
     ProgressForm,
     ProjectForm,
