@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -118,13 +119,17 @@ async def test_the_rate_in_people_equals_a_direct_count_of_the_members(
     assert f"脱贫 {lifted} 人" in people
 
 
-async def test_the_lifted_households_are_read_from_their_index(db: Any) -> None:
-    """The partial index `household_lifted` holds exactly the households the rate counts (LIFTED), with what it
-    reads of them: a query with the rate's condition reads the index alone (when LIFTED changes, so must the index)."""
-    await db.connection.execute("SET LOCAL enable_seqscan = off")
-    await db.connection.execute("SET LOCAL enable_bitmapscan = off")
-    statuses = ", ".join(f"'{status}'" for status in LIFTED)
-    rows = await db.connection.fetch(
-        f"EXPLAIN SELECT h.village, h.status, h.member_count FROM household h WHERE h.status IN ({statuses})"
+async def test_the_lifted_households_index_holds_what_the_rate_reads(db: Any) -> None:
+    """The partial index `household_lifted` holds exactly the households the rate counts (LIFTED) and every column the
+    rate reads of them, so the rate can read the index alone (when LIFTED changes, so must the index). The index's
+    definition is compared, not a plan: whether the planner picks it depends on the table's statistics."""
+    index = await db.connection.fetchrow(
+        """
+        SELECT pg_get_expr(i.indpred, i.indrelid) AS predicate,
+               ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) AS key(attnum)
+                     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = key.attnum) AS columns
+        FROM pg_index i WHERE i.indexrelid = 'household_lifted'::regclass
+        """
     )
-    assert "Index Only Scan using household_lifted" in "\n".join(row[0] for row in rows)
+    assert set(re.findall(r"'(\w+)'", index["predicate"])) == set(LIFTED)
+    assert {"village", "status", "member_count"} <= set(index["columns"])
