@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -26,6 +27,7 @@ from server.database import (
     use_database,
     with_database,
 )
+from server.demo.loader import load_demo
 from server.media.objects import S3Storage
 from server.operations.migrations import migrate
 from server.piccolo_conf import DB
@@ -106,9 +108,52 @@ async def database(database_server: str) -> AsyncIterator[str]:
 @pytest.fixture
 async def db(database: str) -> AsyncIterator[Any]:
     """Each test runs in a transaction that is rolled back afterwards: every test starts clean."""
-    async with DB.transaction() as transaction:
+    async with DB.transaction(allow_nested=False) as transaction:  # never inside `demo`'s, which it would end
         yield transaction
         await transaction.rollback()
+
+
+@dataclasses.dataclass(frozen=True)
+class Held:
+    """A transaction kept open for a module's tests, and what loading into it said."""
+
+    transaction: Any
+    summary: str
+
+
+@pytest.fixture(scope="module")
+async def demo_township(database: str) -> AsyncIterator[Held]:
+    """The demo township loaded once for the tests of a module that read it (a load takes seconds); they enter it
+    through `demo`, and the module's other tests never see it."""
+    async with held_open(load_demo()) as held:
+        yield held
+
+
+@asynccontextmanager
+async def held_open(load: Awaitable[str]) -> AsyncIterator[Held]:
+    """A transaction holding what `load` wrote for later tests, left meanwhile (no other query runs in it) and rolled
+    back at the end."""
+    async with DB.transaction(allow_nested=False) as transaction:
+        summary = await load
+        outside = DB.current_transaction.set(None)
+        try:
+            yield Held(transaction, summary)
+        finally:
+            DB.current_transaction.reset(outside)
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def demo(demo_township: Held) -> AsyncIterator[Any]:
+    """A test on the demo township (`demo_township`), in a savepoint: what it writes is undone at its end."""
+    inside = DB.current_transaction.set(demo_township.transaction)
+    savepoint = await demo_township.transaction.savepoint()
+    try:
+        yield demo_township.transaction
+    finally:
+        await savepoint.rollback_to()
+        await savepoint.release()
+        DB.current_transaction.reset(inside)
 
 
 @pytest.fixture(scope="session")
@@ -116,11 +161,24 @@ def app() -> Any:
     return create_app()
 
 
-@pytest.fixture
-async def client(app: Any, db: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """An in-process HTTP client (no lifespan: the session fixture owns the pool)."""
+@asynccontextmanager
+async def in_process(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling the app in this process (no lifespan: the session fixture owns the pool)."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def client(app: Any, db: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with in_process(app) as http:
+        yield http
+
+
+@pytest.fixture
+async def demo_client(app: Any, demo: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """`client` on the demo township."""
+    async with in_process(app) as http:
         yield http
 
 
