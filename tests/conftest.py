@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import asynccontextmanager
@@ -19,17 +21,20 @@ from server.accounts.roles import Role
 from server.app import create_app
 from server.database import (
     EmbeddedPostgres,
+    app_database_url,
     app_role_name,
     close_pool,
     connect,
     database_name,
     open_app_pool,
+    secret_key,
     use_database,
     with_database,
 )
 from server.demo.loader import load_demo
 from server.media.objects import S3Storage
 from server.operations.migrations import migrate
+from server.operations.roles import set_up_app_role
 from server.piccolo_conf import DB
 from server.places.tables import County, Township, Village
 from server.settings import ROOT, S3Settings, get_settings
@@ -103,6 +108,41 @@ async def database(database_server: str) -> AsyncIterator[str]:
     finally:
         await close_pool()
         await drop_database(url)
+
+
+@pytest.fixture(scope="session")
+async def migrated_template(database_server: str) -> AsyncIterator[str]:
+    """A database migrated by `bangfu migrate`, as an operator would, once per run: the tests that need one of their
+    own get a copy of it (`migrated_copy`) in a fraction of a second, where the command takes seconds."""
+    url = await create_database(database_server, "bangfu_template")
+    try:
+        migrated = subprocess.run(
+            [sys.executable, "-m", "server", "migrate"], cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert migrated.returncode == 0, migrated.stderr
+        yield url
+    finally:
+        await drop_database(url)
+
+
+async def migrated_copy(template: str, prefix: str) -> str:
+    """A new database as `bangfu migrate` leaves it: a copy of the template, its own app role given the app's
+    privileges (as the command's last step does) and the template's app role none."""
+    url = with_database(template, f"{prefix}_{uuid.uuid4().hex[:8]}")
+    connection = await connect(with_database(template, "postgres"))
+    try:
+        await connection.execute(f'CREATE DATABASE "{database_name(url)}" TEMPLATE "{database_name(template)}"')
+    finally:
+        await connection.close()
+    connection = await connect(url)
+    try:
+        await connection.execute(f'DROP OWNED BY "{app_role_name(database_name(template))}"')
+    finally:
+        await connection.close()
+    setup = await set_up_app_role(url, app_database_url(get_settings(), url, await secret_key(get_settings(), url)))
+    assert setup.ready, setup.advice
+    return url
 
 
 @pytest.fixture
