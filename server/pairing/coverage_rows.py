@@ -39,9 +39,9 @@ def _warn(n: int) -> str:
     return " text-warn" if n else ""
 
 
-def village_rows(villages: Iterable[VillageFigures], plan_overdue: dict[int, int], alert_days: int) -> Markup:
-    """The `<tr>`s of the villages in their order; `plan_overdue`: the plan items overdue per village id;
-    `alert_days`: the township's days after which a household counts as not visited (in a column's label)."""
+def village_rows(villages: Iterable[VillageFigures], alert_days: int) -> Markup:
+    """The `<tr>`s of the villages in their order (with their plan items overdue); `alert_days`: the township's days
+    after which a household counts as not visited (in a column's label)."""
     locale = current_locale.get()
     label = {key: translated_markup(locale, message) for key, message in LABELS.items()}
     said = {key: str(translated_markup(locale, message)) for key, message in SENTENCES.items()}
@@ -49,7 +49,7 @@ def village_rows(villages: Iterable[VillageFigures], plan_overdue: dict[int, int
     rows = []
     for v in villages:
         name = escape(v.name)
-        plan = plan_overdue.get(v.id, 0)
+        plan = v.plan_overdue
         key = f' <span class="tag tag--orange">{label["key"]}</span>' if v.key_level else ""
         row_class = ' class="is-warn"' if v.uncovered else ""
         rows.append(

@@ -186,16 +186,15 @@ FROM (
 ) due LEFT JOIN delivered_count got ON got.household = due.household AND got.year = due.year AND got.type = due.type
 WHERE due.n > coalesce(got.n, 0)
 """
-_OVERDUE_BY_VILLAGE = f"SELECT o.village, sum(o.open) AS overdue FROM ({_OPEN_PAST_DUE}) o GROUP BY o.village"
 
 
-async def overdue_by_village(township_id: int | None, year: int) -> dict[int, int]:
-    """Per village of the township: open plan items past their date (leaders' figures: the township's households,
-    whoever looks); villages without any are left out."""
-    where = QueryString("p.year = {} AND h.village IN (SELECT id FROM village WHERE township = {})", year,
-                        township_id or -1)  # fmt: skip
-    rows = await Household.raw(_OVERDUE_BY_VILLAGE, where)
-    return {row["village"]: int(row["overdue"]) for row in rows}
+def overdue_by_village_sql(villages: str) -> str:
+    """A query of the open plan items past their date per village (`village`, `overdue`) among the villages that
+    the query `villages` selects (leaders' figures: the villages' households, whoever looks), with one parameter
+    `{}`, the plan year: the coverage page reads it inside its figures' statement. Villages without any are left
+    out."""
+    items = _OPEN_PAST_DUE.replace("{}", f"p.year = {{}} AND h.village IN ({villages})")
+    return f"SELECT o.village, sum(o.open)::int AS overdue FROM ({items}) o GROUP BY o.village"
 
 
 def overdue_count_sql(user: CurrentUser, year: int) -> QueryString:
