@@ -175,13 +175,15 @@ async def overdue_for(user: CurrentUser, year: int, village_id: int | None = Non
 # are kept by the database (`delivered_count`, migration plans_2026_12_06t09_40_00): one probe per plan and type
 # instead of the year's deliveries read through the ledger's four branches, no statement for the planned households
 # first, and no numbering of the items. The same figures as `_MATCHED`. `{}`: a condition on the plan `p` and its
-# household `h`, as for `_ITEMS`. Each row: a plan's open items of one type past their date, and its village.
+# household `h`, as for `_ITEMS`. Each row: a plan's open items of one type past their date, and its village. Today
+# is a subquery, worked out once (as an expression, in a generic plan, it was worked out for each item: a sixth of
+# the statement's time).
 _OPEN_PAST_DUE = f"""
 SELECT due.village, due.n - coalesce(got.n, 0) AS open
 FROM (
     SELECT p.household, h.village, p.year, i.type, count(*) AS n
     FROM help_plan_item i JOIN help_plan p ON p.id = i.plan JOIN household h ON h.id = p.household
-    WHERE {{}} AND i.due_on < {LOCAL_TODAY_SQL}
+    WHERE {{}} AND i.due_on < (SELECT {LOCAL_TODAY_SQL})
     GROUP BY p.household, h.village, p.year, i.type
 ) due LEFT JOIN delivered_count got ON got.household = due.household AND got.year = due.year AND got.type = due.type
 WHERE due.n > coalesce(got.n, 0)
