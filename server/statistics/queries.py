@@ -85,10 +85,10 @@ def breakdown(key: str, groups: Groups) -> StatTable:
     )
 
 
-async def incidence(area: Area, groups: Groups) -> StatTable:
+def incidence(area: Area, groups: Groups) -> StatTable:
     """People in poor households / the rural population, by part; a part without population data says so."""
     people_by_village = {village: r["people"] for village, r in counted(groups, "village", "poor").items()}
-    township_of = await _township_of_villages(area) if area.level == "county" else {}
+    township_of = {village: part.id for part in area.parts for village in part.villages}  # a county's parts
     people: dict[int, int] = {}
     for village, n in people_by_village.items():
         part = township_of.get(village, village)
@@ -121,11 +121,6 @@ def _incidence_row(label: str, people: int, population: int, missing: int, key: 
         return Row(label, (people, None, None), key, why)
     percent = round(Decimal(100 * people) / population, 2) if population else None
     return Row(label, (people, population, percent), key)
-
-
-async def _township_of_villages(area: Area) -> dict[int, int]:
-    rows = await Household.raw("SELECT id, township FROM village WHERE id = ANY({})", area.villages)
-    return {r["id"]: r["township"] for r in rows}
 
 
 # The ledger's rows of the place's households, found by `delivered_at` (a visit's time, the partition key; another
@@ -400,7 +395,7 @@ async def _table(key: str, area: Area, period: Period, groups: Groups) -> StatTa
         return breakdown(key, groups)
     match key:
         case "incidence":
-            return await incidence(area, groups)
+            return incidence(area, groups)
         case "identification":
             return await progress.identification_progress(area, period)
         case "exits":
