@@ -92,6 +92,9 @@ SELECT m::date AS month, m AT TIME ZONE 'Asia/Shanghai' AS starts,
 FROM generate_series({}::date::timestamp, ({}::date - 1)::timestamp, interval '1 month') m
 """
 
+# The households of the place's villages (`{}`, the array of village ids), joined to a household `h` by equality.
+PLACE_VILLAGES = "JOIN unnest({}::int[]) place(village) ON place.village = h.village"
+
 
 def project_args(area: Area, period: Period) -> tuple[Any, ...]:
     """A project counts for its village, or for its township when it has none (never for a village then)."""
