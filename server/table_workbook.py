@@ -58,14 +58,15 @@ def column_letters(index: int) -> str:
 
 
 def cell_text(text: str) -> str:
-    """A text as a cell holds it: cut to what a cell takes, control characters written as Excel's _xHHHH_."""
+    """A text as a cell holds it: cut to what a cell takes (32,767 UTF-16 units), as XlsxWriter cuts it."""
     if len(text) > MAX_TEXT // 2 and len(text.encode("utf-16-le")) > 2 * MAX_TEXT:
         text = text.encode("utf-16-le")[: 2 * MAX_TEXT].decode("utf-16-le", "ignore")
     return text
 
 
 def shared_text(text: str) -> str:
-    """A <si> element of the shared strings."""
+    """A <si> element of the shared strings: control characters written as Excel's _xHHHH_ (and text that reads as
+    such an escape escaped itself), the spaces at either end kept."""
     if not text.isprintable():  # a control character (or \ufffe, \uffff) to escape; `isprintable` is quicker
         text = CONTROL_ESCAPE.sub(r"_x005F\1", text)
         text = CONTROL.sub(lambda found: f"_x{ord(found.group(1)):04X}_", text)
