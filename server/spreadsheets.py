@@ -206,8 +206,6 @@ class FastWorkbook:
     def __init__(self) -> None:
         self._buffer = BytesIO()
         self.book = FastBook(self._buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-        self._bold = self.book.add_format({"bold": True})
-        self._formats: dict[str, Any] = {}
 
     def sheet(self, title: str) -> FastSheet:
         return self.book.add_worksheet(title[:31])

@@ -22,7 +22,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from xlsxwriter.theme import THEME_XML_2007
 
-from server.spreadsheets import DIGIT_PIXELS, MAX_WIDTH, WIDE, Column, safe_cell, text_width
+from server.spreadsheets import A4, DIGIT_PIXELS, MAX_WIDTH, WIDE, Column, safe_cell, text_width
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -43,7 +43,7 @@ PANE = '<pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" state="frozen"
 SHEET_END = (
     '<printOptions gridLines="1"/>'
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-    '<pageSetup paperSize="9" fitToHeight="0" orientation="{}"/></worksheet>'
+    f'<pageSetup paperSize="{A4}" fitToHeight="0" orientation="{{}}"/></worksheet>'
 )
 
 
