@@ -130,8 +130,12 @@ async def add_progress(actor: Actor, project: dict[str, Any], form: ProgressForm
 
 
 async def set_beneficiaries(actor: Actor, project_id: int, shown: set[int], chosen: set[int]) -> tuple[int, int]:
-    """Of the households `shown` on the form, keep exactly those `chosen`; returns (added, removed)."""
+    """Of the households `shown` on the form, keep exactly those `chosen`; returns (added, removed).
+
+    The project's row is locked first, so two changes of its list run one after the other: each removes and adds
+    beneficiaries (whose kept counts lock their households' rows), and in opposite orders they would deadlock."""
     async with DB.transaction():
+        await Project.raw("SELECT id FROM project WHERE id = {} FOR NO KEY UPDATE", project_id)
         rows = await ProjectBeneficiary.select(ProjectBeneficiary.household).where(
             ProjectBeneficiary.project == project_id
         )
