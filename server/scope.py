@@ -42,20 +42,15 @@ def household_scope(user: CurrentUser) -> Where | Any:
     return Household.id == NOTHING
 
 
-def household_scope_sql(
-    user: CurrentUser, alias: str = "household", household_id: str = "id", *, village: bool = True
-) -> QueryString:
+def household_scope_sql(user: CurrentUser, alias: str = "household", household_id: str = "id") -> QueryString:
     """The same rule as SQL for raw queries: `WHERE {}` with this QueryString as the argument.
 
     `alias` names a row with the household's `village` column and its id in `household_id` ("id" for the household
-    table itself, "household" for a table that keeps both, such as the labour force ledger); with `village=False` a
-    row that keeps only the household's id (a visit: its township's households are then looked up)."""
+    table itself, "household" for a table that keeps both, such as the labour force ledger)."""
     if user.role in WHOLE_TOWNSHIP:
-        villages = "SELECT id FROM village WHERE township = {}"
-        if village:
-            return QueryString(f"{alias}.village IN ({villages})", user.township_id or NOTHING)
-        households = f"SELECT id FROM household WHERE village IN ({villages})"
-        return QueryString(f"{alias}.{household_id} IN ({households})", user.township_id or NOTHING)
+        return QueryString(
+            f"{alias}.village IN (SELECT id FROM village WHERE township = {{}})", user.township_id or NOTHING
+        )
     if user.role is Role.CADRE:  # one IN over both sets (an OR of the two kept every index out: a scan of the year's
         # plans of the whole province for the cadre's home)
         return QueryString(
