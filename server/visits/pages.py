@@ -84,7 +84,7 @@ async def visit_form(user: CurrentUser, household_id: int) -> dict[str, Any] | N
 
 # The visits of a page are picked first (their condition, the scope on their household, their order and number) and
 # the rest of VISIT_COLUMNS is read for those only. Picked in the joined statement, PostgreSQL's generic plan
-# (estimated for a cadre's average of some 25 visits) joined every visit of the cadre to their user and village,
+# (estimated for a cadre's average, some 30 visits) joined every visit of the cadre to their user and village,
 # the user by a scan of the township's accounts per visit, before sorting: a cadre with 466 visits cost 2.8-3.2 ms
 # of the database for their list of 30 (0.6 ms picked first), and the list's cost grew with every visit recorded.
 _VISITS_PICKED = f"""
