@@ -1,10 +1,12 @@
-"""The monitoring lists' rows (the risks to check, the open risk cases) and a case's state tag, written here once.
+"""The monitoring lists' rows (the risks to check, the open risk cases, rates' lines and bars) and a case's state tag,
+written here once.
 
 As a macro, a risk row was some twenty pieces, a dozen lookups and escapes and two formatted messages, about 15 µs
-(1.8 ms of the risk list's 120 rows), a case row about as much. Here each row is one f-string: every value from the
-database is escaped once; the catalog's messages are taken once per list, as a template takes them (trusted markup),
-a message's `%(name)s` filled with the value escaped, as `templating.filled` fills it. The HTML is the macros' own,
-byte for byte (templates/monitoring/risks.html and index.html show them).
+(1.8 ms of the risk list's 120 rows), a case row or a village's rate about as much. Here each row is one f-string:
+every value from the database is escaped once; the catalog's messages are taken once per list, as a template takes
+them (trusted markup), a message's `%(name)s` filled with the value escaped, as `templating.filled` fills it. The HTML
+is the macros' own, byte for byte (templates/monitoring/risks.html, index.html and rate.html show them, and the
+county's home its townships' rates).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from server.clock import local_date
 from server.codes import POVERTY_STATUS
 from server.i18n import N_, current_locale, translations
 from server.monitoring.codes import RISK_SOURCE
+from server.monitoring.rate import Rate
 from server.visits.codes import HARDSHIP
 
 # A case's state: its tag's colour and its label.
@@ -124,3 +127,57 @@ def case_rows(cases: list[dict[str, Any]]) -> Markup:
             "</a>"
         )
     return Markup("".join(rows))  # noqa: S704 -- every value is escaped, the messages are our catalog's
+
+
+def rate_bar(rate: Rate, cap_mark: int) -> Markup:
+    """A rate's bar: the rate on a scale where the cap sits at `cap_mark`, orange above the cap, the cap marked."""
+    percent = "—" if rate.percent is None else rate.percent
+    warn = " bar__fill--warn" if rate.over_cap else ""
+    return Markup(  # noqa: S704 -- numbers only
+        f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{percent}%">\n'
+        '  <rect class="bar__track" width="100" height="10"/>\n'
+        f'  <rect class="bar__fill{warn}" width="{rate.bar_width}" height="10"/>\n'
+        f'  <rect x="{cap_mark - 0.5}" width="1" height="10" fill="currentColor"/>\n'
+        "</svg>"
+    )
+
+
+def rate_cells(rates: list[Rate], cap_mark: int, behind: bool = True, key: str = "township") -> Markup:
+    """Rates' lines one after another (a township's villages on the rate page, a county's townships on its home): the
+    name, a tag above the cap, the bar, the households that fell back and were lifted out (with `behind`, links to
+    the township's lists of them: the village's, or the township's for a rate without an id), the same in people,
+    the rate; `key` marks a rate without an id (`data-rate`)."""
+    above_cap, fell_back = _message(N_("Above the cap of %(cap)s%%")), _message(N_("%(n)s fell back"))
+    lifted_out = _message(N_("%(n)s lifted out"))
+    people = _message(N_("People: %(returned)s fell back / %(lifted)s lifted out (%(percent)s%%)"))
+    cells = []
+    for rate in rates:
+        warn, percent = rate.over_cap, "—" if rate.percent is None else rate.percent
+        tag = f' <span class="tag tag--red" data-over-cap>{above_cap % {"cap": escape(str(rate.cap))}}</span>'
+        fell, lifted = fell_back % {"n": rate.returned}, lifted_out % {"n": rate.lifted}
+        if behind:
+            village = f"&amp;village={rate.id}" if rate.id else ""
+            counts = (
+                f'      <a href="/monitoring/rate/households?which=returned{village}">{fell}</a> /\n'
+                f'      <a href="/monitoring/rate/households?which=lifted{village}">{lifted}</a>\n'
+            )
+        else:
+            counts = f"{fell} / {lifted}"
+        in_people = people % {
+            "returned": rate.returned_people,
+            "lifted": rate.lifted_people,
+            "percent": "—" if rate.people_percent is None else rate.people_percent,
+        }
+        cells.append(
+            f'<div class="cell{" cell--warn" if warn else ""}" data-rate="{escape(rate.id or key)}">\n'
+            '  <div class="cell__body">\n'
+            f'    <div class="cell__title">{escape(rate.name)}{tag if warn else ""}</div>\n'
+            f"    {rate_bar(rate, cap_mark)}\n"
+            '    <div class="cell__desc">\n'
+            f"{counts}    </div>\n"
+            f'    <div class="cell__desc" data-people>{in_people}</div>\n'
+            "  </div>\n"
+            f'  <div class="cell__ft num{" text-warn" if warn else ""}">{percent}%</div>\n'
+            "</div>"
+        )
+    return Markup("".join(cells))  # noqa: S704 -- every value is escaped, the messages are our catalog's
