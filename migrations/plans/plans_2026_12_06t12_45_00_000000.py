@@ -13,6 +13,8 @@ a TRUNCATE of a source (the owner's) writes every household's days anew. A house
 DELETE CASCADE). The app role may only read the table (server/operations/roles.py).
 """
 
+from collections.abc import Callable
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from server.migration_helpers import add_raw_sql
@@ -38,55 +40,48 @@ def _written(where: str) -> str:
   INSERT INTO delivered_day (household, delivered_on) SELECT DISTINCT household, delivered_on FROM d"""
 
 
-# The two functions as they were (migration plans_2026_12_06t09_40_00), for going back.
-_COUNTED = (
-    "SELECT d.household, date_part('year', d.delivered_on)::int AS year, d.type, count(*)::int AS n"
-    " FROM delivered_measure d WHERE {where} GROUP BY 1, 2, 3"
-)
+def _counted(where: str) -> str:
+    """The counts alone (migration plans_2026_12_06t09_40_00), for going back."""
+    return (
+        "INSERT INTO delivered_count (household, year, type, n)"
+        " SELECT d.household, date_part('year', d.delivered_on)::int AS year, d.type, count(*)::int AS n"
+        f" FROM delivered_measure d WHERE {where} GROUP BY 1, 2, 3"
+    )
+
+
+def _functions(emptied: list[str], written: Callable[[str], str]) -> list[str]:
+    """The two functions every source table's trigger reaches: `delivered_count_recounted(households)` writes the
+    households' rows anew after locking them (in household order: no deadlock between two statements touching the
+    same households; a household no longer there, deleted in this statement, is left out), and
+    `delivered_count_truncated()` every household's; `emptied`: the tables they write."""
+    some = "".join(f"\n  DELETE FROM {table} WHERE household = ANY(households);" for table in emptied)
+    every = "".join(f"\n  DELETE FROM {table};" for table in emptied)
+    return [
+        f"""CREATE OR REPLACE FUNCTION delivered_count_recounted(households integer[]) RETURNS void {_DEFINER} AS $$
+DECLARE present integer[];
+BEGIN
+  IF households IS NULL OR cardinality(households) = 0 THEN RETURN; END IF;
+  present := ARRAY(SELECT id FROM household WHERE id = ANY(households) ORDER BY id FOR NO KEY UPDATE);{some}
+  {written("d.household = ANY(present)")};
+END $$""",
+        f"""CREATE OR REPLACE FUNCTION delivered_count_truncated() RETURNS trigger {_DEFINER} AS $$
+BEGIN{every}
+  {written("TRUE")};
+  RETURN NULL;
+END $$""",
+    ]
+
 
 FORWARDS = [
     # No write of the sources between the first days and the new functions (the migration is one transaction).
     f"LOCK TABLE {_SOURCES} IN SHARE ROW EXCLUSIVE MODE",
     "CREATE TABLE delivered_day (household integer NOT NULL REFERENCES household (id) ON DELETE CASCADE,"
     " delivered_on date NOT NULL, PRIMARY KEY (household, delivered_on))",
-    # The households' counts and days anew, after locking their rows (in household order: no deadlock between two
-    # statements touching the same households); a household no longer there (deleted in this statement) is left out.
-    f"""CREATE OR REPLACE FUNCTION delivered_count_recounted(households integer[]) RETURNS void {_DEFINER} AS $$
-DECLARE present integer[];
-BEGIN
-  IF households IS NULL OR cardinality(households) = 0 THEN RETURN; END IF;
-  present := ARRAY(SELECT id FROM household WHERE id = ANY(households) ORDER BY id FOR NO KEY UPDATE);
-  DELETE FROM delivered_count WHERE household = ANY(households);
-  DELETE FROM delivered_day WHERE household = ANY(households);
-  {_written("d.household = ANY(present)")};
-END $$""",
-    f"""CREATE OR REPLACE FUNCTION delivered_count_truncated() RETURNS trigger {_DEFINER} AS $$
-BEGIN
-  DELETE FROM delivered_count;
-  DELETE FROM delivered_day;
-  {_written("TRUE")};
-  RETURN NULL;
-END $$""",
+    *_functions(["delivered_count", "delivered_day"], _written),
     "INSERT INTO delivered_day (household, delivered_on) SELECT DISTINCT household, delivered_on FROM delivered_measure",
     "ANALYZE delivered_day",
 ]
-BACKWARDS = [
-    f"""CREATE OR REPLACE FUNCTION delivered_count_recounted(households integer[]) RETURNS void {_DEFINER} AS $$
-DECLARE present integer[];
-BEGIN
-  IF households IS NULL OR cardinality(households) = 0 THEN RETURN; END IF;
-  present := ARRAY(SELECT id FROM household WHERE id = ANY(households) ORDER BY id FOR NO KEY UPDATE);
-  DELETE FROM delivered_count WHERE household = ANY(households);
-  INSERT INTO delivered_count (household, year, type, n) {_COUNTED.format(where="d.household = ANY(present)")};
-END $$""",
-    f"""CREATE OR REPLACE FUNCTION delivered_count_truncated() RETURNS trigger {_DEFINER} AS $$
-BEGIN
-  DELETE FROM delivered_count;
-  INSERT INTO delivered_count (household, year, type, n) {_COUNTED.format(where="TRUE")};
-  RETURN NULL;
-END $$""",
-    "DROP TABLE IF EXISTS delivered_day",
-]
+BACKWARDS = [*_functions(["delivered_count"], _counted), "DROP TABLE IF EXISTS delivered_day"]
 
 
 async def forwards() -> MigrationManager:
