@@ -48,8 +48,10 @@ def risk_rows(risks: list[dict[str, Any]], can_edit: bool, today: date, csrf_inp
     """The risks to check (`queries.risks_to_check`'s rows): the household and its village, a tag per flag, the
     hardship's visit, the per-capita income and its year, the status; with `can_edit`, the form recording the risk."""
     statuses, hardships = POVERTY_STATUS.labels(), HARDSHIP.labels()
-    below = f'<span class="tag tag--red">{_message(N_("Under the line"))}</span>\n'
-    near = f'<span class="tag tag--orange">{_message(N_("Near the line"))}</span>'
+    # (pybabel does not look inside f-strings: each message is taken before it is written into one)
+    below_text, near_text = _message(N_("Under the line")), _message(N_("Near the line"))
+    below = f'<span class="tag tag--red">{below_text}</span>\n'
+    near = f'<span class="tag tag--orange">{near_text}</span>'
     visit_of, per_person = _message(N_("Visit of %(date)s")), _message(N_("%(amount)s yuan per person"))
     unknown, record = _message(N_("Income unknown")), _message(N_("Record the risk"))
     rows = []
