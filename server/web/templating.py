@@ -27,6 +27,7 @@ from server.accounts.sessions import CurrentUser, clear_flash
 from server.clock import local_date, local_time
 from server.i18n import LOCALES, current_locale, gettext, ngettext, translations
 from server.media.images import MAX_BYTES as PHOTO_MAX_BYTES
+from server.monitoring.rows import rate_bar, rate_cells
 from server.numbers import whole_percent
 from server.once import once_input
 from server.settings import ROOT, get_settings
@@ -182,6 +183,8 @@ def build_environment() -> Environment:
         measures_line=measures_text,
         once_input=once_input,
         bar=bar,
+        rate_bar=rate_bar,  # the monitoring pages' and the county's home's rates
+        rate_cells=rate_cells,
     )
     env.globals["icons"] = navigation_icons(env)
     # Eleven static_url calls per page, 3-4 µs each through jinja2's call: the same links for every page.
