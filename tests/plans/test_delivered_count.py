@@ -23,6 +23,7 @@ from server.demo.loader import load_demo
 from server.employers.tables import Employer
 from server.households.tables import Household, Member
 from server.jobs.tables import JobPost, Placement, Referral, Training, TrainingEnrolment
+from server.pairing.coverage import coverage
 from server.plans import queries
 from server.projects.tables import Project, ProjectBeneficiary
 from server.visits.tables import Visit, VisitMeasure
@@ -210,5 +211,6 @@ async def test_the_demo_has_every_household_counted_and_its_overdue_plan_items_l
             await queries.planned_households(where),
             *queries._year_span(plan["year"]),
         )
-        counted = await queries.overdue_by_village(plan["township"], plan["year"])
+        figures = await coverage(plan["township"], plan_year=plan["year"])
+        counted = {village.id: village.plan_overdue for village in figures.villages if village.plan_overdue}
         assert counted == {row["village"]: row["n"] for row in matched}
