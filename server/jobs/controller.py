@@ -15,7 +15,6 @@ from server.jobs import matching, placements, queries, referrals, trainings
 from server.jobs.codes import WORK_KIND
 from server.jobs.figures import figures, figures_xlsx
 from server.jobs.forms import CheckForm, WishForm
-from server.jobs.labour_force import working_ages
 from server.jobs.tables import MemberWish
 from server.jobs.web import AnyRequest, Form, audit, int_or_none, leaders_only, render, staff_only
 from server.piccolo_conf import DB
@@ -45,8 +44,7 @@ class JobsController(Controller):
 
     async def _job_page(self, request: AnyRequest, job_id: int, error: str | None = None, **extra: Any) -> Template:
         user, day = current_user(request), queries.today()
-        job = found(await queries.job_of_township(user.township_id, job_id, day))
-        ages = await working_ages(user.township_id, day)  # the job's township's: it is the user's
+        job, ages = found(await queries.job_with_working_ages(user.township_id, job_id, day))
         candidates = await matching.ranked_candidates(user, job_id, day, ages)
         context = {"job": job, "candidates": candidates, "rules": matching.RULES, "ages": ages, "error": error, **extra}
         status = 422 if error else 200

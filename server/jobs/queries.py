@@ -25,7 +25,7 @@ _JOBS = """
 SELECT j.*, e.name AS employer_name, e.industry AS employer_industry, v.name AS village_name,
        (SELECT count(*) FROM referral r WHERE r.job = j.id AND r.status = 'hired') AS hired,
        (SELECT count(*) FROM referral r WHERE r.job = j.id) AS referrals,
-       (j.status = 'open' AND j.closing_date >= {}) AS is_open
+       (j.status = 'open' AND j.closing_date >= {}) AS is_open{}
 FROM job_post j JOIN employer e ON e.id = j.employer LEFT JOIN village v ON v.id = j.village
 WHERE {}
 ORDER BY (j.status = 'open' AND j.closing_date >= {}) DESC, j.closing_date, j.id DESC
@@ -33,9 +33,15 @@ LIMIT {}
 """
 
 
-async def _jobs(condition: str, *args: Any, today: date, limit: int = 200) -> list[dict[str, Any]]:
+NO_COLUMNS = QueryString("")
+
+
+async def _jobs(
+    condition: str, *args: Any, today: date, limit: int = 200, columns: QueryString = NO_COLUMNS
+) -> list[dict[str, Any]]:
+    """Jobs as _JOBS selects them, with `columns` (", expression AS name, ...") added to each row."""
     where = QueryString(condition, *args)
-    return list(await JobPost.raw(_JOBS, today, where, today, limit))
+    return list(await JobPost.raw(_JOBS, today, columns, where, today, limit))
 
 
 async def jobs_of_employer(employer_id: int, today: date) -> list[dict[str, Any]]:
@@ -57,6 +63,26 @@ async def jobs_of_township(township_id: int | None, today: date, only_open: bool
 async def job_of_township(township_id: int | None, job_id: int, today: date) -> dict[str, Any] | None:
     rows = await _jobs("j.township = {} AND j.id = {}", township_id or -1, job_id, today=today, limit=1)
     return rows[0] if rows else None
+
+
+# The working ages in force in the job's township on a day (what server.jobs.labour_force.working_ages reads), as
+# columns of the job's row: the candidates page ranks and states them, and reads them with the job.
+_WORKING_AGES = "".join(
+    f", {policy.converted_sql(rule, policy.stored_sql(rule, 'j.township', '{}::date'))} AS {rule.key}"
+    for rule in (WORKING_AGE_MIN, WORKING_AGE_MAX)
+)
+
+
+async def job_with_working_ages(
+    township_id: int | None, job_id: int, today: date
+) -> tuple[dict[str, Any], tuple[int, int]] | None:
+    """A job of the township (None for another's) with the working ages in force there `today`, in one statement."""
+    ages = QueryString(_WORKING_AGES, today, today)
+    rows = await _jobs("j.township = {} AND j.id = {}", township_id or -1, job_id, today=today, limit=1, columns=ages)
+    if not rows:
+        return None
+    job = rows[0]
+    return job, (job.pop(WORKING_AGE_MIN.key), job.pop(WORKING_AGE_MAX.key))
 
 
 async def board_jobs(today: date, township_id: int | None = None) -> list[dict[str, Any]]:

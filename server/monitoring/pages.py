@@ -12,6 +12,7 @@ from server.codes import MEASURE_TYPE, MONITORING_TYPE, POVERTY_STATUS
 from server.monitoring import queries, rate
 from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
 from server.monitoring.forms import StepForm
+from server.monitoring.rows import case_rows, risk_rows, state_tag
 from server.plans import delivered
 
 __all__ = ["StepForm"]
@@ -41,6 +42,8 @@ async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
         "risks": risks.rows,
         "risk_count": risks.total,
         "cases": await queries.open_cases(user, today()),
+        "case_rows": case_rows,
+        "risk_rows": risk_rows,
         "township_rate": township_rate,
         "can_edit": user.role is Role.ADMIN,
         "today": today(),
@@ -56,6 +59,7 @@ async def risk_list(user: CurrentUser, year: int) -> dict[str, Any]:
         "year": year,
         "line": risks.line,
         "risks": risks.rows,
+        "risk_rows": risk_rows,
         "can_edit": user.role is Role.ADMIN,
         "today": today(),
         **CODE_LISTS,
@@ -88,6 +92,7 @@ async def case_page(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
         "checklist": CLEARING_CHECKLIST,
         "notice_min_days": case["notice_min_days"],
         "county": await county_item(case_id),
+        "state_tag": state_tag,
         **CODE_LISTS,
     }
 

@@ -153,8 +153,9 @@ async def risks_to_check(user: CurrentUser, year: int, limit: int | None = None)
 def _cases(columns: str, rules: tuple[tuple[Rule[Any], str], ...]) -> str:
     """Risk cases in scope matching a condition (their `columns`), with their first measure since found and `rules`
     (a rule and its column) in force on the day each was found. The values those rules can take in the cases'
-    townships are read once, not looked up per case; so are the measures of the cases' households (the ledger's four
-    parts read once for all of them, each by its household index, instead of once per case)."""
+    townships are read once, not looked up per case. The first measure is the first day on or after the day found
+    that the household received one (`delivered_day`, kept from the ledger by the database): an index probe per case
+    (reading the ledger's four parts for the cases' households was every visit of theirs, in every year)."""
     in_force = "".join(
         f", {policy.held_sql(rule, 'held', 'c.township', 'c.found_on')} AS {column}" for rule, column in rules
     )
@@ -166,16 +167,10 @@ WITH cases AS MATERIALIZED (
     JOIN village vl ON vl.id = h.village
     WHERE {{}} AND {{}}
 ), held AS MATERIALIZED ({policy.held_values_sql([rule for rule, _ in rules], "SELECT township FROM cases")}
-), first_measures AS (
-    SELECT c.id, min(d.delivered_on) AS first_measure_on
-    FROM cases c
-    JOIN delivered_measure d ON d.household = c.household AND d.delivered_on >= c.found_on
-    WHERE d.household = ANY(ARRAY(SELECT household FROM cases))
-    GROUP BY c.id
 )
-SELECT c.*, fm.first_measure_on{in_force}
+SELECT c.*, (SELECT min(d.delivered_on) FROM delivered_day d
+             WHERE d.household = c.household AND d.delivered_on >= c.found_on) AS first_measure_on{in_force}
 FROM cases c
-LEFT JOIN first_measures fm ON fm.id = c.id
 ORDER BY c.found_on, c.id
 """
 

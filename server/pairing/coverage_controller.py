@@ -15,7 +15,6 @@ from server.i18n import N_, gettext
 from server.pairing import coverage
 from server.pairing.coverage_rows import village_rows
 from server.pairing.export import coverage_xlsx, pending_xlsx
-from server.plans import queries as plan_queries
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.guards import requires_leader_or_admin
@@ -45,13 +44,11 @@ class CoverageController(Controller):
     @get("/coverage")
     async def dashboard(self, request: Request[Any, Any, Any], sort: FromQuery[str] = "") -> Template:
         user = current_user(request)
-        data = await coverage.coverage(user.township_id)
+        data = await coverage.coverage(user.township_id, plan_year=this_year())
         order = order_param(sort, tuple(VILLAGE_ORDERS))
         villages = sort_rows(data.villages, order, VILLAGE_ORDERS)
-        plan_overdue = await plan_queries.overdue_by_village(user.township_id, this_year())
-        rows = village_rows(villages, plan_overdue, data.quotas.unvisited_alert_days)
-        return await page(request, "pairing/coverage.html", data=data, village_rows=rows, order=order,
-                          plan_overdue=plan_overdue)  # fmt: skip
+        rows = village_rows(villages, data.quotas.unvisited_alert_days)
+        return await page(request, "pairing/coverage.html", data=data, village_rows=rows, order=order)
 
     @get("/coverage/uncovered")
     async def uncovered(self, request: Request[Any, Any, Any], village: FromQuery[int | None] = None) -> Template:

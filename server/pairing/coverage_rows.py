@@ -35,38 +35,38 @@ SENTENCES = {
 }
 
 
-def _warn(n: int) -> str:
-    return " text-warn" if n else ""
+# A figure's class and its row's: warned when it is not zero.
+WARN, WARN_ROW = ("", " text-warn"), ("", ' class="is-warn"')
 
 
-def village_rows(villages: Iterable[VillageFigures], plan_overdue: dict[int, int], alert_days: int) -> Markup:
-    """The `<tr>`s of the villages in their order; `plan_overdue`: the plan items overdue per village id;
-    `alert_days`: the township's days after which a household counts as not visited (in a column's label)."""
+def village_rows(villages: Iterable[VillageFigures], alert_days: int) -> Markup:
+    """The `<tr>`s of the villages in their order (with their plan items overdue); `alert_days`: the township's days
+    after which a household counts as not visited (in a column's label)."""
     locale = current_locale.get()
     label = {key: translated_markup(locale, message) for key, message in LABELS.items()}
     said = {key: str(translated_markup(locale, message)) for key, message in SENTENCES.items()}
-    unvisited = filled(translated_markup(locale, UNVISITED_LABEL), {"n": alert_days})
+    unvisited_label = filled(translated_markup(locale, UNVISITED_LABEL), {"n": alert_days})
+    key_tag = f' <span class="tag tag--orange">{label["key"]}</span>'
     rows = []
     for v in villages:
         name = escape(v.name)
-        plan = plan_overdue.get(v.id, 0)
-        key = f' <span class="tag tag--orange">{label["key"]}</span>' if v.key_level else ""
-        row_class = ' class="is-warn"' if v.uncovered else ""
+        uncovered, percent, unvisited, overdue, plan = v.uncovered, v.percent, v.unvisited, v.overdue, v.plan_overdue
         rows.append(
-            f'  <tr data-village="{name}"{row_class}>\n'
-            f'    <td class="card-title" data-label="{label["village"]}">{name}{key}</td>\n'
-            f'    <td class="num" data-label="{label["covered"]}"><a class="figure village-covered{_warn(v.uncovered)}"'
-            f' href="/coverage/uncovered?village={v.id}">{v.covered}/{v.households}<span class="sr-only">'
-            f" {said['covered'] % {'village': name, 'n': v.uncovered}}</span></a></td>\n"
-            f'    <td class="num" data-label="{label["coverage"]}"><span class="village-percent">{v.percent}%</span>'
-            f"{bar(v.percent)}</td>\n"
-            f'    <td class="num" data-label="{unvisited}"><a class="figure{_warn(v.unvisited)}"'
-            f' href="/coverage/unvisited?village={v.id}">{v.unvisited}<span class="sr-only">'
-            f" {said['unvisited'] % {'village': name, 'n': v.unvisited}}</span></a></td>\n"
-            f'    <td class="num" data-label="{label["overdue"]}"><a class="figure{_warn(v.overdue)}"'
-            f' href="/coverage/overdue?village={v.id}">{v.overdue}<span class="sr-only">'
-            f" {said['overdue'] % {'village': name, 'n': v.overdue}}</span></a></td>\n"
-            f'    <td class="num" data-label="{label["plan"]}"><a class="figure{_warn(plan)}"'
+            f'  <tr data-village="{name}"{WARN_ROW[bool(uncovered)]}>\n'
+            f'    <td class="card-title" data-label="{label["village"]}">{name}{key_tag if v.key_level else ""}</td>\n'
+            f'    <td class="num" data-label="{label["covered"]}">'
+            f'<a class="figure village-covered{WARN[bool(uncovered)]}" href="/coverage/uncovered?village={v.id}">'
+            f'{v.covered}/{v.households}<span class="sr-only">'
+            f" {said['covered'] % {'village': name, 'n': uncovered}}</span></a></td>\n"
+            f'    <td class="num" data-label="{label["coverage"]}"><span class="village-percent">{percent}%</span>'
+            f"{bar(percent)}</td>\n"
+            f'    <td class="num" data-label="{unvisited_label}"><a class="figure{WARN[bool(unvisited)]}"'
+            f' href="/coverage/unvisited?village={v.id}">{unvisited}<span class="sr-only">'
+            f" {said['unvisited'] % {'village': name, 'n': unvisited}}</span></a></td>\n"
+            f'    <td class="num" data-label="{label["overdue"]}"><a class="figure{WARN[bool(overdue)]}"'
+            f' href="/coverage/overdue?village={v.id}">{overdue}<span class="sr-only">'
+            f" {said['overdue'] % {'village': name, 'n': overdue}}</span></a></td>\n"
+            f'    <td class="num" data-label="{label["plan"]}"><a class="figure{WARN[bool(plan)]}"'
             f' href="/plans/due?village={v.id}" data-plan-overdue-village>{plan}<span class="sr-only">'
             f" {said['plan'] % {'village': name, 'n': plan}}</span></a></td>\n"
             f'    <td class="num" data-label="{label["cadres"]}">'

@@ -85,9 +85,11 @@ async def cadre_history(township_id: int | None, cadre_id: int) -> list[dict[str
     return list(await Pairing.raw(sql, cadre_id, township_id or -1))
 
 
+# Each cadre's households from their kept count of active pairings (`app_user.active_households`, kept by triggers on
+# `pairing`, migration pairing_2026_12_06t13_10_00).
 _CADRES = """
 SELECT u.id, u.display_name, u.title, u.role, u.phone, u.is_active, u.village AS village_id, v.name AS village,
-       (SELECT count(*) FROM pairing p WHERE p.cadre = u.id AND p.ended_on IS NULL) AS households
+       u.active_households AS households
 FROM app_user u LEFT JOIN village v ON v.id = u.village
 WHERE u.township = {} AND u.role IN ('leader', 'cadre') AND (u.is_active OR {})
 ORDER BY u.role DESC, u.display_name, u.id
@@ -103,7 +105,7 @@ async def cadre_brief(township_id: int | None, cadre_id: int) -> dict[str, Any] 
     """A leader or ordinary member of the township (active or not), with their current number of households."""
     rows = await User.raw(
         "SELECT u.id, u.display_name, u.title, u.role, u.phone, u.is_active, u.township,"
-        " (SELECT count(*) FROM pairing p WHERE p.cadre = u.id AND p.ended_on IS NULL) AS households"
+        " u.active_households AS households"
         " FROM app_user u WHERE u.id = {} AND u.township = {} AND u.role IN ('leader', 'cadre')",
         cadre_id,
         township_id or -1,

@@ -29,6 +29,7 @@ class Part:
     name: str
     population: int
     without_population: int  # villages of the part whose population is not recorded (0)
+    villages: tuple[int, ...] = ()  # a township's villages (a county's parts); a village part has none
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ SELECT m::date AS month, m AT TIME ZONE 'Asia/Shanghai' AS starts,
 FROM generate_series({}::date::timestamp, ({}::date - 1)::timestamp, interval '1 month') m
 """
 
+# The households of the place's villages (`{}`, the array of village ids), joined to a household `h` by equality.
+PLACE_VILLAGES = "JOIN unnest({}::int[]) place(village) ON place.village = h.village"
+
 
 def project_args(area: Area, period: Period) -> tuple[Any, ...]:
     """A project counts for its village, or for its township when it has none (never for a village then)."""
@@ -142,7 +146,7 @@ async def _county_area(county_id: int) -> Area:
     name = rows[0]["county_name"]
     rows = [row for row in rows if row["id"] is not None]  # a county without townships: one row, no township
     villages = [v for row in rows for v in row["vs"]]
-    parts = [Part(r["id"], r["name"], int(r["population"]), int(r["without_population"])) for r in rows]
+    parts = [Part(r["id"], r["name"], int(r["population"]), int(r["without_population"]), tuple(r["vs"])) for r in rows]
     return Area("county", name, county_id, None, None, villages, parts)
 
 

@@ -3,8 +3,9 @@
 The breakdowns by cause, attribute, status and monitoring type, the poverty incidence, the income of the year and
 the trends by year of registration and of income all count the place's households with their number of members.
 One statement groups the households by each of these columns (grouping sets) and counts, for each group, the
-households each table counts (registered, monitored, poor) with their people and incomes: the members are counted
-once per page instead of once per table (eight statements, each grouping every member of the database).
+households each table counts (registered, monitored, poor) with their people and incomes. A household's people are
+its kept number of members (`household.member_count`, kept by the triggers of `member`): the statement grouped every
+member of the database by household before (2.2 → 1.1 ms of backend CPU on the township demo).
 """
 
 from __future__ import annotations
@@ -36,16 +37,15 @@ def _register_sql(grouped: tuple[str, ...]) -> str:
 SELECT CASE {" ".join(f"WHEN GROUPING(h.{c}) = 0 THEN '{c}'" for c in grouped)} END AS grouped,
        {", ".join(f"h.{c}" for c in grouped)},
        count(*) FILTER (WHERE {_REGISTERED}) AS registered,
-       coalesce(sum(m.people) FILTER (WHERE {_REGISTERED}), 0) AS registered_people,
+       coalesce(sum(h.member_count) FILTER (WHERE {_REGISTERED}), 0) AS registered_people,
        count(*) FILTER (WHERE h.monitoring_type IS NOT NULL) AS monitored,
-       coalesce(sum(m.people) FILTER (WHERE h.monitoring_type IS NOT NULL), 0) AS monitored_people,
+       coalesce(sum(h.member_count) FILTER (WHERE h.monitoring_type IS NOT NULL), 0) AS monitored_people,
        count(*) FILTER (WHERE h.status = ANY({{}})) AS poor,
-       coalesce(sum(m.people) FILTER (WHERE h.status = ANY({{}})), 0) AS poor_people,
+       coalesce(sum(h.member_count) FILTER (WHERE h.status = ANY({{}})), 0) AS poor_people,
        count(*) FILTER (WHERE h.status = 'not_out') AS not_out,
        count(*) FILTER (WHERE h.status IN ('out_supported', 'out_unsupported')) AS out,
        count(*) FILTER (WHERE h.status = 'returned') AS returned{incomes}
 FROM household h
-LEFT JOIN (SELECT household, count(*) AS people FROM member GROUP BY household) m ON m.household = h.id
 WHERE h.village = ANY({{}})
 GROUP BY GROUPING SETS ({", ".join(f"(h.{c})" for c in grouped)})
 """

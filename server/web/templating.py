@@ -27,6 +27,7 @@ from server.accounts.sessions import CurrentUser, clear_flash
 from server.clock import local_date, local_time
 from server.i18n import LOCALES, current_locale, gettext, ngettext, translations
 from server.media.images import MAX_BYTES as PHOTO_MAX_BYTES
+from server.monitoring.rows import rate_bar, rate_cells
 from server.numbers import whole_percent
 from server.once import once_input
 from server.settings import ROOT, get_settings
@@ -182,6 +183,8 @@ def build_environment() -> Environment:
         measures_line=measures_text,
         once_input=once_input,
         bar=bar,
+        rate_bar=rate_bar,  # the monitoring pages' and the county's home's rates
+        rate_cells=rate_cells,
     )
     env.globals["icons"] = navigation_icons(env)
     # Eleven static_url calls per page, 3-4 µs each through jinja2's call: the same links for every page.
@@ -228,9 +231,11 @@ def bar(percent: int, label: str = "") -> Markup:
     what a screen reader says, the percentage by default. Every template's `bar` (templates/_macros.html exports
     this one), and the coverage's village rows (server/pairing/coverage_rows.py) drawn in Python."""
     fill = " bar__fill--warn" if percent < 100 else ""
+    # What a screen reader says: the label escaped, or the percentage (a number has nothing to escape).
+    said = f"{percent}%" if not label and isinstance(percent, UNESCAPED_TYPES) else escape(label or f"{percent}%")
     return Markup(  # noqa: S704 -- the label escaped, the rest numbers
         '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img"'
-        f' aria-label="{escape(label or f"{percent}%")}">\n  <rect class="bar__track" width="100" height="10"/>\n'
+        f' aria-label="{said}">\n  <rect class="bar__track" width="100" height="10"/>\n'
         f'  <rect class="bar__fill{fill}" width="{percent if percent >= 0 else 0}" height="10"/>\n</svg>'
     )
 

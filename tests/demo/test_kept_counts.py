@@ -1,5 +1,6 @@
 """The counts the database keeps are exact after the demo's load (its COPY and bulk inserts, which the triggers see as
-any other write): members and active pairings of every household, and the measures each received. One demo for the
+any other write): members and active pairings of every household (and of every cadre), and the measures each
+received. One demo for the
 three (loading it is most of their time); the other ways each count is written are tested next to it
 (tests/households/test_member_count.py, tests/pairing/test_active_pairings.py, tests/plans/test_delivered_count.py)."""
 
@@ -11,9 +12,11 @@ from piccolo.querystring import QueryString
 
 from server.clock import LOCAL_TODAY_SQL
 from server.households.tables import Household
+from server.pairing.coverage import coverage
 from server.plans import queries
 from tests.households.test_member_count import MISCOUNTED as MISCOUNTED_MEMBERS
 from tests.pairing.test_active_pairings import MISCOUNTED as MISCOUNTED_PAIRINGS
+from tests.pairing.test_active_pairings import MISCOUNTED_CADRES
 from tests.plans.test_delivered_count import MISCOUNTED as MISCOUNTED_DELIVERIES
 
 
@@ -25,8 +28,9 @@ async def test_the_demo_loaded_with_copy_has_every_households_members_counted(de
     assert row["counted"] == row["members"] > 0
 
 
-async def test_the_demo_has_every_households_active_pairings_counted(demo: Any) -> None:
+async def test_the_demo_has_every_households_and_cadres_active_pairings_counted(demo: Any) -> None:
     assert await Household.raw(MISCOUNTED_PAIRINGS) == []
+    assert await Household.raw(MISCOUNTED_CADRES) == []
     [row] = await Household.raw(
         "SELECT sum(active_pairings) AS counted, (SELECT count(*) FROM pairing WHERE ended_on IS NULL) AS active"
         " FROM household"
@@ -61,5 +65,6 @@ async def test_the_demo_has_every_households_deliveries_counted_and_its_overdue_
             await queries.planned_households(where),
             *queries._year_span(plan["year"]),
         )
-        counted = await queries.overdue_by_village(plan["township"], plan["year"])
+        figures = await coverage(plan["township"], plan_year=plan["year"])
+        counted = {village.id: village.plan_overdue for village in figures.villages if village.plan_overdue}
         assert counted == {row["village"]: row["n"] for row in matched}

@@ -9,7 +9,7 @@ import httpx
 
 from server.jobs.tables import JobPost, MemberWish, Training, TrainingEnrolment
 from server.policy.registry import WORKING_AGE_MAX, WORKING_AGE_MIN
-from tests.helpers import log_in, statements_of
+from tests.helpers import log_in, record_rule, statements_of
 
 DEFAULT_AGES = (WORKING_AGE_MIN.default, WORKING_AGE_MAX.default)  # the world records no rule of its own
 
@@ -132,7 +132,18 @@ async def _garment_training(world: Any) -> int:
     return int(training.id)
 
 
-async def test_a_jobs_candidates_take_the_same_four_statements_however_many_members_there_are(
+async def test_a_jobs_candidates_are_of_the_working_ages_the_township_recorded_and_the_page_says_so(
+    client: httpx.AsyncClient, world: Any
+) -> None:
+    await record_rule(WORKING_AGE_MAX, 50, township=world["township"])
+    await log_in(client, "wang")
+    text = (await client.get(f"/jobs/{world['job']}")).text
+    assert "张三" in text, "35 years old"
+    assert "张老" not in text, "58 years old: above the township's 50"
+    assert "16-50" in text, "the page states the township's ages, not the default 16-60"
+
+
+async def test_a_jobs_candidates_take_the_same_three_statements_however_many_members_there_are(
     client: httpx.AsyncClient, world: Any, caplog: Any
 ) -> None:
     from tests.jobs.conftest import id_number, make_household
@@ -143,5 +154,5 @@ async def test_a_jobs_candidates_take_the_same_four_statements_however_many_memb
     _, members = await make_household(world["village"], people, status="not_out")
     await MemberWish.insert(MemberWish(member=members[0], work_kinds=["garment"]))
     assert "候选0" in (await client.get(f"/jobs/{world['job']}")).text
-    # the session's user, the job, the township's working ages, the ranked candidates
-    assert before == await statements_of(client, f"/jobs/{world['job']}", caplog) == 4
+    # the session's user, the job with its township's working ages, the ranked candidates
+    assert before == await statements_of(client, f"/jobs/{world['job']}", caplog) == 3

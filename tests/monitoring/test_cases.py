@@ -314,3 +314,8 @@ async def test_only_a_measure_delivered_since_the_risk_was_found_ends_the_overvi
     row = {case: overview.split(f'href="/monitoring/cases/{case}"')[1].split("</a>")[0] for case in (before, since)}
     assert "15 天内无帮扶措施" in row[before]
     assert "15 天内无帮扶措施" not in row[since]
+
+    # The first measure is read from the days the database keeps: the measure deleted, the warning is back.
+    await Visit.delete().where(Visit.household == world["near"])
+    overview = (await (await as_user(client, "mleader")).get("/monitoring")).text
+    assert "15 天内无帮扶措施" in overview.split(f'href="/monitoring/cases/{since}"')[1].split("</a>")[0]

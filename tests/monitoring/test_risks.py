@@ -238,3 +238,20 @@ async def test_the_line_and_margin_the_township_holds_judge_and_show_even_with_n
     flagged = (await client.get(f"/monitoring/risks?year={year + 2}")).text
     assert listed(flagged) == [world["under"]]
     assert "接近监测线" in flagged
+
+
+async def test_names_with_markup_show_as_text_in_the_risk_and_case_rows(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    """The rows are written in Python (server/monitoring/rows.py): every name from the database is escaped."""
+    name = '<b onclick="x()">王&李</b>'
+    flagged = await make_household(world["village"], name, 6000)
+    opened = await make_household(world["village"], name, 6000)
+    case = await case_at(world, opened, "found")
+    escaped = "&lt;b onclick=&#34;x()&#34;&gt;王&amp;李&lt;/b&gt;"
+    risks = (await (await as_user(client, "mleader")).get("/monitoring/risks")).text
+    row = risks.split(f'data-risk="{flagged}"', 1)[1].split('class="cell risk-row"', 1)[0]
+    assert escaped in row
+    overview = (await client.get("/monitoring")).text
+    assert escaped in overview.split(f'href="/monitoring/cases/{case}"', 1)[1].split("</a>", 1)[0]
+    assert "<b onclick" not in risks + overview

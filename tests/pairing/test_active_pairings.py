@@ -1,9 +1,10 @@
-"""A household's `active_pairings` is kept by the database (migration pairing_2026_12_06t07_25_00): exact after every
-way pairings are written (paired by the form, accepted from the assistant one by one or all at once, ended, handed over,
-refused all or nothing, moved to another household, deleted alone or with their household, the demo's history:
-tests/demo/test_kept_counts.py).
+"""A household's `active_pairings` and a cadre's `active_households` are kept by the database (migrations
+pairing_2026_12_06t07_25_00 and pairing_2026_12_06t13_10_00): exact after every way pairings are written (paired by
+the form, accepted from the assistant one by one or all at once, ended, handed over, refused all or nothing, moved to
+another household or cadre, deleted alone or with their household or cadre, the demo's history:
+tests/demo/test_kept_counts.py). Every check of a household's count checks every household's and every cadre's.
 
-TRUNCATE (which the app role may not do) sets every count to 0: checked by hand, see the migration."""
+TRUNCATE (which the app role may not do) sets every count to 0: checked by hand, see the migrations."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import date
 import httpx
 
 from server import clock
+from server.accounts.tables import User
 from server.households.tables import Household
 from server.pairing.handover import hand_over
 from server.pairing.tables import Pairing
@@ -24,10 +26,16 @@ MISCOUNTED = (
     " (SELECT count(*) FROM pairing p WHERE p.household = h.id AND p.ended_on IS NULL)"
 )
 
+MISCOUNTED_CADRES = (
+    "SELECT u.id, u.active_households FROM app_user u WHERE u.active_households <>"
+    " (SELECT count(*) FROM pairing p WHERE p.cadre = u.id AND p.ended_on IS NULL)"
+)
+
 
 async def kept_count(household_id: int) -> int:
-    """The household's kept count, after checking that every household's count is exact."""
+    """The household's kept count, after checking that every household's and every cadre's count is exact."""
     assert await Household.raw(MISCOUNTED) == []
+    assert await Household.raw(MISCOUNTED_CADRES) == []
     [row] = await Household.raw("SELECT active_pairings FROM household WHERE id = {}", household_id)
     return int(row["active_pairings"])
 
@@ -103,3 +111,30 @@ async def test_pairings_moved_deleted_or_deleted_with_their_household_are_counte
     await Household.delete().where(Household.id == small.h["A3"])  # its pairings go with it
     assert not await Pairing.exists().where(Pairing.household == small.h["A3"])
     assert await Household.raw(MISCOUNTED) == []
+
+
+async def cadre_counts(*cadres: int) -> list[int]:
+    """The cadres' kept counts, after checking that every cadre's count is exact."""
+    assert await Household.raw(MISCOUNTED_CADRES) == []
+    rows = await Household.raw("SELECT id, active_households FROM app_user WHERE id = ANY({})", list(cadres))
+    counts = {row["id"]: row["active_households"] for row in rows}
+    return [counts[cadre] for cadre in cadres]
+
+
+async def test_pairings_handed_to_another_cadre_ended_or_deleted_with_their_cadre_are_counted(small: Small) -> None:
+    await add_pairing(small.h["A4"], small.m3)
+    assert await cadre_counts(small.leader, small.m1, small.m2, small.m3) == [2, 1, 1, 1]
+    # one statement, both ways: the leader's pairings go to m3 and m3's to the leader
+    await Pairing.raw(
+        "UPDATE pairing SET cadre = CASE WHEN cadre = {}::int THEN {}::int ELSE {}::int END WHERE cadre IN ({}, {})",
+        small.leader, small.m3, small.leader, small.leader, small.m3,
+    )  # fmt: skip
+    assert await cadre_counts(small.leader, small.m3) == [1, 2]
+    await Pairing.update({Pairing.end_reason: "备注"}).where(Pairing.cadre == small.m3)  # neither column
+    assert await cadre_counts(small.leader, small.m3) == [1, 2]
+    await Pairing.update({Pairing.ended_on: Pairing.started_on}).where(Pairing.household == small.h["A1"])
+    assert await cadre_counts(small.leader, small.m3) == [1, 1]
+    await User.delete().where(User.id == small.m1)  # their pairings go with them
+    assert not await Pairing.exists().where(Pairing.cadre == small.m1)
+    assert await cadre_counts(small.leader, small.m2, small.m3) == [1, 1, 1]
+    assert await kept_counts(small, "A3", "A4") == [0, 1]

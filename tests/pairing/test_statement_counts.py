@@ -29,7 +29,7 @@ DAILY_PAGES = [
     ("t_m1", "/households/{A3}/visits/new", 2),
     ("t_m1", "/households/{A3}/timeline", 3),
     ("t_leader", "/", 3),
-    ("t_leader", "/coverage", 3),
+    ("t_leader", "/coverage", 2),
     ("t_leader", "/visits/overdue", 2),
     ("t_leader", "/monitoring", 4),
     ("t_leader", "/monitoring/risks", 2),

@@ -1,11 +1,12 @@
-"""The measures each household received per year and type (`delivered_count`) are kept by the database (migration
-plans_2026_12_06t09_40_00): after every way the ledger's tables are written, each kept count equals a fresh count of
-the ledger (`delivered_measure`): visits with measures recorded and edited by the form, a visit moved across the new
-year or to another household, measures changed in one statement for many households, deleted with their visit or with
-their household; placements made, moved to the next year, moved to another member, deleted, deleted with their job;
-trainings attended and not, their day and topic changed, deleted, their member moved to another household or deleted;
-projects completed, their kind and day changed, beneficiaries moved and removed, deleted; the demo
-(tests/demo/test_kept_counts.py).
+"""The measures each household received per year and type (`delivered_count`), and the days it received one
+(`delivered_day`), are kept by the database (migrations plans_2026_12_06t09_40_00 and plans_2026_12_06t12_45_00):
+after every way the ledger's tables are written, each kept count equals a fresh count of the ledger
+(`delivered_measure`), and the kept days its days: visits with measures recorded and edited by the form, a visit
+moved across the new year or to another household, measures changed in one statement for many households, deleted
+with their visit or with their household; placements made, moved to the next year, moved to another member, deleted,
+deleted with their job; trainings attended and not, their day and topic changed, deleted, their member moved to
+another household or deleted; projects completed, their kind and day changed, beneficiaries moved and removed,
+deleted; the demo (tests/demo/test_kept_counts.py).
 
 TRUNCATE (which the app role may not do) counts every household anew: checked by hand, see the migration."""
 
@@ -25,15 +26,23 @@ from tests.helpers import csrf_token_of
 from tests.plans.test_ledger import benefit, hire, train
 from tests.visits.conftest import send_visit
 
-# Kept rows that differ from a fresh count of the ledger, and fresh counts not kept (none when exact).
+# Kept rows that differ from a fresh count of the ledger, and fresh counts not kept (none when exact); the same for
+# the kept days of the deliveries (`delivered_day`, migration plans_2026_12_06t12_45_00), which the same triggers keep.
 MISCOUNTED = """
 WITH fresh AS (
-    SELECT household, date_part('year', delivered_on)::int AS year, type, count(*)::int AS n
-    FROM delivered_measure GROUP BY 1, 2, 3
+    SELECT household, format('%s %s %s', date_part('year', delivered_on), type, count(*)) AS what
+    FROM delivered_measure GROUP BY household, date_part('year', delivered_on), type
+), kept AS (
+    SELECT household, format('%s %s %s', year, type, n) AS what FROM delivered_count
+), fresh_days AS (
+    SELECT DISTINCT household, delivered_on::text AS what FROM delivered_measure
+), kept_days AS (
+    SELECT household, delivered_on::text AS what FROM delivered_day
 )
-(SELECT 'kept' AS side, household, year, type, n FROM delivered_count EXCEPT SELECT 'kept', * FROM fresh)
-UNION ALL
-(SELECT 'fresh', * FROM fresh EXCEPT SELECT 'fresh', household, year, type, n FROM delivered_count)
+(SELECT 'kept' AS side, * FROM kept EXCEPT SELECT 'kept', * FROM fresh)
+UNION ALL (SELECT 'fresh', * FROM fresh EXCEPT SELECT 'fresh', * FROM kept)
+UNION ALL (SELECT 'kept day', * FROM kept_days EXCEPT SELECT 'kept day', * FROM fresh_days)
+UNION ALL (SELECT 'fresh day', * FROM fresh_days EXCEPT SELECT 'fresh day', * FROM kept_days)
 """
 
 

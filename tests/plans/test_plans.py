@@ -10,6 +10,7 @@ import httpx
 
 from server.clock import TIMEZONE, this_year, today
 from server.households.tables import Household
+from server.pairing.coverage import coverage
 from server.plans import queries
 from server.plans.tables import HelpPlan, HelpPlanItem
 from server.visits.tables import Visit, VisitMeasure
@@ -116,11 +117,13 @@ async def test_an_overdue_item_is_in_the_cadres_due_list_and_the_village_figures
     assert "助学金" not in (await as_wang.get("/plans/due")).text
 
     await log_in(as_wang, "boss")
-    counts = await queries.overdue_by_village(world["township"], YEAR)
+    figures = await coverage(world["township"], plan_year=YEAR)
+    counts = {village.id: village.plan_overdue for village in figures.villages if village.plan_overdue}
     direct = await HelpPlanItem.count().where(HelpPlanItem.due_on < today())
     assert counts == {world["village"]: direct} == {world["village"]: 1}
-    coverage = await as_wang.get("/coverage")
-    assert coverage.status_code == 200
+    page = await as_wang.get("/coverage")
+    assert page.status_code == 200
+    assert 'id="plan-overdue">1<' in page.text
 
 
 async def test_an_inspector_reads_a_plan_but_cannot_write_one(

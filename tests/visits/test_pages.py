@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
@@ -46,6 +47,34 @@ async def test_without_a_recorded_place_the_photos_gps_gives_the_distance(
     visit_id = await record(client, world["monitored"])
     await log_in(client, "boss")
     assert "距农户 144 m" in (await client.get(f"/visits/{visit_id}")).text
+
+
+async def test_the_visit_list_shows_the_cadres_newest_30_visits_of_households_in_their_scope(
+    client: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    same_time = start + timedelta(days=40)
+    ids = []
+    for day in [*range(34), 40, 40]:  # two visits at the same time: the later id first
+        at = start + timedelta(days=day)
+        [row] = await Visit.insert(
+            Visit(household=world["monitored"], cadre=world["wang"], visited_at=at, note=f"v{day}")
+        ).returning(Visit.id)
+        ids.append(row["id"])
+    # Newer, but of a household wang may not open (li's) and by li: neither is wang's list.
+    await Visit.insert(
+        Visit(household=world["ordinary"], cadre=world["wang"], visited_at=same_time + timedelta(days=1)),
+        Visit(household=world["monitored"], cadre=world["li"], visited_at=same_time + timedelta(days=2)),
+    )
+    await log_in(client, "wang")
+    page = (await client.get("/visits")).text
+    listed = [int(found) for found in re.findall(r'<a class="cell visit-cell" href="/visits/(\d+)"', page)]
+    assert listed == [ids[-1], ids[-2], *reversed(ids[6:34])]
+    await log_in(client, "boss")  # the township's: li's newest first
+    page = (await client.get("/visits")).text
+    listed = [int(found) for found in re.findall(r'<a class="cell visit-cell" href="/visits/(\d+)"', page)]
+    assert len(listed) == 30
+    assert listed[2:4] == [ids[-1], ids[-2]]
 
 
 async def test_the_timeline_shows_visits_measures_photos_follow_ups_and_changes(

@@ -39,6 +39,16 @@ def test_every_message_in_the_code_has_a_chinese_translation(tmp_path: Path) -> 
     assert untranslated == [], "run `make messages` and translate: " + "; ".join(untranslated[:20])
 
 
+def test_every_message_in_the_catalogs_is_still_found_in_the_code(tmp_path: Path) -> None:
+    """`make messages` drops what extraction no longer finds: a message moved into an f-string (`_(f"...")`, which
+    extraction cannot read) would lose its translation at the next run and show in English."""
+    extracted = extract_messages(tmp_path)
+    for language in ("zh_CN", "en"):
+        with (ROOT / f"server/locale/{language}/LC_MESSAGES/messages.po").open("rb") as file:
+            kept = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(file) if m.id}
+        assert sorted(kept - extracted) == [], f"{language}: translated, but no longer found in the code"
+
+
 def test_placeholders_survive_translation() -> None:
     with (ROOT / "server/locale/zh_CN/LC_MESSAGES/messages.po").open("rb") as file:
         catalog = read_po(file, locale="zh_CN")
