@@ -4,30 +4,37 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
+from argon2 import PasswordHasher
 
-from server.accounts.passwords import hash_password
 from server.accounts.queries import create_user
 from server.accounts.roles import Role
 from server.app import create_app
 from server.database import (
     EmbeddedPostgres,
+    app_database_url,
     app_role_name,
     close_pool,
     connect,
     database_name,
     open_app_pool,
+    secret_key,
     use_database,
     with_database,
 )
+from server.demo.loader import load_demo
 from server.media.objects import S3Storage
 from server.operations.migrations import migrate
+from server.operations.roles import set_up_app_role
 from server.piccolo_conf import DB
 from server.places.tables import County, Township, Village
 from server.settings import ROOT, S3Settings, get_settings
@@ -103,12 +110,90 @@ async def database(database_server: str) -> AsyncIterator[str]:
         await drop_database(url)
 
 
+@pytest.fixture(scope="session")
+async def migrated_template(database_server: str) -> AsyncIterator[str]:
+    """A database migrated by `bangfu migrate`, as an operator would, once per run: the tests that need one of their
+    own get a copy of it (`migrated_copy`) in a fraction of a second, where the command takes seconds."""
+    url = await create_database(database_server, "bangfu_template")
+    try:
+        migrated = subprocess.run(
+            [sys.executable, "-m", "server", "migrate"], cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert migrated.returncode == 0, migrated.stderr
+        yield url
+    finally:
+        await drop_database(url)
+
+
+async def migrated_copy(template: str, prefix: str) -> str:
+    """A new database as `bangfu migrate` leaves it: a copy of the template, its own app role given the app's
+    privileges (as the command's last step does) and the template's app role none."""
+    url = with_database(template, f"{prefix}_{uuid.uuid4().hex[:8]}")
+    connection = await connect(with_database(template, "postgres"))
+    try:
+        await connection.execute(f'CREATE DATABASE "{database_name(url)}" TEMPLATE "{database_name(template)}"')
+    finally:
+        await connection.close()
+    connection = await connect(url)
+    try:
+        await connection.execute(f'DROP OWNED BY "{app_role_name(database_name(template))}"')
+    finally:
+        await connection.close()
+    setup = await set_up_app_role(url, app_database_url(get_settings(), url, await secret_key(get_settings(), url)))
+    assert setup.ready, setup.advice
+    return url
+
+
 @pytest.fixture
 async def db(database: str) -> AsyncIterator[Any]:
     """Each test runs in a transaction that is rolled back afterwards: every test starts clean."""
-    async with DB.transaction() as transaction:
+    async with DB.transaction(allow_nested=False) as transaction:  # never inside `demo`'s, which it would end
         yield transaction
         await transaction.rollback()
+
+
+@dataclasses.dataclass(frozen=True)
+class Held:
+    """A transaction kept open for a module's tests, and what loading into it said."""
+
+    transaction: Any
+    summary: str
+
+
+@pytest.fixture(scope="module")
+async def demo_township(database: str) -> AsyncIterator[Held]:
+    """The demo township loaded once for the tests of a module that read it (a load takes seconds); they enter it
+    through `demo`, and the module's other tests never see it."""
+    async with held_open(load_demo()) as held:
+        yield held
+
+
+@asynccontextmanager
+async def held_open(load: Awaitable[str]) -> AsyncIterator[Held]:
+    """A transaction holding what `load` wrote for later tests, left meanwhile (no other query runs in it) and rolled
+    back at the end."""
+    async with DB.transaction(allow_nested=False) as transaction:
+        summary = await load
+        outside = DB.current_transaction.set(None)
+        try:
+            yield Held(transaction, summary)
+        finally:
+            DB.current_transaction.reset(outside)
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def demo(demo_township: Held) -> AsyncIterator[Any]:
+    """A test on the demo township (`demo_township`), in a savepoint: what it writes is undone at its end."""
+    inside = DB.current_transaction.set(demo_township.transaction)
+    savepoint = await demo_township.transaction.savepoint()
+    try:
+        yield demo_township.transaction
+    finally:
+        await savepoint.rollback_to()
+        await savepoint.release()
+        DB.current_transaction.reset(inside)
 
 
 @pytest.fixture(scope="session")
@@ -116,18 +201,32 @@ def app() -> Any:
     return create_app()
 
 
-@pytest.fixture
-async def client(app: Any, db: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """An in-process HTTP client (no lifespan: the session fixture owns the pool)."""
+@asynccontextmanager
+async def in_process(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling the app in this process (no lifespan: the session fixture owns the pool)."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
 
 
+@pytest.fixture
+async def client(app: Any, db: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with in_process(app) as http:
+        yield http
+
+
+@pytest.fixture
+async def demo_client(app: Any, demo: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """`client` on the demo township."""
+    async with in_process(app) as http:
+        yield http
+
+
 @pytest.fixture(scope="session")
 def password_hash() -> str:
-    """argon2 is deliberately slow: hash the test password once."""
-    return hash_password(PASSWORD)
+    """The test users' password as the app stores it (argon2id), at argon2's lowest cost: a login checks it in
+    microseconds, not the half second of the app's own cost (which the users the app makes still have)."""
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from server.settings import ROOT
 from tests.browser.accessibility import AXE
-from tests.conftest import create_database, drop_database
+from tests.conftest import drop_database, migrated_copy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -60,9 +60,9 @@ def wait_until_healthy(base_url: str, server: subprocess.Popen[bytes], timeout: 
 
 
 @pytest.fixture(scope="session")
-async def live_database_url(database_server: str) -> AsyncIterator[str]:
-    """The live server's database (tests may read what the browser stored)."""
-    url = await create_database(database_server, "bangfu_browser")
+async def live_database_url(migrated_template: str) -> AsyncIterator[str]:
+    """The live server's database, migrated (tests may read what the browser stored)."""
+    url = await migrated_copy(migrated_template, "bangfu_browser")
     try:
         yield url
     finally:
@@ -73,7 +73,6 @@ async def live_database_url(database_server: str) -> AsyncIterator[str]:
 async def live_server(live_database_url: str) -> AsyncIterator[str]:
     """`bangfu serve` on a fresh database with the demo data, as `make run` would start it."""
     env = {**os.environ, "DATABASE_URL": live_database_url}
-    bangfu(env, "migrate")
     bangfu(env, "demo")
     port = free_port()
     server = subprocess.Popen(

@@ -21,7 +21,7 @@ from server.settings import ROOT
 from server.spreadsheets import workbook_bytes
 from tests.browser.conftest import DESK, PHONE, bangfu, free_port, screenshot, wait_until_healthy
 from tests.browser.test_roles_on_a_phone import log_in
-from tests.conftest import create_database, drop_database
+from tests.conftest import drop_database, migrated_copy
 from tests.households.conftest import new_id
 from tests.households.test_excel import content_of, household_row, member_row, workbook
 
@@ -36,11 +36,11 @@ OWN = "Ziji#2026bb"
 
 
 @pytest.fixture(scope="module")
-async def empty_server(database_server: str) -> AsyncIterator[str]:
-    """`bangfu serve` on a database that only went through `bangfu migrate` and `bangfu setup`."""
-    url = await create_database(database_server, "bangfu_golive")
+async def empty_server(migrated_template: str) -> AsyncIterator[str]:
+    """`bangfu serve` on a database that only went through `bangfu migrate` (a copy of the run's migrated template)
+    and `bangfu setup`."""
+    url = await migrated_copy(migrated_template, "bangfu_golive")
     env = {**os.environ, "DATABASE_URL": url}
-    bangfu(env, "migrate")
     bangfu(env, "setup", *PINGYI, "--username", "xianban", "--display-name", "李县办", "--password", COUNTY_PASSWORD)
     port = free_port()
     server = subprocess.Popen(

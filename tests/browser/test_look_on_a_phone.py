@@ -53,8 +53,10 @@ async def test_the_register_on_a_phone_is_a_search_bar_with_chips_and_cards(phon
     await page.click(".chips label.chip:has(input[value=returned])")
     await expect(page).to_have_url(re.compile(r"status=returned"))
     row = page.locator("#household-rows tr").first
-    assert await row.locator("td.card-title").evaluate("td => getComputedStyle(td).display") == "block"
-    assert await row.locator("td[data-label='村']").evaluate("td => getComputedStyle(td).display") == "inline"
+    # Waited for (to_have_css retries): the rows are swapped in after the address changes, and a row read while it
+    # is being replaced has no computed style.
+    await expect(row.locator("td.card-title")).to_have_css("display", "block")
+    await expect(row.locator("td[data-label='村']")).to_have_css("display", "inline")
     name_before = "td => getComputedStyle(td, '::before').content"
     assert await row.locator("td.card-title").evaluate(name_before) in ("none", "normal"), "no ' · ' before the name"
     assert await page.locator("#household-table thead").evaluate("t => t.getBoundingClientRect().height") <= 1

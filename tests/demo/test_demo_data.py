@@ -1,4 +1,5 @@
-"""The demo township: what `bangfu demo` loads, that it makes sense, and that loading it again adds nothing."""
+"""The demo township: what `bangfu demo` loads, that it makes sense, and that loading it again adds nothing. One load
+for the module's tests (`demo`); loading into a database that is not empty: tests/demo/test_loading.py."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from server.households.tables import Household, Member
 from server.places.tables import Township, Village
 from server.policy.registry import POVERTY_LINE, POVERTY_LINE_CONSTANT
 from server.policy.tables import PolicyValue
+from tests.conftest import Held
 from tests.helpers import log_in
 
 KEY_VILLAGE_NAMES = [
@@ -31,8 +33,7 @@ async def members_by_household() -> dict[int, list[dict[str, Any]]]:
     return families
 
 
-async def test_loading_the_demo_creates_the_offices_above_and_the_accounts_of_linjian_township(db: Any) -> None:
-    await load_demo()
+async def test_loading_the_demo_creates_the_offices_above_and_the_accounts_of_linjian_township(demo: Any) -> None:
     users = await User.select(
         User.username, User.role, User.township.code, User.county.code, User.region.code, User.password_hash
     ).where(User.username.is_in(list(DEMO_USERNAMES)))
@@ -56,34 +57,32 @@ async def test_loading_the_demo_creates_the_offices_above_and_the_accounts_of_li
     assert verify_password(users[0]["password_hash"], DEMO_PASSWORD)
 
 
-async def test_the_demo_accounts_log_in_with_the_demo_password(client: Any) -> None:
-    await load_demo()
+async def test_the_demo_accounts_log_in_with_the_demo_password(demo_client: Any) -> None:
     for username in DEMO_USERNAMES:
-        response = await log_in(client, username, DEMO_PASSWORD)
+        response = await log_in(demo_client, username, DEMO_PASSWORD)
         assert response.status_code == 303, username
 
 
-async def test_the_demo_township_has_about_a_thousand_households_each_with_exactly_one_head(db: Any) -> None:
-    summary = await load_demo()
+async def test_the_demo_township_has_about_a_thousand_households_each_with_exactly_one_head(
+    demo: Any, demo_township: Held
+) -> None:
     households = await Household.count()
     families = await members_by_household()
     assert 900 <= households <= 1200
     assert len(families) == households
     assert all([m["relation"] for m in family].count("head") == 1 for family in families.values())
     assert all(1 <= len(family) <= 6 for family in families.values())
-    assert f"{households} 户" in summary
+    assert f"{households} 户" in demo_township.summary
 
 
-async def test_every_demo_member_has_a_valid_unique_id_number_and_initials(db: Any) -> None:
-    await load_demo()
+async def test_every_demo_member_has_a_valid_unique_id_number_and_initials(demo: Any) -> None:
     members = [member for family in (await members_by_household()).values() for member in family]
     assert [m["id_number"] for m in members if id_numbers.validate(m["id_number"])] == []
     assert len({m["id_number"] for m in members}) == len(members)
     assert all(m["initials"] for m in members)
 
 
-async def test_demo_referrals_come_before_their_answers_and_hires(db: Any) -> None:
-    await load_demo()
+async def test_demo_referrals_come_before_their_answers_and_hires(demo: Any) -> None:
     rows = await User.raw(
         "SELECT r.created_at, r.answered_at, r.status, (p.start_date) AS start_date FROM referral r"
         " LEFT JOIN placement p ON p.referral = r.id"
@@ -97,8 +96,7 @@ async def test_demo_referrals_come_before_their_answers_and_hires(db: Any) -> No
         assert (row["answered_at"] is None) == (row["status"] == "referred"), row
 
 
-async def test_the_key_villages_and_the_pilot_village_are_present(db: Any) -> None:
-    await load_demo()
+async def test_the_key_villages_and_the_pilot_village_are_present(demo: Any) -> None:
     villages = {v["name"]: v for v in await Village.select(Village.name, Village.key_level, Village.is_pilot)}
     assert [name for name, _ in KEY_VILLAGES] == KEY_VILLAGE_NAMES
     assert all(villages[name]["key_level"] in ("provincial", "municipal") for name in KEY_VILLAGE_NAMES)
@@ -106,26 +104,18 @@ async def test_the_key_villages_and_the_pilot_village_are_present(db: Any) -> No
     assert len(villages) >= 25
 
 
-async def test_the_source_plans_poverty_line_is_loaded(db: Any) -> None:
-    await load_demo()
+async def test_the_source_plans_poverty_line_is_loaded(demo: Any) -> None:
     township = await Township.select(Township.id).where(Township.code == DEMO_TOWNSHIP_CODE).first()
     held = await policy.values([POVERTY_LINE, POVERTY_LINE_CONSTANT], [township["id"]], date(2015, 6, 1))
     assert (held.get(POVERTY_LINE, township["id"]), held.get(POVERTY_LINE_CONSTANT, township["id"])) == (3322, 3000)
 
 
-async def test_loading_the_demo_twice_adds_nothing(db: Any) -> None:
-    await load_demo()
+async def test_loading_the_demo_twice_adds_nothing(demo: Any) -> None:
     before = [await table.count() for table in (Township, Village, Household, Member, User, PolicyValue)]
     summary = await load_demo()
     after = [await table.count() for table in (Township, Village, Household, Member, User, PolicyValue)]
     assert after == before
     assert "未重复加载" in summary
-
-
-async def test_loading_only_into_an_empty_database_skips_one_that_has_a_township(db: Any, township: Any) -> None:
-    summary = await load_demo(only_if_empty=True)
-    assert await Household.count() == 0
-    assert "未加载" in summary
 
 
 def test_family_members_have_ages_that_fit_their_relation() -> None:
@@ -149,8 +139,7 @@ def test_the_demo_comes_out_the_same_every_time() -> None:
     assert [member_rows(first) for _ in range(50)] == [member_rows(second) for _ in range(50)]
 
 
-async def test_the_demo_registers_only_what_the_county_approved_and_announced(db: Any) -> None:
-    await load_demo()
+async def test_the_demo_registers_only_what_the_county_approved_and_announced(demo: Any) -> None:
     rows = await Household.raw(
         """SELECT a.state, s.state AS list_state FROM identification_application a
            LEFT JOIN county_submission_item i

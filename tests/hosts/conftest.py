@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from server.settings import ROOT, S3Settings
-from tests.conftest import create_database, drop_database
+from tests.conftest import drop_database, migrated_copy
 from tests.services import free_ports, s3_environment, stop_process, wait_for
 
 
@@ -53,8 +53,9 @@ def start_host(env: dict[str, str], var_dir: Path, port: int, workers: int = 1) 
 
 
 @pytest.fixture(scope="session")
-async def shared_database(database_server: str) -> AsyncIterator[str]:
-    url = await create_database(database_server, "bangfu_hosts")
+async def shared_database(migrated_template: str) -> AsyncIterator[str]:
+    """The hosts' database, migrated (a copy of the run's migrated template)."""
+    url = await migrated_copy(migrated_template, "bangfu_hosts")
     try:
         yield url
     finally:
@@ -66,7 +67,6 @@ def host_environment(shared_database: str, object_store: S3Settings) -> dict[str
     """What every host is given: the database, the bucket; no secret key (they must agree on one by themselves)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("BANGFU_")}
     env.update(s3_environment(object_store), DATABASE_URL=shared_database, BANGFU_LOG_FORMAT="json")
-    bangfu(env, "migrate")
     bangfu(env, "demo")
     return env
 

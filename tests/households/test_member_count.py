@@ -1,6 +1,6 @@
 """A household's `member_count` is kept by the database (migrations, 2026-12-06T06:40): exact after every way members
 are written (registered with the household, added, changed, removed, imported, a new family's application, the demo's
-COPY, moved to another household, deleted with their household).
+COPY (tests/demo/test_kept_counts.py), moved to another household, deleted with their household).
 
 TRUNCATE (which the app role may not do) sets every count to 0: checked by hand, see the migration."""
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.demo.loader import load_demo
 from server.households.tables import Household, Member
 from server.identification import applying
 from server.identification.steps import Actor
@@ -109,12 +108,3 @@ async def test_members_moved_to_another_household_or_deleted_with_theirs_are_cou
     await Household.delete().where(Household.id == li["id"])  # its members go with it
     assert not await Member.exists().where(Member.household == li["id"])
     assert await Household.raw(MISCOUNTED) == []
-
-
-async def test_the_demo_loaded_with_copy_has_every_household_counted(db: Any) -> None:
-    await load_demo()
-    assert await Household.raw(MISCOUNTED) == []
-    [row] = await Household.raw(
-        "SELECT sum(member_count) AS counted, (SELECT count(*) FROM member) AS members FROM household"
-    )
-    assert row["counted"] == row["members"] > 0

@@ -27,7 +27,7 @@ from server.database import connect
 from server.pairing.changes import LOCK_NAMESPACE as PAIRING_LOCK
 from server.settings import ROOT
 from server.visits.recording import LOCK_NAMESPACE as VISIT_LOCK
-from tests.conftest import create_database, drop_database
+from tests.conftest import drop_database, migrated_copy
 from tests.helpers import PASSWORD, csrf_token_of
 from tests.hosts.conftest import healthy
 from tests.services import free_ports, wait_for
@@ -76,8 +76,8 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-async def demo_database(database_server: str) -> AsyncIterator[str]:
-    url = await create_database(database_server, "bangfu_crash")
+async def demo_database(migrated_template: str) -> AsyncIterator[str]:
+    url = await migrated_copy(migrated_template, "bangfu_crash")
     try:
         yield url
     finally:
@@ -90,8 +90,7 @@ def server(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     var_dir = tmp_path_factory.mktemp("crash") / "var"
     var_dir.mkdir()
     env.update(DATABASE_URL=demo_database, BANGFU_VAR_DIR=str(var_dir), BANGFU_LOG_FORMAT="json")
-    for command in (["migrate"], ["demo"]):
-        subprocess.run([sys.executable, "-m", "server", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "server", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     running = Server(env, free_ports(1)[0])
     yield running
     if running.process is not None and running.process.poll() is None:

@@ -8,17 +8,14 @@ import asyncpg
 import pytest
 
 from server.database import connect
-from tests.cli.test_cli import bangfu
-from tests.conftest import create_database, drop_database
+from tests.conftest import drop_database, migrated_copy
 
 
 @pytest.fixture
-async def scratch(database_server: str) -> AsyncIterator[str]:
-    """A database migrated by the command, as an operator would."""
-    url = await create_database(database_server, "bangfu_partitions")
+async def scratch(migrated_template: str) -> AsyncIterator[str]:
+    """A database migrated by the command, as an operator would (a copy of the run's `migrated_template`)."""
+    url = await migrated_copy(migrated_template, "bangfu_partitions")
     try:
-        migrated = bangfu("migrate", env={"DATABASE_URL": url})
-        assert migrated.returncode == 0, migrated.stderr
         yield url
     finally:
         await drop_database(url)

@@ -1,21 +1,19 @@
 """A household's `active_pairings` and a cadre's `active_households` are kept by the database (migrations
 pairing_2026_12_06t07_25_00 and pairing_2026_12_06t13_10_00): exact after every way pairings are written (paired by
 the form, accepted from the assistant one by one or all at once, ended, handed over, refused all or nothing, moved to
-another household or cadre, deleted alone or with their household or cadre, the demo's history). Every check of a
-household's count checks every household's and every cadre's.
+another household or cadre, deleted alone or with their household or cadre, the demo's history:
+tests/demo/test_kept_counts.py). Every check of a household's count checks every household's and every cadre's.
 
 TRUNCATE (which the app role may not do) sets every count to 0: checked by hand, see the migrations."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import httpx
 
 from server import clock
 from server.accounts.tables import User
-from server.demo.loader import load_demo
 from server.households.tables import Household
 from server.pairing.handover import hand_over
 from server.pairing.tables import Pairing
@@ -140,14 +138,3 @@ async def test_pairings_handed_to_another_cadre_ended_or_deleted_with_their_cadr
     assert not await Pairing.exists().where(Pairing.cadre == small.m1)
     assert await cadre_counts(small.leader, small.m2, small.m3) == [1, 1, 1]
     assert await kept_counts(small, "A3", "A4") == [0, 1]
-
-
-async def test_the_demo_has_every_household_counted(db: Any) -> None:
-    await load_demo()
-    assert await Household.raw(MISCOUNTED) == []
-    assert await Household.raw(MISCOUNTED_CADRES) == []
-    [row] = await Household.raw(
-        "SELECT sum(active_pairings) AS counted, (SELECT count(*) FROM pairing WHERE ended_on IS NULL) AS active"
-        " FROM household"
-    )
-    assert row["counted"] == row["active"] > 0

@@ -6,25 +6,20 @@ moved across the new year or to another household, measures changed in one state
 with their visit or with their household; placements made, moved to the next year, moved to another member, deleted,
 deleted with their job; trainings attended and not, their day and topic changed, deleted, their member moved to
 another household or deleted; projects completed, their kind and day changed, beneficiaries moved and removed,
-deleted; the demo.
+deleted; the demo (tests/demo/test_kept_counts.py).
 
 TRUNCATE (which the app role may not do) counts every household anew: checked by hand, see the migration."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 import httpx
-from piccolo.querystring import QueryString
 
-from server.clock import LOCAL_TODAY_SQL, TIMEZONE
-from server.demo.loader import load_demo
+from server.clock import TIMEZONE
 from server.employers.tables import Employer
 from server.households.tables import Household, Member
 from server.jobs.tables import JobPost, Placement, Referral, Training, TrainingEnrolment
-from server.pairing.coverage import coverage
-from server.plans import queries
 from server.projects.tables import Project, ProjectBeneficiary
 from server.visits.tables import Visit, VisitMeasure
 from tests.helpers import csrf_token_of
@@ -183,34 +178,3 @@ async def test_a_household_deleted_takes_its_counts(as_wang: httpx.AsyncClient, 
     assert len(await kept(household)) == 4
     await Household.raw("DELETE FROM household WHERE id = {}", household)
     assert await kept(household) == {}
-
-
-async def test_the_demo_has_every_household_counted_and_its_overdue_plan_items_left_unmatched(db: Any) -> None:
-    """Every household of the demo counted; and the coverage's count of overdue items per village (from the kept
-    counts) against the items one by one matched with their deliveries (`_MATCHED`, the due lists), for every
-    township and year of the demo's plans (one demo for both: loading it is most of the time)."""
-    await load_demo()
-    assert await Household.raw(MISCOUNTED) == []
-    [row] = await Household.raw(
-        "SELECT (SELECT sum(n) FROM delivered_count) AS counted, (SELECT count(*) FROM delivered_measure) AS ledger"
-    )
-    assert row["counted"] == row["ledger"] > 0
-    plans = await Household.raw(
-        "SELECT DISTINCT v.township, p.year FROM help_plan p JOIN household h ON h.id = p.household"
-        " JOIN village v ON v.id = h.village"
-    )
-    assert plans
-    for plan in plans:
-        where = QueryString(
-            "p.year = {} AND h.village IN (SELECT id FROM village WHERE township = {})", plan["year"], plan["township"]
-        )
-        matched = await Household.raw(
-            f"SELECT m.village, count(*) AS n FROM ({queries._MATCHED}) m"
-            f" WHERE m.delivered_on IS NULL AND m.due_on < {LOCAL_TODAY_SQL} GROUP BY m.village",
-            where,
-            await queries.planned_households(where),
-            *queries._year_span(plan["year"]),
-        )
-        figures = await coverage(plan["township"], plan_year=plan["year"])
-        counted = {village.id: village.plan_overdue for village in figures.villages if village.plan_overdue}
-        assert counted == {row["village"]: row["n"] for row in matched}
