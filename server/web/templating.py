@@ -231,11 +231,9 @@ def bar(percent: int, label: str = "") -> Markup:
     what a screen reader says, the percentage by default. Every template's `bar` (templates/_macros.html exports
     this one), and the coverage's village rows (server/pairing/coverage_rows.py) drawn in Python."""
     fill = " bar__fill--warn" if percent < 100 else ""
-    # What a screen reader says: the label escaped, or the percentage (a number has nothing to escape).
-    said = f"{percent}%" if not label and isinstance(percent, UNESCAPED_TYPES) else escape(label or f"{percent}%")
     return Markup(  # noqa: S704 -- the label escaped, the rest numbers
         '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img"'
-        f' aria-label="{said}">\n  <rect class="bar__track" width="100" height="10"/>\n'
+        f' aria-label="{escape(label or f"{percent}%")}">\n  <rect class="bar__track" width="100" height="10"/>\n'
         f'  <rect class="bar__fill{fill}" width="{percent if percent >= 0 else 0}" height="10"/>\n</svg>'
     )
 
