@@ -140,6 +140,13 @@
       evt.detail.isError = false;
     }
   });
+  // A refused form is kept as the draft the moment it is swapped in: htmx:load (init) comes only after the settle
+  // delay, and a reload in between must not lose what was typed.
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    Array.prototype.forEach.call(evt.target.querySelectorAll("form[data-visit-form]"), function (form) {
+      if (form.querySelector(".has-error")) saveDraft(form);
+    });
+  });
   document.addEventListener("htmx:load", function (evt) { init(evt.detail.elt); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { init(document); });
   else init(document);

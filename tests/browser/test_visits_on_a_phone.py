@@ -11,6 +11,11 @@ from tests.browser.test_roles_on_a_phone import log_in
 from tests.visits.conftest import FIXTURES
 
 NOTE = "浏览器测试：送去慰问品"
+# What the visit drafts in sessionStorage hold when htmx has just swapped an answer in (our listener runs first).
+DRAFT_AT_SWAP = """document.addEventListener("htmx:afterSwap", () => {
+  window.draftAtSwap = Object.keys(sessionStorage).filter(k => k.startsWith("bangfu:visit-draft:"))
+    .map(k => sessionStorage.getItem(k)).join(" ");
+}, { once: true })"""
 
 
 async def open_a_household_timeline(page: Page) -> str:
@@ -121,8 +126,11 @@ async def test_reloading_after_a_form_error_keeps_the_form_and_what_was_typed(
     await page.fill("textarea[name=note]", "浏览器测试：出错后刷新，字还在")
     await page.fill("textarea[name=problems]", "屋顶漏雨")
     await page.fill("input[name=next_follow_up_on]", "2020-01-01")
+    await page.evaluate(DRAFT_AT_SWAP)
     await page.click("button[type=submit]")
     await expect(page.locator(".field__error")).to_contain_text("下次回访日期")
+    # kept the moment the refused form is shown, so a reload straight away loses nothing
+    assert "浏览器测试：出错后刷新，字还在" in await page.evaluate("window.draftAtSwap")
     await page.reload()
     await expect(page.locator("main")).not_to_contain_text("此处不支持该操作")
     await expect(form).to_be_visible()
