@@ -28,7 +28,7 @@ from server.clock import local_date, local_time
 from server.i18n import LOCALES, current_locale, gettext, ngettext, translations
 from server.media.images import MAX_BYTES as PHOTO_MAX_BYTES
 from server.monitoring.rows import rate_bar, rate_cells
-from server.numbers import whole_percent
+from server.numbers import money, whole_percent
 from server.once import once_input
 from server.settings import ROOT, get_settings
 from server.visits.cells import measures_text
@@ -196,6 +196,7 @@ def build_environment() -> Environment:
         local_time=local_time,
         local_date=local_date,
         percent_of=lambda part, whole: whole_percent(part or 0, whole or 0),
+        money=money,
     )
     return env
 
