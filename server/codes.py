@@ -42,7 +42,9 @@ class CodeList:
         return self._translated[locale]
 
     def choices(self) -> list[tuple[str, str]]:
-        return [(code, gettext(label)) for code, label in self._labels.items()]
+        """(code, label) in order, in the current language (from `labels`: a form's options are not translated anew
+        for every page)."""
+        return list(self.labels().items())
 
 
 POVERTY_CAUSE = CodeList(
