@@ -165,16 +165,17 @@ class HouseholdVisitController(Controller):
     ) -> Template:
         """The form; `shown`, what pages.visit_form read, when the caller has it already."""
         shown = shown or await self._shown(request, household_id)
-        follow_ups = shown["follow_ups"]
+        # The follow-ups a visit answers by ticking them (the schedule's own is replaced by the next one anyway).
+        explicit = [row for row in shown["follow_ups"] if row["reason"] != "schedule"]
         if request.method == "GET":
-            form.close_ids = [row["id"] for row in follow_ups if row["due"] and row["reason"] != "schedule"]
+            form.close_ids = [row["id"] for row in explicit if row["due"]]
         return await vpage(
             request,
             "visits/new.html",
             status_code=status_code,
             household=shown["household"],
             form=form,
-            follow_ups=follow_ups,
+            explicit=explicit,
             follow_up_rule=shown["rule"],
         )
 
