@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import asyncpg
+from piccolo.querystring import QueryString
 
 from server.observability.statements import count_statement
 from server.piccolo_conf import DB
@@ -189,6 +190,14 @@ async def fetch_rows(sql: str, *args: Any) -> list[asyncpg.Record]:
     if DB.pool is None:
         raise DatabaseUnavailable("the connection pool is not open")
     return list(await DB.pool.fetch(sql, *args))
+
+
+async def fetch_query(query: QueryString) -> list[asyncpg.Record]:
+    """`fetch_rows` for a statement built as a QueryString (`{}` placeholders, the scope's conditions nested), for the
+    daily pages' one statement each (the household page, the visit form, the register): Piccolo's `raw` built a query
+    object around it and copied each row into a dict, 1-2 % of such a page's CPU."""
+    sql, args = query.compile_string()
+    return await fetch_rows(sql, *args)
 
 
 async def concurrently(*steps: Awaitable[None]) -> None:

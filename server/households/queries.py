@@ -10,6 +10,7 @@ from piccolo.querystring import QueryString
 from server import policy, privacy
 from server.accounts.sessions import CurrentUser
 from server.clock import LOCAL_TODAY_SQL
+from server.database import fetch_query
 from server.households.history import HISTORY_LIMIT
 from server.households.register import in_register_sql
 from server.households.tables import Household, Member
@@ -193,11 +194,11 @@ async def search(
     """One page of the households in the user's scope that match every term, and with `villages` the user's villages
     (id, name) for the filter; one query whatever the page holds."""
     page = max(page, 1)
-    [found] = await Household.raw("{}", search_statement(user, q, village_id, status, page, order, villages=villages))
+    [found] = await fetch_query(search_statement(user, q, village_id, status, page, order, villages=villages))
     rows = [dict(zip(SEARCH_FIELDS, record, strict=True)) for record in found["households"]]
     total = int(rows[0]["total"]) if rows else 0
     terms = search_terms(q)
-    digits = [t for t in terms if t.isascii() and t.isdigit() and len(t) >= MIN_DIGITS]
+    digits = tuple(t for t in terms if t.isascii() and t.isdigit() and len(t) >= MIN_DIGITS)
     shown = [_search_row(row, digits) for row in rows[:PAGE_SIZE]]
     choices = [(choice[0], choice[1]) for choice in found["villages"] or ()]
     return SearchResult(rows=shown, total=total, page=page, has_more=len(rows) > PAGE_SIZE, villages=choices)
@@ -251,19 +252,18 @@ async def matching_ids(user: CurrentUser, q: str = "", village_id: int | None = 
     return [row["id"] for row in rows]
 
 
-def _search_row(row: dict[str, Any], digits: list[str]) -> dict[str, Any]:
-    """Full ID and phone numbers never leave this module: the one that matched a typed tail is shown masked."""
+def _search_row(row: dict[str, Any], digits: tuple[str, ...]) -> dict[str, Any]:
+    """Full ID and phone numbers never leave this module: the one that matched a typed tail is shown masked (`digits`:
+    the tails typed, none when no term is one)."""
     number, phone = row.pop("matched_id_number") or "", row.pop("matched_phone") or ""
     household_phone = row.pop("household_phone") or ""
-    by_id = any(number.endswith(t) for t in digits)
-    if not any(phone.endswith(t) for t in digits):
+    by_id = number.endswith(digits)  # str.endswith takes a tuple: any of them (none: False)
+    if not phone.endswith(digits):
         phone = household_phone
-    by_phone = any(phone.endswith(t) for t in digits)
-    return {
-        **row,
-        "matched_id": privacy.mask_id_number(number) if by_id else "",
-        "matched_phone": privacy.mask_phone(phone) if by_phone and not by_id else "",
-    }
+    by_phone = phone.endswith(digits)
+    row["matched_id"] = privacy.mask_id_number(number) if by_id else ""
+    row["matched_phone"] = privacy.mask_phone(phone) if by_phone and not by_id else ""
+    return row
 
 
 # The lines of the household's income year (or this year), else of the latest year before it that has them: each
@@ -332,10 +332,10 @@ async def household_in_scope(user: CurrentUser, household_id: int, *, for_page: 
     reads them), `last_visited_at`, `last_visit_cadre_name`, `next_follow_up_due_on`, its responsible "cadres" (as
     `responsible_cadres` reads them) and its "history" rows (as `history.history_of` takes them)."""
     sql = _HOUSEHOLD.replace("%(members)s", MEMBERS + VISITS + CADRES_AND_HISTORY if for_page else "")
-    rows = await Household.raw(sql, household_id, household_id, household_scope_sql(user, "h"))
+    rows = await fetch_query(QueryString(sql, household_id, household_id, household_scope_sql(user, "h")))
     if not rows:
         return None
-    household: dict[str, Any] = rows[0]
+    household: dict[str, Any] = dict(rows[0])
     if for_page:
         household["members"] = [dict(member) for member in household.pop("member_rows")]
         household["cadres"] = [dict(zip(CADRE, cadre, strict=True)) for cadre in household.pop("cadre_records")]

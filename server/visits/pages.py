@@ -7,10 +7,13 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from server import policy
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.clock import today
+from server.database import fetch_query
 from server.households.tables import Household
 from server.policy.queries import NOTHING
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS, UNVISITED_ALERT_DAYS
@@ -70,7 +73,7 @@ async def visit_form(user: CurrentUser, household_id: int) -> dict[str, Any] | N
     days (`rule`, as recording.follow_up_rule reads them) and its open follow-ups, soonest first, `due` within the
     coming week (ticked by default). None when the household is out of the user's scope."""
     day = today()
-    rows = await Household.raw(_VISIT_FORM, day, day, household_id, household_scope_sql(user, "h"))
+    rows = await fetch_query(QueryString(_VISIT_FORM, day, day, household_id, household_scope_sql(user, "h")))
     if not rows:
         return None
     row, week = rows[0], day + timedelta(days=7)
