@@ -138,7 +138,7 @@ async def _pairings(result: dict[int, Assessment], ids: list[int], first: date, 
 async def _visits(result: dict[int, Assessment], ids: list[int], start: datetime, end: datetime) -> None:
     rows = await Household.raw(
         # Counted by cadre only: no sheet or workbook shows them by kind (a county: 5,900 rows instead of 21,700, and
-        # 220 -> 120 ms; a township's cadres read the (cadre, visited_at) index alone).
+        # 380-500 -> 160 ms under load; a township's cadres read the (cadre, visited_at) index alone).
         "SELECT cadre, count(*) AS n FROM visit WHERE cadre = ANY({}) AND visited_at >= {} AND visited_at < {}"
         " GROUP BY cadre",
         ids,
