@@ -223,6 +223,10 @@ async def test_the_risk_list_is_paged_most_urgent_first_and_a_phone_loads_the_ne
     assert listed(past) == listed(second)
     overview = (await leader.get("/monitoring")).text
     assert listed(overview) == listed(first)[:OVERVIEW_RISKS]
+    admin = await as_user(client, "madmin")  # the admin's rows loaded by "more" carry their forms with the token
+    more = (await admin.get(f"/monitoring/risks?year={year}&page=2", headers={"HX-Request": "true"})).text
+    assert more.count('name="_csrf_token" value="') == len(listed(more)) == total - RISK_PAGE
+    assert 'name="_csrf_token" value=""' not in more
 
 
 async def test_a_hardship_after_the_risk_was_last_cleared_flags_again_with_that_visit(
