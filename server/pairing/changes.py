@@ -99,6 +99,19 @@ async def check_pairing(user: CurrentUser, household_id: int, cadre_id: int, ran
     return household, cadre
 
 
+async def lock_cadres(cadre_ids: set[int]) -> None:
+    """Take the pairing lock of every cadre a change of several pairings touches (the lock `insert_pairing` takes for
+    one), in id order, before it writes anything (inside its `atomic`). Otherwise two such changes sharing two cadres
+    (two handovers between them, in opposite directions; two sets of proposals accepted) each held one cadre (its lock,
+    or its kept count's row that the triggers lock with every statement) and waited for the other."""
+    await Pairing.raw(
+        "SELECT pg_advisory_xact_lock({}, cadre) FROM (SELECT DISTINCT cadre FROM unnest({}::integer[]) cadre"
+        " ORDER BY cadre OFFSET 0) ordered",
+        LOCK_NAMESPACE,
+        list(cadre_ids),
+    )
+
+
 async def insert_pairing(
     actor: Actor, household_id: int, cadre: dict[str, Any], rank: int, started_on: date, reason: str
 ) -> int:
@@ -191,7 +204,7 @@ async def end_one(actor: Actor, pairing: dict[str, Any], ended_on: date, reason:
         pairing["id"],
     )
     if not updated:
-        raise PairingError(N_("Someone changed these pairings at the same time. Try again."))
+        raise PairingError(N_("Someone changed these pairings at the same time. Try again."), conflict=True)
     detail = {
         "pairing": pairing["id"],
         "cadre": pairing["cadre"],
@@ -224,6 +237,7 @@ def can_manage(user: CurrentUser) -> bool:
 async def accept_all(actor: Actor, pairs: list[tuple[int, int, int]], started_on: date, reason: str) -> int:
     """Accept several proposals (household, cadre, rank) in one transaction: all of them, or none."""
     async with atomic():
+        await lock_cadres({cadre_id for _, cadre_id, _ in pairs})
         for household_id, cadre_id, rank in pairs:
             _, cadre = await check_pairing(actor.user, household_id, cadre_id, rank)
             await insert_pairing(actor, household_id, cadre, rank, started_on, reason)

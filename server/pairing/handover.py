@@ -8,7 +8,7 @@ from typing import Any
 
 from server.i18n import N_
 from server.pairing.assistant import load_situation, plan
-from server.pairing.changes import Actor, PairingError, atomic, end_one, insert_pairing
+from server.pairing.changes import Actor, PairingError, atomic, end_one, insert_pairing, lock_cadres
 from server.pairing.queries import HEAD_NAME_SQL, cadre_brief
 from server.pairing.tables import Pairing
 
@@ -75,6 +75,7 @@ async def hand_over(
     names = {c["id"]: c for c in await _briefs(actor, set(targets.values()))}
     moved = kept = 0
     async with atomic():
+        await lock_cadres({from_cadre, *targets.values()})
         for pairing in pairings:
             await end_one(actor, pairing, on, reason)
         for pairing in pairings:

@@ -1,25 +1,35 @@
 """What the database keeps by triggers stays exact when two transactions write related rows at the same moment: a
-beneficiary added to a project while the project is being completed is counted with it (delivered_count)."""
+beneficiary added to a project while the project is being completed is counted with it (delivered_count); changes of
+several pairings sharing cadres take turns (app_user.active_households) instead of deadlocking."""
 
 from __future__ import annotations
 
 import asyncio
+
+import asyncpg
+import pytest
 
 from server import clock
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import Actor
 from server.database import connect
+from server.pairing.changes import LOCK_NAMESPACE, PairingError, accept_all, active_pairing, atomic, end_one, pair
+from server.pairing.changes import Actor as PairingActor
+from server.pairing.handover import HandoverResult, hand_over
 from server.projects.changes import set_beneficiaries
 from server.projects.tables import Project, ProjectBeneficiary
 from tests.integrity.conftest import Town
+from tests.pairing.test_active_pairings import MISCOUNTED_CADRES
 from tests.plans.test_delivered_count import MISCOUNTED
 
 
-async def waiting_for_a_lock(database: str, pid: int | None = None) -> bool:
-    """Whether the backend `pid` (without one: any backend of `database`) waits for a lock within a few seconds."""
+async def waiting_for_a_lock(database: str, pid: int | None = None, backends: int = 1) -> bool:
+    """Whether the backend `pid` (without one: as many as `backends` of `database`) waits for a lock within a few
+    seconds."""
     waiting = (
-        "SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        f"SELECT count(*) >= {backends} FROM pg_stat_activity WHERE datname = current_database()"
+        " AND wait_event_type = 'Lock'"
     )
     watcher = await connect(database)
     try:
@@ -86,3 +96,71 @@ async def test_two_changes_of_a_projects_beneficiaries_run_one_after_the_other(t
         assert [row["household"] for row in rows] == [b]
     finally:
         await other.close()
+
+
+async def holding_the_pairing_lock_of(database: str, cadre: int) -> asyncpg.Connection:
+    """A transaction of another connection that holds a cadre's pairing lock until it commits."""
+    holder = await connect(database)
+    await holder.execute("BEGIN")
+    await holder.execute("SELECT pg_advisory_xact_lock($1, $2)", LOCK_NAMESPACE, cadre)
+    return holder
+
+
+async def town_admin(town: Town) -> PairingActor:
+    user_id, username = await town.user("admin")
+    return PairingActor(CurrentUser(user_id, username, "办公室", Role.ADMIN, town.township, None, None, "zh_CN", "key"))
+
+
+async def test_two_handovers_between_the_same_cadres_in_opposite_directions_both_end(town: Town, database: str) -> None:
+    """A hands their households to B while B hands theirs to A. Each used to end its own pairings (its cadre's kept
+    count locked) and then wait to pair the other cadre: a deadlock. Now each takes both cadres in id order first."""
+    admin, today = await town_admin(town), clock.today()
+    (a, _), (b, _) = await town.user("cadre"), await town.user("cadre")
+    h = town.households
+    for household, cadre in ((h[0], a), (h[1], a), (h[2], b), (h[3], b)):
+        await pair(admin, household, cadre, 1, today, "结对")
+    holder = await holding_the_pairing_lock_of(database, b)  # the first handover stops before it pairs B
+    try:
+        a_to_b = asyncio.ensure_future(hand_over(admin, a, b, today, "调动"))
+        assert await waiting_for_a_lock(database)
+        b_to_a = asyncio.ensure_future(hand_over(admin, b, a, today, "调动"))
+        assert await waiting_for_a_lock(database, backends=2)
+        await holder.execute("COMMIT")
+        assert await asyncio.gather(a_to_b, b_to_a) == [HandoverResult(2, 0), HandoverResult(2, 0)]
+        assert await holder.fetch(MISCOUNTED_CADRES) == []
+        active = "SELECT household, cadre FROM pairing WHERE household = ANY($1) AND ended_on IS NULL ORDER BY 1"
+        assert [tuple(row) for row in await holder.fetch(active, h[:4])] == [(h[0], b), (h[1], b), (h[2], a), (h[3], a)]
+    finally:
+        await holder.close()
+
+
+async def test_two_sets_of_proposals_naming_the_same_cadres_in_opposite_order_are_both_accepted(
+    town: Town, database: str
+) -> None:
+    admin, today = await town_admin(town), clock.today()
+    (a, _), (b, _) = await town.user("cadre"), await town.user("cadre")
+    h = town.households
+    holder = await holding_the_pairing_lock_of(database, a)  # the first set stops before its first pairing
+    try:
+        first = asyncio.ensure_future(accept_all(admin, [(h[0], a, 1), (h[1], b, 1)], today, "结对"))
+        assert await waiting_for_a_lock(database)
+        second = asyncio.ensure_future(accept_all(admin, [(h[2], b, 1), (h[3], a, 1)], today, "结对"))
+        assert await waiting_for_a_lock(database, backends=2)
+        await holder.execute("COMMIT")
+        assert await asyncio.gather(first, second) == [2, 2]
+        assert await holder.fetch(MISCOUNTED_CADRES) == []
+    finally:
+        await holder.close()
+
+
+async def test_a_pairing_ended_by_someone_else_meanwhile_is_a_conflict_not_an_error_of_the_form(town: Town) -> None:
+    admin, today = await town_admin(town), clock.today()
+    cadre, _ = await town.user("cadre")
+    pairing = await active_pairing(admin.user, await pair(admin, town.households[0], cadre, 1, today, "结对"))
+    assert pairing is not None
+    async with atomic():
+        await end_one(admin, pairing, today, "离任")  # the other request, done first
+    with pytest.raises(PairingError) as refused:
+        async with atomic():
+            await end_one(admin, pairing, today, "离任")
+    assert refused.value.status_code == 409
