@@ -145,7 +145,8 @@ async def risks_to_check(user: CurrentUser, year: int, limit: int | None = None,
     # The statuses and the rows' positions are written into the statement, not passed: with them as arguments
     # PostgreSQL planned every run anew (a custom plan, 2-3 ms of planning) instead of keeping the prepared
     # statement's plan. (A page is one text: the first, which nearly every request asks for, is always the same.)
-    shown = QueryString("true" if limit is None else f"r.position > {int(offset)} AND r.position <= {int(offset + limit)}")
+    window = f"r.position > {int(offset)} AND r.position <= {int(offset + limit)}" if limit is not None else "true"
+    shown = QueryString(window)
     rows = await Household.raw(_RISKS, township, year_end, township, year_end, households, households, scope, shown)
     line = Line(year, rows[0]["line"], rows[0]["margin_percent"])
     return Risks(line, [row for row in rows if row["id"] is not None], int(rows[0]["total"]))

@@ -36,7 +36,7 @@ class Rate:
     percent: Decimal | None = field(init=False)
     people_percent: Decimal | None = field(init=False)
     over_cap: bool = field(init=False)
-    bar_width: Decimal = field(init=False)  # the rate on a 0..100 scale where 100 is twice the cap (the cap in the middle)
+    bar_width: Decimal = field(init=False)  # the rate on a 0..100 scale where 100 is twice the cap (in the middle)
 
     def __post_init__(self) -> None:
         # (a frozen dataclass's own figures, set once here)
