@@ -95,7 +95,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             share_metrics_between_workers(settings, listen_port)
         click.echo(f"Bangfu 已启动: http://{address}:{listen_port}  (Ctrl+C 停止)")
         Granian(
-            "server.app:create_app",
+            "server.app:create_served_app",
             factory=True,
             address=address,
             port=listen_port,

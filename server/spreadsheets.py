@@ -88,6 +88,8 @@ def text_width(value: Any) -> int:
     if isinstance(value, date | datetime):
         return 10
     text = str(value)
+    if text.isascii():  # a number, a code: one column a character, known without reading them (str keeps the flag)
+        return len(text)
     return sum(2 if ord(char) > 0x2E80 else 1 for char in text)  # a Chinese character is two columns wide
 
 

@@ -76,7 +76,12 @@ def build_workbook(items: list[Assessment], year: int) -> bytes:
     labels = measure_labels(items)
     rows = [header(months), *(row_of(item, labels) for item in items)]
     for number, row in enumerate(rows):
-        sheet.write_row(number, 0, [safe_cell(value) for value in row])
+        for column, value in enumerate(row):  # by type: `write_row` works out each cell's type again (a tenth)
+            if isinstance(value, str):
+                if value:  # an empty text is an empty cell, as `write_row` leaves it
+                    sheet.write_string(number, column, safe_cell(value))
+            else:
+                sheet.write_number(number, column, value)
     if any(item.above_line is None for item in items[:1]):  # after an empty line
         sheet.write_string(
             len(rows) + 1, 0, safe_cell(gettext("— : no monitoring line is set for %(year)s.", year=year))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from server.app import create_served_app
 from server.settings import ROOT
 
 
@@ -69,3 +71,12 @@ def test_sweep_media_says_what_it_found_and_a_dry_run_deletes_nothing(database: 
     swept = bangfu("sweep-media", env=env)
     assert swept.returncode == 0, swept.stderr
     assert not stray.exists()
+
+
+def test_a_served_worker_keeps_what_it_built_out_of_the_garbage_collectors_full_walks() -> None:
+    gc.unfreeze()
+    try:
+        create_served_app()
+        assert gc.get_freeze_count() > 100_000  # the modules, the templates, pypinyin's dictionaries
+    finally:
+        gc.unfreeze()

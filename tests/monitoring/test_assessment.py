@@ -162,6 +162,8 @@ async def test_the_township_workbook_lists_cadres_alphabetically_without_rank_an
     assert not any(word in str(cell) for cell in header for word in ("排名", "名次", "得分", "评分", "rank", "score"))
     names = [row[1] for row in rows[1:] if row and row[1]]
     assert names == ['\'=HYPERLINK("http://x")', "刘晓燕", "孙志强", "王立新"]  # by pinyin initials: l, s, w
+    assert rows[1][2] is None  # no post: an empty cell, not an empty text
+    assert rows[1][11] is None  # no measures: the same
     sun = next(row for row in rows if row[1] == "孙志强")
     assert sun[3:11] == [2, 1, 3, 1, 1, 1, 3, 3500]
     assert sun[12:] == ["1/1", "0/1", 1, 1]
