@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from server import policy
@@ -58,9 +58,15 @@ class MonitoringController(Controller):
         return await page(request, "monitoring/index.html", **context)
 
     @get("/risks")
-    async def risks(self, request: Req, year: FromQuery[int | None] = None) -> Template:
-        context = await pages.risk_list(current_user(request), year_of(year))
-        return await page(request, "monitoring/risks.html", **context)
+    async def risks(
+        self,
+        request: Req,
+        year: FromQuery[int | None] = None,
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1,
+    ) -> Template:
+        """A page of the risks; "more" on a phone gets the next page's rows alone."""
+        context = await pages.risk_list(current_user(request), year_of(year), page_number)
+        return await page(request, "monitoring/risks.html", fragment="monitoring/_risk_page.html", **context)
 
     @get("/rate")
     async def rate(self, request: Req) -> Template:

@@ -14,6 +14,7 @@ from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
 from server.monitoring.forms import StepForm
 from server.monitoring.rows import case_rows, risk_rows, state_tag
 from server.plans import delivered
+from server.web.listing import Page
 
 __all__ = ["StepForm"]
 from server.clock import today
@@ -22,6 +23,8 @@ from server.monitoring.workflow import ORDER, State, notice_ends_at_earliest
 from server.visits.codes import HARDSHIP
 
 OVERVIEW_RISKS = 20
+# The risk list's rows a page, as the household lists (a phone loads the next page at the end of the list).
+RISK_PAGE = 30
 CODE_LISTS: dict[str, Any] = {
     "risk_sources": RISK_SOURCE,
     "hardships": HARDSHIP,
@@ -53,12 +56,18 @@ async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
     }
 
 
-async def risk_list(user: CurrentUser, year: int) -> dict[str, Any]:
-    risks = await queries.risks_to_check(user, year)
+async def risk_list(user: CurrentUser, year: int, page: int = 1) -> dict[str, Any]:
+    """A page of the risks to check, the most urgent first (a work list: a risk recorded leaves it), and how many
+    there are; a page past the end (the list got shorter since) is its last page."""
+    risks = await queries.risks_to_check(user, year, RISK_PAGE, (page - 1) * RISK_PAGE)
+    last = max((risks.total + RISK_PAGE - 1) // RISK_PAGE, 1)
+    if page > last:
+        page = last
+        risks = await queries.risks_to_check(user, year, RISK_PAGE, (page - 1) * RISK_PAGE)
     return {
         "year": year,
         "line": risks.line,
-        "risks": risks.rows,
+        "result": Page(risks.rows, risks.total, page, RISK_PAGE),
         "risk_rows": risk_rows,
         "can_edit": user.role is Role.ADMIN,
         "today": today(),

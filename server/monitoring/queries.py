@@ -107,33 +107,34 @@ WITH held AS MATERIALIZED (
               WHEN w.per_capita < l.line THEN 'income_below'
               WHEN w.per_capita < l.near THEN 'income_near' END AS income_flag
   FROM watched w CROSS JOIN line l
-)
-SELECT l.line, l.margin_percent, r.*, {HEAD.replace("h.id", "r.id")} AS head
-FROM line l LEFT JOIN (
+), ranked AS MATERIALIZED (
   SELECT j.id, j.code, j.status, j.income_year, j.village_id, j.village_name, j.hardship_visit, j.hardship_at,
          j.hardship, j.per_capita,
          array_remove(ARRAY[j.hardship_flag, j.income_flag], NULL) AS flags,
-         coalesce(j.hardship_flag, j.income_flag) AS source, count(*) OVER () AS total,
+         coalesce(j.hardship_flag, j.income_flag) AS source,
          row_number() OVER (
              ORDER BY CASE coalesce(j.hardship_flag, j.income_flag) WHEN 'hardship' THEN 0 WHEN 'income_below' THEN 1
                       ELSE 2 END, j.hardship_at DESC, coalesce(j.per_capita, 0), j.code COLLATE "C"
          ) AS position
   FROM judged j WHERE j.hardship_flag IS NOT NULL OR j.income_flag IS NOT NULL
-) r ON {{}}
+)
+SELECT l.line, l.margin_percent, (SELECT count(*) FROM ranked) AS total, r.*, {HEAD.replace("h.id", "r.id")} AS head
+FROM line l LEFT JOIN ranked r ON {{}}
 ORDER BY r.position
 """
 
 
 @dataclass(frozen=True)
 class Risks:
-    """The year's line, the first `limit` households to check (all without a limit), and how many there are in all."""
+    """The year's line, the `limit` households to check after the first `offset` (all without a limit), and how many
+    there are in all."""
 
     line: Line
     rows: list[dict[str, Any]]
     total: int
 
 
-async def risks_to_check(user: CurrentUser, year: int, limit: int | None = None) -> Risks:
+async def risks_to_check(user: CurrentUser, year: int, limit: int | None = None, offset: int = 0) -> Risks:
     """Households to check: a sudden hardship on a visit since the last clearing, income under or near the line of
     `year` (as the user's township holds it at the year's end), with that line.
 
@@ -141,13 +142,14 @@ async def risks_to_check(user: CurrentUser, year: int, limit: int | None = None)
     """
     scope, households = household_scope_sql(user, "h"), household_scope_sql(user, "s")
     township, year_end = user.township_id or NOTHING, date(year, 12, 31)
-    # The statuses and the limit are written into the statement, not passed: with them as arguments PostgreSQL
-    # planned every run anew (a custom plan, 2-3 ms of planning) instead of keeping the prepared statement's plan.
-    first = QueryString("true" if limit is None else f"r.position <= {int(limit)}")
-    rows = await Household.raw(_RISKS, township, year_end, township, year_end, households, households, scope, first)
+    # The statuses and the rows' positions are written into the statement, not passed: with them as arguments
+    # PostgreSQL planned every run anew (a custom plan, 2-3 ms of planning) instead of keeping the prepared
+    # statement's plan. (A page is one text: the first, which nearly every request asks for, is always the same.)
+    window = f"r.position > {int(offset)} AND r.position <= {int(offset + limit)}" if limit is not None else "true"
+    shown = QueryString(window)
+    rows = await Household.raw(_RISKS, township, year_end, township, year_end, households, households, scope, shown)
     line = Line(year, rows[0]["line"], rows[0]["margin_percent"])
-    risks = [row for row in rows if row["id"] is not None]
-    return Risks(line, risks, int(risks[0]["total"]) if risks else 0)
+    return Risks(line, [row for row in rows if row["id"] is not None], int(rows[0]["total"]))
 
 
 def _cases(columns: str, rules: tuple[tuple[Rule[Any], str], ...]) -> str:

@@ -3,10 +3,9 @@ households behind each number (for the township's own staff only)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
 from typing import Any
 
 from server import policy
@@ -24,7 +23,8 @@ RETURNED = "returned"
 class Rate:
     """A rate against the cap in force for its place on the figure's day (a policy value, 3.5% by default).
 
-    Its figures are worked out once each (a page's cell, bar and tag read them about ten times)."""
+    Its figures are worked out once, when it is made: a page's cell, bar and tag read them about ten times. (As
+    `cached_property`s, each first read took that descriptor's lock in Python 3.11: half of the rate lines' time.)"""
 
     id: int | None  # the village, None for the township
     name: str
@@ -33,29 +33,27 @@ class Rate:
     cap: Decimal = RETURN_RATE_CAP_PERCENT.default
     lifted_people: int = 0  # the same two counts in people (members of those households), as the policy counts too
     returned_people: int = 0
+    percent: Decimal | None = field(init=False)
+    people_percent: Decimal | None = field(init=False)
+    over_cap: bool = field(init=False)
+    bar_width: Decimal = field(init=False)  # the rate on a 0..100 scale where 100 is twice the cap (in the middle)
 
-    @cached_property
-    def people_percent(self) -> Decimal | None:
-        if not self.lifted_people:
-            return None
-        return (Decimal(self.returned_people) * 100 / self.lifted_people).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+    def __post_init__(self) -> None:
+        # (a frozen dataclass's own figures, set once here)
+        percent = _percent(self.returned, self.lifted)
+        object.__setattr__(self, "percent", percent)
+        object.__setattr__(self, "people_percent", _percent(self.returned_people, self.lifted_people))
+        object.__setattr__(self, "over_cap", percent is not None and percent > self.cap)
+        object.__setattr__(self, "bar_width", min(_FULL, (percent or _NONE) * 50 / self.cap).quantize(_TENTH))
 
-    @cached_property
-    def percent(self) -> Decimal | None:
-        if not self.lifted:
-            return None
-        return (Decimal(self.returned) * 100 / self.lifted).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
-    @cached_property
-    def over_cap(self) -> bool:
-        return self.percent is not None and self.percent > self.cap
+_FULL, _NONE, _TENTH, _HUNDREDTH = Decimal(100), Decimal(0), Decimal("0.1"), Decimal("0.01")
 
-    @cached_property
-    def bar_width(self) -> Decimal:
-        """The rate drawn on a 0..100 scale where 100 is twice the cap (so the cap sits in the middle)."""
-        return min(Decimal(100), (self.percent or Decimal(0)) * 50 / self.cap).quantize(Decimal("0.1"))
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 CAP_MARK = 50  # where the cap sits on the bar: the bar's full width is twice the cap

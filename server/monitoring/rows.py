@@ -133,9 +133,13 @@ def case_rows(cases: list[dict[str, Any]]) -> Markup:
 
 def rate_bar(rate: Rate, cap_mark: int) -> Markup:
     """A rate's bar: the rate on a scale where the cap sits at `cap_mark`, orange above the cap, the cap marked."""
+    return Markup(_bar(rate, cap_mark))  # noqa: S704 -- numbers only
+
+
+def _bar(rate: Rate, cap_mark: int) -> str:
     percent = "—" if rate.percent is None else rate.percent
     warn = " bar__fill--warn" if rate.over_cap else ""
-    return Markup(  # noqa: S704 -- numbers only
+    return (
         f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{percent}%">\n'
         '  <rect class="bar__track" width="100" height="10"/>\n'
         f'  <rect class="bar__fill{warn}" width="{rate.bar_width}" height="10"/>\n'
@@ -150,12 +154,12 @@ def rate_cells(rates: list[Rate], cap_mark: int, behind: bool = True, key: str =
     the township's lists of them: the village's, or the township's for a rate without an id), the same in people,
     the rate; `key` marks a rate without an id (`data-rate`)."""
     above_cap, fell_back = _message(N_("Above the cap of %(cap)s%%")), _message(N_("%(n)s fell back"))
+    tag = f' <span class="tag tag--red" data-over-cap>{above_cap}</span>'  # the cap (a number) filled in per rate
     lifted_out = _message(N_("%(n)s lifted out"))
     people = _message(N_("People: %(returned)s fell back / %(lifted)s lifted out (%(percent)s%%)"))
     cells = []
     for rate in rates:
         warn, percent = rate.over_cap, "—" if rate.percent is None else rate.percent
-        tag = f' <span class="tag tag--red" data-over-cap>{above_cap % {"cap": escape(str(rate.cap))}}</span>'
         fell, lifted = fell_back % {"n": rate.returned}, lifted_out % {"n": rate.lifted}
         if behind:
             village = f"&amp;village={rate.id}" if rate.id else ""
@@ -173,8 +177,8 @@ def rate_cells(rates: list[Rate], cap_mark: int, behind: bool = True, key: str =
         cells.append(
             f'<div class="cell{" cell--warn" if warn else ""}" data-rate="{escape(rate.id or key)}">\n'
             '  <div class="cell__body">\n'
-            f'    <div class="cell__title">{escape(rate.name)}{tag if warn else ""}</div>\n'
-            f"    {rate_bar(rate, cap_mark)}\n"
+            f'    <div class="cell__title">{escape(rate.name)}{tag % {"cap": rate.cap} if warn else ""}</div>\n'
+            f"    {_bar(rate, cap_mark)}\n"
             '    <div class="cell__desc">\n'
             f"{counts}    </div>\n"
             f'    <div class="cell__desc" data-people>{in_people}</div>\n'

@@ -15,8 +15,7 @@ from server.identification.tables import Application, Objection
 from tests.helpers import post_form
 from tests.identification.conftest import add_village, in_state
 
-TODAY = today()
-PAST = (TODAY - timedelta(days=30)).isoformat()
+PAST = (today() - timedelta(days=30)).isoformat()
 
 
 async def post(client: httpx.AsyncClient, action: str, data: dict[str, Any]) -> httpx.Response:
@@ -114,7 +113,7 @@ async def test_the_notice_lasts_at_least_7_days_by_default(
     admin_client: httpx.AsyncClient, admin: Actor, village: dict[str, Any], days: int, accepted: bool
 ) -> None:
     app_id = await in_state(admin, village, "appraised")
-    starts = TODAY - timedelta(days=20)
+    starts = today() - timedelta(days=20)
     data = {
         "starts_on": starts.isoformat(),
         "ends_on": (starts + timedelta(days=days - 1)).isoformat(),
@@ -133,10 +132,10 @@ async def test_a_township_that_sets_a_longer_notice_period_gets_it_checked(
     assert 'href="/policy/rules/notice_days"' in page
     assert "7 天" in page
     rule = "/policy/rules/notice_days"
-    changed = {"value": "10", "effective_from": TODAY.isoformat(), "source": "镇党委会议纪要"}
+    changed = {"value": "10", "effective_from": today().isoformat(), "source": "镇党委会议纪要"}
     assert (await post_form(admin_client, rule, rule, changed)).status_code == 303
     app_id = await in_state(admin, village, "appraised")
-    starts = TODAY - timedelta(days=20)
+    starts = today() - timedelta(days=20)
     data = {
         "starts_on": starts.isoformat(),
         "ends_on": (starts + timedelta(days=6)).isoformat(),
@@ -151,7 +150,7 @@ async def test_the_notice_cannot_be_left_before_its_end_date(
     admin_client: httpx.AsyncClient, admin: Actor, village: dict[str, Any]
 ) -> None:
     app_id = await in_state(admin, village, "appraised")
-    ends = TODAY + timedelta(days=3)
+    ends = today() + timedelta(days=3)
     await steps.start_notice(
         admin, village["id"], [app_id], {"starts_on": ends - timedelta(days=6), "ends_on": ends, "posted_at": ""}
     )
@@ -161,7 +160,7 @@ async def test_the_notice_cannot_be_left_before_its_end_date(
     response = await post(
         admin_client,
         f"/identification/applications/{app_id}/review",
-        {"on": TODAY.isoformat(), "passed": "yes", "note": ""},
+        {"on": today().isoformat(), "passed": "yes", "note": ""},
     )
     assert response.status_code == 409
     assert f"公示期至 {ends.isoformat()} 结束，公示期未满不能进行乡镇审核" in response.text
@@ -180,7 +179,7 @@ async def test_an_unanswered_objection_holds_the_review_until_it_is_answered(
     assert "请填写异议内容" in missing.text
     objection = {"received_on": PAST, "content": "该户有楼房", "raised_by": "村民王某", "application": ""}
     assert (await post(admin_client, f"/identification/notices/{notice_id}/objections", objection)).status_code == 303
-    review = {"on": TODAY.isoformat(), "passed": "yes", "note": ""}
+    review = {"on": today().isoformat(), "passed": "yes", "note": ""}
     refused = await post(admin_client, f"/identification/applications/{app_id}/review", review)
     assert refused.status_code == 409
     assert "异议尚未答复" in refused.text
@@ -192,7 +191,7 @@ async def test_an_unanswered_objection_holds_the_review_until_it_is_answered(
         admin_client, f"/identification/objections/{objection_id}/answer", {"answer": "", "answered_on": ""}
     )
     assert no_answer.status_code == 422
-    answer = {"answer": "经核实为其兄弟所建，与该户无关", "answered_on": TODAY.isoformat()}
+    answer = {"answer": "经核实为其兄弟所建，与该户无关", "answered_on": today().isoformat()}
     assert (await post(admin_client, f"/identification/objections/{objection_id}/answer", answer)).status_code == 303
     assert (await post(admin_client, f"/identification/applications/{app_id}/review", review)).status_code == 303
     assert await state_of(app_id) == "reviewed"
@@ -203,9 +202,9 @@ async def test_a_township_review_that_does_not_pass_strikes_out_with_the_reason(
 ) -> None:
     app_id = await in_state(admin, village, "noticed")
     url = f"/identification/applications/{app_id}/review"
-    assert (await post(admin_client, url, {"on": TODAY.isoformat(), "passed": "no", "note": ""})).status_code == 422
+    assert (await post(admin_client, url, {"on": today().isoformat(), "passed": "no", "note": ""})).status_code == 422
     assert (
-        await post(admin_client, url, {"on": TODAY.isoformat(), "passed": "no", "note": "收入超标"})
+        await post(admin_client, url, {"on": today().isoformat(), "passed": "no", "note": "收入超标"})
     ).status_code == 303
     row = (
         await Application.select(Application.state, Application.struck_out_reason)

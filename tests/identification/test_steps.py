@@ -20,8 +20,7 @@ from server.identification.tables import Application, ApplicationStep, Objection
 from tests.helpers import post_form
 from tests.identification.conftest import head_of, household_of, in_state, new_id_number
 
-TODAY = today()
-PAST = (TODAY - timedelta(days=30)).isoformat()
+PAST = (today() - timedelta(days=30)).isoformat()
 
 
 async def state_of(app_id: int) -> str:
@@ -93,8 +92,8 @@ async def test_the_admin_takes_a_new_family_from_application_to_registered(
     meeting = await post(admin_client, app_page, f"/identification/villages/{v}/meeting", meeting_data(app_id))
     assert meeting.status_code == 303
     notice = {
-        "starts_on": (TODAY - timedelta(days=8)).isoformat(),
-        "ends_on": (TODAY - timedelta(days=1)).isoformat(),
+        "starts_on": (today() - timedelta(days=8)).isoformat(),
+        "ends_on": (today() - timedelta(days=1)).isoformat(),
         "posted_at": "村委会公示栏",
         "application": str(app_id),
     }
@@ -106,27 +105,27 @@ async def test_the_admin_takes_a_new_family_from_application_to_registered(
         await post(admin_client, app_page, f"/identification/notices/{notice_id}/objections", objection)
     ).status_code == 303
     objection_id = (await Objection.select(Objection.id).first())["id"]  # type: ignore[index]
-    answer = {"answer": "经核实，务工收入已计入，仍低于标准", "answered_on": TODAY.isoformat()}
+    answer = {"answer": "经核实，务工收入已计入，仍低于标准", "answered_on": today().isoformat()}
     assert (
         await post(admin_client, app_page, f"/identification/objections/{objection_id}/answer", answer)
     ).status_code == 303
-    review = {"on": TODAY.isoformat(), "passed": "yes", "note": ""}
+    review = {"on": today().isoformat(), "passed": "yes", "note": ""}
     assert (await post(admin_client, app_page, f"{app_page}/review", review)).status_code == 303
     sent = await post(admin_client, app_page, "/submissions", {})
     assert sent.status_code == 303, "the township sends its reviewed households to the county"
     [item] = await SubmissionItem.select(SubmissionItem.id, SubmissionItem.submission)
     approval = {item["id"]: ItemDecision(approved=True)}
     county = Actor(id=None, label="xian")
-    await submissions.decide(county, item["submission"], TODAY, "平扶发〔2026〕3号", approval)
+    await submissions.decide(county, item["submission"], today(), "平扶发〔2026〕3号", approval)
     waiting = await admin_client.get(app_page)
     assert "县扶贫办尚未公告" in waiting.text, "the township reads why it cannot register yet"
     assert f'href="/submissions/{item["submission"]}"' in waiting.text
     assert (await post(admin_client, app_page, f"{app_page}/register", {})).status_code == 409
-    await submissions.announce(county, item["submission"], TODAY - timedelta(days=7), TODAY - timedelta(days=1))
+    await submissions.announce(county, item["submission"], today() - timedelta(days=7), today() - timedelta(days=1))
     assert (await post(admin_client, app_page, f"{app_page}/register", {})).status_code == 303
 
     household = await household_of(app_id)
-    assert (household["status"], household["identified_year"]) == ("not_out", TODAY.year)
+    assert (household["status"], household["identified_year"]) == ("not_out", today().year)
     recorded = (
         await ApplicationStep.select(ApplicationStep.step, ApplicationStep.actor_label)
         .where(ApplicationStep.application == app_id)
@@ -167,16 +166,16 @@ OUT_OF_ORDER = [
 
 def step_request(step: str, app_id: int, village_id: int) -> tuple[str, dict[str, Any]]:
     base = f"/identification/applications/{app_id}"
-    today = TODAY.isoformat()
+    day = today().isoformat()
     return {
         "survey": (f"{base}/survey", survey_data()),
         "shortlist": (f"{base}/shortlist", {}),
         "meeting": (f"/identification/villages/{village_id}/meeting", meeting_data(app_id)),
         "notice": (
             f"/identification/villages/{village_id}/notices",
-            {"starts_on": PAST, "ends_on": today, "posted_at": "", "application": str(app_id)},
+            {"starts_on": PAST, "ends_on": day, "posted_at": "", "application": str(app_id)},
         ),
-        "review": (f"{base}/review", {"on": today, "passed": "yes", "note": ""}),
+        "review": (f"{base}/review", {"on": day, "passed": "yes", "note": ""}),
         "register": (f"{base}/register", {}),
     }[step]
 
@@ -245,10 +244,10 @@ async def test_registration_waits_for_the_county_announcement_and_writes_nothing
     refused = await post(admin_client, "", f"/identification/applications/{app_id}/register", {})
     assert refused.status_code == 409
     assert "县扶贫办尚未公告批准该户的名单，不能进行建档立卡登记" in refused.text
-    await submissions.announce(admin, item["submission"], TODAY + timedelta(days=2), TODAY + timedelta(days=8))
+    await submissions.announce(admin, item["submission"], today() + timedelta(days=2), today() + timedelta(days=8))
     later = await post(admin_client, "", f"/identification/applications/{app_id}/register", {})
     assert later.status_code == 409, "an announcement that starts later does not allow it yet"
-    assert f"县级公告自 {(TODAY + timedelta(days=2)).isoformat()} 起" in later.text
+    assert f"县级公告自 {(today() + timedelta(days=2)).isoformat()} 起" in later.text
     assert (await state_of(app_id), (await household_of(app_id))["status"]) == ("approved", "none")
     assert (await ApplicationStep.count(), await AuditEvent.count() - 1) == (steps_before, audit_before)
 
@@ -259,11 +258,11 @@ async def test_registration_makes_the_household_a_registered_poor_household(
     app_id = await in_state(admin, village, "approved")
     [item] = await SubmissionItem.select(SubmissionItem.submission).where(SubmissionItem.subject == app_id)
     assert (await household_of(app_id))["status"] == "none"
-    await submissions.announce(admin, item["submission"], TODAY - timedelta(days=7), TODAY - timedelta(days=1))
+    await submissions.announce(admin, item["submission"], today() - timedelta(days=7), today() - timedelta(days=1))
     await steps.register(admin, app_id)
     household = await household_of(app_id)
     assert household["status"] == "not_out"
-    assert household["identified_year"] == TODAY.year
+    assert household["identified_year"] == today().year
 
 
 async def test_a_duplicate_id_number_names_the_household_that_has_it_masked(

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from server.monitoring.pages import OVERVIEW_RISKS
+from server.monitoring.pages import OVERVIEW_RISKS, RISK_PAGE
 from server.monitoring.tables import RiskCase
 from server.pairing.tables import Pairing
 from server.visits.tables import Visit
@@ -195,6 +195,40 @@ async def test_the_overview_shows_the_first_risks_and_counts_them_all(
     assert listed(overview) == every[:OVERVIEW_RISKS]
     assert f'id="risk-count">{OVERVIEW_RISKS + 2}<' in overview
     assert f"查看全部 {OVERVIEW_RISKS + 2} 户待核查风险" in overview
+
+
+async def test_the_risk_list_is_paged_most_urgent_first_and_a_phone_loads_the_next_page(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    """A page of RISK_PAGE rows with the count of all; the pages together are the whole list in its order; "more"
+    (htmx) gets the next page's rows alone; a page past the end (the list got shorter) shows the last."""
+    lowest = [await make_household(world["village"], f"低收入{n}", 5000 + n) for n in range(RISK_PAGE + 3)]
+    total = RISK_PAGE + 5  # the world's under and near households too
+    leader = await as_user(client, "mleader")
+    first = (await leader.get("/monitoring/risks")).text
+    assert f"第 1–{RISK_PAGE} 户，共 {total} 户" in first
+    assert len(listed(first)) == RISK_PAGE
+    year = this_year()
+    assert f'hx-get="/monitoring/risks?year={year}&amp;page=2"' in first
+    assert 'rel="next"' in first
+    second = (await leader.get("/monitoring/risks?page=2")).text
+    assert f"第 {RISK_PAGE + 1}–{total} 户，共 {total} 户" in second
+    assert 'rel="next"' not in second
+    assert 'hx-get="/monitoring/risks' not in second
+    # the lowest incomes first, then the world's under (6000) and near households; each household once
+    assert listed(first) + listed(second) == [*lowest, world["under"], world["near"]]
+    more = await leader.get(f"/monitoring/risks?year={year}&page=2", headers={"HX-Request": "true"})
+    assert "<html" not in more.text
+    assert 'class="pager"' not in more.text
+    assert listed(more.text) == listed(second)
+    past = (await leader.get("/monitoring/risks?page=9")).text
+    assert listed(past) == listed(second)
+    overview = (await leader.get("/monitoring")).text
+    assert listed(overview) == listed(first)[:OVERVIEW_RISKS]
+    admin = await as_user(client, "madmin")  # the admin's rows loaded by "more" carry their forms with the token
+    more = (await admin.get(f"/monitoring/risks?year={year}&page=2", headers={"HX-Request": "true"})).text
+    assert more.count('name="_csrf_token" value="') == len(listed(more)) == total - RISK_PAGE
+    assert 'name="_csrf_token" value=""' not in more
 
 
 async def test_a_hardship_after_the_risk_was_last_cleared_flags_again_with_that_visit(

@@ -22,6 +22,8 @@ from tests.cli.test_cli import bangfu
 from tests.pairing.test_kept_visit_dates import FROM_THE_SOURCE, KEPT
 
 # What refers to a visit or one of its photos, each counted by the key it refers with.
+# The migration that made the kept visit dates (household_visit_dates): undone down to it, whatever came after.
+KEPT_DATES_MIGRATION = "2026-12-06T00:30:00:000000"
 REFERRERS = {
     "measures": "SELECT count(*) FROM visit_measure m JOIN visit v ON v.id = m.visit",
     "photos": "SELECT count(*) FROM visit_photo p JOIN visit v ON v.id = p.visit",
@@ -247,7 +249,7 @@ async def test_migrating_a_database_with_visits_keeps_every_row_and_every_refere
     await assert_kept_dates_exact(owner)
 
     # The kept dates' own migration: gone backwards, filled from the visits and follow-ups forwards.
-    back = bangfu("migrate", "--app", "visits", "--backwards", "1", env={"DATABASE_URL": scratch})
+    back = bangfu("migrate", "--app", "visits", "--backwards", KEPT_DATES_MIGRATION, env={"DATABASE_URL": scratch})
     assert back.returncode == 0, back.stderr + back.stdout
     assert await owner.fetchval("SELECT to_regclass('household_visit_dates')") is None
     await owner.execute("UPDATE follow_up SET due_on = due_on - 1")

@@ -19,7 +19,7 @@ from server.pairing.handover import hand_over
 from server.pairing.tables import Pairing
 from tests.helpers import csrf_token_of, log_in, post_form
 from tests.pairing.conftest import Small, accept_proposal_a4, add_pairing
-from tests.pairing.test_pairings import TODAY, admin_of, pair_by_form
+from tests.pairing.test_pairings import admin_of, pair_by_form
 
 MISCOUNTED = (
     "SELECT h.id, h.active_pairings FROM household h WHERE h.active_pairings <>"
@@ -52,11 +52,13 @@ async def test_pairing_and_ending_by_the_forms_keep_the_count(client: httpx.Asyn
     assert await kept_counts(small, "A3", "A4") == [2, 1]
     [first] = await Pairing.select(Pairing.id).where((Pairing.household == small.h["A3"]) & (Pairing.rank == 1))
     url = f"/pairings/{first['id']}/end"
-    assert (await post_form(client, url, url, {"ended_on": TODAY, "reason": "调任"})).status_code == 303
+    assert (
+        await post_form(client, url, url, {"ended_on": clock.today().isoformat(), "reason": "调任"})
+    ).status_code == 303
     assert await kept_counts(small, "A3", "A4") == [1, 1]
     [second] = await Pairing.select(Pairing.id).where((Pairing.household == small.h["A3"]) & Pairing.ended_on.is_null())
     url = f"/pairings/{second['id']}/end"
-    confirmed = {"ended_on": TODAY, "reason": "调任", "confirm": "1"}
+    confirmed = {"ended_on": clock.today().isoformat(), "reason": "调任", "confirm": "1"}
     assert (await post_form(client, url, url, confirmed)).status_code == 303
     assert await kept_counts(small, "A3", "A1", "B1") == [0, 1, 1]  # the others untouched
 
@@ -85,7 +87,7 @@ async def test_a_handover_keeps_the_count(client: httpx.AsyncClient, small: Smal
     await add_pairing(small.h["A1"], small.m1, rank=2)
     await log_in(client, "t_admin")
     url = f"/pairings/cadres/{small.leader}"
-    handover = {"to_cadre": str(small.m3), "on": TODAY, "reason": "调任"}
+    handover = {"to_cadre": str(small.m3), "on": clock.today().isoformat(), "reason": "调任"}
     response = await post_form(client, url, url + "/handover", handover)
     assert response.status_code == 303
     assert await kept_counts(small, "A1", "A2") == [2, 1]

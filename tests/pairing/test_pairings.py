@@ -20,8 +20,6 @@ from server.policy.registry import QUOTA_MAXIMUM
 from tests.helpers import csrf_token_of, log_in, post_form, record_rule
 from tests.pairing.conftest import Small, add_household, add_pairing
 
-TODAY = clock.today().isoformat()
-
 
 def admin_of(small: Small) -> changes.Actor:
     return changes.Actor(
@@ -31,7 +29,7 @@ def admin_of(small: Small) -> changes.Actor:
 
 async def pair_by_form(client: httpx.AsyncClient, household: int, cadre: int, rank: str = "1") -> httpx.Response:
     url = f"/pairings/households/{household}"
-    data = {"cadre": str(cadre), "rank": rank, "started_on": TODAY, "reason": "年度结对安排"}
+    data = {"cadre": str(cadre), "rank": rank, "started_on": clock.today().isoformat(), "reason": "年度结对安排"}
     return await post_form(client, "/me", url, data)
 
 
@@ -76,7 +74,13 @@ async def test_pairing_a_household_of_another_township_is_not_found(client: http
     from tests.helpers import csrf_token_of
 
     token = csrf_token_of(page.text)
-    data = {"cadre": str(small.m3), "rank": "1", "started_on": TODAY, "reason": "x", "_csrf_token": token}
+    data = {
+        "cadre": str(small.m3),
+        "rank": "1",
+        "started_on": clock.today().isoformat(),
+        "reason": "x",
+        "_csrf_token": token,
+    }
     assert (await client.post(f"/pairings/households/{stranger}", data=data)).status_code == 404
     assert await active(stranger) == []
 
@@ -120,7 +124,7 @@ async def test_ending_the_last_pairing_asks_for_confirmation(client: httpx.Async
     [pairing] = await active(small.h["A3"])
     await log_in(client, "t_admin")
     url = f"/pairings/{pairing['id']}/end"
-    data = {"ended_on": TODAY, "reason": "调任县里"}
+    data = {"ended_on": clock.today().isoformat(), "reason": "调任县里"}
     first = await post_form(client, url, url, data)
     assert first.status_code == 200
     assert "将没有任何帮扶责任人" in first.text
@@ -134,7 +138,7 @@ async def test_ending_keeps_the_pairing_as_history(client: httpx.AsyncClient, sm
     second = await add_pairing(small.h["A3"], small.m3, rank=2)
     await log_in(client, "t_admin")
     url = f"/pairings/{second}/end"
-    response = await post_form(client, url, url, {"ended_on": TODAY, "reason": "工作调整"})
+    response = await post_form(client, url, url, {"ended_on": clock.today().isoformat(), "reason": "工作调整"})
     assert response.status_code == 303  # not the last one: no confirmation needed
     row = await Pairing.select().where(Pairing.id == second).first()
     assert (row["ended_on"], row["end_reason"], row["ended_by"]) == (clock.today(), "工作调整", small.admin)
@@ -188,7 +192,10 @@ async def test_handover_moves_every_household_and_keeps_history(client: httpx.As
     await log_in(client, "t_admin")
     url = f"/pairings/cadres/{small.leader}"
     response = await post_form(
-        client, url, url + "/handover", {"to_cadre": str(small.m3), "on": TODAY, "reason": "调任县委"}
+        client,
+        url,
+        url + "/handover",
+        {"to_cadre": str(small.m3), "on": clock.today().isoformat(), "reason": "调任县委"},
     )
     assert response.status_code == 303
     for code in ("A1", "A2"):
@@ -205,7 +212,12 @@ async def test_handover_moves_only_the_ticked_households(client: httpx.AsyncClie
     url = f"/pairings/cadres/{small.leader}"
     page = await client.get(url)
     assert f'name="household" value="{small.h["A1"]}" form="handover-form" checked' in page.text
-    data = {"to_cadre": str(small.m3), "on": TODAY, "reason": "分担", "household": str(small.h["A2"])}
+    data = {
+        "to_cadre": str(small.m3),
+        "on": clock.today().isoformat(),
+        "reason": "分担",
+        "household": str(small.h["A2"]),
+    }
     response = await client.post(url + "/handover", data={**data, "_csrf_token": csrf_token_of(page.text)})
     assert response.status_code == 303
     assert [row["cadre"] for row in await active(small.h["A1"])] == [small.leader]
