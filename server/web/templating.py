@@ -35,6 +35,7 @@ from server.once import once_input
 from server.settings import ROOT, get_settings
 from server.visits.cells import measures_text
 from server.web.assets import static_url
+from server.web.listing import sort_th
 from server.web.navigation import NAVIGATION
 from server.web.offline import KEEPING_HEADER
 
@@ -203,6 +204,7 @@ def build_environment() -> Environment:
         bar=bar,
         rate_bar=rate_bar,  # the monitoring pages' and the county's home's rates
         rate_cells=rate_cells,
+        sort_th=sort_th,  # the lists' sortable column headers
     )
     env.globals["icons"] = navigation_icons(env)
     # Eleven static_url calls per page, 3-4 µs each through jinja2's call: the same links for every page.
