@@ -144,14 +144,15 @@ def exact_match(q: str) -> QueryString:
 # for the page only, which is put in the same order again (every order ends with the unique code). The page comes as
 # one row, its households as records (named by SEARCH_FIELDS) beside the village choices when asked: a row even when
 # nothing matches.
-# The scope is read first, planned alone (`OFFSET 0`: a subquery PostgreSQL neither merges into the rest nor writes
-# out as a materialized CTE did, 0.3-0.5 ms less), except for a township's search (SEARCHED_WITH_SCOPE), where the
-# terms are planned with it and the keys' matches come first: a township's ID tail 1.3 -> 0.75 ms of the database,
-# `王` at county scale 2.7 -> 2.2. Unfenced, the plain register had custom plans of 37-48 ms at county scale, and a
-# cadre's search (custom plans either way) was 0.2-0.3 ms slower. The page's LIMIT is written in: as a parameter,
-# its generic plan's estimate (a tenth of the rows) made PostgreSQL plan the unfenced search anew at every run.
+# How the scope is planned (`_scope_fence`): for a township's search, with its terms (the keys' matches come first:
+# the ID tail 1.3-1.6 -> 1.0 ms of the database, `王` 1.9-2.0 -> 1.6-1.7; at county scale 2.8 -> 2.0); for its plain
+# register alone, read first (`OFFSET 0`: a subquery PostgreSQL neither merges into the rest nor writes out as a
+# materialized CTE does: 1.0-1.5 -> 1.0-1.2 ms, county 1.9-2.3 -> 1.7-1.9; unfenced, its custom plans at county scale
+# took 37-48 ms); for a cadre's few households, read first and materialized as before (unfenced or `OFFSET 0`, 0.1-0.3
+# ms slower). The page's LIMIT is written in: as a parameter, the generic plan's estimate of it made PostgreSQL plan
+# the unfenced search anew at every run.
 _SEARCH = """
-WITH scoped AS (
+WITH scoped AS %(materialized)s(
     SELECT h.id, h.code, h.village, h.status, h.phone FROM household h WHERE {}%(fence)s
 ), page AS (
     SELECT h.id, h.code, count(*) OVER () AS total
@@ -229,12 +230,20 @@ def search_statement(
     shown_member = _all([member_term(t) for t in terms], " OR ") if terms else QueryString("FALSE")
     sql = _SEARCH.replace("%(order)s", sql_order).replace("%(keys)s", KEYS)
     sql = sql.replace("%(villages)s", VILLAGE_CHOICES if villages else "NULL")
-    fenced = not terms or user.role not in SEARCHED_WITH_SCOPE
-    sql = sql.replace("%(fence)s", "\n    OFFSET 0" if fenced else "").replace("%(limit)s", str(PAGE_SIZE + 1))
+    materialized, fence = _scope_fence(user, terms)
+    sql = sql.replace("%(materialized)s", materialized).replace("%(fence)s", fence)
+    sql = sql.replace("%(limit)s", str(PAGE_SIZE + 1))
     keys = scoped_keys(user) if terms else QueryString("")
     choices = [village_scope_sql(user, "v")] if villages else []
     offset = (page - 1) * PAGE_SIZE
     return QueryString(sql, scope, keys, matching, *order_args, offset, shown_member, *order_args, *choices)
+
+
+def _scope_fence(user: CurrentUser, terms: list[str]) -> tuple[str, str]:
+    """How `_SEARCH`'s scope is planned (see there): the words before and after its subquery."""
+    if user.role not in SEARCHED_WITH_SCOPE:
+        return "MATERIALIZED ", ""  # a cadre's few households read first and kept
+    return ("", "") if terms else ("", "\n    OFFSET 0")
 
 
 def _conditions(
