@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from server.households.tables import Household
-from server.statistics.area import MONTHS_SQL, PLACE_VILLAGES, Area, Period
+from server.statistics.area import MONTHS_SQL, PLACE_VILLAGES, Area, Period, months_of
 
 VISIT_YEARS = 3  # visits by month across years: the period's year and the two before
 
@@ -79,8 +79,7 @@ async def visit_months(area: Area, period: Period, *, by_period: bool, across_ye
     counted = (period.start, period.end) if by_period else (period.start, period.start)
     rows = await Household.raw(
         _MONTHS,
-        first.start,
-        end.end,
+        months_of(first.start, end.end),
         by_period,
         area.villages,
         *counted,
