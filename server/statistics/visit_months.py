@@ -60,8 +60,8 @@ class VisitMonth:
 
 @dataclass(frozen=True)
 class VisitMonths:
-    """The months counted: the period's (`in_period`, with households and follow-ups) and, when asked, the three
-    years' (`across_years`, visits only)."""
+    """The months counted: the period's (`in_period()`, with their households and follow-ups when asked) and, when
+    the visits across years are asked for, the rest of the three years' (visits only)."""
 
     period: Period
     months: list[VisitMonth]
