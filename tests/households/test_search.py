@@ -266,3 +266,24 @@ def hashed_over_members(plan: str) -> list[str]:
     bodies = {line.strip(): lines[i + 1] for i, line in enumerate(lines[:-1]) if line.strip().startswith("SubPlan ")}
     hashed = {f"SubPlan {n}" for n in re.findall(r"hashed SubPlan (\d+)", plan)}
     return [name for name in hashed if " on member " in bodies.get(name, "")]
+
+
+def test_the_scope_is_planned_with_a_townships_terms_alone_for_its_register_and_kept_for_a_cadre() -> None:
+    """docs/performance.md, tenth session: a township's search plans its terms with the scope (the keys' matches
+    first), its plain register reads the scope alone (OFFSET 0), a cadre's few households are materialized first;
+    the page's LIMIT is written in, so that PostgreSQL keeps its generic plan (one parameter fewer)."""
+    admin = CurrentUser(1, "office", "办公室", Role.ADMIN, 1, None, None, "zh_CN", "key")
+    cadre = CurrentUser(2, "helper", "帮扶干部", Role.CADRE, 1, 3, None, "zh_CN", "key")
+
+    def scope_of(user: CurrentUser, q: str) -> str:
+        sql, _ = queries.search_statement(user, q, None, "", 2, "").compile_string()
+        assert f"LIMIT {queries.PAGE_SIZE + 1} OFFSET $" in sql
+        return sql[: sql.index("), page AS (")]
+
+    searched, register, cadres = scope_of(admin, "王"), scope_of(admin, ""), scope_of(cadre, "王")
+    assert "OFFSET 0" not in searched
+    assert "MATERIALIZED" not in searched
+    assert register.endswith("OFFSET 0\n")
+    assert "MATERIALIZED" not in register
+    assert "AS MATERIALIZED (" in cadres
+    assert "OFFSET 0" not in cadres
