@@ -12,7 +12,7 @@ from piccolo.querystring import QueryString
 from server import policy
 from server.accounts.sessions import CurrentUser
 from server.households import id_numbers
-from server.households.income import per_capita_net_income, per_capita_sql
+from server.households.income import per_capita_net_income
 from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.monitoring.workflow import State
@@ -66,12 +66,14 @@ async def monitoring_line(year: int, township_id: int | None) -> Line:
 # converts them (`policy.converted_sql`), so that the figures judged are the ones the page states. Only the
 # households that could be flagged (an income under the "near" limit, or a hardship visit at all) are joined with
 # their last clearing and latest hardship visit; those two are read once each for the households in scope and
-# hash-joined (probing per household cost more than the rest of the statement). `watched` is materialized so that
-# the judgements, filters and sort keys read each household's per-capita income instead of working it out again.
+# hash-joined (probing per household cost more than the rest of the statement). Each household's per-capita income is
+# the column PostgreSQL keeps with the row (`per_capita_income`, generated: working it out in the filter and again for
+# each candidate was a third of the statement); `watched` is materialized so that the judgements, filters and sort
+# keys read it once.
 # (Filtering in a subquery that names the income kept PostgreSQL from the households' village index: a scan of the
 # county's 50,000 households, 34 ms.) The line comes even when no household is to be checked (the risks are joined
 # to it), in `position` order.
-_PER_CAPITA = per_capita_sql("h", "h.member_count")
+_PER_CAPITA = "h.per_capita_income"
 _RISKS = f"""
 WITH held AS MATERIALIZED (
   SELECT {policy.stored_sql(MONITORING_LINE, "{}", "{}::date")} AS line,
