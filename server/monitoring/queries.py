@@ -11,6 +11,7 @@ from piccolo.querystring import QueryString
 
 from server import policy
 from server.accounts.sessions import CurrentUser
+from server.database import fetch_query
 from server.households import id_numbers
 from server.households.income import per_capita_net_income
 from server.households.register import in_register_sql
@@ -149,7 +150,9 @@ async def risks_to_check(user: CurrentUser, year: int, limit: int | None = None,
     # statement's plan. (A page is one text: the first, which nearly every request asks for, is always the same.)
     window = f"r.position > {int(offset)} AND r.position <= {int(offset + limit)}" if limit is not None else "true"
     shown = QueryString(window)
-    rows = await Household.raw(_RISKS, township, year_end, township, year_end, households, households, scope, shown)
+    rows = await fetch_query(
+        QueryString(_RISKS, township, year_end, township, year_end, households, households, scope, shown)
+    )
     line = Line(year, rows[0]["line"], rows[0]["margin_percent"])
     return Risks(line, [row for row in rows if row["id"] is not None], int(rows[0]["total"]))
 
@@ -190,7 +193,9 @@ _CASE = _cases("rc.*", (*_TARGETS, (MONITORING_NOTICE_DAYS, "notice_min_days")))
 
 
 async def open_cases(user: CurrentUser, today: date) -> list[dict[str, Any]]:
-    rows = await Household.raw(_OPEN_CASES, household_scope_sql(user, "h"), QueryString("rc.state <> 'cleared'"))
+    rows = await fetch_query(
+        QueryString(_OPEN_CASES, household_scope_sql(user, "h"), QueryString("rc.state <> 'cleared'"))
+    )
     return [with_clocks(row, today) for row in rows]
 
 
