@@ -13,7 +13,6 @@ from server import policy
 from server.accounts.sessions import CurrentUser
 from server.database import fetch_query
 from server.households import id_numbers
-from server.households.income import per_capita_net_income
 from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.monitoring.workflow import State
@@ -248,8 +247,6 @@ async def township_of_household(household_id: int) -> int | None:
 
 
 async def household_income(household_id: int) -> Decimal | None:
-    rows = await Household.raw(
-        "SELECT h.* FROM household h WHERE h.id = {}",
-        household_id,
-    )
-    return per_capita_net_income(rows[0], int(rows[0]["member_count"])) if rows else None
+    """The household's per-capita net income, as PostgreSQL keeps it with the row (`per_capita_income`)."""
+    rows = await Household.raw("SELECT h.per_capita_income FROM household h WHERE h.id = {}", household_id)
+    return rows[0]["per_capita_income"] if rows else None
