@@ -192,9 +192,7 @@ _CASE = _cases("rc.*", (*_TARGETS, (MONITORING_NOTICE_DAYS, "notice_min_days")))
 
 
 async def open_cases(user: CurrentUser, today: date) -> list[dict[str, Any]]:
-    rows = await fetch_query(
-        QueryString(_OPEN_CASES, household_scope_sql(user, "h"), QueryString("rc.state <> 'cleared'"))
-    )
+    rows = await Household.raw(_OPEN_CASES, household_scope_sql(user, "h"), QueryString("rc.state <> 'cleared'"))
     return [with_clocks(row, today) for row in rows]
 
 
