@@ -1,4 +1,5 @@
-"""Per-capita net income: the one place it is computed (never typed, never stored)."""
+"""Per-capita net income: the one place its rule is written (never typed; PostgreSQL keeps the same figure with each
+household row in the generated column `per_capita_income`, which tests/households/test_income.py holds to it)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,9 @@ AREA = (10, 2)
 
 
 class Household(Table):
-    """One registered or monitored household. Per-capita net income is computed, never stored."""
+    """One registered or monitored household. Per-capita net income is computed (`server.households.income`), never
+    typed: PostgreSQL keeps it with the row for the queries that judge many households (the generated column
+    `per_capita_income`, which Piccolo does not know of, as `member_count` kept by triggers)."""
 
     id: Serial  # added by Piccolo; annotated for type checkers
 

@@ -77,7 +77,7 @@ async def cadres_of(township_ids: list[int], cadre_id: int | None = None) -> lis
 
 @from_standby
 async def assess(township_ids: list[int], year: int, cadre_id: int | None = None) -> list[Assessment]:
-    """The assessments of the cadres of `township_ids` (or of one cadre), alphabetically, in ten statements."""
+    """The assessments of the cadres of `township_ids` (or of one cadre), alphabetically, in eight statements."""
     cadres = await cadres_of(township_ids, cadre_id)
     result = {row["id"]: Assessment(cadre=row, year=year) for row in cadres}
     ids = list(result) or [-1]
@@ -87,25 +87,59 @@ async def assess(township_ids: list[int], year: int, cadre_id: int | None = None
     # connection twice.
     held = await policy.values([MONITORING_LINE, *CHECK_RULES], {row["township"] for row in cadres}, last)
     _check_months(result, held)
+    lines = _lines(result, held)
     await concurrently(  # each fills its own fields; a county's year is seconds of database work, spread over cores
         _measures(result, ids, start, end),  # the longest first: the pool's connections finish closer together
-        _incomes(result, ids, first, last, held),
+        _pairings(result, ids, first, last, lines) if cadre_id else _pairing_counts(result, ids, first, last, lines),
         _visits(result, ids, start, end),
         _follow_ups(result, ids, first, last),
-        _pairings(result, ids, first, last) if cadre_id else _pairing_counts(result, ids, first, last),
         _jobs(result, ids, first, last),
         _risks(result, ids, first, last),
     )
     return list(result.values())
 
 
-async def _pairing_counts(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
-    """The households each cadre helped during the year and the pairings made in it (a county: 54,000 pairings
-    counted in the database instead of read, with their heads, by the worker)."""
+# The pairings' households with the monitoring line of their township for the year: a household outside the cadres'
+# townships, or in a township without a line, has none (never above it). The incomes were a statement of their own,
+# reading the same pairings again.
+_PAIRED = (
+    " FROM pairing p JOIN household h ON h.id = p.household JOIN village v ON v.id = h.village"
+    " LEFT JOIN unnest({}::int[], {}::numeric[]) l(township, line) ON l.township = v.township"
+)
+_ABOVE_LINE = f"{per_capita_sql('h', 'h.member_count')} > l.line"
+
+
+def _lines(result: dict[int, Assessment], held: Values) -> dict[int, Decimal | None]:
+    """The monitoring line of each cadre's township at the year's end (None: no line for the year)."""
+    return {
+        township: held.get(MONITORING_LINE, township) for township in {i.cadre["township"] for i in result.values()}
+    }
+
+
+def _line_args(lines: dict[int, Decimal | None]) -> tuple[list[int], list[Decimal]]:
+    lined = [township for township, line in lines.items() if line is not None]
+    return lined, [line for township, line in lines.items() if line is not None]
+
+
+def _set_above_line(result: dict[int, Assessment], lines: dict[int, Decimal | None], above: dict[int, int]) -> None:
+    """Households helped whose per-capita net income is above the year's line in their township (None: the cadre's
+    township has no line for the year)."""
+    for cadre, item in result.items():
+        if lines[item.cadre["township"]] is not None:
+            item.above_line = above.get(cadre, 0)
+
+
+async def _pairing_counts(
+    result: dict[int, Assessment], ids: list[int], first: date, last: date, lines: dict[int, Decimal | None]
+) -> None:
+    """The households each cadre helped during the year, the pairings made in it, and the households above the
+    line (a county: 54,000 pairings counted in the database instead of read, with their heads, by the worker)."""
     rows = await Household.raw(
-        "SELECT p.cadre, count(DISTINCT p.household) AS households, count(*) FILTER (WHERE p.started_on >= {}) AS new"
-        f" FROM pairing p WHERE p.cadre = ANY({{}}) AND {OVERLAPS} GROUP BY p.cadre",
+        "SELECT p.cadre, count(DISTINCT p.household) AS households, count(*) FILTER (WHERE p.started_on >= {}) AS new,"
+        f" count(DISTINCT p.household) FILTER (WHERE {_ABOVE_LINE}) AS above{_PAIRED}"
+        f" WHERE p.cadre = ANY({{}}) AND {OVERLAPS} GROUP BY p.cadre",
         first,
+        *_line_args(lines),
         ids,
         last,
         first,
@@ -113,17 +147,22 @@ async def _pairing_counts(result: dict[int, Assessment], ids: list[int], first: 
     for row in rows:
         item = result[row["cadre"]]
         item.households, item.new_pairings = int(row["households"]), int(row["new"])
+    _set_above_line(result, lines, {row["cadre"]: int(row["above"]) for row in rows})
 
 
-async def _pairings(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
+async def _pairings(
+    result: dict[int, Assessment], ids: list[int], first: date, last: date, lines: dict[int, Decimal | None]
+) -> None:
     """The same counts from the pairings themselves, listed with their heads for one cadre's sheet."""
     rows = await Household.raw(
         # A household has one head at most (unique index member_one_head_per_household): joined, not looked up
         # once per pairing (48,000 of them in a county's year).
-        "SELECT p.cadre, p.household, p.started_on, p.ended_on, h.code, hm.name AS head FROM pairing p"
-        " JOIN household h ON h.id = p.household LEFT JOIN member hm ON hm.household = h.id AND hm.relation = 'head'"
+        "SELECT p.cadre, p.household, p.started_on, p.ended_on, h.code, hm.name AS head,"
+        f" ({_ABOVE_LINE}) IS TRUE AS above_line{_PAIRED}"
+        " LEFT JOIN member hm ON hm.household = h.id AND hm.relation = 'head'"
         f" WHERE p.cadre = ANY({{}}) AND {OVERLAPS}"
         " ORDER BY p.started_on, p.id",
+        *_line_args(lines),
         ids,
         last,
         first,
@@ -133,6 +172,8 @@ async def _pairings(result: dict[int, Assessment], ids: list[int], first: date, 
     for item in result.values():
         item.households = len({p["household"] for p in item.pairings})
         item.new_pairings = sum(1 for p in item.pairings if p["started_on"] >= first)
+    above = {cadre: len({p["household"] for p in item.pairings if p["above_line"]}) for cadre, item in result.items()}
+    _set_above_line(result, lines, above)
 
 
 async def _visits(result: dict[int, Assessment], ids: list[int], start: datetime, end: datetime) -> None:
@@ -150,30 +191,30 @@ async def _visits(result: dict[int, Assessment], ids: list[int], start: datetime
 
 
 async def _follow_ups(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:
-    """Follow-ups due in the year: answered by a visit of the cadre on or before the due date, or later."""
+    """Follow-ups due in the year: answered by a visit of the cadre on or before the due date, or later; and those
+    still open past their date. One statement of two parts, each read through its own index."""
     rows = await Household.raw(
         # The closing visit's cadre and local day, kept on the follow-up by triggers (migrations/visits, 2026-12-06):
         # the visit may be of any year, and joining it read every yearly partition of visits.
         "SELECT closing_visit_cadre AS cadre, count(*) FILTER (WHERE closing_visit_day <= due_on) AS on_time,"
-        " count(*) FILTER (WHERE closing_visit_day > due_on) AS late FROM follow_up"
-        " WHERE due_on BETWEEN {} AND {} AND closing_visit_cadre = ANY({}) GROUP BY closing_visit_cadre",
+        " count(*) FILTER (WHERE closing_visit_day > due_on) AS late, NULL AS overdue FROM follow_up"
+        " WHERE due_on BETWEEN {} AND {} AND closing_visit_cadre = ANY({}) GROUP BY closing_visit_cadre"
+        " UNION ALL SELECT f.cadre, NULL, NULL, count(*) FROM follow_up f WHERE f.closed_at IS NULL"
+        " AND f.cadre = ANY({}) AND f.due_on BETWEEN {} AND {} AND f.due_on < {} GROUP BY f.cadre",
         first,
         last,
         ids,
+        ids,
+        first,
+        last,
+        datetime.now(TIMEZONE).date(),
     )
     for row in rows:
-        result[row["cadre"]].on_time, result[row["cadre"]].late = int(row["on_time"]), int(row["late"])
-    today = datetime.now(TIMEZONE).date()
-    open_rows = await Household.raw(
-        "SELECT f.cadre, count(*) AS n FROM follow_up f WHERE f.closed_at IS NULL AND f.cadre = ANY({})"
-        " AND f.due_on BETWEEN {} AND {} AND f.due_on < {} GROUP BY f.cadre",
-        ids,
-        first,
-        last,
-        today,
-    )
-    for row in open_rows:
-        result[row["cadre"]].overdue_open = int(row["n"])
+        item = result[row["cadre"]]
+        if row["overdue"] is None:
+            item.on_time, item.late = int(row["on_time"]), int(row["late"])
+        else:
+            item.overdue_open = int(row["overdue"])
 
 
 async def _measures(result: dict[int, Assessment], ids: list[int], start: datetime, end: datetime) -> None:
@@ -232,32 +273,6 @@ def _check_months(result: dict[int, Assessment], held: Values) -> None:
     months = {township: tuple(held.get(rule, township) for rule in CHECK_RULES) for township in townships}
     for item in result.values():
         item.check_months = months[item.cadre["township"]]
-
-
-async def _incomes(result: dict[int, Assessment], ids: list[int], first: date, last: date, held: Values) -> None:
-    """Households helped whose per-capita net income is above the year's monitoring line in their township (None:
-    the cadre's township has no line for the year). Counted in SQL: only a number per cadre leaves the database."""
-    townships = {item.cadre["township"] for item in result.values()}
-    lines = {township: held.get(MONITORING_LINE, township) for township in townships}
-    lined = [township for township, line in lines.items() if line is not None]
-    rows = await Household.raw(
-        # A household outside the cadres' townships has no line here (the rule's default, none): never above it.
-        "SELECT p.cadre, count(DISTINCT p.household) AS n FROM pairing p JOIN household h ON h.id = p.household"
-        " JOIN village v ON v.id = h.village JOIN unnest({}::int[], {}::numeric[]) l(township, line)"
-        " ON l.township = v.township"
-        f" WHERE p.cadre = ANY({{}}) AND {OVERLAPS}"
-        f" AND {per_capita_sql('h', 'h.member_count')} > l.line"
-        " GROUP BY p.cadre",
-        lined,
-        [lines[township] for township in lined],
-        ids,
-        last,
-        first,
-    )
-    above = {row["cadre"]: int(row["n"]) for row in rows}
-    for cadre, item in result.items():
-        if lines[item.cadre["township"]] is not None:
-            item.above_line = above.get(cadre, 0)
 
 
 async def _risks(result: dict[int, Assessment], ids: list[int], first: date, last: date) -> None:

@@ -11,8 +11,8 @@ from piccolo.querystring import QueryString
 
 from server import policy
 from server.accounts.sessions import CurrentUser
+from server.database import fetch_query
 from server.households import id_numbers
-from server.households.income import per_capita_net_income, per_capita_sql
 from server.households.register import in_register_sql
 from server.households.tables import Household, Member
 from server.monitoring.workflow import State
@@ -66,12 +66,14 @@ async def monitoring_line(year: int, township_id: int | None) -> Line:
 # converts them (`policy.converted_sql`), so that the figures judged are the ones the page states. Only the
 # households that could be flagged (an income under the "near" limit, or a hardship visit at all) are joined with
 # their last clearing and latest hardship visit; those two are read once each for the households in scope and
-# hash-joined (probing per household cost more than the rest of the statement). `watched` is materialized so that
-# the judgements, filters and sort keys read each household's per-capita income instead of working it out again.
+# hash-joined (probing per household cost more than the rest of the statement). Each household's per-capita income is
+# the column PostgreSQL keeps with the row (`per_capita_income`, generated: working it out in the filter and again for
+# each candidate was a third of the statement); `watched` is materialized so that the judgements, filters and sort
+# keys read it once.
 # (Filtering in a subquery that names the income kept PostgreSQL from the households' village index: a scan of the
 # county's 50,000 households, 34 ms.) The line comes even when no household is to be checked (the risks are joined
 # to it), in `position` order.
-_PER_CAPITA = per_capita_sql("h", "h.member_count")
+_PER_CAPITA = "h.per_capita_income"
 _RISKS = f"""
 WITH held AS MATERIALIZED (
   SELECT {policy.stored_sql(MONITORING_LINE, "{}", "{}::date")} AS line,
@@ -147,7 +149,9 @@ async def risks_to_check(user: CurrentUser, year: int, limit: int | None = None,
     # statement's plan. (A page is one text: the first, which nearly every request asks for, is always the same.)
     window = f"r.position > {int(offset)} AND r.position <= {int(offset + limit)}" if limit is not None else "true"
     shown = QueryString(window)
-    rows = await Household.raw(_RISKS, township, year_end, township, year_end, households, households, scope, shown)
+    rows = await fetch_query(
+        QueryString(_RISKS, township, year_end, township, year_end, households, households, scope, shown)
+    )
     line = Line(year, rows[0]["line"], rows[0]["margin_percent"])
     return Risks(line, [row for row in rows if row["id"] is not None], int(rows[0]["total"]))
 
@@ -241,8 +245,6 @@ async def township_of_household(household_id: int) -> int | None:
 
 
 async def household_income(household_id: int) -> Decimal | None:
-    rows = await Household.raw(
-        "SELECT h.* FROM household h WHERE h.id = {}",
-        household_id,
-    )
-    return per_capita_net_income(rows[0], int(rows[0]["member_count"])) if rows else None
+    """The household's per-capita net income, as PostgreSQL keeps it with the row (`per_capita_income`)."""
+    rows = await Household.raw("SELECT h.per_capita_income FROM household h WHERE h.id = {}", household_id)
+    return rows[0]["per_capita_income"] if rows else None

@@ -84,13 +84,24 @@ class Period:
         return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
 
 
-# The months from the date `{}` to the day before the date `{}` (a period's start and end), each with its local
-# bounds as instants, for counting timestamps by month through an index range instead of converting each one.
+# The months whose first days are the array `{}` (months_of), each with its local bounds as instants, for counting
+# timestamps by month through an index range instead of converting each one. An array rather than generate_series:
+# PostgreSQL estimates a series of parameters at 1,000 rows and a series of values at its length, so the generic
+# plan of a statement over the months looked dearer than every custom plan, and the statement was planned anew on
+# each run (0 generic plans in 13 runs; 1.3 ms of planning on the township demo); an array of a parameter is
+# estimated at 10, of values at their number.
 MONTHS_SQL = """
-SELECT m::date AS month, m AT TIME ZONE 'Asia/Shanghai' AS starts,
+SELECT m AS month, m::timestamp AT TIME ZONE 'Asia/Shanghai' AS starts,
        (m + interval '1 month') AT TIME ZONE 'Asia/Shanghai' AS ends
-FROM generate_series({}::date::timestamp, ({}::date - 1)::timestamp, interval '1 month') m
+FROM unnest({}::date[]) m
 """
+
+
+def months_of(first: date, end: date) -> list[date]:
+    """The first days of the months from `first`'s to the one before `end` (both the first day of a month)."""
+    count = (end.year - first.year) * 12 + end.month - first.month
+    return [date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1) for n in range(count)]
+
 
 # The households of the place's villages (`{}`, the array of village ids), joined to a household `h` by equality.
 PLACE_VILLAGES = "JOIN unnest({}::int[]) place(village) ON place.village = h.village"

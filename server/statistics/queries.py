@@ -15,9 +15,10 @@ from server.i18n import N_, gettext
 from server.projects.codes import FUNDING_SOURCE, PROJECT_KIND
 from server.standby import from_standby
 from server.statistics import progress, trends
-from server.statistics.area import MONTHS_SQL, PLACE_VILLAGES, Area, Period, project_args
+from server.statistics.area import Area, Period, project_args
 from server.statistics.register import GROUPED, INCOME_COLUMNS, Groups, counted, register_groups
 from server.statistics.tables import Col, Row, StatTable
+from server.statistics.visit_months import VisitMonths, visit_months
 
 HOUSEHOLD_COLUMNS = (Col(N_("Households")), Col(N_("People")))
 POOR = ("not_out", "returned")  # counted in poverty incidence
@@ -170,25 +171,35 @@ async def measures(area: Area, period: Period) -> StatTable:
 
 _PROJECT_PLACE = "p.year = {} AND (p.village = ANY({}) OR (p.village IS NULL AND p.township = ANY({})))"
 
-_FUNDS = f"""
-SELECT f.source AS code, count(DISTINCT p.id) AS projects, sum(f.amount) AS amount
+# The place's projects of the year by source of funds and by kind, in one statement of two parts (the two tables of
+# a chapter, and of the workbook: a round trip fewer).
+_PROJECTS = f"""
+SELECT 'funds' AS grouped, f.source AS code, count(DISTINCT p.id) AS projects, sum(f.amount) AS amount,
+       NULL AS budget, NULL AS funded, NULL AS progress
 FROM project_funding f JOIN project p ON p.id = f.project
 WHERE {_PROJECT_PLACE}
-GROUP BY 1
-"""
-
-_KINDS = f"""
-SELECT p.kind AS code, count(*) AS projects, sum(p.budget) AS budget,
-       coalesce(sum((SELECT sum(f.amount) FROM project_funding f WHERE f.project = p.id)), 0) AS funded,
-       round(avg(p.progress_percent)) AS progress
+GROUP BY 2
+UNION ALL
+SELECT 'kinds', p.kind, count(*), NULL, sum(p.budget),
+       coalesce(sum((SELECT sum(f.amount) FROM project_funding f WHERE f.project = p.id)), 0),
+       round(avg(p.progress_percent))
 FROM project p
 WHERE {_PROJECT_PLACE}
-GROUP BY 1
+GROUP BY 2
 """
 
+ProjectGroups = dict[str, dict[str, dict[str, Any]]]  # "funds" or "kinds" -> its code -> the group's figures
 
-async def funds_by_source(area: Area, period: Period) -> StatTable:
-    found = {r["code"]: r for r in await Household.raw(_FUNDS, *project_args(area, period))}
+
+async def project_tables(area: Area, period: Period) -> tuple[StatTable, StatTable]:
+    """Funds by source and projects by kind."""
+    found: ProjectGroups = {"funds": {}, "kinds": {}}
+    for r in await Household.raw(_PROJECTS, *project_args(area, period), *project_args(area, period)):
+        found[r["grouped"]][r["code"]] = r
+    return funds_by_source(found["funds"]), projects_by_kind(found["kinds"])
+
+
+def funds_by_source(found: dict[str, dict[str, Any]]) -> StatTable:
     rows = [
         Row(FUNDING_SOURCE.label(code), (found[code]["projects"], found[code]["amount"]), key=code)
         for code in FUNDING_SOURCE
@@ -207,8 +218,7 @@ async def funds_by_source(area: Area, period: Period) -> StatTable:
     )
 
 
-async def projects_by_kind(area: Area, period: Period) -> StatTable:
-    found = {r["code"]: r for r in await Household.raw(_KINDS, *project_args(area, period))}
+def projects_by_kind(found: dict[str, dict[str, Any]]) -> StatTable:
     rows = [
         Row(PROJECT_KIND.label(code), (r["projects"], r["budget"], r["funded"], r["progress"]), key=code)
         for code in PROJECT_KIND
@@ -236,49 +246,14 @@ async def projects_by_kind(area: Area, period: Period) -> StatTable:
     )
 
 
-# Each month's visits are found by its own range of the visit index (`visit_recent`), its local bounds computed once:
-# no time zone conversion per visit, only the period's partitions read; the follow-ups in one pass. The former
-# statement counted each month four times over, each time joining the place's households again (4 s at county scale
-# for a year); the one after joined the months to the visits by range, which PostgreSQL's generic plan (from a
-# connection's sixth run on) turned into every month against every visit (trends.py: the same for three years).
-# The place's villages are a relation joined by equality (PLACE_VILLAGES), not `h.village = ANY(...)`: with the
-# array a parameter, the generic plan probed each visit's household through `household_village` once per village of
-# the place (26 index descents a household on the township demo, 18,000 buffers); now by its primary key, the
-# village tested against a hash of the villages: 5.0 → 2.8 ms of backend CPU, the same at county scale.
-_VISITS = f"""
-WITH months AS ({MONTHS_SQL}),
-follow_ups AS (
-  SELECT date_trunc('month', f.due_on)::date AS month, count(*) AS due,
-         count(*) FILTER (WHERE f.closed_at IS NOT NULL) AS done
-  FROM follow_up f JOIN household h ON h.id = f.household
-  WHERE h.village = ANY({{}}) AND f.due_on >= {{}} AND f.due_on < {{}}
-  GROUP BY 1
-)
-SELECT m.month, v.visits, v.households, coalesce(f.due, 0) AS due, coalesce(f.done, 0) AS done
-FROM months m
-CROSS JOIN LATERAL (
-  SELECT count(*) AS visits, count(DISTINCT v.household) AS households
-  FROM visit v JOIN household h ON h.id = v.household {PLACE_VILLAGES}
-  WHERE v.visited_at >= m.starts AND v.visited_at < m.ends
-    AND v.visited_at >= {{}} AND v.visited_at < {{}}  -- the span as values too: only its partitions are planned
-) v
-LEFT JOIN follow_ups f ON f.month = m.month
-ORDER BY m.month
-"""
-
-
-async def visits_by_month(area: Area, period: Period) -> StatTable:
-    v = area.villages
-    found = await Household.raw(
-        _VISITS, period.start, period.end, v, period.start, period.end, v, period.start_at, period.end_at
-    )
+def visits_by_month(months: VisitMonths) -> StatTable:
     rows = [
         Row(
-            r["month"].strftime("%Y-%m"),
-            (r["visits"], r["households"], r["due"], r["done"], r["due"] - r["done"]),
-            key=r["month"].strftime("%Y-%m"),
+            m.month.strftime("%Y-%m"),
+            (m.visits, m.households, m.due, m.done, m.due - m.done),
+            key=m.month.strftime("%Y-%m"),
         )
-        for r in found
+        for m in months.in_period()
     ]
     return StatTable(
         "visits",
@@ -394,16 +369,12 @@ GROUPED_BY = {
 }
 
 
-async def _table(key: str, area: Area, period: Period, groups: Groups) -> StatTable:
+async def _table(key: str, area: Area, period: Period, groups: Groups, months: VisitMonths | None) -> StatTable:
     if key in BREAKDOWNS:
         return breakdown(key, groups)
     match key:
         case "incidence":
             return incidence(area, groups)
-        case "identification":
-            return await progress.identification_progress(area, period)
-        case "exits":
-            return await progress.exit_progress(area, period)
         case "clocks":
             return await progress.risk_clocks(area)
         case "project_places":
@@ -412,18 +383,14 @@ async def _table(key: str, area: Area, period: Period, groups: Groups) -> StatTa
             return await progress.placements(area)
         case "measures":
             return await measures(area, period)
-        case "funds":
-            return await funds_by_source(area, period)
-        case "projects":
-            return await projects_by_kind(area, period)
-        case "visits":
-            return await visits_by_month(area, period)
+        case "visits" if months:
+            return visits_by_month(months)
         case "income":
             return income(period, groups)
         case "trend_status":
             return trends.status_by_year(period, groups)
-        case "trend_visits":
-            return await trends.visits_across_years(area, period)
+        case "trend_visits" if months:
+            return trends.visits_across_years(months)
         case "trend_income":
             return trends.income_by_year(period, groups)
     raise KeyError(key)
@@ -436,4 +403,15 @@ async def report(area: Area, period: Period, chapter: str | None = None) -> list
     keys = CHAPTERS[chapter][1] if chapter else ORDER
     grouped = tuple(column for column in GROUPED if column in {GROUPED_BY.get(key) for key in keys})
     groups = await register_groups(area.villages, list(POOR), grouped) if grouped else {}
-    return [await _table(key, area, period, groups) for key in keys]
+    by_period, across_years = "visits" in keys, "trend_visits" in keys  # one statement for both (visit_months.py)
+    months = (
+        await visit_months(area, period, by_period=by_period, across_years=across_years)
+        if by_period or across_years
+        else None
+    )
+    together: dict[str, StatTable] = {}  # tables that one statement counts together
+    if "funds" in keys or "projects" in keys:
+        together["funds"], together["projects"] = await project_tables(area, period)
+    if "identification" in keys or "exits" in keys:
+        together["identification"], together["exits"] = await progress.step_tables(area, period)
+    return [together[key] if key in together else await _table(key, area, period, groups, months) for key in keys]

@@ -10,15 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from server.households.tables import Household
 from server.i18n import N_, gettext
-from server.statistics.area import MONTHS_SQL, PLACE_VILLAGES, Area, Period
+from server.statistics.area import Period
 from server.statistics.register import Groups, counted
 from server.statistics.tables import Col, Row, StatTable
+from server.statistics.visit_months import VISIT_YEARS, VisitMonths
 
 YEARS = 5  # the years the income trend covers, up to the period's year
 FIRST_YEAR = 2000  # no household was registered before (建档立卡 began in 2014)
-VISIT_YEARS = 3  # visits by month: the period's year and the two before
 
 
 def years_of(period: Period, count: int = YEARS) -> list[int]:
@@ -58,31 +57,10 @@ def status_by_year(period: Period, groups: Groups) -> StatTable:
     )
 
 
-# Each month's visits counted by its own range of the visit index, the month's local bounds computed once
-# (server/statistics/area.py): no time zone conversion per visit, only the months' partitions read. Joining the
-# months to the visits by range instead let PostgreSQL's generic plan (from a connection's sixth run on) test every
-# visit of the three years against every month: 36 x 3,000 pairs, 100-200 ms on the township demo instead of 5. The
-# place's villages joined as a relation (PLACE_VILLAGES, server/statistics/queries.py says why): 4.0 → 1.6 ms.
-_VISITS_BY_MONTH = f"""
-WITH months AS ({MONTHS_SQL})
-SELECT m.month, v.visits
-FROM months m CROSS JOIN LATERAL (
-  SELECT count(*) AS visits FROM visit v JOIN household h ON h.id = v.household {PLACE_VILLAGES}
-  WHERE v.visited_at >= m.starts AND v.visited_at < m.ends
-    AND v.visited_at >= {{}} AND v.visited_at < {{}}  -- the span as values too: only its years' partitions are planned
-) v
-WHERE v.visits > 0
-"""
-
-
-async def visits_across_years(area: Area, period: Period) -> StatTable:
+def visits_across_years(months: VisitMonths) -> StatTable:
     """Visits in each month (rows) of the period's year and the years before (columns)."""
-    years = years_of(period, VISIT_YEARS)
-    start, end = Period(years[0], 0), Period(years[-1], 0)
-    found = {
-        (r["month"].year, r["month"].month): r["visits"]
-        for r in await Household.raw(_VISITS_BY_MONTH, start.start, end.end, area.villages, start.start_at, end.end_at)
-    }
+    years = years_of(months.period, VISIT_YEARS)
+    found = {(m.month.year, m.month.month): m.visits for m in months.months if m.visits > 0}
     rows = [
         Row(
             gettext(N_("Month %(m)s"), m=month),

@@ -269,4 +269,4 @@ async def test_the_workbook_and_a_sheet_send_the_same_statements_however_many_ca
                      closed_at=at(3, 1 + n)),
             FollowUp(household=household, due_on=date(YEAR, 6, 1), cadre=cadre, reason="measure"),
         )  # fmt: skip
-    assert [await statements_of(client, page, caplog) for page in pages] == before == [12, 11]
+    assert [await statements_of(client, page, caplog) for page in pages] == before == [10, 9]

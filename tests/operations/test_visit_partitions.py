@@ -16,8 +16,8 @@ from server.database import app_role_name, connect, database_name, with_user
 from server.operations.partitions import VISIT_PHOTOS, VISITS, local_midnight, month_start, next_month
 from server.plans.queries import _MATCHED as PLAN_MATCH
 from server.plans.queries import _year_span
-from server.statistics.queries import _VISITS as STATISTICS_VISITS
-from server.statistics.trends import _VISITS_BY_MONTH
+from server.statistics.area import months_of
+from server.statistics.visit_months import _MONTHS as STATISTICS_VISITS
 from tests.cli.test_cli import bangfu
 from tests.pairing.test_kept_visit_dates import FROM_THE_SOURCE, KEPT
 
@@ -334,21 +334,17 @@ async def test_the_windows_the_app_reads_visits_by_touch_only_their_years(
     assert len(await partitions_of(owner, "visit")) >= 5, "three years ago to next year, and the default"
     await assert_kept_dates_exact(owner)  # coverage reads no visit: the kept dates, exact after the upkeep's move
 
-    # Statistics: one month's visits of the villages shown.
+    # Statistics: one month's visits of the villages shown, with the month's follow-ups and households or without.
     month = month_start(local_day(days_ago(400)))
-    by_month = _VISITS_BY_MONTH
-    for number in range(1, 6):
+    by_month = STATISTICS_VISITS
+    for number in range(1, 11):
         by_month = by_month.replace("{}", f"${number}", 1)
     starts, ends = local_midnight(month), local_midnight(next_month(month))
-    months = await scanned(owner, "visit", by_month, starts.date(), ends.date(), [1], starts, ends)
-    assert months == {VISITS.partition(month)}, "that month's year only, not even the default"
-
-    # The statistics page's visits by month of that month alone: the same.
-    by_month = STATISTICS_VISITS
-    for number in range(1, 9):
-        by_month = by_month.replace("{}", f"${number}", 1)
-    arguments = (starts.date(), ends.date(), [1], starts.date(), ends.date(), [1], starts, ends)
-    assert await scanned(owner, "visit", by_month, *arguments) == {VISITS.partition(month)}
+    for by_period in (True, False):
+        counted = (starts.date(), ends.date()) if by_period else (starts.date(), starts.date())
+        arguments = (months_of(starts.date(), ends.date()), by_period, [1], *counted, *counted, [1], starts, ends)
+        months = await scanned(owner, "visit", by_month, *arguments)
+        assert months == {VISITS.partition(month)}, "that month's year only, not even the default"
 
     # A year's help plan against what was delivered (the coverage page's plan figures, the cadre's due list): the
     # deliveries of that year's partition alone.

@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 
 from server.clock import TIMEZONE, today
 from server.households.tables import Household
-from server.visits.tables import Visit
+from server.statistics import queries
+from server.statistics.area import Period, _township_area
+from server.visits.tables import FollowUp, Visit
 from tests.helpers import log_in
 from tests.statistics.test_statistics import YEAR, register, row_of
 
@@ -111,3 +113,32 @@ async def test_net_income_per_person_year_on_year_with_the_change_and_the_year_w
     assert "人均纯收入" in sheet["A1"].value
     rows = {row[0]: row[1:5] for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert rows[str(YEAR - 1)] == (1, 3, 2000, -33.3), "numbers, not text"
+
+
+async def test_the_workbook_counts_visits_by_month_as_the_two_chapters_do_from_one_statement(
+    register: dict[str, int], township: dict[str, int]
+) -> None:
+    """The workbook reads the three years' visits once for both tables: the period's months keep their households
+    and follow-ups, the years before count visits only, as each chapter's own page counts them."""
+    month = today().month
+    last_year = datetime(YEAR - 1, month, 10, 9, tzinfo=TIMEZONE)
+    for household in ("li", "li", "zhao"):
+        await Visit.insert(
+            Visit(client_id=uuid.uuid4(), household=register[household], cadre=register["cadre"], visited_at=last_year)
+        )
+    await FollowUp.insert(FollowUp(household=register["wang"], due_on=today(), cadre=register["cadre"]))
+    await FollowUp.insert(FollowUp(household=register["li"], due_on=last_year.date(), cadre=register["cadre"]))
+    area = await _township_area(None, township["township"])
+    for period in (Period(YEAR, 0), Period(YEAR, month), Period(YEAR - 1, month)):
+        whole = {table.key: table for table in await queries.report(area, period)}
+        by_chapter = {
+            table.key: table for chapter in ("visits", "years") for table in await queries.report(area, period, chapter)
+        }
+        assert whole["visits"] == by_chapter["visits"], period
+        assert whole["trend_visits"] == by_chapter["trend_visits"], period
+    visits = {table.key: table for table in await queries.report(area, Period(YEAR, 0), "visits")}["visits"]
+    this_month = next(row for row in visits.rows if row.key == f"{YEAR}-{month:02d}")
+    assert this_month.values == (1, 1, 1, 0, 1), "王大病's visit and his follow-up due today, still open"
+    assert len(visits.rows) == 13, "the year's twelve months and the total, none of the year before"
+    before = {table.key: table for table in await queries.report(area, Period(YEAR - 1, month), "visits")}["visits"]
+    assert [row.values for row in before.rows] == [(3, 2, 1, 0, 1), (3, 2, 1, 0, 1)], "the month and its total"
