@@ -182,14 +182,15 @@ class CountingConnection(asyncpg.Connection):
 
 async def fetch_rows(sql: str, *args: Any) -> list[asyncpg.Record]:
     """The rows of one statement written with $1, $2, ..., sent where Piccolo's `raw` sends it (on the connection
-    of the transaction under way, else on one from the pool) without building Piccolo's query around it: for the
-    session's lookup, the statement every logged-in request sends first (173 -> 128 µs of the worker's CPU)."""
+    of the transaction under way, else on one from the pool, the standby's for a figure query read from it:
+    server.standby.from_standby) without building Piccolo's query around it: for the session's lookup, the statement
+    every logged-in request sends first (173 -> 128 µs of the worker's CPU)."""
     transaction = DB.current_transaction.get()
     if transaction is not None:
         return list(await transaction.connection.fetch(sql, *args))
     if DB.pool is None:
         raise DatabaseUnavailable("the connection pool is not open")
-    return list(await DB.pool.fetch(sql, *args))
+    return list(await DB._run_in_pool(sql, args))
 
 
 async def fetch_query(query: QueryString) -> list[asyncpg.Record]:

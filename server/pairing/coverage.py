@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
+from piccolo.querystring import QueryString
+
 from server import policy
 from server.clock import LOCAL_TODAY_SQL
+from server.database import fetch_rows
 from server.numbers import whole_percent
 from server.pairing import visit_figures
 from server.pairing.queries import HEAD_NAME_SQL
@@ -118,7 +121,7 @@ def _figures_sql(towns: str, parts: str, fields: tuple[str, ...], more: str = ""
     """One statement, one row: the parts' figures (`parts`, a query of `fields` in their order) and the cadre rows,
     each an array of records (the parts' query and the cadres' were two statements); `more`: other named queries the
     parts read, after the townships' parameters. Made once for each kind of whole (a few texts of constants; 34 µs a
-    request to put together)."""
+    request to put together), its `{}` placeholders numbered ($1, $2, ...) once too."""
     households = _HOUSEHOLDS.format(
         unvisited=visit_figures.UNVISITED,
         overdue=visit_figures.OVERDUE,
@@ -126,22 +129,26 @@ def _figures_sql(towns: str, parts: str, fields: tuple[str, ...], more: str = ""
         eligible=eligible_sql("h"),
         covered=covered_sql("h"),
     )
-    return (
+    text = (
         "WITH " + _towns(UNVISITED_ALERT_DAYS, LEADER_QUOTA, CADRE_QUOTA, QUOTA_MAXIMUM).format(towns=towns)
         + f",{households},{_CADRES},{more}\nparts AS ({parts})\n"
         + f"SELECT ARRAY(SELECT ({', '.join(f'p.{field}' for field in fields)}) FROM parts p ORDER BY p.code) AS parts,"
         + f" ARRAY(SELECT ({', '.join(_CADRE_FIELDS)}) FROM cadres) AS cadres"
     )  # fmt: skip
+    sql, _ = QueryString(text, *[None] * text.count("{}")).compile_string()
+    return sql
 
 
 async def _figures(
-    towns: str, parts: str, fields: tuple[str, ...], *args: Any, more: str = ""
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The parts' rows (dicts of `fields`) and the cadre rows (of _CADRE_FIELDS), in one statement."""
-    rows = await Pairing.raw(_figures_sql(towns, parts, fields, more), *args)
+    kind: type[Part], towns: str, parts: str, fields: tuple[str, ...], *args: Any, more: str = ""
+) -> tuple[list[Part], list[dict[str, Any]]]:
+    """The parts' figures (`kind`, each from its record of `fields`, all fields of `kind`) and the cadre rows (dicts
+    of _CADRE_FIELDS), in one statement (sent as it is, without Piccolo's query object around it; to the standby when
+    one serves the figures, as `raw` did)."""
+    [row] = await fetch_rows(_figures_sql(towns, parts, fields, more), *args)
     return (
-        [dict(zip(fields, part, strict=True)) for part in rows[0]["parts"]],
-        [dict(zip(_CADRE_FIELDS, cadre, strict=True)) for cadre in rows[0]["cadres"]],
+        [kind(**dict(zip(fields, part, strict=True))) for part in row["parts"]],
+        [dict(zip(_CADRE_FIELDS, cadre, strict=True)) for cadre in row["cadres"]],
     )
 
 
@@ -223,20 +230,19 @@ async def coverage(township_id: int | None, county_id: int | None = None, plan_y
     towns, args = "id = {}", [township_id or -1]
     if county_id is not None:  # the county office looks at one of its townships
         towns, args = towns + " AND county = {}", [*args, county_id]
-    parts, fields, more, names = _BY_VILLAGE, _VILLAGE_FIELDS, "", ["id", "name", "key_level"]
+    parts, fields, more = _BY_VILLAGE, _VILLAGE_FIELDS, ""
     if plan_year is not None:  # the leader's dashboard: its plan figures in the same statement
         parts, fields, more, args = _BY_VILLAGE_WITH_PLANS, _VILLAGE_PLAN_FIELDS, f"\n{_PLANS},", [*args, plan_year]
-        names.append("plan_overdue")
-    village_rows, cadre_rows = await _figures(towns, parts, fields, *args, more=more)
-    villages = [_part(VillageFigures, row, *names) for row in village_rows]
+    villages, cadre_rows = await _figures(VillageFigures, towns, parts, fields, *args, more=more)
     return Coverage(_whole(villages, cadre_rows, "village"), villages, _quotas(cadre_rows))
 
 
 @from_standby
 async def county_coverage(county_id: int | None) -> CountyCoverage:
     """The county's figures and each township's (each judged by its own quotas and alert days), in one query."""
-    township_rows, cadre_rows = await _figures("county = {}", _BY_TOWNSHIP, _TOWNSHIP_FIELDS, county_id or -1)
-    townships = [_part(TownshipFigures, row, "id", "name", "unvisited_alert_days") for row in township_rows]
+    townships, cadre_rows = await _figures(
+        TownshipFigures, "county = {}", _BY_TOWNSHIP, _TOWNSHIP_FIELDS, county_id or -1
+    )
     return CountyCoverage(_whole(townships, cadre_rows, "township"), townships)
 
 
@@ -244,14 +250,8 @@ async def county_coverage(county_id: int | None) -> CountyCoverage:
 async def region_coverage(region_id: int | None) -> RegionCoverage:
     """A city's or a province's figures and each county's (each township judged by its own quotas), in one query."""
     region = region_id or -1
-    county_rows, cadre_rows = await _figures(_REGION_TOWNS, _BY_COUNTY, _COUNTY_FIELDS, region, region)
-    counties = [_part(CountyFigures, row, "id", "name") for row in county_rows]
+    counties, cadre_rows = await _figures(CountyFigures, _REGION_TOWNS, _BY_COUNTY, _COUNTY_FIELDS, region, region)
     return RegionCoverage(_whole(counties, cadre_rows, "county"), counties)
-
-
-def _part(kind: type[Part], row: dict[str, Any], *names: str) -> Part:
-    """A village's or township's figures from its row: the household counts and the named fields."""
-    return kind(**{name: row[name] for name in (*_COUNT_FIELDS, *names)})
 
 
 def _whole(parts: list[Any], cadre_rows: list[dict[str, Any]], part_key: str) -> Figures:

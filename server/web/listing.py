@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
-from urllib.parse import urlencode
-
-from markupsafe import Markup, escape
 
 T = TypeVar("T")
 
@@ -15,22 +12,6 @@ T = TypeVar("T")
 def order_param(value: str, allowed: Sequence[str], default: str = "") -> str:
     """`value` ('village' or '-village' for descending) when its key is one of `allowed`, else `default`."""
     return value if value.lstrip("-") in allowed else default
-
-
-def sort_th(label: str, key: str, order: str, url: str, params: dict[str, Any], cls: str = "") -> Markup:
-    """A column header that sorts its list: a plain link (works without JavaScript) to the list with `params` (its
-    filters) ordered by `key`, descending when it already is ascending; aria-sort marks the current order (`order`:
-    'village', '-village' descending, '' the list's own). templates/_macros.html exports it as `sort_th`: as a macro,
-    the register's five headers were a fifth of its template (a macro call and jinja2's urlencode each)."""
-    current = order.lstrip("-") == key
-    descending = order.startswith("-")
-    query = urlencode({**params, "sort": f"-{key}" if current and not descending else key, "page": 1})
-    attributes = f' class="{escape(cls)}"' if cls else ""
-    if current:
-        attributes += f' aria-sort="{"descending" if descending else "ascending"}"'
-    return Markup(  # noqa: S704 -- every value escaped
-        f'<th scope="col"{attributes}><a class="sort" href="{escape(url)}?{escape(query)}">{escape(label)}</a></th>'
-    )
 
 
 def sort_rows(rows: list[T], order: str, keys: dict[str, Callable[[T], Any]]) -> list[T]:

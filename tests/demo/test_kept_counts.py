@@ -1,8 +1,8 @@
 """The counts the database keeps are exact after the demo's load (its COPY and bulk inserts, which the triggers see as
 any other write): members and active pairings of every household (and of every cadre), and the measures each
-received. One demo for the
-three (loading it is most of their time); the other ways each count is written are tested next to it
-(tests/households/test_member_count.py, tests/pairing/test_active_pairings.py, tests/plans/test_delivered_count.py)."""
+received, and the plan items they leave open. One demo for them all (loading it is most of their time); the other
+ways each count is written are tested next to it (tests/households/test_member_count.py,
+tests/pairing/test_active_pairings.py, tests/plans/test_delivered_count.py, tests/plans/test_open_items.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tests.households.test_member_count import MISCOUNTED as MISCOUNTED_MEMBERS
 from tests.pairing.test_active_pairings import MISCOUNTED as MISCOUNTED_PAIRINGS
 from tests.pairing.test_active_pairings import MISCOUNTED_CADRES
 from tests.plans.test_delivered_count import MISCOUNTED as MISCOUNTED_DELIVERIES
+from tests.plans.test_open_items import MISCOUNTED as MISCOUNTED_OPEN
 
 
 async def test_the_demo_loaded_with_copy_has_every_households_members_counted(demo: Any) -> None:
@@ -41,10 +42,11 @@ async def test_the_demo_has_every_households_and_cadres_active_pairings_counted(
 async def test_the_demo_has_every_households_deliveries_counted_and_its_overdue_plan_items_left_unmatched(
     demo: Any,
 ) -> None:
-    """Every household of the demo counted; and the coverage's count of overdue items per village (from the kept
-    counts) against the items one by one matched with their deliveries (`_MATCHED`, the due lists), for every
-    township and year of the demo's plans."""
+    """Every household of the demo counted, and its open plan items kept; and the coverage's count of overdue items
+    per village (from the kept open items) against the items one by one matched with their deliveries (`_MATCHED`,
+    the due lists), for every township and year of the demo's plans."""
     assert await Household.raw(MISCOUNTED_DELIVERIES) == []
+    assert await Household.raw(MISCOUNTED_OPEN) == []
     [row] = await Household.raw(
         "SELECT (SELECT sum(n) FROM delivered_count) AS counted, (SELECT count(*) FROM delivered_measure) AS ledger"
     )

@@ -1,5 +1,6 @@
 """What the database keeps by triggers stays exact when two transactions write related rows at the same moment: a
-beneficiary added to a project while the project is being completed is counted with it (delivered_count); changes of
+beneficiary added to a project while the project is being completed is counted with it (delivered_count); a plan item
+added while a measure of its type is delivered is met by it (plan_item_open); changes of
 several pairings sharing cadres take turns (app_user.active_households) instead of deadlocking."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from server.projects.tables import Project, ProjectBeneficiary
 from tests.integrity.conftest import Town
 from tests.pairing.test_active_pairings import MISCOUNTED_CADRES
 from tests.plans.test_delivered_count import MISCOUNTED
+from tests.plans.test_open_items import MISCOUNTED as MISCOUNTED_OPEN
 
 
 async def waiting_for_a_lock(database: str, pid: int | None = None, backends: int = 1) -> bool:
@@ -66,6 +68,36 @@ async def test_a_beneficiary_added_while_its_project_is_completed_is_counted_wit
     finally:
         await completing.close()
         await adding.close()
+
+
+async def test_a_plan_item_added_while_a_measure_of_its_type_is_delivered_is_met_by_it(
+    town: Town, database: str
+) -> None:
+    household, day = town.households[0], clock.today()
+    [project] = await Project.insert(
+        Project(township=town.township, village=town.village, name="危房改造", kind="housing", year=day.year,
+                status="completed", completed_on=day)
+    )  # fmt: skip
+    delivering, planning = await connect(database), await connect(database)
+    try:
+        plan = await planning.fetchval(
+            "INSERT INTO help_plan (household, year) VALUES ($1, $2) RETURNING id", household, day.year
+        )
+        await delivering.execute("BEGIN")
+        await delivering.execute(
+            "INSERT INTO project_beneficiary (project, household) VALUES ($1, $2)", project["id"], household
+        )
+        item = "INSERT INTO help_plan_item (plan, type, due_on) VALUES ($1, 'housing', $2)"
+        added = asyncio.ensure_future(planning.execute(item, plan, day))
+        # The item's trigger waits for the delivery's transaction (else it would count the item open).
+        assert await waiting_for_a_lock(database, planning.get_server_pid())
+        await delivering.execute("COMMIT")
+        await added
+        assert await delivering.fetch(MISCOUNTED_OPEN) == []
+        assert await delivering.fetchval("SELECT count(*) FROM plan_item_open WHERE household = $1", household) == 0
+    finally:
+        await delivering.close()
+        await planning.close()
 
 
 async def test_two_changes_of_a_projects_beneficiaries_run_one_after_the_other(town: Town, database: str) -> None:
