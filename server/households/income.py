@@ -1,5 +1,6 @@
-"""Per-capita net income: the one place its rule is written (never typed; PostgreSQL keeps the same figure with each
-household row in the generated column `per_capita_income`, which tests/households/test_income.py holds to it)."""
+"""Per-capita net income: its rule in Python (never typed). The queries that judge many households read the same
+figure from the generated column `per_capita_income`, which PostgreSQL keeps with each household row and
+tests/households/test_per_capita_column.py holds to this rule."""
 
 from __future__ import annotations
 
@@ -22,12 +23,3 @@ def per_capita_net_income(household: Mapping[str, Any], members: int) -> Decimal
     if members <= 0:
         return None
     return (net_income(household) / members).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def per_capita_sql(household: str, members: str) -> str:
-    """per_capita_net_income as an SQL expression, for a query that judges many households: `household` is the alias
-    of a household row, `members` an SQL expression counting its members. PostgreSQL's round() takes a half away
-    from zero, as ROUND_HALF_UP does (tests/households/test_income.py holds the two to the same figures)."""
-    parts = " + ".join(f"coalesce({household}.{part}, 0)" for part in INCOME_PARTS)
-    net = f"{parts} - coalesce({household}.production_cost, 0)"
-    return f"CASE WHEN {members} > 0 THEN round(({net}) / {members}, 2) END"

@@ -15,7 +15,6 @@ from typing import Any
 from server import policy
 from server.clock import TIMEZONE
 from server.database import concurrently
-from server.households.income import per_capita_sql
 from server.households.pinyin import initials
 from server.households.tables import Household
 from server.jobs.placements import CHECK_RULES
@@ -106,7 +105,7 @@ _PAIRED = (
     " FROM pairing p JOIN household h ON h.id = p.household JOIN village v ON v.id = h.village"
     " LEFT JOIN unnest({}::int[], {}::numeric[]) l(township, line) ON l.township = v.township"
 )
-_ABOVE_LINE = f"{per_capita_sql('h', 'h.member_count')} > l.line"
+_ABOVE_LINE = "h.per_capita_income > l.line"  # the column PostgreSQL keeps with the row
 
 
 def _lines(result: dict[int, Assessment], held: Values) -> dict[int, Decimal | None]:

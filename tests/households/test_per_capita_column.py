@@ -14,10 +14,24 @@ from server.households.tables import Household, Member
 from server.jobs.placements import change_wage_income
 from tests.helpers import log_in, post_form
 from tests.households.conftest import add_household, new_id
-from tests.households.test_income import CASES
 from tests.households.test_registry_forms import HOUSEHOLD
 
 MEMBER = {"schooling": "none", "health": "healthy", "labour_skill": "normal"}
+# (wage, business, property, transfers, production cost, members): halves of a cent either way, repeating
+# quotients, a loss, no members.
+CASES = [
+    ("0.05", "0", "0", "0", "0", 2),  # 0.025 → 0.03
+    ("0", "0", "0", "0", "0.05", 2),  # -0.025 → -0.03
+    ("25079.98", "0", "0", "0", "0", 3),  # 8359.99333…
+    ("25080.00", "0", "0", "0", "0", 3),
+    ("10", "0", "0", "0", "0", 3),  # 3.333…
+    ("20.01", "0", "0", "0", "0", 6),  # 3.335 → 3.34
+    ("6000", "2000.50", "0", "1000", "1000.50", 3),
+    ("9999999999.99", "9999999999.99", "9999999999.99", "9999999999.99", "0", 7),
+    ("1000", "0", "0", "0", "3000.07", 4),  # -500.0175 → -500.02
+    ("500", "0", "0", "0", "0", 0),
+]
+
 _ROWS = f"SELECT id, per_capita_income, member_count, production_cost, {', '.join(INCOME_PARTS)} FROM household"
 
 
