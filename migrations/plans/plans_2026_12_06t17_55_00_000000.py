@@ -8,7 +8,7 @@ an index-only count per village of the items before today.
 
 An item is open when its household received fewer measures of its type in the plan's year than its rank among its
 plan's items of that type by date (and id): the n-th item of a type is met exactly when at least n were received
-(server/plans/queries.py, `_OPEN_PAST_DUE`). A plan is its household's for one year, so an item's group is its plan
+(as server/plans/queries.py's `_MATCHED` pairs items with deliveries). A plan is its household's for one year, so an item's group is its plan
 and type.
 
 Kept by recomputing, as `delivered_count` is: `plan_item_open_recounted(households)` locks the households' rows (FOR NO
