@@ -3,11 +3,11 @@ leaders' overdue counts, and the ledgers (printable pages and .xlsx downloads)."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
 from server.accounts.roles import Role
@@ -93,8 +93,14 @@ class HouseholdRecordController(Controller):
     guards = [requires_township_staff]  # noqa: RUF012
 
     @get("/timeline")
-    async def timeline(self, request: Request[Any, Any, Any], household_id: FromPath[int]) -> Template:
-        data = await pages.timeline(current_user(request), household_id)
+    async def timeline(
+        self,
+        request: Request[Any, Any, Any],
+        household_id: FromPath[int],
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=100)] = 1,
+    ) -> Template:
+        """A page of the household's timeline; "more" gets the next page's entries alone."""
+        data = await pages.timeline(current_user(request), household_id, page_number)
         if data is None:
             raise NotFoundException()
-        return await vpage(request, "visits/timeline.html", **data)
+        return await vpage(request, "visits/timeline.html", fragment="visits/_timeline_entries.html", **data)

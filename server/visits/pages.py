@@ -141,32 +141,41 @@ async def recent_visits(user: CurrentUser, limit: int = 30) -> list[dict[str, An
 # (three fewer): its follow-ups (rows of the table), the measures recorded outside visits (a placement, an attended
 # training, a completed project: the ledger view of migrations/plans, so the timeline shows everything the household
 # received) and its changes from the audit trail, its own and corrections of its visits (records, named by MEASURE and
-# CHANGE). Every value keeps its type: asyncpg reads rows and records of an array as it reads columns.
+# CHANGE; exports and reveals are looked-at, not changes: they stay in the audit trail only). Every value keeps its
+# type: asyncpg reads rows and records of an array as it reads columns. Measures and changes come newest first, as
+# many as the page needs (`{{}}`, TIMELINE_PAGE entries a page), each in one total order, so the newest n of the
+# merged timeline are among the newest n of each source.
 _TIMELINE = f"""
 SELECT h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name,
        ARRAY(SELECT f FROM follow_up f WHERE f.household = h.id ORDER BY f.due_on DESC LIMIT 300) AS follow_ups,
        ARRAY(SELECT (d.source, d.type, d.amount, d.note, d.delivered_on,
                      d.delivered_on::timestamp AT TIME ZONE 'Asia/Shanghai')
              FROM delivered_measure d WHERE d.household = h.id AND d.source <> 'visit'
-             ORDER BY d.delivered_on DESC LIMIT 100) AS measures,
+             ORDER BY d.delivered_on DESC, d.source, d.source_id DESC LIMIT {{}}) AS measures,
        ARRAY(SELECT (e.at, e.action, e.actor_label, u.display_name, e.target_type, e.target_id, e.detail)
              FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor
-             WHERE (e.target_type = 'household' AND e.target_id = h.id::text)
-                OR (e.target_type = 'visit' AND e.action = 'visit_edited' AND e.target_id = ANY({{}}::text[]))
-             ORDER BY e.at DESC LIMIT 200) AS changes
+             WHERE ((e.target_type = 'household' AND e.target_id = h.id::text)
+                    OR (e.target_type = 'visit' AND e.action = 'visit_edited'
+                        AND e.target_id IN (SELECT v.id::text FROM visit v WHERE v.household = h.id)))
+               AND e.action <> 'export' AND e.action NOT LIKE '%reveal%'
+             ORDER BY e.at DESC, e.id DESC LIMIT {{}}) AS changes
 FROM household h JOIN village vl ON vl.id = h.village WHERE h.id = {{}} AND {{}}
 """
+# Entries of a timeline page; "more" (server/visits/lists.py) brings the next ones.
+TIMELINE_PAGE = 30
 MEASURE = ("source", "type", "amount", "note", "delivered_on", "at")
 CHANGE = ("at", "action", "actor_label", "actor_name", "target_type", "target_id", "detail")
 
 
-async def timeline(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
-    """The household (as `household_header` names it), its visits (with measures, photos, answered follow-ups),
-    explicit follow-ups, measures and changes, newest first; None when the household is out of the user's scope."""
-    visits = await visits_where(user, "v.household = {}", household_id, limit=200)
-    rows = await Household.raw(
-        _TIMELINE, [str(visit["id"]) for visit in visits], household_id, household_scope_sql(user, "h")
-    )
+async def timeline(user: CurrentUser, household_id: int, page: int = 1) -> dict[str, Any] | None:
+    """The household (as `household_header` names it), its open follow-ups, and page `page` of its timeline: its
+    visits (with measures, photos, answered follow-ups), explicit follow-ups, measures and changes, newest first,
+    TIMELINE_PAGE entries a page (`more`: whether older ones follow); None when the household is out of the user's
+    scope."""
+    shown = page * TIMELINE_PAGE
+    wanted = shown + 1  # from each source: the page's entries could all be its, and one more tells of more
+    visits = await visits_where(user, "v.household = {}", household_id, limit=wanted)
+    rows = await Household.raw(_TIMELINE, wanted, wanted, household_id, household_scope_sql(user, "h"))
     if not rows:
         return None
     row = rows[0]
@@ -179,23 +188,28 @@ async def timeline(user: CurrentUser, household_id: int) -> dict[str, Any] | Non
     for visit in visits:
         visit["answered"] = [f for f in answered[visit["id"]] if f["reason"] != "schedule"]
         entries.append({"type": "visit", "at": visit["visited_at"], "visit": visit})
-    for follow_up in follow_ups:
-        if follow_up["reason"] != "schedule":
-            entries.append({"type": "follow_up", "at": follow_up["created_at"], "follow_up": follow_up})
+    planned = [f for f in follow_ups if f["reason"] != "schedule"]
+    for follow_up in sorted(planned, key=lambda f: (f["created_at"], f["id"]), reverse=True):
+        entries.append({"type": "follow_up", "at": follow_up["created_at"], "follow_up": follow_up})
     for measure in (dict(zip(MEASURE, record, strict=True)) for record in row["measures"]):
         entries.append({"type": "measure", "at": measure["at"], "measure": measure})
     for event in _changes([dict(zip(CHANGE, record, strict=True)) for record in row["changes"]]):
         entries.append({"type": "change", "at": event["at"], "event": event})
-    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    entries.sort(key=lambda entry: entry["at"], reverse=True)  # stable: ties keep each source's own order
     open_ones = sorted((f for f in follow_ups if f["closed_at"] is None), key=lambda f: f["due_on"])
     household = {key: row[key] for key in HEADER}
-    return {"household": household, "entries": entries, "open_follow_ups": open_ones, "today": today()}
+    return {
+        "household": household,
+        "entries": entries[shown - TIMELINE_PAGE : shown],
+        "page": page,
+        "more": len(entries) > shown,
+        "open_follow_ups": open_ones,
+        "today": today(),
+    }
 
 
 def _changes(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The household's own changes, and corrections of its visits, from the audit trail."""
-    # Exports and reveals are looked-at, not changes: they stay in the audit trail only.
-    events = [e for e in events if e["action"] != "export" and "reveal" not in e["action"]]
     for event in events:
         if isinstance(event["detail"], str):  # jsonb arrives as text
             event["detail"] = json.loads(event["detail"])

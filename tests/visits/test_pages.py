@@ -267,3 +267,51 @@ async def test_the_same_form_sent_with_a_day_of_another_year_is_still_one_visit(
     again = await send_visit(as_wang, world["monitored"], {"note": "看望"}, client_id=client_id)
     assert again.status_code == 409, "another day is other content: nothing overwritten"
     assert await Visit.count().where(Visit.client_id == uuid.UUID(client_id)) == 1
+
+
+def timeline_visits(page: str) -> list[int]:
+    return [int(found) for found in re.findall(r'<a class="timeline__title" href="/visits/(\d+)"', page)]
+
+
+async def test_the_timeline_shows_30_entries_a_page_and_older_ones_follow_each_once(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    start = datetime(2025, 3, 1, 9, tzinfo=UTC)
+    ids = []
+    for day in [*range(68), 70, 70]:  # two visits at the same time: the later id first
+        [row] = await Visit.insert(
+            Visit(household=world["monitored"], cadre=world["wang"], visited_at=start + timedelta(days=day))
+        ).returning(Visit.id)
+        ids.append(row["id"])
+    newest_first = [*reversed(ids)]
+    path = f"/households/{world['monitored']}/timeline"
+    first = (await as_wang.get(path)).text
+    assert timeline_visits(first) == newest_first[:30]
+    assert f'href="{path}?page=2"' in first
+    assert "更早的记录" in first
+    second = await as_wang.get(f"{path}?page=2", headers={"HX-Request": "true"})
+    assert "<html" not in second.text, "more brings the entries alone"
+    assert timeline_visits(second.text) == newest_first[30:60]
+    assert f'href="{path}?page=3"' in second.text
+    third = (await as_wang.get(f"{path}?page=3")).text  # without JavaScript: the whole page of the older ones
+    assert "<html" in third
+    assert timeline_visits(third) == newest_first[60:]
+    assert "更早的记录" not in third
+    assert (await as_wang.get(f"{path}?page=0")).status_code == 400
+
+
+async def test_a_recent_correction_of_an_old_visit_shows_on_the_first_page_of_the_timeline(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    corrected = await record(as_wang, world["monitored"])
+    assert (await edit(as_wang, corrected, "1", "看望并补记")).status_code == 303
+    await Visit.update({Visit.visited_at: datetime(2025, 1, 6, 9, tzinfo=UTC)}).where(Visit.id == corrected)
+    for day in range(40):
+        await Visit.insert(
+            Visit(household=world["monitored"], cadre=world["wang"], visited_at=datetime(2025, 6, 1, tzinfo=UTC)
+                  + timedelta(days=day))
+        )  # fmt: skip
+    first = (await as_wang.get(f"/households/{world['monitored']}/timeline")).text
+    assert corrected not in timeline_visits(first), "the visit itself is on a later page"
+    assert "走访记录已修改" in first
+    assert "看望 → 看望并补记" in first
