@@ -7,12 +7,12 @@ from typing import Any
 
 import httpx
 
-from server.households.tables import Household
+from server.households.tables import Household, Member
 from server.identification.steps import Actor
 from server.identification.tables import IdentificationSettings
 from server.places.tables import Township
 from tests.helpers import csrf_token_of, log_in, post_form, without_tokens
-from tests.identification.conftest import add_village, head_of, household_of, in_state
+from tests.identification.conftest import add_village, head_of, household_of, in_state, new_id_number
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -77,6 +77,22 @@ async def test_the_overview_shows_each_village_against_the_scale_guidance(
     assert "已识别 1 人 / 人口 900（0.1%，指导比例约 50%）" in html
     assert '<rect class="bar__fill" x="0" y="0" width="0"' in html
 
+
+
+async def test_the_overview_counts_the_members_of_the_villages_registered_households_only(
+    admin_client: httpx.AsyncClient, admin: Actor, village: dict[str, Any], township: dict[str, int]
+) -> None:
+    registered = await household_of(await in_state(admin, village, "registered"))
+    await Member.insert(
+        *[Member(household=registered["id"], name=name, id_number=new_id_number()) for name in ("李小", "李二")]
+    )
+    pending = await household_of(await in_state(admin, village, "reviewed", head="赵五"))
+    await Member.insert(Member(household=pending["id"], name="赵小", id_number=new_id_number()))
+    [other] = await Township.insert(Township(county=township["county"], name="保太镇", code="371326103000"))
+    await in_state(admin, await add_village({**township, "township": other["id"]}, 800, name="外镇村"), "registered")
+    html = (await admin_client.get("/identification")).text
+    assert "已识别 3 人 / 人口 900" in html, "the head and two members; not the family still under review"
+    assert "外镇村" not in html
 
 async def test_another_townships_village_and_application_are_not_found(
     admin_client: httpx.AsyncClient, admin: Actor, township: dict[str, int]
