@@ -78,7 +78,6 @@ async def test_the_overview_shows_each_village_against_the_scale_guidance(
     assert '<rect class="bar__fill" x="0" y="0" width="0"' in html
 
 
-
 async def test_the_overview_counts_the_members_of_the_villages_registered_households_only(
     admin_client: httpx.AsyncClient, admin: Actor, village: dict[str, Any], township: dict[str, int]
 ) -> None:
@@ -93,6 +92,7 @@ async def test_the_overview_counts_the_members_of_the_villages_registered_househ
     html = (await admin_client.get("/identification")).text
     assert "已识别 3 人 / 人口 900" in html, "the head and two members; not the family still under review"
     assert "外镇村" not in html
+
 
 async def test_another_townships_village_and_application_are_not_found(
     admin_client: httpx.AsyncClient, admin: Actor, township: dict[str, int]
