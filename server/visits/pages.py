@@ -45,15 +45,16 @@ def sees_distance(user: CurrentUser) -> bool:
     return user.role in (Role.LEADER, Role.ADMIN)
 
 
+_HEADER = (
+    f"SELECT h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name FROM household h"
+    " JOIN village vl ON vl.id = h.village WHERE h.id = {} AND {}"
+)
+
+
 async def household_header(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
     """The household as the visit pages name it; None when out of the user's scope."""
-    rows = await Household.raw(
-        f"SELECT h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name FROM household h"
-        " JOIN village vl ON vl.id = h.village WHERE h.id = {} AND {}",
-        household_id,
-        household_scope_sql(user, "h"),
-    )
-    return rows[0] if rows else None
+    rows = await fetch_query(QueryString(_HEADER, household_id, household_scope_sql(user, "h")))
+    return dict(rows[0]) if rows else None
 
 
 _VISIT_FORM = f"""
@@ -104,7 +105,8 @@ async def visits_where(user: CurrentUser, condition: str, *args: Any, limit: int
     """Visits matching `condition` (SQL on the visit `v` and its household `h`) within the user's scope, newest
     first, with measures and photos: one statement."""
     sql = _VISITS_PICKED.replace("%(condition)s", condition).replace("%(limit)s", str(int(limit)))
-    visits: list[dict[str, Any]] = await Household.raw(sql, *args, household_scope_sql(user, "h"))
+    rows = await fetch_query(QueryString(sql, *args, household_scope_sql(user, "h")))
+    visits = [dict(row) for row in rows]
     attach(visits, user)
     return visits
 
@@ -251,18 +253,19 @@ async def village_follow_up_overview(user: CurrentUser) -> tuple[int, list[dict[
     """The township's alert period (days), and per village: households, with an overdue follow-up, not visited in
     those days; the villages with the most overdue, then the most unvisited, first (else in their order)."""
     township = user.township_id or NOTHING
-    [row] = await Household.raw(_OVERVIEW, township, township, township)
+    [row] = await fetch_query(QueryString(_OVERVIEW, township, township, township))
     villages = [dict(zip(OVERVIEW, village, strict=True)) for village in row["villages"]]
     villages.sort(key=lambda village: (-village["overdue"], -village["unvisited"]))
     return UNVISITED_ALERT_DAYS.convert(row["unvisited_alert_days"]), villages
 
 
+_PHOTO = (
+    "SELECT p.storage_key, p.thumbnail_key FROM visit_photo p JOIN visit v ON v.id = p.visit"
+    " JOIN household h ON h.id = v.household WHERE p.id = {} AND {}"
+)
+
+
 async def photo_for_viewer(user: CurrentUser, photo_id: int) -> dict[str, Any] | None:
     """A visit photo's keys, only when the viewer may see its household."""
-    rows = await Household.raw(
-        "SELECT p.storage_key, p.thumbnail_key FROM visit_photo p JOIN visit v ON v.id = p.visit"
-        " JOIN household h ON h.id = v.household WHERE p.id = {} AND {}",
-        photo_id,
-        household_scope_sql(user, "h"),
-    )
-    return rows[0] if rows else None
+    rows = await fetch_query(QueryString(_PHOTO, photo_id, household_scope_sql(user, "h")))
+    return dict(rows[0]) if rows else None
