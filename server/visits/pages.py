@@ -14,7 +14,6 @@ from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.clock import today
 from server.database import fetch_query
-from server.households.tables import Household
 from server.policy.queries import NOTHING
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS, UNVISITED_ALERT_DAYS
 from server.scope import household_scope_sql
@@ -177,7 +176,7 @@ async def timeline(user: CurrentUser, household_id: int, page: int = 1) -> dict[
     shown = page * TIMELINE_PAGE
     wanted = shown + 1  # from each source: the page's entries could all be its, and one more tells of more
     visits = await visits_where(user, "v.household = {}", household_id, limit=wanted)
-    rows = await Household.raw(_TIMELINE, wanted, wanted, household_id, household_scope_sql(user, "h"))
+    rows = await fetch_query(QueryString(_TIMELINE, wanted, wanted, household_id, household_scope_sql(user, "h")))
     if not rows:
         return None
     row = rows[0]
