@@ -251,7 +251,7 @@ def _scope_fence(user: CurrentUser, terms: list[str]) -> tuple[str, str]:
 def _conditions(
     user: CurrentUser, terms: list[str], village_id: int | None, status: str
 ) -> tuple[QueryString, QueryString]:
-    """The scope (with the village and status filters) of `scoped`, and the terms' condition on `h` and `v`."""
+    """The scope (with the village and status filters) of `scoped`, and the terms' condition on `h` and its keys `k`."""
     scope = [household_scope_sql(user, "h"), QueryString(in_register_sql("h"))]
     if village_id:
         scope.append(QueryString("h.village = {}", village_id))
@@ -265,7 +265,7 @@ async def matching_ids(user: CurrentUser, q: str = "", village_id: int | None = 
     """Every household the register shows for these filters (for the export of exactly that list)."""
     scope, matching = _conditions(user, search_terms(q), village_id, status)
     rows = await Household.raw(
-        "SELECT h.id FROM household h JOIN village v ON v.id = h.village {} WHERE {} AND {} ORDER BY h.code",
+        "SELECT h.id FROM household h {} WHERE {} AND {} ORDER BY h.code",
         scoped_keys(user),
         scope,
         matching,
