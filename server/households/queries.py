@@ -80,12 +80,14 @@ def member_term(term: str) -> QueryString:
 
 
 def household_term(term: str) -> QueryString:
-    """The condition on household `h` in village `v` for one term: its village's name, or its phone's tail."""
+    """The condition on household `h` for one term: its village's name, or its phone's tail. The villages whose name
+    matches are found once (PostgreSQL keeps them in a hash): the name compared once a village, not once a household
+    (`zs` and `王` 0.1-0.15 ms less of the database on a township)."""
     if term.isascii() and term.isdigit():
         if len(term) < MIN_DIGITS:
             return QueryString("FALSE")
         return QueryString("h.phone LIKE {}", f"%{term}")
-    return QueryString("v.name LIKE {}", f"%{_like_escape(term)}%")
+    return QueryString("h.village IN (SELECT id FROM village WHERE name LIKE {})", f"%{_like_escape(term)}%")
 
 
 def keys_term(term: str) -> QueryString:
@@ -249,7 +251,7 @@ def _scope_fence(user: CurrentUser, terms: list[str]) -> tuple[str, str]:
 def _conditions(
     user: CurrentUser, terms: list[str], village_id: int | None, status: str
 ) -> tuple[QueryString, QueryString]:
-    """The scope (with the village and status filters) of `scoped`, and the terms' condition on `h` and `v`."""
+    """The scope (with the village and status filters) of `scoped`, and the terms' condition on `h` and its keys `k`."""
     scope = [household_scope_sql(user, "h"), QueryString(in_register_sql("h"))]
     if village_id:
         scope.append(QueryString("h.village = {}", village_id))
@@ -263,7 +265,7 @@ async def matching_ids(user: CurrentUser, q: str = "", village_id: int | None = 
     """Every household the register shows for these filters (for the export of exactly that list)."""
     scope, matching = _conditions(user, search_terms(q), village_id, status)
     rows = await Household.raw(
-        "SELECT h.id FROM household h JOIN village v ON v.id = h.village {} WHERE {} AND {} ORDER BY h.code",
+        "SELECT h.id FROM household h {} WHERE {} AND {} ORDER BY h.code",
         scoped_keys(user),
         scope,
         matching,
