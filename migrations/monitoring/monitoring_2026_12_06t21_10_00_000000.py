@@ -22,6 +22,11 @@ DESCRIPTION = "each status event's next event of the same kind, kept"
 
 FORWARDS = [
     "ALTER TABLE status_event ADD COLUMN next_on date",
+    # The events written before hold no value of the new column: PostgreSQL supplies it for each row it reads, which
+    # made a county-scale township's years, read from the county's 36,000 events, 0.35 ms slower than with the window
+    # (5.3-5.5 → 5.7-5.8 ms). Written anew (in its own order, a second at county scale), every row holds it: 4.3-4.7
+    # ms against 4.4-5.0 with the window on such a copy.
+    "CLUSTER status_event USING status_event_pkey",
     """
     CREATE FUNCTION status_event_next_on(households integer[]) RETURNS void LANGUAGE sql AS $$
       UPDATE status_event e SET next_on = n.next_on
