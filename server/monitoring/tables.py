@@ -46,7 +46,9 @@ class RiskCase(Table, tablename="risk_case"):
 class StatusEvent(Table, tablename="status_event"):
     """A household's status changed by a recorded step, on its day: lifted out by an exit's announcement, or
     returned to poverty by a monitoring confirmation. The return-to-poverty rate by year counts these rows (with the
-    household's people then), never the current status, so a past year's figure does not move with today's register."""
+    household's people then), never the current status, so a past year's figure does not move with today's register.
+    The database keeps each event's `next_on` (the household's next event of the same kind, which ends the years the
+    event counts for; Piccolo does not know of it) by a trigger on every write."""
 
     id: Serial  # added by Piccolo; annotated for type checkers
 

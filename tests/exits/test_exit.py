@@ -12,9 +12,11 @@ from server.clock import today
 from server.county.tables import SubmissionItem
 from server.exits.tables import ExitCase, ExitObjection, ExitStep
 from server.households.tables import Household
+from server.monitoring.events import record_status_event
 from server.monitoring.tables import StatusEvent
 from server.places.tables import County
 from tests.helpers import csrf_token_of, log_in
+from tests.monitoring.test_next_on import next_on
 
 CHECK = {"food_clothing_ok": "yes", "schooling_ok": "yes", "medical_ok": "yes", "housing_ok": "yes",
          "water_ok": "yes", "household_agreed": "yes"}  # fmt: skip
@@ -235,3 +237,29 @@ async def test_another_countys_office_cannot_see_or_decide_the_exit(
     await log_in(client, "othercounty")
     assert (await client.get(f"/county/lists/{list_id}")).status_code == 404
     assert f"/county/lists/{list_id}" not in (await client.get("/county/lists")).text
+
+
+async def test_an_announced_exit_is_chained_after_the_households_earlier_exit(
+    client: httpx.AsyncClient, world: dict[str, Any]
+) -> None:
+    """The announcement records the event; the household's earlier exit then keeps its day as `next_on`
+    (tests/monitoring/test_next_on.py)."""
+    household = world["ready"]
+    earlier = today().replace(month=1, day=1) - timedelta(days=400)
+    await record_status_event(household, "not_out", "out_supported", earlier, "exit", 9001)
+    await record_status_event(household, "out_supported", "returned", earlier + timedelta(days=200), "monitoring", 9101)
+    case_id = await reviewed_case(household)
+    await log_in(client, "xadmin")
+    sent = await post(client, f"/exits/{case_id}", f"/submissions/exits/{case_id}", {})
+    list_url = sent.headers["location"].replace("/submissions/", "/county/lists/")
+    await log_in(client, "xcounty")
+    [item] = await SubmissionItem.select(SubmissionItem.id)
+    decision = {"on": day(0), "document": "平扶发〔2026〕14号", f"decision_{item['id']}": "approve"}
+    assert (await post(client, list_url, f"{list_url}/decision", decision)).status_code == 303
+    dates = {"starts_on": day(0), "ends_on": day(6)}
+    assert (await post(client, list_url, f"{list_url}/announcement", dates)).status_code == 303
+    assert await next_on(household) == [
+        ("out_supported", earlier, today()),
+        ("returned", earlier + timedelta(days=200), None),
+        ("out_supported", today(), None),
+    ]
