@@ -3,14 +3,14 @@ id) order, NULL for its last; kept by the database.
 
 The rate by year (the rate page's years, a county's years on its home, a year closed) counts an event for a span of
 years that ends with the household's next event of the same kind. Working that out per request was a window over
-every counted event, sorted by household: the rate page's years statement 1.10-1.17 → 0.80 ms of backend CPU on
-the township demo, the county's years (its office's home) 52-56 → 32-33 ms at county scale.
+every counted event, sorted by household: the rate page's years statement 1.10-1.17 → 0.80 ms of backend CPU on the
+township demo, the county's years (its office's home) 52-56 → 32-33 ms at county scale.
 `status_event_next_on(households)` sets the column for the events of those households (the one place the chaining is
-written: the trigger, this migration and the recount of tests/monitoring/test_next_on.py call it); the trigger calls it after every insert, delete, and change of an
-event's household, kind or day (whatever writes it: an exit's announcement, a return confirmed, the demo, a household
-deleted with its events), in the same transaction, with the household's row locked so that two events of one
-household recorded at once are chained one after the other (both steps that record an event have changed the row
-already)."""
+written: the trigger, this migration and the recount of tests/monitoring/test_next_on.py call it); the trigger calls
+it after every insert, delete, and change of an event's household, kind or day (whatever writes it: an exit's
+announcement, a return confirmed, the demo, a household deleted with its events), in the same transaction, with the
+household's row locked so that two events of one household recorded at once are chained one after the other (both
+steps that record an event have changed the row already)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
