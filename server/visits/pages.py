@@ -44,10 +44,10 @@ def sees_distance(user: CurrentUser) -> bool:
     return user.role in (Role.LEADER, Role.ADMIN)
 
 
-_HEADER = (
-    f"SELECT h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name FROM household h"
-    " JOIN village vl ON vl.id = h.village WHERE h.id = {} AND {}"
-)
+# The household as the visit pages name it (their header): the columns, and their names in a row.
+HEADER_COLUMNS = f"h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name"
+HEADER = ("id", "code", "monitoring_type", "head", "village_name")
+_HEADER = f"SELECT {HEADER_COLUMNS} FROM household h JOIN village vl ON vl.id = h.village WHERE h.id = {{}} AND {{}}"
 
 
 async def household_header(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
@@ -57,7 +57,7 @@ async def household_header(user: CurrentUser, household_id: int) -> dict[str, An
 
 
 _VISIT_FORM = f"""
-SELECT h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name,
+SELECT {HEADER_COLUMNS},
        h.monitoring_type IS NOT NULL AS is_monitored,
        {policy.sql(FOLLOW_UP_DAYS, "vl.township", "{}::date")} AS ordinary,
        {policy.sql(MONITORED_FOLLOW_UP_DAYS, "vl.township", "{}::date")} AS monitored,
@@ -65,7 +65,6 @@ SELECT h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name,
          AS follow_ups
 FROM household h JOIN village vl ON vl.id = h.village WHERE h.id = {{}} AND {{}}
 """
-HEADER = ("id", "code", "monitoring_type", "head", "village_name")
 
 
 async def visit_form(user: CurrentUser, household_id: int) -> dict[str, Any] | None:
@@ -147,7 +146,7 @@ async def recent_visits(user: CurrentUser, limit: int = 30) -> list[dict[str, An
 # many as the page needs (`{{}}`, TIMELINE_PAGE entries a page), each in one total order, so the newest n of the
 # merged timeline are among the newest n of each source.
 _TIMELINE = f"""
-SELECT h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name,
+SELECT {HEADER_COLUMNS},
        ARRAY(SELECT f FROM follow_up f WHERE f.household = h.id ORDER BY f.due_on DESC LIMIT 300) AS follow_ups,
        ARRAY(SELECT (d.source, d.type, d.amount, d.note, d.delivered_on,
                      d.delivered_on::timestamp AT TIME ZONE 'Asia/Shanghai')
