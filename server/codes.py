@@ -41,6 +41,10 @@ class CodeList:
             self._translated[locale] = Labels({code: gettext(label) for code, label in self._labels.items()})
         return self._translated[locale]
 
+    def msgids(self) -> dict[str, str]:
+        """{code: label} not yet translated, for a map of labels that is translated where it is shown."""
+        return dict(self._labels)
+
     def choices(self) -> list[tuple[str, str]]:
         """(code, label) in order, in the current language (from `labels`: a form's options are not translated anew
         for every page)."""

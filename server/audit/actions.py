@@ -106,6 +106,17 @@ ACTIONS = CodeList(
     ("exit_objection_answered", N_("Objection to an exit answered")),
 )
 
+# Who acted when nobody logged in: the actor label the trail stores for a public report, and its name on screen.
+DOOR_CARD = "door card"
+TOWNSHIP_PAGE = "township page"
+ACCOUNTLESS_ACTORS = CodeList((DOOR_CARD, N_("Door card")), (TOWNSHIP_PAGE, N_("The township's public page")))
+
+
+def actor_name(display_name: str | None, label: str) -> str:
+    """Who acted: the account's name, else the trail's label (a public report's door card or page, named)."""
+    return display_name or ACCOUNTLESS_ACTORS.label(label)
+
+
 TARGET_TYPES = CodeList(
     ("household", N_("Household")),
     ("member", N_("Member")),

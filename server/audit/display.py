@@ -9,15 +9,17 @@ from datetime import datetime
 from typing import Any
 
 from server import privacy
-from server.audit.actions import ACTIONS, TARGET_LINKS, TARGET_TYPES
+from server.audit.actions import ACTIONS, TARGET_LINKS, TARGET_TYPES, actor_name
 from server.households.history import FIELD_LABELS
 from server.i18n import N_, gettext
+from server.monitoring.codes import CASE_FIELD_LABELS
 
 # An 18-character ID number (GB 11643) and a mainland mobile number, wherever they appear in a detail.
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 DETAIL_LABELS = {
     **FIELD_LABELS,
+    **CASE_FIELD_LABELS,
     "household": N_("Household"),
     "kind": N_("Kind"),
     "year": N_("Year"),
@@ -55,7 +57,8 @@ def _maskable(text: str) -> bool:
     return bool(ID_NUMBER.search(text) or MOBILE.search(text))
 
 
-def _label(name: str) -> str:
+def field_label(name: str) -> str:
+    """A field of an event's detail as people read it (an unknown one as it is stored)."""
     return gettext(DETAIL_LABELS.get(name, name))
 
 
@@ -89,12 +92,12 @@ def shown(row: dict[str, Any], reveal: bool = False) -> ShownEvent:
     everything = json.dumps(detail, ensure_ascii=False)
     raw_changes = detail.pop("changes", {}) if isinstance(detail.get("changes"), dict) else {}
     changes = [
-        (_label(name), _text(pair[0], reveal), _text(pair[1], reveal))
+        (field_label(name), _text(pair[0], reveal), _text(pair[1], reveal))
         if isinstance(pair, list) and len(pair) == 2
-        else (_label(name), "", _text(pair, reveal))
+        else (field_label(name), "", _text(pair, reveal))
         for name, pair in raw_changes.items()
     ]
-    facts = [(_label(name), _text(value, reveal)) for name, value in detail.items()]
+    facts = [(field_label(name), _text(value, reveal)) for name, value in detail.items()]
     target_type, target_id = row["target_type"], row["target_id"]
     target_label = TARGET_TYPES.label(target_type)
     link = TARGET_LINKS.get(target_type, "")
@@ -103,7 +106,7 @@ def shown(row: dict[str, Any], reveal: bool = False) -> ShownEvent:
         at=row["at"],
         action_code=row["action"],
         action=ACTIONS.label(row["action"]),
-        who=row["actor_name"] or row["actor_label"],
+        who=actor_name(row["actor_name"], row["actor_label"]),
         username=row["actor_username"] or row["actor_label"],
         target_type=target_label,
         target=f"{target_label} {target_id}".strip() if target_type or target_id else "",

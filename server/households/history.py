@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from server import codes, privacy
+from server.audit.actions import actor_name
 from server.audit.queries import record
 from server.i18n import N_, gettext
 
@@ -138,7 +139,8 @@ def _shown(name: str, value: Any, show_phones: bool) -> str:
 
 def history_of(rows: list[dict[str, Any]], show_phones: bool) -> list[HistoryEntry]:
     """The latest changes of a household and its members, newest first, ready to show: from the rows (at, action,
-    detail, who) of its latest HISTORY_LIMIT audit events (read with the household: `queries.household_in_scope`)."""
+    detail, actor_name, actor_label) of its latest HISTORY_LIMIT audit events (read with the household:
+    `queries.household_in_scope`)."""
     entries = []
     for row in rows:
         detail = json.loads(row["detail"]) if isinstance(row["detail"], str) else row["detail"] or {}
@@ -146,7 +148,7 @@ def history_of(rows: list[dict[str, Any]], show_phones: bool) -> list[HistoryEnt
         entries.append(
             HistoryEntry(
                 at=row["at"],
-                who=row["who"],
+                who=actor_name(row["actor_name"], row["actor_label"]),
                 action=gettext(ACTIONS.get(row["action"], row["action"])),
                 member=str(detail.get("member", "")),
                 changes=[

@@ -336,12 +336,12 @@ VISITS = (
 # entries of its history (as `history.history_of` takes them), as records named by CADRE and HISTORY: asyncpg reads
 # the values of a record with their types, as it reads columns.
 CADRE = tuple(RESPONSIBLE_CADRE)
-HISTORY = ("at", "action", "detail", "who")
+HISTORY = ("at", "action", "detail", "actor_name", "actor_label")
 CADRES_AND_HISTORY = f""",
        ARRAY(SELECT ({", ".join(RESPONSIBLE_CADRE.values())})
              FROM {RESPONSIBLE_CADRES_FROM} WHERE p.household = h.id AND p.ended_on IS NULL
              ORDER BY p.rank) AS cadre_records,
-       ARRAY(SELECT (e.at, e.action, e.detail, COALESCE(u.display_name, e.actor_label))
+       ARRAY(SELECT (e.at, e.action, e.detail, u.display_name, e.actor_label)
              FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor
              WHERE e.target_type = 'household' AND e.target_id = h.id::text
              ORDER BY e.at DESC, e.id DESC LIMIT {HISTORY_LIMIT}) AS history_records"""

@@ -20,3 +20,17 @@ CLEARING_CHECKLIST = CodeList(
     ("housing_ok", N_("Safe housing guaranteed")),
     ("water_ok", N_("Safe drinking water")),
 )
+
+# A risk case's fields as its steps record them in the audit trail (server.monitoring.steps), named on screen.
+CASE_FIELD_LABELS = {
+    "risk_state": N_("State"),
+    "source": N_("How the risk was found"),
+    "found_on": N_("Found on"),
+    "notice_starts_on": N_("Notice starts on"),
+    "notice_ends_on": N_("Notice ends on"),
+    "confirmed_on": N_("Confirmed on"),
+    "cleared_on": N_("Cleared on"),
+    "cleared_income": N_("Per-capita net income"),
+    "cleared_line": N_("Monitoring line"),
+    **CLEARING_CHECKLIST.msgids(),
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.accounts.sessions import CurrentUser
+from server.audit.actions import DOOR_CARD, TOWNSHIP_PAGE
 from server.audit.queries import record
 from server.clock import today as clock_today
 from server.identification.steps import Actor
@@ -15,9 +16,6 @@ from server.pairing.card_tokens import ScannedCard
 from server.piccolo_conf import DB
 from server.reports import limits
 from server.reports.tables import PublicReport
-
-DOOR_CARD = "door card"  # the audit trail's actor label for a report without an account
-TOWNSHIP_PAGE = "township page"
 
 
 class LimitReached(Exception):

@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from server import once
+from server.audit.actions import DOOR_CARD, TOWNSHIP_PAGE
 from server.pairing.card_tokens import TOKEN, ScannedCard, card_in_force, card_path
 from server.pairing.tables import Pairing
 from server.reports import intake, limits, queries
@@ -74,7 +75,7 @@ class PublicReportController(Controller):
         if not await limits.count(limits.CLIENT_LIMITS, limits.client_key(ip)):
             return await self._card_page(request, card, token, form=form, status_code=429, limited="client")
         if form.trapped:
-            await intake.trapped(ip, intake.DOOR_CARD)
+            await intake.trapped(ip, DOOR_CARD)
             return Redirect(path=f"{card_path(token)}?sent={kind}", status_code=303)
         if form.errors:
             return await self._card_page(request, card, token, form=form, status_code=422)
@@ -110,7 +111,7 @@ class PublicReportController(Controller):
         if not await limits.count(limits.CLIENT_LIMITS, limits.client_key(ip)):
             return await self._township_page(request, township, form, status_code=429, limited="client")
         if form.trapped:
-            await intake.trapped(ip, intake.TOWNSHIP_PAGE)
+            await intake.trapped(ip, TOWNSHIP_PAGE)
             return Redirect(path=f"/t/{token}?sent=help", status_code=303)
         if form.errors:
             return await self._township_page(request, township, form, status_code=422)

@@ -12,6 +12,8 @@ from piccolo.querystring import QueryString
 from server import policy
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
+from server.audit.actions import ACTIONS, actor_name
+from server.audit.display import field_label
 from server.clock import today
 from server.database import fetch_query
 from server.policy.queries import NOTHING
@@ -215,7 +217,9 @@ def _changes(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             event["detail"] = json.loads(event["detail"])
         detail = event["detail"] if isinstance(event["detail"], dict) else {}
         changes: dict[str, Any] = detail["changes"] if isinstance(detail.get("changes"), dict) else {}
-        event["fields"] = sorted(changes)
+        event["title"] = ACTIONS.label(event["action"])
+        event["who"] = actor_name(event["actor_name"], event["actor_label"])
+        event["fields"] = [field_label(name) for name in sorted(changes)]
         # Values are shown only for visit corrections; household fields may hold personal data.
         event["shown_changes"] = changes if event["target_type"] == "visit" else {}
     return events

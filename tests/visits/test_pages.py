@@ -12,8 +12,11 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from server.audit.actions import DOOR_CARD
 from server.audit.tables import AuditEvent
 from server.clock import TIMEZONE
+from server.identification.steps import Actor
+from server.monitoring import steps as risk_steps
 from server.visits.tables import FollowUp, Visit, VisitMeasure, VisitPhoto
 from tests.helpers import csrf_token_of, log_in
 from tests.visits.conftest import PHOTO, send_visit
@@ -315,3 +318,17 @@ async def test_a_recent_correction_of_an_old_visit_shows_on_the_first_page_of_th
     assert corrected not in timeline_visits(first), "the visit itself is on a later page"
     assert "走访记录已修改" in first
     assert "看望 → 看望并补记" in first
+
+
+async def test_a_risk_reported_through_the_door_card_reads_in_words_on_the_timeline(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    door_card = Actor(id=None, label=DOOR_CARD, ip="203.0.113.9")
+    await risk_steps.open_case(door_card, world["monitored"], "reported", datetime.now(UTC).date(), note="家里有人生病")
+    page = (await as_wang.get(f"/households/{world['monitored']}/timeline")).text
+    assert "防返贫监测：发现风险 · 帮扶联系卡" in page, "the step and who took it, named"
+    assert "发现日期" in page
+    assert "风险发现方式" in page
+    assert "door card" not in page
+    assert "risk_state" not in page
+    assert "found_on" not in page
