@@ -10,16 +10,14 @@ from typing import Any
 
 from server import privacy
 from server.audit.actions import ACTIONS, TARGET_LINKS, TARGET_TYPES, actor_name
-from server.households.history import FIELD_LABELS
+from server.households.history import SHOWN_LABELS
 from server.i18n import N_, gettext
-from server.monitoring.codes import CASE_FIELD_LABELS
 
 # An 18-character ID number (GB 11643) and a mainland mobile number, wherever they appear in a detail.
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 DETAIL_LABELS = {
-    **FIELD_LABELS,
-    **CASE_FIELD_LABELS,
+    **SHOWN_LABELS,
     "household": N_("Household"),
     "kind": N_("Kind"),
     "year": N_("Year"),

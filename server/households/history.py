@@ -9,18 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from server import codes, privacy
-from server.audit.actions import actor_name
+from server.audit.actions import ACTIONS, actor_name
 from server.audit.queries import record
 from server.i18n import N_, gettext
+from server.monitoring.codes import CASE_FIELD_CODES, CASE_FIELD_LABELS
 
 HISTORY_LIMIT = 50
-ACTIONS = {
-    "household_created": N_("Household registered"),
-    "household_changed": N_("Household changed"),
-    "member_added": N_("Member added"),
-    "member_changed": N_("Member changed"),
-    "member_removed": N_("Member removed"),
-}
 FIELD_LABELS = {
     "code": N_("Household number"),
     "village": N_("Village"),
@@ -65,7 +59,9 @@ FIELD_LABELS = {
     "medical_insurance": N_("Medical insurance"),
     "pension_insurance": N_("Pension insurance"),
 }
-CODE_LISTS = {**codes.FIELD_CODES, "secondary_causes": codes.POVERTY_CAUSE}  # several causes: a list
+CODE_LISTS = {**codes.FIELD_CODES, "secondary_causes": codes.POVERTY_CAUSE, **CASE_FIELD_CODES}  # causes: a list
+# The fields of the household's own changes, and of the risk cases recorded on it (server.monitoring.steps).
+SHOWN_LABELS = {**FIELD_LABELS, **CASE_FIELD_LABELS}
 # village and group are written by name (see server.households.changes), so the trail reads without joins.
 # Never written to the trail in full: the history is read by people who may not see these.
 MASKED_IN_TRAIL = {"id_number": privacy.mask_id_number, "bank_account": privacy.mask_bank_account}
@@ -149,11 +145,11 @@ def history_of(rows: list[dict[str, Any]], show_phones: bool) -> list[HistoryEnt
             HistoryEntry(
                 at=row["at"],
                 who=actor_name(row["actor_name"], row["actor_label"]),
-                action=gettext(ACTIONS.get(row["action"], row["action"])),
+                action=ACTIONS.label(row["action"]),
                 member=str(detail.get("member", "")),
                 changes=[
                     (
-                        gettext(FIELD_LABELS.get(name, name)),
+                        gettext(SHOWN_LABELS.get(name, name)),
                         _shown(name, pair[0], show_phones),
                         _shown(name, pair[1], show_phones),
                     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from server.codes import CodeList
 from server.i18n import N_
+from server.monitoring.workflow import STATE_LABELS
 
 RISK_SOURCE = CodeList(
     ("income_below", N_("Income under the monitoring line")),
@@ -33,4 +34,9 @@ CASE_FIELD_LABELS = {
     "cleared_income": N_("Per-capita net income"),
     "cleared_line": N_("Monitoring line"),
     **CLEARING_CHECKLIST.msgids(),
+}
+# The code lists of those fields' values.
+CASE_FIELD_CODES = {
+    "risk_state": CodeList(*((state.value, label) for state, label in STATE_LABELS.items())),
+    "source": RISK_SOURCE,
 }

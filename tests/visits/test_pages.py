@@ -329,6 +329,13 @@ async def test_a_risk_reported_through_the_door_card_reads_in_words_on_the_timel
     assert "防返贫监测：发现风险 · 帮扶联系卡" in page, "the step and who took it, named"
     assert "发现日期" in page
     assert "风险发现方式" in page
-    assert "door card" not in page
-    assert "risk_state" not in page
-    assert "found_on" not in page
+    assert "发现日期、状态、风险发现方式" in page
+    for raw in ("door card", "risk_found", "risk_state", "found_on"):
+        assert raw not in page
+    history = (await as_wang.get(f"/households/{world['monitored']}")).text.split('id="history"')[1]
+    assert "防返贫监测：发现风险" in history, "the household's history names the step as the timeline does"
+    assert "帮扶联系卡" in history
+    assert "风险发现方式" in history
+    assert "群众反映/主动申报" in history, "the source's value by its label"
+    for raw in ("door card", "risk_found", "risk_state", "found_on", ">reported<", "→ reported"):
+        assert raw not in history
