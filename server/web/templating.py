@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -36,7 +36,7 @@ from server.once import once_input
 from server.settings import ROOT, get_settings
 from server.visits.cells import measures_text
 from server.web.assets import static_url
-from server.web.navigation import NAVIGATION
+from server.web.navigation import NAVIGATION, NavItem
 from server.web.offline import KEEPING_HEADER
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -209,6 +209,7 @@ def build_environment() -> Environment:
         rate_cells=rate_cells,
     )
     env.globals["icons"] = navigation_icons(env)
+    env.globals["bottom_nav"] = bottom_navigation(env)
     # Eleven static_url calls per page, 3-4 µs each through jinja2's call: the same links for every page.
     env.globals["head_assets"] = Markup(env.get_template("_head_assets.html").render())  # noqa: S704 -- ours
     env.filters.update(
@@ -229,6 +230,22 @@ def navigation_icons(env: Environment) -> dict[str, Markup]:
     draw = env.get_template("_icons.html").module.icon  # type: ignore[attr-defined]
     names = {item.icon for items in NAVIGATION.values() for item in items}
     return {name: Markup(draw(name)) for name in names}  # noqa: S704 -- our own template's output
+
+
+def bottom_navigation(env: Environment) -> Callable[[tuple[NavItem, ...], str], Markup]:
+    """The bottom navigation (templates/_bottom_nav.html) of a role's entries on a page's path, drawn once per role,
+    language and active entry: it depends on nothing else, and its loop of five entries cost 50 µs on every page."""
+    template = env.get_template("_bottom_nav.html")
+
+    def draw(items: tuple[NavItem, ...], locale: str, active: tuple[bool, ...]) -> Markup:
+        return Markup(template.render(entries=tuple(zip(items, active, strict=True))))  # noqa: S704 -- our own template's output
+
+    drawn = draw if env.auto_reload else lru_cache(maxsize=256)(draw)  # while templates are edited, drawn anew
+
+    def bottom_nav(items: tuple[NavItem, ...], path: str) -> Markup:
+        return drawn(items, current_locale.get(), tuple(item.is_active(path) for item in items))
+
+    return bottom_nav
 
 
 @lru_cache(maxsize=8192)
