@@ -19,7 +19,9 @@ from server.spreadsheets import safe_cell
 def _detail_text(row: dict[str, Any]) -> str:
     event = shown(row)
     parts = [f"{name}: {old} → {new}" if old else f"{name}: {new}" for name, old, new in event.changes]
-    parts += [f"{name}: {value}" for name, value in event.facts]
+    parts += [
+        f"{fact.name}: {fact.value}" + (f" ({'、'.join(fact.lines)})" if fact.lines else "") for fact in event.facts
+    ]
     return "; ".join(parts)
 
 
