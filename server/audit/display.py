@@ -77,6 +77,8 @@ DETAIL_LABELS = {
 REF_LINKS = {"household": TARGET_LINKS["household"]}
 # What a field holding an id names in any area's events (an area's `refs` add to these).
 COMMON_REFS = {"household": "household"}
+# Targets named on the page (as what a field names): the event's target reads 农户 371326105001-0001 乔春杨.
+NAMED_TARGETS = {"household": "household", "village": "village", "township": "township", "user": "user"}
 # The names of what the events of a page name by id: {"village": {3: "曹家庄村"}, ...} (server.audit.search.names).
 Names = dict[str, dict[int, str]]
 # The targets whose events carry the household's own fields (their code lists apply to any action's changes).
@@ -116,6 +118,8 @@ def named_ids(rows: list[dict[str, Any]]) -> dict[str, set[int]]:
     """The ids the events' details name, by what they name ("village": {1, 2}), to look their names up at once."""
     wanted: dict[str, set[int]] = {}
     for row in rows:
+        if row["target_type"] in NAMED_TARGETS and row["target_id"].isdigit():
+            wanted.setdefault(NAMED_TARGETS[row["target_type"]], set()).add(int(row["target_id"]))
         refs = _refs(row["action"])
         for name, value in _detail(row).items():
             if name in refs:
@@ -229,6 +233,8 @@ def shown(row: dict[str, Any], reveal: bool = False, names: Names | None = None)
     raw_changes = detail.pop("changes", {}) if isinstance(detail.get("changes"), dict) else {}
     target_type, target_id = row["target_type"], row["target_id"]
     target_label = TARGET_TYPES.label(target_type)
+    named = (names or {}).get(NAMED_TARGETS.get(target_type, ""), {})
+    target_name = named.get(int(target_id), target_id) if target_id.isdigit() else target_id
     link = TARGET_LINKS.get(target_type, "")
     return ShownEvent(
         id=row["id"],
@@ -238,7 +244,7 @@ def shown(row: dict[str, Any], reveal: bool = False, names: Names | None = None)
         who=actor_name(row["actor_name"], row["actor_label"]),
         username=row["actor_username"] or row["actor_label"],
         target_type=target_label,
-        target=f"{target_label} {target_id}".strip() if target_type or target_id else "",
+        target=f"{target_label} {target_name}".strip() if target_type or target_id else "",
         target_link=link.format(target_id) if link and target_id.isdigit() else "",
         ip=row["ip"],
         changes=[reader.change(name, pair) for name, pair in reader.in_order(raw_changes)],

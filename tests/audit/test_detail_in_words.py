@@ -73,7 +73,7 @@ def test_an_identification_step_names_the_application_state_first_and_its_fields
         ("申请状态", "已申请", "已入户调查"),
         ("入户调查组成员", "—", "张建华、李红梅"),
         ("调查情况", "—", "房屋老旧"),
-        ("调查结论：符合条件", "—", "是"),
+        ("调查认定符合条件", "—", "是"),
     ]
     assert facts("identification_survey", detail) == [("识别申请编号", "1")]
 
@@ -176,6 +176,15 @@ async def test_the_audit_page_names_the_household_the_responsible_and_the_villag
     entry = page[page.index(f'id="event-{planned}"') :]
     assert "抽查村: 双河村" in entry
     assert "抽取户数: 3" in entry
+
+
+async def test_an_events_household_is_named_by_its_number_and_head(admin: Any, towns: dict[str, int]) -> None:
+    await Member.insert(Member(household=towns["household"], name="乔春杨", relation="head", id_number=FULL_ID))
+    changed = await add_event("household_changed", towns["office"], "office", target_type="household",
+                              target_id=towns["household"], detail={"changes": {"address": ["", "东街"]}})  # fmt: skip
+    page = (await admin.get("/audit")).text
+    entry = page[page.index(f'id="event-{changed}"') :]
+    assert f'对象: <a href="/households/{towns["household"]}">农户 H-0001 乔春杨</a>' in entry
 
 
 async def test_the_county_list_on_the_page_is_summed_up_and_revealed_in_full_only_on_request(
