@@ -54,7 +54,8 @@ class AuditController(Controller):
     async def export(self, request: AnyRequest) -> Response[bytes]:
         user, filters = current_user(request), _filters(request)
         rows = await search.export_rows(user.township_id, filters)
-        content = await audit_xlsx(rows)
+        names = await search.names(user.township_id, named_ids(rows[: search.EXPORT_LIMIT]))
+        content = await audit_xlsx(rows, names)
         await record("export", actor=user, target_type="audit", target_id="search",
                      ip=client_ip(request), detail={"format": "xlsx", "filters": filters.query(),
                      "rows": min(len(rows), search.EXPORT_LIMIT)})  # fmt: skip

@@ -120,8 +120,10 @@ def named_ids(rows: list[dict[str, Any]]) -> dict[str, set[int]]:
     for row in rows:
         if row["target_type"] in NAMED_TARGETS and row["target_id"].isdigit():
             wanted.setdefault(NAMED_TARGETS[row["target_type"]], set()).add(int(row["target_id"]))
-        refs = _refs(row["action"])
-        for name, value in _detail(row).items():
+        refs, detail = _refs(row["action"]), _detail(row)
+        changed: dict[str, Any] = detail["changes"] if isinstance(detail.get("changes"), dict) else {}
+        fields = [*detail.items(), *((name, pair) for name, pair in changed.items() if isinstance(pair, list))]
+        for name, value in fields:
             if name in refs:
                 wanted.setdefault(refs[name], set()).update(_ids(value))
     return wanted

@@ -128,6 +128,7 @@ TRAIL = TrailFields(
         "closing_date": N_("Closing date"),
         "is_public_welfare": N_("Public-welfare post"),
         "is_workshop": N_("Poverty-relief workshop"),
+        "low_wage_confirmed": N_("Wage below the township's minimum confirmed"),
         "status": N_("Status"),
         "job": N_("Job"),
         "member": N_("Member"),

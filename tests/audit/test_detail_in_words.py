@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from io import BytesIO
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from server.audit.display import field_label, shown
+from server.audit.export import build_workbook
 from server.households.tables import Member
 from tests.audit.conftest import add_event
 from tests.helpers import csrf_token_of, log_in
@@ -204,3 +207,10 @@ async def test_the_county_list_on_the_page_is_summed_up_and_revealed_in_full_onl
     assert "同意 1 户，退回 0 户" in entry
     revealed = await admin.post(f"/audit/{decided}/reveal", data={"_csrf_token": csrf_token_of(page.text)})
     assert f"<li>双河村 乔春杨 {FULL_ID}</li>" in revealed.text
+
+
+def test_the_excel_export_reads_the_detail_in_the_same_words() -> None:
+    row = event("county_submitted", {"kind": "exit", "township": 1, "households": [7]}, "county_submission")
+    book = load_workbook(BytesIO(build_workbook([row], {"township": {1: "临涧镇"}, "household": {7: "H-0007 乔春杨"}})))
+    assert book.active is not None
+    assert book.active["G2"].value == "名单类型: 脱贫退出：县级审批; 乡镇: 临涧镇; 户数: 1 户 (H-0007 乔春杨)"
