@@ -62,13 +62,15 @@ class TrailFields:
     """How an area's events in the audit trail read on the audit page (server.audit.display composes every area's):
     for the `actions` it writes, each detail field's label (a msgid), the code list of a field holding a code, what
     a field holding an id names (`refs`: "household", "village", "township" or "user", named on the page), and how
-    a field holding a list of records is summed up (`summaries`: translated, not yet masked)."""
+    a field holding a list of records is summed up (`summaries`: translated, not yet masked); what an empty value
+    means where it means something (`blanks`: no village drawn from is every village)."""
 
     actions: tuple[str, ...]
     labels: dict[str, str]
     codes: dict[str, CodeList] = field(default_factory=dict)
     refs: dict[str, str] = field(default_factory=dict)
     summaries: dict[str, Callable[[Any], Summary]] = field(default_factory=dict)
+    blanks: dict[str, str] = field(default_factory=dict)  # what a field left empty means (a msgid), else —
 
 
 POVERTY_CAUSE = CodeList(

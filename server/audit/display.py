@@ -201,6 +201,8 @@ class _Reader:
         return text if self.reveal else mask_text(text)
 
     def value(self, name: str, value: Any) -> str:
+        if (value is None or value == "" or value == []) and self.area and name in self.area.blanks:
+            return gettext(self.area.blanks[name])
         named = self.names.get(self.refs.get(name, ""), {})
         counted = self.area and name in self.area.summaries and not isinstance(value, list)  # a list's number
         if named and _ids(value) and not counted:

@@ -63,4 +63,5 @@ TRAIL = TrailFields(
     },
     codes={"outcome": CALL_OUTCOME},
     refs={"villages": "village", "village": "village", "household": "household", "responsible": "user"},
+    blanks={"village": N_("All villages")},
 )

@@ -214,3 +214,14 @@ def test_the_excel_export_reads_the_detail_in_the_same_words() -> None:
     book = load_workbook(BytesIO(build_workbook([row], {"township": {1: "临涧镇"}, "household": {7: "H-0007 乔春杨"}})))
     assert book.active is not None
     assert book.active["G2"].value == "名单类型: 脱贫退出：县级审批; 乡镇: 临涧镇; 户数: 1 户 (H-0007 乔春杨)"
+
+
+def test_a_sample_drawn_from_no_one_village_reads_all_villages() -> None:
+    detail = {"since": "2026-11-07", "until": "2026-12-07", "share": 10, "village": None, "visits": 128}
+    assert facts("verification_sample_drawn", detail, target_type="verification_sample") == [
+        ("走访日期从", "2026-11-07"),
+        ("走访日期至", "2026-12-07"),
+        ("抽取比例（%）", "10"),
+        ("抽样村", "全部村"),
+        ("抽取走访数", "128"),
+    ]
