@@ -16,7 +16,7 @@ from typing import Any
 
 from server import privacy
 from server.accounts.roles import TRAIL as ACCOUNTS
-from server.audit.actions import ACTIONS, EXPORTS, TARGET_LINKS, TARGET_TYPES, actor_name
+from server.audit.actions import ACCOUNTLESS_ACTORS, ACTIONS, EXPORTS, TARGET_LINKS, TARGET_TYPES, actor_name
 from server.codes import CodeList, TrailFields
 from server.county.submissions import TRAIL as COUNTY
 from server.exits.workflow import TRAIL as EXITS
@@ -246,7 +246,8 @@ def shown(row: dict[str, Any], reveal: bool = False, names: Names | None = None)
         action_code=row["action"],
         action=ACTIONS.label(row["action"]),
         who=actor_name(row["actor_name"], row["actor_label"]),
-        username=row["actor_username"] or row["actor_label"],
+        # no username where nobody logged in (a door card's report): its label is the actor's name already
+        username=row["actor_username"] or ("" if row["actor_label"] in ACCOUNTLESS_ACTORS else row["actor_label"]),
         target_type=target_label,
         target=f"{target_label} {target_name}".strip() if target_type or target_id else "",
         target_link=link.format(target_id) if link and target_id.isdigit() else "",

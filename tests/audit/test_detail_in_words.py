@@ -225,3 +225,9 @@ def test_a_sample_drawn_from_no_one_village_reads_all_villages() -> None:
         ("抽样村", "全部村"),
         ("抽取走访数", "128"),
     ]
+
+
+def test_a_door_cards_report_names_the_door_card_without_its_stored_label() -> None:
+    row = event("risk_found", {"risk_case": 48}) | {"actor_label": "door card", "actor_username": None}
+    shown_event = shown(row)
+    assert (shown_event.who, shown_event.username) == ("帮扶联系卡", "")
