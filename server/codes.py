@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from server.i18n import N_, current_locale, gettext
 
@@ -49,6 +51,26 @@ class CodeList:
         """(code, label) in order, in the current language (from `labels`: a form's options are not translated anew
         for every page)."""
         return list(self.labels().items())
+
+
+# A list of records in an audit event's detail summed up: one line for the whole list, and one line per record.
+Summary = tuple[str, list[str]]
+
+
+@dataclass(frozen=True)
+class TrailFields:
+    """How an area's events in the audit trail read on the audit page (server.audit.display composes every area's):
+    for the `actions` it writes, each detail field's label (a msgid), the code list of a field holding a code, what
+    a field holding an id names (`refs`: "household", "village", "township" or "user", named on the page), and how
+    a field holding a list of records is summed up (`summaries`: translated, not yet masked); what an empty value
+    means where it means something (`blanks`: no village drawn from is every village)."""
+
+    actions: tuple[str, ...]
+    labels: dict[str, str]
+    codes: dict[str, CodeList] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)
+    summaries: dict[str, Callable[[Any], Summary]] = field(default_factory=dict)
+    blanks: dict[str, str] = field(default_factory=dict)  # what a field left empty means (a msgid), else —
 
 
 POVERTY_CAUSE = CodeList(

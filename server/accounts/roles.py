@@ -2,6 +2,7 @@
 
 from enum import StrEnum
 
+from server.codes import CodeList, TrailFields
 from server.i18n import N_
 
 
@@ -30,6 +31,33 @@ ROLE_LABELS = {
     Role.EMPLOYER: N_("Employer"),
     Role.INSPECTOR: N_("Inspection group"),
 }
+
+# Why a login failed, when the trail says (server.accounts.login).
+LOGIN_FAILURE = CodeList(
+    ("unknown_user", N_("No account has this username")),
+)
+# Its events in the audit trail (server.accounts: accounts, roster, login; server.operations.deployment) as the
+# audit page reads them: an account's fields as its form names them.
+TRAIL = TrailFields(
+    actions=("user_created", "user_changed", "roster_imported", "login_failed", "deployment_set_up"),
+    labels={
+        "username": N_("Username"),
+        "display_name": N_("Name"),
+        "role": N_("Role"),
+        "phone": N_("Mobile phone"),
+        "title": N_("Position held"),
+        "unit": N_("Work unit"),
+        "township": N_("Township"),
+        "village": N_("Village"),
+        "accounts": N_("Accounts"),
+        "usernames": N_("Username"),
+        "reason": N_("Reason"),
+        "county": N_("County"),
+        "account": N_("Account"),
+    },
+    codes={"role": CodeList(*((role.value, label) for role, label in ROLE_LABELS.items())), "reason": LOGIN_FAILURE},
+    refs={"township": "township", "village": "village"},
+)
 
 # Roles that belong to a township and see its households.
 TOWNSHIP_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.CADRE})

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from server.codes import CodeList
-from server.i18n import N_
+from typing import Any
+
+from server.codes import CodeList, Summary, TrailFields
+from server.i18n import N_, gettext
 
 # The action names used across the app (grep `record(`); areas that add one should add its label here.
 ACTIONS = CodeList(
@@ -40,10 +42,14 @@ ACTIONS = CodeList(
     ("identification_review", N_("Identification: township review")),
     ("identification_approve", N_("Identification: county approval")),
     ("identification_register", N_("Identification: registered")),
+    ("identification_send_back", N_("Identification: sent back by the county")),
     ("identification_objection", N_("Identification: objection")),
     ("identification_objection_answered", N_("Identification: objection answered")),
     ("identification_settings_changed", N_("Identification settings changed")),
+    ("village_added", N_("Village added")),
     ("village_changed", N_("Village changed")),
+    ("village_closed", N_("Village closed")),
+    ("village_reopened", N_("Village opened again")),
     ("group_added", N_("Village group added")),
     ("group_renamed", N_("Village group renamed")),
     ("group_removed", N_("Village group removed")),
@@ -102,6 +108,12 @@ ACTIONS = CodeList(
     ("county_announced", N_("County notice published")),
     ("monitoring_sent_back", N_("Monitoring case sent back")),
     ("return_rate_closed", N_("Return rate closed for the year")),
+    ("exit_check", N_("Exit: checked at home")),
+    ("exit_appraise", N_("Exit: democratic appraisal")),
+    ("exit_notice", N_("Exit: village notice")),
+    ("exit_review", N_("Exit: township review")),
+    ("exit_approve", N_("Exit: county approval")),
+    ("exit_announce", N_("Exit: announced")),
     ("exit_objection", N_("Objection to an exit")),
     ("exit_objection_answered", N_("Objection to an exit answered")),
 )
@@ -150,3 +162,57 @@ TARGET_TYPES = CodeList(
 
 # Targets that have a page of their own.
 TARGET_LINKS = {"household": "/households/{}", "project": "/projects/{}", "visit": "/visits/{}"}
+
+
+# The filters of an export (the register's search, the audit trail's), named as their forms name them.
+FILTER_LABELS = {
+    "q": N_("Search"),
+    "village": N_("Village"),
+    "status": N_("Poverty status"),
+    "action": N_("Action"),
+    "actor": N_("Who (username)"),
+    "target_type": N_("Target"),
+    "target_id": N_("Target number (e.g. household id 123)"),
+    "from": N_("From"),
+    "to": N_("To"),
+}
+
+
+def _filters(filters: dict[str, Any]) -> Summary:
+    """An export's filters in one line, each by its label (empty ones left out)."""
+    parts = [f"{gettext(FILTER_LABELS.get(name, name))}: {value}" for name, value in filters.items() if value]
+    return "；".join(parts) or "—", []
+
+
+# What was exported (`what`, `ledger`, `list` of an export event), named as the pages that export them name them.
+EXPORTED = CodeList(
+    ("assessment", N_("Assessment")),
+    ("statistics", N_("Statistics")),
+    ("county figures", N_("County figures")),
+    ("assistance_manual", N_("Assistance manual")),
+    ("assistance_manuals", N_("Assistance manuals of the village")),
+    ("monthly_work_log", N_("Monthly work log")),
+    ("unvisited", N_("Not visited")),
+    ("overdue", N_("Follow-ups overdue")),
+)
+# Exports, from every area (grep `record("export"`), and the audit trail's own events, as the audit page reads them.
+EXPORTS = TrailFields(
+    actions=("export", "reveal_audit_detail"),
+    labels={
+        "what": N_("What"),
+        "ledger": N_("Ledger"),
+        "list": N_("List"),
+        "format": N_("Format"),
+        "year": N_("Year"),
+        "period": N_("Period"),
+        "village": N_("Village"),
+        "cadre": N_("Cadre"),
+        "townships": N_("Townships"),
+        "households": N_("Households"),
+        "rows": N_("Rows"),
+        "filters": N_("Filters"),
+    },
+    codes={"what": EXPORTED, "ledger": EXPORTED, "list": EXPORTED},
+    refs={"village": "village", "cadre": "user"},
+    summaries={"filters": _filters},
+)

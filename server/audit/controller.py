@@ -11,7 +11,7 @@ from litestar.response import Template
 
 from server.audit import search
 from server.audit.actions import ACTIONS, TARGET_TYPES
-from server.audit.display import shown
+from server.audit.display import named_ids, shown
 from server.audit.export import audit_xlsx
 from server.audit.queries import record
 from server.web.auth import client_ip, current_user
@@ -35,13 +35,15 @@ class AuditController(Controller):
     @get("/")
     async def index(self, request: AnyRequest, before: FromQuery[int] = 0) -> Template:
         filters = _filters(request)
-        result = await search.search(current_user(request).township_id, filters, max(before, 0))
+        township_id = current_user(request).township_id
+        result = await search.search(township_id, filters, max(before, 0))
+        names = await search.names(township_id, named_ids(result.events))
         return await page(
             request,
             "audit/search.html",
             fragment="audit/_rows.html" if before > 0 else "audit/_results.html",
             result=result,
-            events=[shown(row) for row in result.events],
+            events=[shown(row, names=names) for row in result.events],
             filters=filters,
             query=filters.query(),
             actions=ACTIONS.choices(),
@@ -52,7 +54,8 @@ class AuditController(Controller):
     async def export(self, request: AnyRequest) -> Response[bytes]:
         user, filters = current_user(request), _filters(request)
         rows = await search.export_rows(user.township_id, filters)
-        content = await audit_xlsx(rows)
+        names = await search.names(user.township_id, named_ids(rows[: search.EXPORT_LIMIT]))
+        content = await audit_xlsx(rows, names)
         await record("export", actor=user, target_type="audit", target_id="search",
                      ip=client_ip(request), detail={"format": "xlsx", "filters": filters.query(),
                      "rows": min(len(rows), search.EXPORT_LIMIT)})  # fmt: skip
@@ -66,6 +69,6 @@ class AuditController(Controller):
             raise NotFoundException()
         await record("reveal_audit_detail", actor=user, target_type="audit_event",
                      target_id=event_id, ip=client_ip(request))  # fmt: skip
-        return await page(
-            request, "audit/entry.html", fragment="audit/_entry.html", event=shown(row, reveal=True), revealed=True
-        )
+        names = await search.names(user.township_id, named_ids([row]))
+        event = shown(row, reveal=True, names=names)
+        return await page(request, "audit/entry.html", fragment="audit/_entry.html", event=event, revealed=True)

@@ -163,3 +163,32 @@ async def event_in_township(township_id: int | None, event_id: int) -> dict[str,
     township = township_id or NOTHING
     rows = await AuditEvent.raw(f"{SELECT} WHERE e.id = {{}} AND {IN_TOWNSHIP}", event_id, township, township, township)
     return rows[0] if rows else None
+
+
+# The names of what events name by id, in one statement: villages, households (number and head) and accounts of the
+# township, and townships by name (who may read the trail sees their own township's events only).
+_NAMES = """
+SELECT 'village' AS kind, v.id, v.name FROM village v WHERE v.id = ANY({}::int[]) AND v.township = {}
+UNION ALL
+SELECT 'household', h.id, concat_ws(' ', h.code, (SELECT m.name FROM member m WHERE m.household = h.id
+                                                  AND m.relation = 'head' ORDER BY m.id LIMIT 1))
+FROM household h JOIN village v ON v.id = h.village WHERE h.id = ANY({}::int[]) AND v.township = {}
+UNION ALL
+SELECT 'user', u.id, u.display_name FROM app_user u WHERE u.id = ANY({}::int[]) AND u.township = {}
+UNION ALL
+SELECT 'township', t.id, t.name FROM township t WHERE t.id = ANY({}::int[])
+"""
+
+
+async def names(township_id: int | None, wanted: dict[str, set[int]]) -> dict[str, dict[int, str]]:
+    """{"village": {id: name}, ...} for the ids the events of a page name (server.audit.display.named_ids)."""
+    if not any(wanted.values()):
+        return {}
+    township = township_id or NOTHING
+    ids = {kind: sorted(wanted.get(kind, ())) for kind in ("village", "household", "user", "township")}
+    rows = await AuditEvent.raw(_NAMES, ids["village"], township, ids["household"], township, ids["user"], township,
+                                ids["township"])  # fmt: skip
+    found: dict[str, dict[int, str]] = {}
+    for row in rows:
+        found.setdefault(row["kind"], {})[row["id"]] = row["name"]
+    return found

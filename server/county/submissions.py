@@ -18,11 +18,12 @@ import asyncpg
 
 from server.audit.queries import record
 from server.clock import TIMEZONE
+from server.codes import CodeList, Summary, TrailFields
 from server.county.exits import ExitDecisions
 from server.county.identification import IdentificationDecisions
 from server.county.monitoring import MonitoringDecisions
 from server.county.tables import Submission, SubmissionItem
-from server.i18n import N_
+from server.i18n import N_, gettext
 from server.identification.steps import Actor
 from server.identification.workflow import Refusal, StepRefused
 from server.piccolo_conf import DB
@@ -61,6 +62,53 @@ DECISION_LABELS = {
     Decision.APPROVED: N_("Approved by the county"),
     Decision.RETURNED: N_("Sent back to the township"),
 }
+
+
+def _households(ids: list[int]) -> Summary:
+    """The households a list sent to the county: their number (each is named on the audit page: `refs`)."""
+    return gettext("%(n)s households", n=len(ids)), [str(id_) for id_ in ids]
+
+
+def _listed(rows: list[dict[str, Any]]) -> Summary:
+    """The list as the county read it (kept on the event): its number of households, and each by village and head."""
+    lines = [
+        " ".join(str(row.get(key) or "") for key in ("village_name", "head_name", "head_id_masked")) for row in rows
+    ]
+    return gettext("%(n)s households", n=len(rows)), [line.strip() for line in lines]
+
+
+def _decided(decisions: list[dict[str, Any]]) -> Summary:
+    """The county's decisions: how many households approved and sent back, and each household's with its reason."""
+    approved = sum(1 for item in decisions if item.get("approved"))
+    lines = []
+    for item in decisions:
+        decision = DECISION_LABELS[Decision.APPROVED if item.get("approved") else Decision.RETURNED]
+        reason = f"（{item['reason']}）" if item.get("reason") else ""
+        lines.append(f"{gettext('Household')} {item.get('household', '')}: {gettext(decision)}{reason}")
+    text = gettext("%(yes)s approved, %(no)s sent back", yes=approved, no=len(decisions) - approved)
+    return text, lines
+
+
+# Its events in the audit trail (this module; server.county.monitoring) as the audit page reads them.
+TRAIL = TrailFields(
+    actions=("county_submitted", "county_decided", "county_announced", "monitoring_sent_back"),
+    labels={
+        "kind": N_("Kind of list"),
+        "township": N_("Township"),
+        "on": N_("Decided on"),
+        "document": N_("County document number"),
+        "decisions": N_("County decision"),
+        "list": N_("List sent"),
+        "starts_on": N_("Announced from"),
+        "ends_on": N_("Announced until"),
+        "households": N_("Households"),
+        "risk_case": N_("Risk case no."),
+        "reason": N_("Reason for sending back"),
+    },
+    codes={"kind": CodeList(*((kind.value, label) for kind, label in KIND_LABELS.items()))},
+    refs={"township": "township", "households": "household"},
+    summaries={"households": _households, "list": _listed, "decisions": _decided},
+)
 
 
 class DecisionKind(Protocol):

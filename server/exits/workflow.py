@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from server.codes import CodeList, Summary, TrailFields
 from server.i18n import N_
 from server.workflow import Machine, Refusal, StepRefused, Transition
 
@@ -70,3 +71,39 @@ MACHINE = Machine(
     already_done=N_("The %(step)s has already been done for this exit."),
 )
 STEPS_SHOWN = {t.target: t.name for t in MACHINE.transitions}
+
+EXIT_STATE = CodeList(*((state.value, label) for state, label in STATE_LABELS.items()))
+
+
+def _state_change(pair: list[str | None]) -> Summary:
+    """An exit step's state, before → after (the first step has no state before)."""
+    before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+    return (f"{EXIT_STATE.label(before)} → {EXIT_STATE.label(after)}" if before else EXIT_STATE.label(after)), []
+
+
+# Its events in the audit trail (server.exits.steps) as the audit page reads them: the case's fields a step changes.
+TRAIL = TrailFields(
+    actions=(*(f"exit_{step.value}" for step in Step), "exit_objection", "exit_objection_answered"),
+    labels={
+        "exit_case": N_("Exit case no."),
+        "state": N_("Exit state"),
+        "objection": N_("Objection no."),
+        "checked_on": N_("Checked on"),
+        "per_capita_income": N_("Per-capita net income"),
+        "appraised_on": N_("Meeting on"),
+        "representatives_present": N_("Representatives present"),
+        "votes_for": N_("Votes for"),
+        "votes_against": N_("Votes against"),
+        "refused_reason": N_("Reason for refusing the exit"),
+        "notice_starts_on": N_("Notice starts on"),
+        "notice_ends_on": N_("Notice ends on"),
+        "notice_posted_at": N_("Posted at"),
+        "reviewed_on": N_("Reviewed on"),
+        "review_note": N_("Review note"),
+        "approved_on": N_("Approved on"),
+        "approval_document": N_("County document number"),
+        "announced_on": N_("Announced on"),
+    },
+    codes={"state": EXIT_STATE},
+    summaries={"state": _state_change},
+)

@@ -11,6 +11,7 @@ from typing import Any
 from server import codes, privacy
 from server.audit.actions import ACTIONS, actor_name
 from server.audit.queries import record
+from server.codes import CodeList, TrailFields
 from server.i18n import N_, gettext
 from server.monitoring.codes import CASE_FIELD_CODES, CASE_FIELD_LABELS
 
@@ -62,6 +63,34 @@ FIELD_LABELS = {
 CODE_LISTS = {**codes.FIELD_CODES, "secondary_causes": codes.POVERTY_CAUSE, **CASE_FIELD_CODES}  # causes: a list
 # The fields of the household's own changes, and of the risk cases recorded on it (server.monitoring.steps).
 SHOWN_LABELS = {**FIELD_LABELS, **CASE_FIELD_LABELS}
+# Where a household came from when it was not typed in (household_created's `source`).
+HOUSEHOLD_SOURCE = CodeList(
+    ("excel", N_("Imported from Excel")),
+)
+# What made a change of the household that another area's step did (household_changed's `step`).
+CHANGED_BY_STEP = CodeList(("confirm", N_("Confirmed as monitored")), ("announce", N_("Exit announced")))
+# The household's events in the audit trail (this module, server.households.changes and excel_import; the steps of
+# other areas that change it) as the audit page reads them.
+TRAIL = TrailFields(
+    actions=(
+        "household_created",
+        "household_changed",
+        "member_added",
+        "member_changed",
+        "member_removed",
+        "households_imported",
+    ),
+    labels={
+        **SHOWN_LABELS,
+        "head": N_("Head of household"),
+        "member": N_("Member"),
+        "members": N_("Members"),
+        "households": N_("Households"),
+        "source": N_("Entered by"),
+        "step": N_("Changed by the step"),
+    },
+    codes={**CODE_LISTS, "source": HOUSEHOLD_SOURCE, "step": CHANGED_BY_STEP},
+)
 # village and group are written by name (see server.households.changes), so the trail reads without joins.
 # Never written to the trail in full: the history is read by people who may not see these.
 MASKED_IN_TRAIL = {"id_number": privacy.mask_id_number, "bank_account": privacy.mask_bank_account}

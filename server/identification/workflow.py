@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from server.codes import CodeList, TrailFields
 from server.i18n import N_
 from server.workflow import Machine, Refusal, StepRefused, Transition
 
@@ -146,3 +147,40 @@ def registration_refusal(today: date, announcement: dict[str, Any] | None) -> Re
             literals={"date": starts_on.isoformat()},
         )
     return None
+
+
+# Its events in the audit trail (server.identification.steps and applying) as the audit page reads them: the
+# application's fields a step changes, and the application, notice and objection they name.
+TRAIL = TrailFields(
+    actions=(
+        *(f"identification_{step.value}" for step in Step),
+        "identification_objection",
+        "identification_objection_answered",
+        "identification_settings_changed",
+        "household_updated",
+    ),
+    labels={
+        "application": N_("Application no."),
+        "identification_state": N_("Application state"),
+        "survey_team": N_("Survey team"),
+        "surveyed_on": N_("Surveyed on"),
+        "survey_findings": N_("Survey findings"),
+        "survey_eligible": N_("Eligible on the survey"),
+        "member_count": N_("Household members"),
+        "struck_out_reason": N_("Reason for striking out"),
+        "meeting": N_("Appraisal meeting no."),
+        "votes_for": N_("Votes for"),
+        "votes_against": N_("Votes against"),
+        "appraisal_passed": N_("Appraisal passed"),
+        "notice": N_("Village notice no."),
+        "objection": N_("Objection no."),
+        "reviewed_on": N_("Reviewed on"),
+        "review_note": N_("Review note"),
+        "approved_on": N_("Approved on"),
+        "approval_document": N_("County document number"),
+        "office_name": N_("Office taking objections"),
+        "office_address": N_("Office address"),
+        "office_phone": N_("Office phone"),
+    },
+    codes={"identification_state": CodeList(*((state.value, label) for state, label in STATE_LABELS.items()))},
+)

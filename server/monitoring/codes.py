@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.codes import CodeList
+from server.codes import CodeList, TrailFields
 from server.i18n import N_
 from server.monitoring.workflow import STATE_LABELS
 
@@ -40,3 +40,26 @@ CASE_FIELD_CODES = {
     "risk_state": CodeList(*((state.value, label) for state, label in STATE_LABELS.items())),
     "source": RISK_SOURCE,
 }
+
+# Its events in the audit trail (server.monitoring.steps and yearly) as the audit page reads them: the case's fields,
+# the case itself, and the year's return-to-poverty figures when they are closed.
+TRAIL = TrailFields(
+    actions=(
+        "risk_found",
+        "risk_notice",
+        "risk_confirm",
+        "risk_clear",
+        "household_monitoring_changed",
+        "return_rate_closed",
+    ),
+    labels={
+        **CASE_FIELD_LABELS,
+        "risk_case": N_("Risk case no."),
+        "year": N_("Year"),
+        "lifted": N_("Households lifted out of poverty"),
+        "returned": N_("Households returned to poverty"),
+        "lifted_people": N_("People lifted out of poverty"),
+        "returned_people": N_("People returned to poverty"),
+    },
+    codes=CASE_FIELD_CODES,
+)

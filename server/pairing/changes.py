@@ -13,6 +13,7 @@ import asyncpg
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
+from server.codes import CodeList, TrailFields
 from server.i18n import N_, gettext
 from server.pairing.queries import cadre_brief, household_brief
 from server.pairing.rules import township_quotas
@@ -21,6 +22,24 @@ from server.piccolo_conf import DB
 
 LOCK_NAMESPACE = 5_0002  # pg_advisory_xact_lock(namespace, cadre): one new pairing of a cadre at a time
 RANK_LABELS = {1: N_("first responsible cadre"), 2: N_("second responsible cadre")}
+# Its events in the audit trail (this module, server.pairing.card_tokens and card_controller) as the audit page reads
+# them.
+TRAIL = TrailFields(
+    actions=("pairing_started", "pairing_ended", "door_card_renewed", "door_cards_opened", "coverage_exported"),
+    labels={
+        "responsible_cadre": N_("Responsible cadre"),
+        "pairing": N_("Pairing no."),
+        "cadre": N_("Cadre"),
+        "rank": N_("Rank"),
+        "started_on": N_("Start date"),
+        "ended_on": N_("End date"),
+        "reason": N_("Reason"),
+        "revoked": N_("Door cards revoked, no."),
+        "cards": N_("Door cards"),
+    },
+    codes={"rank": CodeList(*((str(rank), label) for rank, label in RANK_LABELS.items()))},
+    refs={"cadre": "user"},
+)
 CONSTRAINT_MESSAGES = {
     "pairing_one_active_per_cadre": N_("This cadre is already responsible for this household."),
     "pairing_one_active_per_rank": N_("This household already has a %(rank)s. End that pairing first."),

@@ -9,6 +9,7 @@ import asyncpg
 
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
+from server.codes import KEY_VILLAGE_LEVEL, TrailFields
 from server.households.history import changes
 from server.households.tables import Household
 from server.i18n import N_
@@ -17,6 +18,37 @@ from server.places.tables import Township, Village, VillageGroup
 from server.savepoints import undone_on_conflict
 
 CODE_TAKEN = N_("This division code is already used by another place.")
+
+# Its events in the audit trail (this module, server.places.townships) as the audit page reads them: a village's
+# and a township's fields as their forms name them.
+TRAIL = TrailFields(
+    actions=(
+        "village_added",
+        "village_changed",
+        "village_closed",
+        "village_reopened",
+        "village_moved",
+        "group_added",
+        "group_renamed",
+        "group_removed",
+        "township_added",
+        "township_renamed",
+    ),
+    labels={
+        "name": N_("Name"),
+        "code": N_("Division code"),
+        "township": N_("Township"),
+        "key_level": N_("Key poor village"),
+        "is_pilot": N_("Pilot village"),
+        "has_work_team": N_("A village work team is stationed here"),
+        "population": N_("Population"),
+        "latitude": N_("Latitude"),
+        "longitude": N_("Longitude"),
+        "closed_on": N_("Closed on"),
+        "group": N_("Village group"),
+    },
+    codes={"key_level": KEY_VILLAGE_LEVEL},
+)
 
 _VILLAGES = """
 SELECT v.id, v.name, v.code, v.key_level, v.is_pilot, v.population, v.has_work_team, v.closed_on,

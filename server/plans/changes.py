@@ -7,8 +7,26 @@ from typing import Any
 
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
+from server.codes import MEASURE_TYPE, TrailFields
 from server.households.tables import Household
+from server.i18n import N_
 from server.piccolo_conf import DB
+
+# Its events in the audit trail (this module) as the audit page reads them: a plan item's fields as its form names
+# them.
+TRAIL = TrailFields(
+    actions=("plan_item_added", "plan_item_removed"),
+    labels={
+        "year": N_("Year"),
+        "item": N_("Plan measure no."),
+        "type": N_("Measure"),
+        "what": N_("What exactly"),
+        "due_on": N_("By when"),
+        "amount": N_("Amount (yuan)"),
+        "target": N_("Expected result"),
+    },
+    codes={"type": MEASURE_TYPE},
+)
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

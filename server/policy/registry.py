@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import IntEnum, StrEnum
 from typing import Any, Generic, TypeVar, cast
 
+from server.codes import CodeList, TrailFields
 from server.i18n import N_
 
 T = TypeVar("T")
@@ -311,6 +312,18 @@ RULES: tuple[Rule[Any], ...] = (
 )
 BY_KEY: dict[str, Rule[Any]] = {rule.key: rule for rule in RULES}
 assert len(BY_KEY) == len(RULES), "two rules share a key"
+
+# Its events in the audit trail (server.policy.recording) as the audit page reads them: the rule and its values.
+TRAIL = TrailFields(
+    actions=("policy_value_recorded",),
+    labels={
+        "rule": N_("Rule"),
+        **{rule.key: rule.label for rule in RULES},
+        "effective_from": N_("Takes effect on"),
+        "source": N_("Source"),
+    },
+    codes={"rule": CodeList(*((rule.key, rule.label) for rule in RULES))},
+)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.codes import CodeList
+from server.codes import CodeList, TrailFields
 from server.i18n import N_
 
 PROJECT_KIND = CodeList(
@@ -39,4 +39,32 @@ PROJECT_STATUS = CodeList(
     ("in_progress", N_("In progress")),
     ("completed", N_("Completed")),
     ("accepted", N_("Accepted")),
+)
+
+# Its events in the audit trail (server.projects.changes) as the audit page reads them: the project's fields, one
+# per funding source, and its beneficiaries.
+TRAIL = TrailFields(
+    actions=("project_created", "project_changed", "project_progress_added", "project_beneficiaries_changed"),
+    labels={
+        "name": N_("Project name"),
+        "kind": N_("Kind"),
+        "village": N_("Village"),
+        "year": N_("Year"),
+        "status": N_("Status"),
+        "budget": N_("Budget"),
+        "progress_percent": N_("Progress percent"),
+        "note": N_("Note"),
+        "started_on": N_("Start date"),
+        "planned_completion_on": N_("Planned completion"),
+        "completed_on": N_("Completion date"),
+        "accepted_on": N_("Acceptance date"),
+        **{f"funding_{source}": label for source, label in FUNDING_SOURCE.msgids().items()},
+        "quantities": N_("Quantities"),
+        "noted_on": N_("Progress noted on"),
+        "added": N_("Beneficiary households added"),
+        "removed": N_("Beneficiary households removed"),
+        "count": N_("Beneficiary households now"),
+    },
+    codes={"kind": PROJECT_KIND, "status": PROJECT_STATUS},
+    refs={"village": "village", "added": "household", "removed": "household"},
 )

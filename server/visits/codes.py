@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.codes import CodeList
+from server.codes import CodeList, TrailFields
 from server.i18n import N_
 
 VISIT_KIND = CodeList(
@@ -24,6 +24,28 @@ HARDSHIP = CodeList(
     ("disaster", N_("Natural disaster")),
     ("accident", N_("Accident")),
     ("other", N_("Other hardship")),
+)
+
+# How the household confirmed a visit (server.visits.confirmations).
+CONFIRMATION = CodeList(("signature", N_("Signed on the phone")), ("call", N_("Confirmed by phone")))
+
+# Its events in the audit trail (server.visits.recording) as the audit page reads them.
+TRAIL = TrailFields(
+    actions=("visit_recorded", "visit_edited", "visit_photo_added"),
+    labels={
+        "household": N_("Household"),
+        "visited_at": N_("Visited at"),
+        "kind": N_("Kind"),
+        "note": N_("What was done"),
+        "problems": N_("Problems found"),
+        "hardship": N_("Sudden hardship"),
+        "measures": N_("Measures"),
+        "photos": N_("Photos"),
+        "expected": N_("Photos expected"),
+        "next_follow_up": N_("Next follow-up"),
+        "confirmation": N_("Household's confirmation"),
+    },
+    codes={"kind": VISIT_KIND, "hardship": HARDSHIP, "confirmation": CONFIRMATION},
 )
 
 # What a cadre most often writes under "what was done": tapped instead of typed (static/js/visits.js adds the phrase

@@ -219,7 +219,7 @@ def _changes(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         changes: dict[str, Any] = detail["changes"] if isinstance(detail.get("changes"), dict) else {}
         event["title"] = ACTIONS.label(event["action"])
         event["who"] = actor_name(event["actor_name"], event["actor_label"])
-        event["fields"] = [field_label(name) for name in sorted(changes)]
+        event["fields"] = [field_label(name, event["action"]) for name in sorted(changes)]
         # Values are shown only for visit corrections; household fields may hold personal data.
         event["shown_changes"] = changes if event["target_type"] == "visit" else {}
     return events

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from server.audit.actions import ACTIONS, TARGET_TYPES
+from server.audit.display import BY_ACTION
 from server.settings import ROOT
 
 RECORDED_ACTION = re.compile(r"record\(\s*f?\"([a-z_]+)(\{verdict\})?\"")
@@ -34,3 +35,9 @@ def test_every_recorded_target_type_has_a_label() -> None:
     targets = written_codes(RECORDED_TARGET)
     assert "finding" in targets
     assert sorted(code for code in targets if TARGET_TYPES.label(code) == code) == []
+
+
+def test_every_action_whose_detail_an_area_describes_has_a_label() -> None:
+    """The steps written as f"exit_{step.value}" and the like, which the search above cannot read."""
+    assert "exit_appraise" in BY_ACTION
+    assert sorted(code for code in BY_ACTION if ACTIONS.label(code) == code) == []

@@ -34,13 +34,13 @@ def test_a_mobile_number_named_only_in_the_changes_is_masked_and_offers_the_reve
 
 def test_a_detail_without_id_or_mobile_numbers_offers_no_reveal() -> None:
     shown_event = shown(event({"rows": 12345678901234, "note": "第3次", "late": True, "share": 0.5}))
-    assert [value for _, value in shown_event.facts] == ["12345678901234", "第3次", "true", "0.5"]
+    assert [fact.value for fact in shown_event.facts] == ["12345678901234", "第3次", "是", "0.5"]
     assert not shown_event.maskable
 
 
 def test_revealed_the_id_number_shows_in_full() -> None:
-    assert [value for _, value in shown(event({"note": f"ID {FULL_ID}"}), reveal=True).facts] == [f"ID {FULL_ID}"]
-    assert [value for _, value in shown(event({"note": f"ID {FULL_ID}"})).facts] == ["ID 371326********1234"]
+    assert [fact.value for fact in shown(event({"note": f"ID {FULL_ID}"}), reveal=True).facts] == [f"ID {FULL_ID}"]
+    assert [fact.value for fact in shown(event({"note": f"ID {FULL_ID}"})).facts] == ["ID 371326********1234"]
 
 
 def test_reading_an_event_never_changes_its_row() -> None:
