@@ -1,7 +1,7 @@
 """Searching the audit trail of a township: filters, scope, keyset pagination on id (newest first).
 
-Scope: an event belongs to the township of its actor (an employer account: its employer's township) or of its
-target household. Events with no known actor (a failed login with a username that does not exist) belong to no
+Scope: an event belongs to the township of its actor (an employer account: its employer's township), of its
+target household, or of its target public report (what someone told the township through a door card or its page). Events with no known actor (a failed login with a username that does not exist) belong to no
 township; they are never listed (the typed text may be someone's password typed into the wrong field), and every
 admin sees only how many there were.
 """
@@ -25,7 +25,13 @@ TARGET_ID = re.compile(r"^[A-Za-z0-9_:.-]{1,40}$")
 IN_TOWNSHIP = """(u.township = {}
   OR u.employer IN (SELECT id FROM employer WHERE township = {})
   OR (e.target_type = 'household' AND e.target_id IN
-      (SELECT h.id::text FROM household h JOIN village v ON v.id = h.village WHERE v.township = {})))"""
+      (SELECT h.id::text FROM household h JOIN village v ON v.id = h.village WHERE v.township = {}))
+  OR (e.target_type = 'public_report' AND e.target_id IN (SELECT r.id::text FROM public_report r WHERE r.township = {})))"""
+
+
+def in_township_args(township: int) -> list[Any]:
+    """The arguments of IN_TOWNSHIP: the township, once for each of its conditions."""
+    return [township] * IN_TOWNSHIP.count("{}")
 SELECT = """SELECT e.id, e.at, e.action, e.actor, e.actor_label, e.target_type, e.target_id, e.ip, e.detail,
        u.display_name AS actor_name, u.username AS actor_username
 FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor"""
@@ -99,7 +105,7 @@ def _period(filters: AuditFilters, conditions: list[str], args: list[Any]) -> No
 def _conditions(township_id: int | None, filters: AuditFilters) -> tuple[list[str], list[Any]]:
     township = township_id or NOTHING
     conditions: list[str] = [IN_TOWNSHIP]
-    args: list[Any] = [township, township, township]
+    args: list[Any] = in_township_args(township)
     if filters.action:
         conditions.append("e.action = {}")
         args.append(filters.action)
@@ -161,7 +167,7 @@ async def unknown_user_events(filters: AuditFilters) -> int:
 
 async def event_in_township(township_id: int | None, event_id: int) -> dict[str, Any] | None:
     township = township_id or NOTHING
-    rows = await AuditEvent.raw(f"{SELECT} WHERE e.id = {{}} AND {IN_TOWNSHIP}", event_id, township, township, township)
+    rows = await AuditEvent.raw(f"{SELECT} WHERE e.id = {{}} AND {IN_TOWNSHIP}", event_id, *in_township_args(township))
     return rows[0] if rows else None
 
 

@@ -49,4 +49,5 @@ async def towns(township: dict[str, int], make_user: Any) -> dict[str, int]:
         "household": ours.id,
         "far_household": theirs.id,
         "other": other.id,
+        "township": township["township"],
     }

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from server.audit.actions import DOOR_CARD
 from server.audit.search import PAGE_SIZE
 from server.audit.tables import AuditEvent
+from server.reports.tables import PublicReport
 from tests.audit.conftest import add_event
 from tests.helpers import csrf_token_of, log_in
 
@@ -40,6 +42,24 @@ async def test_an_admin_sees_the_events_of_the_townships_people_and_households_o
     assert on_ours in shown
     assert by_far not in shown
     assert on_theirs not in shown
+
+
+async def test_what_someone_told_the_township_without_an_account_is_on_its_trail_only(
+    admin: Any, towns: dict[str, int]
+) -> None:
+    ours = PublicReport(kind="help", township=towns["township"], category="illness", text="家里老人病了")
+    theirs = PublicReport(kind="help", township=towns["other"], category="illness", text="家里老人病了")
+    await ours.save()
+    await theirs.save()
+    on_ours = await add_event("public_report_received", None, DOOR_CARD, target_type="public_report",
+                              target_id=ours.id, detail={"kind": "help", "category": "illness"})  # fmt: skip
+    on_theirs = await add_event("public_report_received", None, DOOR_CARD, target_type="public_report",
+                                target_id=theirs.id, detail={"kind": "help", "category": "illness"})  # fmt: skip
+    shown = ids_on((await admin.get("/audit")).text)
+    assert on_ours in shown
+    assert on_theirs not in shown
+    token = csrf_token_of((await admin.get("/me")).text)
+    assert (await admin.post(f"/audit/{on_theirs}/reveal", data={"_csrf_token": token})).status_code == 404
 
 
 async def test_failed_logins_of_unknown_usernames_are_only_counted(admin: Any, towns: dict[str, int]) -> None:
