@@ -1,9 +1,10 @@
 """Searching the audit trail of a township: filters, scope, keyset pagination on id (newest first).
 
 Scope: an event belongs to the township of its actor (an employer account: its employer's township), of its
-target household, or of its target public report (what someone told the township through a door card or its page). Events with no known actor (a failed login with a username that does not exist) belong to no
-township; they are never listed (the typed text may be someone's password typed into the wrong field), and every
-admin sees only how many there were.
+target household, or of its target public report (what someone told the township through a door card or its page).
+Events with no known actor (a failed login with a username that does not exist) belong to no township; they are
+never listed (the typed text may be someone's password typed into the wrong field), and every admin sees only how
+many there were.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ IN_TOWNSHIP = """(u.township = {}
   OR u.employer IN (SELECT id FROM employer WHERE township = {})
   OR (e.target_type = 'household' AND e.target_id IN
       (SELECT h.id::text FROM household h JOIN village v ON v.id = h.village WHERE v.township = {}))
-  OR (e.target_type = 'public_report' AND e.target_id IN (SELECT r.id::text FROM public_report r WHERE r.township = {})))"""
+  OR (e.target_type = 'public_report' AND e.target_id IN
+      (SELECT r.id::text FROM public_report r WHERE r.township = {})))"""
 
 
 def in_township_args(township: int) -> list[Any]:
