@@ -30,13 +30,14 @@ IN_TOWNSHIP = """(u.township = {}
   OR (e.target_type = 'public_report' AND e.target_id IN
       (SELECT r.id::text FROM public_report r WHERE r.township = {})))"""
 
+SELECT = """SELECT e.id, e.at, e.action, e.actor, e.actor_label, e.target_type, e.target_id, e.ip, e.detail,
+       u.display_name AS actor_name, u.username AS actor_username
+FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor"""
+
 
 def in_township_args(township: int) -> list[Any]:
     """The arguments of IN_TOWNSHIP: the township, once for each of its conditions."""
     return [township] * IN_TOWNSHIP.count("{}")
-SELECT = """SELECT e.id, e.at, e.action, e.actor, e.actor_label, e.target_type, e.target_id, e.ip, e.detail,
-       u.display_name AS actor_name, u.username AS actor_username
-FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor"""
 
 
 @dataclass(frozen=True)
