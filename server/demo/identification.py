@@ -46,6 +46,7 @@ async def identification_demo(connection: asyncpg.Connection, township_ids: list
         .first()
     )
     admin = await User.select(User.id, User.username).where(User.username == "admin").first()
+    county = await User.select(User.id, User.username).where(User.username == "county").first()
     if township is None or admin is None:
         return Counter()
     settings = IdentificationSettings(township=township["id"])
@@ -57,6 +58,8 @@ async def identification_demo(connection: asyncpg.Connection, township_ids: list
         by_village[row["village_id"]].append(dict(row))
     villages = sorted(by_village.values(), key=len, reverse=True)[: len(PLANS)]  # the most candidates first
     actor = Actor(id=admin["id"], label=admin["username"])
+    # The county's decisions are its office's, as in the trail of a real county (the admin's when it has none).
+    county_actor = Actor(id=county["id"], label=county["username"]) if county else actor
     added = 0
     for plan, rows in zip(PLANS, villages, strict=False):
         village = {
@@ -66,12 +69,12 @@ async def identification_demo(connection: asyncpg.Connection, township_ids: list
             "population": rows[0]["population"],
         }
         for state, candidate in zip(plan, rows, strict=False):
-            await _take_to(actor, village, candidate["household"], state)
+            await _take_to(actor, county_actor, village, candidate["household"], state)
             added += 1
     return Counter({"条识别申请": added})
 
 
-async def _take_to(actor: Actor, village: dict[str, Any], household_id: int, state: str) -> None:
+async def _take_to(actor: Actor, county: Actor, village: dict[str, Any], household_id: int, state: str) -> None:
     today = clock.today()
     app_id = await applying.apply_for_household(
         actor, village, {"household": household_id, "reason": "家庭收入低，申请识别为贫困户", "declared_income": None}
@@ -108,18 +111,18 @@ async def _take_to(actor: Actor, village: dict[str, Any], household_id: int, sta
     if reached >= 5:
         await steps.review(actor, app_id, {"on": today, "passed": True, "note": "符合识别标准"})
     if reached >= 6:
-        await county_approves(actor, village["township"], app_id, announce=reached >= 7)
+        await county_approves(actor, county, village["township"], app_id, announce=reached >= 7)
     if reached >= 7:
         await steps.register(actor, app_id)
 
 
-async def county_approves(actor: Actor, township_id: int, app_id: int, *, announce: bool) -> None:
-    """The reviewed application on a list of its own to the county, approved there, and announced when `announce`
-    (registration waits for the announcement)."""
+async def county_approves(actor: Actor, county: Actor, township_id: int, app_id: int, *, announce: bool) -> None:
+    """The reviewed application on a list of its own to the county (sent by `actor`), approved there by `county`, and
+    announced when `announce` (registration waits for the announcement)."""
     today = clock.today()
     submission = await submissions.submit(actor, township_id, submissions.Kind.IDENTIFICATION, {app_id: ""})
     [item] = await SubmissionItem.select(SubmissionItem.id).where(SubmissionItem.submission == submission)
     approval = {item["id"]: submissions.ItemDecision(approved=True)}
-    await submissions.decide(actor, submission, today, "平扶贫发〔2026〕12号", approval)
+    await submissions.decide(county, submission, today, "平扶贫发〔2026〕12号", approval)
     if announce:
-        await submissions.announce(actor, submission, today - timedelta(days=7), today - timedelta(days=1))
+        await submissions.announce(county, submission, today - timedelta(days=7), today - timedelta(days=1))

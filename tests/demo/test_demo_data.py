@@ -149,3 +149,14 @@ async def test_the_demo_registers_only_what_the_county_approved_and_announced(de
     )
     assert rows
     assert {r["list_state"] for r in rows} == {"announced"}
+
+
+async def test_in_the_demos_trail_the_township_sends_its_lists_and_the_county_office_decides_and_announces(
+    demo: Any,
+) -> None:
+    rows = await Household.raw(
+        """SELECT e.action, u.username FROM audit_event e JOIN app_user u ON u.id = e.actor
+           WHERE e.action IN ('county_submitted', 'county_decided', 'county_announced')"""
+    )
+    by_action = {(row["action"], row["username"]) for row in rows}
+    assert by_action == {("county_submitted", "admin"), ("county_decided", "county"), ("county_announced", "county")}

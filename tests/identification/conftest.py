@@ -110,7 +110,7 @@ async def in_state(admin: Actor, village: dict[str, Any], state: str, head: str 
     if reached >= 5:
         await steps.review(admin, app_id, {"on": today(), "passed": True, "note": ""})
     if reached >= 6:  # through the county's list, announced when the household is to be registered
-        await county_approves(admin, village["township"], app_id, announce=reached >= 7)
+        await county_approves(admin, admin, village["township"], app_id, announce=reached >= 7)
     if reached >= 7:
         await steps.register(admin, app_id)
     return app_id
