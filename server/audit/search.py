@@ -1,7 +1,8 @@
 """Searching the audit trail of a township: filters, scope, keyset pagination on id (newest first).
 
 Scope: an event belongs to the township of its actor (an employer account: its employer's township), of its
-target household, or of its target public report (what someone told the township through a door card or its page).
+target household, of its target public report (what someone told the township through a door card or its page), or
+of its target list sent to the county (the county office's decision on it is part of the township's trail).
 Events with no known actor (a failed login with a username that does not exist) belong to no township; they are
 never listed (the typed text may be someone's password typed into the wrong field), and every admin sees only how
 many there were.
@@ -28,7 +29,9 @@ IN_TOWNSHIP = """(u.township = {}
   OR (e.target_type = 'household' AND e.target_id IN
       (SELECT h.id::text FROM household h JOIN village v ON v.id = h.village WHERE v.township = {}))
   OR (e.target_type = 'public_report' AND e.target_id IN
-      (SELECT r.id::text FROM public_report r WHERE r.township = {})))"""
+      (SELECT r.id::text FROM public_report r WHERE r.township = {}))
+  OR (e.target_type = 'county_submission' AND e.target_id IN
+      (SELECT s.id::text FROM county_submission s WHERE s.township = {})))"""
 
 SELECT = """SELECT e.id, e.at, e.action, e.actor, e.actor_label, e.target_type, e.target_id, e.ip, e.detail,
        u.display_name AS actor_name, u.username AS actor_username

@@ -10,6 +10,8 @@ import pytest
 from server.audit.actions import DOOR_CARD
 from server.audit.search import PAGE_SIZE
 from server.audit.tables import AuditEvent
+from server.county.tables import Submission as CountySubmission
+from server.places.tables import Township
 from server.reports.tables import PublicReport
 from tests.audit.conftest import add_event
 from tests.helpers import csrf_token_of, log_in
@@ -60,6 +62,24 @@ async def test_what_someone_told_the_township_without_an_account_is_on_its_trail
     assert on_theirs not in shown
     token = csrf_token_of((await admin.get("/me")).text)
     assert (await admin.post(f"/audit/{on_theirs}/reveal", data={"_csrf_token": token})).status_code == 404
+
+
+async def test_the_county_offices_decision_on_the_townships_list_is_on_the_townships_trail_only(
+    admin: Any, towns: dict[str, int], make_user: Any
+) -> None:
+    county = (await Township.select(Township.county).where(Township.id == towns["township"]).first())["county"]
+    office = await make_user("county", username="countyoffice", township_id=None, county_id=county)
+    ours = CountySubmission(township=towns["township"], kind="identification")
+    theirs = CountySubmission(township=towns["other"], kind="identification")
+    await ours.save()
+    await theirs.save()
+    on_ours = await add_event("county_decided", office, "countyoffice", target_type="county_submission",
+                              target_id=ours.id)  # fmt: skip
+    on_theirs = await add_event("county_decided", office, "countyoffice", target_type="county_submission",
+                                target_id=theirs.id)  # fmt: skip
+    shown = ids_on((await admin.get("/audit")).text)
+    assert on_ours in shown
+    assert on_theirs not in shown
 
 
 async def test_failed_logins_of_unknown_usernames_are_only_counted(admin: Any, towns: dict[str, int]) -> None:
