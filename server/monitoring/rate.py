@@ -8,6 +8,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from server import policy
 from server.accounts.sessions import CurrentUser
 from server.households.tables import Household
@@ -115,14 +117,24 @@ async def return_rates(user: CurrentUser, on: date) -> tuple[Rate, list[Rate]]:
     return _whole_and_parts(rows[0]["township_name"], villages, {row["id"]: cap for row in villages}, cap)
 
 
-@from_standby
-async def township_rate(user: CurrentUser, on: date) -> Rate:
-    """The township's rate alone, as `return_rates` gives it: its figures counted over the township at once."""
-    township = user.township_id or -1
-    rows = await Household.raw(_TOWNSHIP_RATE, on, township, household_scope_sql(user, "h"))
-    if not rows:  # no such township
-        return Rate(None, "", 0, 0, await policy.value(RETURN_RATE_CAP_PERCENT, township, on))
-    [row] = rows
+_TOWNSHIP_RATE_FIELDS = ("township_name", "cap", "lifted", "returned", "lifted_people", "returned_people")
+_TOWNSHIP_RATE_RECORD = (
+    f"SELECT ROW({', '.join(f'tr.{name}' for name in _TOWNSHIP_RATE_FIELDS)}) FROM ({_TOWNSHIP_RATE}) tr"
+)
+
+
+def township_rate_query(user: CurrentUser, on: date) -> QueryString:
+    """The township's rate alone, as `return_rates` gives it (its figures counted over the township at once), as a
+    record of `_TOWNSHIP_RATE_FIELDS` (none for no such township), for a statement that reads it with more (the
+    overview: `queries.overview`)."""
+    return QueryString(_TOWNSHIP_RATE_RECORD, on, user.township_id or -1, household_scope_sql(user, "h"))
+
+
+async def township_rate_of(user: CurrentUser, on: date, record: tuple[Any, ...] | None) -> Rate:
+    """The township's `Rate` from `township_rate_query`'s record."""
+    if record is None:  # no such township
+        return Rate(None, "", 0, 0, await policy.value(RETURN_RATE_CAP_PERCENT, user.township_id or -1, on))
+    row = dict(zip(_TOWNSHIP_RATE_FIELDS, record, strict=True))
     return Rate(
         None,
         row["township_name"],
