@@ -174,13 +174,13 @@ class Overview:
 
 async def overview(user: CurrentUser, year: int, limit: int, today: date) -> Overview:
     """The first `limit` risks to check (as `risks_to_check`), the open cases (with their clocks on `today`) and the
-    township's return-to-poverty rate on `today` (as `rate.return_rates` gives the township's), in one statement.
+    township's return-to-poverty rate on `today` (as the rate page gives the township's), in one statement.
 
     The cases and the rate are two more columns of the risks' first row (a record each case, and the rate's), each
     read once (an InitPlan): each statement of its own cost the worker about 0.13 ms and the database its own
-    round. The rate is a figure that could come from the hot standby (`rate.return_rates` does), but the risks and the
-    cases must not (an admin who records a risk comes back to this page), and the primary's figure is never behind:
-    one statement here costs less than the rate's 0.2-0.3 ms of counting a standby would take over.
+    round. The rate is a figure that could come from the hot standby, but the risks and the cases must not (an admin
+    who records a risk comes back to this page); the primary's figure is never behind, and one statement fewer
+    costs less than the rate's 0.2-0.3 ms of counting a standby would take over.
     """
     first = "coalesce(r.position, 0) <= 1"  # the first risk's row, or the line's alone when there is none
     more = QueryString(
