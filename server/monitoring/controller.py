@@ -71,14 +71,14 @@ class MonitoringController(Controller):
     @get("/rate")
     async def rate(self, request: Req) -> Template:
         user = current_user(request)
-        township, villages = await rate.return_rates(user, today())
+        figures = await yearly.rate_page(user, today(), this_year())
         return await page(
             request,
             "monitoring/rate.html",
-            township=township,
-            villages=villages,
-            cap=policy.number_text(township.cap),
-            years=await yearly.township_years(user.township_id or -1, this_year()),
+            township=figures.township,
+            villages=figures.villages,
+            cap=policy.number_text(figures.township.cap),
+            years=figures.years,
             this_year=this_year(),
             can_close=user.is_admin,
             **pages.RATE_CONTEXT,

@@ -37,14 +37,14 @@ SHEET_CONTEXT: dict[str, Any] = {**CODE_LISTS}
 
 
 async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
-    risks = await queries.risks_to_check(user, year, OVERVIEW_RISKS)
-    township_rate = await rate.township_rate(user, today())
+    figures = await queries.overview(user, year, OVERVIEW_RISKS, today())
+    risks, township_rate = figures.risks, figures.township_rate
     return {
         "year": year,
         "line": risks.line,
         "risks": risks.rows,
         "risk_count": risks.total,
-        "cases": await queries.open_cases(user, today()),
+        "cases": figures.cases,
         "case_rows": case_rows,
         "risk_rows": risk_rows,
         "township_rate": township_rate,

@@ -8,6 +8,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from server import policy
 from server.accounts.sessions import CurrentUser
 from server.households.tables import Household
@@ -84,7 +86,7 @@ _SUMS = """coalesce(sum(h.lifted), 0) AS lifted, coalesce(sum(h.returned), 0) AS
 
 
 def _township_rates(by_village: bool) -> str:
-    village, villages = ("vl.id, vl.name, ", ", vl.id, vl.name, vl.code ORDER BY vl.code") if by_village else ("", "")
+    village, villages = ("vl.id, vl.name, vl.code, ", ", vl.id, vl.name, vl.code") if by_village else ("", "")
     return f"""
 SELECT t.township_name, t.cap, {village}
        {_SUMS}
@@ -100,29 +102,47 @@ GROUP BY t.id, t.township_name, t.cap{villages}
 
 
 _RATES, _TOWNSHIP_RATE = _township_rates(by_village=True), _township_rates(by_village=False)
+_COUNT_FIELDS = ("lifted", "returned", "lifted_people", "returned_people")
+# The rates a record each (a statement reads them with more: the rate page with the years, `yearly.rate_page`), the
+# villages in their own order (no ranking).
+_RATE_FIELDS = ("township_name", "cap", "id", "name", *_COUNT_FIELDS)
+_RATE_RECORDS = f"SELECT ROW({', '.join(f'r.{name}' for name in _RATE_FIELDS)}) FROM ({_RATES}) r ORDER BY r.code"
 
 
-@from_standby
-async def return_rates(user: CurrentUser, on: date) -> tuple[Rate, list[Rate]]:
-    """The township's rate (named with its county) and each village's (in the villages' own order: no ranking),
-    against the cap in force on `on`, in one query."""
-    township = user.township_id or -1
-    rows = await Household.raw(_RATES, on, township, household_scope_sql(user, "h"))
-    if not rows:  # no such township
-        return _whole_and_parts("", [], {}, await policy.value(RETURN_RATE_CAP_PERCENT, township, on))
+def return_rates_query(user: CurrentUser, on: date) -> QueryString:
+    """The township's rate (named with its county) and each village's against the cap in force on `on`, as records
+    for `return_rates_of`: one a village (one without a village for a township without any; none for no township)."""
+    return QueryString(_RATE_RECORDS, on, user.township_id or -1, household_scope_sql(user, "h"))
+
+
+async def return_rates_of(user: CurrentUser, on: date, records: list[tuple[Any, ...]]) -> tuple[Rate, list[Rate]]:
+    """The township's rate and each village's from `return_rates_query`'s records."""
+    if not records:  # no such township
+        return _whole_and_parts("", [], {}, await policy.value(RETURN_RATE_CAP_PERCENT, user.township_id or -1, on))
+    rows = [dict(zip(_RATE_FIELDS, record, strict=True)) for record in records]
     cap = RETURN_RATE_CAP_PERCENT.convert(rows[0]["cap"])
     villages = [row for row in rows if row["id"] is not None]
     return _whole_and_parts(rows[0]["township_name"], villages, {row["id"]: cap for row in villages}, cap)
 
 
-@from_standby
-async def township_rate(user: CurrentUser, on: date) -> Rate:
-    """The township's rate alone, as `return_rates` gives it: its figures counted over the township at once."""
-    township = user.township_id or -1
-    rows = await Household.raw(_TOWNSHIP_RATE, on, township, household_scope_sql(user, "h"))
-    if not rows:  # no such township
-        return Rate(None, "", 0, 0, await policy.value(RETURN_RATE_CAP_PERCENT, township, on))
-    [row] = rows
+_TOWNSHIP_RATE_FIELDS = ("township_name", "cap", *_COUNT_FIELDS)
+_TOWNSHIP_RATE_RECORD = (
+    f"SELECT ROW({', '.join(f'tr.{name}' for name in _TOWNSHIP_RATE_FIELDS)}) FROM ({_TOWNSHIP_RATE}) tr"
+)
+
+
+def township_rate_query(user: CurrentUser, on: date) -> QueryString:
+    """The township's rate alone, as `return_rates_query` gives it (its figures counted over the township at once), as a
+    record of `_TOWNSHIP_RATE_FIELDS` (none for no such township), for a statement that reads it with more (the
+    overview: `queries.overview`)."""
+    return QueryString(_TOWNSHIP_RATE_RECORD, on, user.township_id or -1, household_scope_sql(user, "h"))
+
+
+async def township_rate_of(user: CurrentUser, on: date, record: tuple[Any, ...] | None) -> Rate:
+    """The township's `Rate` from `township_rate_query`'s record."""
+    if record is None:  # no such township
+        return Rate(None, "", 0, 0, await policy.value(RETURN_RATE_CAP_PERCENT, user.township_id or -1, on))
+    row = dict(zip(_TOWNSHIP_RATE_FIELDS, record, strict=True))
     return Rate(
         None,
         row["township_name"],

@@ -49,15 +49,16 @@ async def test_the_rate_is_returned_over_lifted_per_village_and_for_the_township
     assert "4.00%" in overview.text
 
 
-async def test_the_township_rate_alone_is_the_whole_of_the_villages_rates(
+async def test_the_overviews_township_rate_is_the_whole_of_the_villages_rates(
     world: dict[str, Any], township: dict[str, int]
 ) -> None:
     from dataclasses import replace
 
     from server.accounts.roles import Role
     from server.accounts.sessions import CurrentUser
-    from server.clock import today
-    from server.monitoring.rate import return_rates, township_rate
+    from server.clock import this_year, today
+    from server.monitoring.queries import overview
+    from server.monitoring.yearly import rate_page, township_years
     from server.places.tables import Township
     from tests.monitoring.conftest import make_household
 
@@ -70,8 +71,9 @@ async def test_the_township_rate_alone_is_the_whole_of_the_villages_rates(
     await empty.save()
     leader = CurrentUser(world["leader"], "mleader", "", Role.LEADER, township["township"], None, None, "zh_CN", "")
     for user in (leader, replace(leader, township_id=empty.id), replace(leader, township_id=None)):
-        whole, _ = await return_rates(user, today())
-        assert await township_rate(user, today()) == whole
+        figures = await rate_page(user, today(), this_year())  # the villages' rates with the years, in one statement
+        assert (await overview(user, this_year(), 20, today())).township_rate == figures.township
+        assert figures.years == await township_years(user.township_id or -1, this_year())
 
 
 async def test_the_households_behind_each_number_are_listed(client: httpx.AsyncClient, world: dict[str, Any]) -> None:
