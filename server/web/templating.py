@@ -253,10 +253,23 @@ def bar(percent: int, label: str = "") -> Markup:
     """A server-drawn progress bar (SVG, no script, no inline style): orange until it is full; `label` (escaped) is
     what a screen reader says, the percentage by default. Every template's `bar` (templates/_macros.html exports
     this one), and the coverage's village rows (server/pairing/coverage_rows.py) drawn in Python."""
+    if not label:
+        return percent_bar(percent)
+    return Markup(_bar_svg(percent, escape(label)))  # noqa: S704 -- the label escaped, the rest numbers
+
+
+@lru_cache(maxsize=256, typed=True)
+def percent_bar(percent: int) -> Markup:
+    """`bar(percent)`: labelled with its percentage, so drawn once per value and type (a whole percent: 0-100 in
+    practice; the coverage page draws one a village, 1.3 µs each when drawn anew)."""
+    return Markup(_bar_svg(percent, f"{percent}%"))  # noqa: S704 -- numbers only
+
+
+def _bar_svg(percent: int, label: str) -> str:
     fill = " bar__fill--warn" if percent < 100 else ""
-    return Markup(  # noqa: S704 -- the label escaped, the rest numbers
-        '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img"'
-        f' aria-label="{escape(label or f"{percent}%")}">\n  <rect class="bar__track" width="100" height="10"/>\n'
+    return (
+        f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{label}">\n'
+        f'  <rect class="bar__track" width="100" height="10"/>\n'
         f'  <rect class="bar__fill{fill}" width="{percent if percent >= 0 else 0}" height="10"/>\n</svg>'
     )
 
