@@ -222,6 +222,11 @@ class Coverage:
     villages: list[VillageFigures]
     quotas: Quotas
 
+    @property
+    def plan_overdue(self) -> int:
+        """The township's open plan items past their date: its villages' (0 unless asked for a plan year)."""
+        return sum(v.plan_overdue for v in self.villages)
+
 
 @from_standby
 async def coverage(township_id: int | None, county_id: int | None = None, plan_year: int | None = None) -> Coverage:
