@@ -17,6 +17,7 @@ from jinja2.filters import do_urlencode
 from jinja2.lexer import Token, TokenStream
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
+from jinja2.utils import url_quote
 from litestar import MediaType, Request
 from litestar.exceptions import TemplateNotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -281,11 +282,13 @@ def sort_th(label: str, key: str, order: str, url: str, params: dict[str, Any], 
     template's context, took 15 µs a header (the coverage page has four)."""
     descending = order.startswith("-")
     current = order.lstrip("-") == key
-    query = do_urlencode(dict(params, sort=f"-{key}" if current and not descending else key, page=1))
+    sort = f"-{key}" if current and not descending else key
+    # Without filters, what urlencode makes of {"sort": sort, "page": 1} without its four quotings (2.5 µs a header).
+    query = do_urlencode(dict(params, sort=sort, page=1)) if params else f"sort={url_quote(sort, for_qs=True)}&page=1"
     css = f' class="{escape(cls)}"' if cls else ""
-    sort = (' aria-sort="descending"' if descending else ' aria-sort="ascending"') if current else ""
+    aria = (' aria-sort="descending"' if descending else ' aria-sort="ascending"') if current else ""
     return Markup(  # noqa: S704 -- every value escaped
-        f'<th scope="col"{css}{sort}><a class="sort" href="{escape(url)}?{escape(query)}">{escape(label)}</a></th>'
+        f'<th scope="col"{css}{aria}><a class="sort" href="{escape(url)}?{escape(query)}">{escape(label)}</a></th>'
     )
 
 
