@@ -100,7 +100,8 @@ def overdue_village_rows(villages: list[dict[str, Any]]) -> Markup:
     unvisited_text = _message(N_("%(village)s: %(n)s not visited"))
     rows = []
     for village in villages:
-        name, overdue, unvisited = escape(village["name"]), village["overdue"], village["unvisited"]
+        # The name as a plain str: an f-string copies it as it is, a Markup through its __format__.
+        name, overdue, unvisited = str(escape(village["name"])), village["overdue"], village["unvisited"]
         warn = ' class="is-warn"' if overdue or unvisited else ""
         overdue_warn, unvisited_warn = " text-warn" if overdue else "", " text-warn" if unvisited else ""
         rows.append(
