@@ -11,9 +11,10 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from server.i18n import N_, current_locale
+from server.i18n import N_, current_locale, translations
+from server.numbers import whole_percent
 from server.pairing.coverage import VillageFigures
-from server.web.templating import bar, filled, translated_markup
+from server.web.templating import filled, percent_bar
 
 # The cells' labels (a phone shows each cell as a card line under its label) and the sentences a screen reader says
 # after each figure; the column of the unvisited figure is labelled with the township's alert days, as its header is.
@@ -41,34 +42,36 @@ WARN, WARN_ROW = ("", " text-warn"), ("", ' class="is-warn"')
 
 def village_rows(villages: Iterable[VillageFigures], alert_days: int) -> Markup:
     """The `<tr>`s of the villages in their order (with their plan items overdue); `alert_days`: the township's days
-    after which a household counts as not visited (in a column's label)."""
-    locale = current_locale.get()
-    label = {key: translated_markup(locale, message) for key, message in LABELS.items()}
-    said = {key: str(translated_markup(locale, message)) for key, message in SENTENCES.items()}
-    unvisited_label = filled(translated_markup(locale, UNVISITED_LABEL), {"n": alert_days})
+    after which a household counts as not visited (in a column's label). Labels and names are plain `str` here (an
+    f-string copies a `str` as it is, a `Markup` through its `__format__`: a fifth of the rows' time)."""
+    gettext = translations(current_locale.get()).gettext
+    label = {key: gettext(message) for key, message in LABELS.items()}
+    covered_said, unvisited_said, overdue_said, plan_said = (gettext(SENTENCES[key]) for key in SENTENCES)
+    unvisited_label = str(filled(gettext(UNVISITED_LABEL), {"n": alert_days}))
     key_tag = f' <span class="tag tag--orange">{label["key"]}</span>'
     rows = []
     for v in villages:
-        name = escape(v.name)
-        uncovered, percent, unvisited, overdue, plan = v.uncovered, v.percent, v.unvisited, v.overdue, v.plan_overdue
+        name = str(escape(v.name))
+        covered, households, unvisited, overdue, plan = v.covered, v.households, v.unvisited, v.overdue, v.plan_overdue
+        uncovered, percent = households - covered, whole_percent(covered, households)
         rows.append(
-            f'  <tr data-village="{name}"{WARN_ROW[bool(uncovered)]}>\n'
+            f'  <tr data-village="{name}"{WARN_ROW[uncovered > 0]}>\n'
             f'    <td class="card-title" data-label="{label["village"]}">{name}{key_tag if v.key_level else ""}</td>\n'
             f'    <td class="num" data-label="{label["covered"]}">'
-            f'<a class="figure village-covered{WARN[bool(uncovered)]}" href="/coverage/uncovered?village={v.id}">'
-            f'{v.covered}/{v.households}<span class="sr-only">'
-            f" {said['covered'] % {'village': name, 'n': uncovered}}</span></a></td>\n"
+            f'<a class="figure village-covered{WARN[uncovered > 0]}" href="/coverage/uncovered?village={v.id}">'
+            f'{covered}/{households}<span class="sr-only">'
+            f" {covered_said % {'village': name, 'n': uncovered}}</span></a></td>\n"
             f'    <td class="num" data-label="{label["coverage"]}"><span class="village-percent">{percent}%</span>'
-            f"{bar(percent)}</td>\n"
-            f'    <td class="num" data-label="{unvisited_label}"><a class="figure{WARN[bool(unvisited)]}"'
+            f"{percent_bar(percent)}</td>\n"
+            f'    <td class="num" data-label="{unvisited_label}"><a class="figure{WARN[unvisited > 0]}"'
             f' href="/coverage/unvisited?village={v.id}">{unvisited}<span class="sr-only">'
-            f" {said['unvisited'] % {'village': name, 'n': unvisited}}</span></a></td>\n"
-            f'    <td class="num" data-label="{label["overdue"]}"><a class="figure{WARN[bool(overdue)]}"'
+            f" {unvisited_said % {'village': name, 'n': unvisited}}</span></a></td>\n"
+            f'    <td class="num" data-label="{label["overdue"]}"><a class="figure{WARN[overdue > 0]}"'
             f' href="/coverage/overdue?village={v.id}">{overdue}<span class="sr-only">'
-            f" {said['overdue'] % {'village': name, 'n': overdue}}</span></a></td>\n"
-            f'    <td class="num" data-label="{label["plan"]}"><a class="figure{WARN[bool(plan)]}"'
+            f" {overdue_said % {'village': name, 'n': overdue}}</span></a></td>\n"
+            f'    <td class="num" data-label="{label["plan"]}"><a class="figure{WARN[plan > 0]}"'
             f' href="/plans/due?village={v.id}" data-plan-overdue-village>{plan}<span class="sr-only">'
-            f" {said['plan'] % {'village': name, 'n': plan}}</span></a></td>\n"
+            f" {plan_said % {'village': name, 'n': plan}}</span></a></td>\n"
             f'    <td class="num" data-label="{label["cadres"]}">'
             f"{v.leaders_meeting + v.members_meeting}/{v.leaders + v.members}</td>\n"
             "  </tr>\n"

@@ -46,12 +46,22 @@ def measures_text(measures: list[dict[str, Any]]) -> Markup:
     return Markup("; ".join(parts))  # noqa: S704 -- every value is escaped
 
 
+class _EscapedOnce(dict[str, str]):
+    """Texts escaped once for a whole list: the cadre's name, the villages and the kinds repeat from card to card
+    (five escapes a card, each a Markup made, were half of a cadre's list of 30)."""
+
+    def __missing__(self, text: str) -> str:
+        value = self[text] = str(escape(text))
+        return value
+
+
 def visit_cells(visits: list[dict[str, Any]]) -> Markup:
     """The cards of the visit list: the kind, household and village, time and cadre, photos (and those still to
     come), the distance from the household (leaders), the note cut at 80 characters and the measures."""
     kinds = VISIT_KIND.labels()
     photos_text, coming_text = _message(N_("%(n)s photos")), _message(N_("%(n)s photos still to come"))
     distance_text = _message(N_("%(d)s from the household"))
+    escaped = _EscapedOnce()
     cards = []
     for visit in visits:
         facts = ""
@@ -70,9 +80,9 @@ def visit_cells(visits: list[dict[str, Any]]) -> Markup:
             f'<a class="cell visit-cell" href="/visits/{visit["id"]}">\n'
             '  <div class="cell__body">\n'
             '    <div class="cell__title">\n'
-            f'      <span class="tag tag--green">{escape(kinds[visit["kind"]])}</span>\n'
-            f'{escape(visit["head"] or "")} <span class="muted">{escape(visit["village_name"])}</span>    </div>\n'
-            f'    <div class="cell__desc">{local_time(visit["visited_at"])} · {escape(visit["cadre_name"])}'
+            f'      <span class="tag tag--green">{escaped[kinds[visit["kind"]]]}</span>\n'
+            f'{escape(visit["head"] or "")} <span class="muted">{escaped[visit["village_name"]]}</span>    </div>\n'
+            f'    <div class="cell__desc">{local_time(visit["visited_at"])} · {escaped[visit["cadre_name"]]}'
             f"{facts}    </div>\n"
             f"{notes}  </div>\n"
             "</a>"
@@ -90,7 +100,8 @@ def overdue_village_rows(villages: list[dict[str, Any]]) -> Markup:
     unvisited_text = _message(N_("%(village)s: %(n)s not visited"))
     rows = []
     for village in villages:
-        name, overdue, unvisited = escape(village["name"]), village["overdue"], village["unvisited"]
+        # The name as a plain str: an f-string copies it as it is, a Markup through its __format__.
+        name, overdue, unvisited = str(escape(village["name"])), village["overdue"], village["unvisited"]
         warn = ' class="is-warn"' if overdue or unvisited else ""
         overdue_warn, unvisited_warn = " text-warn" if overdue else "", " text-warn" if unvisited else ""
         rows.append(

@@ -9,6 +9,7 @@ from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
 from server.clock import today
+from server.database import fetch_query
 from server.scope import household_scope_sql
 from server.visits.tables import FollowUp
 
@@ -104,8 +105,9 @@ async def due_follow_ups(user: CurrentUser, within_days: int = 7) -> tuple[list[
     the households with a follow-up overdue (`overdue`) and with one due in the next 7 days (`due_this_week`)."""
     day = today()
     last, week = day + timedelta(days=within_days), day + timedelta(days=7)
-    rows: list[dict[str, Any]] = await FollowUp.raw(
-        _DUE_FOLLOW_UPS, cadre_follow_ups_where(user), last, week, day, day, week, day, last
+    # Sent as it is (fetch_query), without Piccolo's query object around it and its dict per row.
+    rows = await fetch_query(
+        QueryString(_DUE_FOLLOW_UPS, cadre_follow_ups_where(user), last, week, day, day, week, day, last)
     )
     summary = {"overdue": rows[0]["overdue_households"], "due_this_week": rows[0]["due_this_week_households"]}
     listed = [

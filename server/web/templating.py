@@ -17,6 +17,7 @@ from jinja2.filters import do_urlencode
 from jinja2.lexer import Token, TokenStream
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
+from jinja2.utils import url_quote
 from litestar import MediaType, Request
 from litestar.exceptions import TemplateNotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -270,10 +271,23 @@ def bar(percent: int, label: str = "") -> Markup:
     """A server-drawn progress bar (SVG, no script, no inline style): orange until it is full; `label` (escaped) is
     what a screen reader says, the percentage by default. Every template's `bar` (templates/_macros.html exports
     this one), and the coverage's village rows (server/pairing/coverage_rows.py) drawn in Python."""
+    if not label:
+        return percent_bar(percent)
+    return Markup(_bar_svg(percent, escape(label)))  # noqa: S704 -- the label escaped, the rest numbers
+
+
+@lru_cache(maxsize=256, typed=True)
+def percent_bar(percent: int) -> Markup:
+    """`bar(percent)`: labelled with its percentage, so drawn once per value and type (a whole percent: 0-100 in
+    practice; the coverage page draws one a village, 1.3 µs each when drawn anew)."""
+    return Markup(_bar_svg(percent, f"{percent}%"))  # noqa: S704 -- numbers only
+
+
+def _bar_svg(percent: int, label: str) -> str:
     fill = " bar__fill--warn" if percent < 100 else ""
-    return Markup(  # noqa: S704 -- the label escaped, the rest numbers
-        '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img"'
-        f' aria-label="{escape(label or f"{percent}%")}">\n  <rect class="bar__track" width="100" height="10"/>\n'
+    return (
+        f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{label}">\n'
+        f'  <rect class="bar__track" width="100" height="10"/>\n'
         f'  <rect class="bar__fill{fill}" width="{percent if percent >= 0 else 0}" height="10"/>\n</svg>'
     )
 
@@ -285,11 +299,13 @@ def sort_th(label: str, key: str, order: str, url: str, params: dict[str, Any], 
     template's context, took 15 µs a header (the coverage page has four)."""
     descending = order.startswith("-")
     current = order.lstrip("-") == key
-    query = do_urlencode(dict(params, sort=f"-{key}" if current and not descending else key, page=1))
+    sort = f"-{key}" if current and not descending else key
+    # Without filters, what urlencode makes of {"sort": sort, "page": 1} without its four quotings (2.5 µs a header).
+    query = do_urlencode(dict(params, sort=sort, page=1)) if params else f"sort={url_quote(sort, for_qs=True)}&page=1"
     css = f' class="{escape(cls)}"' if cls else ""
-    sort = (' aria-sort="descending"' if descending else ' aria-sort="ascending"') if current else ""
+    aria = (' aria-sort="descending"' if descending else ' aria-sort="ascending"') if current else ""
     return Markup(  # noqa: S704 -- every value escaped
-        f'<th scope="col"{css}{sort}><a class="sort" href="{escape(url)}?{escape(query)}">{escape(label)}</a></th>'
+        f'<th scope="col"{css}{aria}><a class="sort" href="{escape(url)}?{escape(query)}">{escape(label)}</a></th>'
     )
 
 

@@ -26,6 +26,8 @@ CALL = "{{ old_th(label, key, order, url, params, cls) }}|{{ sort_th(label, key,
     [
         ("Village", "village", "", {}, ""),
         ("Village", "village", "village", {}, "num"),
+        ("Coverage", "percent", "-percent", {}, "num"),
+        ("Not visited in 60 days", "un visited&<x>", "", {}, "num"),
         ("Village", "village", "-village", {"q": "王 & <b>", "page": 3}, ""),
         ("Coverage", "percent", "-unvisited", {"status": "poor", "sort": "x"}, "num"),
         ('<Days> & "late"', "late", "late", {"village": 7}, 'a"b'),
