@@ -161,8 +161,7 @@ WITH scoped AS %(materialized)s(
     SELECT h.id, h.code, h.village, h.status, h.phone, h.member_count FROM household h WHERE {}%(fence)s
 ), page AS (
     SELECT h.id, count(*) OVER () AS total, %(sort_keys)s
-    FROM scoped h
-    JOIN village v ON v.id = h.village
+    FROM scoped h%(villages_joined)s
     {}
     WHERE {}
     ORDER BY %(order)s
@@ -239,6 +238,11 @@ def search_statement(
     sql = sql.replace("%(page_sort_keys)s", ", ".join(f"p.sort_{n}" for n in range(len(parts))))
     sql = sql.replace("%(page_order)s", ", ".join(f"sort_{n}{direction}" for n in range(len(parts))))
     sql = sql.replace("%(villages)s", VILLAGE_CHOICES if villages else "")
+    # The page joins the villages for the village order, and for a search: at county scale the village index then
+    # drives the reading of the scope (its searches 0.15-0.25 ms slower without); the register alone does without
+    # (0.70 -> 0.65 ms of the database on a township, 1.17 -> 0.97 on the county copy's township).
+    joined = bool(terms) or order.lstrip("-") == "village"
+    sql = sql.replace("%(villages_joined)s", "\n    JOIN village v ON v.id = h.village" if joined else "")
     sql = sql.replace("%(no_sort_keys)s", ", ".join("NULL" for _ in parts))
     materialized, fence = _scope_fence(user, terms)
     sql = sql.replace("%(materialized)s", materialized).replace("%(fence)s", fence)
