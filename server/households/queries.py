@@ -264,13 +264,15 @@ def _scope_fence(user: CurrentUser, terms: list[str]) -> tuple[str, str]:
 def _conditions(
     user: CurrentUser, terms: list[str], village_id: int | None, status: str
 ) -> tuple[QueryString, QueryString]:
-    """The scope (with the village and status filters) of `scoped`, and the terms' condition on `h` and its keys `k`."""
+    """The scope (with the village filter) of `scoped`, and the status filter and the terms' condition on `h` and its
+    keys `k`. The status is matched after the scope is read: in the plain register's fenced scope, PostgreSQL's generic
+    plan read it through the status index, all of a county's 14,000 households of that status once a village (7-8 ms
+    of the database on the county copy for 300 households)."""
     scope = [household_scope_sql(user, "h"), QueryString(in_register_sql("h"))]
     if village_id:
         scope.append(QueryString("h.village = {}", village_id))
-    if status:
-        scope.append(QueryString("h.status = {}", status))
-    matching = [QueryString("({} OR {})", keys_term(t), household_term(t)) for t in terms]
+    matching = [QueryString("h.status = {}", status)] if status else []
+    matching += [QueryString("({} OR {})", keys_term(t), household_term(t)) for t in terms]
     return _all(scope), _all(matching)
 
 
