@@ -1,11 +1,12 @@
 """The register's rows as the list shows them (templates/households/_rows.html), written here once per row.
 
-A row has seven cells, each with its label for the phone's cards, and up to four notes under the head's name: as a
-template, a row was some 25 pieces and a dozen lookups and escapes, about 25 µs (0.76 ms of a page of 30). Here each
-row is one f-string of plain strings (0.24 ms a page): every value from the database is escaped once (the head's name
-and the code, shown twice, escaped once each; the village and its group, shown as one text, escaped as one); the labels
-and catalog messages are taken once per page as the template took them (trusted markup), a message's `%(name)s`
-filled with the value escaped, as `templating.filled` fills it.
+A row has seven cells and up to four notes under the head's name: as a template, a row was some 25 pieces and a dozen
+lookups and escapes, about 25 µs (0.76 ms of a page of 30). Here each row is one f-string of plain strings (0.24 ms a
+page): every value from the database is escaped once (the head's name and the code, shown twice, escaped once each;
+the village and its group, shown as one text, escaped as one); the catalog messages are taken once per page as the
+template took them (trusted markup), a message's `%(name)s` filled with the value escaped, as `templating.filled`
+fills it. The cells carry no `data-label`: the register is a compact card on a phone (`table--compact`), whose cells
+show their values in one grey line without labels (static/css/app.css), so the labels were 4 KB a page never shown.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ def household_rows(rows: list[dict[str, Any]]) -> Markup:
         """A message of the catalog, as a template writes it (not escaped: our own text)."""
         return catalog.gettext(text)
 
-    head_label, village, people = message(N_("Head of household")), message(N_("Village")), message(N_("People"))
-    cause, status, number = message(N_("Main cause")), message(N_("Poverty status")), message(N_("Number"))
     tick, member = message(N_("Tick %(name)s")), message(N_("Member: %(name)s"))
     id_label, phone_label = message(N_("ID")), message(N_("Phone"))
     monitoring_types, causes = codes.MONITORING_TYPE.labels(), codes.POVERTY_CAUSE.labels()
@@ -52,15 +51,14 @@ def household_rows(rows: list[dict[str, Any]]) -> Markup:
             f'  <td class="col-check only-desk"><input class="check" type="checkbox" name="household"'
             f' value="{household_id}" form="bulk-cards"'
             f' aria-label="{tick % {"name": head or code}}"></td>\n'
-            f'  <td class="card-title" data-label="{head_label}"><a class="name" href="/households/{household_id}"'
+            f'  <td class="card-title"><a class="name" href="/households/{household_id}"'
             f' data-pane="household-pane">{head or "—"}</a>{notes}</td>\n'
-            f'  <td class="nowrap-desk" data-label="{village}">'
-            f"{escape(row['village_name'] + (row['group_name'] or ''))}</td>\n"
-            f'  <td class="num" data-label="{people}">{row["members_count"]}</td>\n'
-            f'  <td class="col-aside" data-label="{cause}">{escape(causes[row["main_cause"]])}</td>\n'
-            f'  <td data-label="{status}"><span class="tag {status_tags.get(row["status"], "tag--grey")}">'
+            f'  <td class="nowrap-desk">{escape(row["village_name"] + (row["group_name"] or ""))}</td>\n'
+            f'  <td class="num">{row["members_count"]}</td>\n'
+            f'  <td class="col-aside">{escape(causes[row["main_cause"]])}</td>\n'
+            f'  <td><span class="tag {status_tags.get(row["status"], "tag--grey")}">'
             f"{escape(statuses[row['status']])}</span></td>\n"
-            f'  <td class="nowrap-desk" data-label="{number}">{code}</td>\n'
+            f'  <td class="nowrap-desk">{code}</td>\n'
             "</tr>\n"
         )
     return Markup("".join(shown))  # noqa: S704 -- every value above is escaped, the messages are our catalog's

@@ -12,7 +12,7 @@ from tests.browser.test_roles_on_a_phone import log_in
 
 
 async def codes_shown(page: Page) -> list[str]:
-    return [text.strip() for text in await page.locator("#household-rows td[data-label='户编号']").all_inner_texts()]
+    return [text.strip() for text in await page.locator("#household-rows td:nth-child(7)").all_inner_texts()]
 
 
 async def test_the_desk_has_a_side_navigation_instead_of_the_bottom_bar(desk: Page) -> None:
