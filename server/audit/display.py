@@ -104,9 +104,13 @@ def field_label(name: str, action: str = "") -> str:
     return gettext(label or DETAIL_LABELS.get(name, name))
 
 
+# What each action's fields name by id, and the order its area lists its fields in, worked out once per action.
+REFS = {action: {**COMMON_REFS, **area.refs} for action, area in BY_ACTION.items()}
+FIELD_ORDER = {action: {name: place for place, name in enumerate(area.labels)} for action, area in BY_ACTION.items()}
+
+
 def _refs(action: str) -> dict[str, str]:
-    area = BY_ACTION.get(action)
-    return {**COMMON_REFS, **area.refs} if area else COMMON_REFS
+    return REFS.get(action, COMMON_REFS)
 
 
 def _ids(value: Any) -> list[int]:
@@ -194,7 +198,9 @@ class _Reader:
     def in_order(self, fields: dict[str, Any]) -> list[tuple[str, Any]]:
         """The fields in the order their area lists them (the state before the dates, say); others after them, as
         stored."""
-        order = {name: place for place, name in enumerate(self.area.labels if self.area else ())}
+        if len(fields) < 2:
+            return list(fields.items())
+        order = FIELD_ORDER.get(self.action, {})
         return sorted(fields.items(), key=lambda item: order.get(item[0], len(order)))
 
     def shown(self, text: str) -> str:

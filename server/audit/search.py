@@ -10,6 +10,7 @@ many there were.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -143,7 +144,7 @@ async def search(township_id: int | None, filters: AuditFilters, before: int = 0
         args.append(before)
     sql = f"{SELECT} WHERE {' AND '.join(conditions)} ORDER BY e.id DESC LIMIT {{}}"
     rows = await AuditEvent.raw(sql, *args, PAGE_SIZE + 1)
-    result = AuditPage(events=rows[:PAGE_SIZE])
+    result = AuditPage(events=details_read(rows[:PAGE_SIZE]))
     if len(rows) > PAGE_SIZE:
         result.next_before = rows[PAGE_SIZE - 1]["id"]
     if before == 0 and not (filters.actor or filters.target_type or filters.target_id):
@@ -155,7 +156,15 @@ async def export_rows(township_id: int | None, filters: AuditFilters) -> list[di
     """Up to EXPORT_LIMIT + 1 events for the spreadsheet (one more tells the export that it was cut)."""
     conditions, args = _conditions(township_id, filters)
     sql = f"{SELECT} WHERE {' AND '.join(conditions)} ORDER BY e.id DESC LIMIT {{}}"
-    rows: list[dict[str, Any]] = await AuditEvent.raw(sql, *args, EXPORT_LIMIT + 1)
+    return details_read(await AuditEvent.raw(sql, *args, EXPORT_LIMIT + 1))
+
+
+def details_read(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with each event's detail read from its JSON text once (the display reads it for the names the
+    events' details name, and again for each event)."""
+    for row in rows:
+        if isinstance(row["detail"], str):
+            row["detail"] = json.loads(row["detail"] or "{}")
     return rows
 
 
