@@ -161,7 +161,12 @@ TARGET_TYPES = CodeList(
 )
 
 # Targets that have a page of their own.
-TARGET_LINKS = {"household": "/households/{}", "project": "/projects/{}", "visit": "/visits/{}"}
+TARGET_LINKS = {
+    "household": "/households/{}",
+    "project": "/projects/{}",
+    "visit": "/visits/{}",
+    "public_report": "/reports/{}",
+}
 
 
 # The filters of an export (the register's search, the audit trail's), named as their forms name them.

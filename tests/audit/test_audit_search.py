@@ -57,9 +57,10 @@ async def test_what_someone_told_the_township_without_an_account_is_on_its_trail
                               target_id=ours.id, detail={"kind": "help", "category": "illness"})  # fmt: skip
     on_theirs = await add_event("public_report_received", None, DOOR_CARD, target_type="public_report",
                                 target_id=theirs.id, detail={"kind": "help", "category": "illness"})  # fmt: skip
-    shown = ids_on((await admin.get("/audit")).text)
-    assert on_ours in shown
-    assert on_theirs not in shown
+    page = (await admin.get("/audit")).text
+    assert on_ours in ids_on(page)
+    assert on_theirs not in ids_on(page)
+    assert f'href="/reports/{ours.id}"' in page  # the report itself, to read and answer
     token = csrf_token_of((await admin.get("/me")).text)
     assert (await admin.post(f"/audit/{on_theirs}/reveal", data={"_csrf_token": token})).status_code == 404
 
