@@ -14,7 +14,8 @@ from markupsafe import Markup, escape
 from server.i18n import N_, current_locale, translations
 from server.numbers import whole_percent
 from server.pairing.coverage import VillageFigures
-from server.web.templating import filled, percent_bar
+from server.web.templating import filled
+from server.web.widgets import percent_bar
 
 # The cells' labels (a phone shows each cell as a card line under its label) and the sentences a screen reader says
 # after each figure; the column of the unvisited figure is labelled with the township's alert days, as its header is.

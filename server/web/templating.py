@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -13,11 +12,9 @@ from jinja2 import Template as JinjaTemplate
 from jinja2 import TemplateNotFound as JinjaTemplateNotFound
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.ext import Extension
-from jinja2.filters import do_urlencode
 from jinja2.lexer import Token, TokenStream
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
-from jinja2.utils import url_quote
 from litestar import MediaType, Request
 from litestar.exceptions import TemplateNotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -39,6 +36,7 @@ from server.visits.cells import measures_text
 from server.web.assets import static_url
 from server.web.navigation import NAVIGATION, NavItem
 from server.web.offline import KEEPING_HEADER
+from server.web.widgets import UNESCAPED_TYPES, bar, chip, chip_select, sort_th
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
 
@@ -255,89 +253,12 @@ def translated_markup(locale: str, message: str) -> Markup:
     return Markup(translations(locale).gettext(message))  # noqa: S704 -- our own catalog, as jinja2 marks it
 
 
-# Numbers (bool and int enums too): their text has nothing to escape, and `%d` or `%.1f` needs them as numbers.
-UNESCAPED_TYPES = (int, float, Decimal)
-
-
 def filled(text: str, variables: dict[str, Any]) -> Markup:
     """A translation (trusted markup) with its `%(name)s` placeholders filled by the values escaped: what
     `Markup(text) % variables` gives, without the helper object markupsafe wraps round each value (2-3 µs less a
     sentence; a coverage row has four, for screen readers)."""
     escaped = {key: value if isinstance(value, UNESCAPED_TYPES) else escape(value) for key, value in variables.items()}
     return Markup(str.__mod__(text, escaped))  # noqa: S704 -- the catalog's text, the values escaped
-
-
-def bar(percent: int, label: str = "") -> Markup:
-    """A server-drawn progress bar (SVG, no script, no inline style): orange until it is full; `label` (escaped) is
-    what a screen reader says, the percentage by default. Every template's `bar` (templates/_macros.html exports
-    this one), and the coverage's village rows (server/pairing/coverage_rows.py) drawn in Python."""
-    if not label:
-        return percent_bar(percent)
-    return Markup(_bar_svg(percent, escape(label)))  # noqa: S704 -- the label escaped, the rest numbers
-
-
-@lru_cache(maxsize=256, typed=True)
-def percent_bar(percent: int) -> Markup:
-    """`bar(percent)`: labelled with its percentage, so drawn once per value and type (a whole percent: 0-100 in
-    practice; the coverage page draws one a village, 1.3 µs each when drawn anew)."""
-    return Markup(_bar_svg(percent, f"{percent}%"))  # noqa: S704 -- numbers only
-
-
-def _bar_svg(percent: int, label: str) -> str:
-    fill = " bar__fill--warn" if percent < 100 else ""
-    return (
-        f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{label}">\n'
-        f'  <rect class="bar__track" width="100" height="10"/>\n'
-        f'  <rect class="bar__fill{fill}" width="{percent if percent >= 0 else 0}" height="10"/>\n</svg>'
-    )
-
-
-def sort_th(label: str, key: str, order: str, url: str, params: dict[str, Any], cls: str = "") -> Markup:
-    """A column header that sorts its list: a plain link (works without JavaScript); aria-sort marks the current
-    order. `order`: the current order ('village', '-village' descending, '' the list's own); `params`: the list's
-    filters. Every template's `sort_th` (templates/_macros.html exports this one): the macro it was, called with the
-    template's context, took 15 µs a header (the coverage page has four)."""
-    descending = order.startswith("-")
-    current = order.lstrip("-") == key
-    sort = f"-{key}" if current and not descending else key
-    # Without filters, what urlencode makes of {"sort": sort, "page": 1} without its four quotings (2.5 µs a header).
-    query = do_urlencode(dict(params, sort=sort, page=1)) if params else f"sort={url_quote(sort, for_qs=True)}&page=1"
-    css = f' class="{escape(cls)}"' if cls else ""
-    aria = (' aria-sort="descending"' if descending else ' aria-sort="ascending"') if current else ""
-    return Markup(  # noqa: S704 -- every value escaped
-        f'<th scope="col"{css}{aria}><a class="sort" href="{escape(url)}?{escape(query)}">{escape(label)}</a></th>'
-    )
-
-
-def _html(value: Any) -> str:
-    """`value` as a template prints it: escaped, but a number as it is (its text has nothing to escape)."""
-    return str(value) if isinstance(value, UNESCAPED_TYPES) else escape(value)
-
-
-def chip(name: str, value: Any, text: str, current: Any) -> Markup:
-    """A filter chip: one choice of a radio group (`value` '' is "all"), checked when it is `current`. Every template's
-    `chip` (templates/_macros.html exports this one): the macro it was took 6-7 µs a chip (the register has seven)."""
-    checked = " checked" if str(current or "") == str(value) else ""
-    return Markup(  # noqa: S704 -- every value escaped
-        f'<label class="chip"><input type="radio" name="{escape(name)}" value="{_html(value)}"{checked}>'
-        f"<span>{escape(text)}</span></label>"
-    )
-
-
-def chip_select(name: str, label: str, choices: Iterable[tuple[Any, str]], value: Any, blank: str) -> Markup:
-    """A select shown as a chip (many choices, e.g. the villages): `choices` (code, text), `value` the chosen code,
-    `blank` the text of "all". Every template's `chip_select` (templates/_macros.html exports this one): the macro it
-    was took 65 µs for a township's 26 villages."""
-    chosen = str(value or "")
-    options = "".join(
-        f'<option value="{_html(code)}"{" selected" if str(code) == chosen else ""}>{escape(text)}</option>'
-        for code, text in choices
-    )
-    return Markup(  # noqa: S704 -- every value escaped
-        f'<label class="chip chip--select"><span class="sr-only">{escape(label)}</span>'
-        f'<select class="chip-select{" is-set" if value else ""}" name="{escape(name)}">\n'
-        f'  <option value="">{escape(blank)}</option>\n{options}</select></label>'
-    )
 
 
 @pass_eval_context

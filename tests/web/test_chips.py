@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from server.web.templating import build_environment
 
-# The macros as templates/_macros.html had them before they became server.web.templating.chip and chip_select.
+# The macros as templates/_macros.html had them before they became server.web.widgets.chip and chip_select.
 MACROS = (
     "{% macro old_chip(name, value, text, current) -%}\n"
     '<label class="chip"><input type="radio" name="{{ name }}" value="{{ value }}"'

@@ -8,7 +8,7 @@ import pytest
 
 from server.web.templating import build_environment
 
-# The macro as templates/_macros.html had it before it became server.web.templating.sort_th.
+# The macro as templates/_macros.html had it before it became server.web.widgets.sort_th.
 MACRO = (
     '{% macro old_th(label, key, order, url, params, cls="") -%}\n'
     "{% set current = order.lstrip('-') == key %}\n"
