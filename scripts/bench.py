@@ -47,11 +47,13 @@ from pathlib import Path
 
 import brotli
 import httpx
+import zstandard
 
 from server.database import connect, with_database
 from server.demo.loader import DEMO_PASSWORD
 from server.media.benchmark import measure_photo_processing
 from server.visits.benchmark import CADRE_HOUSEHOLD_SQL
+from server.web.wire import CHROMIUM_ACCEPT_ENCODING
 
 BANGFU = str(Path(sys.executable).parent / "bangfu")
 BENCH_DATABASE = os.environ.get("BANGFU_BENCH_DATABASE", "bangfu_bench")
@@ -275,16 +277,19 @@ def county_assessment(context: Context) -> list[Result]:
 
 MEASUREMENTS.append(county_assessment)
 HEAD_ASSETS = re.compile(r'<(?:link|script)[^>]+(?:href|src)="(/static/[^"]+)"')
-ACCEPT = {"Accept-Encoding": "br, gzip"}  # what Chromium sends
+DECODE = {
+    "br": brotli.decompress,
+    "gzip": gzip.decompress,
+    "zstd": lambda raw: zstandard.ZstdDecompressor().decompressobj().decompress(raw),
+}
 
 
 def wire_size(client: httpx.Client, path: str) -> tuple[int, bytes, str]:
-    """(bytes over the wire, the decoded body, the content encoding) of one GET."""
-    with client.stream("GET", path, headers=ACCEPT) as response:
+    """(bytes over the wire, the decoded body, the content encoding) of one GET, with the client's Accept-Encoding."""
+    with client.stream("GET", path) as response:
         raw = b"".join(response.iter_raw())
         encoding = response.headers.get("content-encoding", "identity")
-    body = brotli.decompress(raw) if encoding == "br" else (gzip.decompress(raw) if encoding == "gzip" else raw)
-    return len(raw), body, encoding
+    return len(raw), DECODE[encoding](raw) if encoding in DECODE else raw, encoding
 
 
 def service_worker_bytes(client: httpx.Client, counted: set[str]) -> int:
@@ -305,7 +310,8 @@ def wire_lines(context: Context) -> list[str]:
     lines = []
     for name, path, role in pages:
         cookies = {"bangfu_session": context.cookies[role]}
-        with httpx.Client(base_url=context.base_url, cookies=cookies, timeout=10) as client:
+        accept = {"Accept-Encoding": context.args.accept_encoding}
+        with httpx.Client(base_url=context.base_url, cookies=cookies, headers=accept, timeout=10) as client:
             page, html, encoding = wire_size(client, path)
             assets = HEAD_ASSETS.findall(html.decode())
             static = sum(wire_size(client, asset)[0] for asset in assets)
@@ -512,7 +518,8 @@ def login(base_url: str, username: str) -> str:
 
 
 def measure(context: Context, scenario: Scenario, lua: Path) -> Result:
-    headers = {**ACCEPT}  # compressed as a browser gets it: compression's CPU is part of the page's cost
+    # Compressed as a browser gets it: compression's CPU is part of the page's cost.
+    headers = {"Accept-Encoding": context.args.accept_encoding}
     # As a browser: the CSRF cookie it was given once (else every answer makes a token and sets the cookie anew).
     headers["Cookie"] = f"bangfu_csrf={context.csrf_cookie}"
     if scenario.role:
@@ -688,6 +695,12 @@ def main() -> None:
         " fifth session): PostgreSQL plans a statement anew on each connection for its first five runs",
     )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument(
+        "--accept-encoding",
+        default=CHROMIUM_ACCEPT_ENCODING,
+        help=f"the Accept-Encoding every request sends (default {CHROMIUM_ACCEPT_ENCODING!r}, Chromium's; 'br, gzip'"
+        " for a browser without Zstandard)",
+    )
     parser.add_argument(
         "--rounds",
         type=int,

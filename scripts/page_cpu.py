@@ -3,8 +3,8 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<a copy of the bench's township demo> \\
         python scripts/page_cpu.py [--requests 40] [--rounds 5] [--pages REGEX]
 
-Each page is asked `requests` times straight through the ASGI app (as a browser asks: Brotli accepted, the session
-and CSRF cookies sent), `rounds` times; the line gives the round with the least CPU time (time.process_time) per
+Each page is asked `requests` times straight through the ASGI app (as a browser asks: its Accept-Encoding, the
+session and CSRF cookies sent), `rounds` times; the line gives the round with the least CPU time (time.process_time) per
 request, which other load on a shared machine moves far less than wrk's requests per second, and the fewest
 statements a request of the page sent (its access line). With PYTHONPATH set to another checkout (e.g. a `git
 worktree` of an older commit) it measures that code on the same data, so two versions can be compared minutes apart.
@@ -29,6 +29,7 @@ from server.database import connect
 from server.demo.loader import DEMO_PASSWORD
 from server.jobs.benchmark import FIRST_DEMO_JOB
 from server.visits.benchmark import CADRE_HOUSEHOLD_SQL
+from server.web.wire import CHROMIUM_ACCEPT_ENCODING
 
 PAGES = [
     ("ping", "/ping", None),
@@ -72,9 +73,9 @@ async def log_in(client: httpx.AsyncClient, username: str) -> str:
     return str(session)
 
 
-def scope_of(path: str, cookie: str) -> dict[str, Any]:
+def scope_of(path: str, cookie: str, accept_encoding: str) -> dict[str, Any]:
     raw_path, _, query = path.partition("?")
-    headers = {"accept-encoding": "br, gzip", "accept": "text/html", "cookie": cookie, "host": "bench"}
+    headers = {"accept-encoding": accept_encoding, "accept": "text/html", "cookie": cookie, "host": "bench"}
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -122,7 +123,7 @@ async def measure(app: Litestar, args: argparse.Namespace) -> None:
             if not re.search(args.pages, name):
                 continue
             cookie = f"bangfu_csrf={csrf}" + (f"; bangfu_session={sessions[role]}" if role else "")
-            scope = scope_of(path.format(**ids), cookie)
+            scope = scope_of(path.format(**ids), cookie, args.accept_encoding)
             best = float("inf")
             for round_number in range(args.rounds + 1):  # round 0 warms up (templates compiled, statements prepared)
                 statuses.clear()
@@ -141,6 +142,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40, help="requests per round (default 40)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per page, the least CPU counts (default 5)")
     parser.add_argument("--pages", default="", help="only the pages whose name matches this regex")
+    parser.add_argument(
+        "--accept-encoding",
+        default=CHROMIUM_ACCEPT_ENCODING,
+        help=f"the Accept-Encoding sent (default {CHROMIUM_ACCEPT_ENCODING!r}, Chromium's; 'br, gzip' for a browser"
+        " without Zstandard)",
+    )
     args = parser.parse_args()
     app = create_app()
     with open(os.devnull, "w") as quiet:

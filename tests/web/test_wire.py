@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import gzip
 import re
+from io import BytesIO
 from typing import Any
 
 import brotli
+import zstandard
 from litestar.handlers import HTTPRouteHandler
 
 from server.app import create_app
 from server.web.assets import static_url
-from server.web.wire import static_file
+from server.web.wire import CHROMIUM_ACCEPT_ENCODING, COMPRESSION, ZstdCompression, static_file
 from tests.helpers import log_in
+
+
+def unzstd(body: bytes) -> bytes:
+    """A Zstandard frame decoded as a browser decodes it: streamed, its size not known in advance."""
+    return zstandard.ZstdDecompressor().decompressobj().decompress(body)
 
 
 def raw(client: Any, path: str, encoding: str) -> Any:
@@ -40,6 +47,47 @@ async def test_a_page_comes_in_brotli_when_the_browser_accepts_it_else_gzip_else
     assert "content-encoding" not in response.headers
     assert "登录" in body.decode()
     assert len(body) > 2 * len(brotli.compress(body, quality=5))
+
+
+async def test_a_page_comes_in_zstandard_to_a_browser_that_accepts_it_the_same_page_as_in_brotli(
+    client: Any, make_user: Any
+) -> None:
+    await make_user("admin", username="zstd_admin")
+    await log_in(client, "zstd_admin")
+    zstd, zstd_body = await wire_get(client, "/households", CHROMIUM_ACCEPT_ENCODING)
+    br, br_body = await wire_get(client, "/households", "br, gzip")
+    _, plain_body = await wire_get(client, "/households", "identity")
+    assert (zstd.headers["content-encoding"], br.headers["content-encoding"]) == ("zstd", "br")
+    assert "Accept-Encoding" in zstd.headers["vary"]
+    assert int(zstd.headers["content-length"]) == len(zstd_body)
+    assert unzstd(zstd_body) == brotli.decompress(br_body) == plain_body
+    assert len(zstd_body) * 2 < len(plain_body)
+
+
+async def test_a_small_answer_and_a_static_file_are_not_compressed_again_for_zstandard(client: Any) -> None:
+    ping, body = await wire_get(client, "/ping", CHROMIUM_ACCEPT_ENCODING)
+    assert "content-encoding" not in ping.headers, "under the minimum size, as with Brotli"
+    assert len(body) < COMPRESSION.minimum_size
+    css, body = await wire_get(client, static_url("css/app.css"), CHROMIUM_ACCEPT_ENCODING)
+    assert css.headers["content-encoding"] == "br", "static files are served as compressed once, in Brotli"
+    assert brotli.decompress(body).startswith(b"/* app.css")
+
+
+def test_a_streamed_answer_is_one_zstandard_frame_readable_part_by_part() -> None:
+    buffer = BytesIO()
+    facade = ZstdCompression(buffer, "zstd", COMPRESSION)
+    reader = zstandard.ZstdDecompressor().decompressobj()
+    parts = [f"<tr><td>农户 {number}</td></tr>" for number in range(300)]
+    read = b""
+    for part in parts:
+        facade.write(part.encode())
+        read += reader.decompress(buffer.getvalue())  # each part arrives whole, before the next is written
+        buffer.seek(0)
+        buffer.truncate()
+        assert read.endswith(part.encode())
+    facade.close()
+    read += reader.decompress(buffer.getvalue())
+    assert read.decode() == "".join(parts)
 
 
 async def test_static_files_are_compressed_once_and_served_from_memory(client: Any) -> None:
