@@ -209,15 +209,15 @@ SCOPE = """
 # township's households), with the register's condition. It carries the keys' exact match (`exact`) out for the
 # default order. Before, every household of the township was hashed and joined to its keys, then the terms matched
 # (the page's statement 0.8-0.9 of its ~1.0 ms); a phone's tail is the household's, so a term of digits keeps that way.
-KEYS_FIRST = """
+KEYS_FIRST = f"""
     SELECT h.*, f.exact FROM (
-        SELECT k.household AS id, ({}) AS exact FROM household_search_keys k WHERE {}
+        SELECT k.household AS id, ({{}}) AS exact FROM household_search_keys k WHERE {{}}
         UNION ALL
         SELECT h.id, FALSE FROM household h
-        WHERE {} AND NOT EXISTS (SELECT FROM household_search_keys k WHERE k.household = h.id)
+        WHERE {{}} AND NOT EXISTS (SELECT FROM household_search_keys k WHERE k.household = h.id)
     ) f, LATERAL (
         SELECT h.id, h.code, h.village, h.status, h.phone, h.member_count FROM household h
-        WHERE h.id = f.id AND {} OFFSET 0
+        WHERE h.id = f.id AND {in_register_sql("h")} OFFSET 0
     ) h"""
 # The user's villages (id, name) for the register's village filter, in the same statement (a statement fewer): a row
 # of its own beside the page's households, its `id` NULL (even when no household matches).
@@ -302,9 +302,7 @@ def _found_by_keys(user: CurrentUser, terms: list[str], village_id: int | None, 
     keys = [household_scope_sql(user, "k", "household"), *village[:1]]
     keys += [QueryString("({} OR {})", keys_term(t), village_term(t, "k")) for t in terms]
     households = [household_scope_sql(user, "h"), *village[1:], *(village_term(t) for t in terms)]
-    return QueryString(
-        KEYS_FIRST, exact_keys("".join(q.split())), _all(keys), _all(households), QueryString(in_register_sql("h"))
-    )
+    return QueryString(KEYS_FIRST, exact_keys("".join(q.split())), _all(keys), _all(households))
 
 
 def _scope_fence(user: CurrentUser, terms: list[str]) -> tuple[str, str]:
