@@ -296,8 +296,8 @@ def search_statement(
 
 
 def _found_by_keys(user: CurrentUser, terms: list[str], village_id: int | None, q: str) -> QueryString:
-    """`KEYS_FIRST` for these terms (none of digits) and the village filter: the keys' conditions, the households'
-    without keys, the register's condition."""
+    """`KEYS_FIRST` for these terms (none of digits) and the village filter: the keys' exact match for the default
+    order, the conditions on the keys, and those on the households without keys."""
     village = [QueryString(f"{alias}.village = {{}}", village_id) for alias in ("k", "h")] if village_id else []
     keys = [household_scope_sql(user, "k", "household"), *village[:1]]
     keys += [QueryString("({} OR {})", keys_term(t), village_term(t, "k")) for t in terms]
