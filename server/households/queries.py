@@ -83,14 +83,19 @@ def member_term(term: str) -> QueryString:
 
 
 def household_term(term: str) -> QueryString:
-    """The condition on household `h` for one term: its village's name, or its phone's tail. The villages whose name
-    matches are found once (PostgreSQL keeps them in a hash): the name compared once a village, not once a household
-    (`zs` and `王` 0.1-0.15 ms less of the database on a township)."""
+    """The condition on household `h` for one term: its village's name, or its phone's tail."""
     if term.isascii() and term.isdigit():
         if len(term) < MIN_DIGITS:
             return QueryString("FALSE")
         return QueryString("h.phone LIKE {}", f"%{term}")
-    return QueryString("h.village IN (SELECT id FROM village WHERE name LIKE {})", f"%{_like_escape(term)}%")
+    return village_term(term)
+
+
+def village_term(term: str, alias: str = "h") -> QueryString:
+    """The condition on a row `alias` with a `village` column: its village's name holds the term. The villages whose
+    name matches are found once (PostgreSQL keeps them in a hash): the name compared once a village, not once a
+    household (`zs` and `王` 0.1-0.15 ms less of the database on a township)."""
+    return QueryString(f"{alias}.village IN (SELECT id FROM village WHERE name LIKE {{}})", f"%{_like_escape(term)}%")
 
 
 def keys_term(term: str) -> QueryString:
@@ -133,11 +138,16 @@ def exact_match(q: str) -> QueryString:
     whole = "".join(q.split())
     if not whole:
         return QueryString("FALSE")
+    return QueryString("{} OR h.phone = {}", exact_keys(whole), whole)
+
+
+def exact_keys(whole: str) -> QueryString:
+    """`exact_match`'s part on the search keys `k`: a member whose whole name, pinyin, initials or number is `whole`."""
     letters = whole.lower()
     return QueryString(
         "strpos(k.names, {}) > 0 OR strpos(k.pinyins, {}) > 0 OR strpos(k.initials, {}) > 0"
-        " OR strpos(k.numbers, {}) > 0 OR h.phone = {}",
-        f"\n{whole}\n", f"\n{letters}\n", f"\n{letters}\n", f"\n{whole}\n", whole,
+        " OR strpos(k.numbers, {}) > 0",
+        f"\n{whole}\n", f"\n{letters}\n", f"\n{letters}\n", f"\n{whole}\n",
     )  # fmt: skip
 
 
@@ -160,8 +170,7 @@ def exact_match(q: str) -> QueryString:
 # ms slower). The page's LIMIT is written in: as a parameter, the generic plan's estimate of it made PostgreSQL plan
 # the unfenced search anew at every run.
 _SEARCH = """
-WITH scoped AS %(materialized)s(
-    SELECT h.id, h.code, h.village, h.status, h.phone, h.member_count FROM household h WHERE {}%(fence)s
+WITH scoped AS %(materialized)s(%(scoped)s
 ), page AS (
     SELECT h.id, count(*) OVER () AS total, %(sort_keys)s
     FROM scoped h%(villages_joined)s
@@ -189,6 +198,27 @@ ORDER BY %(page_order)s
 """
 # The roles whose search plans its terms with the scope (a township's households); a cadre's few are read first.
 SEARCHED_WITH_SCOPE = WHOLE_TOWNSHIP
+# `scoped`: the households of the scope (its condition and the fence, `_scope_fence`).
+SCOPE = """
+    SELECT h.id, h.code, h.village, h.status, h.phone, h.member_count FROM household h WHERE {}%(fence)s"""
+# `scoped` for a township's search whose terms hold no digits (names, pinyin, initials, village names): the households
+# whose search keys match every term (each term on the keys or on the keys' village, the household's: kept so by the
+# keys' triggers), read from the keys of the scope's villages, and the households without keys (no member) whose
+# village matches every term; then each of those households read by its id (`OFFSET 0`: a probe each, which the
+# generic plan, that rates each `strpos` a third of the rows, would otherwise have turned into a hash of the
+# township's households), with the register's condition. It carries the keys' exact match (`exact`) out for the
+# default order. Before, every household of the township was hashed and joined to its keys, then the terms matched
+# (the page's statement 0.8-0.9 of its ~1.0 ms); a phone's tail is the household's, so a term of digits keeps that way.
+KEYS_FIRST = f"""
+    SELECT h.*, f.exact FROM (
+        SELECT k.household AS id, ({{}}) AS exact FROM household_search_keys k WHERE {{}}
+        UNION ALL
+        SELECT h.id, FALSE FROM household h
+        WHERE {{}} AND NOT EXISTS (SELECT FROM household_search_keys k WHERE k.household = h.id)
+    ) f, LATERAL (
+        SELECT h.id, h.code, h.village, h.status, h.phone, h.member_count FROM household h
+        WHERE h.id = f.id AND {in_register_sql("h")} OFFSET 0
+    ) h"""
 # The user's villages (id, name) for the register's village filter, in the same statement (a statement fewer): a row
 # of its own beside the page's households, its `id` NULL (even when no household matches).
 VILLAGE_CHOICES = """
@@ -225,12 +255,21 @@ def search_statement(
 ) -> QueryString:
     """The statement of `search` (one more household than a page: whether there is a next one)."""
     terms = search_terms(q)
-    scope, matching = _conditions(user, terms, village_id, status)
+    keys_first = user.role in SEARCHED_WITH_SCOPE and terms and not any(t.isascii() and t.isdigit() for t in terms)
+    materialized, fence = _scope_fence(user, terms)
+    if keys_first:
+        scoped = _found_by_keys(user, terms, village_id, q)
+        matching = _all([QueryString("h.status = {}", status)] if status else [])
+    else:
+        scope, matching = _conditions(user, terms, village_id, status)
+        scoped = QueryString(SCOPE.replace("%(fence)s", fence), scope)
     descending = order.startswith("-")
     by = ORDERS.get(order.lstrip("-"))
     if by is None:
         parts = ["CASE WHEN {} THEN 0 ELSE 1 END", "h.code"]
-        order_args: list[Any] = [exact_match(q)]
+        whole = "".join(q.split())
+        exact = QueryString("h.exact OR h.phone = {}", whole) if keys_first else exact_match(q)
+        order_args: list[Any] = [exact]
     else:
         parts = by.split(", ")
         order_args = []
@@ -244,16 +283,26 @@ def search_statement(
     # The page joins the villages for a search: at county scale the village index then drives the reading of the
     # scope (its searches 0.15-0.25 ms slower without); the register alone does without (0.70 -> 0.65 ms of the
     # database on a township, 1.17 -> 0.97 on the county copy's township).
-    sql = sql.replace("%(villages_joined)s", "\n    JOIN village v ON v.id = h.village" if terms else "")
+    joined = terms and not keys_first
+    sql = sql.replace("%(villages_joined)s", "\n    JOIN village v ON v.id = h.village" if joined else "")
     sql = sql.replace("%(no_sort_keys)s", ", ".join("NULL" for _ in parts))
-    materialized, fence = _scope_fence(user, terms)
-    sql = sql.replace("%(materialized)s", materialized).replace("%(fence)s", fence)
+    sql = sql.replace("%(materialized)s", materialized).replace("%(scoped)s", "{}")
     sql = sql.replace("%(limit)s", str(PAGE_SIZE + 1))
-    keys = scoped_keys(user) if terms else QueryString("")
+    keys = scoped_keys(user) if joined else QueryString("")
     shown_member = _all([member_term(t) for t in terms], " OR ") if terms else QueryString("FALSE")
     choices = [village_scope_sql(user, "v")] if villages else []
     offset = (page - 1) * PAGE_SIZE
-    return QueryString(sql, scope, *order_args, keys, matching, offset, shown_member, *choices)
+    return QueryString(sql, scoped, *order_args, keys, matching, offset, shown_member, *choices)
+
+
+def _found_by_keys(user: CurrentUser, terms: list[str], village_id: int | None, q: str) -> QueryString:
+    """`KEYS_FIRST` for these terms (none of digits) and the village filter: the keys' exact match for the default
+    order, the conditions on the keys, and those on the households without keys."""
+    village = [QueryString(f"{alias}.village = {{}}", village_id) for alias in ("k", "h")] if village_id else []
+    keys = [household_scope_sql(user, "k", "household"), *village[:1]]
+    keys += [QueryString("({} OR {})", keys_term(t), village_term(t, "k")) for t in terms]
+    households = [household_scope_sql(user, "h"), *village[1:], *(village_term(t) for t in terms)]
+    return QueryString(KEYS_FIRST, exact_keys("".join(q.split())), _all(keys), _all(households))
 
 
 def _scope_fence(user: CurrentUser, terms: list[str]) -> tuple[str, str]:

@@ -11,6 +11,7 @@ show their values in one grey line without labels (static/css/app.css), so the l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -29,15 +30,15 @@ def household_rows(rows: list[dict[str, Any]]) -> Markup:
 
     tick, member = message(N_("Tick %(name)s")), message(N_("Member: %(name)s"))
     id_label, phone_label = message(N_("ID")), message(N_("Phone"))
-    monitoring_types, causes = codes.MONITORING_TYPE.labels(), codes.POVERTY_CAUSE.labels()
-    statuses, status_tags = codes.POVERTY_STATUS.labels(), codes.POVERTY_STATUS_TAGS
+    monitoring_types, causes = Escaped(codes.MONITORING_TYPE.labels()), Escaped(codes.POVERTY_CAUSE.labels())
+    statuses = StatusTags(codes.POVERTY_STATUS.labels())
     shown = []
     for row in rows:
         head_name, code = row["head_name"], escape(row["code"])
         head = escape(head_name) if head_name else None
         notes = ""
         if row["monitoring_type"]:
-            notes += f' <span class="tag tag--orange">{escape(monitoring_types[row["monitoring_type"]])}</span>'
+            notes += f' <span class="tag tag--orange">{monitoring_types[row["monitoring_type"]]}</span>'
         if row["matched_id"]:
             notes += f'<br><span class="muted">{id_label} {escape(row["matched_id"])}</span>'
         if row["matched_phone"]:
@@ -55,10 +56,31 @@ def household_rows(rows: list[dict[str, Any]]) -> Markup:
             f' data-pane="household-pane">{head or "—"}</a>{notes}</td>\n'
             f'  <td class="nowrap-desk">{escape(row["village_name"] + (row["group_name"] or ""))}</td>\n'
             f'  <td class="num">{row["members_count"]}</td>\n'
-            f'  <td class="col-aside">{escape(causes[row["main_cause"]])}</td>\n'
-            f'  <td><span class="tag {status_tags.get(row["status"], "tag--grey")}">'
-            f"{escape(statuses[row['status']])}</span></td>\n"
+            f'  <td class="col-aside">{causes[row["main_cause"]]}</td>\n'
+            f"  <td>{statuses[row['status']]}</td>\n"
             f'  <td class="nowrap-desk">{code}</td>\n'
             "</tr>\n"
         )
     return Markup("".join(shown))  # noqa: S704 -- every value above is escaped, the messages are our catalog's
+
+
+class Escaped(dict[str, str]):
+    """A code list's labels (`CodeList.labels()`), each escaped once a page, when a row first shows it: a page of 30
+    rows shows a handful of causes and statuses, which were escaped once a row (60-90 escapes a page)."""
+
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        super().__init__()
+        self.labels = labels
+
+    def __missing__(self, code: str) -> str:
+        shown = self[code] = escape(self.labels[code])
+        return shown
+
+
+class StatusTags(Escaped):
+    """The status cell's tag for each status: its colour and its label escaped, once a page."""
+
+    def __missing__(self, code: str) -> str:
+        tag = codes.POVERTY_STATUS_TAGS.get(code, "tag--grey")
+        shown = self[code] = f'<span class="tag {tag}">{escape(self.labels[code])}</span>'
+        return shown

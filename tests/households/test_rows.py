@@ -53,3 +53,29 @@ def test_the_notes_and_labels_of_a_row() -> None:
         current_locale.reset(token)
     assert "data-label" not in english  # a compact card shows no labels (the cells' values in one line)
     assert 'aria-label="Tick 张帅"' in english
+
+
+def test_each_row_shows_its_own_cause_status_and_type_though_each_label_is_escaped_once_a_page() -> None:
+    rows = [
+        _row(main_cause="illness", status="not_out", monitoring_type="unstable"),
+        _row(main_cause="disability", status="out_supported", monitoring_type=None),
+        _row(main_cause="illness", status="not_out", monitoring_type="sudden"),
+        _row(main_cause="disability", status="returned", monitoring_type="unstable"),
+    ]
+    cells = [
+        (
+            row.split('<td class="col-aside">')[1].split("</td>")[0],
+            row.split("<td><span")[1].split("</td>")[0],
+            row.count("tag--orange"),
+        )
+        for row in str(household_rows(rows)).split("</tr>\n")[:-1]
+    ]
+    assert cells == [
+        ("因病", ' class="tag tag--red">未脱贫</span>', 1),
+        ("因残", ' class="tag tag--green">已脱贫（享受政策）</span>', 0),
+        ("因病", ' class="tag tag--red">未脱贫</span>', 1),
+        ("因残", ' class="tag tag--red">返贫</span>', 1),
+    ]
+    html = str(household_rows(rows))
+    assert html.count("脱贫不稳定户") == 2
+    assert html.count("突发严重困难户") == 1

@@ -70,6 +70,22 @@ async def test_the_member_shown_for_a_search_of_several_terms_is_one_of_the_hous
     assert "138****5678" in found
 
 
+async def test_a_household_without_members_is_found_by_its_village_alone(
+    client: Any, make_user: Any, register: dict[str, Any]
+) -> None:
+    """A search of words reads the households from their search keys first (docs/performance.md, thirteenth
+    session); a household that never had a member has no keys, and is still found by its village's name, every term
+    of it, and by nothing else."""
+    await make_user("admin", username="office")
+    await log_in(client, "office")
+    await Household.insert(Household(code="H-0099", village=register["village"]))
+    for found in ("双河", "双 河", "河"):
+        assert "H-0099" in await search(client, found), found
+    for missed in ("双河 zs", "张", "zs", "双河 1234"):
+        assert "H-0099" not in await search(client, missed), missed
+    assert "张三" in await search(client, "双河 zs")
+
+
 async def test_search_finds_full_pinyin_spaces_phone_tails_and_mixed_terms_with_exact_matches_first(
     client: Any, make_user: Any, register: dict[str, Any], township: dict[str, int]
 ) -> None:
@@ -270,8 +286,9 @@ def hashed_over_members(plan: str) -> list[str]:
 
 def test_the_scope_is_planned_with_a_townships_terms_alone_for_its_register_and_kept_for_a_cadre() -> None:
     """docs/performance.md, tenth session: a township's search plans its terms with the scope (the keys' matches
-    first), its plain register reads the scope alone (OFFSET 0), a cadre's few households are materialized first;
-    the page's LIMIT is written in, so that PostgreSQL keeps its generic plan (one parameter fewer)."""
+    first; thirteenth session: for terms without digits, read from the keys of its villages first), its plain
+    register reads the scope alone (OFFSET 0), a cadre's few households are materialized first; the page's LIMIT
+    is written in, so that PostgreSQL keeps its generic plan (one parameter fewer)."""
     admin = CurrentUser(1, "office", "办公室", Role.ADMIN, 1, None, None, "zh_CN", "key")
     cadre = CurrentUser(2, "helper", "帮扶干部", Role.CADRE, 1, 3, None, "zh_CN", "key")
 
@@ -280,9 +297,14 @@ def test_the_scope_is_planned_with_a_townships_terms_alone_for_its_register_and_
         assert f"LIMIT {queries.PAGE_SIZE + 1} OFFSET $" in sql
         return sql[: sql.index("), page AS (")]
 
-    searched, register, cadres = scope_of(admin, "王"), scope_of(admin, ""), scope_of(cadre, "王")
+    searched, by_keys = scope_of(admin, "王 1234"), scope_of(admin, "王 zs")
+    register, cadres = scope_of(admin, ""), scope_of(cadre, "王")
     assert "OFFSET 0" not in searched
     assert "MATERIALIZED" not in searched
+    # Thirteenth session: terms without digits find the households from the keys, then read each by its id.
+    assert "FROM household_search_keys k WHERE" in by_keys
+    assert by_keys.endswith("OFFSET 0\n    ) h\n")
+    assert "MATERIALIZED" not in by_keys
     assert register.endswith("OFFSET 0\n")
     assert "MATERIALIZED" not in register
     assert "AS MATERIALIZED (" in cadres

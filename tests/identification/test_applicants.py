@@ -28,6 +28,8 @@ async def test_an_applicant_is_not_counted_or_listed_in_the_register_until_regis
     assert "钱已录" in listed.text
     assert "赵等待" not in listed.text
     assert "1 户" in listed.text
+    for term in ("赵", "zdd", "赵 等待"):  # a search of words reads households from their keys, then the rule
+        assert "赵等待" not in (await admin_client.get("/households", params={"q": term})).text, term
     assert households_figure((await admin_client.get("/")).text) == 1
     own_page = await admin_client.get(f"/households/{waiting['id']}")
     assert own_page.status_code == 200, "its page stays open to the township, through the application"
