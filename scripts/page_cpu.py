@@ -39,6 +39,7 @@ PAGES = [
     ("household-search-id-suffix", "/households?q=1234", "admin"),
     ("household-search-name", "/households?q=%E7%8E%8B", "admin"),
     ("coverage-leader", "/coverage", "leader"),
+    ("identification", "/identification", "admin"),
     ("visits-cadre", "/visits", "cadre"),
     ("follow-ups-cadre", "/follow-ups", "cadre"),
     ("visits-overdue-leader", "/visits/overdue", "leader"),

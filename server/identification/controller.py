@@ -29,6 +29,7 @@ from server.identification.forms import (
     SettingsForm,
     SurveyForm,
 )
+from server.identification.rows import village_cells
 from server.identification.rules import POLICY_RULES, township_rules
 from server.identification.tables import Objection
 from server.identification.workflow import (
@@ -62,9 +63,11 @@ class IdentificationController(Controller):
     @get("/")
     async def overview(self, request: Req) -> Template:
         user = current_user(request)
-        rules = await township_rules(user.township_id)
-        villages = await queries.villages_overview(user.township_id, rules)
-        return await page(request, "identification/index.html", villages=villages, rules=rules, can_edit=user.is_admin)
+        overview = await queries.villages_overview(user.township_id)
+        return await page(
+            request, "identification/index.html",
+            overview=overview, village_cells=village_cells(overview.villages), can_edit=user.is_admin,
+        )  # fmt: skip
 
     @get("/villages/{village_id:int}")
     async def village(self, request: Req, village_id: FromPath[int]) -> Template:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from litestar.exceptions import NotFoundException
 from piccolo.querystring import QueryString
 
+from server import policy
 from server.accounts.sessions import CurrentUser
-from server.identification.rules import Rules
+from server.clock import today
+from server.database import fetch_query
 from server.identification.tables import (
     Application,
     ApplicationStep,
@@ -21,6 +24,7 @@ from server.identification.tables import (
 )
 from server.identification.workflow import ORDER, State
 from server.places.tables import Township, Village, VillageGroup
+from server.policy.registry import KEY_INCIDENCE_PERCENT, OTHER_INCIDENCE_PERCENT
 from server.privacy import mask_id_number
 from server.scope import village_scope
 
@@ -44,25 +48,40 @@ async def village_of(user: CurrentUser, village_id: int) -> dict[str, Any]:
 # Per village of a township: its applications by state and its registered people (the households' kept number of
 # members). Both read the township's rows only, through the village indexes, for its villages' ids as one array (a
 # join to the village table was planned as a scan of a county's 50,000 households and of every member: 33-70 ms).
-_OVERVIEW = """
+# Each row carries the scale guidance in force in the township on a day (`r`, the two rules as `township_rules` reads
+# them), and a township without villages gives that row alone: the page's figures in one statement.
+_GUIDES = ", ".join(
+    f"{policy.converted_sql(rule, policy.stored_sql(rule, '{}', '{}::date'))} AS {rule.key}"
+    for rule in (KEY_INCIDENCE_PERCENT, OTHER_INCIDENCE_PERCENT)
+)
+_OVERVIEW = f"""
 SELECT v.id, v.name, v.key_level, v.population, coalesce(a.states, jsonb_build_object()) AS states,
-       coalesce(p.people, 0) AS registered_people
-FROM village v
+       coalesce(p.people, 0) AS registered_people, r.*
+FROM (SELECT {_GUIDES} OFFSET 0) r
+LEFT JOIN (village v
 LEFT JOIN (
   SELECT village, jsonb_object_agg(state, n) AS states
   FROM (SELECT village, state, count(*) AS n FROM identification_application
-        WHERE village = ANY(ARRAY(SELECT id FROM village WHERE township = {})) GROUP BY village, state) s
+        WHERE village = ANY(ARRAY(SELECT id FROM village WHERE township = {{}})) GROUP BY village, state) s
   GROUP BY village
 ) a ON a.village = v.id
 LEFT JOIN (
   SELECT h.village, sum(h.member_count) AS people
   FROM household h
-  WHERE h.status <> 'none' AND h.village = ANY(ARRAY(SELECT id FROM village WHERE township = {}))
+  WHERE h.status <> 'none' AND h.village = ANY(ARRAY(SELECT id FROM village WHERE township = {{}}))
   GROUP BY h.village
-) p ON p.village = v.id
-WHERE v.township = {}
+) p ON p.village = v.id) ON v.township = {{}}
 ORDER BY v.key_level = '', v.code
 """
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The identification overview: the scale guidance in force (percent of the population) and the villages."""
+
+    key_incidence_percent: int  # in key poor villages
+    other_incidence_percent: int  # elsewhere
+    villages: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -86,17 +105,25 @@ def guidance(people: int, population: int, guide_percent: int) -> Guidance:
     return Guidance(people, population, percent, guide_percent, width)
 
 
-async def villages_overview(township_id: int | None, rules: Rules) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await Village.raw(_OVERVIEW, *[township_id or -1] * 3)
+async def villages_overview(township_id: int | None, on: date | None = None) -> Overview:
+    """The township's villages, those with applications in progress first, and its scale guidance on `on` (today by
+    default): one statement (sent as it is, without Piccolo's query object around it)."""
+    township, day = township_id or -1, on or today()
+    rows = await fetch_query(QueryString(_OVERVIEW, township, day, township, day, township, township, township))
+    key_percent, other_percent = rows[0][KEY_INCIDENCE_PERCENT.key], rows[0][OTHER_INCIDENCE_PERCENT.key]
+    villages = []
     for row in rows:
-        states = row["states"] if isinstance(row["states"], dict) else _json(row["states"])
-        row["counts"] = [(State(state), states[state]) for state in (*ORDER, State.STRUCK_OUT) if state in states]
-        row["open"] = sum(n for state, n in row["counts"] if state not in (State.REGISTERED, State.STRUCK_OUT))
-        row["guidance"] = guidance(
-            row["registered_people"], row["population"], rules.incidence_percent(row["key_level"])
-        )
-    rows.sort(key=lambda row: row["open"] == 0)  # villages with applications in progress first (stable sort)
-    return rows
+        if row["id"] is None:  # a township without villages
+            continue
+        village: dict[str, Any] = dict(row)
+        states = village["states"] if isinstance(village["states"], dict) else _json(village["states"])
+        village["counts"] = [(State(state), states[state]) for state in (*ORDER, State.STRUCK_OUT) if state in states]
+        village["open"] = sum(n for state, n in village["counts"] if state not in (State.REGISTERED, State.STRUCK_OUT))
+        guide = key_percent if village["key_level"] else other_percent
+        village["guidance"] = guidance(village["registered_people"], village["population"], guide)
+        villages.append(village)
+    villages.sort(key=lambda row: row["open"] == 0)  # villages with applications in progress first (stable sort)
+    return Overview(key_percent, other_percent, villages)
 
 
 def _json(value: Any) -> dict[str, int]:

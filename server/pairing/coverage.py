@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from piccolo.querystring import QueryString
 
@@ -94,48 +94,38 @@ _REGION_TOWNS = (
     "county IN (SELECT c.id FROM county c LEFT JOIN region r ON r.id = c.region WHERE c.region = {} OR r.parent = {})"
 )
 
-# Active leaders and ordinary members per township, role and village base, and how many meet their quota: each
-# cadre's households from their kept count of active pairings (`active_households`, kept by triggers on `pairing`,
-# migration pairing_2026_12_06t13_10_00), not a probe of `pairing` per cadre (a county's 5,936: 4-5 ms).
+# Active leaders and ordinary members, and how many meet their quota, per part (`{key}`: the column of `c` or `t`
+# naming the part: a village, a township, a county) and in the whole (the grouping set `()`, one row even without any
+# cadre; its quotas the township's, the defaults then): each cadre's households from their kept count of active
+# pairings (`active_households`, kept by triggers on `pairing`, migration pairing_2026_12_06t13_10_00), not a probe of
+# `pairing` per cadre (a county's 5,936: 4-5 ms). A part is one row with its cadres' figures, no record per cadre row.
 _CADRES = """
 c AS (
   SELECT u.role, u.township, u.village, u.active_households AS households
   FROM app_user u JOIN t ON u.township = t.id WHERE u.is_active AND u.role IN ('leader', 'cadre')
 ), cadres AS (
-  SELECT c.township, max(t.county) AS county, c.role, c.village, count(*) AS cadres,
-         count(*) FILTER (WHERE c.households >= CASE WHEN c.role = 'leader' THEN t.leader_quota ELSE t.cadre_quota END)
-           AS meeting_quota,
+  SELECT {key} AS part, grouping({key}) = 1 AS whole,
+         count(*) FILTER (WHERE c.role = 'leader')::int AS leaders,
+         count(*) FILTER (WHERE c.role = 'leader' AND c.households >= t.leader_quota)::int AS leaders_meeting,
+         count(*) FILTER (WHERE c.role <> 'leader')::int AS members,
+         count(*) FILTER (WHERE c.role <> 'leader' AND c.households >= t.cadre_quota)::int AS members_meeting,
          max(t.leader_quota) AS leader_quota, max(t.cadre_quota) AS cadre_quota, max(t.quota_maximum) AS quota_maximum,
          max(t.unvisited_alert_days) AS unvisited_alert_days
-  FROM c JOIN t ON t.id = c.township GROUP BY c.township, c.role, c.village
+  FROM c JOIN t ON t.id = c.township GROUP BY GROUPING SETS (({key}), ())
 )"""
-
-
-class CadreRow(NamedTuple):
-    """A `cadres` row, read as a record (asyncpg gives each field with its type, as it gives columns): a tuple, not a
-    dict per row (a township's 28 rows: 19 -> 6 µs)."""
-
-    township: int
-    county: int
-    role: str
-    village: int | None
-    cadres: int
-    meeting_quota: int
-    leader_quota: int
-    cadre_quota: int
-    quota_maximum: int
-    unvisited_alert_days: int
-
-
-_CADRE_FIELDS = CadreRow._fields
+_CADRE_FIELDS = ("leaders", "leaders_meeting", "members", "members_meeting")
+_QUOTA_FIELDS = ("leader_quota", "cadre_quota", "quota_maximum", "unvisited_alert_days")
 
 
 @cache
-def _figures_sql(towns: str, parts: str, fields: tuple[str, ...], more: str = "") -> str:
-    """One statement, one row: the parts' figures (`parts`, a query of `fields` in their order) and the cadre rows,
-    each an array of records (the parts' query and the cadres' were two statements); `more`: other named queries the
-    parts read, after the townships' parameters. Made once for each kind of whole (a few texts of constants; 34 µs a
-    request to put together), its `{}` placeholders numbered ($1, $2, ...) once too."""
+def _figures_sql(towns: str, parts: str, fields: tuple[str, ...], key: str, more: str = "") -> str:
+    """One statement: a row per part (`parts`, a query of `fields` in their order) with its cadres' figures (`key`:
+    the column naming the part in `_CADRES`), each row with the whole's cadres and quotas (one row of those only when
+    there is no part). Plain rows, whose columns' types asyncpg knows from the statement, not arrays of records (whose
+    every field it decoded by the type the record names: the parts' and the cadre rows' were a third of the
+    statement's CPU in the worker). `more`: other named queries the parts read, after the townships' parameters.
+    Made once for each kind of whole (a few texts of constants; 34 µs a request to put together), its `{}`
+    placeholders numbered ($1, $2, ...) once too."""
     households = _HOUSEHOLDS.format(
         unvisited=visit_figures.UNVISITED,
         overdue=visit_figures.OVERDUE,
@@ -143,27 +133,37 @@ def _figures_sql(towns: str, parts: str, fields: tuple[str, ...], more: str = ""
         eligible=eligible_sql("h"),
         covered=covered_sql("h"),
     )
+    part_cadres = ", ".join(f"coalesce(pc.{field}, 0) AS {field}" for field in _CADRE_FIELDS)
+    whole = ", ".join(f"w.{field} AS whole_{field}" for field in (*_CADRE_FIELDS, *_QUOTA_FIELDS))
     text = (
         "WITH " + _towns(UNVISITED_ALERT_DAYS, LEADER_QUOTA, CADRE_QUOTA, QUOTA_MAXIMUM).format(towns=towns)
-        + f",{households},{_CADRES},{more}\nparts AS ({parts})\n"
-        + f"SELECT ARRAY(SELECT ({', '.join(f'p.{field}' for field in fields)}) FROM parts p ORDER BY p.code) AS parts,"
-        + f" ARRAY(SELECT ({', '.join(_CADRE_FIELDS)}) FROM cadres) AS cadres"
+        + f",{households},{_CADRES.format(key=key)},{more}\nparts AS ({parts})\n"
+        + f"SELECT {', '.join(f'p.{field}' for field in fields)}, {part_cadres}, {whole}\n"
+        + "FROM cadres w LEFT JOIN (parts p LEFT JOIN cadres pc ON pc.part = p.id AND NOT pc.whole) ON TRUE"
+        + " WHERE w.whole ORDER BY p.code"
     )  # fmt: skip
     sql, _ = QueryString(text, *[None] * text.count("{}")).compile_string()
     return sql
 
 
 async def _figures(
-    kind: type[Part], towns: str, parts: str, fields: tuple[str, ...], *args: Any, more: str = ""
-) -> tuple[list[Part], list[CadreRow]]:
-    """The parts' figures (`kind`, each from its record of `fields`, all fields of `kind`) and the cadre rows, in one
-    statement (sent as it is, without Piccolo's query object around it; to the standby when
-    one serves the figures, as `raw` did)."""
-    [row] = await fetch_rows(_figures_sql(towns, parts, fields, more), *args)
-    return (
-        [kind(**dict(zip(fields, part, strict=True))) for part in row["parts"]],
-        [CadreRow(*cadre) for cadre in row["cadres"]],
+    kind: type[Part], towns: str, parts: str, fields: tuple[str, ...], key: str, *args: Any, more: str = ""
+) -> tuple[Figures, list[Part], Quotas]:
+    """The whole's figures, the parts' (`kind`, each from its row's `fields` and cadres' figures; `key`: the column
+    naming a part in `_CADRES`) and the quotas, in one statement (sent as it is, without Piccolo's query object
+    around it; to the standby when one serves the figures, as `raw` did). The whole's households are its parts'."""
+    rows = await fetch_rows(_figures_sql(towns, parts, fields, key, more), *args)
+    names, whole = (*fields, *_CADRE_FIELDS), rows[0]
+    found = [kind(**dict(zip(names, row, strict=False))) for row in rows if row[0] is not None]
+    total = Figures(
+        households=sum(p.households for p in found),
+        covered=sum(p.covered for p in found),
+        unvisited=sum(p.unvisited for p in found),
+        overdue=sum(p.overdue for p in found),
+        **{field: whole[f"whole_{field}"] for field in _CADRE_FIELDS},
     )
+    quotas = [whole[f"whole_{field}"] for field in _QUOTA_FIELDS]
+    return total, found, Quotas(*quotas) if quotas[0] is not None else Quotas()
 
 
 @dataclass
@@ -252,57 +252,27 @@ async def coverage(township_id: int | None, county_id: int | None = None, plan_y
     parts, fields, more = _BY_VILLAGE, _VILLAGE_FIELDS, ""
     if plan_year is not None:  # the leader's dashboard: its plan figures in the same statement
         parts, fields, more, args = _BY_VILLAGE_WITH_PLANS, _VILLAGE_PLAN_FIELDS, f"\n{_PLANS},", [*args, plan_year]
-    villages, cadre_rows = await _figures(VillageFigures, towns, parts, fields, *args, more=more)
-    return Coverage(_whole(villages, cadre_rows, "village"), villages, _quotas(cadre_rows))
+    township, villages, quotas = await _figures(VillageFigures, towns, parts, fields, "c.village", *args, more=more)
+    return Coverage(township, villages, quotas)
 
 
 @from_standby
 async def county_coverage(county_id: int | None) -> CountyCoverage:
     """The county's figures and each township's (each judged by its own quotas and alert days), in one query."""
-    townships, cadre_rows = await _figures(
-        TownshipFigures, "county = {}", _BY_TOWNSHIP, _TOWNSHIP_FIELDS, county_id or -1
+    county, townships, _ = await _figures(
+        TownshipFigures, "county = {}", _BY_TOWNSHIP, _TOWNSHIP_FIELDS, "c.township", county_id or -1
     )
-    return CountyCoverage(_whole(townships, cadre_rows, "township"), townships)
+    return CountyCoverage(county, townships)
 
 
 @from_standby
 async def region_coverage(region_id: int | None) -> RegionCoverage:
     """A city's or a province's figures and each county's (each township judged by its own quotas), in one query."""
     region = region_id or -1
-    counties, cadre_rows = await _figures(CountyFigures, _REGION_TOWNS, _BY_COUNTY, _COUNTY_FIELDS, region, region)
-    return RegionCoverage(_whole(counties, cadre_rows, "county"), counties)
-
-
-def _whole(parts: list[Any], cadre_rows: list[CadreRow], part_key: str) -> Figures:
-    """The sum of the parts; each cadre row counts in the whole and in its part (`part_key`: its column)."""
-    total = Figures(
-        households=sum(p.households for p in parts),
-        covered=sum(p.covered for p in parts),
-        unvisited=sum(p.unvisited for p in parts),
-        overdue=sum(p.overdue for p in parts),
+    whole, counties, _ = await _figures(
+        CountyFigures, _REGION_TOWNS, _BY_COUNTY, _COUNTY_FIELDS, "t.county", region, region
     )
-    by_id = {p.id: p for p in parts}
-    for row in cadre_rows:
-        for figures in (total, by_id.get(getattr(row, part_key))):
-            if figures is not None:
-                _add_cadres(figures, row)
-    return total
-
-
-def _add_cadres(figures: Figures, row: CadreRow) -> None:
-    if row.role == "leader":
-        figures.leaders += row.cadres
-        figures.leaders_meeting += row.meeting_quota
-    else:
-        figures.members += row.cadres
-        figures.members_meeting += row.meeting_quota
-
-
-def _quotas(rows: list[CadreRow]) -> Quotas:
-    if not rows:
-        return Quotas()
-    row = rows[0]
-    return Quotas(row.leader_quota, row.cadre_quota, row.quota_maximum, row.unvisited_alert_days)
+    return RegionCoverage(whole, counties)
 
 
 async def uncovered_households(township_id: int | None, village_id: int | None) -> list[dict[str, Any]]:
