@@ -125,3 +125,14 @@ def test_an_inline_if_without_an_else_renders_nothing_when_false_without_an_unde
     source = "<a{{ ' hidden' if off }} class='x{{ ' on' if on }}'>{{ (' ' if off) ~ 'y' }}</a>"
     assert environment.from_string(source).render(off=False, on=True) == "<a class='x on'>y</a>"
     assert "cond_expr_undefined(" not in environment.compile(source, raw=True)
+
+
+def test_templates_read_the_environments_globals_and_their_own_over_them() -> None:
+    environment = environment_for(build_environment(), "en")
+    template = environment.from_string("{{ later }}|{{ rate_bar is defined }}")
+    environment.globals["later"] = "set after loading"  # the navigation's icons are set so
+    assert template.render() == "set after loading|True"
+    assert template.globals is environment.globals  # no ChainMap copied key by key at each render
+    own = environment.from_string("{{ later }}", globals={"later": "its own"})
+    assert own.render() == "its own"
+    assert template.render() == "set after loading|True"  # its own globals did not reach the environment's
