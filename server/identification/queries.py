@@ -81,7 +81,7 @@ class Overview:
 
     key_incidence_percent: int  # in key poor villages
     other_incidence_percent: int  # elsewhere
-    villages: list[dict[str, Any]]
+    villages: list[VillageOverview]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,18 @@ class Guidance:
     @property
     def over(self) -> bool:
         return self.percent > self.guide_percent
+
+
+@dataclass(frozen=True)
+class VillageOverview:
+    """A village's line on the overview: its applications by step, how many are still in progress, its guidance."""
+
+    id: int
+    name: str
+    key_level: str  # '' for a village that is not a key poor village
+    counts: list[tuple[State, int]]  # applications by step, in the workflow's order, the struck out last
+    open: int  # applications neither registered nor struck out
+    guidance: Guidance
 
 
 def guidance(people: int, population: int, guide_percent: int) -> Guidance:
@@ -115,14 +127,17 @@ async def villages_overview(township_id: int | None, on: date | None = None) -> 
     for row in rows:
         if row["id"] is None:  # a township without villages
             continue
-        village: dict[str, Any] = dict(row)
-        states = village["states"] if isinstance(village["states"], dict) else _json(village["states"])
-        village["counts"] = [(State(state), states[state]) for state in (*ORDER, State.STRUCK_OUT) if state in states]
-        village["open"] = sum(n for state, n in village["counts"] if state not in (State.REGISTERED, State.STRUCK_OUT))
-        guide = key_percent if village["key_level"] else other_percent
-        village["guidance"] = guidance(village["registered_people"], village["population"], guide)
-        villages.append(village)
-    villages.sort(key=lambda row: row["open"] == 0)  # villages with applications in progress first (stable sort)
+        states = row["states"] if isinstance(row["states"], dict) else _json(row["states"])
+        counts = [(State(state), states[state]) for state in (*ORDER, State.STRUCK_OUT) if state in states]
+        in_progress = sum(n for state, n in counts if state not in (State.REGISTERED, State.STRUCK_OUT))
+        guide = key_percent if row["key_level"] else other_percent
+        villages.append(
+            VillageOverview(
+                row["id"], row["name"], row["key_level"], counts, in_progress,
+                guidance(row["registered_people"], row["population"], guide),
+            )
+        )  # fmt: skip
+    villages.sort(key=lambda village: village.open == 0)  # villages with applications in progress first (stable sort)
     return Overview(key_percent, other_percent, villages)
 
 

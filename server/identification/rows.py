@@ -10,11 +10,11 @@ escaped once, and the numbers need no escaping; the HTML is the template's, byte
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from markupsafe import Markup, escape
 
 from server.i18n import N_, current_locale, translations
+from server.identification.queries import VillageOverview
 from server.identification.workflow import STATE_LABELS, State
 
 KEY_VILLAGE = N_("Key village")
@@ -25,8 +25,8 @@ BAR_LABEL = N_("%(percent)s%% of the population registered; guide about %(guide)
 COLOURS = {State.REGISTERED: "green", State.STRUCK_OUT: "grey", State.NOTICED: "orange", State.APPROVED: "green"}
 
 
-def village_cells(villages: Iterable[dict[str, Any]]) -> Markup:
-    """The `<li>`s of the villages in their order (`villages_overview`'s rows: counts by step, guidance)."""
+def village_cells(villages: Iterable[VillageOverview]) -> Markup:
+    """The `<li>`s of the villages in their order (`villages_overview`'s: counts by step, guidance)."""
     gettext = translations(current_locale.get()).gettext
     tags = {
         state: f'<span class="tag{" tag--" + COLOURS[state] if state in COLOURS else ""}">{gettext(label)}</span>'
@@ -36,15 +36,15 @@ def village_cells(villages: Iterable[dict[str, Any]]) -> Markup:
     none, registered, bar_label = gettext(NO_APPLICATIONS), gettext(REGISTERED), gettext(BAR_LABEL)
     cells = []
     for v in villages:
-        g = v["guidance"]
+        g = v.guidance
         figures = {"people": g.people, "population": g.population, "percent": g.percent, "guide": g.guide_percent}
-        counts = "".join(f"{tags[state]} {n} " for state, n in v["counts"]) if v["counts"] else none
-        badge = f'<span class="cell__ft"><span class="badge">{v["open"]}</span></span>' if v["open"] else ""
+        counts = "".join(f"{tags[state]} {n} " for state, n in v.counts) if v.counts else none
+        badge = f'<span class="cell__ft"><span class="badge">{v.open}</span></span>' if v.open else ""
         cells.append(
             "  <li>\n"
-            f'    <a class="cell" href="/identification/villages/{v["id"]}">\n'
+            f'    <a class="cell" href="/identification/villages/{v.id}">\n'
             '      <div class="cell__body">\n'
-            f'        <div class="cell__title">{escape(v["name"])}{key_tag if v["key_level"] else ""}</div>\n'
+            f'        <div class="cell__title">{escape(v.name)}{key_tag if v.key_level else ""}</div>\n'
             f'        <div class="cell__desc">\n{counts}        </div>\n'
             f'        <div class="cell__desc">{registered % figures}</div>\n'
             '        <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img"\n'
