@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime, timedelta
 
 import asyncpg
@@ -25,7 +25,7 @@ from server import policy
 from server.clock import TIMEZONE
 from server.demo.pairing import END_REASONS
 from server.demo.visits import KINDS, MEASURES, NOTES, OVERDUE_SHARE, PROBLEMS
-from server.demo.writer import refresh_statistics
+from server.demo.writer import owns, refresh_statistics, triggers_off
 from server.operations.partitions import VISITS, ensure_span
 from server.pairing.rules import eligible_sql
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS
@@ -220,10 +220,7 @@ async def indexes_deferred(connection: asyncpg.Connection, tables: tuple[str, ..
     """Drop the tables' secondary indexes, unique constraints and foreign keys (the primary keys stay); make them
     again, from their own definitions, when the block ends. Call inside the load's transaction. Only the tables'
     owner may (`bangfu demo` runs as the owner); for another role, nothing is dropped."""
-    owner = await connection.fetchval(
-        "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class WHERE oid = ANY($1::regclass[])",
-        list(tables),
-    )
+    owner = await owns(connection, *tables)
     if not owner:  # the app role (as in the tests) may not drop indexes: the rows go in with the indexes there
         yield False
         return
@@ -252,21 +249,11 @@ async def indexes_deferred(connection: asyncpg.Connection, tables: tuple[str, ..
         )
 
 
-@asynccontextmanager
-async def closing_lookup_off(connection: asyncpg.Connection, owner: bool) -> AsyncIterator[None]:
+def closing_lookup_off(connection: asyncpg.Connection, owner: bool) -> AbstractAsyncContextManager[None]:
     """The owner turns off the trigger that looks up each closed follow-up's visit, and the one that counts the
     households' deliveries, while the load writes; on again when the block ends (the caller counts the deliveries
     then). For another role they stay on (and write the same)."""
-    if not owner:
-        yield
-        return
-    await connection.execute(f"ALTER TABLE follow_up DISABLE TRIGGER {CLOSING_FACTS_TRIGGER}")
-    await connection.execute(f"ALTER TABLE visit_measure DISABLE TRIGGER {DELIVERED_TRIGGER}")
-    try:
-        yield
-    finally:  # a load that fails half way must not leave the app's writes uncounted
-        await connection.execute(f"ALTER TABLE follow_up ENABLE TRIGGER {CLOSING_FACTS_TRIGGER}")
-        await connection.execute(f"ALTER TABLE visit_measure ENABLE TRIGGER {DELIVERED_TRIGGER}")
+    return triggers_off(connection, owner, ("follow_up", CLOSING_FACTS_TRIGGER), ("visit_measure", DELIVERED_TRIGGER))
 
 
 async def history_demo(connection: asyncpg.Connection, township_ids: list[int], months: int) -> Counter[str]:

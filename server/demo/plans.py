@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 
 from server.clock import today
-from server.demo.writer import copy_records
+from server.demo.writer import copy_records, owns, triggers_off
 from server.plans.queries import SUGGESTED_MEASURES
 
 WHAT = {
@@ -118,16 +118,11 @@ async def _status_events(connection: asyncpg.Connection, township_ids: list[int]
     turns the chaining trigger off for the load and chains the townships' events in one statement after it, as the
     migration that made the column did: a county's 36,000 events, one trigger firing each in the load's transaction,
     outlasted the load statement's ten-minute limit. Another role (the tests' township) writes with the trigger on."""
-    owner = await connection.fetchval("SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class"
-                                      " WHERE oid = 'status_event'::regclass")  # fmt: skip
-    if not owner:
-        return int(await connection.fetchval(_STATUS_EVENTS, township_ids, year, timeout=LONG))
-    await connection.execute(f"ALTER TABLE status_event DISABLE TRIGGER {NEXT_ON_TRIGGER}")
-    try:
+    owner = await owns(connection, "status_event")
+    async with triggers_off(connection, owner, ("status_event", NEXT_ON_TRIGGER)):
         events = int(await connection.fetchval(_STATUS_EVENTS, township_ids, year, timeout=LONG))
-        await connection.execute(CHAIN_TOWNSHIPS_EVENTS, township_ids, timeout=LONG)
-    finally:  # a load that fails half way must not leave the app's events unchained
-        await connection.execute(f"ALTER TABLE status_event ENABLE TRIGGER {NEXT_ON_TRIGGER}")
+        if owner:
+            await connection.execute(CHAIN_TOWNSHIPS_EVENTS, township_ids, timeout=LONG)
     return events
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -55,3 +56,32 @@ async def refresh_statistics(connection: asyncpg.Connection, *tables: str, secon
     their owner: the app role, which loads the township demo and the tests' data, may not ANALYZE itself, and a
     table without statistics is planned as one row."""
     await connection.execute("SELECT refresh_statistics($1)", list(tables) or None, timeout=seconds)
+
+
+async def owns(connection: asyncpg.Connection, *tables: str) -> bool:
+    """Whether the connection's role owns the tables (`bangfu demo` does; the app role, which loads the tests' data,
+    does not): only the owner may drop their indexes or turn their triggers off."""
+    return bool(
+        await connection.fetchval(
+            "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class"
+            " WHERE oid = ANY($1::regclass[])",
+            list(tables),
+        )
+    )
+
+
+@asynccontextmanager
+async def triggers_off(connection: asyncpg.Connection, owner: bool, *triggers: tuple[str, str]) -> AsyncIterator[None]:
+    """The owner turns the triggers (table, trigger) off while the block writes, and on again when it ends, also
+    when it fails half way (the app's own writes must not go unkept); the block then does their work once for all.
+    For another role they stay on (and write the same, row by row)."""
+    if not owner:
+        yield
+        return
+    for table, trigger in triggers:
+        await connection.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+    try:
+        yield
+    finally:
+        for table, trigger in triggers:
+            await connection.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")

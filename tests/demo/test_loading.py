@@ -11,6 +11,8 @@ import pytest
 from server.database import connect
 from server.demo.history import BULK_TABLES, CLOSING_FACTS_TRIGGER, closing_lookup_off, indexes_deferred
 from server.demo.loader import load_demo
+from server.demo.plans import NEXT_ON_TRIGGER
+from server.demo.writer import owns, triggers_off
 from server.households.tables import Household
 from tests.demo.test_generated_history import MONTHS, rows, value
 
@@ -78,6 +80,26 @@ async def test_the_closing_visit_lookup_is_off_only_during_the_owners_load(datab
     finally:
         await connection.close()
     assert (before, during, after) == ("O", "D", "O")
+
+
+async def test_a_trigger_turned_off_for_the_owners_load_is_on_again_when_the_load_fails(database: str) -> None:
+    connection = await connect(database)
+    enabled = "SELECT tgenabled::text FROM pg_trigger WHERE tgname = $1"
+    assert await owns(connection, "status_event"), "connect() is the tables' owner"
+    seen = []
+    try:
+        async with connection.transaction():
+            try:
+                async with triggers_off(connection, True, ("status_event", NEXT_ON_TRIGGER)):
+                    seen.append(await connection.fetchval(enabled, NEXT_ON_TRIGGER))
+                    raise Rollback
+            finally:
+                seen.append(await connection.fetchval(enabled, NEXT_ON_TRIGGER))
+    except Rollback:
+        pass
+    finally:
+        await connection.close()
+    assert seen == ["D", "O"]
 
 
 class Rollback(Exception):
