@@ -29,8 +29,14 @@ class VisitListController(Controller):
     @get("/visits")
     async def visits(self, request: Request[Any, Any, Any]) -> Template:
         user = current_user(request)
-        visits = await pages.recent_visits(user)
-        follow_ups, summary = await queries.due_follow_ups(user) if user.role is Role.CADRE else ([], None)
+        follow_ups: list[dict[str, Any]] = []
+        summary: dict[str, int] | None = None
+        if user.role is Role.CADRE:  # their due follow-ups read in the statement of their visits
+            due = queries.due_follow_ups_sql(user)
+            visits, row = await pages.recent_visits_beside(user, due, queries.DUE_COLUMNS)
+            follow_ups, summary = queries.due_follow_ups_of(row)
+        else:
+            visits = await pages.recent_visits(user)
         return await vpage(
             request, "visits/index.html", visits=visits, visit_cells=visit_cells, follow_ups=follow_ups, summary=summary
         )

@@ -101,14 +101,23 @@ ORDER BY v.visited_at DESC, v.id DESC
 """
 
 
+def _visits_picked(user: CurrentUser, condition: str, args: tuple[Any, ...], limit: int) -> QueryString:
+    sql = _VISITS_PICKED.replace("%(condition)s", condition).replace("%(limit)s", str(int(limit)))
+    return QueryString(sql, *args, household_scope_sql(user, "h"))
+
+
 async def visits_where(user: CurrentUser, condition: str, *args: Any, limit: int = 50) -> list[dict[str, Any]]:
     """Visits matching `condition` (SQL on the visit `v` and its household `h`) within the user's scope, newest
     first, with measures and photos: one statement."""
-    sql = _VISITS_PICKED.replace("%(condition)s", condition).replace("%(limit)s", str(int(limit)))
-    rows = await fetch_query(QueryString(sql, *args, household_scope_sql(user, "h")))
-    visits = [dict(row) for row in rows]
+    visits = [dict(row) for row in await fetch_query(_visits_picked(user, condition, args, limit))]
     attach(visits, user)
     return visits
+
+
+# The visits (`_VISITS_PICKED`) with another statement's one row beside them: its columns after the visits', on a row
+# of its own whose visit columns are NULL (a full join on FALSE joins no row to another: it keeps them all), so that
+# a page showing both sends one statement.
+_BESIDE = "SELECT * FROM ({}) v FULL JOIN ({}) beside ON FALSE ORDER BY v.visited_at DESC, v.id DESC"
 
 
 async def visit_detail(user: CurrentUser, visit_id: int) -> dict[str, Any] | None:
@@ -137,6 +146,27 @@ async def recent_visits(user: CurrentUser, limit: int = 30) -> list[dict[str, An
     if user.role is Role.CADRE:
         return await visits_where(user, "v.cadre = {}", user.id, limit=limit)
     return await visits_where(user, "TRUE", limit=limit)
+
+
+async def recent_visits_beside(
+    user: CurrentUser, beside: QueryString, columns: tuple[str, ...], limit: int = 30
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A cadre's own recent visits, as `recent_visits` reads them, and the one row of the statement `beside` (its
+    `columns`, none of them a visit's), in one statement: the visit list's with the cadre's due follow-ups (a
+    statement fewer: 0.15-0.2 ms of the worker's CPU a list)."""
+    visits = _visits_picked(user, "v.cadre = {}", (user.id,), limit)
+    rows = await fetch_query(QueryString(_BESIDE, visits, beside))
+    found: list[dict[str, Any]] = []
+    other: dict[str, Any] = {}
+    for row in rows:
+        visit = dict(row)
+        shown = {name: visit.pop(name) for name in columns}
+        if visit["id"] is None:
+            other = shown
+        else:
+            found.append(visit)
+    attach(found, user)
+    return found, other
 
 
 # The household as `household_header` names it, with the rest of its timeline besides the visits, in one statement

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -79,7 +80,9 @@ def due_counts_sql(user: CurrentUser) -> QueryString:
 
 # The cadre's open follow-ups due by a day (overdue first, with the household's head: the first 500) and, counted
 # over all of them, the households with one overdue and with one due in the next 7 days (the figures of due_counts_sql,
-# which the follow-ups read cover: they run to the later of the two days). One statement for both.
+# which the follow-ups read cover: they run to the later of the two days). One row: the two figures and the follow-ups
+# as records named by DUE (asyncpg reads the values of a record with their types, as it reads columns), so that the
+# visit list reads it beside its visits in one statement (`pages.recent_visits_beside`).
 _DUE_FOLLOW_UPS = """
 WITH due AS MATERIALIZED (
     SELECT f.id, f.household, f.due_on, f.reason, f.note FROM follow_up f JOIN household h ON h.id = f.household
@@ -89,33 +92,38 @@ WITH due AS MATERIALIZED (
            count(DISTINCT household) FILTER (WHERE due_on >= {} AND due_on <= {}) AS due_this_week_households
     FROM due
 )
-SELECT figures.*, listed.* FROM figures LEFT JOIN LATERAL (
-    SELECT d.*, d.due_on < {} AS overdue, h.code,
-           (SELECT m.name FROM member m WHERE m.household = d.household AND m.relation = 'head' LIMIT 1) AS head,
-           vl.name AS village_name
+SELECT figures.*, ARRAY(
+    SELECT (d.id, d.household, d.due_on, d.reason, d.note, d.due_on < {}, h.code,
+            (SELECT m.name FROM member m WHERE m.household = d.household AND m.relation = 'head' LIMIT 1),
+            vl.name)
     FROM due d JOIN household h ON h.id = d.household JOIN village vl ON vl.id = h.village
     WHERE d.due_on <= {}
     ORDER BY d.due_on, d.id LIMIT 500
-) listed ON TRUE
+) AS due_follow_ups FROM figures
 """
+DUE = ("id", "household", "due_on", "reason", "note", "overdue", "code", "head", "village_name")
+DUE_COLUMNS = ("overdue_households", "due_this_week_households", "due_follow_ups")  # the statement's row
+
+
+def due_follow_ups_sql(user: CurrentUser, within_days: int = 7) -> QueryString:
+    """The statement of `due_follow_ups`: one row, which `due_follow_ups_of` reads."""
+    day = today()
+    last, week = day + timedelta(days=within_days), day + timedelta(days=7)
+    return QueryString(_DUE_FOLLOW_UPS, cadre_follow_ups_where(user), last, week, day, day, week, day, last)
+
+
+def due_follow_ups_of(row: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """`due_follow_ups` from its statement's row."""
+    summary = {"overdue": row["overdue_households"], "due_this_week": row["due_this_week_households"]}
+    return [dict(zip(DUE, record, strict=True)) for record in row["due_follow_ups"]], summary
 
 
 async def due_follow_ups(user: CurrentUser, within_days: int = 7) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The cadre's open follow-ups due by `within_days` from today (overdue first), with the household's head; and
     the households with a follow-up overdue (`overdue`) and with one due in the next 7 days (`due_this_week`)."""
-    day = today()
-    last, week = day + timedelta(days=within_days), day + timedelta(days=7)
     # Sent as it is (fetch_query), without Piccolo's query object around it and its dict per row.
-    rows = await fetch_query(
-        QueryString(_DUE_FOLLOW_UPS, cadre_follow_ups_where(user), last, week, day, day, week, day, last)
-    )
-    summary = {"overdue": rows[0]["overdue_households"], "due_this_week": rows[0]["due_this_week_households"]}
-    listed = [
-        {key: value for key, value in row.items() if key not in ("overdue_households", "due_this_week_households")}
-        for row in rows
-        if row["id"] is not None
-    ]
-    return listed, summary
+    [row] = await fetch_query(due_follow_ups_sql(user, within_days))
+    return due_follow_ups_of(row)
 
 
 async def cadre_follow_ups(user: CurrentUser, within_days: int = 7) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from tests.pairing.conftest import Small, add_household, add_pairing, add_visit
 # (who, path, statements): the session's user comes first in every count.
 DAILY_PAGES = [
     ("t_m1", "/", 2),
-    ("t_m1", "/visits", 3),
+    ("t_m1", "/visits", 2),
     ("t_m1", "/follow-ups", 2),
     ("t_m1", "/households/{A3}", 2),
     ("t_m1", "/households/{A3}/visits/new", 2),
