@@ -41,3 +41,19 @@ def test_the_sorting_header_is_the_macro_it_replaced(
         label=label, key=key, order=order, url='/households?x="1"', params=params, cls=cls
     ).split("|")
     assert new == old
+
+
+def test_the_urlencode_filter_writes_what_jinja2s_writes() -> None:
+    """server.web.widgets.urlencode (every template's `urlencode`, and the headers') quotes a dict's always-safe
+    texts and numbers at once and hands anything else to jinja2's url_quote: the same text for every value."""
+    from jinja2.filters import do_urlencode
+
+    from server.web.widgets import urlencode
+
+    values: list[Any] = ["", "zs", "ZS", "王", "王 zs", "a+b", "a&b=c", "%", "%20", "/x", "~._-", " ", "\u00a0", "é"]
+    values += ["<b>", "'", '"', "#", "?", "1234", 0, 7, -3, 10_000, 2.5, True, False, None, b"ab", ("a", "b")]
+    for key in ("q", "village", "sort", "page", "a b", "王", 1):
+        for value in values:
+            assert urlencode({key: value, "page": 2}) == do_urlencode({key: value, "page": 2}), (key, value)
+    for other in ("王 zs", [("q", "a b"), ("page", 1)], 12, {"q": "zs"}.items()):
+        assert urlencode(other) == do_urlencode(other), other
