@@ -14,7 +14,7 @@ from server.accounts.roles import Role
 from server.accounts.tables import User
 from server.audit.queries import record
 from server.visits import ledgers, pages, queries
-from server.visits.cells import overdue_village_rows, visit_cells
+from server.visits.cells import follow_up_cells, overdue_village_rows, visit_cells
 from server.visits.controller import vpage
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
@@ -38,14 +38,22 @@ class VisitListController(Controller):
         else:
             visits = await pages.recent_visits(user)
         return await vpage(
-            request, "visits/index.html", visits=visits, visit_cells=visit_cells, follow_ups=follow_ups, summary=summary
+            request,
+            "visits/index.html",
+            visits=visits,
+            visit_cells=visit_cells,
+            follow_ups=follow_ups,
+            follow_up_cells=follow_up_cells,
+            summary=summary,
         )
 
     @get("/follow-ups")
     async def follow_ups(self, request: Request[Any, Any, Any], days: FromQuery[int] = 7) -> Template:
         user = current_user(request)
         rows = await queries.cadre_follow_ups(user, within_days=max(0, min(days, 90)))
-        return await vpage(request, "visits/follow_ups.html", follow_ups=rows, days=days)
+        return await vpage(
+            request, "visits/follow_ups.html", follow_ups=rows, follow_up_cells=follow_up_cells, days=days
+        )
 
     @get("/visits/overdue", guards=[requires_leader_or_admin])
     async def overdue(self, request: Request[Any, Any, Any]) -> Template:

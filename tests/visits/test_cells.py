@@ -3,13 +3,16 @@ them (jinja2's `truncate(80)`, `"%.2f"|format`), every value escaped."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from jinja2 import Environment
 
-from server.visits.cells import measures_text, overdue_village_rows, short_note, visit_cells
+from server.i18n import current_locale
+from server.visits.cells import follow_up_cells, measures_text, overdue_village_rows, short_note, visit_cells
+from server.visits.codes import FOLLOW_UP_REASON
+from server.web.templating import build_environment
 
 
 def test_a_note_is_cut_as_jinja2_truncate_cuts_it() -> None:
@@ -64,3 +67,39 @@ def test_the_overdue_rows_escape_the_village_and_warn_where_a_figure_is_not_zero
     assert "<i>" not in html
     assert '"figure text-warn" href="/coverage/overdue?village=7">16<span class="sr-only"> &lt;i&gt;村：16 户' in html
     assert '"figure" href="/coverage/unvisited?village=7">0<span class="sr-only"> &lt;i&gt;村：0 户未走访' in html
+
+
+# The loop of templates/visits/_follow_up_rows.html before server.visits.cells.follow_up_cells wrote its cards.
+FOLLOW_UP_LOOP = """{% for row in follow_ups %}
+  <a class="cell{{ ' cell--warn' if row.overdue }}" href="/households/{{ row.household }}/visits/new">
+    <div class="cell__body">
+      <div class="cell__title">{{ row.head or row.code }} <span class="muted">{{ row.village_name }}</span></div>
+      <div class="cell__desc">{{ follow_up_reasons.label(row.reason) }}{% if row.note %} · {{ row.note }}{% endif %}\
+</div>
+    </div>
+    <div class="cell__ft{{ ' text-warn' if row.overdue }}">\
+{% if row.overdue %}{{ _("Overdue") }} {% endif %}{{ row.due_on|local_date }}</div>
+  </a>
+  {% endfor %}
+"""
+
+
+def test_the_follow_up_cards_are_the_template_loop_they_replaced() -> None:
+    hostile = "<b>\"&'"
+    rows = [
+        {"id": 1, "household": 55, "due_on": date(2026, 11, 6), "reason": "schedule", "note": "", "overdue": True,
+         "code": "371326105001-0055", "head": "易红霞", "village_name": "双河村"},
+        {"id": 2, "household": 7, "due_on": date(2026, 12, 12), "reason": "placement", "note": hostile,
+         "overdue": False, "code": hostile, "head": None, "village_name": hostile},
+        {"id": 3, "household": 8, "due_on": date(2027, 1, 1), "reason": "unknown<", "note": "3个月回访",
+         "overdue": True, "code": "c", "head": hostile, "village_name": "双河村"},
+        {"id": 4, "household": 9, "due_on": date(2026, 12, 8), "reason": "measure", "note": None, "overdue": False,
+         "code": "d", "head": "", "village_name": ""},
+    ]  # fmt: skip
+    template = build_environment().from_string(FOLLOW_UP_LOOP)
+    for locale in ("zh_CN", "en"):
+        current_locale.set(locale)
+        expected = template.render(follow_ups=rows, follow_up_reasons=FOLLOW_UP_REASON)
+        assert str(follow_up_cells(rows)) == expected, locale
+        assert "<b>" not in expected
+    assert str(follow_up_cells([])) == ""
