@@ -98,8 +98,11 @@ def test_the_follow_up_cards_are_the_template_loop_they_replaced() -> None:
     ]  # fmt: skip
     template = build_environment().from_string(FOLLOW_UP_LOOP)
     for locale in ("zh_CN", "en"):
-        current_locale.set(locale)
-        expected = template.render(follow_ups=rows, follow_up_reasons=FOLLOW_UP_REASON)
-        assert str(follow_up_cells(rows)) == expected, locale
-        assert "<b>" not in expected
+        token = current_locale.set(locale)
+        try:
+            expected = template.render(follow_ups=rows, follow_up_reasons=FOLLOW_UP_REASON)
+            assert str(follow_up_cells(rows)) == expected, locale
+            assert "<b>" not in expected
+        finally:
+            current_locale.reset(token)  # the next tests read the default language
     assert str(follow_up_cells([])) == ""
