@@ -13,7 +13,9 @@ from server.visits.tables import Visit
 class RiskCase(Table, tablename="risk_case"):
     """One household's risk, moved through the states of server/monitoring/workflow.py.
 
-    found → noticed → monitored → cleared; at most one case per household is open (a partial unique index).
+    found → noticed → monitored → cleared; at most one case per household is open (a partial unique index). The
+    database keeps each case's `village` (its household's, by which a place's open cases are read) by triggers on
+    every write; Piccolo does not know of it.
     """
 
     id: Serial  # added by Piccolo; annotated for type checkers
