@@ -201,7 +201,10 @@ def _cases(columns: str, rules: tuple[tuple[Rule[Any], str], ...]) -> str:
     (a rule and its column) in force on the day each was found. The values those rules can take in the cases'
     townships are read once, not looked up per case. The first measure is the first day on or after the day found
     that the household received one (`delivered_day`, kept from the ledger by the database): an index probe per case
-    (reading the ledger's four parts for the cases' households was every visit of theirs, in every year)."""
+    (reading the ledger's four parts for the cases' households was every visit of theirs, in every year). Each case
+    is joined to its household on the village too (the case keeps its household's: migration monitoring
+    2026-12-07T05:40), so that the scope's villages lead to their open cases by the index of those: at county scale a
+    township's cases were its 1,000 households hashed against the county's 2,588 open cases (3.0 → 0.4 ms)."""
     in_force = "".join(
         f", {policy.held_sql(rule, 'held', 'c.township', 'c.found_on')} AS {column}" for rule, column in rules
     )
@@ -209,7 +212,7 @@ def _cases(columns: str, rules: tuple[tuple[Rule[Any], str], ...]) -> str:
 WITH cases AS MATERIALIZED (
     SELECT {columns}, h.code, {HEAD} AS head, vl.name AS village_name, vl.township
     FROM risk_case rc
-    JOIN household h ON h.id = rc.household
+    JOIN household h ON h.id = rc.household AND h.village = rc.village
     JOIN village vl ON vl.id = h.village
     WHERE {{}} AND {{}}
 ), held AS MATERIALIZED ({policy.held_values_sql([rule for rule, _ in rules], "SELECT township FROM cases")}

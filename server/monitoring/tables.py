@@ -13,7 +13,9 @@ from server.visits.tables import Visit
 class RiskCase(Table, tablename="risk_case"):
     """One household's risk, moved through the states of server/monitoring/workflow.py.
 
-    found → noticed → monitored → cleared; at most one case per household is open (a partial unique index).
+    found → noticed → monitored → cleared; at most one case per household is open (a partial unique index). The
+    database keeps each case's `village` (its household's, by which a place's open cases are read) by triggers on
+    every write; Piccolo does not know of it.
     """
 
     id: Serial  # added by Piccolo; annotated for type checkers
@@ -48,7 +50,8 @@ class StatusEvent(Table, tablename="status_event"):
     returned to poverty by a monitoring confirmation. The return-to-poverty rate by year counts these rows (with the
     household's people then), never the current status, so a past year's figure does not move with today's register.
     The database keeps each event's `next_on` (the household's next event of the same kind, which ends the years the
-    event counts for; Piccolo does not know of it) by a trigger on every write."""
+    event counts for) and `village` (its household's, by which a place's events are read) by triggers on every write;
+    Piccolo does not know of either."""
 
     id: Serial  # added by Piccolo; annotated for type checkers
 
