@@ -79,6 +79,8 @@ class Sql:
     args: tuple[Any, ...]
 
     def __init__(self, template: str, *args: Any) -> None:
+        if "{{" in template or "}}" in template:  # a QueryString's escaped brace: this text has no escapes
+            raise ValueError(f"escaped braces are not supported: {template!r}")
         pieces = template.split("{}")
         if len(pieces) != len(args) + 1:
             raise ValueError(f"{len(pieces) - 1} placeholders for {len(args)} values: {template!r}")
