@@ -203,7 +203,7 @@ def _cases(columns: str, rules: tuple[tuple[Rule[Any], str], ...]) -> str:
     that the household received one (`delivered_day`, kept from the ledger by the database): an index probe per case
     (reading the ledger's four parts for the cases' households was every visit of theirs, in every year). Each case
     is joined to its household on the village too (the case keeps its household's: migration monitoring
-    2026-12-07T05:40), so that the scope's villages lead to their open cases by the index of those: at county scale a
+    2026-12-07T05:00), so that the scope's villages lead to their open cases by the index of those: at county scale a
     township's cases were its 1,000 households hashed against the county's 2,588 open cases (3.0 → 0.4 ms)."""
     in_force = "".join(
         f", {policy.held_sql(rule, 'held', 'c.township', 'c.found_on')} AS {column}" for rule, column in rules

@@ -1,7 +1,7 @@
-"""Each status event's and risk case's `village` (kept by the database: migrations monitoring 2026-12-07T05:00 and
-T05:40) is its household's, after every way they and households are written: an event recorded, a case opened and a
-return confirmed through the monitoring steps, an event or a case given to another household, a household moved to
-another village, the demo; a value written by hand is put right."""
+"""Each status event's and risk case's `village` (kept by the database: migration monitoring 2026-12-07T05:00) is its
+household's, after every way they and households are written: an event recorded, a case opened and a return confirmed
+through the monitoring steps, an event or a case given to another household, a household moved to another village,
+the demo; a value written by hand is put right."""
 
 from __future__ import annotations
 
