@@ -1,4 +1,4 @@
-"""The register's search statement is composed as text (`queries.Sql`): nested parts and the scope's QueryString give
+"""The register's search statement is composed as text (`sql_text.Sql`): nested parts and the scope's QueryString give
 the statement and values piccolo's QueryString gives for the same composition; a malformed template is refused."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from piccolo.querystring import QueryString
 
-from server.households.queries import Sql
+from server.households.sql_text import Sql
 
 
 def test_nested_parts_compile_to_the_statement_and_values_piccolo_gives() -> None:
