@@ -132,6 +132,7 @@ SCENARIOS = [
     Scenario("monitoring-leader", "/monitoring", "leader"),
     Scenario("monitoring-risks-leader", "/monitoring/risks", "leader"),
     Scenario("monitoring-rate-leader", "/monitoring/rate", "leader"),
+    Scenario("monitoring-cases-leader", "/monitoring/cases", "leader"),
 ]
 # Non-HTTP measurements (e.g. a report query timed in-process): each returns Results printed like the scenarios.
 MEASUREMENTS: list[Callable[[Context], list[Result]]] = []

@@ -46,6 +46,7 @@ PAGES = [
     ("monitoring-leader", "/monitoring", "leader"),
     ("monitoring-risks-leader", "/monitoring/risks", "leader"),
     ("monitoring-rate-leader", "/monitoring/rate", "leader"),
+    ("monitoring-cases-leader", "/monitoring/cases", "leader"),
     ("household-page", "/households/{admin_household}", "admin"),
     ("visit-form", "/households/{cadre_household}/visits/new", "cadre"),
     ("visit-timeline", "/households/{cadre_household}/timeline", "cadre"),

@@ -68,6 +68,14 @@ class MonitoringController(Controller):
         context = await pages.risk_list(current_user(request), year_of(year), page_number)
         return await page(request, "monitoring/risks.html", fragment="monitoring/_risk_page.html", **context)
 
+    @get("/cases")
+    async def cases(
+        self, request: Req, page_number: Annotated[int, QueryParameter(name="page", ge=1, le=10_000)] = 1
+    ) -> Template:
+        """A page of the open risk cases; "more" on a phone gets the next page's rows alone."""
+        context = await pages.case_list(current_user(request), page_number)
+        return await page(request, "monitoring/cases.html", fragment="monitoring/_case_page.html", **context)
+
     @get("/rate")
     async def rate(self, request: Req) -> Template:
         user = current_user(request)

@@ -23,6 +23,8 @@ from server.monitoring.workflow import ORDER, State, notice_ends_at_earliest
 from server.visits.codes import HARDSHIP
 
 OVERVIEW_RISKS = 20
+# The open cases the overview shows, the longest open first; all of them are on their own list (RISK_PAGE a page).
+OVERVIEW_CASES = 10
 # The risk list's rows a page, as the household lists (a phone loads the next page at the end of the list).
 RISK_PAGE = 30
 CODE_LISTS: dict[str, Any] = {
@@ -37,14 +39,15 @@ SHEET_CONTEXT: dict[str, Any] = {**CODE_LISTS}
 
 
 async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
-    figures = await queries.overview(user, year, OVERVIEW_RISKS, today())
+    figures = await queries.overview(user, year, OVERVIEW_RISKS, OVERVIEW_CASES, today())
     risks, township_rate = figures.risks, figures.township_rate
     return {
         "year": year,
         "line": risks.line,
         "risks": risks.rows,
         "risk_count": risks.total,
-        "cases": figures.cases,
+        "cases": figures.cases.rows,
+        "case_count": figures.cases.total,
         "case_rows": case_rows,
         "risk_rows": risk_rows,
         "township_rate": township_rate,
@@ -73,6 +76,18 @@ async def risk_list(user: CurrentUser, year: int, page: int = 1) -> dict[str, An
         "today": today(),
         **CODE_LISTS,
     }
+
+
+async def case_list(user: CurrentUser, page: int = 1) -> dict[str, Any]:
+    """A page of the open risk cases, the longest open first, and how many there are; a page past the end (cases
+    cleared since) is its last page."""
+    now = today()
+    cases = await queries.open_cases(user, RISK_PAGE, (page - 1) * RISK_PAGE, now)
+    last = max((cases.total + RISK_PAGE - 1) // RISK_PAGE, 1)
+    if page > last:
+        page = last
+        cases = await queries.open_cases(user, RISK_PAGE, (page - 1) * RISK_PAGE, now)
+    return {"result": Page(cases.rows, cases.total, page, RISK_PAGE), "case_rows": case_rows}
 
 
 async def case_page(user: CurrentUser, case_id: int) -> dict[str, Any] | None:

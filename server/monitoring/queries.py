@@ -166,58 +166,83 @@ def _risks(year: int, rows: list[Any]) -> Risks:
 
 
 @dataclass(frozen=True)
+class OpenCases:
+    """A window of the open cases in scope (the longest open first) with their clocks, and how many there are."""
+
+    rows: list[dict[str, Any]]
+    total: int
+
+
+@dataclass(frozen=True)
 class Overview:
-    """The overview's figures: the first risks to check with their line and count, the open cases, the rate."""
+    """The overview's figures: the first risks to check with their line and count, the first open cases with their
+    count, the rate."""
 
     risks: Risks
-    cases: list[dict[str, Any]]
+    cases: OpenCases
     township_rate: Rate
 
 
-async def overview(user: CurrentUser, year: int, limit: int, today: date) -> Overview:
-    """The first `limit` risks to check (as `risks_to_check`), the open cases (with their clocks on `today`) and the
-    township's return-to-poverty rate on `today` (as the rate page gives the township's), in one statement.
+async def overview(user: CurrentUser, year: int, limit: int, case_limit: int, today: date) -> Overview:
+    """The first `limit` risks to check (as `risks_to_check`), the first `case_limit` open cases (as `open_cases`)
+    and the township's return-to-poverty rate on `today` (as the rate page gives the township's), in one statement.
 
-    The cases and the rate are two more columns of the risks' first row (a record each case, and the rate's), each
-    read once (an InitPlan): each statement of its own cost the worker about 0.13 ms and the database its own
-    round. The rate is a figure that could come from the hot standby, but the risks and the cases must not (an admin
-    who records a risk comes back to this page); the primary's figure is never behind, and one statement fewer
-    costs less than the rate's 0.2-0.3 ms of counting a standby would take over.
+    The cases, their count and the rate are more columns of the risks' first row (a record each case), each read
+    once (an InitPlan): each statement of its own cost the worker about 0.13 ms and the database its own round.
+    The rate is a figure that could come from the hot standby, but the risks and the cases must not (an admin who
+    records a risk comes back to this page); the primary's figure is never behind, and one statement fewer costs
+    less than the rate's 0.2-0.3 ms of counting a standby would take over.
     """
     first = "coalesce(r.position, 0) <= 1"  # the first risk's row, or the line's alone when there is none
     more = QueryString(
-        f",\n  CASE WHEN {first} THEN ARRAY({{}}) END AS open_cases,\n  CASE WHEN {first} THEN ({{}}) END AS rate",
-        _open_cases_query(user),
+        f",\n  CASE WHEN {first} THEN ARRAY({{}}) END AS open_cases,\n  CASE WHEN {first} THEN ({{}}) END AS"
+        f" open_case_count,\n  CASE WHEN {first} THEN ({{}}) END AS rate",
+        *_open_cases_parts(user, case_limit, 0),
         rate.township_rate_query(user, today),
     )
     rows = await fetch_query(_risks_query(user, year, limit, 0, more))
-    cases = [with_clocks(dict(zip(OPEN_CASE_FIELDS, case, strict=True)), today) for case in rows[0]["open_cases"]]
+    cases = _open_cases(rows[0]["open_cases"], rows[0]["open_case_count"], today)
     township_rate = await rate.township_rate_of(user, today, rows[0]["rate"])
     return Overview(_risks(year, rows), cases, township_rate)
 
 
+async def open_cases(user: CurrentUser, limit: int, offset: int, today: date) -> OpenCases:
+    """The open cases in scope after the first `offset` (`limit` of them), the longest open first, with their clocks
+    on `today`, and how many there are."""
+    records, count = _open_cases_parts(user, limit, offset)
+    rows = await fetch_query(QueryString("SELECT ARRAY({}) AS open_cases, ({}) AS open_case_count", records, count))
+    return _open_cases(rows[0]["open_cases"], rows[0]["open_case_count"], today)
+
+
+def _open_cases(records: list[Any], count: int, today: date) -> OpenCases:
+    return OpenCases([with_clocks(dict(zip(OPEN_CASE_FIELDS, case, strict=True)), today) for case in records], count)
+
+
 def _cases(columns: str, rules: tuple[tuple[Rule[Any], str], ...]) -> str:
-    """Risk cases in scope matching a condition (their `columns`), with their first measure since found and `rules`
-    (a rule and its column) in force on the day each was found. The values those rules can take in the cases'
-    townships are read once, not looked up per case. The first measure is the first day on or after the day found
-    that the household received one (`delivered_day`, kept from the ledger by the database): an index probe per case
-    (reading the ledger's four parts for the cases' households was every visit of theirs, in every year). Each case
-    is joined to its household on the village too (the case keeps its household's: migration monitoring
-    2026-12-07T05:00), so that the scope's villages lead to their open cases by the index of those: at county scale a
-    township's cases were its 1,000 households hashed against the county's 2,588 open cases (3.0 → 0.4 ms)."""
+    """Risk cases in scope matching a condition (their `columns`), the longest open first (the statement's third `{}`:
+    a window of them, `LIMIT n OFFSET m`, or nothing), with the household's head, their first measure since found
+    and `rules` (a rule and its column) in force on the day each was found. The values those rules can take in the
+    cases' townships are read once, not looked up per case. The first measure is the first day on or after the day
+    found that the household received one (`delivered_day`, kept from the ledger by the database): an index probe
+    per case (reading the ledger's four parts for the cases' households was every visit of theirs, in every year).
+    Each case is joined to its household on the village too (the case keeps its household's: migration monitoring
+    2026-12-07T05:00), so that the scope's villages lead to their open cases by the index of those: at county scale
+    a township's cases were its 1,000 households hashed against the county's 2,588 open cases (3.0 → 0.4 ms). The
+    head, the first measure and the rules are read for the cases in the window only."""
     in_force = "".join(
         f", {policy.held_sql(rule, 'held', 'c.township', 'c.found_on')} AS {column}" for rule, column in rules
     )
     return f"""
 WITH cases AS MATERIALIZED (
-    SELECT {columns}, h.code, {HEAD} AS head, vl.name AS village_name, vl.township
+    SELECT {columns}, h.code, vl.name AS village_name, vl.township
     FROM risk_case rc
     JOIN household h ON h.id = rc.household AND h.village = rc.village
     JOIN village vl ON vl.id = h.village
     WHERE {{}} AND {{}}
+    ORDER BY rc.found_on, rc.id{{}}
 ), held AS MATERIALIZED ({policy.held_values_sql([rule for rule, _ in rules], "SELECT township FROM cases")}
 )
-SELECT c.*, (SELECT min(d.delivered_on) FROM delivered_day d
+SELECT c.*, {HEAD.replace("h.id", "c.household")} AS head, (SELECT min(d.delivered_on) FROM delivered_day d
              WHERE d.household = c.household AND d.delivered_on >= c.found_on) AS first_measure_on{in_force}
 FROM cases c
 ORDER BY c.found_on, c.id
@@ -240,13 +265,26 @@ ORDER BY oc.found_on, oc.id"""
 _CASE = _cases("rc.*", (*_TARGETS, (MONITORING_NOTICE_DAYS, "notice_min_days")))
 
 
-def _open_cases_query(user: CurrentUser) -> QueryString:
-    """The open cases in scope, a record each (`OPEN_CASE_FIELDS`), in the order found."""
-    return QueryString(_OPEN_CASE_RECORDS, household_scope_sql(user, "h"), QueryString("rc.state <> 'cleared'"))
+# How many cases are open in scope (the count of `_OPEN_CASE_RECORDS` without a window).
+_OPEN_CASE_COUNT = """SELECT count(*) FROM risk_case rc
+JOIN household h ON h.id = rc.household AND h.village = rc.village
+WHERE {} AND rc.state <> 'cleared'"""
+
+
+def _open_cases_parts(user: CurrentUser, limit: int, offset: int) -> tuple[QueryString, QueryString]:
+    """The open cases in scope after the first `offset` (`limit` of them), a record each (`OPEN_CASE_FIELDS`), the
+    longest open first; and how many there are in all."""
+    scope = household_scope_sql(user, "h")
+    # Written into the statement as the risks' window is: its first page is always the same text, one plan.
+    window = QueryString(f" LIMIT {int(limit)} OFFSET {int(offset)}")
+    records = QueryString(_OPEN_CASE_RECORDS, scope, QueryString("rc.state <> 'cleared'"), window)
+    return records, QueryString(_OPEN_CASE_COUNT, scope)
 
 
 async def case_in_scope(user: CurrentUser, case_id: int) -> dict[str, Any] | None:
-    rows = await Household.raw(_CASE, household_scope_sql(user, "h"), QueryString("rc.id = {}", case_id))
+    rows = await Household.raw(
+        _CASE, household_scope_sql(user, "h"), QueryString("rc.id = {}", case_id), QueryString("")
+    )
     return rows[0] if rows else None
 
 

@@ -98,7 +98,10 @@ def exit_progress(area: Area, counts: dict[int, dict[str, int]]) -> StatTable:
 async def risk_clocks(area: Area) -> StatTable:
     """Open risk cases and monitored households by type, and the cases past their clocks."""
     cases = await Household.raw(
-        _OPEN_CASES, QueryString("h.village = ANY({})", area.villages), QueryString("rc.state <> 'cleared'")
+        _OPEN_CASES,
+        QueryString("h.village = ANY({})", area.villages),
+        QueryString("rc.state <> 'cleared'"),
+        QueryString(""),
     )
     village_ids = {part.name: part.id for part in area.parts}  # a township's villages have distinct names
     types = list(codes.MONITORING_TYPE)

@@ -72,7 +72,7 @@ async def test_the_overviews_township_rate_is_the_whole_of_the_villages_rates(
     leader = CurrentUser(world["leader"], "mleader", "", Role.LEADER, township["township"], None, None, "zh_CN", "")
     for user in (leader, replace(leader, township_id=empty.id), replace(leader, township_id=None)):
         figures = await rate_page(user, today(), this_year())  # the villages' rates with the years, in one statement
-        assert (await overview(user, this_year(), 20, today())).township_rate == figures.township
+        assert (await overview(user, this_year(), 20, 10, today())).township_rate == figures.township
         assert figures.years == await township_years(user.township_id or -1, this_year())
 
 
