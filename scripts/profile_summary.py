@@ -33,8 +33,10 @@ FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^():]+):(?P<line>\d+)\)$")
 def read_stacks(path: Path) -> Counter[tuple[str, ...]]:
     """The worker's stacks (the server's own process, idle between requests, is left out) and their sample counts."""
     stacks: Counter[tuple[str, ...]] = Counter()
-    for line in path.read_text().splitlines():
+    for line in path.read_text().split("\n"):  # one stack a line (splitlines would also cut at \x1c, \u2028...)
         stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
         frames = tuple(stack.split(";"))
         if sum(frame.startswith("process ") for frame in frames) < 2:
             continue

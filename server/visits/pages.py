@@ -47,8 +47,15 @@ def sees_distance(user: CurrentUser) -> bool:
 
 
 # The household as the visit pages name it (their header): the columns, and their names in a row.
-HEADER_COLUMNS = f"h.id, h.code, h.monitoring_type, {HEAD} AS head, vl.name AS village_name"
-HEADER = ("id", "code", "monitoring_type", "head", "village_name")
+_HEADER_VALUES = {
+    "id": "h.id",
+    "code": "h.code",
+    "monitoring_type": "h.monitoring_type",
+    "head": HEAD,
+    "village_name": "vl.name",
+}
+HEADER = tuple(_HEADER_VALUES)
+HEADER_COLUMNS = ", ".join(f"{value} AS {name}" for name, value in _HEADER_VALUES.items())
 _HEADER = f"SELECT {HEADER_COLUMNS} FROM household h JOIN village vl ON vl.id = h.village WHERE h.id = {{}} AND {{}}"
 
 
@@ -155,7 +162,15 @@ async def recent_visits_beside(
     """A cadre's own recent visits, as `recent_visits` reads them, and the one row of the statement `beside` (its
     `columns`, none of them a visit's), in one statement: the visit list's with the cadre's due follow-ups (a
     statement fewer: about 0.1 ms of the worker's CPU and 0.07 of the database's a list)."""
-    visits = _visits_picked(user, "v.cadre = {}", (user.id,), limit)
+    return await visits_beside(user, "v.cadre = {}", (user.id,), beside, columns, limit)
+
+
+async def visits_beside(
+    user: CurrentUser, condition: str, args: tuple[Any, ...], beside: QueryString, columns: tuple[str, ...], limit: int
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The visits `visits_where` reads, and the one row of the statement `beside` (its `columns`, none of them a
+    visit's; empty when it has none), in one statement (`_BESIDE`)."""
+    visits = _visits_picked(user, condition, args, limit)
     rows = await fetch_query(QueryString(_BESIDE, visits, beside))
     found: list[dict[str, Any]] = []
     other: dict[str, Any] = {}
@@ -171,21 +186,22 @@ async def recent_visits_beside(
     return found, other
 
 
-# The household as `household_header` names it, with the rest of its timeline besides the visits, in one statement
-# (three fewer): its follow-ups (rows of the table), the measures recorded outside visits (a placement, an attended
-# training, a completed project: the ledger view of migrations/plans, so the timeline shows everything the household
-# received) and its changes from the audit trail, its own and corrections of its visits (records, named by MEASURE and
-# CHANGE; exports and reveals are looked-at, not changes: they stay in the audit trail only). Every value keeps its
-# type: asyncpg reads rows and records of an array as it reads columns. Measures and changes come newest first, as
-# many as the page needs (`{{}}`, TIMELINE_PAGE entries a page), each in one total order, so the newest n of the
-# merged timeline are among the newest n of each source.
+# The household as `household_header` names it (its columns named `household_<name>`), with the rest of its timeline
+# besides the visits, read beside them (`visits_beside`) in one statement (four fewer): its follow-ups (rows of the
+# table), the measures recorded outside visits (a placement, an attended training, a completed project: the ledger
+# view of migrations/plans, so the timeline shows everything the household received) and its changes from the audit
+# trail, its own and corrections of its visits (records, named by MEASURE and CHANGE; exports and reveals are
+# looked-at, not changes: they stay in the audit trail only). Every value keeps its type: asyncpg reads rows and
+# records of an array as it reads columns. Measures and changes come newest first, as many as the page needs (`{{}}`,
+# TIMELINE_PAGE entries a page), each in one total order, so the newest n of the merged timeline are among the newest
+# n of each source.
 _TIMELINE = f"""
-SELECT {HEADER_COLUMNS},
+SELECT {", ".join(f"{value} AS household_{name}" for name, value in _HEADER_VALUES.items())},
        ARRAY(SELECT f FROM follow_up f WHERE f.household = h.id ORDER BY f.due_on DESC LIMIT 300) AS follow_ups,
        ARRAY(SELECT (d.source, d.type, d.amount, d.note, d.delivered_on,
                      d.delivered_on::timestamp AT TIME ZONE 'Asia/Shanghai')
              FROM delivered_measure d WHERE d.household = h.id AND d.source <> 'visit'
-             ORDER BY d.delivered_on DESC, d.source, d.source_id DESC LIMIT {{}}) AS measures,
+             ORDER BY d.delivered_on DESC, d.source, d.source_id DESC LIMIT {{}}) AS other_measures,
        ARRAY(SELECT (e.at, e.action, e.actor_label, u.display_name, e.target_type, e.target_id, e.detail)
              FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor
              WHERE ((e.target_type = 'household' AND e.target_id = h.id::text)
@@ -199,6 +215,7 @@ FROM household h JOIN village vl ON vl.id = h.village WHERE h.id = {{}} AND {{}}
 TIMELINE_PAGE = 30
 MEASURE = ("source", "type", "amount", "note", "delivered_on", "at")
 CHANGE = ("at", "action", "actor_label", "actor_name", "target_type", "target_id", "detail")
+_TIMELINE_COLUMNS = (*(f"household_{name}" for name in HEADER), "follow_ups", "other_measures", "changes")
 
 
 async def timeline(user: CurrentUser, household_id: int, page: int = 1) -> dict[str, Any] | None:
@@ -208,11 +225,10 @@ async def timeline(user: CurrentUser, household_id: int, page: int = 1) -> dict[
     scope."""
     shown = page * TIMELINE_PAGE
     wanted = shown + 1  # from each source: the page's entries could all be its, and one more tells of more
-    visits = await visits_where(user, "v.household = {}", household_id, limit=wanted)
-    rows = await fetch_query(QueryString(_TIMELINE, wanted, wanted, household_id, household_scope_sql(user, "h")))
-    if not rows:
+    rest = QueryString(_TIMELINE, wanted, wanted, household_id, household_scope_sql(user, "h"))
+    visits, row = await visits_beside(user, "v.household = {}", (household_id,), rest, _TIMELINE_COLUMNS, wanted)
+    if not row:
         return None
-    row = rows[0]
     follow_ups = [dict(follow_up) for follow_up in row["follow_ups"]]
     answered: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for follow_up in follow_ups:
@@ -225,13 +241,13 @@ async def timeline(user: CurrentUser, household_id: int, page: int = 1) -> dict[
     planned = [f for f in follow_ups if f["reason"] != "schedule"]
     for follow_up in sorted(planned, key=lambda f: (f["created_at"], f["id"]), reverse=True):
         entries.append({"type": "follow_up", "at": follow_up["created_at"], "follow_up": follow_up})
-    for measure in (dict(zip(MEASURE, record, strict=True)) for record in row["measures"]):
+    for measure in (dict(zip(MEASURE, record, strict=True)) for record in row["other_measures"]):
         entries.append({"type": "measure", "at": measure["at"], "measure": measure})
     for event in _changes([dict(zip(CHANGE, record, strict=True)) for record in row["changes"]]):
         entries.append({"type": "change", "at": event["at"], "event": event})
     entries.sort(key=lambda entry: entry["at"], reverse=True)  # stable: ties keep each source's own order
     open_ones = sorted((f for f in follow_ups if f["closed_at"] is None), key=lambda f: f["due_on"])
-    household = {key: row[key] for key in HEADER}
+    household = {key: row[f"household_{key}"] for key in HEADER}
     return {
         "household": household,
         "entries": entries[shown - TIMELINE_PAGE : shown],

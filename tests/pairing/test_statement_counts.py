@@ -27,13 +27,14 @@ DAILY_PAGES = [
     ("t_m1", "/follow-ups", 2),
     ("t_m1", "/households/{A3}", 2),
     ("t_m1", "/households/{A3}/visits/new", 2),
-    ("t_m1", "/households/{A3}/timeline", 3),
+    ("t_m1", "/households/{A3}/timeline", 2),
     ("t_leader", "/", 3),
     ("t_leader", "/coverage", 2),
     ("t_leader", "/visits/overdue", 2),
     ("t_leader", "/monitoring", 2),
     ("t_leader", "/monitoring/risks", 2),
     ("t_leader", "/monitoring/rate", 2),
+    ("t_leader", "/monitoring/cases", 2),
     ("t_admin", "/households", 2),
     ("t_admin", "/households?q=%E6%88%B7%E4%B8%BB", 2),  # 户主: every head, more after growing
 ]
