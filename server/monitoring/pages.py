@@ -25,7 +25,8 @@ from server.visits.codes import HARDSHIP
 OVERVIEW_RISKS = 20
 # The open cases the overview shows, the longest open first; all of them are on their own list (RISK_PAGE a page).
 OVERVIEW_CASES = 10
-# The risk list's rows a page, as the household lists (a phone loads the next page at the end of the list).
+# The rows a page of the risk list and of the open cases' list, as the household lists (a phone loads the next page at
+# the end of the list).
 RISK_PAGE = 30
 CODE_LISTS: dict[str, Any] = {
     "risk_sources": RISK_SOURCE,
