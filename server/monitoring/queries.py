@@ -220,12 +220,12 @@ def _open_cases(records: list[Any], count: int, today: date) -> OpenCases:
 
 def _cases(columns: str, rules: tuple[tuple[Rule[Any], str], ...]) -> str:
     """Risk cases in scope matching a condition (their `columns`), the longest open first (the statement's third `{}`:
-    a window of them, `LIMIT n OFFSET m`, or nothing), with the household's head, their first measure since found
-    and `rules` (a rule and its column) in force on the day each was found. The values those rules can take in the
-    cases' townships are read once, not looked up per case. The first measure is the first day on or after the day
-    found that the household received one (`delivered_day`, kept from the ledger by the database): an index probe
-    per case (reading the ledger's four parts for the cases' households was every visit of theirs, in every year).
-    Each case is joined to its household on the village too (the case keeps its household's: migration monitoring
+    a window of them, `_WINDOW`, or nothing), with the household's head, their first measure since found and `rules`
+    (a rule and its column) in force on the day each was found. The values those rules can take in the cases'
+    townships are read once, not looked up per case. The first measure is the first day on or after the day found
+    that the household received one (`delivered_day`, kept from the ledger by the database): an index probe per case
+    (reading the ledger's four parts for the cases' households was every visit of theirs, in every year). Each case
+    is joined to its household on the village too (the case keeps its household's: migration monitoring
     2026-12-07T05:00), so that the scope's villages lead to their open cases by the index of those: at county scale
     a township's cases were its 1,000 households hashed against the county's 2,588 open cases (3.0 → 0.4 ms). The
     head, the first measure and the rules are read for the cases in the window only."""
@@ -238,8 +238,7 @@ WITH cases AS MATERIALIZED (
     FROM risk_case rc
     JOIN household h ON h.id = rc.household AND h.village = rc.village
     JOIN village vl ON vl.id = h.village
-    WHERE {{}} AND {{}}
-    ORDER BY rc.found_on, rc.id{{}}
+    WHERE {{}} AND {{}}{{}}
 ), held AS MATERIALIZED ({policy.held_values_sql([rule for rule, _ in rules], "SELECT township FROM cases")}
 )
 SELECT c.*, {HEAD.replace("h.id", "c.household")} AS head, (SELECT min(d.delivered_on) FROM delivered_day d
@@ -265,6 +264,8 @@ ORDER BY oc.found_on, oc.id"""
 _CASE = _cases("rc.*", (*_TARGETS, (MONITORING_NOTICE_DAYS, "notice_min_days")))
 
 
+# A window of the cases in their order (the cases without one are put in order once, by the statement's own ORDER BY).
+_WINDOW = "\n    ORDER BY rc.found_on, rc.id LIMIT {limit} OFFSET {offset}"
 # How many cases are open in scope (the count of `_OPEN_CASE_RECORDS` without a window).
 _OPEN_CASE_COUNT = """SELECT count(*) FROM risk_case rc
 JOIN household h ON h.id = rc.household AND h.village = rc.village
@@ -276,7 +277,7 @@ def _open_cases_parts(user: CurrentUser, limit: int, offset: int) -> tuple[Query
     longest open first; and how many there are in all."""
     scope = household_scope_sql(user, "h")
     # Written into the statement as the risks' window is: its first page is always the same text, one plan.
-    window = QueryString(f" LIMIT {int(limit)} OFFSET {int(offset)}")
+    window = QueryString(_WINDOW.format(limit=int(limit), offset=int(offset)))
     records = QueryString(_OPEN_CASE_RECORDS, scope, QueryString("rc.state <> 'cleared'"), window)
     return records, QueryString(_OPEN_CASE_COUNT, scope)
 
