@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from server import policy
@@ -14,7 +15,7 @@ from server.monitoring.codes import CLEARING_CHECKLIST, RISK_SOURCE
 from server.monitoring.forms import StepForm
 from server.monitoring.rows import case_rows, risk_rows, state_tag
 from server.plans import delivered
-from server.web.listing import Page
+from server.web.listing import fetched_page
 
 __all__ = ["StepForm"]
 from server.clock import today
@@ -63,15 +64,11 @@ async def overview(user: CurrentUser, year: int) -> dict[str, Any]:
 async def risk_list(user: CurrentUser, year: int, page: int = 1) -> dict[str, Any]:
     """A page of the risks to check, the most urgent first (a work list: a risk recorded leaves it), and how many
     there are; a page past the end (the list got shorter since) is its last page."""
-    risks = await queries.risks_to_check(user, year, RISK_PAGE, (page - 1) * RISK_PAGE)
-    last = max((risks.total + RISK_PAGE - 1) // RISK_PAGE, 1)
-    if page > last:
-        page = last
-        risks = await queries.risks_to_check(user, year, RISK_PAGE, (page - 1) * RISK_PAGE)
+    risks, result = await fetched_page(partial(queries.risks_to_check, user, year), page, RISK_PAGE)
     return {
         "year": year,
         "line": risks.line,
-        "result": Page(risks.rows, risks.total, page, RISK_PAGE),
+        "result": result,
         "risk_rows": risk_rows,
         "can_edit": user.role is Role.ADMIN,
         "today": today(),
@@ -83,12 +80,8 @@ async def case_list(user: CurrentUser, page: int = 1) -> dict[str, Any]:
     """A page of the open risk cases, the longest open first, and how many there are; a page past the end (cases
     cleared since) is its last page."""
     now = today()
-    cases = await queries.open_cases(user, RISK_PAGE, (page - 1) * RISK_PAGE, now)
-    last = max((cases.total + RISK_PAGE - 1) // RISK_PAGE, 1)
-    if page > last:
-        page = last
-        cases = await queries.open_cases(user, RISK_PAGE, (page - 1) * RISK_PAGE, now)
-    return {"result": Page(cases.rows, cases.total, page, RISK_PAGE), "case_rows": case_rows}
+    _, result = await fetched_page(lambda limit, offset: queries.open_cases(user, limit, offset, now), page, RISK_PAGE)
+    return {"result": result, "case_rows": case_rows}
 
 
 async def case_page(user: CurrentUser, case_id: int) -> dict[str, Any] | None:

@@ -1,10 +1,11 @@
-"""Lists at the desk: the order a column header asks for, and one page of a list (for lists already in memory)."""
+"""Lists at the desk: the order a column header asks for, and one page of a list (in memory, or fetched a window at a
+time)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -47,3 +48,27 @@ class Page(Generic[T]):
 def page_of(rows: list[T], page: int, size: int = 50) -> Page[T]:
     page = min(max(page, 1), max((len(rows) + size - 1) // size, 1))
     return Page(rows[(page - 1) * size : page * size], len(rows), page, size)
+
+
+class Counted(Protocol[T]):
+    """A window of a list's rows and how many rows the whole list has."""
+
+    @property
+    def rows(self) -> list[T]: ...
+
+    @property
+    def total(self) -> int: ...
+
+
+C = TypeVar("C", bound=Counted[Any])
+
+
+async def fetched_page(fetch: Callable[[int, int], Awaitable[C]], page: int, size: int) -> tuple[C, Page[Any]]:
+    """Page `page` of a list fetched a window at a time (`fetch(limit, offset)`), and the fetched window itself; a page
+    past the end (the list got shorter since it was shown) is its last page."""
+    found = await fetch(size, (page - 1) * size)
+    last = max((found.total + size - 1) // size, 1)
+    if page > last:
+        page = last
+        found = await fetch(size, (page - 1) * size)
+    return found, Page(found.rows, found.total, page, size)
