@@ -74,6 +74,9 @@ async def monitoring_line(year: int, township_id: int | None) -> Line:
 # the column PostgreSQL keeps with the row (`per_capita_income`, generated: working it out in the filter and again for
 # each candidate was a third of the statement); `watched` is materialized so that the judgements, filters and sort
 # keys read it once.
+# The watched households are read by their scope's villages from their own partial index (`household_watched`,
+# migration monitoring 2026-12-07T10:00), which holds every column read of them here: a column of `h` added to
+# `watched` belongs in that index too, or the judgement reads the households' wide rows again.
 # (Filtering in a subquery that names the income kept PostgreSQL from the households' village index: a scan of the
 # county's 50,000 households, 34 ms.) The line comes even when no household is to be checked (the risks are joined
 # to it), in `position` order. `{}` after the head: more columns (the overview's open cases and rate, `overview`).

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from server.monitoring.pages import OVERVIEW_RISKS, RISK_PAGE
+from server.monitoring.queries import WATCHED_STATUSES
 from server.monitoring.tables import RiskCase
 from server.pairing.tables import Pairing
 from server.visits.tables import Visit
@@ -289,3 +290,21 @@ async def test_names_with_markup_show_as_text_in_the_risk_and_case_rows(
     overview = (await client.get("/monitoring")).text
     assert escaped in overview.split(f'href="/monitoring/cases/{case}"', 1)[1].split("</a>", 1)[0]
     assert "<b onclick" not in risks + overview
+
+
+async def test_the_watched_households_index_holds_what_the_risks_judgement_reads(db: Any) -> None:
+    """The partial index `household_watched` holds exactly the households monitoring watches (WATCHED_STATUSES) and
+    every column the risks' judgement reads of them, so the judgement can read the index alone (when the statuses or
+    the columns read change, so must the index). The definition is compared, not a plan: the planner's choice depends
+    on the table's statistics."""
+    index = await db.connection.fetchrow(
+        """
+        SELECT pg_get_expr(i.indpred, i.indrelid) AS predicate,
+               ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) AS key(attnum)
+                     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = key.attnum) AS columns
+        FROM pg_index i WHERE i.indexrelid = 'household_watched'::regclass
+        """
+    )
+    assert set(re.findall(r"'(\w+)'", index["predicate"])) == set(WATCHED_STATUSES)
+    read = {"id", "village", "code", "status", "monitoring_type", "income_year", "per_capita_income"}
+    assert read <= set(index["columns"])
