@@ -231,20 +231,22 @@ def _cases(columns: str, rules: tuple[tuple[Rule[Any], str], ...]) -> str:
     is joined to its household on the village too (the case keeps its household's: migration monitoring
     2026-12-07T05:00), so that the scope's villages lead to their open cases by the index of those: at county scale
     a township's cases were its 1,000 households hashed against the county's 2,588 open cases (3.0 → 0.4 ms). The
-    head, the first measure and the rules are read for the cases in the window only."""
+    household's code and head, the first measure and the rules are read for the cases in the window only (with the
+    code read beside the cases, the township demo's overview read all 1,000 households for its ten: 0.58 → 0.45 ms)."""
     in_force = "".join(
         f", {policy.held_sql(rule, 'held', 'c.township', 'c.found_on')} AS {column}" for rule, column in rules
     )
     return f"""
 WITH cases AS MATERIALIZED (
-    SELECT {columns}, h.code, vl.name AS village_name, vl.township
+    SELECT {columns}, vl.name AS village_name, vl.township
     FROM risk_case rc
     JOIN household h ON h.id = rc.household AND h.village = rc.village
     JOIN village vl ON vl.id = h.village
     WHERE {{}} AND {{}}{{}}
 ), held AS MATERIALIZED ({policy.held_values_sql([rule for rule, _ in rules], "SELECT township FROM cases")}
 )
-SELECT c.*, {HEAD.replace("h.id", "c.household")} AS head, (SELECT min(d.delivered_on) FROM delivered_day d
+SELECT c.*, (SELECT hc.code FROM household hc WHERE hc.id = c.household) AS code,
+       {HEAD.replace("h.id", "c.household")} AS head, (SELECT min(d.delivered_on) FROM delivered_day d
              WHERE d.household = c.household AND d.delivered_on >= c.found_on) AS first_measure_on{in_force}
 FROM cases c
 ORDER BY c.found_on, c.id
