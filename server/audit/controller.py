@@ -14,6 +14,7 @@ from server.audit.actions import ACTIONS, TARGET_TYPES
 from server.audit.display import named_ids, shown
 from server.audit.export import audit_xlsx
 from server.audit.queries import record
+from server.audit.rows import audit_entries
 from server.web.auth import client_ip, current_user
 from server.web.downloads import xlsx_download
 from server.web.guards import requires_admin
@@ -48,6 +49,7 @@ class AuditController(Controller):
             query=filters.query(),
             actions=ACTIONS.choices(),
             target_types=TARGET_TYPES.choices(),
+            audit_entries=audit_entries,
         )
 
     @get("/export.xlsx")
@@ -71,4 +73,11 @@ class AuditController(Controller):
                      target_id=event_id, ip=client_ip(request))  # fmt: skip
         names = await search.names(user.township_id, named_ids([row]))
         event = shown(row, reveal=True, names=names)
-        return await page(request, "audit/entry.html", fragment="audit/_entry.html", event=event, revealed=True)
+        return await page(
+            request,
+            "audit/entry.html",
+            fragment="audit/_entry.html",
+            event=event,
+            revealed=True,
+            audit_entries=audit_entries,
+        )
