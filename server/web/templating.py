@@ -36,7 +36,7 @@ from server.visits.cells import measures_text
 from server.web.assets import static_url
 from server.web.navigation import NAVIGATION, NavItem
 from server.web.offline import KEEPING_HEADER
-from server.web.widgets import UNESCAPED_TYPES, bar, chip, chip_select, sort_th, urlencode
+from server.web.widgets import UNESCAPED_TYPES, bar, chip, chip_select, options, sort_th, urlencode
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
 
@@ -211,6 +211,7 @@ def build_environment() -> Environment:
         sort_th=sort_th,
         chip=chip,
         chip_select=chip_select,
+        options=options,
         rate_bar=rate_bar,  # the monitoring pages' and the county's home's rates
         rate_cells=rate_cells,
     )

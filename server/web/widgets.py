@@ -103,13 +103,21 @@ def chip_select(name: str, label: str, choices: Iterable[tuple[Any, str]], value
     """A select shown as a chip (many choices, e.g. the villages): `choices` (code, text), `value` the chosen code,
     `blank` the text of "all". Every template's `chip_select` (templates/_macros.html exports this one): the macro it
     was took 65 µs for a township's 26 villages."""
-    chosen = str(value or "")
-    options = "".join(
-        f'<option value="{_html(code)}"{" selected" if str(code) == chosen else ""}>{escape(text)}</option>'
-        for code, text in choices
-    )
     return Markup(  # noqa: S704 -- every value escaped
         f'<label class="chip chip--select"><span class="sr-only">{escape(label)}</span>'
         f'<select class="chip-select{" is-set" if value else ""}" name="{escape(name)}">\n'
-        f'  <option value="">{escape(blank)}</option>\n{options}</select></label>'
+        f'  <option value="">{escape(blank)}</option>\n{options(choices, value)}</select></label>'
+    )
+
+
+def options(choices: Iterable[tuple[Any, str]], value: Any) -> Markup:
+    """A select's `<option>`s one after another: `choices` (code, text), the one whose code is `value` (as text)
+    selected. Every template's `options`: a loop of them in a template took about 2 µs an option (the audit trail's
+    filters have 107 actions and 28 targets: a fifth of its page)."""
+    chosen = str(value or "")
+    return Markup(  # noqa: S704 -- every value escaped
+        "".join(
+            f'<option value="{_html(code)}"{" selected" if str(code) == chosen else ""}>{escape(text)}</option>'
+            for code, text in choices
+        )
     )

@@ -1,4 +1,5 @@
-"""The filter chips (`chip`, `chip_select`), written in Python: the same HTML the template macros wrote."""
+"""The filter chips (`chip`, `chip_select`) and a select's options (`options`), written in Python: the same HTML the
+templates wrote."""
 
 from __future__ import annotations
 
@@ -69,4 +70,25 @@ def test_a_select_chip_is_the_macro_it_replaced(choices: list[tuple[Any, str]], 
     )
     template = build_environment().from_string(IMPORT + MACROS + call)
     old, new = template.render(label='Vil"lage', choices=choices, value=value, blank="All <villages>").split("|")
+    assert new == old
+
+
+@pytest.mark.parametrize(
+    ("choices", "value"),
+    [
+        ([], ""),
+        ([("login", "登录"), ("export", "导出")], ""),
+        ([("login", "登录"), ("export", "导出")], "export"),
+        ([("a&b", "<b> & \"'"), ("x", Markup("<i>y</i>"))], "a&b"),
+        ([("login", "登录")], "gone"),
+    ],
+)
+def test_a_selects_options_are_the_loop_they_replaced(choices: list[tuple[str, str]], value: str) -> None:
+    """The audit trail's filters wrote their options with this loop (templates/audit/search.html)."""
+    loop = (
+        '{% for code, label in choices %}<option value="{{ code }}"{% if code == value %} selected{% endif %}>'
+        "{{ label }}</option>{% endfor %}"
+    )
+    template = build_environment().from_string(loop + "|{{ options(choices, value) }}")
+    old, new = template.render(choices=choices, value=value).split("|")
     assert new == old
