@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -106,3 +107,18 @@ async def post_on(client: httpx.AsyncClient, page_url: str, action: str, data: d
     page = await client.get(page_url)
     assert page.status_code == 200, page.status_code
     return await client.post(action, data={**data, "_csrf_token": csrf_token_of(page.text)})
+
+
+async def partial_index(db: Any, name: str) -> tuple[set[str], set[str]]:
+    """The values an index's condition names (`status IN ('a', 'b')`: {"a", "b"}) and the columns it holds (its keys
+    and included columns): what a test compares with the rule and the statement the index serves."""
+    index = await db.connection.fetchrow(
+        """
+        SELECT pg_get_expr(i.indpred, i.indrelid) AS predicate,
+               ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) AS key(attnum)
+                     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = key.attnum) AS columns
+        FROM pg_index i WHERE i.indexrelid = $1::regclass
+        """,
+        name,
+    )
+    return set(re.findall(r"'(\w+)'", index["predicate"])), set(index["columns"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
@@ -11,7 +10,7 @@ import httpx
 from server.households.tables import Household
 from server.monitoring.rate import LIFTED
 from server.places.tables import Village
-from tests.monitoring.conftest import as_user
+from tests.monitoring.conftest import as_user, partial_index
 
 
 async def households(village: int, status: str, count: int) -> None:
@@ -125,13 +124,6 @@ async def test_the_lifted_households_index_holds_what_the_rate_reads(db: Any) ->
     """The partial index `household_lifted` holds exactly the households the rate counts (LIFTED) and every column the
     rate reads of them, so the rate can read the index alone (when LIFTED changes, so must the index). The index's
     definition is compared, not a plan: whether the planner picks it depends on the table's statistics."""
-    index = await db.connection.fetchrow(
-        """
-        SELECT pg_get_expr(i.indpred, i.indrelid) AS predicate,
-               ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) AS key(attnum)
-                     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = key.attnum) AS columns
-        FROM pg_index i WHERE i.indexrelid = 'household_lifted'::regclass
-        """
-    )
-    assert set(re.findall(r"'(\w+)'", index["predicate"])) == set(LIFTED)
-    assert {"village", "status", "member_count"} <= set(index["columns"])
+    values, columns = await partial_index(db, "household_lifted")
+    assert values == set(LIFTED)
+    assert {"village", "status", "member_count"} <= columns
