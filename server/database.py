@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import hmac
 import logging
@@ -13,7 +12,6 @@ import warnings
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from string import Formatter
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -21,7 +19,7 @@ import asyncpg
 from piccolo.querystring import QueryString
 
 from server.observability.statements import count_statement
-from server.piccolo_conf import DB
+from server.piccolo_conf import DB, compiled
 from server.settings import Settings, get_settings
 
 APP_DATABASE = "bangfu"
@@ -201,43 +199,6 @@ async def fetch_query(query: QueryString) -> list[asyncpg.Record]:
     object around it and copied each row into a dict, 1-2 % of such a page's CPU."""
     sql, args = compiled(query)
     return await fetch_rows(sql, *args)
-
-
-def compiled(query: QueryString) -> tuple[str, list[Any]]:
-    """The statement with $1, $2, … for its values, and the values: what `QueryString.compile_string` gives, with each
-    template split at its `{}` once (`_pieces`) instead of on every request. Piccolo parses every nested template
-    again each time: the monitoring overview's fourteen, 7 KB of SQL, took 64 µs to compile, now 17."""
-    text: list[str] = []
-    args: list[Any] = []
-
-    def write(part: QueryString) -> None:
-        pieces, values = _pieces(part.template), part.args
-        for index, piece in enumerate(pieces):
-            text.append(piece)
-            if index == len(pieces) - 1 or index >= len(values):  # the text after the last placeholder, or no value
-                continue
-            if isinstance(values[index], QueryString):
-                write(values[index])
-            else:
-                args.append(values[index])
-                text.append(f"${len(args)}")
-
-    write(query)
-    return "".join(text), args
-
-
-@functools.lru_cache(maxsize=1024)
-def _pieces(template: str) -> tuple[str, ...]:
-    """A template's text before each `{}` and after the last, `{{` and `}}` read as one brace (string.Formatter). The
-    templates are the code's own: a few hundred, each parsed once. (Piccolo's compile took the text before an escaped
-    brace for a placeholder's: no statement of ours escapes one.)"""
-    pieces, text = [], ""
-    for literal, field, _, _ in Formatter().parse(template):
-        text += literal
-        if field is not None:
-            pieces.append(text)
-            text = ""
-    return (*pieces, text)
 
 
 async def concurrently(*steps: Awaitable[None]) -> None:

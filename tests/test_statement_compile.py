@@ -1,6 +1,7 @@
 """A statement built as nested QueryStrings is sent as the very text and values piccolo's own compile gives
-(`database.compiled`, which parses each template once): nested parts, a trailing or leading placeholder, a column as
-an argument, the monitoring overview's whole statement; an escaped brace is one brace of the text."""
+(`piccolo_conf.compiled`, which parses each template once, for every statement the engine runs): nested parts, a
+trailing or leading placeholder, a column as an argument, the monitoring overview's whole statement; an escaped brace
+is one brace of the text."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from piccolo.querystring import QueryString
 
 from server.accounts.roles import Role
 from server.accounts.sessions import CurrentUser
-from server.database import compiled
 from server.households.tables import Household
 from server.monitoring import queries, rate
+from server.piccolo_conf import compiled
+from server.places.tables import Village
 
 
 def test_nested_parts_and_columns_compile_as_piccolo_compiles_them() -> None:
@@ -36,6 +38,15 @@ def test_nested_parts_and_columns_compile_as_piccolo_compiles_them() -> None:
 def test_an_escaped_brace_is_a_brace_of_the_statement_not_a_placeholder() -> None:
     statement = QueryString("SELECT '{{1,2}}'::int[] @> ARRAY[{}]", QueryString("{}::int", 2))
     assert compiled(statement) == ("SELECT '{1,2}'::int[] @> ARRAY[$1::int]", [2])
+
+
+async def test_the_engine_runs_the_orm_s_statements_and_raw_ones_as_compiled(township: dict[str, int]) -> None:
+    # (the fixture's places were saved by the ORM, as these are read)
+    found = await Village.select(Village.name).where(Village.township == township["township"])
+    assert found == [{"name": "双河村"}]
+    # piccolo's own compile wrote this statement with the text before the escaped brace as a placeholder's
+    rows = await Household.raw("SELECT '{{1,2}}'::int[] AS pair, {}::int + {}::int AS sum", 3, 4)
+    assert rows == [{"pair": [1, 2], "sum": 7}]
 
 
 def test_the_monitoring_overview_statement_compiles_as_piccolo_compiles_it() -> None:
