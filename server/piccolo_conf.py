@@ -74,16 +74,16 @@ def compiled(query: QueryString) -> tuple[str, list[Any]]:
     args: list[Any] = []
 
     def write(part: QueryString) -> None:
-        pieces, values = _pieces(part.template), part.args
-        for index, piece in enumerate(pieces):
+        *before_placeholders, last = _pieces(part.template)
+        for piece, value in zip(before_placeholders, part.args, strict=False):
             text.append(piece)
-            if index == len(pieces) - 1 or index >= len(values):  # the text after the last placeholder, or no value
-                continue
-            if isinstance(values[index], QueryString):
-                write(values[index])
+            if isinstance(value, QueryString):
+                write(value)
             else:
-                args.append(values[index])
+                args.append(value)
                 text.append(f"${len(args)}")
+        text.extend(before_placeholders[len(part.args) :])  # a placeholder without a value left out, as by Piccolo
+        text.append(last)
 
     write(query)
     return "".join(text), args
