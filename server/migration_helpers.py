@@ -25,6 +25,20 @@ def add_raw_sql(manager: MigrationManager, forwards: Sequence[str], backwards: S
     manager.add_raw_backwards(run_backwards)
 
 
+def filled_in_slices(table: str, statement: str, batch: int) -> Callable[[], Awaitable[None]]:
+    """A step that runs `statement` (an UPDATE with `{}` for the first id of a slice and `{}` for the end, exclusive)
+    over every id of `table` in slices of `batch`, each statement well within the engine's command timeout."""
+
+    async def fill() -> None:
+        engine = engine_finder()
+        assert engine is not None
+        [row] = await engine.run_ddl(f"SELECT coalesce(max(id), 0) AS last FROM {table}")
+        for start in range(0, row["last"] + 1, batch):
+            await engine.run_ddl(statement.format(start, start + batch))
+
+    return fill
+
+
 def moved_into_new_table(
     table: str, primary_key: str, *, partition_by: str | None, sequence: str | None = None, extras: Sequence[str] = ()
 ) -> list[str]:

@@ -11,9 +11,7 @@ an insert, which fire no AFTER UPDATE trigger.
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from piccolo.engine import engine_finder
-
-from server.migration_helpers import add_raw_sql
+from server.migration_helpers import add_raw_sql, filled_in_slices
 
 ID = "2026-12-06T00:15:00:000000"
 VERSION = "1.38.0"
@@ -61,18 +59,9 @@ BACKWARDS = [
 ]
 
 
-async def fill_existing() -> None:
-    """The follow-ups closed so far, in slices of ids."""
-    engine = engine_finder()
-    assert engine is not None
-    [row] = await engine.run_ddl("SELECT coalesce(max(id), 0) AS last FROM follow_up")
-    for start in range(0, row["last"] + 1, BATCH):
-        await engine.run_ddl(FILLED.format(start, start + BATCH))
-
-
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="visits", description=DESCRIPTION)
     add_raw_sql(manager, forwards=COLUMNS, backwards=BACKWARDS)
-    manager.add_raw(fill_existing)
+    manager.add_raw(filled_in_slices("follow_up", FILLED, BATCH))
     add_raw_sql(manager, forwards=TRIGGERS, backwards=[])
     return manager

@@ -38,8 +38,10 @@ LONG = 1800  # seconds: a statement of the bulk load, or an index built over a p
 MEASURE_SHARE = 30  # percent of visits that record a measure
 PROBLEM_SHARE = 15  # percent of visits that note a problem
 NEAR_SHARE = 85  # percent of home visits with a position near the household
-# Looks up each closed follow-up's visit (1.8 million at county scale): off while the load writes the same values.
+# Look up each closed follow-up's visit (1.8 million at county scale) and each measure's: off while the load writes the
+# same values.
 CLOSING_FACTS_TRIGGER = "follow_up_closing_visit_facts_set"
+MEASURE_FACTS_TRIGGER = "visit_measure_visit_facts_set"
 # Counts each household's deliveries anew when measures are added (migration plans_2026_12_06t09_40_00): for each slice
 # of a million visits, every household touched (22 s for a county's, more with each slice): off while the load
 # writes, and the townships' households counted once at the end.
@@ -193,9 +195,9 @@ def _amount_sql(key: str) -> str:
 
 
 MEASURES_SQL = f"""
-INSERT INTO visit_measure (visit, type, amount, note, position)
-SELECT m.visit, m.type, {_amount_sql("m.visit")}, '', 0
-FROM (SELECT v.id AS visit, {one_of(tuple(kind for kind, _ in MEASURES), "v.id", 22)} AS type
+INSERT INTO visit_measure (visit, type, amount, note, position, cadre, visited_at)
+SELECT m.visit, m.type, {_amount_sql("m.visit")}, '', 0, m.cadre, m.visited_at
+FROM (SELECT v.id AS visit, v.cadre, v.visited_at, {one_of(tuple(kind for kind, _ in MEASURES), "v.id", 22)} AS type
       FROM visit v
       WHERE v.id >= $1::bigint + $2 AND v.id < $1::bigint + $3 AND {pick("v.id", 21, 100)} < {MEASURE_SHARE}) AS m
 """
@@ -250,10 +252,16 @@ async def indexes_deferred(connection: asyncpg.Connection, tables: tuple[str, ..
 
 
 def closing_lookup_off(connection: asyncpg.Connection, owner: bool) -> AbstractAsyncContextManager[None]:
-    """The owner turns off the trigger that looks up each closed follow-up's visit, and the one that counts the
-    households' deliveries, while the load writes; on again when the block ends (the caller counts the deliveries
-    then). For another role they stay on (and write the same)."""
-    return triggers_off(connection, owner, ("follow_up", CLOSING_FACTS_TRIGGER), ("visit_measure", DELIVERED_TRIGGER))
+    """The owner turns off the triggers that look up each closed follow-up's visit and each measure's, and the one
+    that counts the households' deliveries, while the load writes; on again when the block ends (the caller counts the
+    deliveries then). For another role they stay on (and write the same)."""
+    return triggers_off(
+        connection,
+        owner,
+        ("follow_up", CLOSING_FACTS_TRIGGER),
+        ("visit_measure", MEASURE_FACTS_TRIGGER),
+        ("visit_measure", DELIVERED_TRIGGER),
+    )
 
 
 async def history_demo(connection: asyncpg.Connection, township_ids: list[int], months: int) -> Counter[str]:

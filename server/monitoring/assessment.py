@@ -229,12 +229,12 @@ async def _follow_ups(result: dict[int, Assessment], ids: list[int], first: date
 async def _measures(result: dict[int, Assessment], ids: list[int], start: datetime, end: datetime) -> None:
     rows = await _counts(
         # Every delivered measure the cadre recorded (visits, referrals that became placements, enrolments attended).
-        # The ledger view's visit branch dates a measure by its visit's local day, which no index serves: the
-        # measures of visits are read here by the year's range of visited_at (the same days, Asia/Shanghai), which
-        # prunes to the year's partition, and the view gives the other sources.
+        # The measures of visits are read by their visit's cadre and time, kept on each by triggers (migrations/visits,
+        # 2026-12-07) and indexed: the year's range of visited_at is the same days (Asia/Shanghai) as the ledger
+        # view's local day, which no index serves; the view gives the other sources.
         "SELECT cadre, type, count(*) AS n, coalesce(sum(amount), 0) AS amount FROM ("
-        " SELECT v.cadre, m.type::text AS type, m.amount FROM visit_measure m JOIN visit v ON v.id = m.visit"
-        " WHERE v.cadre = ANY({}) AND v.visited_at >= {} AND v.visited_at < {}"
+        " SELECT m.cadre, m.type::text AS type, m.amount FROM visit_measure m"
+        " WHERE m.cadre = ANY({}) AND m.visited_at >= {} AND m.visited_at < {}"
         " UNION ALL SELECT cadre, type, amount FROM delivered_measure"
         " WHERE source <> 'visit' AND cadre = ANY({}) AND delivered_on >= {} AND delivered_on < {}"
         ") d GROUP BY cadre, type ORDER BY cadre, type",
