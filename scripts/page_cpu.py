@@ -51,6 +51,7 @@ PAGES = [
     ("visit-form", "/households/{cadre_household}/visits/new", "cadre"),
     ("visit-timeline", "/households/{cadre_household}/timeline", "cadre"),
     ("job-candidates-leader", "/jobs/{job}", "leader"),
+    ("audit-admin", "/audit", "admin"),
 ]
 # The households scripts/bench.py measures: the first of the demo township, the demo cadre's most visited of those
 # paired with them today (and the first job of the township, whose candidates it measures).
