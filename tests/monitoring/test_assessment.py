@@ -202,6 +202,17 @@ async def test_the_assessment_list_has_names_and_no_ranking(client: httpx.AsyncC
     assert "排名" not in page.text.replace("不做排名", "")
 
 
+async def test_the_assessment_list_steps_to_the_year_before_and_back_but_not_past_this_year(
+    client: httpx.AsyncClient, record: dict[str, Any]
+) -> None:
+    await as_user(client, "mleader")
+    current = await client.get("/monitoring/assessment")
+    assert f'href="/monitoring/assessment?year={YEAR}" rel="prev">‹ {YEAR} 年</a>' in current.text
+    assert 'rel="next"' not in current.text
+    earlier = await client.get(f"/monitoring/assessment?year={YEAR}")
+    assert f'href="/monitoring/assessment?year={YEAR + 1}" rel="next">{YEAR + 1} 年 ›</a>' in earlier.text
+
+
 async def test_measures_of_visits_near_midnight_count_in_the_year_of_their_local_day_as_in_the_ledger(
     world: dict[str, Any], make_user: Any, township: dict[str, int]
 ) -> None:
