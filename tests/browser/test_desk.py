@@ -103,6 +103,15 @@ async def test_a_leader_follows_a_village_figure_to_the_households_and_whom_to_c
     assert await links.count() >= 2 * await desk.locator("#overdue-villages tbody tr").count()
 
 
+async def test_the_statistics_filter_button_stands_on_the_line_of_its_fields(desk: Page) -> None:
+    await log_in(desk, "admin")
+    await desk.goto("/statistics")
+    year = await desk.locator("#statistics-filter input[name=year]").bounding_box()
+    button = await desk.locator("#statistics-filter button[type=submit]").bounding_box()
+    assert year and button
+    assert abs((year["y"] + year["height"]) - (button["y"] + button["height"])) < 1, (year, button)
+
+
 async def test_printing_from_the_desk_gives_a4_pages_without_the_navigation(desk: Page) -> None:
     await log_in(desk, "leader")
     await desk.goto("/visits/ledger/monthly")
