@@ -108,7 +108,8 @@ async def test_the_statistics_filter_button_stands_on_the_line_of_its_fields(des
     await desk.goto("/statistics")
     year = await desk.locator("#statistics-filter input[name=year]").bounding_box()
     button = await desk.locator("#statistics-filter button[type=submit]").bounding_box()
-    assert year and button
+    assert year
+    assert button
     assert abs((year["y"] + year["height"]) - (button["y"] + button["height"])) < 1, (year, button)
 
 

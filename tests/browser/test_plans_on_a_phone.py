@@ -66,7 +66,10 @@ async def test_a_cadre_plans_a_measure_delivers_it_on_a_visit_and_prints_the_man
     # The visit's measures read on one line after their label, as its note does (the label is not a block of its own).
     measures = page.locator(".timeline__item--visit .visit-text", has_text="教育扶持 1500.00元").first
     label, line = await measures.locator(".muted").bounding_box(), await measures.bounding_box()
-    assert label and line and abs(label["x"] - line["x"]) < 1 and line["height"] < 2 * label["height"], (label, line)
+    assert label
+    assert line
+    assert abs(label["x"] - line["x"]) < 1, (label, line)
+    assert line["height"] < 2 * label["height"], (label, line)
 
     await page.goto(f"/households/{household}/manual")
     await expect(page.locator("[data-manual-plan]")).to_contain_text("落实雨露计划助学补助")
