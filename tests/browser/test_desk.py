@@ -113,6 +113,17 @@ async def test_the_statistics_filter_button_stands_on_the_line_of_its_fields(des
     assert abs((year["y"] + year["height"]) - (button["y"] + button["height"])) < 1, (year, button)
 
 
+async def test_the_wide_reports_show_every_column_on_the_desk(desk: Page) -> None:
+    await log_in(desk, "admin")
+    for path in ("/projects/funding", "/statistics?chapter=progress", "/statistics?chapter=projects"):
+        await desk.goto(path)
+        for header in await desk.locator(".table-wrap table tr:first-child > th:last-child").all():
+            box = await header.bounding_box()
+            assert box is not None
+            assert box["x"] + box["width"] <= 1280, (path, await header.inner_text(), box)
+    await screenshot(desk, "desk-statistics-projects")
+
+
 async def test_printing_from_the_desk_gives_a4_pages_without_the_navigation(desk: Page) -> None:
     await log_in(desk, "leader")
     await desk.goto("/visits/ledger/monthly")
