@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import uuid
 from datetime import timedelta
 from io import BytesIO
@@ -148,14 +151,29 @@ async def test_the_overdue_list_names_the_cadre_to_call_sorts_by_lateness_and_ex
     assert "王甲" in page
     assert 'href="tel:13800001111"' in page, "a leader sees whom to call"
     assert "9 天" in page
-    assert "/coverage/overdue.xlsx?village=&amp;sort=" in page
-    sheet = load_workbook(BytesIO((await client.get("/coverage/overdue.xlsx")).content)).active
+    export = re.search(r'id="pending-export" href="([^"]+)"', page)
+    assert export is not None
+    assert export[1] == "/coverage/overdue.xlsx?sort="
+    sheet = load_workbook(BytesIO((await client.get(export[1])).content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     expected = [("甲户主3", "王甲", "13800001111", 9), ("乙户主1", "赵乙", None, 3)]
     assert [(r[1], r[3], r[4], r[6]) for r in rows] == expected
     village_b = (await client.get(f"/coverage/overdue.xlsx?village={small.village_b}")).content
     only_b = load_workbook(BytesIO(village_b)).active.iter_rows(min_row=2, values_only=True)
     assert [r[1] for r in only_b] == ["乙户主1"]
+
+
+async def test_every_link_of_the_lists_behind_the_figures_answers_with_or_without_a_village(
+    client: httpx.AsyncClient, small: Small
+) -> None:
+    await FollowUp.insert(FollowUp(household=small.h["B1"], due_on=clock.today() - timedelta(days=3)))
+    await log_in(client, "t_leader")
+    for path in ("/coverage/unvisited", "/coverage/overdue", f"/coverage/overdue?village={small.village_b}"):
+        page = (await client.get(path)).text
+        links = {html.unescape(href) for href in re.findall(r'href="(/coverage/(?:unvisited|overdue)[^"]*)"', page)}
+        assert any("sort=" in link for link in links), path
+        for link in links:  # the sorting headers, the export, "all villages"
+            assert (await client.get(link)).status_code == 200, link
 
 
 async def test_a_village_without_households_counts_nobody_unvisited(small: Small) -> None:
