@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-
 import uuid
 from datetime import timedelta
 from io import BytesIO
