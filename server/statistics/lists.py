@@ -126,7 +126,7 @@ def _condition(table: str, key: str, area: Area, period: Period) -> QueryString:
             )
         return QueryString("{} AND p.kind = {}", base, key)
     if table in ("visits", "trend_visits"):
-        return _month_condition(area, key)
+        return _month_condition(area, period, key)
     if table in ("trend_status", "trend_income"):
         return _year_condition(table, key, area, period)
     raise NotFoundException()
@@ -144,13 +144,16 @@ def _year_condition(table: str, key: str, area: Area, period: Period) -> QuerySt
     return QueryString(f"{{}} AND h.{column} = {{}}", base, int(key))
 
 
-def _month_condition(area: Area, key: str) -> QueryString:
-    try:
-        year, month = (int(part) for part in key.split("-"))
-        Period(year, month).start  # noqa: B018 -- raises on a month that does not exist
-    except ValueError as error:
-        raise NotFoundException() from error
-    period = Period(year, month)
+def _month_condition(area: Area, period: Period, key: str) -> QueryString:
+    """Visits of a month of the table (`key` 'YYYY-MM'), or of the whole period the report covers (its total row,
+    'all')."""
+    if key != "all":
+        try:
+            year, month = (int(part) for part in key.split("-"))
+            Period(year, month).start  # noqa: B018 -- raises on a month that does not exist
+        except ValueError as error:
+            raise NotFoundException() from error
+        period = Period(year, month)
     return QueryString(
         "h.village = ANY({}) AND vi.visited_at >= {} AND vi.visited_at < {}",
         area.villages,

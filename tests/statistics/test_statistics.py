@@ -138,6 +138,21 @@ async def test_the_report_reads_a_chapter_at_a_time_and_every_table_is_one_link_
     assert "&chapter=measures#table-measures" in listed
 
 
+async def test_every_figure_of_every_chapter_opens_its_list_and_the_visits_total_lists_them_all(
+    client: httpx.AsyncClient, register: dict[str, int]
+) -> None:
+    await log_in(client, "stat_admin")
+    for chapter in CHAPTERS:
+        html = (await client.get(f"/statistics?year={YEAR}&chapter={chapter}")).text
+        for link in {href.replace("&amp;", "&") for href in re.findall(r'href="(/statistics/list/[^"]+)"', html)}:
+            assert (await client.get(link)).status_code == 200, link
+    visits = (await client.get(f"/statistics?year={YEAR}&chapter=visits")).text
+    total = re.search(r'href="(/statistics/list/visits/all[^"]*)">(\d+)<', visits)
+    assert total is not None, "the year's total of visits opens its list"
+    listed = (await client.get(total[1].replace("&amp;", "&"))).text
+    assert f"共 {total[2]} 条" in listed
+
+
 async def test_measures_are_counted_with_their_money_in_the_chosen_month_only(
     client: httpx.AsyncClient, register: dict[str, int]
 ) -> None:
