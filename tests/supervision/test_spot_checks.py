@@ -3,6 +3,7 @@ deadline; the responsible person answers with evidence; the inspector accepts or
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -86,6 +87,9 @@ async def test_rectification_answered_sent_back_answered_again_and_accepted(
     assert (await client.get(f"/findings/{finding_id}")).status_code == 404
     await log_in(client, "t_m1")
     assert 'href="/findings"' in (await client.get("/")).text  # on the responsible cadre's home
+    finding_page = (await client.get(f"/findings/{finding_id}")).text
+    assert 'class="app-header__back" href="/findings"' in finding_page, "back to their list, not to the check"
+    assert (await client.get(f"/checks/{check_id}")).status_code == 403  # which a cadre may not open
     answer = await post_form(
         client, f"/findings/{finding_id}", f"/findings/{finding_id}/answer", {"answer": "已联系施工队"}
     )
@@ -136,7 +140,11 @@ async def test_the_inspection_group_reads_the_township_but_writes_nothing_of_it(
 ) -> None:
     await log_in(client, "t_insp")
     assert (await client.get("/households")).status_code == 200
-    assert (await client.get(f"/households/{supervised.small.h['B1']}")).status_code == 200
+    household = await client.get(f"/households/{supervised.small.h['B1']}")
+    assert household.status_code == 200
+    main = household.text.split('<main id="main"', 1)[1]
+    for link in set(re.findall(r'href="(/[^"#]*)"', main)) - {"/outbox"}:  # nothing it may not open (a member's jobs)
+        assert (await client.get(link.replace("&amp;", "&"))).status_code == 200, link
     assert (await client.get(f"/visits/{supervised.visits[0]}")).status_code == 200
     assert (await client.get("/monitoring")).status_code == 200
     assert (await client.get(f"/households/{supervised.small.h['A3']}/edit")).status_code == 403
