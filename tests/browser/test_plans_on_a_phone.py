@@ -74,6 +74,8 @@ async def test_a_cadre_plans_a_measure_delivers_it_on_a_visit_and_prints_the_man
     await page.goto(f"/households/{household}/manual")
     await expect(page.locator("[data-manual-plan]")).to_contain_text("落实雨露计划助学补助")
     await expect(page.locator("[data-manual-measures]")).to_contain_text("1500.00")
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, "the manual's tables scroll in their own boxes, not the whole page"
     await page.emulate_media(media="print")
     await expect(page.locator(".manual__running")).to_be_visible()
     await expect(page.locator(".manual-tools")).to_be_hidden()
