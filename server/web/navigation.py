@@ -27,7 +27,7 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     Role.CITY: (HOME, ME),
     Role.COUNTY: (
         HOME,
-        NavItem("/county/lists", N_("Approvals"), "list"),
+        NavItem("/county/lists", N_("Approvals"), "clipboard"),
         NavItem("/statistics", N_("Statistics"), "chart"),
         ME,
     ),
@@ -48,15 +48,15 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     Role.ADMIN: (
         HOME,
         HOUSEHOLDS,
-        NavItem("/identification", N_("Identification"), "list"),
+        NavItem("/identification", N_("Identification"), "clipboard"),
         NavItem("/pairings", N_("Pairings"), "handshake"),
         ME,
     ),
     Role.INSPECTOR: (
         HOME,
         HOUSEHOLDS,
-        NavItem("/checks", N_("Spot checks"), "list"),
-        NavItem("/verification", N_("Calls"), "visit"),
+        NavItem("/checks", N_("Spot checks"), "search"),
+        NavItem("/verification", N_("Calls"), "phone"),
         ME,
     ),
     Role.EMPLOYER: (
