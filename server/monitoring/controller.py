@@ -175,8 +175,9 @@ class MonitoringController(Controller):
     async def assessment_list(self, request: Req, year: FromQuery[int | None] = None) -> Template:
         user = current_user(request)
         cadres = await assessment.cadres_of([user.township_id or -1])
-        context: dict[str, Any] = {"cadres": cadres, "year": year_of(year), "this_year": this_year()}
-        return await page(request, "monitoring/assessment_list.html", **context)
+        return await page(
+            request, "monitoring/assessment_list.html", cadres=cadres, year=year_of(year), this_year=this_year()
+        )
 
     @get("/assessment.xlsx")
     async def assessment_download(self, request: Req, year: FromQuery[int | None] = None) -> Response[bytes]:
