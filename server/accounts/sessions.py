@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from server.accounts.roles import Role
+from server.accounts.roles import TOWNSHIP_ROLES, Role
 from server.accounts.tables import WebSession
 from server.database import fetch_rows
 
@@ -58,6 +58,11 @@ class CurrentUser:
     @property
     def is_employer(self) -> bool:
         return self.role is Role.EMPLOYER
+
+    @property
+    def is_township_staff(self) -> bool:
+        """Admin, leader or cadre of a township: who works with its households' jobs and trainings."""
+        return self.role in TOWNSHIP_ROLES
 
 
 def token_hash(token: str) -> str:

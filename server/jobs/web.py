@@ -12,7 +12,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body
 from litestar.response import Template
 
-from server.accounts.roles import TOWNSHIP_ROLES, Role
+from server.accounts.roles import Role
 from server.audit.queries import record
 from server.jobs import codes
 from server.web.auth import client_ip, current_user
@@ -25,7 +25,7 @@ AnyRequest = Request[Any, Any, Any]
 # Guards are coroutine functions, so Litestar runs them on the event loop (see server.web.guards).
 async def staff_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Township staff only; anyone else (an employer) is told the page does not exist."""
-    if current_user(connection).role not in TOWNSHIP_ROLES:
+    if not current_user(connection).is_township_staff:
         raise NotFoundException()
 
 

@@ -22,7 +22,7 @@ from server.visits.controller import PHOTO_BODY_LIMIT, VISIT_BODY_LIMIT, outcome
 from server.visits.photos import ImageRejected, ingest_uploads, uploads_of
 from server.web.auth import client_ip, current_user
 from server.web.errors import found
-from server.web.guards import requires_inspector, requires_township_member
+from server.web.guards import SPOT_CHECK_READERS, allowed, requires_inspector, requires_township_member
 from server.web.steps import done, refusal_page
 from server.web.templating import page
 
@@ -50,7 +50,9 @@ class FindingController(Controller):
         user = current_user(request)
         context = found(await finding_detail(user, finding_id, today()))
         finding = context["finding"]
-        return await page(request, "supervision/finding.html", status_code=status_code,
+        # Back to the finding's check for whom the checks' guard lets in; its responsible cadre, to their findings.
+        back_url = f"/checks/{finding.spot_check}" if allowed(user.role, SPOT_CHECK_READERS, "GET") else "/findings"
+        return await page(request, "supervision/finding.html", status_code=status_code, back_url=back_url,
                           answer_form=answer or Form(), verdict_form=verdict or Form(),
                           may_answer=finding.state == "open" and finding.responsible == user.id,
                           may_decide=finding.state == "answered" and user.role.value == "inspector",

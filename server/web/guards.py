@@ -45,6 +45,7 @@ requires_admin_or_inspector = _require(Role.ADMIN, Role.INSPECTOR)
 # Spot checks and rectification: the township's staff (a finding's responsible person) and the inspection group.
 requires_township_member = _require(Role.ADMIN, Role.LEADER, Role.CADRE, Role.INSPECTOR)
 # Spot checks: the township's office and leaders read them, the inspection group plans and records them.
-requires_leader_admin_or_inspector = _require(Role.ADMIN, Role.LEADER, Role.INSPECTOR)
+SPOT_CHECK_READERS = (Role.ADMIN, Role.LEADER, Role.INSPECTOR)
+requires_leader_admin_or_inspector = _require(*SPOT_CHECK_READERS)
 # Statistics: the county office on its county, the township's office and leaders (and inspectors, reading) on theirs.
 requires_statistics_reader = _require(Role.COUNTY, Role.ADMIN, Role.LEADER)
