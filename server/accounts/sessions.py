@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from server.accounts.roles import TOWNSHIP_ROLES, Role
+from server.accounts.roles import READS_AS, TOWNSHIP_ROLES, Role
 from server.accounts.tables import WebSession
 from server.database import fetch_rows
 
@@ -58,6 +58,12 @@ class CurrentUser:
     @property
     def is_employer(self) -> bool:
         return self.role is Role.EMPLOYER
+
+    @property
+    def reads_only(self) -> bool:
+        """A read-only role (the inspection group): it reads what the role it reads as reads, and writes none of it
+        (server.accounts.roles.READS_AS, which the guards apply)."""
+        return self.role in READS_AS
 
     @property
     def is_township_staff(self) -> bool:

@@ -145,6 +145,7 @@ async def test_the_inspection_group_reads_the_township_but_writes_nothing_of_it(
     main = household.text.split('<main id="main"', 1)[1]
     for link in set(re.findall(r'href="(/[^"#]*)"', main)) - {"/outbox"}:  # nothing it may not open (a member's jobs)
         assert (await client.get(link.replace("&amp;", "&"))).status_code == 200, link
+    assert "/visits/new" not in main, "no visit to record: the group writes none"
     assert (await client.get(f"/visits/{supervised.visits[0]}")).status_code == 200
     assert (await client.get("/monitoring")).status_code == 200
     assert (await client.get(f"/households/{supervised.small.h['A3']}/edit")).status_code == 403
