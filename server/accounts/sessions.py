@@ -70,6 +70,12 @@ class CurrentUser:
         """Admin, leader or cadre of a township: who works with its households' jobs and trainings."""
         return self.role in TOWNSHIP_ROLES
 
+    @property
+    def has_outbox(self) -> bool:
+        """Whose phone queues what it sends (visits; the inspection group's findings) and so shows "waiting to send":
+        the township's staff and the inspection group, whom the outbox's guard lets in (reading as a leader)."""
+        return self.is_township_staff or self.reads_only
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from tests.helpers import log_in
@@ -55,6 +57,21 @@ async def test_the_outbox_page_is_drawn_for_the_phones_queue(as_wang: httpx.Asyn
     assert page.status_code == 200
     assert "data-outbox-list" in page.text
     assert "data-outbox-sync" in page.text
+
+
+async def test_waiting_to_send_is_in_the_header_only_of_those_whose_phone_queues(
+    as_wang: httpx.AsyncClient, client: httpx.AsyncClient, make_user: Any, township: dict[str, int]
+) -> None:
+    await make_user("inspector", username="insp")
+    await make_user("county", username="xian", township_id=None, county_id=township["county"])
+    link = 'href="/outbox" data-outbox-link'
+    assert link in (await as_wang.get("/")).text, "a cadre queues visits"
+    for username, queues in (("insp", True), ("xian", False)):
+        await log_in(client, username)
+        home = await client.get("/")
+        assert home.status_code == 200, username
+        assert (link in home.text) is queues, username
+        assert (await client.get("/outbox")).status_code == (200 if queues else 403), username
 
 
 async def test_the_session_check_gives_the_queue_a_csrf_token(
