@@ -109,6 +109,15 @@ REFS = {action: {**COMMON_REFS, **area.refs} for action, area in BY_ACTION.items
 FIELD_ORDER = {action: {name: place for place, name in enumerate(area.labels)} for action, area in BY_ACTION.items()}
 
 
+def in_area_order(action: str, fields: dict[str, Any]) -> list[tuple[str, Any]]:
+    """An event's fields in the order its action's area lists them (the state before the dates, say); others after
+    them, as stored."""
+    if len(fields) < 2:
+        return list(fields.items())
+    order = FIELD_ORDER.get(action, {})
+    return sorted(fields.items(), key=lambda item: order.get(item[0], len(order)))
+
+
 def _refs(action: str) -> dict[str, str]:
     return REFS.get(action, COMMON_REFS)
 
@@ -146,6 +155,13 @@ def _plain(value: Any, codes: CodeList | None) -> str:
     if isinstance(value, list) and all(isinstance(item, str | int | float | bool) for item in value):
         return "、".join(_plain(item, codes) for item in value)
     return json.dumps(value, ensure_ascii=False)
+
+
+def value_in_words(action: str, name: str, value: Any) -> str:
+    """A stored value of an event's field in words (not masked), as the action's area reads it: by its code list,
+    else the household's (a household's own fields, in any area's changes of it), as the audit page reads it."""
+    area = BY_ACTION.get(action)
+    return _plain(value, (area.codes.get(name) if area else None) or HOUSEHOLD_CODES.get(name))
 
 
 @dataclass(frozen=True)
@@ -196,12 +212,7 @@ class _Reader:
         self.reveal = reveal
 
     def in_order(self, fields: dict[str, Any]) -> list[tuple[str, Any]]:
-        """The fields in the order their area lists them (the state before the dates, say); others after them, as
-        stored."""
-        if len(fields) < 2:
-            return list(fields.items())
-        order = FIELD_ORDER.get(self.action, {})
-        return sorted(fields.items(), key=lambda item: order.get(item[0], len(order)))
+        return in_area_order(self.action, fields)
 
     def shown(self, text: str) -> str:
         return text if self.reveal else mask_text(text)

@@ -1,18 +1,15 @@
-"""Change history of a household and its members: the diff written to the audit trail and its display."""
+"""Change history of a household and its members: the diff written to the audit trail, and how its fields read
+(the household page shows it: server.households.household_page.history_of)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from server import codes, privacy
-from server.audit.actions import ACTIONS, actor_name
 from server.audit.queries import record
 from server.codes import CodeList, TrailFields
-from server.i18n import N_, gettext
+from server.i18n import N_
 from server.monitoring.codes import CASE_FIELD_CODES, CASE_FIELD_LABELS
 
 HISTORY_LIMIT = 50
@@ -136,54 +133,3 @@ async def record_change(
         ip=ip,
         detail=detail,
     )
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    who: str
-    action: str  # translated
-    member: str
-    changes: list[tuple[str, str, str]]  # (field label, old, new), translated and masked
-
-
-def _shown(name: str, value: Any, show_phones: bool) -> str:
-    if value in (None, "", []):
-        return "—"
-    if name in PHONE_FIELDS and not show_phones:
-        return privacy.mask_phone(str(value))
-    if name in MASKED_IN_TRAIL:
-        return MASKED_IN_TRAIL[name](str(value))  # masked again: old entries or hand-made ones
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    if name in CODE_LISTS:
-        values = value if isinstance(value, list) else [value]
-        return "、".join(CODE_LISTS[name].label(code) for code in values)
-    return str(value)
-
-
-def history_of(rows: list[dict[str, Any]], show_phones: bool) -> list[HistoryEntry]:
-    """The latest changes of a household and its members, newest first, ready to show: from the rows (at, action,
-    detail, actor_name, actor_label) of its latest HISTORY_LIMIT audit events (read with the household:
-    `queries.household_in_scope`)."""
-    entries = []
-    for row in rows:
-        detail = json.loads(row["detail"]) if isinstance(row["detail"], str) else row["detail"] or {}
-        diff = detail.get("changes", {})
-        entries.append(
-            HistoryEntry(
-                at=row["at"],
-                who=actor_name(row["actor_name"], row["actor_label"]),
-                action=ACTIONS.label(row["action"]),
-                member=str(detail.get("member", "")),
-                changes=[
-                    (
-                        gettext(SHOWN_LABELS.get(name, name)),
-                        _shown(name, pair[0], show_phones),
-                        _shown(name, pair[1], show_phones),
-                    )
-                    for name, pair in diff.items()
-                ],
-            )
-        )
-    return entries

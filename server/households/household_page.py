@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from server import privacy
 from server.accounts.sessions import CurrentUser
+from server.audit.actions import ACTIONS, actor_name
+from server.audit.display import field_label, in_area_order, value_in_words
 from server.clock import TIMEZONE
 from server.clock import today as local_today
 from server.households import id_numbers, queries
-from server.households.history import history_of
+from server.households.history import MASKED_IN_TRAIL, PHONE_FIELDS
 from server.households.income import net_income, per_capita_net_income
 
 PRIVATE_HOUSEHOLD_FIELDS = ("bank_name", "bank_account", "phone")
@@ -98,3 +102,52 @@ def visits_of(household: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[st
     latest = {"visited_at": visited_at, "cadre_name": cadre_name} if visited_at else None
     upcoming = {"due_on": due_on, "overdue": due_on < local_today()} if due_on else None
     return latest, upcoming
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    who: str
+    action: str  # translated
+    member: str
+    changes: list[tuple[str, str, str]]  # (field label, old, new), translated and masked
+
+
+def history_of(rows: list[dict[str, Any]], show_phones: bool) -> list[HistoryEntry]:
+    """The latest changes of a household and its members, newest first, ready to show: from the rows (at, action,
+    detail, actor_name, actor_label) of its latest audit events (read with the household:
+    `queries.household_in_scope`). Each change reads as the audit page reads it (its area's labels, codes and
+    order: a step of identification as the identification names its fields); phones are masked unless the viewer
+    may call, ID numbers and bank accounts always."""
+    entries = []
+    for row in rows:
+        action = row["action"]
+        detail = json.loads(row["detail"]) if isinstance(row["detail"], str) else row["detail"] or {}
+        changes = [
+            (
+                field_label(name, action),
+                _in_words(action, name, old, show_phones),
+                _in_words(action, name, new, show_phones),
+            )
+            for name, (old, new) in in_area_order(action, detail.get("changes", {}))
+        ]
+        entries.append(
+            HistoryEntry(
+                at=row["at"],
+                who=actor_name(row["actor_name"], row["actor_label"]),
+                action=ACTIONS.label(action),
+                member=str(detail.get("member", "")),
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def _in_words(action: str, name: str, value: Any, show_phones: bool) -> str:
+    if value in (None, "", []):
+        return "—"
+    if name in PHONE_FIELDS and not show_phones:
+        return privacy.mask_phone(str(value))
+    if name in MASKED_IN_TRAIL:
+        return MASKED_IN_TRAIL[name](str(value))  # masked again: old entries or hand-made ones
+    return value_in_words(action, name, value)

@@ -150,6 +150,12 @@ async def test_the_admin_takes_a_new_family_from_application_to_registered(
     page = (await admin_client.get(app_page)).text
     assert "已建档立卡" in page
     assert "入户调查" in page
+    history = (await admin_client.get(f"/households/{household['id']}")).text.split('id="history"')[1]
+    assert "入户调查组成员: — → 王一、王二、王三" in history, "each step's fields read as the audit page reads them"
+    assert "赞成票: — → 25" in history
+    assert "申请状态: 已申请 → " in history
+    for field in ("identification_state", "survey_team", "votes_for", "surveyed_on", "['"):
+        assert field not in history
 
 
 OUT_OF_ORDER = [
