@@ -112,18 +112,25 @@ class PlanController(Controller):
 
 
 class PlanListController(Controller):
-    """Open plan items past their date: a cadre's own households, or the whole township for leaders and admins."""
+    """Open plan items past their date: a cadre's own households, or the whole township for leaders and admins (their
+    own paired households with `mine`, as the home's figure counts them)."""
 
     path = "/plans"
     guards = [requires_township_staff]  # noqa: RUF012
 
     @get("/due")
     async def due(
-        self, request: Req, year: FromQuery[int | None] = None, village: FromQuery[int | None] = None
+        self,
+        request: Req,
+        year: FromQuery[int | None] = None,
+        village: FromQuery[int | None] = None,
+        mine: FromQuery[bool] = False,
     ) -> Template:
-        chosen = year_of(year)
-        rows = await queries.overdue_for(current_user(request), chosen, village)
-        return await page(request, "plans/due.html", rows=rows, year=chosen, measure_types=MEASURE_TYPE)
+        """`mine`: only the user's own paired households (a leader's from the home's figure; a cadre's always)."""
+        user, chosen = current_user(request), year_of(year)
+        rows = await queries.overdue_for(user, chosen, village, own=mine)
+        own = mine or user.is_cadre
+        return await page(request, "plans/due.html", rows=rows, year=chosen, own=own, measure_types=MEASURE_TYPE)
 
 
 class ManualController(Controller):

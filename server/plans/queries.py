@@ -152,13 +152,30 @@ ORDER BY m.due_on, m.id LIMIT 500
 """
 
 
-async def overdue_for(user: CurrentUser, year: int, village_id: int | None = None) -> list[dict[str, Any]]:
-    """Open plan items past their date among the households the user sees (a cadre: their own), oldest first;
-    one village's when `village_id` is given."""
+def to_deliver_sql(user: CurrentUser, alias: str, household_id: str = "id", own: bool = False) -> QueryString:
+    """The households whose plan items the user answers for, as a condition on `alias` (its household's id in
+    `household_id`): those in the user's scope, and of a cadre (or with `own`) only those actively paired with the user.
+    A village cadre sees the village's households, but the others' plans are their own cadres' to deliver."""
+    scope = household_scope_sql(user, alias, household_id)
+    if not (own or user.is_cadre):
+        return scope
+    return QueryString(
+        f"{{}} AND {alias}.{household_id} IN (SELECT household FROM pairing WHERE cadre = {{}} AND ended_on IS NULL)",
+        scope,
+        user.id,
+    )
+
+
+async def overdue_for(
+    user: CurrentUser, year: int, village_id: int | None = None, own: bool = False
+) -> list[dict[str, Any]]:
+    """Open plan items past their date among the households the user answers for (`to_deliver_sql`: a cadre's own,
+    a leader's or admin's township, or with `own` their own paired households), oldest first; one village's when
+    `village_id` is given."""
     where = QueryString(
         "p.year = {} AND {} AND ({}::int IS NULL OR h.village = {}::int)",
         year,
-        household_scope_sql(user, "h"),
+        to_deliver_sql(user, "h", own=own),
         village_id,
         village_id,
     )
@@ -184,11 +201,12 @@ def overdue_by_village_sql(villages: str) -> str:
 
 
 def overdue_count_sql(user: CurrentUser, year: int) -> QueryString:
-    """How many open plan items are past their date among the user's households (`n`, the cadre's home), to read
-    inside another statement: counted from the items not yet met that the database keeps (`plan_item_open`)."""
+    """How many open plan items are past their date among the households paired with the user (`n`: the home of a
+    cadre or leader, beside their own follow-ups), to read inside another statement: counted from the items not yet
+    met that the database keeps (`plan_item_open`)."""
     return QueryString(
         "SELECT count(*) AS n FROM plan_item_open o"
         f" WHERE o.year = {{}} AND {{}} AND o.due_on < (SELECT {LOCAL_TODAY_SQL})",
         year,
-        household_scope_sql(user, "o", "household"),
+        to_deliver_sql(user, "o", "household", own=True),
     )

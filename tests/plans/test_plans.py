@@ -126,6 +126,34 @@ async def test_an_overdue_item_is_in_the_cadres_due_list_and_the_village_figures
     assert 'id="plan-overdue">1<' in page.text
 
 
+async def test_plan_items_to_deliver_are_those_of_the_households_paired_with_you(
+    client: httpx.AsyncClient, world: dict[str, int], make_user: Any
+) -> None:
+    """A village cadre sees the village's households but answers for the plans of their own; a leader's home counts
+    their own paired households beside their own follow-ups, and the leader's list reads the township."""
+    yesterday = today() - timedelta(days=1)
+    if yesterday.year != YEAR:  # the first of January: nothing of this year can be overdue yet
+        return
+    [plan] = await HelpPlan.insert(HelpPlan(household=world["monitored"], year=YEAR, drafted_by=world["wang"]))
+    await HelpPlanItem.insert(
+        HelpPlanItem(plan=plan["id"], client_id=uuid.uuid4(), type="education", due_on=yesterday, what="助学金")
+    )
+    await make_user("cadre", username="zhao", village_id=world["village"])  # lives in the household's village
+    await log_in(client, "zhao")
+    assert (await client.get(f"/households/{world['monitored']}/plan")).status_code == 200, "zhao may read it"
+    assert "data-plan-overdue>0<" in (await client.get("/")).text.replace(" ", "")
+    assert "助学金" not in (await client.get("/plans/due")).text
+
+    await log_in(client, "boss")  # the leader, paired with no household of the world
+    assert "data-plan-overdue>0<" in (await client.get("/")).text.replace(" ", "")
+    township = await client.get("/plans/due")
+    assert "助学金" in township.text.split('id="overdue-items"', 1)[1]
+    own = await client.get("/plans/due?mine=1")
+    assert own.status_code == 200
+    assert "助学金" not in own.text
+    assert "您结对帮扶户" in own.text
+
+
 async def test_an_inspector_reads_a_plan_but_cannot_write_one(
     client: httpx.AsyncClient, world: dict[str, int], make_user: Any
 ) -> None:
