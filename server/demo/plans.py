@@ -1,6 +1,9 @@
-"""Demo help plans and exits: a plan for this year for the demo cadre's households and a share of the others
-(items suggested by their causes, some due already, so delivered, open and overdue items all show), and two exit
-cases per township: one in its village notice, one reviewed and waiting for the county office."""
+"""Demo help plans and exits: a plan for this year for the demo cadre's households and a share of the others, and two
+exit cases per township: one in its village notice, one reviewed and waiting for the county office.
+
+A plan holds what its household was given this year (each measure planned a month after it came: delivered on time)
+and one or two measures its causes suggest, not given yet: most due later in the year, some already past their day,
+as a township that delivers most of its plans sees them (the demo cadre's households show an overdue item too)."""
 
 from __future__ import annotations
 
@@ -27,9 +30,11 @@ PLAN_SHARE = 0.3  # of the other paired households
 LONG = 600  # seconds: a statement over a province's households, beyond the pool's command timeout
 ITEM_COLUMNS = ["plan", "client_id", "type", "what", "due_on", "amount", "target", "position", "created_by",
                 "created_at"]  # fmt: skip
-# Each household's measure delivered first this year (the earliest type; the first by name on the same day).
-FIRST_DELIVERED = """
-SELECT DISTINCT ON (household) household, type, min(delivered_on) AS on_ FROM delivered_measure
+PLANNED_DELIVERED = 2  # at most so many of the kinds a household was given are in its plan
+OVERDUE_SHARE = 0.3  # of the measures planned and not given yet: past their day
+# Each household's kinds of measure delivered this year, each with the day it first came, the earliest first.
+DELIVERED_KINDS = """
+SELECT household, type, min(delivered_on) AS on_ FROM delivered_measure
 WHERE household = ANY($1::int[]) AND delivered_on >= $2 GROUP BY household, type ORDER BY household, on_, type
 """
 
@@ -43,23 +48,26 @@ async def plans_demo(connection: asyncpg.Connection, township_ids: list[int]) ->
         " JOIN app_user u ON u.id = p.cadre WHERE v.township = ANY($1::int[]) AND h.status <> 'none' ORDER BY h.id",
         township_ids,
     )
-    first_delivered = {
-        row["household"]: (row["type"], row["on_"])
-        for row in await connection.fetch(FIRST_DELIVERED, [row["id"] for row in rows], date(year, 1, 1), timeout=LONG)
-    }
+    delivered: dict[int, list[tuple[str, date]]] = {}
+    for got in await connection.fetch(DELIVERED_KINDS, [row["id"] for row in rows], date(year, 1, 1), timeout=LONG):
+        delivered.setdefault(got["household"], []).append((got["type"], got["on_"]))
     plans: list[tuple[int, int]] = []  # (household, cadre)
     items: dict[int, list[tuple[Any, ...]]] = {}  # household -> its items, without the plan's id
+    demo_overdue = False  # whether a household of the demo cadre has an overdue item yet
     for row in rows:
         if row["id"] in items or not (row["demo_cadre"] or rng.random() < PLAN_SHARE):
             continue
         plans.append((row["id"], row["cadre"]))
-        got = [first_delivered[row["id"]]] if row["id"] in first_delivered else []
-        suggested = list(SUGGESTED_MEASURES.get(row["main_cause"] or "", ())) or ["industry"]
-        types = [type_ for type_, _ in got] + [t for t in suggested[:2] if t not in {type_ for type_, _ in got}]
+        given = delivered.get(row["id"], [])[:PLANNED_DELIVERED]
+        suggested = [t for t in SUGGESTED_MEASURES.get(row["main_cause"] or "", ()) if t not in dict(given)]
+        to_give = (suggested or ["industry"])[: 1 if given else 2]
+        dues = [min(date(year, 12, 31), on + timedelta(days=30)) for _, on in given]  # delivered on time
+        for _ in to_give:
+            overdue = rng.random() < OVERDUE_SHARE or (row["demo_cadre"] and not demo_overdue)
+            demo_overdue = demo_overdue or (row["demo_cadre"] and overdue)
+            dues.append(_due(rng, year, day, overdue))
         items[row["id"]] = []
-        for position, type_ in enumerate(types):
-            # the measure already delivered was planned for a month after it: it shows as delivered on time
-            due = got[0][1] + timedelta(days=30) if position == 0 and got else _due(rng, year, day)
+        for position, (type_, due) in enumerate(zip([t for t, _ in given] + to_give, dues, strict=True)):
             amount = None if type_ in ("employment", "skills_training") else rng.choice((500, 1000, 2000, 3000))
             items[row["id"]].append(
                 (uuid.uuid4(), type_, WHAT.get(type_, ""), due, amount, "人均年增收1000元以上", position, row["cadre"])
@@ -126,9 +134,13 @@ async def _status_events(connection: asyncpg.Connection, township_ids: list[int]
     return events
 
 
-def _due(rng: random.Random, year: int, day: date) -> date:
-    start = date(year, 3, 31)
-    return min(date(year, 12, 31), start + timedelta(days=rng.randrange(0, 270)))
+def _due(rng: random.Random, year: int, day: date, overdue: bool) -> date:
+    """The day a measure not given yet is planned for: within the last 90 days when `overdue` (the plan's year
+    allowing), else from a week ahead to the year's end."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    if overdue and day > first:
+        return max(first, day - timedelta(days=rng.randrange(1, 91)))
+    return min(last, day + timedelta(days=rng.randrange(7, 120)))
 
 
 async def _exits(connection: asyncpg.Connection, township_ids: list[int], year: int, day: date) -> int:
