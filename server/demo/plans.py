@@ -59,7 +59,8 @@ async def plans_demo(connection: asyncpg.Connection, township_ids: list[int]) ->
             continue
         plans.append((row["id"], row["cadre"]))
         given = delivered.get(row["id"], [])[:PLANNED_DELIVERED]
-        suggested = [t for t in SUGGESTED_MEASURES.get(row["main_cause"] or "", ()) if t not in dict(given)]
+        kinds_given = [kind for kind, _ in given]
+        suggested = [kind for kind in SUGGESTED_MEASURES.get(row["main_cause"] or "", ()) if kind not in kinds_given]
         to_give = (suggested or ["industry"])[: 1 if given else 2]
         dues = [min(date(year, 12, 31), on + timedelta(days=30)) for _, on in given]  # delivered on time
         for _ in to_give:
@@ -67,7 +68,7 @@ async def plans_demo(connection: asyncpg.Connection, township_ids: list[int]) ->
             demo_overdue = demo_overdue or (row["demo_cadre"] and overdue)
             dues.append(_due(rng, year, day, overdue))
         items[row["id"]] = []
-        for position, (type_, due) in enumerate(zip([t for t, _ in given] + to_give, dues, strict=True)):
+        for position, (type_, due) in enumerate(zip(kinds_given + to_give, dues, strict=True)):
             amount = None if type_ in ("employment", "skills_training") else rng.choice((500, 1000, 2000, 3000))
             items[row["id"]].append(
                 (uuid.uuid4(), type_, WHAT.get(type_, ""), due, amount, "人均年增收1000元以上", position, row["cadre"])

@@ -128,8 +128,8 @@ class PlanListController(Controller):
     ) -> Template:
         """`mine`: only the user's own paired households (a leader's from the home's figure; a cadre's always)."""
         user, chosen = current_user(request), year_of(year)
-        rows = await queries.overdue_for(user, chosen, village, own=mine)
-        own = mine or user.is_cadre
+        rows = await queries.overdue_for(user, chosen, village, mine=mine)
+        own = queries.own_only(user, mine)
         return await page(request, "plans/due.html", rows=rows, year=chosen, own=own, measure_types=MEASURE_TYPE)
 
 

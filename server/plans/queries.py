@@ -152,12 +152,18 @@ ORDER BY m.due_on, m.id LIMIT 500
 """
 
 
-def to_deliver_sql(user: CurrentUser, alias: str, household_id: str = "id", own: bool = False) -> QueryString:
-    """The households whose plan items the user answers for, as a condition on `alias` (its household's id in
-    `household_id`): those in the user's scope, and of a cadre (or with `own`) only those actively paired with the user.
-    A village cadre sees the village's households, but the others' plans are their own cadres' to deliver."""
+def own_only(user: CurrentUser, mine: bool) -> bool:
+    """Whether the plan items the user answers for are only those of the households paired with them: a cadre's
+    always (a village cadre sees the village's households, but the others' plans are their own cadres' to deliver);
+    a leader's or admin's when they ask for their own (`mine`), else the township's."""
+    return mine or user.is_cadre
+
+
+def to_deliver_sql(user: CurrentUser, alias: str, household_id: str = "id", mine: bool = False) -> QueryString:
+    """The households whose plan items the user answers for (`own_only`), as a condition on `alias` (its household's
+    id in `household_id`): in the user's scope, and paired with the user when they are the user's own only."""
     scope = household_scope_sql(user, alias, household_id)
-    if not (own or user.is_cadre):
+    if not own_only(user, mine):
         return scope
     return QueryString(
         f"{{}} AND {alias}.{household_id} IN (SELECT household FROM pairing WHERE cadre = {{}} AND ended_on IS NULL)",
@@ -167,15 +173,15 @@ def to_deliver_sql(user: CurrentUser, alias: str, household_id: str = "id", own:
 
 
 async def overdue_for(
-    user: CurrentUser, year: int, village_id: int | None = None, own: bool = False
+    user: CurrentUser, year: int, village_id: int | None = None, mine: bool = False
 ) -> list[dict[str, Any]]:
-    """Open plan items past their date among the households the user answers for (`to_deliver_sql`: a cadre's own,
-    a leader's or admin's township, or with `own` their own paired households), oldest first; one village's when
+    """Open plan items past their date among the households the user answers for (`own_only`: a cadre's own, a
+    leader's or admin's township, or with `mine` their own paired households), oldest first; one village's when
     `village_id` is given."""
     where = QueryString(
         "p.year = {} AND {} AND ({}::int IS NULL OR h.village = {}::int)",
         year,
-        to_deliver_sql(user, "h", own=own),
+        to_deliver_sql(user, "h", mine=mine),
         village_id,
         village_id,
     )
@@ -208,5 +214,5 @@ def overdue_count_sql(user: CurrentUser, year: int) -> QueryString:
         "SELECT count(*) AS n FROM plan_item_open o"
         f" WHERE o.year = {{}} AND {{}} AND o.due_on < (SELECT {LOCAL_TODAY_SQL})",
         year,
-        to_deliver_sql(user, "o", "household", own=True),
+        to_deliver_sql(user, "o", "household", mine=True),
     )
