@@ -31,7 +31,7 @@ OFFICE = {
 }
 
 _CANDIDATES = """
-SELECT h.id AS household, v.id AS village_id, v.code, v.name, v.population, v.key_level
+SELECT h.id AS household, h.member_count, v.id AS village_id, v.code, v.name, v.population, v.key_level
 FROM household h JOIN village v ON v.id = h.village
 WHERE v.township = $1 AND h.status = 'none'
 ORDER BY v.key_level = '', v.code, h.code
@@ -69,15 +69,18 @@ async def identification_demo(connection: asyncpg.Connection, township_ids: list
             "population": rows[0]["population"],
         }
         for state, candidate in zip(plan, rows, strict=False):
-            await _take_to(actor, county_actor, village, candidate["household"], state)
+            await _take_to(actor, county_actor, village, candidate, state)
             added += 1
     return Counter({"条识别申请": added})
 
 
-async def _take_to(actor: Actor, county: Actor, village: dict[str, Any], household_id: int, state: str) -> None:
+async def _take_to(actor: Actor, county: Actor, village: dict[str, Any], candidate: dict[str, Any], state: str) -> None:
+    """The candidate household's application taken to `state`; the survey finds the members the register holds."""
     today = clock.today()
     app_id = await applying.apply_for_household(
-        actor, village, {"household": household_id, "reason": "家庭收入低，申请识别为贫困户", "declared_income": None}
+        actor,
+        village,
+        {"household": candidate["household"], "reason": "家庭收入低，申请识别为贫困户", "declared_income": None},
     )
     order = ["applied", "surveyed", "preliminary", "appraised", "noticed", "reviewed", "approved", "registered"]
     target = "noticed" if state.startswith("noticed") else state
@@ -92,7 +95,7 @@ async def _take_to(actor: Actor, county: Actor, village: dict[str, Any], househo
             "team": team,
             "surveyed_on": today - timedelta(days=40),
             "findings": "房屋老旧，主要劳动力外出收入不稳定",
-            "member_count": 3,
+            "member_count": max(1, candidate["member_count"]),
             "eligible": eligible,
             "strike_reason": "" if eligible else "家庭有营运车辆，收入高于标准",
         },
@@ -123,6 +126,6 @@ async def county_approves(actor: Actor, county: Actor, township_id: int, app_id:
     submission = await submissions.submit(actor, township_id, submissions.Kind.IDENTIFICATION, {app_id: ""})
     [item] = await SubmissionItem.select(SubmissionItem.id).where(SubmissionItem.submission == submission)
     approval = {item["id"]: submissions.ItemDecision(approved=True)}
-    await submissions.decide(county, submission, today, "平扶贫发〔2026〕12号", approval)
+    await submissions.decide(county, submission, today, f"平扶贫发〔{today.year}〕12号", approval)
     if announce:
         await submissions.announce(county, submission, today - timedelta(days=7), today - timedelta(days=1))
