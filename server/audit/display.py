@@ -157,11 +157,13 @@ def _plain(value: Any, codes: CodeList | None) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def value_in_words(action: str, name: str, value: Any) -> str:
+def value_in_words(action: str, name: str, value: Any, of_household: bool = True) -> str:
     """A stored value of an event's field in words (not masked), as the action's area reads it: by its code list,
-    else the household's (a household's own fields, in any area's changes of it), as the audit page reads it."""
+    else, for an event `of_household` (its target a household or member), the household's (its own fields, in any
+    area's changes of it)."""
     area = BY_ACTION.get(action)
-    return _plain(value, (area.codes.get(name) if area else None) or HOUSEHOLD_CODES.get(name))
+    codes = (area.codes.get(name) if area else None) or (HOUSEHOLD_CODES.get(name) if of_household else None)
+    return _plain(value, codes)
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ class _Reader:
         self.area = BY_ACTION.get(action)
         self.refs = _refs(action)
         self.names = names
-        self.household_codes = HOUSEHOLD_CODES if target_type in HOUSEHOLD_TARGETS else {}
+        self.of_household = target_type in HOUSEHOLD_TARGETS
         self.reveal = reveal
 
     def in_order(self, fields: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -225,8 +227,7 @@ class _Reader:
         if named and _ids(value) and not counted:
             ids = value if isinstance(value, list) else [value]
             return self.shown("、".join(named.get(id_, str(id_)) if type(id_) is int else str(id_) for id_ in ids))
-        codes = self.area.codes.get(name) if self.area else None
-        return self.shown(_plain(value, codes or self.household_codes.get(name)))
+        return self.shown(value_in_words(self.action, name, value, self.of_household))
 
     def change(self, name: str, pair: Any) -> tuple[str, str, str]:
         label = field_label(name, self.action)
