@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -31,7 +31,6 @@ from server.database import (
     use_database,
     with_database,
 )
-from server.demo.loader import load_demo
 from server.media.objects import S3Storage
 from server.operations.migrations import migrate
 from server.operations.roles import set_up_app_role
@@ -116,14 +115,20 @@ async def migrated_template(database_server: str) -> AsyncIterator[str]:
     own get a copy of it (`migrated_copy`) in a fraction of a second, where the command takes seconds."""
     url = await create_database(database_server, "bangfu_template")
     try:
-        migrated = subprocess.run(
-            [sys.executable, "-m", "server", "migrate"], cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        assert migrated.returncode == 0, migrated.stderr
+        run_command(url, "migrate")
         yield url
     finally:
         await drop_database(url)
+
+
+def run_command(url: str, *args: str) -> str:
+    """What `bangfu ARGS` printed on the database `url`, once it has succeeded."""
+    done = subprocess.run(
+        [sys.executable, "-m", "server", *args], cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 async def migrated_copy(template: str, prefix: str) -> str:
@@ -154,46 +159,56 @@ async def db(database: str) -> AsyncIterator[Any]:
 
 
 @dataclasses.dataclass(frozen=True)
-class Held:
-    """A transaction kept open for a module's tests, and what loading into it said."""
+class Demo:
+    """A database holding the demo township, and what loading it said."""
 
-    transaction: Any
+    url: str
     summary: str
 
 
+@pytest.fixture(scope="session")
+async def demo_template(migrated_template: str) -> AsyncIterator[Demo]:
+    """The demo township loaded once a run by `bangfu demo`, as `make run` loads it; the modules that read it each
+    get a copy (`demo_township`) in a fraction of a second, where a load takes ten to thirty."""
+    url = await migrated_copy(migrated_template, "bangfu_demo")
+    try:
+        yield Demo(url, summary=run_command(url, "demo").splitlines()[0])
+    finally:
+        await drop_database(url)
+
+
 @pytest.fixture(scope="module")
-async def demo_township(database: str) -> AsyncIterator[Held]:
-    """The demo township loaded once for the tests of a module that read it (a load takes seconds); they enter it
-    through `demo`, and the module's other tests never see it."""
-    async with held_open(load_demo()) as held:
-        yield held
+async def demo_township(demo_template: Demo) -> AsyncIterator[Demo]:
+    """A copy of the demo township for the tests of a module that read it: whatever one of them leaves behind (an
+    app path that commits on a connection of its own) the next module never sees."""
+    url = await migrated_copy(demo_template.url, "bangfu_demo_copy")
+    try:
+        yield Demo(url, demo_template.summary)
+    finally:
+        await drop_database(url)
 
 
 @asynccontextmanager
-async def held_open(load: Awaitable[str]) -> AsyncIterator[Held]:
-    """A transaction holding what `load` wrote for later tests, left meanwhile (no other query runs in it) and rolled
-    back at the end."""
-    async with DB.transaction(allow_nested=False) as transaction:
-        summary = await load
-        outside = DB.current_transaction.set(None)
-        try:
-            yield Held(transaction, summary)
-        finally:
-            DB.current_transaction.reset(outside)
-            await transaction.rollback()
+async def pool_on(url: str, back_to: str) -> AsyncIterator[None]:
+    """Piccolo's pool on another database (as the app role) while the block runs, then on `back_to` again."""
+    await close_pool()
+    use_database(url)
+    await open_app_pool(get_settings(), url, max_size=4)
+    try:
+        yield
+    finally:
+        await close_pool()
+        use_database(back_to)
+        await open_app_pool(get_settings(), back_to, max_size=4)
 
 
 @pytest.fixture
-async def demo(demo_township: Held) -> AsyncIterator[Any]:
-    """A test on the demo township (`demo_township`), in a savepoint: what it writes is undone at its end."""
-    inside = DB.current_transaction.set(demo_township.transaction)
-    savepoint = await demo_township.transaction.savepoint()
-    try:
-        yield demo_township.transaction
-    finally:
-        await savepoint.rollback_to()
-        await savepoint.release()
-        DB.current_transaction.reset(inside)
+async def demo(demo_township: Demo, database: str) -> AsyncIterator[Any]:
+    """A test on the demo township (`demo_township`), in a transaction rolled back at its end; the pool is on the
+    module's copy only meanwhile, so the module's other tests never see it."""
+    async with pool_on(demo_township.url, back_to=database), DB.transaction(allow_nested=False) as transaction:
+        yield transaction
+        await transaction.rollback()
 
 
 @pytest.fixture(scope="session")

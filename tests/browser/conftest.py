@@ -17,7 +17,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from server.settings import ROOT
 from tests.browser.accessibility import AXE
-from tests.conftest import drop_database, migrated_copy
+from tests.conftest import Demo, drop_database, migrated_copy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -60,9 +60,10 @@ def wait_until_healthy(base_url: str, server: subprocess.Popen[bytes], timeout: 
 
 
 @pytest.fixture(scope="session")
-async def live_database_url(migrated_template: str) -> AsyncIterator[str]:
-    """The live server's database, migrated (tests may read what the browser stored)."""
-    url = await migrated_copy(migrated_template, "bangfu_browser")
+async def live_database_url(demo_template: Demo) -> AsyncIterator[str]:
+    """The live server's database: a copy of the run's demo township, as `make run` loads it (tests may read what
+    the browser stored)."""
+    url = await migrated_copy(demo_template.url, "bangfu_browser")
     try:
         yield url
     finally:
@@ -73,7 +74,6 @@ async def live_database_url(migrated_template: str) -> AsyncIterator[str]:
 async def live_server(live_database_url: str) -> AsyncIterator[str]:
     """`bangfu serve` on a fresh database with the demo data, as `make run` would start it."""
     env = {**os.environ, "DATABASE_URL": live_database_url}
-    bangfu(env, "demo")
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "server", "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL

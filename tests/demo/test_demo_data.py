@@ -18,7 +18,7 @@ from server.households.tables import Household, Member
 from server.places.tables import Township, Village
 from server.policy.registry import POVERTY_LINE, POVERTY_LINE_CONSTANT
 from server.policy.tables import PolicyValue
-from tests.conftest import Held
+from tests.conftest import Demo
 from tests.helpers import log_in
 
 KEY_VILLAGE_NAMES = [
@@ -64,7 +64,7 @@ async def test_the_demo_accounts_log_in_with_the_demo_password(demo_client: Any)
 
 
 async def test_the_demo_township_has_about_a_thousand_households_each_with_exactly_one_head(
-    demo: Any, demo_township: Held
+    demo: Any, demo_township: Demo
 ) -> None:
     households = await Household.count()
     families = await members_by_household()

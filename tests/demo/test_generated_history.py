@@ -13,19 +13,24 @@ import pytest
 
 from server.clock import today
 from server.demo.loader import load_demo
-from tests.conftest import Held, held_open
+from tests.conftest import Demo, drop_database, migrated_copy, pool_on
 from tests.pairing.test_kept_visit_dates import FROM_THE_SOURCE, KEPT
 
 MONTHS = 40  # long enough that most households had an earlier cadre
 
 
 @pytest.fixture(scope="module")
-async def demo_township(database: str) -> AsyncIterator[Held]:
+async def demo_township(migrated_template: str, database: str) -> AsyncIterator[Demo]:
     """The demo with its history generated (forty months), loaded once for the tests that read it."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("server.demo.areas.MONTHS", MONTHS)
-        async with held_open(load_demo(bulk=True)) as held:
-            yield held
+    url = await migrated_copy(migrated_template, "bangfu_demo_history")
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("server.demo.areas.MONTHS", MONTHS)
+            async with pool_on(url, back_to=database):
+                summary = await load_demo(bulk=True)
+        yield Demo(url, summary)
+    finally:
+        await drop_database(url)
 
 
 async def rows(db: Any, sql: str, *args: Any) -> list[dict[str, Any]]:

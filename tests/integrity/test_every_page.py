@@ -11,7 +11,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import httpx
 import pytest
 
-from server.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES, load_demo
+from server.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES
 from tests.helpers import log_in
 
 LINK = re.compile(r'(?:href|hx-get|data-href|action)="([^"#][^"]*)"')
@@ -64,9 +64,8 @@ async def crawl(app: Any, username: str) -> tuple[Counter[int], list[str]]:
     return statuses, failures
 
 
-@pytest.mark.slow  # about two minutes: a thousand pages and fragments
-async def test_every_page_a_user_can_reach_answers_without_a_server_error_for_every_role(db: Any, app: Any) -> None:
-    await load_demo()
+@pytest.mark.slow  # about half a minute: a thousand pages and fragments
+async def test_every_page_a_user_can_reach_answers_without_a_server_error_for_every_role(demo: Any, app: Any) -> None:
     everything: list[str] = []
     for username in DEMO_USERNAMES:
         statuses, failures = await crawl(app, username)
