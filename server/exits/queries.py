@@ -8,6 +8,7 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
+from server.audit.actions import actor_name
 from server.exits.tables import ExitCase, ExitObjection, ExitStep
 from server.exits.workflow import OPEN_STATES
 from server.scope import household_scope_sql
@@ -43,13 +44,14 @@ async def open_case_of(user: CurrentUser, household_id: int) -> dict[str, Any] |
 
 
 async def steps_of(case_id: int) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = (
-        await ExitStep.select(*ExitStep.all_columns(), ExitStep.actor.display_name.as_alias("actor_name"))
+    """The case's steps in order, each with who took it (`who`: the account's name, as the audit trail names it)."""
+    rows = await (
+        ExitStep.select(*ExitStep.all_columns(), ExitStep.actor.display_name.as_alias("actor_name"))
         .where(ExitStep.case == case_id)
         .order_by(ExitStep.at)
         .order_by(ExitStep.id)
     )
-    return rows
+    return [{**row, "who": actor_name(row["actor_name"], row["actor_label"])} for row in rows]
 
 
 async def objections_of(case_id: int) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from piccolo.querystring import QueryString
 
 from server import policy
 from server.accounts.sessions import CurrentUser
+from server.audit.actions import actor_name
 from server.clock import today
 from server.database import fetch_query
 from server.identification.tables import (
@@ -185,12 +186,16 @@ async def application_of(user: CurrentUser, application_id: int) -> dict[str, An
 
 
 async def steps_of(application_id: int) -> list[dict[str, Any]]:
-    return await (
-        ApplicationStep.select()
+    """The application's steps in order, each with who took it (`who`): the account's name, not its login name, or
+    the door card's when the household applied through it."""
+    name = ApplicationStep.actor.display_name.as_alias("actor_name")
+    rows = await (
+        ApplicationStep.select(*ApplicationStep.all_columns(), name)
         .where(ApplicationStep.application == application_id)
         .order_by(ApplicationStep.at)
         .order_by(ApplicationStep.id)
     )
+    return [{**row, "who": actor_name(row["actor_name"], row["actor_label"])} for row in rows]
 
 
 async def latest_notice(village_id: int) -> dict[str, Any] | None:

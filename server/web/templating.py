@@ -36,7 +36,7 @@ from server.visits.cells import measures_text
 from server.web.assets import static_url
 from server.web.navigation import NAVIGATION, NavItem
 from server.web.offline import KEEPING_HEADER
-from server.web.widgets import UNESCAPED_TYPES, bar, chip, chip_select, options, sort_th, urlencode
+from server.web.widgets import UNESCAPED_TYPES, bar, chip, chip_select, date_range, options, sort_th, urlencode
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
 
@@ -209,6 +209,7 @@ def build_environment() -> Environment:
         once_input=once_input,
         bar=bar,
         sort_th=sort_th,
+        date_range=date_range,
         chip=chip,
         chip_select=chip_select,
         options=options,

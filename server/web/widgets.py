@@ -14,6 +14,8 @@ from jinja2.filters import do_urlencode
 from jinja2.utils import url_quote
 from markupsafe import Markup, escape
 
+from server.clock import local_date
+
 # Numbers (bool and int enums too): their text has nothing to escape, and `%d` or `%.1f` needs them as numbers.
 UNESCAPED_TYPES = (int, float, Decimal)
 
@@ -121,3 +123,9 @@ def options(choices: Iterable[tuple[Any, str]], value: Any) -> Markup:
             for code, text in choices
         )
     )
+
+
+def date_range(start: Any, end: Any) -> Markup:
+    """Two days as `start – end`, each kept whole on its line: a phone's narrow cell broke 2026-12-07 at its hyphen."""
+    first, last = escape(local_date(start)), escape(local_date(end))
+    return Markup(f'<span class="nowrap">{first}</span> – <span class="nowrap">{last}</span>')  # noqa: S704 -- escaped

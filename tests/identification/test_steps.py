@@ -150,6 +150,11 @@ async def test_the_admin_takes_a_new_family_from_application_to_registered(
     page = (await admin_client.get(app_page)).text
     assert "已建档立卡" in page
     assert "入户调查" in page
+    taken = page.split("办理记录")[1]
+    assert taken.count("· 张建华") == 7, "each step names who took it as people know them, not by a login name"
+    assert "ident_admin" not in taken
+    period = f'<span class="nowrap">{notice["starts_on"]}</span> – <span class="nowrap">{notice["ends_on"]}</span>'
+    assert period in page, "a narrow phone breaks the notice's period between its days, never inside one"
     history = (await admin_client.get(f"/households/{household['id']}")).text.split('id="history"')[1]
     assert "入户调查组成员: — → 王一、王二、王三" in history, "each step's fields read as the audit page reads them"
     assert "赞成票: — → 25" in history
