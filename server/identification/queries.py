@@ -186,8 +186,8 @@ async def application_of(user: CurrentUser, application_id: int) -> dict[str, An
 
 
 async def steps_of(application_id: int) -> list[dict[str, Any]]:
-    """The application's steps in order, each with who took it (`who`): the account's name, not its login name, or
-    the door card's when the household applied through it."""
+    """The application's steps in order, each with who took it (`who`): the account's name, not its login name (an
+    actor without an account as the audit trail names it)."""
     name = ApplicationStep.actor.display_name.as_alias("actor_name")
     rows = await (
         ApplicationStep.select(*ApplicationStep.all_columns(), name)
