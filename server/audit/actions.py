@@ -129,6 +129,12 @@ def actor_name(display_name: str | None, label: str) -> str:
     return display_name or ACCOUNTLESS_ACTORS.label(label)
 
 
+def with_actor_names(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A workflow's step rows (each with its account's `actor_name` and the stored `actor_label`), each with `who`
+    took it as `actor_name` names them: never the login name the label keeps."""
+    return [{**step, "who": actor_name(step["actor_name"], step["actor_label"])} for step in steps]
+
+
 TARGET_TYPES = CodeList(
     ("household", N_("Household")),
     ("member", N_("Member")),

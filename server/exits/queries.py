@@ -8,7 +8,7 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from server.accounts.sessions import CurrentUser
-from server.audit.actions import actor_name
+from server.audit.actions import with_actor_names
 from server.exits.tables import ExitCase, ExitObjection, ExitStep
 from server.exits.workflow import OPEN_STATES
 from server.scope import household_scope_sql
@@ -51,7 +51,7 @@ async def steps_of(case_id: int) -> list[dict[str, Any]]:
         .order_by(ExitStep.at)
         .order_by(ExitStep.id)
     )
-    return [{**row, "who": actor_name(row["actor_name"], row["actor_label"])} for row in rows]
+    return with_actor_names(rows)
 
 
 async def objections_of(case_id: int) -> list[dict[str, Any]]:

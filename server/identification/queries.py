@@ -12,7 +12,7 @@ from piccolo.querystring import QueryString
 
 from server import policy
 from server.accounts.sessions import CurrentUser
-from server.audit.actions import actor_name
+from server.audit.actions import with_actor_names
 from server.clock import today
 from server.database import fetch_query
 from server.identification.tables import (
@@ -195,7 +195,7 @@ async def steps_of(application_id: int) -> list[dict[str, Any]]:
         .order_by(ApplicationStep.at)
         .order_by(ApplicationStep.id)
     )
-    return [{**row, "who": actor_name(row["actor_name"], row["actor_label"])} for row in rows]
+    return with_actor_names(rows)
 
 
 async def latest_notice(village_id: int) -> dict[str, Any] | None:
