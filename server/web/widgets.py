@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -125,7 +126,8 @@ def options(choices: Iterable[tuple[Any, str]], value: Any) -> Markup:
     )
 
 
-def date_range(start: Any, end: Any) -> Markup:
-    """Two days as `start – end`, each kept whole on its line: a phone's narrow cell broke 2026-12-07 at its hyphen."""
-    first, last = escape(local_date(start)), escape(local_date(end))
+def date_range(start: date | str | None, end: date | str | None) -> Markup:
+    """Two days as `start – end`, each kept whole on its line: a phone's narrow cell broke 2026-12-07 at its hyphen.
+    A day may come as text already (a county list's rows keep their days as the township sent them)."""
+    first, last = (escape(day if isinstance(day, str) else local_date(day)) for day in (start, end))
     return Markup(f'<span class="nowrap">{first}</span> – <span class="nowrap">{last}</span>')  # noqa: S704 -- escaped

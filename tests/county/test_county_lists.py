@@ -77,6 +77,8 @@ async def test_the_county_approves_one_household_sends_one_back_and_the_township
     assert not FULL_ID.search(html), "the county reads masked ID numbers only"
     assert "13912345678" not in html, "no phone on the county's list"
     assert "30 人参会" in html, "the appraisal record is attached"
+    day = r'<span class="nowrap">\d{4}-\d\d-\d\d</span>'
+    assert re.search(f"{day} – {day}", html), "a phone breaks the notice's period between its days, never inside one"
     items = {
         row["subject"]: row["id"] for row in await SubmissionItem.select().where(SubmissionItem.submission == list_id)
     }
