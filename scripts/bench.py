@@ -52,7 +52,7 @@ import zstandard
 from server.database import connect, with_database
 from server.demo.loader import DEMO_PASSWORD
 from server.media.benchmark import measure_photo_processing
-from server.visits.benchmark import CADRE_HOUSEHOLD_SQL
+from server.visits.benchmark import CADRE_HOUSEHOLD_SQL, SUBMITTING_CADRE_SQL
 from server.web.wire import CHROMIUM_ACCEPT_ENCODING
 
 BANGFU = str(Path(sys.executable).parent / "bangfu")
@@ -103,9 +103,10 @@ class Context:
     server_log: Path | None = None
     cookies: dict[str, str] = field(default_factory=dict)  # role -> bangfu_session value
     csrf_cookie: str = ""  # the bangfu_csrf cookie a browser keeps from its first page and sends with every request
-    # The demo cadre's household whose visit form and timeline are measured, and the one the submissions go to, chosen
-    # in the first round: chosen again, the submissions' household (200 visits more) became the most visited.
-    visit_households: tuple[int, int] | None = None
+    # The demo cadre's household whose visit form and timeline are measured, chosen in the first round; and the session
+    # and household of the cadre who sends the timed visits (`submissions`).
+    visit_household: int | None = None
+    submissions: tuple[str, int] | None = None
 
 
 # The first scenario is the bare route every ratio is relative to.
@@ -210,23 +211,40 @@ def region_pages(context: Context) -> list[Result]:
 MEASUREMENTS.append(region_pages)
 
 
-async def cadre_household(database_url: str, least_visited: bool = False) -> int:
-    """The demo cadre's most (or least) visited household among those paired with them today."""
+async def cadre_household(database_url: str) -> int:
+    """The demo cadre's most visited household among those paired with them today."""
     connection = await connect(database_url)
     try:
-        sql = CADRE_HOUSEHOLD_SQL.replace("count(*) DESC", "count(*) ASC") if least_visited else CADRE_HOUSEHOLD_SQL
-        return int(await connection.fetchval(sql))
+        return int(await connection.fetchval(CADRE_HOUSEHOLD_SQL))
     finally:
         await connection.close()
 
 
-def visit_households(context: Context) -> tuple[int, int]:
-    """The demo cadre's most visited household (its form and timeline are measured) and least visited (the
-    submissions go there), as the first round found them."""
-    if context.visit_households is None:
-        measured = asyncio.run(cadre_household(context.database_url))
-        context.visit_households = (measured, asyncio.run(cadre_household(context.database_url, least_visited=True)))
-    return context.visit_households
+async def submitting_cadre(database_url: str) -> tuple[str, int]:
+    """Another cadre's username and a household of theirs outside the demo cadre's scope (`SUBMITTING_CADRE_SQL`)."""
+    connection = await connect(database_url)
+    try:
+        row = await connection.fetchrow(SUBMITTING_CADRE_SQL)
+    finally:
+        await connection.close()
+    if row is None:
+        raise SystemExit("bench: no other cadre of the demo township has a household outside the demo cadre's scope")
+    return str(row["username"]), int(row["household"])
+
+
+def measured_household(context: Context) -> int:
+    """The demo cadre's most visited household (its form and timeline are measured), as the first round found it."""
+    if context.visit_household is None:
+        context.visit_household = asyncio.run(cadre_household(context.database_url))
+    return context.visit_household
+
+
+def submissions(context: Context) -> tuple[str, int]:
+    """The session of the cadre who sends the timed visits and the household they go to, found and logged in once."""
+    if context.submissions is None:
+        username, household_id = asyncio.run(submitting_cadre(context.database_url))
+        context.submissions = (login(context.base_url, username), household_id)
+    return context.submissions
 
 
 def visit_pages(context: Context) -> list[Result]:
@@ -234,7 +252,7 @@ def visit_pages(context: Context) -> list[Result]:
     submission p95."""
     from server.visits.benchmark import measure_submissions
 
-    household_id, spare = visit_households(context)
+    household_id = measured_household(context)
     with tempfile.TemporaryDirectory(prefix="bangfu-bench-") as temp:
         lua = Path(temp) / "percentiles.lua"
         lua.write_text(WRK_SCRIPT)
@@ -242,8 +260,9 @@ def visit_pages(context: Context) -> list[Result]:
             measure(context, Scenario("visit-form", f"/households/{household_id}/visits/new", "cadre"), lua),
             measure(context, Scenario("visit-timeline", f"/households/{household_id}/timeline", "cadre"), lua),
         ]
-    # Sent to another of the cadre's households: with --rounds, the next round's form and timeline stay the same page.
-    p50, p95, rate = measure_submissions(context.base_url, context.cookies["cadre"], spare)
+    # Sent by another cadre outside the demo cadre's scope: with --rounds, every round measures the same pages.
+    session, spare = submissions(context)
+    p50, p95, rate = measure_submissions(context.base_url, session, spare)
     return [*results, Result("visit-submit[no-photos,200-sequential]", p50, p95, rate, relative=False)]
 
 
@@ -302,7 +321,7 @@ def service_worker_bytes(client: httpx.Client, counted: set[str]) -> int:
 
 def wire_lines(context: Context) -> list[str]:
     """Bytes on the wire, first and repeat load, for the cadre's home, the visit form and the coverage page."""
-    household_id, _ = visit_households(context)
+    household_id = measured_household(context)
     pages = [
         ("home-cadre", "/", "cadre"),
         ("visit-form", f"/households/{household_id}/visits/new", "cadre"),

@@ -18,6 +18,18 @@ CADRE_HOUSEHOLD_SQL = (
     " JOIN pairing p ON p.household = v.household AND p.cadre = u.id AND p.ended_on IS NULL"
     " WHERE u.username = 'cadre' GROUP BY v.household ORDER BY count(*) DESC, v.household LIMIT 1"
 )
+# Who sends the timed visits, and to which household: another cadre of the demo township, to a household of theirs
+# outside the demo cadre's scope (their paired households and their village's). Sent by the demo cadre, 200 visits a
+# round joined their visits list: its later rounds measured a cadre with 266 and 466 visits instead of 66.
+SUBMITTING_CADRE_SQL = """
+SELECT u.username, p.household FROM pairing p
+JOIN app_user u ON u.id = p.cadre JOIN household h ON h.id = p.household
+CROSS JOIN (SELECT id, township, village FROM app_user WHERE username = 'cadre') demo
+WHERE p.ended_on IS NULL AND u.role = 'cadre' AND u.id <> demo.id AND u.township = demo.township
+  AND h.village IS DISTINCT FROM demo.village
+  AND NOT EXISTS (SELECT 1 FROM pairing o WHERE o.household = p.household AND o.cadre = demo.id AND o.ended_on IS NULL)
+ORDER BY u.username, p.household LIMIT 1
+"""
 
 
 def measure_submissions(base_url: str, session: str, household_id: int, runs: int = 200) -> tuple[float, float, float]:
