@@ -267,7 +267,6 @@ PUBLIC_FIELDS = (
     "member_count",
     "main_cause",
     "attribute",
-    "head_id_masked",
     "approved_on",
 )
 
