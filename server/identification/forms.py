@@ -205,6 +205,20 @@ class MeetingForm:
             cast = (votes_for or 0) + (votes_against or 0)
             if present is not None and cast > present:
                 f.errors[f"votes_for_{app_id}"] = N_("More votes than representatives present.")
+            elif present is not None and votes_for is not None and vote["passed"] is not None:
+                majority = votes_for * 2 > present  # more than half of the representatives present voted for
+                if vote["passed"] and not majority:
+                    f.errors[f"passed_{app_id}"] = gettext(
+                        N_("Passed needs more than half of the %(present)s representatives present: %(n)s voted for."),
+                        present=present,
+                        n=votes_for,
+                    )
+                elif not vote["passed"] and majority:
+                    f.errors[f"passed_{app_id}"] = gettext(
+                        N_("%(n)s of the %(present)s representatives present voted for: more than half, so it passed."),
+                        present=present,
+                        n=votes_for,
+                    )
             if vote["passed"] is False and not vote["reason"]:
                 f.errors[f"reason_{app_id}"] = N_("Give the reason the application is struck out.")
             votes[app_id] = vote

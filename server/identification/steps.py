@@ -157,6 +157,13 @@ async def start_notice(actor: Actor, village_id: int, application_ids: list[int]
             if app["village"] != village_id:
                 raise StepRefused(Refusal(N_("This household is not in this village.")))
             check(app["state"], Step.NOTICE)
+        appraised = await _appraised_on([app["meeting"] for app in apps])
+        if appraised is not None and values["starts_on"] < appraised:
+            refusal = Refusal(
+                N_("A notice makes public what the democratic appraisal of %(day)s decided: it cannot start before."),
+                literals={"day": appraised.isoformat()},
+            )
+            raise StepRefused(refusal)
         [notice] = await VillageNotice.insert(
             VillageNotice(
                 village=village_id,
@@ -169,6 +176,14 @@ async def start_notice(actor: Actor, village_id: int, application_ids: list[int]
         for app in apps:
             await _advance(actor, app, Step.NOTICE, State.NOTICED, {"notice": notice["id"]})
     return int(notice["id"])
+
+
+async def _appraised_on(meeting_ids: list[int | None]) -> date | None:
+    """The day of the latest of these democratic appraisals."""
+    held = await AppraisalMeeting.select(AppraisalMeeting.held_on).where(
+        AppraisalMeeting.id.is_in([meeting for meeting in meeting_ids if meeting] or [0])
+    )
+    return max((row["held_on"] for row in held), default=None)
 
 
 async def add_objection(actor: Actor, notice: dict[str, Any], values: dict[str, Any]) -> int:

@@ -93,6 +93,10 @@ async def test_admin_registers_a_family_through_every_step_and_prints_the_notice
     await screenshot(page, "identification-meeting-too-few")
     await page.fill("input[name=representatives_present]", "35")
     await click_and_wait(page, "button:has-text('登记民主评议')")
+    majority = "通过需要到会代表过半数赞成（到会 35 人，赞成 10 人）"
+    await expect(page.locator(".field__error").first).to_contain_text(majority)
+    await page.fill("input[name^=votes_for_]", "31")
+    await click_and_wait(page, "button:has-text('登记民主评议')")
     await expect(page.locator(".flash--success")).to_contain_text("民主评议已登记")
 
     await page.click("a.btn:has-text('发布村级公示')")

@@ -51,8 +51,8 @@ def meeting_data(app_id: int, present: int = 30, passed: str = "yes") -> dict[st
         "representatives_present": str(present),
         "place": "村委会",
         "application": str(app_id),
-        f"votes_for_{app_id}": "25",
-        f"votes_against_{app_id}": "2",
+        f"votes_for_{app_id}": "25" if passed == "yes" else "5",
+        f"votes_against_{app_id}": "2" if passed == "yes" else "22",
         f"passed_{app_id}": passed,
         f"reason_{app_id}": "" if passed == "yes" else "评议未通过",
     }
@@ -244,6 +244,59 @@ async def test_a_failed_appraisal_strikes_out_only_that_household(
         Application.id.is_in([passing, failing])
     )
     assert len({row["meeting"] for row in rows}) == 1, "one meeting covers both households"
+
+
+@pytest.mark.parametrize(
+    ("votes_for", "votes_against", "passed", "reason"),
+    [
+        ("10", "12", "yes", "通过需要到会代表过半数赞成（到会 25 人，赞成 10 人）"),
+        ("12", "0", "yes", "通过需要到会代表过半数赞成（到会 25 人，赞成 12 人）"),
+        ("20", "5", "no", "到会 25 人中 20 人赞成，已过半数，结果应为通过"),
+    ],
+)
+async def test_an_appraisal_result_against_its_votes_is_refused_and_nothing_is_written(
+    admin_client: httpx.AsyncClient,
+    admin: Actor,
+    village: dict[str, Any],
+    votes_for: str,
+    votes_against: str,
+    passed: str,
+    reason: str,
+) -> None:
+    app_id = await in_state(admin, village, "preliminary")
+    data = {
+        **meeting_data(app_id, present=25, passed=passed),
+        f"votes_for_{app_id}": votes_for,
+        f"votes_against_{app_id}": votes_against,
+    }
+    response = await post(admin_client, "", f"/identification/villages/{village['id']}/meeting", data)
+    assert response.status_code == 422
+    assert reason in response.text
+    assert await state_of(app_id) == "preliminary"
+
+
+async def test_a_village_notice_cannot_start_before_the_appraisal_it_makes_public(
+    admin_client: httpx.AsyncClient, admin: Actor, village: dict[str, Any]
+) -> None:
+    app_id = await in_state(admin, village, "appraised")
+    held_on = await Application.select(Application.meeting.held_on).where(Application.id == app_id).first()
+    assert held_on is not None
+    appraised = held_on["meeting.held_on"]
+    early = {
+        "starts_on": (appraised - timedelta(days=1)).isoformat(),
+        "ends_on": (appraised + timedelta(days=6)).isoformat(),
+        "posted_at": "村委会公示栏",
+        "application": str(app_id),
+    }
+    notices_before = await VillageNotice.count()
+    response = await post(admin_client, "", f"/identification/villages/{village['id']}/notices", early)
+    assert response.status_code == 409
+    assert f"公示的是 {appraised.isoformat()} 民主评议的结果，不能早于评议开始" in response.text
+    assert (await state_of(app_id), await VillageNotice.count()) == ("appraised", notices_before)
+    on_the_day = {**early, "starts_on": appraised.isoformat(), "ends_on": (appraised + timedelta(days=7)).isoformat()}
+    response = await post(admin_client, "", f"/identification/villages/{village['id']}/notices", on_the_day)
+    assert response.status_code == 303
+    assert await state_of(app_id) == "noticed"
 
 
 async def test_registration_waits_for_the_county_announcement_and_writes_nothing_before_it(
