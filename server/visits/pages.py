@@ -16,6 +16,7 @@ from server.audit.actions import ACTIONS, actor_name
 from server.audit.display import field_label
 from server.clock import today
 from server.database import fetch_query
+from server.pairing.rules import eligible_sql
 from server.policy.queries import NOTHING
 from server.policy.registry import FOLLOW_UP_DAYS, MONITORED_FOLLOW_UP_DAYS, UNVISITED_ALERT_DAYS
 from server.scope import household_scope_sql
@@ -287,7 +288,7 @@ counted AS (
     SELECT h.village, count(*) AS households, count(*) FILTER (WHERE {OVERDUE_KEPT}) AS overdue,
            count(*) FILTER (WHERE {UNVISITED_KEPT}) AS unvisited
     FROM t CROSS JOIN household h {KEPT_DATES_JOIN}
-    WHERE h.village = ANY(ARRAY(SELECT v.id FROM village v WHERE v.township = {{}}))
+    WHERE h.village = ANY(ARRAY(SELECT v.id FROM village v WHERE v.township = {{}})) AND {eligible_sql("h")}
     GROUP BY h.village
 )
 SELECT t.unvisited_alert_days,
@@ -300,8 +301,9 @@ OVERVIEW = ("id", "name", "households", "overdue", "unvisited")
 
 
 async def village_follow_up_overview(user: CurrentUser) -> tuple[int, list[dict[str, Any]]]:
-    """The township's alert period (days), and per village: households, with an overdue follow-up, not visited in
-    those days; the villages with the most overdue, then the most unvisited, first (else in their order)."""
+    """The township's alert period (days), and per village: households needing a cadre, and those of them with an
+    overdue follow-up and not visited in those days (as the coverage counts them, and its lists behind these figures
+    show them); the villages with the most overdue, then the most unvisited, first (else in their order)."""
     township = user.township_id or NOTHING
     [row] = await fetch_query(QueryString(_OVERVIEW, township, township, township))
     villages = [dict(zip(OVERVIEW, village, strict=True)) for village in row["villages"]]

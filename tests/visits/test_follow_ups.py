@@ -18,7 +18,7 @@ from server.visits import queries
 from server.visits.pages import village_follow_up_overview
 from server.visits.tables import FollowUp, Visit
 from tests.helpers import log_in
-from tests.visits.conftest import send_visit
+from tests.visits.conftest import make_household, send_visit
 
 
 async def open_schedule(household: int) -> dict[str, Any]:
@@ -170,3 +170,19 @@ async def test_the_cadres_home_counts_only_follow_ups_of_the_households_in_the_c
     listed = await as_wang.get("/follow-ups?days=0")
     assert "看看新房" in listed.text
     assert "李四家的回访" not in listed.text
+
+
+async def test_the_villages_overdue_figures_count_the_households_needing_a_cadre_as_coverage_does(
+    client: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    """A family still applying (status 'none', not monitored) needs no cadre yet: the leaders' overdue page counted
+    it, and its "not visited" figure then disagreed with the coverage list it opens."""
+    await make_household(world["other_village"], "申请人甲", status="none")
+    boss = CurrentUser(world["leader"], "boss", "赵书记", Role.LEADER, world["township"], None, None, "zh_CN", "k")
+    _, villages = await village_follow_up_overview(boss)
+    other = next(village for village in villages if village["id"] == world["other_village"])
+    assert (other["households"], other["unvisited"]) == (1, 1), "李四's household only"
+    await log_in(client, "boss")
+    unvisited = (await client.get(f"/coverage/unvisited?village={world['other_village']}")).text
+    assert "李四" in unvisited
+    assert "申请人甲" not in unvisited
