@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts.sessions import set_flash
-from server.clock import local_time
+from server.clock import local_time, today
 from server.i18n import N_, gettext
 from server.media.images import NOT_A_SIGNATURE
 from server.media.storage import Storage, media_response
@@ -177,6 +177,8 @@ class HouseholdVisitController(Controller):
             form=form,
             explicit=explicit,
             follow_up_rule=shown["rule"],
+            # The browser refuses an earlier day before the photos go (the server's check would send them back).
+            earliest_follow_up=today() + timedelta(days=1),
         )
 
 

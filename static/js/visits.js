@@ -95,6 +95,18 @@
     if (note) note.hidden = false;
   }
 
+  // The next follow-up is a day after today: the browser says so before the photos are sent (the server would
+  // refuse the day and the photos would have to be chosen again). A form kept on the phone for days gets the
+  // phone's today, not the day it was loaded.
+  function keepAfterToday(form) {
+    Array.prototype.forEach.call(form.querySelectorAll("input[data-after-today]"), function (input) {
+      var day = new Date();
+      day.setDate(day.getDate() + 1);
+      var two = function (n) { return (n < 10 ? "0" : "") + n; };
+      input.min = day.getFullYear() + "-" + two(day.getMonth() + 1) + "-" + two(day.getDate());
+    });
+  }
+
   function init(root) {
     Array.prototype.forEach.call(root.querySelectorAll("form[data-visit-form], form[data-outbox-form]"), function (form) {
       Array.prototype.forEach.call(form.querySelectorAll("[data-add-measure], [data-phrases]"), function (el) {
@@ -104,6 +116,7 @@
       if (form.querySelector(".has-error")) saveDraft(form);
       else restoreDraft(form);
       fillPlace(form);
+      keepAfterToday(form);
     });
   }
 

@@ -51,6 +51,7 @@ async def test_a_planned_measure_is_open_until_a_visit_delivers_it(
     assert (item.type, item.what, item.delivered) == ("industry", "发放鸡苗200只", False)
     page = await as_wang.get(f"/households/{household}/plan?year={YEAR}")
     assert "未落实" in page.text.split('id="plan-items"', 1)[1]
+    assert 'hx-confirm="从帮扶计划中删除“产业扶贫”？"' in page.text, "one tap does not remove a planned measure"
 
     await send_visit(as_wang, household, {"note": "送鸡苗", "measure_type": "industry", "measure_amount": "2000"})
 

@@ -42,6 +42,8 @@ async def test_the_form_offers_one_tap_defaults(as_wang: httpx.AsyncClient, worl
     assert "data-shrink" in page.text
     now = datetime.now(TIMEZONE)
     assert f'value="{now:%Y-%m-%dT%H}' in page.text  # date and time default to now
+    tomorrow = now.date() + timedelta(days=1)
+    assert f'min="{tomorrow.isoformat()}" data-after-today' in page.text, "the browser refuses a past follow-up day"
 
 
 async def test_the_same_submission_twice_makes_one_visit(as_wang: httpx.AsyncClient, world: dict[str, int]) -> None:
