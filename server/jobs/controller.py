@@ -15,6 +15,7 @@ from server.jobs import matching, placements, queries, referrals, trainings
 from server.jobs.codes import WORK_KIND
 from server.jobs.figures import figures, figures_xlsx
 from server.jobs.forms import CheckForm, WishForm
+from server.jobs.labour_force import working_ages
 from server.jobs.tables import MemberWish
 from server.jobs.web import AnyRequest, Form, audit, int_or_none, leaders_only, render, staff_only
 from server.piccolo_conf import DB
@@ -75,14 +76,17 @@ class JobsController(Controller):
         user, day = current_user(request), queries.today()
         member = found(await trainings.member_in_scope(user, member_id))
         wish = await MemberWish.select().where(MemberWish.member == member_id).first()
+        youngest, _ = await working_ages(user.township_id, day)
+        child = member["age"] is not None and member["age"] < youngest  # no job nor training is offered to a child
         context = {
             "member": member,
+            "below_working_age": youngest if child else None,
             "wish": form.values if form else (wish or NO_WISH),
             "errors": form.errors if form else {},
-            "jobs": await matching.jobs_for_member(user, member_id, day),
+            "jobs": [] if child else await matching.jobs_for_member(user, member_id, day),
             "member_trainings": await trainings.trainings_of_member(member_id),
             "history": await referrals.referrals_of_member(member_id),
-            "upcoming": await trainings.trainings_of_township(user.township_id, limit=20),
+            "upcoming": [] if child else await trainings.open_to_member(user.township_id, member_id, day),
             "work_kinds": WORK_KIND.choices(),
         }
         return await render(request, "jobs/member.html", status_code=422 if form else 200, **context)

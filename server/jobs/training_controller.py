@@ -10,7 +10,8 @@ from litestar.response import Redirect, Template
 
 from server import once
 from server.accounts.sessions import set_flash
-from server.i18n import N_
+from server.clock import today
+from server.i18n import N_, gettext
 from server.jobs import queries, trainings
 from server.jobs.codes import TRAINING_TOPIC, WORK_KIND
 from server.jobs.forms import FieldErrors, TrainingForm, money, text
@@ -75,6 +76,12 @@ class TrainingController(Controller):
         training = found(await trainings.training_of_township(user.township_id, training_id))
         member_id = found(int_or_none(data.get("member_id")))
         found(await trainings.member_in_scope(user, member_id))
+        if training["held_on"] < today():
+            too_late = gettext(
+                N_("This training was held on %(day)s: it is too late to enrol."), day=training["held_on"]
+            )
+            await set_flash(user.session_key, "error", too_late)
+            return Redirect(path=f"/jobs/members/{member_id}", status_code=303)
         if await trainings.enrolment_count(training_id) >= training["capacity"]:
             await set_flash(user.session_key, "error", trainings.TRAINING_FULL)
             return Redirect(path=f"/jobs/members/{member_id}", status_code=303)

@@ -30,6 +30,19 @@ async def trainings_of_township(township_id: int | None, limit: int = 100) -> li
     return list(await Training.raw(sql, township_id or -1, limit))
 
 
+async def open_to_member(township_id: int | None, member_id: int, day: date, limit: int = 5) -> list[dict[str, Any]]:
+    """The township's trainings held on `day` or later that the member is not enrolled in, the soonest first, with
+    their places taken (`enrolled`): what the member's page offers to enrol in."""
+    sql = """
+    SELECT t.*, (SELECT count(*) FROM training_enrolment e WHERE e.training = t.id) AS enrolled
+    FROM training t
+    WHERE t.township = {} AND t.held_on >= {}
+      AND NOT EXISTS (SELECT 1 FROM training_enrolment m WHERE m.training = t.id AND m.member = {})
+    ORDER BY t.held_on, t.id LIMIT {}
+    """
+    return list(await Training.raw(sql, township_id or -1, day, member_id, limit))
+
+
 async def training_of_township(township_id: int | None, training_id: int) -> dict[str, Any] | None:
     return (
         await Training.select().where((Training.id == training_id) & (Training.township == (township_id or -1))).first()

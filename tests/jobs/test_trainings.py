@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -74,3 +75,38 @@ async def test_members_able_to_work_without_training_this_year_are_listed(
     after = await client.get("/jobs/trainings/untrained")
     assert "张三" not in after.text
     assert "王五" in after.text
+
+
+async def test_a_members_page_offers_only_trainings_still_to_come_that_they_are_not_in(
+    client: httpx.AsyncClient, world: Any
+) -> None:
+    await log_in(client, "wang")
+    await new_training(client, title="已办的月嫂培训", held_on=(today() - timedelta(days=20)).isoformat())
+    await new_training(client, title="下月电工培训", held_on=(today() + timedelta(days=30)).isoformat())
+    member_page = f"/jobs/members/{world['worker']}"
+    offered = (await client.get(member_page)).text.split("可报名的培训", 1)[1]
+    assert "下月电工培训" in offered
+    assert "已报 0 人 / 名额 2 人" in offered
+    assert "已办的月嫂培训" not in offered, "a training held already is not offered"
+    past = await Training.select().where(Training.title == "已办的月嫂培训").first()
+    late = await post_form(client, member_page, f"/jobs/trainings/{past['id']}/enrolments",
+                           {"member_id": str(world["worker"])})  # fmt: skip
+    assert late.status_code == 303
+    assert not await TrainingEnrolment.exists(), "too late to enrol"
+    assert f"该培训已于 {past['held_on']} 举办，不能再报名" in (await client.get(member_page)).text
+    coming = await Training.select().where(Training.title == "下月电工培训").first()
+    await post_form(
+        client, member_page, f"/jobs/trainings/{coming['id']}/enrolments", {"member_id": str(world["worker"])}
+    )
+    page = (await client.get(member_page)).text
+    assert "下月电工培训" in page
+    assert "可报名的培训" not in page, "enrolled: it is no more offered"
+
+
+async def test_no_job_or_training_is_offered_to_a_child(client: httpx.AsyncClient, world: Any) -> None:
+    await log_in(client, "wang")
+    await new_training(client, held_on=(today() + timedelta(days=30)).isoformat())
+    page = (await client.get(f"/jobs/members/{world['child']}")).text
+    assert "未满 16 周岁，未到劳动年龄，不推荐岗位和培训" in page
+    assert "可报名的培训" not in page
+    assert "合适的在招岗位" not in page
