@@ -112,7 +112,7 @@ def _optional(data: Mapping[str, str], name: str, parse: Callable[[str], Any], d
 def _phone(data: Mapping[str, str], errors: FieldErrors, name: str = "phone") -> str:
     phone = _text(data, name)
     if phone and not PHONE.match(phone):
-        errors.add(name, N_("Enter a phone number of digits only."))
+        errors.add(name, N_("Enter a mobile number of 11 digits, or a landline with its area code (0539-4521234)."))
     return phone
 
 

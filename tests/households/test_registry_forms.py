@@ -100,6 +100,20 @@ async def test_a_negative_income_is_refused_and_nothing_is_written(client: Any, 
     assert row["address"] == ""
 
 
+async def test_a_phone_number_too_short_says_what_a_phone_number_looks_like(
+    client: Any, make_user: Any, register: Any
+) -> None:
+    """ "12345" is all digits: the message said "digits only", which it is; what is wrong is its length."""
+    await admin(client, make_user)
+    household = register["zhang"]
+    url = f"/households/{household['id']}/edit"
+    data = {**HOUSEHOLD, "code": "H-0001", "village": str(register["village"]), "phone": "12345"}
+    answer = await post_form(client, url, url, data)
+    assert answer.status_code == 422
+    assert "请输入 11 位手机号，或带区号的固定电话（如 0539-4521234）" in answer.text
+    assert (await Household.select(Household.phone).where(Household.id == household["id"]).first())["phone"] != "12345"
+
+
 async def test_a_duplicate_id_number_names_the_household_that_has_it_masked(
     client: Any, make_user: Any, register: Any
 ) -> None:
