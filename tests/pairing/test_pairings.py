@@ -55,6 +55,17 @@ async def test_admin_pairs_a_cadre_with_a_household_and_it_is_audited(client: ht
     assert "结对已保存" in page.text
 
 
+async def test_two_cadres_of_one_name_are_told_apart_by_post_and_village_when_pairing(
+    client: httpx.AsyncClient, small: Small, make_user: Any
+) -> None:
+    await make_user("cadre", username="t_zy1", display_name="张杨", title="镇退役军人服务站")
+    await make_user("cadre", username="t_zy2", display_name="张杨", village_id=small.village_a)
+    await log_in(client, "t_admin")
+    page = (await client.get(f"/pairings/households/{small.h['A4']}")).text
+    assert ">张杨 · 镇退役军人服务站 · 0 户<" in page
+    assert ">张杨 · 一般党员干部 · 双河村 · 0 户<" in page
+
+
 async def test_a_leader_may_pair_too(client: httpx.AsyncClient, small: Small) -> None:
     await log_in(client, "t_leader")
     assert (await pair_by_form(client, small.h["A4"], small.leader)).status_code == 303
