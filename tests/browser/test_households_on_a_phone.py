@@ -56,3 +56,18 @@ async def test_admin_finds_a_household_by_initials_and_fixes_a_wrong_id_number(
     assert width <= 390, "the page scrolls sideways on a phone"
     # The refused form answers 422 on purpose (htmx swaps it); the browser logs that status, nothing else may appear.
     assert [e for e in errors if "status of 422" not in e] == []
+
+
+async def test_on_a_phone_the_register_goes_on_with_more_and_shows_no_pager_it_would_leave_behind(
+    phone: tuple[Page, ConsoleErrors],
+) -> None:
+    page, errors = phone
+    await log_in(page, "admin")
+    await page.click("nav.bottom-nav >> text=帮扶户")
+    rows = page.locator("#household-rows tr:not(.only-phone)")
+    await expect(rows).to_have_count(30)
+    await expect(page.locator("nav.pager")).to_be_hidden()  # "第 1 / 34 页 下一页" stayed after "more" brought 60
+    await page.locator("#household-rows a.btn", has_text="更多").click()
+    await expect(rows).to_have_count(60)
+    await expect(page.locator("nav.pager")).to_be_hidden()
+    assert errors == []
