@@ -13,6 +13,7 @@ from server.accounts.sessions import CurrentUser
 from server.clock import today
 from server.pairing.queries import paired_households
 from server.supervision.checks import checks
+from server.visits.queries import due_follow_ups
 from server.web.auth import current_user
 from server.web.guards import requires_township_staff
 from server.web.offline import DATA_CACHE_PREFIX, OFFLINE_BUDGET_BYTES, OFFLINE_HOUSEHOLDS, offline_page_list
@@ -55,9 +56,13 @@ class OutboxController(Controller):
 
 
 async def field_items(user: CurrentUser) -> list[int]:
-    """What a role takes into the field: a cadre's paired households (most urgent first), an inspector's checks."""
+    """What a role takes into the field: a cadre's paired households (most urgent first), then the others their
+    follow-ups due take them to (a village cadre's follow-up of a household paired with someone else: its page said
+    "not kept on the phone"); an inspector's checks."""
     if user.role is Role.CADRE:
-        return [h["id"] for h in await paired_households(user.id, today())]
+        paired = [h["id"] for h in await paired_households(user.id, today())]
+        due, _ = await due_follow_ups(user)
+        return list(dict.fromkeys([*paired, *(row["household"] for row in due)]))
     if user.role is Role.INSPECTOR:
         return [c["id"] for c in await checks(user)]
     return []

@@ -20,21 +20,22 @@ KEEPING_HEADER = "X-Bangfu-Keeping"
 DATA_CACHE_PREFIX = "bangfu-data-"
 # A cadre's pages that hold only masked data of their own households (scope decides what the list shows):
 # the home, the household list (any search), a household's page, visit form and timeline (last visits, follow-ups),
-# the follow-ups due, and the outbox. Never admin pages, media or exports.
+# the follow-ups due, their own visits and the outbox. Never admin pages, media or exports.
 # The inspection group's: its home, its spot checks (each with the form a finding is recorded in) and the outbox.
 OFFLINE_PAGES = {
     Role.CADRE: re.compile(
-        r"^/(|households|households/\d+|households/\d+/visits/new|households/\d+/timeline|follow-ups|outbox)$"
+        r"^/(|households|households/\d+|households/\d+/visits/new|households/\d+/timeline|follow-ups|visits|outbox)$"
     ),
     Role.INSPECTOR: re.compile(r"^/(|checks|checks/\d+|outbox)$"),
 }
-# What the phone keeps after one online login (static/js/sw.js fetches the list from /outbox/pages): the pages of
-# the most urgent households first (a cadre's), or of the latest spot checks (an inspector's), up to this many and
-# this many bytes (as stored, uncompressed).
+# What the phone keeps after one online login (static/js/sw.js fetches the list from /outbox/pages): the pages the
+# home's figures open, and those of the most urgent households first (a cadre's, and the others their follow-ups
+# due take them to), or of the latest spot checks (an inspector's), up to this many and this many bytes (as stored,
+# uncompressed).
 OFFLINE_HOUSEHOLDS = 80
 OFFLINE_BUDGET_BYTES = 8 * 1024 * 1024
 FIELD_PAGES = {  # role: (pages always kept, pages kept for each of the role's households or checks)
-    Role.CADRE: (("/", "/outbox", "/follow-ups", "/households"),
+    Role.CADRE: (("/", "/outbox", "/follow-ups", "/follow-ups?days=0", "/households", "/visits"),
                  ("/households/{id}/visits/new", "/households/{id}", "/households/{id}/timeline")),
     Role.INSPECTOR: (("/", "/outbox", "/checks"), ("/checks/{id}",)),
 }  # fmt: skip

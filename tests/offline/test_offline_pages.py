@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from server.accounts.tables import User
+from server.clock import today
+from server.visits import queries
 from tests.helpers import log_in
-from tests.visits.conftest import send_visit
+from tests.visits.conftest import make_household, send_visit
 
 KEEP = "x-bangfu-offline"
 USER = "x-bangfu-data-cache"
@@ -101,6 +105,22 @@ async def test_the_phone_is_told_every_paired_households_pages_and_the_budget(
     assert plan["budget_bytes"] == 8 * 1024 * 1024
     assert plan["cache"] == f"bangfu-data-{world['wang']}"
     for path in plan["pages"]:  # every page it lists is one the server lets the phone keep
+        assert (await as_wang.get(path)).headers.get(KEEP) == "keep", path
+
+
+async def test_the_phone_keeps_the_households_the_cadres_follow_ups_due_take_them_to_and_the_homes_lists(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    """易红霞's follow-up is the cadre's and overdue, but her household is paired with someone else: the home sent the
+    cadre to a page the phone did not keep."""
+    await User.update({User.village: world["village"]}).where(User.id == world["wang"])  # a village cadre
+    neighbour = await make_household(world["village"], "易红霞")
+    await queries.create_follow_up(neighbour, today() - timedelta(days=3), "measure", cadre_id=world["wang"])
+    plan = (await as_wang.get("/outbox/pages")).json()
+    household = f"/households/{neighbour}"
+    assert {f"{household}/visits/new", household, f"{household}/timeline"} <= set(plan["pages"])
+    assert {"/follow-ups?days=0", "/visits"} <= set(plan["pages"]), "what the home's figures and the 走访 tab open"
+    for path in plan["pages"]:
         assert (await as_wang.get(path)).headers.get(KEEP) == "keep", path
 
 
