@@ -50,10 +50,11 @@ class VisitListController(Controller):
     @get("/follow-ups")
     async def follow_ups(self, request: Request[Any, Any, Any], days: FromQuery[int] = 7) -> Template:
         user = current_user(request)
-        rows = await queries.cadre_follow_ups(user, within_days=max(0, min(days, 90)))
+        rows, due_summary = await queries.due_follow_ups(user, within_days=max(0, min(days, 90)))
         return await vpage(
-            request, "visits/follow_ups.html", follow_ups=rows, follow_up_cells=follow_up_cells, days=days
-        )
+            request, "visits/follow_ups.html", follow_ups=rows, follow_up_cells=follow_up_cells, days=days,
+            due_summary=due_summary,  # the home's two figures, which open this list: households, not follow-ups
+        )  # fmt: skip
 
     @get("/visits/overdue", guards=[requires_leader_or_admin])
     async def overdue(self, request: Request[Any, Any, Any]) -> Template:

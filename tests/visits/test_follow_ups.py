@@ -186,3 +186,22 @@ async def test_the_villages_overdue_figures_count_the_households_needing_a_cadre
     unvisited = (await client.get(f"/coverage/unvisited?village={world['other_village']}")).text
     assert "李四" in unvisited
     assert "申请人甲" not in unvisited
+
+
+async def test_the_follow_ups_list_shows_the_two_figures_of_the_home_that_open_it(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    """The home's "3 due this week" opened a list of 4: the week's list holds the overdue ones too. The list now
+    shows the home's figures (households) above its cards (follow-ups, the overdue marked)."""
+    today = queries.today()
+    await queries.create_follow_up(world["monitored"], today - timedelta(days=2), "measure", note="逾期的回访")
+    await queries.create_follow_up(world["monitored"], today + timedelta(days=3), "placement", note="本周的回访")
+    figures = '<span class="stat__value text-warn">1</span>'
+    home = (await as_wang.get("/")).text
+    listed = (await as_wang.get("/follow-ups")).text
+    for page in (home, listed):
+        summary = page.split('class="stat-grid due-summary"', 1)[1].split("</div>", 1)[0]
+        assert figures in summary, "one household overdue"
+        assert '<span class="stat__value">1</span>' in summary, "one household due this week"
+    assert "逾期的回访" in listed
+    assert "本周的回访" in listed
