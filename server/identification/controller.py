@@ -76,11 +76,11 @@ class IdentificationController(Controller):
 
     @get("/villages/{village_id:int}/notice")
     async def printable_notice(
-        self, request: Req, village_id: FromPath[int], kind: FromQuery[str] = "village"
+        self, request: Req, village_id: FromPath[int], kind: FromQuery[str] = "village", notice: FromQuery[int] = 0
     ) -> Template:
         user = current_user(request)
         village = await queries.village_of(user, village_id)
-        context = await notice_context(user.township_id, village, kind)
+        context = await notice_context(user.township_id, village, kind, notice)
         return await page(
             request, "identification/notice.html", village=village, announcement=kind == "announcement", **context
         )
@@ -160,7 +160,7 @@ class IdentificationController(Controller):
         apps = await queries.applications("a.notice = {}", notice_id)
         form = ObjectionForm.parse(data, {row["id"] for row in apps})
         if form.errors:
-            context = await village_context(user, notice["village"], objection_form=form)
+            context = await village_context(user, notice["village"], objection_form=form, objecting=notice_id)
             return await page(request, "identification/village.html", status_code=422, **context)
         await steps.add_objection(actor_of(request), notice, form.values)
         return await done(request, N_("The objection was recorded."), f"/identification/villages/{notice['village']}")
@@ -263,18 +263,19 @@ class ApplicationController(Controller):
 async def village_context(user: Any, village_id: int, **extra: Any) -> dict[str, Any]:
     village = await queries.village_of(user, village_id)
     rows = await queries.village_applications(village_id)
-    notice = await queries.latest_notice(village_id)
-    objections = await queries.objections_of(notice["id"]) if notice else []
+    notices = await queries.notices_to_show(village_id, today())
+    for notice in notices:
+        notice["apps"] = [row for row in rows if row["notice"] == notice["id"]]
+        notice["objections"] = await queries.objections_of(notice["id"])
     rules = await township_rules(user.township_id)
     return {
         "village": village,
         "groups": queries.by_state(rows),
         "has": {state: any(row["state"] == state for row in rows) for state in State},
-        "notice": notice,
-        "notice_apps": [row for row in rows if notice and row["notice"] == notice["id"]],
-        "objections": objections,
+        "notices": notices,
         "rules": rules,
         "can_edit": user.is_admin,
+        "objecting": extra.pop("objecting", None),  # the notice whose objection form came back with errors
         "objection_form": extra.pop("objection_form", ObjectionForm()),
         "answer_form": extra.pop("answer_form", AnswerForm()),
         "answering": extra.pop("answering", None),
@@ -398,14 +399,18 @@ async def settings_page(request: Req, form: SettingsForm, status_code: int = 200
     )
 
 
-async def notice_context(township_id: int | None, village: dict[str, Any], kind: str) -> dict[str, Any]:
-    """The printable page: the latest village notice's households, or the county's announcement."""
+async def notice_context(
+    township_id: int | None, village: dict[str, Any], kind: str, notice_id: int = 0
+) -> dict[str, Any]:
+    """The printable page: a village notice's households (the one asked for, else the latest), or the county's
+    announcement."""
     settings = await queries.township_settings(township_id)
     office = {name: settings[name] for name in queries.OFFICE_FIELDS}
     township = await queries.township_name(township_id)
     if kind == "announcement":
         rows = queries.announced(await queries.village_applications(village["id"]))
         return {"rows": queries.public_rows(rows), "notice": None, "office": office, "township": township}
-    notice = await queries.latest_notice(village["id"])
+    asked = await queries.notice_by_id(notice_id) if notice_id else None
+    notice = asked if asked and asked["village"] == village["id"] else await queries.latest_notice(village["id"])
     rows = await queries.applications("a.notice = {}", notice["id"]) if notice else []
     return {"rows": queries.public_rows(rows), "notice": notice, "office": office, "township": township}

@@ -208,6 +208,19 @@ async def latest_notice(village_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+async def notices_to_show(village_id: int, day: date) -> list[dict[str, Any]]:
+    """The village's notices still running on `day` and its latest one, the latest first: a new notice of some
+    households does not hide the one of others still open to objections."""
+    rows = await VillageNotice.raw(
+        "SELECT * FROM village_notice WHERE village = {} AND (ends_on >= {}"
+        " OR id = (SELECT max(id) FROM village_notice WHERE village = {})) ORDER BY id DESC",
+        village_id,
+        day,
+        village_id,
+    )
+    return [dict(row) for row in rows]
+
+
 async def notice_by_id(notice_id: int | None) -> dict[str, Any] | None:
     if notice_id is None:
         return None

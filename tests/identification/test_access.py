@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from server.clock import today
 from server.households.tables import Household, Member
+from server.identification import steps
 from server.identification.steps import Actor
-from server.identification.tables import IdentificationSettings
+from server.identification.tables import Application, IdentificationSettings
 from server.places.tables import Township
 from tests.helpers import csrf_token_of, log_in, post_form, without_tokens
 from tests.identification.conftest import add_village, head_of, household_of, in_state, new_id_number
@@ -145,3 +148,29 @@ async def test_a_cadre_cannot_open_the_identification_pages(
     await log_in(client, "ident_cadre")
     assert (await client.get("/identification")).status_code == 403
     assert (await client.get(f"/identification/villages/{village['id']}")).status_code == 403
+
+
+async def test_a_new_notice_does_not_hide_one_still_open_to_objections(
+    admin_client: httpx.AsyncClient, admin: Actor, village: dict[str, Any]
+) -> None:
+    ended = await in_state(admin, village, "noticed", head="甲已结束")  # its notice ended yesterday
+    ended_notice = (await Application.select(Application.notice).where(Application.id == ended).first())["notice"]
+    running = await in_state(admin, village, "appraised", head="刘芳")
+    newest = await in_state(admin, village, "appraised", head="申请人乙")
+    this_week = {
+        "starts_on": today() - timedelta(days=2),
+        "ends_on": today() + timedelta(days=4),
+        "posted_at": "公示栏",
+    }
+    running_notice = await steps.start_notice(admin, village["id"], [running], this_week)
+    next_week = {"starts_on": today(), "ends_on": today() + timedelta(days=6), "posted_at": "公示栏"}
+    await steps.start_notice(admin, village["id"], [newest], next_week)
+    page = (await admin_client.get(f"/identification/villages/{village['id']}")).text
+    assert f'id="notice-{running_notice}"' in page, "刘芳's notice runs till next week: objections may still come"
+    assert page.count('action="/identification/notices/') == 2
+    assert f'id="notice-{ended_notice}"' not in page, "ended, and not the latest"
+    printed = (await admin_client.get(f"/identification/villages/{village['id']}/notice?notice={running_notice}")).text
+    assert "刘芳" in printed
+    assert "申请人乙" not in printed
+    latest = (await admin_client.get(f"/identification/villages/{village['id']}/notice")).text
+    assert "申请人乙" in latest
