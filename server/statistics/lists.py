@@ -87,6 +87,7 @@ class FigureList:
     total: int
     page: int
     by_place: bool  # the county's view: counts by township and village, no records
+    people: int | None = None  # a list of households: the people in them (the figure it opens may count people)
 
     @property
     def pages(self) -> int:
@@ -178,14 +179,16 @@ async def figure_list(user: CurrentUser, area: Area, period: Period, table: str,
         where = QueryString("{} AND v.township = {}", where, int(key))
     if user.role is Role.COUNTY:
         return await _by_place(source, table, key, where)
+    people = f", sum({_PEOPLE}) OVER () AS people_in_all" if source is HOUSEHOLDS else ""
     sql = (
-        f"SELECT {source.detail}, count(*) OVER () AS total FROM {source.from_sql} WHERE {{}}"
+        f"SELECT {source.detail}, count(*) OVER () AS total{people} FROM {source.from_sql} WHERE {{}}"
         f" ORDER BY {source.order} LIMIT {PAGE} OFFSET {{}}"
     )
     records = list(await Household.raw(sql, where, (max(page, 1) - 1) * PAGE))
     total = records[0]["total"] if records else 0
+    in_households = (int(records[0]["people_in_all"]) if records else 0) if people else None
     rows = [{"link": _link(source, r), "cells": _cells(source, r)} for r in records]
-    return FigureList(table, key, source.headers, rows, total, max(page, 1), by_place=False)
+    return FigureList(table, key, source.headers, rows, total, max(page, 1), by_place=False, people=in_households)
 
 
 def _link(source: Source, record: dict[str, Any]) -> str:

@@ -306,3 +306,18 @@ async def test_placements_are_counted_with_those_still_working_at_the_first_chec
     assert cells == ["0", "1", "1", "1", "1", "0", "0"], (
         "open jobs here (the job is the township's), referrals, placed, working, at 1/3/6 months"
     )
+
+
+async def test_the_incidence_figure_counts_people_and_its_list_says_how_many_people_its_households_hold(
+    client: httpx.AsyncClient, register: dict[str, int]
+) -> None:
+    """ "113" people opened a list saying "共 32 条": the households. It now says "共 32 户，113 人"."""
+    await log_in(client, "stat_admin")
+    html = (await client.get(f"/statistics?year={YEAR}&chapter=register")).text
+    figure = re.search(r'href="(/statistics/list/incidence/all[^"]*)">(\d+)<', html)
+    assert figure is not None, "the total of people in poor households opens its list"
+    listed = (await client.get(figure[1].replace("&amp;", "&"))).text
+    count = re.search(r"共 (\d+) 户，(\d+) 人", listed)
+    assert count is not None
+    assert count[2] == figure[2], "the list's people are the figure's"
+    assert int(count[1]) == listed.count('<td data-label="户主"')
