@@ -200,6 +200,8 @@ class VisitController(Controller):
         if visit["cadre"] != user.id or not (visit["editable"] or visit["missing_photos"]):
             return await message_page(request, 403, LOCKED, f"/visits/{visit_id}")
         uploads = uploads_of(await request.form())
+        if not uploads and not wants_json(request):  # the visit's page sent without a photo chosen
+            return await self._photo_error(request, visit, N_("Choose the photos to add."), 422)
         if len(visit["photos"]) + len(uploads) > 9:
             return await self._photo_error(request, visit, N_("At most 9 photos per visit."), 422)
         try:
@@ -211,6 +213,11 @@ class VisitController(Controller):
         outcome = await recording.add_photos_later(visit_id, images, user, client_ip(request))
         if wants_json(request):
             return outcome_json(outcome)
+        added = outcome.photos - len(visit["photos"])  # a photo the visit has already is kept once
+        if added:
+            await set_flash(user.session_key, "success", gettext(N_("%(n)s photos added."), n=added))
+        else:
+            await set_flash(user.session_key, "info", N_("The visit has these photos already: nothing was added."))
         return Redirect(path=f"/visits/{visit_id}", status_code=303)
 
     async def _photo_error(

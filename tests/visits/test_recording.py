@@ -107,6 +107,25 @@ async def test_photos_arrive_one_per_request_until_the_visit_is_complete(
     assert await VisitPhoto.count().where(VisitPhoto.visit == visit_id) == 2
 
 
+async def test_photos_added_from_the_visits_page_say_what_happened(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    """Added, already there, or none chosen: each of the three reloaded the page without a word."""
+    answer = await send_visit(as_wang, world["monitored"], {"note": "看望", "expected_photos": "1"})
+    visit = answer.headers["location"]
+    token = csrf_token_of((await as_wang.get(visit)).text)
+    for photos, told in (([JPEG], "已补传 1 张照片"), ([JPEG], "该走访已有这些照片，没有重复保存")):
+        sent = await as_wang.post(f"{visit}/photos", data={"_csrf_token": token}, files=[("photos", p) for p in photos])
+        assert sent.status_code == 303
+        assert told in (await as_wang.get(sent.headers["location"])).text
+    empty = await as_wang.post(
+        f"{visit}/photos", data={"_csrf_token": token}, files=[("photos", ("", b"", "application/octet-stream"))]
+    )
+    assert empty.status_code == 422
+    assert "请选择要补传的照片" in empty.text
+    assert await VisitPhoto.count() == 1
+
+
 async def test_text_and_photos_both_empty_are_refused(as_wang: httpx.AsyncClient, world: dict[str, int]) -> None:
     answer = await send_visit(as_wang, world["monitored"], {"note": "  "})
     assert answer.status_code == 422
