@@ -14,7 +14,7 @@ from server import codes
 from server.accounts.sessions import set_flash
 from server.audit.queries import record
 from server.households.excel import MAX_BYTES, MAX_ROWS, RosterRejected, export_roster, read_roster
-from server.households.excel_import import check_roster, import_roster
+from server.households.excel_import import check_roster, import_roster, income_year
 from server.households.queries import matching_ids
 from server.i18n import N_, gettext
 from server.web.auth import client_ip, current_user
@@ -71,5 +71,6 @@ class HouseholdExcelController(Controller):
 async def _import_page(request: AnyRequest, status_code: int = 200, **context: Any) -> Template:
     context = {"refused": None, "plan": None, "filename": "", **context}
     return await page(
-        request, "households/import.html", status_code=status_code, max_rows=MAX_ROWS, max_bytes=MAX_BYTES, **context
-    )
+        request, "households/import.html", status_code=status_code, max_rows=MAX_ROWS, max_bytes=MAX_BYTES,
+        income_year=income_year(), **context,
+    )  # fmt: skip

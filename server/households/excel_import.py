@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ from server import privacy
 from server.accounts.sessions import CurrentUser
 from server.audit.queries import record
 from server.audit.tables import AuditEvent
+from server.clock import this_year
 from server.codes import FIELD_CODES
 from server.households.changes import CODE_TAKEN, NO_SECOND_HEAD
 from server.households.excel import (
@@ -56,6 +58,20 @@ class Plan:
     members: list[dict[str, Any]] = field(default_factory=list)  # MemberForm values + "household_code"
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def problem_kinds(self) -> list[tuple[str, int]]:
+        """Each kind of problem and how many times it was found, the most frequent first: a file of a thousand rows
+        refused for one reason reads as one line above its thousand."""
+        return Counter(problem.reason for problem in self.problems).most_common()
+
+
+INCOME_FIELDS = ("wage_income", "business_income", "property_income", "transfer_income", "production_cost")
+
+
+def income_year() -> int:
+    """The year an imported household's incomes are recorded for (the roster has no column for it)."""
+    return this_year() - 1
+
 
 def _map_codes(data: dict[str, str], names: list[str], errors: FieldErrors) -> None:
     """Chinese labels → codes in `data`; booleans 是/否 → '1'/''."""
@@ -91,6 +107,8 @@ def _household(
 ) -> tuple[HouseholdForm, FieldErrors]:
     data, errors = dict(values), FieldErrors()
     _map_codes(data, [name for _, name in HOUSEHOLD_COLUMNS], errors)
+    if any(data.get(name) for name in INCOME_FIELDS):  # the roster's incomes are a whole year's: the last one
+        data["income_year"] = str(income_year())
     causes = [text for text in SEPARATORS.split(data.get("secondary_causes", "")) if text]
     secondary = [label_to_code("main_cause")(text) or text for text in causes]
     village = places.get(data["village"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from io import BytesIO
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from server.audit.tables import AuditEvent
+from server.clock import this_year
 from server.households import excel
 from server.households.tables import Household, Member
 from server.web.downloads import XLSX
@@ -108,6 +110,8 @@ async def test_the_import_creates_every_household_and_member_with_history(
     assert [h["group"] for h in households] == [register["group"], None]
     assert households[0]["main_cause"] == "illness"
     assert households[0]["attribute"] == "general"
+    # the incomes are a year's: without one the household page showed an income of no year, the statistics none
+    assert [h["income_year"] for h in households] == [this_year() - 1] * 2
     members = await Member.select().where(Member.household.is_in([h["id"] for h in households]))
     assert sorted((m["name"], m["relation"]) for m in members) == [
         ("孙三", "head"),
@@ -151,6 +155,10 @@ async def test_every_bad_row_is_reported_and_nothing_imported(client: Any, make_
     assert '<td class="num">4</td><td class="nowrap">户编号</td>' in text  # H-0001 already exists
     assert '<td class="num">5</td><td class="nowrap">行政村</td>' in text
     assert "该身份证号已登记在户 H-0001（户主：张*" in text  # the household holding the ID number, head masked
+    kinds = text.split('id="problem-kinds"', 1)[1].split("</ul>", 1)[0]  # each kind once, with how often
+    assert "<li" in kinds
+    assert kinds.count("<li") == len(set(re.findall(r"<td>([^<]*)</td></tr>", text)))
+    assert "导入只新增户" in text
     assert await Household.count().where(Household.code.like("X-%")) == 0
 
 
