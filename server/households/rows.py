@@ -28,7 +28,7 @@ def household_rows(rows: list[dict[str, Any]]) -> Markup:
         """A message of the catalog, as a template writes it (not escaped: our own text)."""
         return catalog.gettext(text)
 
-    tick, member = message(N_("Tick %(name)s")), message(N_("Member: %(name)s"))
+    tick, member, people = message(N_("Tick %(name)s")), message(N_("Member: %(name)s")), message(N_("%(n)s people"))
     id_label, phone_label = message(N_("ID")), message(N_("Phone"))
     monitoring_types, causes = Escaped(codes.MONITORING_TYPE.labels()), Escaped(codes.POVERTY_CAUSE.labels())
     statuses = StatusTags(codes.POVERTY_STATUS.labels())
@@ -55,10 +55,10 @@ def household_rows(rows: list[dict[str, Any]]) -> Markup:
             f'  <td class="card-title"><a class="name" href="/households/{household_id}"'
             f' data-pane="household-pane">{head or "—"}</a>{notes}</td>\n'
             f'  <td class="nowrap-desk">{escape(row["village_name"] + (row["group_name"] or ""))}</td>\n'
-            f'  <td class="num">{row["members_count"]}</td>\n'
+            f'  <td class="num">{people % {"n": row["members_count"]}}</td>\n'
             f'  <td class="col-aside">{causes[row["main_cause"]]}</td>\n'
             f"  <td>{statuses[row['status']]}</td>\n"
-            f'  <td class="nowrap-desk">{code}</td>\n'
+            f'  <td class="nowrap-desk"><span class="nowrap">{code}</span></td>\n'
             "</tr>\n"
         )
     return Markup("".join(shown))  # noqa: S704 -- every value above is escaped, the messages are our catalog's

@@ -35,6 +35,8 @@ def test_the_notes_and_labels_of_a_row() -> None:
     assert plain.startswith("<tr>\n")
     assert plain.endswith("</tr>\n")
     assert '<span class="tag tag--red">未脱贫</span>' in plain
+    assert '<td class="num">3 人</td>' in plain, "a phone's card showed a bare 3 between the group and the cause"
+    assert '<span class="nowrap">371326105003-0021</span>' in plain, "a phone broke the number at its hyphen"
     assert "<br>" not in plain
     assert "tag--orange" not in plain
     noted = str(household_rows([_row(monitoring_type="unstable", matched_id="3713***1234", matched_name="曾帅")]))
