@@ -98,13 +98,14 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
-  function shanghaiNow() {  // "YYYY-MM-DDTHH:MM" in the app's time zone (the server reads the form in Asia/Shanghai)
+  function shanghaiTime(moment) {  // "YYYY-MM-DDTHH:MM" in the app's time zone (the server reads forms in it)
     var parts = {};
     new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date())
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(moment)
       .forEach(function (p) { parts[p.type] = p.value; });
     return parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute;
   }
+  function shanghaiNow() { return shanghaiTime(new Date()); }
   function field(fields, name) {
     for (var i = 0; i < fields.length; i++) if (fields[i][0] === name) return fields[i][1];
     return "";
@@ -422,7 +423,7 @@
     }).then(function (hit) { return hit ? hit.json() : null; }).then(function (info) {
       if (!info) return;
       var L = line.dataset, mb = function (b) { return (b / 1048576).toFixed(1); };
-      var when = new Date(info.at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+      var when = shanghaiTime(new Date(info.at)).replace("T", " ");  // as every page writes a time: 2026-12-08 07:58
       var text = L.lKept.replace("{n}", info.households).replace("{mb}", mb(info.bytes)).replace("{max}", mb(info.budget))
         .replace("{time}", when);
       if (info.stopped === "budget") text += " " + L.lBudget;

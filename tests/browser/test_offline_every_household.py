@@ -54,6 +54,7 @@ async def test_every_paired_household_works_offline_after_one_login_and_logout_c
     summary = page.locator("[data-kept-summary]")
     await expect(summary).to_be_visible()
     await expect(summary).to_contain_text(re.compile(rf"{len(forms) + len(others)} 户.*MB.*8\.0 MB"))
+    await expect(summary).to_contain_text(re.compile(r"更新于 \d{4}-\d\d-\d\d \d\d:\d\d"))  # as the pages write times
     await page.goto(others[0])  # the follow-up's household the home sends the cadre to, never opened
     await expect(page.locator("main[data-kept-copy] .page-title")).to_be_visible()
     await page.goto("/follow-ups?days=0")
