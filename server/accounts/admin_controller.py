@@ -152,7 +152,7 @@ class UserAdminController(AccountKeeping):
 
     @get("/roster-template.xlsx")
     async def roster_template(self) -> Response[bytes]:
-        return xlsx_download(await asyncio.to_thread(roster.template), "cadre-roster.xlsx")
+        return xlsx_download(await asyncio.to_thread(roster.template), gettext(N_("Cadre roster template")) + ".xlsx")
 
     @get("/import")
     async def import_form(self, request: AnyRequest) -> Template:

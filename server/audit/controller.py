@@ -15,8 +15,10 @@ from server.audit.display import named_ids, shown
 from server.audit.export import audit_xlsx
 from server.audit.queries import record
 from server.audit.rows import audit_entries
+from server.clock import today
+from server.i18n import N_, gettext
 from server.web.auth import client_ip, current_user
-from server.web.downloads import xlsx_download
+from server.web.downloads import dated_name, xlsx_download
 from server.web.guards import requires_admin
 from server.web.templating import page
 
@@ -61,7 +63,7 @@ class AuditController(Controller):
         await record("export", actor=user, target_type="audit", target_id="search",
                      ip=client_ip(request), detail={"format": "xlsx", "filters": filters.query(),
                      "rows": min(len(rows), search.EXPORT_LIMIT)})  # fmt: skip
-        return xlsx_download(content, "audit.xlsx")
+        return xlsx_download(content, dated_name(gettext(N_("Audit trail")), today()))
 
     @post("/{event_id:int}/reveal")
     async def reveal(self, request: AnyRequest, event_id: FromPath[int]) -> Template:

@@ -21,6 +21,7 @@ from server.audit.queries import record
 from server.county import queries as lists
 from server.county.export import county_xlsx
 from server.database import concurrently
+from server.i18n import N_, gettext
 from server.jobs.figures import county_figures
 from server.jobs.queries import today
 from server.monitoring import rate, yearly
@@ -28,7 +29,7 @@ from server.monitoring.pages import RATE_CONTEXT
 from server.pairing import coverage
 from server.places.names import place_names
 from server.web.auth import client_ip, current_user
-from server.web.downloads import xlsx_download
+from server.web.downloads import dated_name, xlsx_download
 from server.web.guards import requires_county
 from server.web.templating import page
 
@@ -88,4 +89,4 @@ class CountyController(Controller):
             ip=client_ip(request),
             detail={"what": "county figures", "format": "xlsx", "townships": len(home["data"].townships)},
         )
-        return xlsx_download(content, "county-figures.xlsx")
+        return xlsx_download(content, dated_name(gettext(N_("County figures")), today()))

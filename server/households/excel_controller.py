@@ -13,12 +13,13 @@ from litestar.response import Redirect, Template
 from server import codes
 from server.accounts.sessions import set_flash
 from server.audit.queries import record
+from server.clock import today
 from server.households.excel import MAX_BYTES, MAX_ROWS, RosterRejected, export_roster, read_roster
 from server.households.excel_import import check_roster, import_roster, income_year
 from server.households.queries import matching_ids
 from server.i18n import N_, gettext
 from server.web.auth import client_ip, current_user
-from server.web.downloads import xlsx_download
+from server.web.downloads import dated_name, xlsx_download
 from server.web.guards import requires_admin
 from server.web.templating import page
 
@@ -44,7 +45,7 @@ class HouseholdExcelController(Controller):
         content, rows = await export_roster(user.township_id, only)
         detail: dict[str, Any] = {"rows": rows, **({"filters": filters} if filtered else {})}
         await record("export", actor=user, target_type="households", ip=client_ip(request), detail=detail)
-        return xlsx_download(content, "households.xlsx")
+        return xlsx_download(content, dated_name(gettext(N_("Household roster")), today()))
 
     @get("/import")
     async def import_form(self, request: AnyRequest) -> Template:

@@ -20,7 +20,7 @@ from server.jobs.tables import MemberWish
 from server.jobs.web import AnyRequest, Form, audit, int_or_none, leaders_only, render, staff_only
 from server.piccolo_conf import DB
 from server.web.auth import client_ip, current_user
-from server.web.downloads import xlsx_download
+from server.web.downloads import dated_name, xlsx_download
 from server.web.errors import found
 
 MAX_NOTE = 200  # a referral's note (its column): longer is refused with the limit, never cut
@@ -146,7 +146,7 @@ class JobsController(Controller):
         data = await figures(user.township_id, day)
         content = await figures_xlsx(data, gettext("Employment figures on %(day)s", day=day.isoformat()))
         await audit(request, "export", "jobs_figures", day.isoformat(), rows=len(data["villages"]))
-        return xlsx_download(content, f"jobs-figures-{day.isoformat()}.xlsx")
+        return xlsx_download(content, dated_name(gettext(N_("Employment figures")), day))
 
 
 NO_WISH: dict[str, Any] = {"work_kinds": [], "expected_wage": None, "leave_county": False, "note": ""}

@@ -17,14 +17,14 @@ from server import policy
 from server.accounts.roles import Role
 from server.audit.queries import record
 from server.clock import this_year, today
-from server.i18n import N_
+from server.i18n import N_, gettext
 from server.monitoring import assessment, pages, rate, steps, yearly
 from server.monitoring.export import assessment_xlsx
 from server.monitoring.forms import parse_clear, parse_confirm, parse_notice, parse_open
 from server.monitoring.workflow import StepRefused
 from server.scope import can_see_household
 from server.web.auth import client_ip, current_user
-from server.web.downloads import xlsx_download
+from server.web.downloads import dated_name, xlsx_download
 from server.web.guards import requires_admin, requires_leader_or_admin, requires_township_staff
 from server.web.steps import actor_of, done, refusal_page
 from server.web.templating import page
@@ -192,7 +192,7 @@ class MonitoringController(Controller):
             ip=client_ip(request),
             detail={"what": "assessment", "format": "xlsx", "year": chosen, "rows": len(items)},
         )
-        return xlsx_download(content, f"assessment-{chosen}.xlsx")
+        return xlsx_download(content, dated_name(gettext(N_("Annual assessment")), chosen))
 
 
 class AssessmentSheetController(Controller):

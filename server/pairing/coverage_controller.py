@@ -10,13 +10,13 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from server.audit.queries import record
-from server.clock import this_year
+from server.clock import this_year, today
 from server.i18n import N_, gettext
 from server.pairing import coverage
 from server.pairing.coverage_rows import village_rows
 from server.pairing.export import coverage_xlsx, pending_xlsx
 from server.web.auth import client_ip, current_user
-from server.web.downloads import xlsx_download
+from server.web.downloads import dated_name, xlsx_download
 from server.web.guards import requires_leader_or_admin
 from server.web.listing import order_param, page_of, sort_rows
 from server.web.templating import page
@@ -96,7 +96,7 @@ class CoverageController(Controller):
         detail = {"format": "xlsx", "rows": len(rows), "list": kind, "village": village}
         await record("export", actor=user, target_type="township", target_id=user.township_id or "",
                      ip=client_ip(request), detail=detail)  # fmt: skip
-        return xlsx_download(content, f"{kind}.xlsx")
+        return xlsx_download(content, dated_name(gettext(PENDING_TITLES[kind]), today()))
 
     @get("/coverage.xlsx")
     async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:
@@ -112,4 +112,4 @@ class CoverageController(Controller):
             ip=client_ip(request),
             detail={"format": "xlsx", "rows": len(data.villages) + 1},
         )
-        return xlsx_download(content, "coverage.xlsx")
+        return xlsx_download(content, dated_name(gettext(N_("Pairing coverage")), today()))

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from openpyxl import load_workbook
@@ -90,7 +91,8 @@ async def test_the_county_xlsx_has_the_same_figures_and_is_audited(
     await log_in(client, "xian")
     response = await client.get("/county/figures.xlsx")
     assert response.status_code == 200
-    assert "filename*=UTF-8''county-figures.xlsx" in response.headers["content-disposition"]
+    named = f"全县数据-{today().isoformat()}.xlsx"  # a week's download is told from the last one's in the folder
+    assert f"filename*=UTF-8''{quote(named)}" in response.headers["content-disposition"]
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == ["覆盖", "返贫率", "就业帮扶"]
     rows = [[cell.value for cell in row] for row in book["覆盖"].iter_rows()]

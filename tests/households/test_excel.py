@@ -6,11 +6,12 @@ import re
 import time
 from io import BytesIO
 from typing import Any
+from urllib.parse import quote
 
 from openpyxl import Workbook, load_workbook
 
 from server.audit.tables import AuditEvent
-from server.clock import this_year
+from server.clock import this_year, today
 from server.households import excel
 from server.households.tables import Household, Member
 from server.web.downloads import XLSX
@@ -253,6 +254,8 @@ async def test_the_export_is_audited_formula_safe_and_round_trips(client: Any, m
     await add_household(register["village"], "=HYPERLINK(1)", "H-0003")
     response = await client.get("/households/export.xlsx")
     assert response.status_code == 200
+    named = quote(f"帮扶户花名册-{today().isoformat()}.xlsx")  # households.xlsx, every week the same name
+    assert f"filename*=UTF-8''{named}" in response.headers["content-disposition"]
     book = load_workbook(BytesIO(response.content))
     households = list(book[excel.HOUSEHOLD_SHEET].iter_rows(values_only=True))
     assert list(households[0]) == H_HEADERS
