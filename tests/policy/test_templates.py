@@ -18,7 +18,7 @@ NOT_POLICY = {
     "Target number (e.g. household id 123)",
     "e.g. 8:00-17:00, weekends off",
     "Two sheets, 户信息 and 成员信息, with the headers of the export. At most %(n)s rows per sheet, 10 MB.",
-    "A4 page. Only what a public notice may show; ID numbers are masked.",
+    "A4 page. Only what a public notice may show: no ID numbers, phones, bank accounts or health details.",
     "While the member works, the job counts as monthly wage × 12 in the household's yearly wage income; "
     "once it ends, as monthly wage × months worked.",
     "Print (A6)",
