@@ -51,10 +51,22 @@ class PlanItem:
     amount: Decimal | None
     target: str
     delivered_on: date | None
+    delivered_amount: Decimal | None = None  # the amount of the delivery matched with it
 
     @property
     def type_label(self) -> str:
         return MEASURE_TYPE.label(self.type)
+
+    @property
+    def short_of_plan(self) -> bool:
+        """Met by a delivery of its type whose amount is less than planned (3000 yuan of chicks planned, 2000 given):
+        the item counts as delivered, as the plan rules say, and the page shows how much of it was."""
+        return (
+            self.delivered_on is not None
+            and self.amount is not None
+            and self.delivered_amount is not None
+            and self.delivered_amount < self.amount
+        )
 
     @property
     def delivered(self) -> bool:
@@ -82,14 +94,14 @@ _ITEMS = """items AS (
 _YEAR_DELIVERIES = "d.household = ANY({}::int[]) AND d.delivered_at >= {} AND d.delivered_at < {}"
 _MATCHED = f"""
 WITH {_ITEMS}, got AS (
-    SELECT d.household, d.type, d.delivered_on,
+    SELECT d.household, d.type, d.delivered_on, d.amount,
            row_number() OVER (PARTITION BY d.household, d.type, date_part('year', d.delivered_on)
                               ORDER BY d.delivered_on, d.source, d.source_id) AS n
     FROM delivered_measure d
     WHERE {_YEAR_DELIVERIES}
 )
 SELECT items.id, items.household, items.village, items.type, items.what, items.due_on, items.amount, items.target,
-       got.delivered_on
+       got.delivered_on, got.amount AS delivered_amount
 FROM items LEFT JOIN got ON got.household = items.household AND got.type = items.type AND got.n = items.n
      AND date_part('year', got.delivered_on) = items.year
 """

@@ -61,6 +61,21 @@ async def test_a_planned_measure_is_open_until_a_visit_delivers_it(
     assert "已落实" in page.text.split('id="plan-items"', 1)[1]
 
 
+async def test_a_delivery_short_of_the_planned_amount_meets_the_item_and_says_how_much_of_it(
+    as_wang: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    household = world["monitored"]
+    await add_item(as_wang, household, type="industry", what="发放鸡苗200只", due_on=f"{YEAR}-12-31", amount="3000")
+    await send_visit(as_wang, household, {"note": "发放鸡苗50只", "measure_type": "industry", "measure_amount": "2000"})
+    [item] = await queries.items(household, YEAR)
+    assert item.delivered, "met, as the plan rules say: a delivery of its type"
+    assert item.short_of_plan
+    shown = (await as_wang.get(f"/households/{household}/plan?year={YEAR}")).text.split('id="plan-items"', 1)[1]
+    assert "已落实 2000.00 / 计划 3000.00 元" in shown
+    manual = (await as_wang.get(f"/households/{household}/manual?year={YEAR}")).text
+    assert "已落实 2000.00 / 计划 3000.00 元" in manual
+
+
 async def test_two_planned_measures_of_one_type_need_two_deliveries(
     as_wang: httpx.AsyncClient, world: dict[str, int]
 ) -> None:
