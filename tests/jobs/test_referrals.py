@@ -20,7 +20,7 @@ from tests.jobs.conftest import make_job
 
 async def refer(client: httpx.AsyncClient, job: int, member: int, consent: bool = True) -> httpx.Response:
     data = {"member_id": str(member), **({"consent": "1"} if consent else {})}
-    return await post_form(client, f"/jobs/members/{member}", f"/jobs/{job}/referrals", data)
+    return await post_form(client, "/me", f"/jobs/{job}/referrals", data)  # a child's page has no form to take it from
 
 
 async def test_cadre_refers_a_member_who_agreed(client: httpx.AsyncClient, world: Any) -> None:

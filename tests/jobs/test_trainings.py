@@ -110,3 +110,4 @@ async def test_no_job_or_training_is_offered_to_a_child(client: httpx.AsyncClien
     assert "未满 16 周岁，未到劳动年龄，不推荐岗位和培训" in page
     assert "可报名的培训" not in page
     assert "合适的在招岗位" not in page
+    assert "就业意愿" not in page, "nor asked for work wishes"
