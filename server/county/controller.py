@@ -58,6 +58,7 @@ async def county_home(user: CurrentUser) -> dict[str, Any]:
         "county_rate": county_rate,
         "township_rates": township_rates,
         "cap": policy.number_text(county_rate.cap),
+        "this_year": day.year,  # its row says the year is in progress, as the township's rate page does
         **figures,
         **RATE_CONTEXT,
     }

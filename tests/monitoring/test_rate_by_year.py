@@ -119,6 +119,8 @@ async def test_the_county_reads_each_years_figure_of_its_townships_events(
     assert "33.33%" in last
     assert "22.22%" in last
     assert "尚未关账" in last
+    running = year_row((await (await as_user(client, "mcounty")).get("/")).text, this_year())
+    assert "年度进行中" in running, "as the township's rate page words it: the county office read 尚未关账"
 
     await as_user(client, "madmin")
     closed = await post_on(client, "/monitoring/rate", "/monitoring/rate/years", {"year": str(LAST)})
