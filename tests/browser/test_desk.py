@@ -113,6 +113,22 @@ async def test_the_statistics_filter_button_stands_on_the_line_of_its_fields(des
     assert abs((year["y"] + year["height"]) - (button["y"] + button["height"])) < 1, (year, button)
 
 
+async def test_the_household_form_lays_its_fields_in_columns_on_the_desk(desk: Page) -> None:
+    """Thirty fields one under another made a 3,600 px page of full-width boxes (a year box 640 px wide)."""
+    await log_in(desk, "admin")
+    await desk.click("nav.bottom-nav >> text=帮扶户")
+    household = await desk.locator("#household-rows a.name").first.get_attribute("href")
+    await desk.goto(f"{household}/edit")
+    boxes = [
+        await desk.locator(f"#f-{name}").bounding_box() for name in ("wage_income", "business_income", "income_year")
+    ]
+    assert all(boxes)
+    wage, business, year = boxes
+    assert abs(wage["y"] - business["y"]) < 1, "two incomes side by side"  # type: ignore[index]
+    assert year["width"] < 400, year  # type: ignore[index]
+    await screenshot(desk, "desk-household-form")
+
+
 async def test_the_wide_reports_show_every_column_on_the_desk(desk: Page) -> None:
     await log_in(desk, "admin")
     for path in ("/projects/funding", "/statistics?chapter=progress", "/statistics?chapter=projects"):
