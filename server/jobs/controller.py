@@ -87,6 +87,7 @@ class JobsController(Controller):
             "member_trainings": await trainings.trainings_of_member(member_id),
             "history": await referrals.referrals_of_member(member_id),
             "upcoming": [] if child else await trainings.open_to_member(user.township_id, member_id, day),
+            "held": [] if child else await trainings.held_without_member(user.township_id, member_id, day),
             "work_kinds": WORK_KIND.choices(),
         }
         return await render(request, "jobs/member.html", status_code=422 if form else 200, **context)

@@ -76,7 +76,9 @@ class TrainingController(Controller):
         training = found(await trainings.training_of_township(user.township_id, training_id))
         member_id = found(int_or_none(data.get("member_id")))
         found(await trainings.member_in_scope(user, member_id))
-        if training["held_on"] < today():
+        held = training["held_on"] < today()
+        attended = held and data.get("attended") == "1"  # recorded after the fact: who took part
+        if held and not attended:
             too_late = gettext(
                 N_("This training was held on %(day)s: it is too late to enrol."), day=training["held_on"]
             )
@@ -86,11 +88,12 @@ class TrainingController(Controller):
             await set_flash(user.session_key, "error", trainings.TRAINING_FULL)
             return Redirect(path=f"/jobs/members/{member_id}", status_code=303)
         async with DB.transaction():  # the enrolment and its audit event, or neither
-            enrolled = await trainings.enrol(training_id, member_id, user.id)
+            enrolled = await trainings.enrol(training_id, member_id, user.id, attended=attended)
             if enrolled:
-                await audit(request, "training_enrolled", "member", member_id, training=training_id)
+                await audit(request, "training_enrolled", "member", member_id, training=training_id, attended=attended)
         if enrolled:
-            await set_flash(user.session_key, "success", N_("Enrolled in the training."))
+            done = N_("Recorded as having attended the training.") if attended else N_("Enrolled in the training.")
+            await set_flash(user.session_key, "success", done)
         else:
             await set_flash(user.session_key, "info", N_("Already enrolled in this training."))
         return Redirect(path=f"/jobs/members/{member_id}", status_code=303)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,17 +30,29 @@ async def trainings_of_township(township_id: int | None, limit: int = 100) -> li
     return list(await Training.raw(sql, township_id or -1, limit))
 
 
+RECORDED_AFTER_DAYS = 60  # how long after a training who attended it may still be recorded from a member's page
+_NOT_IN = """
+SELECT t.*, (SELECT count(*) FROM training_enrolment e WHERE e.training = t.id) AS enrolled
+FROM training t
+WHERE t.township = {} AND t.held_on >= {} AND t.held_on < {}
+  AND NOT EXISTS (SELECT 1 FROM training_enrolment m WHERE m.training = t.id AND m.member = {})
+ORDER BY t.held_on, t.id LIMIT {}
+"""
+
+
 async def open_to_member(township_id: int | None, member_id: int, day: date, limit: int = 5) -> list[dict[str, Any]]:
     """The township's trainings held on `day` or later that the member is not enrolled in, the soonest first, with
     their places taken (`enrolled`): what the member's page offers to enrol in."""
-    sql = """
-    SELECT t.*, (SELECT count(*) FROM training_enrolment e WHERE e.training = t.id) AS enrolled
-    FROM training t
-    WHERE t.township = {} AND t.held_on >= {}
-      AND NOT EXISTS (SELECT 1 FROM training_enrolment m WHERE m.training = t.id AND m.member = {})
-    ORDER BY t.held_on, t.id LIMIT {}
-    """
-    return list(await Training.raw(sql, township_id or -1, day, member_id, limit))
+    return list(await Training.raw(_NOT_IN, township_id or -1, day, date.max, member_id, limit))
+
+
+async def held_without_member(
+    township_id: int | None, member_id: int, day: date, limit: int = 5
+) -> list[dict[str, Any]]:
+    """The township's trainings of the last `RECORDED_AFTER_DAYS` days before `day` that the member is not in: the
+    member's page records after the fact that they attended one (no enrolling in a training held already)."""
+    since = day - timedelta(days=RECORDED_AFTER_DAYS)
+    return list(await Training.raw(_NOT_IN, township_id or -1, since, day, member_id, limit))
 
 
 async def training_of_township(township_id: int | None, training_id: int) -> dict[str, Any] | None:
@@ -86,9 +98,10 @@ async def member_in_scope(user: CurrentUser, member_id: int) -> dict[str, Any] |
     return member
 
 
-async def enrol(training_id: int, member_id: int, user_id: int) -> bool:
+async def enrol(training_id: int, member_id: int, user_id: int, attended: bool = False) -> bool:
     """False when the member is already enrolled; Conflict when the training is full. Both are decided under a lock
-    on the training, so simultaneous enrolments cannot pass its capacity nor enrol one member twice."""
+    on the training, so simultaneous enrolments cannot pass its capacity nor enrol one member twice. `attended`:
+    recorded after the training, the member took part in it."""
     async with DB.transaction():
         [training] = await Training.raw("SELECT capacity FROM training WHERE id = {} FOR UPDATE", training_id)
         if await TrainingEnrolment.exists().where(
@@ -97,7 +110,9 @@ async def enrol(training_id: int, member_id: int, user_id: int) -> bool:
             return False
         if await enrolment_count(training_id) >= training["capacity"]:
             raise Conflict(TRAINING_FULL)
-        await TrainingEnrolment.insert(TrainingEnrolment(training=training_id, member=member_id, enrolled_by=user_id))
+        await TrainingEnrolment.insert(
+            TrainingEnrolment(training=training_id, member=member_id, enrolled_by=user_id, attended=attended)
+        )
     return True
 
 

@@ -84,7 +84,7 @@ async def test_a_members_page_offers_only_trainings_still_to_come_that_they_are_
     await new_training(client, title="已办的月嫂培训", held_on=(today() - timedelta(days=20)).isoformat())
     await new_training(client, title="下月电工培训", held_on=(today() + timedelta(days=30)).isoformat())
     member_page = f"/jobs/members/{world['worker']}"
-    offered = (await client.get(member_page)).text.split("可报名的培训", 1)[1]
+    offered = (await client.get(member_page)).text.split("可报名的培训", 1)[1].split("近期已举办的培训", 1)[0]
     assert "下月电工培训" in offered
     assert "已报 0 人 / 名额 2 人" in offered
     assert "已办的月嫂培训" not in offered, "a training held already is not offered"
@@ -93,7 +93,16 @@ async def test_a_members_page_offers_only_trainings_still_to_come_that_they_are_
                            {"member_id": str(world["worker"])})  # fmt: skip
     assert late.status_code == 303
     assert not await TrainingEnrolment.exists(), "too late to enrol"
-    assert f"该培训已于 {past['held_on']} 举办，不能再报名" in (await client.get(member_page)).text
+    page = (await client.get(member_page)).text
+    assert f"该培训已于 {past['held_on']} 举办，不能再报名" in page
+    recorded_after = page.split("近期已举办的培训：补录参加", 1)[1]
+    assert "已办的月嫂培训" in recorded_after, "who took part is still recorded after the training"
+    attended = await post_form(client, member_page, f"/jobs/trainings/{past['id']}/enrolments",
+                               {"member_id": str(world["worker"]), "attended": "1"})  # fmt: skip
+    assert attended.status_code == 303
+    enrolment = await TrainingEnrolment.select().where(TrainingEnrolment.training == past["id"]).first()
+    assert enrolment["attended"]
+    assert "已补录参加该培训" in (await client.get(member_page)).text
     coming = await Training.select().where(Training.title == "下月电工培训").first()
     await post_form(
         client, member_page, f"/jobs/trainings/{coming['id']}/enrolments", {"member_id": str(world["worker"])}
