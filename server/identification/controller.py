@@ -264,9 +264,10 @@ async def village_context(user: Any, village_id: int, **extra: Any) -> dict[str,
     village = await queries.village_of(user, village_id)
     rows = await queries.village_applications(village_id)
     notices = await queries.notices_to_show(village_id, today())
+    objections = await queries.objections_by_notice([notice["id"] for notice in notices])
     for notice in notices:
         notice["apps"] = [row for row in rows if row["notice"] == notice["id"]]
-        notice["objections"] = await queries.objections_of(notice["id"])
+        notice["objections"] = objections.get(notice["id"], [])
     rules = await township_rules(user.township_id)
     return {
         "village": village,

@@ -206,25 +206,28 @@ class MeetingForm:
             if present is not None and cast > present:
                 f.errors[f"votes_for_{app_id}"] = N_("More votes than representatives present.")
             elif present is not None and votes_for is not None and vote["passed"] is not None:
-                majority = votes_for * 2 > present  # more than half of the representatives present voted for
-                if vote["passed"] and not majority:
-                    f.errors[f"passed_{app_id}"] = gettext(
-                        N_("Passed needs more than half of the %(present)s representatives present: %(n)s voted for."),
-                        present=present,
-                        n=votes_for,
-                    )
-                elif not vote["passed"] and majority:
-                    f.errors[f"passed_{app_id}"] = gettext(
-                        N_("%(n)s of the %(present)s representatives present voted for: more than half, so it passed."),
-                        present=present,
-                        n=votes_for,
-                    )
+                against_votes = result_against_votes(vote["passed"], votes_for, present)
+                if against_votes:
+                    f.errors[f"passed_{app_id}"] = against_votes
             if vote["passed"] is False and not vote["reason"]:
                 f.errors[f"reason_{app_id}"] = N_("Give the reason the application is struck out.")
             votes[app_id] = vote
         if not application_ids:
             f.errors["held_on"] = N_("No application of this village is on the preliminary list.")
         return cls(values=values, votes=votes, errors=f.errors)
+
+
+def result_against_votes(passed: bool, votes_for: int, present: int) -> str | None:
+    """Why a recorded result contradicts its votes (passing takes more than half of the representatives present),
+    or None when it follows them."""
+    if passed == (votes_for * 2 > present):
+        return None
+    msgid = (
+        N_("Passed needs more than half of the %(present)s representatives present: %(n)s voted for.")
+        if passed
+        else N_("%(n)s of the %(present)s representatives present voted for: more than half, so it passed.")
+    )
+    return gettext(msgid, present=present, n=votes_for)
 
 
 @dataclass

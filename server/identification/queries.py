@@ -229,11 +229,20 @@ async def notice_by_id(notice_id: int | None) -> dict[str, Any] | None:
 
 
 async def objections_of(notice_id: int) -> list[dict[str, Any]]:
-    return await (
+    return (await objections_by_notice([notice_id])).get(notice_id, [])
+
+
+async def objections_by_notice(notice_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The objections to each of these notices, in the order received: one statement for a village's notices."""
+    rows = await (
         Objection.select(*Objection.all_columns(), Objection.answered_by.display_name.as_alias("answered_by_name"))
-        .where(Objection.notice == notice_id)
+        .where(Objection.notice.is_in(notice_ids or [0]))
         .order_by(Objection.id)
     )
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["notice"], []).append(row)
+    return grouped
 
 
 async def meeting_by_id(meeting_id: int | None) -> dict[str, Any] | None:
